@@ -1,0 +1,40 @@
+# The two commands of the README: `make report` and `make test`.
+# Both create .venv from the pinned lock file on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+YEAR     ?= 2023
+DISTRICT ?= tra-cu
+
+.PHONY: install report validate test lint lab clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	bash scripts/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name ntm-reports --display-name "Python (ntm-reports)" >/dev/null
+	rm -f $(VENV)/.installed-* && touch $@
+
+report: install
+	$(BIN)/ntm report --year $(YEAR) --district $(DISTRICT)
+
+validate: install
+	$(BIN)/ntm validate --year $(YEAR) --district $(DISTRICT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check ntmlib tests
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+clean:
+	rm -rf $(VENV) outputs/*

@@ -1,0 +1,78 @@
+"""The `ntm` command: validate, report, batch and the yearly routines."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import NtmError
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", type=int, required=True, help="reporting year, e.g. 2023")
+    p.add_argument("--district", required=True, help="district id (tra-cu) or code (849)")
+    p.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .dataset import load_district
+
+    result = load_district(args.year, args.district, args.data_dir)
+    for f in result.findings:
+        print(f)
+    n_err, n_warn = len(result.errors), len(result.warnings)
+    print(f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning"
+          f"{'s' if n_warn != 1 else ''}.")
+    return 1 if n_err else 0
+
+
+def cmd_schema_doc(args: argparse.Namespace) -> int:
+    from .schema import schema_markdown
+
+    print(schema_markdown(), end="")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .runner import run_report
+
+    formats = tuple(x.strip() for x in args.formats.split(",") if x.strip())
+    outcome = run_report(args.year, args.district, data_dir=args.data_dir,
+                         out_dir=args.out_dir, formats=formats)
+    print(outcome.summary())
+    return 0 if outcome.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ntm", description="NTM annual district reports")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a district's data and print the findings")
+    _add_common(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("report", help="render a district's report (HTML, PDF, notebook)")
+    _add_common(p)
+    p.add_argument("--out-dir", type=Path, default=None, help="outputs folder (default: outputs/)")
+    p.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("schema-doc", help="print the data model as Markdown")
+    p.set_defaults(func=cmd_schema_doc)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except NtmError as exc:
+        print(f"ntm: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

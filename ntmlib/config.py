@@ -1,0 +1,36 @@
+"""Paths and settings. Every path is built from the package location, never the working
+directory, so that a notebook run from any folder (or by a worker elsewhere) finds the same data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+FONTS_DIR = PACKAGE_DIR / "fonts"
+
+
+def data_dir() -> Path:
+    """Root of the district data (`NTM_DATA_DIR` overrides the project's `data/`)."""
+    return Path(os.environ.get("NTM_DATA_DIR", PROJECT_DIR / "data")).resolve()
+
+
+def outputs_dir() -> Path:
+    """Root of the outputs (`NTM_OUTPUT_DIR` overrides the project's `outputs/`)."""
+    return Path(os.environ.get("NTM_OUTPUT_DIR", PROJECT_DIR / "outputs")).resolve()
+
+
+def reference_dir(root: Path | None = None) -> Path:
+    """Reference tables (units, criteria sets, periods) beside the district data."""
+    return (root or data_dir()) / "reference"
+
+
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
+REPORT_NOTEBOOK = NOTEBOOKS_DIR / "district_report.ipynb"
+KERNEL_NAME = "ntm-reports"
+# Appendix numbering: "arabic" gives Phụ lục 01, 02 ...; "roman" gives Phụ lục I, II ...
+APPENDIX_NUMBERING = "arabic"
+# Seconds one notebook may run before it is stopped.
+NOTEBOOK_TIMEOUT = int(os.environ.get("NTM_NOTEBOOK_TIMEOUT", "600"))

@@ -1,0 +1,72 @@
+"""Numbers, percentages and dates in Vietnamese administrative style (domain.md §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal
+
+LOCALE = "vi_VN"
+
+
+def round_half_up(value: float, places: int = 2) -> Decimal:
+    """Round half up (not to even), the one rounding rule of the report."""
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def percent(numerator: float, denominator: float, places: int = 2) -> float | None:
+    """numerator / denominator in percent, rounded half up; None when the denominator is 0."""
+    if not denominator:
+        return None
+    return float(round_half_up(100 * numerator / denominator, places))
+
+
+def fmt_number(value: float | int | None, places: int = 2) -> str:
+    """1018 -> '1.018'; 6442.7 -> '6.442,7'; 4095.68 -> '4.095,68'. Trailing zeros dropped."""
+    if value is None:
+        return "—"
+    d = round_half_up(value, places).normalize()
+    if d == d.to_integral():
+        d = d.quantize(Decimal(1))
+    return format_decimal(d, format="#,##0.##########", locale=LOCALE)
+
+
+def fmt_count(value: float | int | None) -> str:
+    """A count in administrative style: padded to two digits under 10 ('02 xã', '08 lớp')."""
+    if value is None:
+        return "—"
+    n = int(value)
+    return f"{n:02d}" if 0 < n < 10 else fmt_number(n)
+
+
+def fmt_percent(value: float | None) -> str:
+    """96.7188 -> '96,72'; 89.0 -> '89' (the caller adds '%')."""
+    return fmt_number(value, places=2)
+
+
+def fmt_date(value: dt.date | None, pad_month: bool = False) -> str:
+    """Body-text date: '02/3/2023' (month unpadded, as the reference writes it)."""
+    if value is None:
+        return "…"
+    month = f"{value.month:02d}" if pad_month else str(value.month)
+    return f"{value.day:02d}/{month}/{value.year}"
+
+
+def fmt_date_line(place: str, value: dt.date) -> str:
+    """Date line of the header: 'Trà Cú, ngày 05 tháng 12 năm 2023' (Decree 30: day under 10
+    padded, months 1 and 2 padded)."""
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"{place}, ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+def roman(n: int) -> str:
+    """Roman numeral for appendix numbering."""
+    table = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for value, letters in table:
+        while n >= value:
+            out += letters
+            n -= value
+    return out

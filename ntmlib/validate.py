@@ -1,0 +1,523 @@
+"""Validation, before anything is computed.
+
+Four passes, each adding findings with a location and one sentence:
+1. structure and types (`type_tables`): required tables, columns, types, blanks, allowed
+   values, ranges, unique keys;
+2. the header and the narrative;
+3. references and rules between columns (`check_rules`): communes of this district in this
+   year, criteria of their set, documents cited, disbursed <= allocated, dates;
+4. cross-checks (`check_figures`): every stated total and percentage against the figure computed
+   from its parts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .findings import Finding
+from .io import RawDataset, RawTable
+from .model import DistrictData
+from .parsing import ParseError, clean_text, parse_bool, parse_date, parse_number
+from .reference import Reference, Unit
+from .schema import (
+    BASELINE_HEADER,
+    HEADER_FIELDS,
+    HEADER_LIST_FIELDS,
+    NARRATIVE_SECTIONS,
+    REQUIRED_NARRATIVE,
+    TABLES,
+    Column,
+    Table,
+)
+
+MAX_TEXT = 5000  # characters in one cell; longer text is an accident (a pasted file)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+# -- 1. structure and types ---------------------------------------------------------------
+
+
+def type_tables(raw: RawDataset, scope: str) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Typed frames for every table of the schema (empty frames for absent optional ones)."""
+    findings: list[Finding] = []
+    typed: dict[str, pd.DataFrame] = {}
+    for spec in TABLES:
+        table = raw.tables.get(spec.name)
+        needed = spec.required and scope in spec.scopes
+        if table is None:
+            if needed:
+                where = _missing_where(raw, spec)
+                findings.append(Finding.error("missing-table", f"the table {spec.name} is "
+                                              "missing", **where))
+            typed[spec.name] = _empty(spec)
+            continue
+        frame, f = _type_table(spec, table, needed)
+        findings += f
+        typed[spec.name] = frame
+    return typed, findings
+
+
+def _missing_where(raw: RawDataset, spec: Table) -> dict:
+    if raw.kind == "workbook":
+        return {"file": raw.header_file, "sheet": spec.name}
+    return {"file": str(_join(raw.header_file, spec.filename))}
+
+
+def _join(header_file: str, name: str) -> str:
+    parent = header_file.rsplit("/", 1)[0] if "/" in header_file else ""
+    return f"{parent}/{name}" if parent else name
+
+
+def _empty(spec: Table) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c)) for c in spec.columns})
+
+
+def _dtype(col: Column) -> str:
+    return {"int": "Int64", "year": "Int64", "float": "Float64", "percent": "Float64",
+            "bool": "boolean"}.get(col.kind, "object")
+
+
+def _type_table(spec: Table, table: RawTable, needed: bool) -> tuple[pd.DataFrame, list[Finding]]:
+    findings: list[Finding] = []
+    frame = table.frame
+    present = list(frame.columns)
+    known = set(spec.column_names)
+    for name in present:
+        if name not in known:
+            findings.append(Finding.warning(
+                "extra-column", f"unknown column '{name}' is ignored (expected: "
+                f"{', '.join(spec.column_names)})", **table.where(column=name)))
+    dupes = {c for c in present if present.count(c) > 1}
+    for name in sorted(dupes):
+        findings.append(Finding.error("duplicate-column", f"the column '{name}' appears twice",
+                                      **table.where(column=name)))
+    missing = [c for c in spec.columns if c.name not in present and not c.optional_column]
+    for col in missing:
+        findings.append(Finding.error(
+            "missing-column", f"the column '{col.name}' ({col.description}) is missing",
+            **table.where()))
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    # drop rows that are entirely blank (Excel leaves them behind)
+    blank = frame.apply(lambda r: all(_is_blank(v) for v in r), axis=1) if len(frame) else []
+    keep_index = [i for i, b in enumerate(blank) if not b] if len(frame) else []
+    if needed and not spec.may_be_empty and not keep_index:
+        findings.append(Finding.error("empty-table", f"the table {spec.name} has no rows",
+                                      **table.where()))
+    out: dict[str, list] = {}
+    for col in spec.columns:
+        values: list = []
+        raw_col = frame[col.name] if col.name in frame.columns else None
+        styles: dict[str, tuple[int, object]] = {}
+        for i in keep_index:
+            raw_value = None if raw_col is None else raw_col.iloc[i]
+            value = _convert(col, raw_value, table, i, findings, styles)
+            values.append(value)
+        if "vn" in styles and "en" in styles:
+            (vi, vv), (ei, ev) = styles["vn"], styles["en"]
+            findings.append(Finding.error(
+                "mixed-format", f"the column mixes Vietnamese ({vv}) and English ({ev}) number "
+                "formats; use one", **table.where(max(vi, ei), col.name)))
+        out[col.name] = pd.Series(values, dtype=_dtype(col))
+    typed = pd.DataFrame(out)
+    typed.index = pd.Index([table.first_row + i for i in keep_index], name="row")
+    findings += _check_keys(spec, typed, table)
+    return typed, findings
+
+
+def _is_blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[Finding],
+             styles: dict) -> object:
+    where = table.where(i, col.name)
+    if _is_blank(raw):
+        if col.required and not col.optional_column:
+            findings.append(Finding.error("blank", f"a value is required ({col.description})",
+                                          **where))
+        return None
+    try:
+        if col.kind in ("int", "year", "float", "percent"):
+            num = parse_number(raw, integer=col.kind in ("int", "year"),
+                               percent=col.kind == "percent")
+            if num is None:
+                return None
+            if num.style in ("vn", "en") and num.style not in styles:
+                styles[num.style] = (i, raw)
+            value = num.value
+            _check_range(col, value, where, findings)
+            if col.allowed and str(value) not in col.allowed:
+                findings.append(Finding.error(
+                    "allowed", f"{raw} is not one of {', '.join(col.allowed)}", **where))
+            return value
+        if col.kind == "date":
+            return parse_date(raw)
+        if col.kind == "bool":
+            return parse_bool(raw)
+    except ParseError as exc:
+        findings.append(Finding.error("type", str(exc), **where))
+        return None
+    text, stray = clean_text(raw)
+    if text is None:
+        return None
+    if stray:
+        findings.append(Finding.warning(
+            "spaces", f"'{raw}' has extra spaces; read as '{text}'", **where))
+    if len(text) > MAX_TEXT:
+        findings.append(Finding.error(
+            "too-long", f"the text has {len(text):,} characters, more than {MAX_TEXT:,}; "
+            "was a file pasted into the cell?", **where))
+        return None
+    if col.allowed and text not in col.allowed:
+        findings.append(Finding.error(
+            "allowed", f"'{text}' is not one of: {', '.join(col.allowed)}", **where))
+    if col.kind == "code" and col.name.endswith("_code") and not text.isdigit():
+        findings.append(Finding.error("type", f"'{text}' is not an official unit code (digits)",
+                                      **where))
+    return text
+
+
+def _check_range(col: Column, value: float, where: dict, findings: list[Finding]) -> None:
+    if col.min is not None and value < col.min:
+        what = "a count" if col.kind == "int" and col.min == 0 else f"at least {col.min:g}"
+        msg = (f"{value:g} is negative; it must be {what}" if value < 0
+               else f"{value:g} is below {col.min:g}")
+        if col.name == "stars":
+            msg = f"{value:g} is not a star rating (3, 4 or 5)"
+        findings.append(Finding.error("range", msg, **where))
+    if col.max is not None and value > col.max:
+        msg = f"{value:g} is above {col.max:g}"
+        if col.kind == "percent":
+            msg = f"{value:g}% is above 100%"
+        if col.name == "stars":
+            msg = f"{value:g} is not a star rating (3, 4 or 5)"
+        findings.append(Finding.error("range", msg, **where))
+
+
+def _check_keys(spec: Table, typed: pd.DataFrame, table: RawTable) -> list[Finding]:
+    findings = []
+    key = list(spec.key)
+    if typed.empty or any(k not in typed for k in key):
+        return findings
+    subset = typed[key].astype(str)
+    dup = subset.duplicated(keep="first")
+    for row in typed.index[dup]:
+        values = ", ".join(f"{k}={typed.at[row, k]}" for k in key)
+        first = typed.index[(subset == subset.loc[row]).all(axis=1)][0]
+        findings.append(Finding.error(
+            "duplicate", f"duplicate row ({values}); it first appears in row {first}",
+            file=table.file, sheet=table.sheet, row=int(row), column=key[0]))
+    return findings
+
+
+# -- 2. header and narrative ----------------------------------------------------------------
+
+
+def type_header(raw: RawDataset, year: int, unit: Unit) -> tuple[dict, list[Finding]]:
+    findings: list[Finding] = []
+    where = {"file": raw.header_file, "sheet": "header" if raw.kind == "workbook" else None}
+    header: dict = {}
+    for key, value in raw.header.items():
+        key = str(key)
+        if key not in HEADER_FIELDS:
+            findings.append(Finding.warning("extra-field", f"unknown field '{key}' is ignored",
+                                            column=key, **where))
+            continue
+        if key in HEADER_LIST_FIELDS:
+            items = value if isinstance(value, list) else [value]
+            header[key] = [t for t in (clean_text(v)[0] for v in items) if t]
+        elif key == "date":
+            try:
+                header[key] = parse_date(value)
+            except ParseError as exc:
+                findings.append(Finding.error("type", str(exc), column=key, **where))
+        elif key == "year":
+            try:
+                num = parse_number(value, integer=True)
+                header[key] = None if num is None else int(num.value)
+            except ParseError as exc:
+                findings.append(Finding.error("type", str(exc), column=key, **where))
+        elif key == "sample_data":
+            try:
+                header[key] = bool(parse_bool(value))
+            except ParseError as exc:
+                findings.append(Finding.error("type", str(exc), column=key, **where))
+        else:
+            header[key] = clean_text(value)[0] if value is not None else None
+    scope = header.get("scope") or "report"
+    if scope not in ("report", "baseline"):
+        findings.append(Finding.error("allowed", f"scope '{scope}' is not report or baseline",
+                                      column="scope", **where))
+        scope = "report"
+    header["scope"] = scope
+    required = BASELINE_HEADER if scope == "baseline" else [
+        k for k, (_, req) in HEADER_FIELDS.items() if req]
+    for key in required:
+        if header.get(key) in (None, "", []):
+            findings.append(Finding.error(
+                "blank", f"the header field '{key}' ({HEADER_FIELDS[key][0]}) is required",
+                column=key, **where))
+    if header.get("year") not in (None, year):
+        findings.append(Finding.error(
+            "header", f"the header says year {header['year']} but the data is filed under "
+            f"{year}", column="year", **where))
+    if header.get("unit_code") not in (None, "") and str(header["unit_code"]) != unit.code:
+        findings.append(Finding.error(
+            "header", f"the header names unit {header['unit_code']}, but the folder is "
+            f"{unit.slug} ({unit.code})", column="unit_code", **where))
+    date = header.get("date")
+    if date is not None and not (dt.date(year, 1, 1) <= date <= dt.date(year + 1, 12, 31)):
+        findings.append(Finding.error(
+            "date", f"the report date {date:%d/%m/%Y} is not in {year} or early {year + 1}",
+            column="date", **where))
+    return header, findings
+
+
+def check_narrative(raw: RawDataset, scope: str) -> list[Finding]:
+    findings = []
+    where = {"file": raw.narrative_file, "sheet": "narrative" if raw.kind == "workbook" else None}
+    for section in raw.narrative:
+        if section not in NARRATIVE_SECTIONS:
+            findings.append(Finding.warning(
+                "extra-section", f"unknown section '{section}' is not printed (known: "
+                f"{', '.join(NARRATIVE_SECTIONS)})", column=section, **where))
+    if scope == "report":
+        for section in REQUIRED_NARRATIVE:
+            if not raw.narrative.get(section):
+                findings.append(Finding.error(
+                    "blank", f"the section '{section}' ({NARRATIVE_SECTIONS[section]}) is empty",
+                    column=section, **where))
+    for section, paras in raw.narrative.items():
+        for p in paras:
+            if len(p) > MAX_TEXT:
+                findings.append(Finding.error(
+                    "too-long", f"a paragraph of {len(p):,} characters is longer than "
+                    f"{MAX_TEXT:,}", column=section, **where))
+    return findings
+
+
+def placeholders(narrative: dict[str, list[str]]) -> Iterable[tuple[str, str]]:
+    for section, paras in narrative.items():
+        for p in paras:
+            for m in _PLACEHOLDER.finditer(p):
+                yield section, m.group(1).strip()
+
+
+# -- 3. references and rules -------------------------------------------------------------
+
+
+def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
+    """References between tables and to the reference data, and rules across columns."""
+    findings: list[Finding] = []
+    t = data.tables
+    ref = data.reference
+
+    def where(table: str, row: int, column: str) -> dict:
+        rt = raw.tables.get(table)
+        return {"file": rt.file if rt else table, "sheet": rt.sheet if rt else None,
+                "row": int(row), "column": column}
+
+    communes = data.communes
+    codes = set(communes["code"])
+    rural = set(data.rural_communes["code"])
+    for table, column in (("ocop_products", "commune_code"), ("households", "commune_code"),
+                          ("commune_criteria", "commune_code"), ("recognitions", "unit_code")):
+        frame = t[table]
+        for row, code in frame[column].items():
+            if code is None:
+                continue
+            if table == "recognitions" and code == data.unit.code:
+                continue
+            if code not in codes:
+                other = ref.unit(code, data.year)
+                why = (f"{code} ({other.name}) is not a commune of {data.unit.name}"
+                       if other else f"{code} is not a commune code that existed in {data.year}")
+                findings.append(Finding.error("reference", why, **where(table, row, column)))
+            elif table == "commune_criteria" and code not in rural:
+                findings.append(Finding.error(
+                    "reference", f"{data.commune_name(code)} is not a xã: the commune criteria "
+                    "do not apply to it", **where(table, row, column)))
+
+    period = ref.period(data.year)
+    for table in ("commune_criteria", "district_criteria"):
+        frame = t[table]
+        for row, r in frame.iterrows():
+            if r["set_id"] is None or pd.isna(r["criterion"]):
+                continue
+            crit = ref.criteria(r["set_id"], period["period"])
+            if crit.empty:
+                findings.append(Finding.error(
+                    "reference", f"there is no criteria set {r['set_id']} for "
+                    f"{period['period']}", **where(table, row, "set_id")))
+            elif int(r["criterion"]) not in set(crit["number"]):
+                findings.append(Finding.error(
+                    "reference", f"criterion {r['criterion']} is not in the set {r['set_id']} "
+                    f"(1 to {crit['number'].max()})", **where(table, row, "criterion")))
+            if pd.notna(r["year_met"]) and int(r["year_met"]) > data.year:
+                findings.append(Finding.error(
+                    "date", f"year {r['year_met']} is after the reporting year {data.year}",
+                    **where(table, row, "year_met")))
+    findings += _check_criteria_complete(data, raw)
+
+    doc_ids = set(t["documents"]["doc_id"].dropna())
+    for table in ("propaganda", "steering_bodies"):
+        for row, doc in t[table]["doc_id"].items():
+            if doc is not None and doc not in doc_ids:
+                findings.append(Finding.error(
+                    "reference", f"document '{doc}' is not in documents",
+                    **where(table, row, "doc_id")))
+    activities = set(t["propaganda"]["activity_id"].dropna())
+    for table in ("propaganda_groups", "propaganda_quantities"):
+        for row, act in t[table]["activity_id"].items():
+            if act is not None and act not in activities:
+                findings.append(Finding.error(
+                    "reference", f"activity '{act}' is not in propaganda",
+                    **where(table, row, "activity_id")))
+
+    report_date = data.report_date
+    for row, r in t["documents"].iterrows():
+        if report_date and r["date"] and r["date"] > report_date:
+            findings.append(Finding.error(
+                "date", f"{r['date']:%d/%m/%Y} is after the report date "
+                f"{report_date:%d/%m/%Y}", **where("documents", row, "date")))
+        if r["listed"] and r["date"] and r["date"].year != data.year:
+            findings.append(Finding.warning(
+                "date", f"a document listed as issued in {data.year} is dated "
+                f"{r['date']:%d/%m/%Y}", **where("documents", row, "date")))
+    for row, r in t["ocop_products"].iterrows():
+        if pd.notna(r["year_recognised"]) and int(r["year_recognised"]) > data.year:
+            findings.append(Finding.error(
+                "date", f"year {r['year_recognised']} is after the reporting year {data.year}",
+                **where("ocop_products", row, "year_recognised")))
+    for row, r in t["recognitions"].iterrows():
+        if pd.notna(r["year"]) and int(r["year"]) > data.year:
+            findings.append(Finding.error(
+                "date", f"year {r['year']} is after the reporting year {data.year}",
+                **where("recognitions", row, "year")))
+
+    for row, r in t["production_models"].iterrows():
+        if pd.notna(r["disbursed"]) and pd.notna(r["allocated"]) and \
+                r["disbursed"] > r["allocated"] and not r.get("over_allocation_ok"):
+            findings.append(Finding.error(
+                "disbursed", f"disbursed {r['disbursed']:g} is above allocated "
+                f"{r['allocated']:g}; if that is right, write yes in over_allocation_ok",
+                **where("production_models", row, "disbursed")))
+    for row, r in t["households"].iterrows():
+        for part, whole in (("households_recognised", "households_registered"),
+                            ("hamlets_registered", "hamlets"),
+                            ("hamlets_recognised", "hamlets_registered")):
+            if pd.notna(r[part]) and pd.notna(r[whole]) and r[part] > r[whole]:
+                findings.append(Finding.error(
+                    "part-whole", f"{part} ({r[part]}) is more than {whole} ({r[whole]})",
+                    **where("households", row, part)))
+    return findings
+
+
+def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Finding]:
+    """Every commune listed in a set has a row for each criterion of the set (and the NTM set
+    covers every xã), so that 'x/19 criteria' is never computed from a partial list."""
+    findings = []
+    t = data.tables["commune_criteria"]
+    rt = raw.tables.get("commune_criteria")
+    where = {"file": rt.file if rt else "commune_criteria", "sheet": rt.sheet if rt else None}
+    period = data.period
+    for set_id, group in t.groupby("set_id"):
+        numbers = set(data.reference.criteria(set_id, period)["number"])
+        if not numbers:
+            continue
+        for code, rows in group.groupby("commune_code"):
+            have = set(int(n) for n in rows["criterion"].dropna())
+            lacking = sorted(numbers - have)
+            if lacking:
+                findings.append(Finding.error(
+                    "incomplete", f"{data.commune_name(code)} has no row for criteria "
+                    f"{', '.join(map(str, lacking))} of {set_id}", row=int(rows.index[0]),
+                    column="criterion", **where))
+    if not t.empty:
+        ntm = set(t.loc[t["set_id"] == "xa_ntm", "commune_code"])
+        for code in sorted(set(data.rural_communes["code"]) - ntm):
+            findings.append(Finding.error(
+                "incomplete", f"{data.commune_name(code)} has no rows in the xa_ntm set",
+                column="commune_code", **where))
+    return findings
+
+
+# -- 4. figures ----------------------------------------------------------------------------
+
+
+def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Finding]:
+    """Stated totals and percentages against the computed figures, parts against totals, and
+    narrative placeholders against known figures."""
+    findings: list[Finding] = []
+    stated = data.tables["stated_figures"]
+    rt = raw.tables.get("stated_figures")
+    for row, r in stated.iterrows():
+        where = {"file": rt.file if rt else "stated_figures", "sheet": rt.sheet if rt else None,
+                 "row": int(row), "column": "value"}
+        key = r["key"]
+        if key not in figures:
+            findings.append(Finding.error(
+                "unknown-figure", f"'{key}' is not a figure of the report", **{
+                    **where, "column": "key"}))
+            continue
+        computed = figures[key].value
+        if computed is None or pd.isna(r["value"]):
+            continue
+        places = _places(r["value"])
+        if not _half_up_equal(float(computed), float(r["value"]), places):
+            label = figures[key].label
+            findings.append(Finding.warning(
+                "stated-figure", f"the source states {label} = {_g(r['value'])} but the "
+                f"tables give {_g(computed)}; the report prints {_g(computed)}", **where))
+
+    groups = data.tables["propaganda_groups"]
+    prop = data.tables["propaganda"]
+    rt = raw.tables.get("propaganda")
+    for act, rows in groups.groupby("activity_id"):
+        match = prop[prop["activity_id"] == act]
+        if match.empty:
+            continue
+        row = int(match.index[0])
+        total = match.iloc[0]["participants"]
+        parts = int(rows["participants"].sum())
+        if pd.notna(total) and int(total) != parts:
+            findings.append(Finding.warning(
+                "total", f"participants of '{act}' are {int(total)} but its groups add up to "
+                f"{parts} ({' + '.join(str(int(v)) for v in rows['participants'])})",
+                file=rt.file if rt else "propaganda", sheet=rt.sheet if rt else None, row=row,
+                column="participants"))
+
+    where = {"file": raw.narrative_file,
+             "sheet": "narrative" if raw.kind == "workbook" else None}
+    for section, key in placeholders(data.narrative):
+        if key.startswith("doc:"):
+            if key[4:] not in set(data.tables["documents"]["doc_id"]):
+                findings.append(Finding.error(
+                    "placeholder", f"{{{key}}} cites a document that is not in documents",
+                    column=section, **where))
+        elif key not in figures:
+            findings.append(Finding.error(
+                "placeholder", f"{{{key}}} is not a figure of the report", column=section,
+                **where))
+    return findings
+
+
+def _places(value: float) -> int:
+    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _half_up_equal(computed: float, stated: float, places: int) -> bool:
+    from .formatting import round_half_up
+
+    return float(round_half_up(computed, places)) == float(stated)
+
+
+def _g(v: float) -> str:
+    from .formatting import fmt_number
+
+    return fmt_number(float(v))

@@ -16,6 +16,7 @@ class Finding:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    section: str | None = None  # narrative section
 
     @classmethod
     def error(cls, rule: str, message: str, **where) -> Finding:
@@ -34,6 +35,8 @@ class Finding:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f'column "{self.column}"')
+        if self.section:
+            parts.append(f'section "{self.section}"')
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -77,6 +77,11 @@ class Figures:
         self._items.update(other._items)
         return self
 
+    def take(self, other: Figures) -> Figures:
+        """Add `other`'s figures and return them (for display in the notebook)."""
+        self += other
+        return other
+
     def __getitem__(self, key: str) -> Figure:
         return self._items[key]
 
@@ -293,14 +298,15 @@ def criteria(data: DistrictData) -> Figures:
     prev = data.previous
     if prev is not None:
         _criteria_into(f, prev, "prev.")
-        met_now = _district_met(data)
-        met_before = _district_met(prev)
+        met_now = district_met(data)
+        met_before = district_met(prev)
         f.add("district.criteria_added", len(met_now - met_before), "int",
               "tiêu chí huyện đạt thêm trong năm")
     return f
 
 
-def _district_met(data: DistrictData) -> set[int]:
+def district_met(data: DistrictData) -> set[int]:
+    """Numbers of the district NTM criteria met at the end of the year."""
     d = data["district_criteria"]
     d = d[(d["set_id"] == "huyen_ntm") & d["achieved"].fillna(False)]
     return set(int(n) for n in d["criterion"])
@@ -318,6 +324,13 @@ def _criteria_into(f: Figures, data: DistrictData, p: str) -> None:
         f.add(f"{p}ntm.recognised_{period.replace('-', '_')}",
               _recognised(data, "xa_ntm", period), "count",
               f"xã được công nhận đạt chuẩn NTM giai đoạn {period}")
+    # communes recognised under an earlier period that now meet every current criterion
+    full = set(ntm.loc[ntm["achieved"] == ntm["total"], "commune_code"]) if not ntm.empty else set()
+    rec = data["recognitions"]
+    earlier = set(rec.loc[(rec["title"] == "xa_ntm") & (rec["period"] != data.period),
+                          "unit_code"])
+    f.add(f"{p}ntm.upgraded", len(full & earlier), "count",
+          "xã công nhận giai đoạn trước đã đạt đủ tiêu chí giai đoạn hiện hành")
     adv = criteria_counts(data, "xa_ntm_nc")
     f.add(f"{p}advanced.in_scope", len(adv), "count", "xã thực hiện tiêu chí NTM nâng cao")
     f.add(f"{p}advanced.communes_met",

@@ -56,6 +56,7 @@ class RawDataset:
     findings: list[Finding] = field(default_factory=list)
     header_file: str = HEADER_FILE
     narrative_file: str = NARRATIVE_FILE
+    narrative_present: bool = True
 
 
 def sha256(path: Path) -> str:
@@ -137,6 +138,9 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
         header = loaded or {}
     narrative: dict[str, list[str]] = {}
     narr_path = folder / NARRATIVE_FILE
+    if not header_path.exists():
+        findings.append(Finding.error("missing-table", "the file header.yaml is missing",
+                                      file=_display(header_path, root)))
     if narr_path.exists():
         narrative = parse_narrative(decode_text(narr_path.read_bytes())[0])
 
@@ -163,6 +167,7 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
     return RawDataset(
         folder, "folder", header, narrative, tables, files, findings,
         header_file=_display(header_path, root), narrative_file=_display(narr_path, root),
+        narrative_present=narr_path.exists(),
     )
 
 

@@ -44,7 +44,7 @@ class Reference:
 
     root: Path
     units: pd.DataFrame
-    criteria: pd.DataFrame
+    criteria_sets: pd.DataFrame
     periods: pd.DataFrame
 
     # -- units ---------------------------------------------------------------
@@ -111,7 +111,7 @@ class Reference:
         return rows.iloc[0]
 
     def criteria(self, set_id: str, period: str) -> pd.DataFrame:
-        c = self.criteria
+        c = self.criteria_sets
         return c[(c["set_id"] == set_id) & (c["period"] == period)].sort_values("number")
 
 

@@ -22,7 +22,7 @@ from .findings import Finding
 from .io import RawDataset, RawTable
 from .model import DistrictData
 from .parsing import ParseError, clean_text, parse_bool, parse_date, parse_number
-from .reference import Reference, Unit
+from .reference import Unit
 from .schema import (
     BASELINE_HEADER,
     HEADER_FIELDS,
@@ -284,19 +284,22 @@ def check_narrative(raw: RawDataset, scope: str) -> list[Finding]:
         if section not in NARRATIVE_SECTIONS:
             findings.append(Finding.warning(
                 "extra-section", f"unknown section '{section}' is not printed (known: "
-                f"{', '.join(NARRATIVE_SECTIONS)})", column=section, **where))
-    if scope == "report":
+                f"{', '.join(NARRATIVE_SECTIONS)})", section=section, **where))
+    if scope == "report" and raw.kind == "folder" and not raw.narrative_present:
+        findings.append(Finding.error("missing-table", "the file narrative.md (assessment, "
+                                      "plans, proposals) is missing", **where))
+    elif scope == "report":
         for section in REQUIRED_NARRATIVE:
             if not raw.narrative.get(section):
                 findings.append(Finding.error(
                     "blank", f"the section '{section}' ({NARRATIVE_SECTIONS[section]}) is empty",
-                    column=section, **where))
+                    section=section, **where))
     for section, paras in raw.narrative.items():
         for p in paras:
             if len(p) > MAX_TEXT:
                 findings.append(Finding.error(
                     "too-long", f"a paragraph of {len(p):,} characters is longer than "
-                    f"{MAX_TEXT:,}", column=section, **where))
+                    f"{MAX_TEXT:,}", section=section, **where))
     return findings
 
 
@@ -498,10 +501,10 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Fi
             if key[4:] not in set(data.tables["documents"]["doc_id"]):
                 findings.append(Finding.error(
                     "placeholder", f"{{{key}}} cites a document that is not in documents",
-                    column=section, **where))
+                    section=section, **where))
         elif key not in figures:
             findings.append(Finding.error(
-                "placeholder", f"{{{key}}} is not a figure of the report", column=section,
+                "placeholder", f"{{{key}}} is not a figure of the report", section=section,
                 **where))
     return findings
 

@@ -1,0 +1,121 @@
+"""From an executed notebook to the outputs: report.html (the document, no code),
+review.html (the notebook with its code), report.pdf (A4, WeasyPrint) and figures.json.
+
+All conversions run in-process through nbconvert's exporters and WeasyPrint; every file is
+written to a temporary name and renamed, so it appears whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from . import config
+from .errors import ReportError
+from .notebook import FIGURES_MIME
+
+NBCONVERT_TEMPLATES = config.TEMPLATES_DIR / "nbconvert"
+
+
+def atomic_write(path: Path, content: bytes | str) -> Path:
+    """Write to a temporary file beside `path`, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _outputs_with(nb: nbformat.NotebookNode, mime: str) -> list:
+    return [o["data"][mime] for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if "data" in o and mime in o["data"]]
+
+
+def recorded_figures(nb: nbformat.NotebookNode) -> dict:
+    """The figures and provenance the notebook recorded (see notebook.record_figures)."""
+    found = _outputs_with(nb, FIGURES_MIME)
+    if not found:
+        raise ReportError("The notebook recorded no figures: its last cell did not run")
+    return found[-1]
+
+
+def report_html(nb: nbformat.NotebookNode) -> str:
+    """The document: the outputs of the cells tagged `report`, no code (nbconvert)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(NBCONVERT_TEMPLATES)], template_name="ntm_document")
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def review_html(nb: nbformat.NotebookNode) -> str:
+    """The executed notebook with its code and outputs, loading nothing from the network."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(NBCONVERT_TEMPLATES)], template_name="ntm_review",
+        embed_images=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _font_css() -> str:
+    faces = [("Regular", "normal", "normal"), ("Bold", "bold", "normal"),
+             ("Italic", "normal", "italic"), ("BoldItalic", "bold", "italic")]
+    return "\n".join(
+        f'@font-face {{ font-family: "Liberation Serif"; font-weight: {w}; font-style: {s}; '
+        f'src: url("{(config.FONTS_DIR / f"LiberationSerif-{n}.ttf").as_uri()}"); }}'
+        for n, w, s in faces)
+
+
+def _sample_css() -> str:
+    return ('@page { @top-right { content: "DỮ LIỆU MẪU"; color: #b00; font-weight: bold; '
+            'font-family: "Liberation Serif"; font-size: 11pt; } }')
+
+
+def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
+    """A4 PDF of the document (WeasyPrint), with the fonts bundled in ntmlib and the
+    provenance attached as provenance.json."""
+    from weasyprint import CSS, HTML, Attachment
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    extra = _font_css()
+    if provenance and provenance.get("sample_data"):
+        extra += "\n" + _sample_css()
+    css = CSS(string=extra, font_config=font_config)
+    attachments = []
+    if provenance:
+        attachments.append(Attachment(
+            string=json.dumps(provenance, ensure_ascii=False, indent=2, sort_keys=True),
+            name="provenance.json", description="What produced this report"))
+    doc = HTML(string=html, base_url=str(config.TEMPLATES_DIR)).render(
+        stylesheets=[css], font_config=font_config)
+    return doc.write_pdf(attachments=attachments, font_config=font_config)
+
+
+def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Write every output of an executed notebook into `out_dir`."""
+    nb = nbformat.read(executed, as_version=4)
+    recorded = recorded_figures(nb)
+    written = [atomic_write(out_dir / "figures.json", json.dumps(
+        recorded, ensure_ascii=False, indent=2, sort_keys=True) + "\n")]
+    html = report_html(nb)
+    if "html" in formats:
+        written.append(atomic_write(out_dir / "report.html", html))
+        written.append(atomic_write(out_dir / "review.html", review_html(nb)))
+    if "pdf" in formats:
+        written.append(atomic_write(out_dir / "report.pdf",
+                                    pdf_bytes(html, recorded.get("provenance"))))
+    return written

@@ -1,0 +1,185 @@
+"""Run the district report: validate, execute the notebook with papermill, export.
+
+Outputs go to `outputs/<year>/<district>/` all together or not at all: the run works in a
+staging folder beside it and swaps it in at the end. A failed run leaves the previous good
+outputs in place and keeps its partial notebook as `report.failed.ipynb` for debugging.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config
+from .dataset import load_district
+from .errors import NtmError, ReportError
+from .findings import Finding
+from .reference import load_reference
+
+
+@dataclass
+class ReportOutcome:
+    """What one report run did."""
+
+    year: int
+    district: str
+    status: str  # "ok", "invalid" (data errors, not executed) or "failed"
+    out_dir: Path | None = None
+    outputs: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+    failed_notebook: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def n_errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    def summary(self) -> str:
+        head = f"{self.district} {self.year}: "
+        if self.status == "invalid":
+            lines = [str(f) for f in self.findings if f.severity == "error"]
+            return "\n".join([*lines, head + f"not rendered: the data has {self.n_errors} "
+                              "error(s); fix them and run again."])
+        if self.status == "failed":
+            where = f"; partial notebook kept at {self.failed_notebook}" \
+                if self.failed_notebook else ""
+            return head + f"failed: {self.error}{where}"
+        files = ", ".join(p.name for p in self.outputs)
+        return (head + f"{len(self.outputs)} outputs in {self.out_dir} ({files}); "
+                f"{self.n_warnings} warning(s) listed in review.html; {self.seconds:.1f} s")
+
+
+def notebook_parameters(notebook: Path) -> dict:
+    """The parameters a notebook declares (its `parameters` cell), as papermill reads them."""
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+def check_parameters(notebook: Path, parameters: dict) -> None:
+    """Refuse a parameter the notebook does not declare (papermill itself only warns), so that
+    a typo cannot produce one district's report under another's name."""
+    declared = notebook_parameters(notebook)
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ReportError(
+            f"Unknown notebook parameter(s) {', '.join(unknown)}; "
+            f"{notebook.name} takes: {', '.join(declared)}")
+
+
+def run_report(
+    year: int,
+    district: str,
+    *,
+    data_dir: Path | None = None,
+    out_dir: Path | None = None,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    notebook: Path | None = None,
+    extra_parameters: dict | None = None,
+    timeout: int | None = None,
+    progress: bool = True,
+) -> ReportOutcome:
+    """Validate, execute and export one district's report."""
+    started = time.perf_counter()
+    notebook = notebook or config.REPORT_NOTEBOOK
+    data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
+    out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
+    bad = set(formats) - {"html", "pdf"}
+    if bad:
+        raise NtmError(f"Unknown format(s) {', '.join(sorted(bad))}: use html, pdf")
+    unit = load_reference(data_root).resolve_district(district, year)
+    outcome = ReportOutcome(year, unit.slug, "failed")
+
+    result = load_district(year, unit.slug, data_root)
+    outcome.findings = result.findings
+    if not result.ok:
+        outcome.status = "invalid"
+        outcome.seconds = time.perf_counter() - started
+        return outcome
+
+    parameters = {"year": year, "district": unit.slug, "data_dir": str(data_root),
+                  **(extra_parameters or {})}
+    check_parameters(notebook, parameters)
+
+    final = out_root / str(year) / unit.slug
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{unit.slug}.", dir=final.parent))
+    try:
+        executed = staging / "report.ipynb"
+        error = _execute(notebook, executed, parameters, staging, timeout, progress)
+        if error:
+            outcome.error = error
+            if executed.exists():
+                outcome.failed_notebook = final.parent / f"{unit.slug}.failed.ipynb"
+                shutil.move(str(executed), outcome.failed_notebook)
+            return outcome
+        from .export import export_all
+
+        export_all(executed, staging, formats)
+        _swap_in(staging, final)
+        staging = None
+        outcome.status = "ok"
+        outcome.out_dir = final
+        outcome.outputs = sorted(p for p in final.iterdir() if not p.name.startswith("."))
+        stale = final.parent / f"{unit.slug}.failed.ipynb"
+        stale.unlink(missing_ok=True)
+        return outcome
+    except NtmError as exc:
+        outcome.error = str(exc)
+        return outcome
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        outcome.seconds = time.perf_counter() - started
+
+
+def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int | None,
+             progress: bool) -> str:
+    """Run the notebook with papermill; returns "" or what went wrong, naming the cell."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, kernel_name=config.KERNEL_NAME,
+            cwd=str(cwd), progress_bar=progress, execution_timeout=timeout or
+            config.NOTEBOOK_TIMEOUT, start_timeout=120,
+        )
+    except PapermillExecutionError as exc:
+        first = (exc.evalue or "").strip().splitlines()
+        return (f"cell {exc.exec_count} raised {exc.ename}: "
+                f"{first[0] if first else ''}").rstrip(": ")
+    except Exception as exc:  # kernel died, timeout, missing kernel: all end this report
+        name = type(exc).__name__
+        if "Timeout" in name or "timed out" in str(exc).lower():
+            return f"the notebook ran longer than {timeout or config.NOTEBOOK_TIMEOUT} s and " \
+                   "was stopped"
+        if "DeadKernel" in name:
+            return "the notebook's kernel died (out of memory?)"
+        return f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    return ""
+
+
+def _swap_in(staging: Path, final: Path) -> None:
+    """Replace `final` with `staging` in two renames; the old outputs go only once the new
+    ones are in place."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        final.rename(old)
+    staging.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -349,6 +349,12 @@ def write_workbook(
     return path
 
 
+def write_district_workbook(data, path: Path) -> Path:
+    """The same content as a district folder, as one workbook (`DistrictData` -> .xlsx)."""
+    header = {k: v for k, v in data.header.items() if v not in (None, "", [])}
+    return write_workbook(Path(path), header, data.narrative, data.tables)
+
+
 def _cell(v: object) -> object:
     if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
         return None

@@ -1,0 +1,42 @@
+"""Fixtures: the bundled data (read-only), and a writable copy of it for breaking things."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ntmlib import config
+from ntmlib.dataset import LoadResult, load_district
+
+BUNDLED = config.PROJECT_DIR / "data"
+
+
+@pytest.fixture(scope="session")
+def bundled() -> LoadResult:
+    """Trà Cú 2023 as bundled."""
+    return load_district(2023, "tra-cu", BUNDLED)
+
+
+@pytest.fixture
+def data_root(tmp_path: Path) -> Path:
+    """A copy of the bundled data that a test may change."""
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED, root)
+    return root
+
+
+def edit_csv(root: Path, table: str, edit, year: int = 2023, district: str = "tra-cu") -> Path:
+    """Apply `edit(frame)` to a CSV of the copied data (all cells as text) and save it."""
+    path = root / str(year) / district / f"{table}.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = edit(frame)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def findings_for(result: LoadResult, rule: str | None = None, severity: str | None = None):
+    return [f for f in result.findings
+            if (rule is None or f.rule == rule) and (severity is None or f.severity == severity)]

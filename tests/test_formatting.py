@@ -1,0 +1,49 @@
+"""Vietnamese number, percentage and date formats (domain.md §3)."""
+
+import datetime as dt
+
+import pytest
+
+from ntmlib.formatting import (
+    fmt_count,
+    fmt_date,
+    fmt_date_line,
+    fmt_number,
+    fmt_percent,
+    percent,
+    roman,
+    round_half_up,
+)
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (1018, "1.018"), (40290, "40.290"), (6442.7, "6.442,7"), (138081.7, "138.081,7"),
+    (104.5, "104,5"), (4095.68, "4.095,68"), (89.0, "89"), (0, "0"), (1234567.891, "1.234.567,89"),
+])
+def test_numbers(value, text):
+    assert fmt_number(value) == text
+
+
+def test_percentages_round_half_up_with_two_decimals():
+    assert percent(880, 947) == 92.93  # 92.925... -> 92.93, not 92.92
+    assert percent(38968, 40290) == 96.72
+    assert percent(397, 400) == 99.25
+    assert fmt_percent(percent(890, 1000)) == "89"
+    assert percent(1, 0) is None
+    assert float(round_half_up(0.125, 2)) == 0.13  # banker's rounding would give 0.12
+    assert float(round_half_up(2.675, 2)) == 2.68  # binary float 2.67499... still rounds up
+
+
+def test_counts_pad_under_ten():
+    assert [fmt_count(n) for n in (2, 8, 10, 15, 0)] == ["02", "08", "10", "15", "0"]
+
+
+def test_dates():
+    assert fmt_date(dt.date(2023, 3, 2)) == "02/3/2023"
+    assert fmt_date(dt.date(2023, 3, 2), pad_month=True) == "02/03/2023"
+    assert fmt_date_line("Trà Cú", dt.date(2023, 12, 5)) == "Trà Cú, ngày 05 tháng 12 năm 2023"
+    assert fmt_date_line("Trà Cú", dt.date(2024, 2, 1)) == "Trà Cú, ngày 01 tháng 02 năm 2024"
+
+
+def test_roman():
+    assert [roman(n) for n in (1, 4, 9, 10, 14)] == ["I", "IV", "IX", "X", "XIV"]

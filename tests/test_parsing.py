@@ -1,0 +1,99 @@
+"""Reading cells typed by people: Vietnamese numbers, dates, yes/no, text."""
+
+import datetime as dt
+
+import pytest
+
+from ntmlib.parsing import ParseError, clean_text, nfc, parse_bool, parse_date, parse_number
+
+
+@pytest.mark.parametrize(
+    ("raw", "integer", "expected"),
+    [
+        ("1.018", True, 1018),
+        ("35.498", True, 35498),
+        ("1.018.000", True, 1018000),
+        ("6.442,7", False, 6442.7),
+        ("138.081,7", False, 138081.7),
+        ("104,5", False, 104.5),
+        ("6442.7", False, 6442.7),  # machine format, as our own files write it
+        ("4095.68", False, 4095.68),
+        ("1018", True, 1018),
+        ("  40 290 ", True, 40290),
+        (1018, True, 1018),
+        (6442.7, False, 6442.7),
+        ("-3", True, -3),
+    ],
+)
+def test_numbers_are_read_exactly(raw, integer, expected):
+    assert parse_number(raw, integer=integer).value == expected
+
+
+def test_percent_sign_is_allowed_in_percent_columns():
+    assert parse_number("92,92%", percent=True).value == pytest.approx(92.92)
+
+
+@pytest.mark.parametrize(
+    ("raw", "integer", "message"),
+    [
+        ("1.018", False, "ambiguous"),
+        ("1,018,000", False, "English thousands"),
+        ("6,5", True, "not a whole number"),
+        ("6442.7", True, "not a whole number"),
+        ("mười", True, "not a number"),
+        ("12a", False, "not a number"),
+        (2.5, True, "not a whole number"),
+    ],
+)
+def test_numbers_that_cannot_be_read_are_reported(raw, integer, message):
+    with pytest.raises(ParseError, match=message):
+        parse_number(raw, integer=integer)
+
+
+def test_blank_cells_are_none():
+    assert parse_number("") is None
+    assert parse_number(None) is None
+    assert parse_number(float("nan")) is None
+    assert parse_date(" ") is None
+    assert parse_bool("") is None
+
+
+def test_number_style_is_recorded_for_mixed_format_detection():
+    assert parse_number("6.442,7").style == "vn"
+    assert parse_number("6442.7").style == "en"
+    assert parse_number("6442").style == "plain"
+
+
+@pytest.mark.parametrize("raw", ["2023-03-02", "02/03/2023", "2/3/2023",
+                                 dt.datetime(2023, 3, 2, 0, 0), dt.date(2023, 3, 2)])
+def test_dates(raw):
+    assert parse_date(raw) == dt.date(2023, 3, 2)
+
+
+@pytest.mark.parametrize("raw", ["31/02/2023", "2023-13-01", "hôm qua"])
+def test_invalid_dates_are_reported(raw):
+    with pytest.raises(ParseError, match="not a valid date"):
+        parse_date(raw)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("yes", True), ("Có", True), ("x", True),
+                                               ("đạt", True), ("no", False), ("không", False),
+                                               ("chưa đạt", False)])
+def test_yes_no(raw, expected):
+    assert parse_bool(raw) is expected
+
+
+def test_yes_no_rejects_other_words():
+    with pytest.raises(ParseError, match="not yes or no"):
+        parse_bool("maybe")
+
+
+def test_decomposed_vietnamese_is_composed():
+    decomposed = "Tra\u0300 Cu\u0301"
+    assert nfc(decomposed) == "Trà Cú"
+    assert clean_text(decomposed)[0] == "Trà Cú"
+
+
+def test_stray_spaces_are_removed_and_flagged():
+    assert clean_text("  Xã  Tân Sơn ") == ("Xã Tân Sơn", True)
+    assert clean_text("Xã Tân Sơn") == ("Xã Tân Sơn", False)

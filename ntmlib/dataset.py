@@ -11,6 +11,7 @@ from .findings import Finding, has_errors
 from .io import RawDataset, district_source, read_dataset
 from .model import DistrictData
 from .reference import Reference, Unit, load_reference
+from .schema import NARRATIVE_SECTIONS
 from .validate import check_figures, check_narrative, check_rules, type_header, type_tables
 
 
@@ -66,8 +67,10 @@ def validate_raw(
     tables, f = type_tables(raw, scope)
     findings += f
     findings += check_narrative(raw, scope)
+    # every known section, in schema order, whatever the source; unknown ones were warned about
+    narrative = {name: raw.narrative.get(name, []) for name in NARRATIVE_SECTIONS}
     data = DistrictData(
-        year=year, unit=unit, header=header, narrative=raw.narrative, tables=tables,
+        year=year, unit=unit, header=header, narrative=narrative, tables=tables,
         reference=reference, source=raw.source, files=raw.files, scope=scope,
     )
     try:

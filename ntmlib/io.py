@@ -270,11 +270,11 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                 "merged", f"merged cells ({first}) are not allowed: unmerge them so that each "
                 "column has its own header", file=shown, sheet=name))
         columns, rows = _sheet_rows(ws)
-        for r_idx, row in enumerate(fws.iter_rows(min_row=2, values_only=True)):
-            for c_idx, value in enumerate(row):
+        for r_idx, row in enumerate(fws.iter_rows(min_row=2)):
+            for c_idx, cell in enumerate(row):
                 cached = rows[r_idx][c_idx] if r_idx < len(rows) and c_idx < len(
                     rows[r_idx]) else None
-                if isinstance(value, str) and value.startswith("=") and cached is None:
+                if cell.data_type == "f" and cached is None:
                     findings.append(Finding.error(
                         "formula", "the cell holds a formula with no saved result: open the "
                         "workbook in Excel, let it calculate, and save it",
@@ -304,11 +304,13 @@ def _sheet_rows(ws) -> tuple[list, list[list]]:
     return header, [(r + [None] * width)[:width] for r in rows[1:]]
 
 
-def _excel_safe(value: object) -> object:
-    """Text that Excel would run as a formula is written as text (formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1:
-        return "'" + value if value[:1] != "-" or not value[1:2].isspace() else value
-    return value
+def _neutralise_formulas(row) -> None:
+    """Text that Excel would run as a formula (=, +, -, @ first) is stored as text, quoted,
+    so the workbook cannot execute what a data file contains (formula injection)."""
+    for cell in row:
+        if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def write_workbook(
@@ -328,11 +330,13 @@ def write_workbook(
         values = value if isinstance(value, list) else [value]
         for v in values:
             ws.append([key, _cell(v)])
+            _neutralise_formulas(ws[ws.max_row])
     ws = book.create_sheet("narrative")
     ws.append(["section", "text"])
     for section, paras in narrative.items():
         for p in paras:
             ws.append([section, p])
+            _neutralise_formulas(ws[ws.max_row])
     for spec in TABLES:
         if spec.name not in tables:
             continue
@@ -340,7 +344,8 @@ def write_workbook(
         ws = book.create_sheet(spec.name)
         ws.append(list(frame.columns))
         for row in frame.itertuples(index=False):
-            ws.append([_excel_safe(_cell(v)) for v in row])
+            ws.append([_cell(v) for v in row])
+            _neutralise_formulas(ws[ws.max_row])
         ws.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")

@@ -248,6 +248,9 @@ def type_header(raw: RawDataset, year: int, unit: Unit) -> tuple[dict, list[Find
                 findings.append(Finding.error("type", str(exc), column=key, **where))
         else:
             header[key] = clean_text(value)[0] if value is not None else None
+    for key in HEADER_FIELDS:  # the same keys whatever the source (YAML or workbook)
+        header.setdefault(key, [] if key in HEADER_LIST_FIELDS else None)
+    header["sample_data"] = bool(header["sample_data"])
     scope = header.get("scope") or "report"
     if scope not in ("report", "baseline"):
         findings.append(Finding.error("allowed", f"scope '{scope}' is not report or baseline",
@@ -404,7 +407,7 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
 
     for row, r in t["production_models"].iterrows():
         if pd.notna(r["disbursed"]) and pd.notna(r["allocated"]) and \
-                r["disbursed"] > r["allocated"] and not r.get("over_allocation_ok"):
+                r["disbursed"] > r["allocated"] and r.get("over_allocation_ok") is not True:
             findings.append(Finding.error(
                 "disbursed", f"disbursed {r['disbursed']:g} is above allocated "
                 f"{r['allocated']:g}; if that is right, write yes in over_allocation_ok",

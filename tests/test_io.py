@@ -1,0 +1,110 @@
+"""Loaders: the folder, the narrative, and the workbook that must load identically."""
+
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ntmlib.dataset import load_district
+from ntmlib.io import parse_narrative, read_dataset, write_district_workbook
+from ntmlib.schema import TABLES
+from tests.conftest import BUNDLED, findings_for
+
+
+def test_folder_reader_keeps_cells_as_typed():
+    raw = read_dataset(BUNDLED / "2023/tra-cu", display_root=BUNDLED)
+    assert set(raw.tables) == {t.name for t in TABLES}
+    training = raw.tables["training"]
+    assert training.file == "data/2023/tra-cu/training.csv"
+    assert training.frame["classes"].tolist() == ["8", "25", "18"]
+    assert raw.header["signer_name"] == "Huỳnh Văn Nghị"
+    assert len(raw.files) == 19 and all(len(h) == 64 for h in raw.files.values())
+
+
+def test_narrative_sections_paragraphs_bullets_and_subheadings():
+    text = ("## objectives\n\n- Một.\n- Hai\nnối dòng.\n\nĐoạn ba.\n\n"
+            "## solutions\n\n### 2.1. A:\n\nB.\n")
+    assert parse_narrative(text) == {
+        "objectives": ["- Một.", "- Hai\nnối dòng.", "Đoạn ba."],
+        "solutions": ["### 2.1. A:", "B."],
+    }
+
+
+@pytest.fixture
+def workbook_root(tmp_path, bundled):
+    """The bundled 2023 data as a workbook `data/2023/tra-cu.xlsx` (and 2022 as a folder)."""
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    shutil.copytree(BUNDLED / "2022", root / "2022")
+    write_district_workbook(bundled.data, root / "2023" / "tra-cu.xlsx")
+    return root
+
+
+def test_workbook_round_trip_loads_identically(workbook_root, bundled):
+    from_book = load_district(2023, "tra-cu", workbook_root)
+    assert from_book.ok, [str(f) for f in from_book.errors]
+    a, b = bundled.data, from_book.data
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_dtype=True,
+                                      obj=name)
+    assert a.header == b.header
+    assert a.narrative == b.narrative
+    # the same findings, located in the workbook's sheets instead of the CSV files
+    assert [(f.rule, f.row, f.column, f.message) for f in bundled.findings] == \
+        [(f.rule, f.row, f.column, f.message) for f in from_book.findings]
+    assert {f.sheet for f in from_book.findings} == {"propaganda", "stated_figures"}
+
+
+def test_workbook_findings_name_sheet_row_and_column(workbook_root):
+    path = workbook_root / "2023" / "tra-cu.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["ocop_products"]["E7"] = 6  # stars
+    book.save(path)
+    result = load_district(2023, "tra-cu", workbook_root)
+    f = findings_for(result, "range")[0]
+    assert (f.file, f.sheet, f.row, f.column) == ("data/2023/tra-cu.xlsx", "ocop_products", 7,
+                                                  "stars")
+
+
+def test_workbook_formula_with_cached_value_is_taken(workbook_root):
+    path = workbook_root / "2023" / "tra-cu.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["training"]["C2"] = "=4+4"  # openpyxl saves no cached value
+    book.save(path)
+    result = load_district(2023, "tra-cu", workbook_root)
+    f = findings_for(result, "formula")[0]
+    assert (f.sheet, f.row, f.column) == ("training", 2, "classes")
+    assert "formula with no saved result" in f.message
+
+
+def test_workbook_merged_header_cells(workbook_root):
+    path = workbook_root / "2023" / "tra-cu.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["training"].merge_cells("C1:D1")
+    book.save(path)
+    f = findings_for(load_district(2023, "tra-cu", workbook_root), "merged")[0]
+    assert f.sheet == "training" and "C1:D1" in f.message
+
+
+def test_file_that_is_not_xlsx(workbook_root):
+    (workbook_root / "2023" / "tra-cu.xlsx").write_text("tên,số\n", encoding="utf-8")
+    result = load_district(2023, "tra-cu", workbook_root)
+    assert [f.message for f in result.errors] == [
+        "the workbook cannot be opened: it is not an Excel .xlsx file"]
+
+
+def test_encrypted_or_legacy_workbook(workbook_root):
+    (workbook_root / "2023" / "tra-cu.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 512)
+    result = load_district(2023, "tra-cu", workbook_root)
+    assert "encrypted with a password or an old .xls file" in result.errors[0].message
+
+
+def test_empty_workbook(workbook_root):
+    book = openpyxl.Workbook()
+    book.save(workbook_root / "2023" / "tra-cu.xlsx")
+    result = load_district(2023, "tra-cu", workbook_root)
+    assert result.errors[0].rule == "workbook"
+    assert "holds none of the expected sheets" in result.errors[0].message

@@ -24,12 +24,26 @@ def findings_frame(findings: list) -> pd.DataFrame:
     )
 
 
-def show_findings(result) -> pd.DataFrame:
+class FindingsTable:
+    """Findings shown whole in the notebook (pandas would cut long messages at 50 characters)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+
+    def _repr_html_(self) -> str:
+        if self.frame.empty:
+            return "<p>Không có lỗi hoặc cảnh báo (no findings).</p>"
+        with pd.option_context("display.max_colwidth", None):
+            return self.frame.to_html(index=False)
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None, "display.width", 200):
+            return self.frame.to_string(index=False) if not self.frame.empty else "no findings"
+
+
+def show_findings(result) -> FindingsTable:
     """The validation findings of a load, for display (warnings go into the review copy)."""
-    frame = findings_frame(result.findings)
-    if frame.empty:
-        return pd.DataFrame({"message": ["Không có lỗi hoặc cảnh báo."]})
-    return frame
+    return FindingsTable(findings_frame(result.findings))
 
 
 def provenance(data: DistrictData, parameters: dict) -> dict:

@@ -56,6 +56,11 @@ def _env() -> Environment:
     return env
 
 
+def nowrap(text: str) -> Markup:
+    """Text kept on one line (document numbers break at '/' otherwise)."""
+    return Markup('<span class="nowrap">{}</span>').format(text)
+
+
 def lower_first(text: str) -> str:
     """'Xã Tân Sơn' -> 'xã Tân Sơn', for unit names inside a sentence."""
     return text[:1].lower() + text[1:] if text else text
@@ -69,10 +74,11 @@ class Narrative:
         self.figures = figures
         self.docs = data["documents"].set_index("doc_id") if not data["documents"].empty else None
 
-    def cite(self, doc_id: str) -> str:
-        """'Quyết định số 2683/QĐ-UBND ngày 16/8/2022'."""
+    def cite(self, doc_id: str) -> Markup:
+        """'Quyết định số 2683/QĐ-UBND ngày 16/8/2022' (the number never split by a line end)."""
         r = self.docs.loc[doc_id]
-        return f"{r['doc_type']} số {r['number']} ngày {fmt_date(r['date'])}"
+        return Markup("{} số {} ngày {}").format(
+            r["doc_type"], nowrap(r["number"]), fmt_date(r["date"]))
 
     def fill(self, text: str) -> Markup:
         out = []
@@ -117,7 +123,12 @@ def html_table(frame: pd.DataFrame, formats: dict[str, str] | None = None,
         for c in frame.columns:
             v = r[c]
             kind = formats.get(c) or ("int" if c == "STT" else "")
-            cls = "num" if kind or isinstance(v, int | float) and not isinstance(v, bool) else ""
+            if kind == "mark" or c == "STT":
+                cls = "center"
+            elif kind or isinstance(v, int | float) and not isinstance(v, bool):
+                cls = "num"
+            else:
+                cls = ""
             cells.append(f'<td class="{cls}">{escape(_cell_text(v, kind))}</td>')
         rows.append(f'<tr{" class=total" if is_total else ""}>{"".join(cells)}</tr>')
     return Markup(f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>'
@@ -181,7 +192,7 @@ def render_report(
         "party_committee": PARTY_COMMITTEE.get(unit.type, "Cấp ủy"),
         "F": figures.text, "V": figures.value, "has": lambda k: k in figures,
         "N": narrative, "chart": chart, "ref": ref, "appendices": appendices,
-        "table": html_table, "lower_first": lower_first,
+        "table": html_table, "lower_first": lower_first, "nowrap": nowrap,
         "date_line": fmt_date_line(header.get("place") or unit.short_name, header["date"])
         if header.get("date") else "",
         "title": narrative.fill(header.get("title") or ""),

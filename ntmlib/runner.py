@@ -116,9 +116,12 @@ def run_report(
     final = out_root / str(year) / unit.slug
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{unit.slug}.", dir=final.parent))
+    staging.chmod(0o755)
     try:
         executed = staging / "report.ipynb"
         error = _execute(notebook, executed, parameters, staging, timeout, progress)
+        if error and executed.exists():
+            error = _cell_error(executed) or error
         if error:
             outcome.error = error
             if executed.exists():
@@ -169,6 +172,23 @@ def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout:
         if "DeadKernel" in name:
             return "the notebook's kernel died (out of memory?)"
         return f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    return ""
+
+
+def _cell_error(executed: Path) -> str:
+    """'cell 5 raised ValueError: ...' from the first error output of a partial notebook."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except Exception:  # an unreadable partial notebook: keep papermill's message
+        return ""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                value = (out.get("evalue") or "").strip().splitlines()
+                return (f"cell {cell.get('execution_count')} raised {out.get('ename')}"
+                        + (f": {value[0]}" if value else ""))
     return ""
 
 

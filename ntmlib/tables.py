@@ -226,17 +226,22 @@ def people_contributions(data: DistrictData) -> pd.DataFrame:
     return _total_row(frame, "Nội dung", ["Giá trị (triệu đồng)"])
 
 
+def _marks(data: DistrictData, set_id: str) -> dict[str, str]:
+    numbers = data.reference.criteria(set_id, data.period)["number"]
+    return {str(n): "mark" for n in numbers}
+
+
 def appendices(data: DistrictData) -> list[Appendix]:
     """Every appendix, numbered in the order they are printed."""
     period = data.period
     items = [
         Appendix("criteria_ntm", f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI GIAI ĐOẠN "
                  f"{period} THEO TỪNG XÃ", criteria_by_commune(data, "xa_ntm"),
-                 {"Số tiêu chí đạt": "int"}, landscape=True,
+                 {"Số tiêu chí đạt": "int", **_marks(data, "xa_ntm")}, landscape=True,
                  note=f"{ACHIEVED}: đạt; {NOT_ACHIEVED}: chưa đạt."),
         Appendix("criteria_advanced", f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NÂNG CAO "
                  f"GIAI ĐOẠN {period}", criteria_by_commune(data, "xa_ntm_nc"),
-                 {"Số tiêu chí đạt": "int"}, landscape=True,
+                 {"Số tiêu chí đạt": "int", **_marks(data, "xa_ntm_nc")}, landscape=True,
                  note=f"{ACHIEVED}: đạt; {NOT_ACHIEVED}: chưa đạt."),
         Appendix("district_criteria", f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ HUYỆN NÔNG THÔN MỚI GIAI "
                  f"ĐOẠN {period}", district_criteria(data)),

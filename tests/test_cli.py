@@ -1,0 +1,56 @@
+"""The `ntm` command as an analyst runs it."""
+
+from __future__ import annotations
+
+import shutil
+
+from ntmlib.cli import main
+from tests.conftest import BUNDLED, edit_csv
+
+
+def test_validate_bundled_exits_0_and_prints_warnings(capsys):
+    assert main(["validate", "--year", "2023", "--district", "tra-cu",
+                 "--data-dir", str(BUNDLED)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("WARNING: ") == 4
+    assert out.rstrip().endswith("0 errors, 4 warnings.")
+
+
+def test_validate_exits_1_on_errors(tmp_path, capsys):
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED, root)
+    edit_csv(root, "ocop_products", lambda t: t.assign(stars="6"))
+    assert main(["validate", "--year", "2023", "--district", "849",
+                 "--data-dir", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert 'ERROR: data/2023/tra-cu/ocop_products.csv, row 2, column "stars": 6 is not a star ' \
+        "rating (3, 4 or 5)" in out
+
+
+def test_unknown_district_is_one_sentence_and_exit_2(capsys):
+    assert main(["validate", "--year", "2023", "--district", "tra-vu",
+                 "--data-dir", str(BUNDLED)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ntm: No district 'tra-vu' existed in 2023; known districts:")
+    assert "Traceback" not in err
+
+
+def test_district_id_with_path_separators_is_refused(capsys):
+    for bad in ("../tra-cu", "tra-cu/../../etc", "..", "a\\b"):
+        assert main(["validate", "--year", "2023", "--district", bad,
+                     "--data-dir", str(BUNDLED)]) == 2
+        assert "is not a district id" in capsys.readouterr().err
+
+
+def test_district_without_data(tmp_path, capsys):
+    shutil.copytree(BUNDLED / "reference", tmp_path / "reference")
+    assert main(["validate", "--year", "2023", "--district", "cau-ke",
+                 "--data-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("ntm: No data for cau-ke in 2023: expected")
+
+
+def test_schema_doc_matches_data_readme(capsys):
+    assert main(["schema-doc"]) == 0
+    generated = capsys.readouterr().out
+    readme = (BUNDLED / "README.md").read_text(encoding="utf-8")
+    assert generated in readme, "data/README.md is out of date: run ntm schema-doc"

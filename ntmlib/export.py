@@ -7,6 +7,7 @@ written to a temporary name and renamed, so it appears whole or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -48,6 +49,14 @@ def recorded_figures(nb: nbformat.NotebookNode) -> dict:
     if not found:
         raise ReportError("The notebook recorded no figures: its last cell did not run")
     return found[-1]
+
+
+def _stable_cell_ids(nb: nbformat.NotebookNode) -> None:
+    """papermill gives the injected parameters cell a random id; a fixed one keeps the review
+    copy identical from run to run."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
 
 
 def report_html(nb: nbformat.NotebookNode) -> str:
@@ -98,9 +107,12 @@ def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
     css = CSS(string=extra, font_config=font_config)
     attachments = []
     if provenance:
+        # dated by the report, not by the clock, so that the same inputs give the same bytes
+        stamp = dt.datetime.fromisoformat(provenance.get("report_date") or "2000-01-01")
         attachments.append(Attachment(
             string=json.dumps(provenance, ensure_ascii=False, indent=2, sort_keys=True),
-            name="provenance.json", description="What produced this report"))
+            name="provenance.json", description="What produced this report",
+            created=stamp, modified=stamp))
     doc = HTML(string=html, base_url=str(config.TEMPLATES_DIR)).render(
         stylesheets=[css], font_config=font_config)
     return doc.write_pdf(attachments=attachments, font_config=font_config)
@@ -109,6 +121,8 @@ def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
 def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
     """Write every output of an executed notebook into `out_dir`."""
     nb = nbformat.read(executed, as_version=4)
+    _stable_cell_ids(nb)
+    nbformat.write(nb, executed)
     recorded = recorded_figures(nb)
     written = [atomic_write(out_dir / "figures.json", json.dumps(
         recorded, ensure_ascii=False, indent=2, sort_keys=True) + "\n")]

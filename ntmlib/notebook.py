@@ -65,6 +65,7 @@ def provenance(data: DistrictData, parameters: dict) -> dict:
         "python": platform.python_version(),
         "packages": {p: version(p) for p in PACKAGES},
         "sample_data": bool(data.header.get("sample_data")),
+        "report_date": data.report_date.isoformat() if data.report_date else None,
     }
 
 

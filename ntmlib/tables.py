@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import config
+from .errors import NtmError
 from .formatting import percent, roman
 from .indicators import (
     COMPONENT_LABELS,
@@ -231,8 +232,9 @@ def _marks(data: DistrictData, set_id: str) -> dict[str, str]:
     return {str(n): "mark" for n in numbers}
 
 
-def appendices(data: DistrictData) -> list[Appendix]:
-    """Every appendix, numbered in the order they are printed."""
+def appendices(data: DistrictData, numbering: str | None = None) -> list[Appendix]:
+    """Every appendix, numbered in the order they are printed: "arabic" (Phụ lục 01, 02 ...)
+    or "roman" (Phụ lục I, II ..., as Decree 30 has it)."""
     period = data.period
     items = [
         Appendix("criteria_ntm", f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI GIAI ĐOẠN "
@@ -268,12 +270,14 @@ def appendices(data: DistrictData) -> list[Appendix]:
                  people_contributions(data), {"Khối lượng": "number",
                                               "Giá trị (triệu đồng)": "money"}),
     ]
-    return number_appendices(items)
+    return number_appendices(items, numbering)
 
 
 def number_appendices(items: list[Appendix], scheme: str | None = None) -> list[Appendix]:
     """Number appendices 01, 02 ... or I, II ... (config.APPENDIX_NUMBERING)."""
     scheme = scheme or config.APPENDIX_NUMBERING
+    if scheme not in ("arabic", "roman"):
+        raise NtmError(f"Appendix numbering '{scheme}' is not arabic or roman")
     for i, a in enumerate(items, start=1):
         a.number = roman(i) if scheme == "roman" else f"{i:02d}"
     return items

@@ -134,6 +134,20 @@ def test_review_html_has_code_and_warnings_and_no_network(run):
     assert "cdn" not in html.lower().split("<body", 1)[0]
 
 
+def test_same_inputs_give_the_same_outputs(run, tmp_path):
+    again = run_report(2023, "tra-cu", data_dir=BUNDLED, out_dir=tmp_path, progress=False)
+    for name in ("figures.json", "report.html", "report.pdf", "review.html"):
+        assert (again.out_dir / name).read_bytes() == (run.out_dir / name).read_bytes(), name
+
+
+def test_roman_appendix_numbering(tmp_path):
+    outcome = run_report(2023, "tra-cu", data_dir=BUNDLED, out_dir=tmp_path, formats=("html",),
+                         extra_parameters={"appendix_numbering": "roman"}, progress=False)
+    html = (outcome.out_dir / "report.html").read_text(encoding="utf-8")
+    assert "Phụ lục IX" in html and "Phụ lục 09" not in html
+    assert not (outcome.out_dir / "report.pdf").exists()
+
+
 def test_invalid_data_stops_before_execution(tmp_path):
     root = tmp_path / "data"
     shutil.copytree(BUNDLED, root)

@@ -44,6 +44,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0 if outcome.ok else 1
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch, summary_table
+
+    if args.districts and args.province:
+        raise NtmError("Give --districts or --province, not both")
+    formats = tuple(x.strip() for x in args.formats.split(",") if x.strip())
+    result = run_batch(
+        args.year,
+        districts=[d for d in (args.districts or "").split(",") if d.strip()] or None,
+        province=args.province, data_dir=args.data_dir, out_dir=args.out_dir,
+        workers=args.workers, scheduler=args.scheduler, force=args.force,
+        only_failed=args.only_failed, formats=formats, summary=not args.no_summary,
+    )
+    print(summary_table(result.results))
+    if result.summary_status:
+        print(f"province summary: {result.summary_status}")
+    print(f"manifest: {result.manifest}\nindex: {result.index}")
+    return 0 if result.ok and result.summary_status in ("", "ok") else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ntm", description="NTM annual district reports")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -57,6 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, default=None, help="outputs folder (default: outputs/)")
     p.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("batch", help="render every district of a year, in parallel")
+    p.add_argument("--year", type=int, required=True, help="reporting year")
+    p.add_argument("--districts", help="comma-separated district ids (default: all with data)")
+    p.add_argument("--province", help="only the districts of this province (id or code)")
+    p.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
+    p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786), or 'local' "
+                   "for a local Dask cluster")
+    p.add_argument("--force", action="store_true", help="render even unchanged districts")
+    p.add_argument("--only-failed", action="store_true", help="retry last run's failures")
+    p.add_argument("--no-summary", action="store_true", help="skip the province summary")
+    p.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
+    p.add_argument("--out-dir", type=Path, default=None, help="outputs folder (default: outputs/)")
+    p.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
+    p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("schema-doc", help="print the data model as Markdown")
     p.set_defaults(func=cmd_schema_doc)

@@ -76,6 +76,12 @@ class RecordedFigures:
     def __init__(self, figures: Figures, provenance: dict) -> None:
         self.payload = {"figures": figures.to_dict(), "provenance": provenance}
 
+    @classmethod
+    def from_payload(cls, payload: dict) -> RecordedFigures:
+        obj = cls.__new__(cls)
+        obj.payload = payload
+        return obj
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         n = len(self.payload["figures"])
         return {

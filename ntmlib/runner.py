@@ -111,11 +111,39 @@ def run_report(
 
     parameters = {"year": year, "district": unit.slug, "data_dir": str(data_root),
                   **(extra_parameters or {})}
-    check_parameters(notebook, parameters)
+    try:
+        check_parameters(notebook, parameters)
+        run = run_notebook(notebook, parameters, out_root / str(year) / unit.slug, formats,
+                           timeout=timeout, progress=progress)
+    except NtmError as exc:
+        outcome.error = str(exc)
+    else:
+        outcome.status = "ok" if not run.error else "failed"
+        outcome.error, outcome.failed_notebook = run.error, run.failed_notebook
+        if not run.error:
+            outcome.out_dir, outcome.outputs = run.out_dir, run.outputs
+    outcome.seconds = time.perf_counter() - started
+    return outcome
 
-    final = out_root / str(year) / unit.slug
+
+@dataclass
+class NotebookRun:
+    out_dir: Path
+    outputs: list[Path] = field(default_factory=list)
+    error: str = ""
+    failed_notebook: Path | None = None
+
+
+def run_notebook(
+    notebook: Path, parameters: dict, final: Path, formats: tuple[str, ...], *,
+    timeout: int | None = None, progress: bool = True,
+) -> NotebookRun:
+    """Execute `notebook` with papermill in a staging folder and export it; swap the staging
+    folder in as `final` only when everything is written. On failure the partial notebook is
+    kept beside `final` as `<name>.failed.ipynb`."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{unit.slug}.", dir=final.parent))
+    failed = final.parent / f"{final.name}.failed.ipynb"
+    staging: Path | None = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     staging.chmod(0o755)
     try:
         executed = staging / "report.ipynb"
@@ -123,29 +151,21 @@ def run_report(
         if error and executed.exists():
             error = _cell_error(executed) or error
         if error:
-            outcome.error = error
             if executed.exists():
-                outcome.failed_notebook = final.parent / f"{unit.slug}.failed.ipynb"
-                shutil.move(str(executed), outcome.failed_notebook)
-            return outcome
+                shutil.move(str(executed), failed)
+                return NotebookRun(final, error=error, failed_notebook=failed)
+            return NotebookRun(final, error=error)
         from .export import export_all
 
         export_all(executed, staging, formats)
         _swap_in(staging, final)
         staging = None
-        outcome.status = "ok"
-        outcome.out_dir = final
-        outcome.outputs = sorted(p for p in final.iterdir() if not p.name.startswith("."))
-        stale = final.parent / f"{unit.slug}.failed.ipynb"
-        stale.unlink(missing_ok=True)
-        return outcome
-    except NtmError as exc:
-        outcome.error = str(exc)
-        return outcome
+        failed.unlink(missing_ok=True)
+        return NotebookRun(final, sorted(p for p in final.iterdir()
+                                         if not p.name.startswith(".")))
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        outcome.seconds = time.perf_counter() - started
 
 
 def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int | None,

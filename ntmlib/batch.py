@@ -1,0 +1,407 @@
+"""Every district of a year (or of a province) in one command, on a local process pool or a
+Dask cluster.
+
+Each district is rendered by `runner.run_report` in a worker process of its own, with its own
+kernel, working directory and output folder, so no two reports can mix files or figures. One
+district's failure is recorded and the others go on. A district whose inputs are unchanged since
+its last good output is skipped (its *build key* covers the notebook, the parameters, every
+input file, the ntmlib source and the environment).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from html import escape
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import __version__, config
+from .errors import NtmError
+from .io import sha256
+from .reference import load_reference
+
+MANIFEST = "build.json"
+INDEX = "index.html"
+
+
+@dataclass
+class DistrictTask:
+    """One district to render; everything a worker needs, as plain values (it may run on
+    another machine that shares the data and output paths)."""
+
+    year: int
+    district: str
+    name: str
+    data_dir: str
+    out_dir: str
+    formats: tuple[str, ...]
+    build_key: str
+    timeout: int | None = None
+
+
+@dataclass
+class DistrictResult:
+    district: str
+    name: str
+    status: str  # ok | invalid | failed | skipped
+    seconds: float = 0.0
+    errors: int = 0
+    warnings: int = 0
+    outputs: list[str] = field(default_factory=list)
+    error: str = ""
+    build_key: str = ""
+    failed_notebook: str = ""
+
+
+def render_district(task: DistrictTask) -> DistrictResult:
+    """Worker entry point: render one district, never raise."""
+    started = time.perf_counter()
+    try:
+        from .runner import run_report
+
+        outcome = run_report(task.year, task.district, data_dir=Path(task.data_dir),
+                             out_dir=Path(task.out_dir), formats=task.formats,
+                             timeout=task.timeout, progress=False)
+        error = outcome.error
+        if outcome.status == "invalid":
+            first = next((f for f in outcome.findings if f.severity == "error"), None)
+            error = f"{outcome.n_errors} data error(s); first: {first}" if first else ""
+        return DistrictResult(
+            task.district, task.name, outcome.status, outcome.seconds, outcome.n_errors,
+            outcome.n_warnings, [str(p) for p in outcome.outputs], error,
+            task.build_key if outcome.ok else "",
+            str(outcome.failed_notebook) if outcome.failed_notebook else "")
+    except Exception as exc:  # a bug in one district must not end the batch
+        return DistrictResult(task.district, task.name, "failed",
+                              time.perf_counter() - started,
+                              error=f"{type(exc).__name__}: {exc}")
+
+
+# -- what to render ---------------------------------------------------------------------------
+
+
+def districts_with_data(year: int, data_dir: Path) -> list[str]:
+    """District ids that have a folder or workbook for `year`."""
+    ref = load_reference(data_dir)
+    known = {u.slug for u in ref.districts(year)}
+    root = data_dir / str(year)
+    found = set()
+    if root.is_dir():
+        for p in root.iterdir():
+            slug = p.stem if p.suffix == ".xlsx" else p.name
+            if slug in known and (p.is_dir() or p.suffix == ".xlsx"):
+                found.add(slug)
+    return sorted(found)
+
+
+def select_districts(year: int, data_dir: Path, districts: list[str] | None = None,
+                     province: str | None = None) -> list[str]:
+    ref = load_reference(data_dir)
+    if districts:
+        return [ref.resolve_district(d, year).slug for d in districts]
+    available = districts_with_data(year, data_dir)
+    if province:
+        in_province = {u.slug for u in ref.districts(year, province)}
+        return [d for d in available if d in in_province]
+    return available
+
+
+def _tree_hash(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode() + b"\0" + sha256(p).encode() + b"\n")
+    return h.hexdigest()
+
+
+def environment_key() -> str:
+    """The code and environment a report depends on: ntmlib's source, templates and fonts,
+    the lock file and the Python version."""
+    files = sorted(p for p in config.PACKAGE_DIR.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts)
+    lock = config.PROJECT_DIR / "requirements.lock"
+    extra = [lock] if lock.exists() else []
+    return hashlib.sha256(
+        f"{__version__}|{platform.python_version()}|{_tree_hash(files + extra)}".encode()
+    ).hexdigest()
+
+
+def build_key(year: int, district: str, data_dir: Path, notebook: Path, formats: tuple,
+              env_key: str) -> str:
+    """Changes whenever anything the district's report depends on changes."""
+    inputs: list[Path] = []
+    for y in (year, year - 1):
+        for candidate in (data_dir / str(y) / district, data_dir / str(y) / f"{district}.xlsx"):
+            if candidate.is_dir():
+                inputs += sorted(p for p in candidate.iterdir() if p.is_file())
+            elif candidate.is_file():
+                inputs.append(candidate)
+    inputs += sorted((data_dir / "reference").glob("*.csv"))
+    params = json.dumps({"year": year, "district": district, "formats": list(formats)},
+                        sort_keys=True)
+    return hashlib.sha256(
+        f"{params}|{sha256(notebook)}|{_tree_hash(inputs)}|{env_key}".encode()).hexdigest()
+
+
+def read_manifest(out_dir: Path, year: int) -> dict:
+    path = out_dir / str(year) / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return {}
+
+
+# -- running ----------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchResult:
+    year: int
+    results: list[DistrictResult]
+    manifest: Path
+    index: Path
+    summary_status: str = ""
+
+    @property
+    def failed(self) -> list[DistrictResult]:
+        return [r for r in self.results if r.status in ("failed", "invalid")]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def run_batch(
+    year: int,
+    *,
+    districts: list[str] | None = None,
+    province: str | None = None,
+    data_dir: Path | None = None,
+    out_dir: Path | None = None,
+    workers: int = 2,
+    scheduler: str | None = None,
+    force: bool = False,
+    only_failed: bool = False,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    summary: bool = True,
+    timeout: int | None = None,
+    progress: bool = True,
+) -> BatchResult:
+    """Render every selected district; write the manifest and the index; run the province
+    summary over the districts that rendered."""
+    data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
+    out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
+    selected = select_districts(year, data_root, districts, province)
+    if not selected:
+        raise NtmError(f"No district has data for {year} in {data_root}")
+    ref = load_reference(data_root)
+    previous = read_manifest(out_root, year).get("districts", {})
+    env_key = environment_key()
+
+    tasks, results = [], []
+    for slug in selected:
+        unit = ref.resolve_district(slug, year)
+        key = build_key(year, slug, data_root, config.REPORT_NOTEBOOK, formats, env_key)
+        before = previous.get(slug, {})
+        last_ok = before.get("status") in ("ok", "skipped")
+        outputs_exist = (out_root / str(year) / slug).is_dir()
+        if only_failed and last_ok and not force:
+            results.append(_skipped(before, slug, unit.name, "not failed last time"))
+            continue
+        if not force and last_ok and before.get("build_key") == key and outputs_exist:
+            results.append(_skipped(before, slug, unit.name, "unchanged"))
+            continue
+        tasks.append(DistrictTask(year, slug, unit.name, str(data_root), str(out_root),
+                                  tuple(formats), key, timeout))
+
+    results += _run_tasks(tasks, workers, scheduler, progress)
+    results.sort(key=lambda r: r.district)
+
+    summary_status = ""
+    good = [r.district for r in results if r.status in ("ok", "skipped")]
+    if summary and good:
+        summary_status = _province_summary(year, good, data_root, out_root, formats, timeout,
+                                           progress)
+    manifest = write_manifest(year, results, out_root, data_root, env_key, summary_status)
+    index = write_index(year, results, out_root, summary_status)
+    return BatchResult(year, results, manifest, index, summary_status)
+
+
+def _skipped(before: dict, slug: str, name: str, why: str) -> DistrictResult:
+    return DistrictResult(slug, name, "skipped", 0.0, before.get("errors", 0),
+                          before.get("warnings", 0), before.get("outputs", []), why,
+                          before.get("build_key", ""))
+
+
+def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
+               progress: bool) -> list[DistrictResult]:
+    if not tasks:
+        return []
+    bar = tqdm(total=len(tasks), desc="Districts", unit="district", disable=not progress)
+    results: list[DistrictResult] = []
+    try:
+        if scheduler:
+            results = _run_dask(tasks, scheduler, bar)
+        else:
+            with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+                futures = {pool.submit(render_district, t): t for t in tasks}
+                for fut in as_completed(futures):
+                    results.append(_result_of(fut, futures[fut]))
+                    bar.set_postfix_str(results[-1].district)
+                    bar.update()
+    finally:
+        bar.close()
+    return results
+
+
+def _result_of(fut, task: DistrictTask) -> DistrictResult:
+    try:
+        return fut.result()
+    except Exception as exc:  # the worker process itself died
+        return DistrictResult(task.district, task.name, "failed",
+                              error=f"the worker stopped: {type(exc).__name__}: {exc}")
+
+
+def _run_dask(tasks: list[DistrictTask], scheduler: str, bar) -> list[DistrictResult]:
+    """The same tasks on a Dask distributed cluster. Workers must see the same data and
+    output paths and have the same environment (ntmlib installed, kernel registered)."""
+    from distributed import Client, LocalCluster
+    from distributed import as_completed as dask_completed
+
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    results = []
+    try:
+        # pure=False: re-running a district must run it, not reuse a cached result
+        futures = client.map(render_district, tasks, pure=False,
+                             key=[f"ntm-{t.year}-{t.district}" for t in tasks])
+        by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
+        for fut in dask_completed(futures):
+            results.append(_result_of(fut, by_key[fut.key]))
+            bar.set_postfix_str(results[-1].district)
+            bar.update()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return results
+
+
+def _province_summary(year: int, districts: list[str], data_root: Path, out_root: Path,
+                      formats: tuple[str, ...], timeout: int | None, progress: bool) -> str:
+    from .runner import run_notebook
+
+    params = {"year": year, "districts": ",".join(districts), "data_dir": str(data_root)}
+    run = run_notebook(config.NOTEBOOKS_DIR / "province_summary.ipynb", params,
+                       out_root / str(year) / "province", formats, timeout=timeout,
+                       progress=progress)
+    return run.error or "ok"
+
+
+# -- reporting ----------------------------------------------------------------------------------
+
+
+def write_manifest(year: int, results: list[DistrictResult], out_root: Path, data_root: Path,
+                   env_key: str, summary_status: str) -> Path:
+    from importlib.metadata import version
+
+    from .export import atomic_write
+
+    manifest = {
+        "year": year,
+        "ntmlib_version": __version__,
+        "python": platform.python_version(),
+        "packages": {p: version(p) for p in ("papermill", "nbconvert", "weasyprint", "pandas",
+                                              "matplotlib", "distributed")},
+        "environment_key": env_key,
+        "data_dir": str(data_root),
+        "input_sha256": _input_hashes(year, [r.district for r in results], data_root),
+        "province_summary": summary_status,
+        "districts": {r.district: asdict(r) for r in results},
+    }
+    path = out_root / str(year) / MANIFEST
+    atomic_write(path, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    return path
+
+
+def _input_hashes(year: int, districts: list[str], data_root: Path) -> dict[str, str]:
+    out = {}
+    for d in districts:
+        folder = data_root / str(year) / d
+        files = sorted(folder.iterdir()) if folder.is_dir() else \
+            [data_root / str(year) / f"{d}.xlsx"]
+        for p in files:
+            if p.is_file():
+                out[str(p.relative_to(data_root))] = sha256(p)
+    return out
+
+
+def write_index(year: int, results: list[DistrictResult], out_root: Path,
+                summary_status: str) -> Path:
+    """outputs/<year>/index.html: a link to every report, each failure and why."""
+    from .export import atomic_write
+
+    rows = []
+    labels = {"ok": "Hoàn thành", "skipped": "Không đổi (giữ bản trước)",
+              "invalid": "Dữ liệu có lỗi", "failed": "Lỗi khi chạy"}
+    for r in results:
+        links = ""
+        if r.status in ("ok", "skipped"):
+            links = " · ".join(
+                f'<a href="{escape(r.district)}/{name}">{label}</a>'
+                for name, label in (("report.pdf", "PDF"), ("report.html", "HTML"),
+                                    ("review.html", "Bản soát xét"),
+                                    ("report.ipynb", "Notebook")))
+        elif r.failed_notebook:
+            links = f'<a href="{escape(Path(r.failed_notebook).name)}">Notebook lỗi</a>'
+        reason = escape(r.error) if r.status in ("failed", "invalid") else ""
+        rows.append(
+            f'<tr class="{r.status}"><td>{escape(r.name)}</td><td>{escape(r.district)}</td>'
+            f"<td>{labels[r.status]}</td><td>{r.seconds:.1f}</td><td>{r.errors}</td>"
+            f"<td>{r.warnings}</td><td>{links}</td><td>{reason}</td></tr>")
+    summary = ""
+    if summary_status == "ok":
+        summary = ('<p>Tổng hợp toàn tỉnh: <a href="province/report.pdf">PDF</a> · '
+                   '<a href="province/report.html">HTML</a></p>')
+    elif summary_status:
+        summary = f"<p>Tổng hợp toàn tỉnh: lỗi: {escape(summary_status)}</p>"
+    n_bad = sum(r.status in ("failed", "invalid") for r in results)
+    html = f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>Báo cáo NTM năm {year}</title>
+<style>
+body {{ font-family: "Liberation Serif", "Times New Roman", serif; margin: 2em; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #888; padding: 4px 8px; }}
+tr.failed td, tr.invalid td {{ background: #fde8e8; }} tr.skipped td {{ color: #555; }}
+</style></head><body>
+<h1>Báo cáo kết quả xây dựng nông thôn mới năm {year}</h1>
+<p>{len(results)} huyện; {n_bad} lỗi.</p>
+{summary}
+<table><thead><tr><th>Đơn vị</th><th>Mã</th><th>Trạng thái</th><th>Thời gian (giây)</th>
+<th>Lỗi dữ liệu</th><th>Cảnh báo</th><th>Kết quả</th><th>Lý do</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table></body></html>
+"""
+    return atomic_write(out_root / str(year) / INDEX, html)
+
+
+def summary_table(results: list[DistrictResult]) -> str:
+    """The terminal summary: district, status, time, findings, outputs."""
+    head = f"{'district':<16} {'status':<8} {'time':>7} {'errors':>6} {'warn':>5}  outputs / why"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        detail = (f"{len(r.outputs)} files" if r.status == "ok" else r.error)
+        lines.append(f"{r.district:<16} {r.status:<8} {r.seconds:>6.1f}s {r.errors:>6} "
+                     f"{r.warnings:>5}  {detail}")
+    return "\n".join(lines)

@@ -149,7 +149,12 @@ def run_notebook(
         executed = staging / "report.ipynb"
         error = _execute(notebook, executed, parameters, staging, timeout, progress)
         if error and executed.exists():
-            error = _cell_error(executed) or error
+            cell = _cell_error(executed)
+            if error.startswith("the notebook"):  # timeout or dead kernel: say so, and where
+                where = cell.split(" raised")[0]
+                error = f"{error} ({where})" if where else error
+            else:
+                error = cell or error
         if error:
             if executed.exists():
                 shutil.move(str(executed), failed)

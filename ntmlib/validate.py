@@ -166,7 +166,7 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
         return None
     if stray:
         findings.append(Finding.warning(
-            "spaces", f"'{raw}' has extra spaces; read as '{text}'", **where))
+            "spaces", f"'{_short(raw)}' has extra spaces; read as '{_short(text)}'", **where))
     if len(text) > MAX_TEXT:
         findings.append(Finding.error(
             "too-long", f"the text has {len(text):,} characters, more than {MAX_TEXT:,}; "
@@ -179,6 +179,12 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
         findings.append(Finding.error("type", f"'{text}' is not an official unit code (digits)",
                                       **where))
     return text
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """A cell value quoted in a message, cut to a readable length."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _check_range(col: Column, value: float, where: dict, findings: list[Finding]) -> None:

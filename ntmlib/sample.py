@@ -1,0 +1,287 @@
+"""Sample data for the districts whose real figures we do not have.
+
+Every value is invented, from a random generator seeded by the base seed and the district code,
+so the files are identical from run to run. The data satisfies every validation rule (no
+errors, no warnings), and its header says `sample_data: yes`, so every page of a report made
+from it carries the "DỮ LIỆU MẪU" mark. The real Trà Cú data is never touched.
+
+    python -m ntmlib.sample --year 2023            # the other Trà Vinh districts, into data/
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import random
+import sys
+from pathlib import Path
+
+from . import config
+from .reference import Reference, Unit, load_reference
+from .schema import TABLES_BY_NAME
+
+REAL_DISTRICTS = ("849",)  # Trà Cú: real data, never generated
+MARK = "# DỮ LIỆU MẪU (sample data): invented by ntmlib.sample, not real figures.\n"
+PROGRAMME = "Chương trình mục tiêu quốc gia xây dựng nông thôn mới"
+
+
+def _rng(seed: int, code: str, year: int) -> random.Random:
+    return random.Random(f"{seed}:{code}:{year}")
+
+
+def _write_csv(folder: Path, table: str, rows: list[dict]) -> None:
+    columns = TABLES_BY_NAME[table].column_names
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c, "") for c in columns})
+    (folder / f"{table}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+def _yaml_list(items: list[str]) -> str:
+    return "".join(f'  - "{i}"\n' for i in items)
+
+
+def _header(unit: Unit, year: int, scope: str, rng: random.Random) -> str:
+    if scope == "baseline":
+        return MARK + f'unit_code: "{unit.code}"\nyear: {year}\nscope: baseline\n' \
+                      "sample_data: yes\n"
+    kind = unit.type.upper()
+    date = dt.date(year, 12, rng.randint(5, 20))
+    return MARK + (
+        f'unit_code: "{unit.code}"\nyear: {year}\nscope: report\nsample_data: yes\n'
+        f'issuer_parent: "ỦY BAN NHÂN DÂN"\nissuer: "{kind} {unit.short_name.upper()}"\n'
+        f'doc_number: ""\ndoc_symbol: "BC-UBND"\nplace: "{unit.short_name}"\n'
+        f"date: {date.isoformat()}\n"
+        'title: "Kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới năm {year}"\n'
+        "recipients:\n" + _yaml_list([
+            "Ủy ban nhân dân tỉnh",
+            "Văn phòng Điều phối nông thôn mới tỉnh (Sở Nông nghiệp và Phát triển nông thôn)"])
+        + "cc:\n" + _yaml_list(["Như trên", f"TT. {unit.type} ủy, TT. HĐND {unit.type.lower()}",
+                                f"CT, các PCT UBND {unit.type.lower()}", "UBND các xã",
+                                "Lưu: VT, NTM"])
+        + 'signer_authority: "TM. ỦY BAN NHÂN DÂN"\nsigner_deputy: "KT. CHỦ TỊCH"\n'
+        'signer_title: "PHÓ CHỦ TỊCH"\nsigner_name: "Nguyễn Văn Mẫu"\n'
+    )
+
+
+NARRATIVE = """<!-- DỮ LIỆU MẪU (sample data): invented by ntmlib.sample, not real figures. -->
+## achievements
+
+- Công tác lãnh đạo, chỉ đạo thực hiện {programme} được quan tâm; các xã duy trì và nâng chất \
+các tiêu chí đã đạt.
+
+- Người dân đồng thuận hưởng ứng phong trào xây dựng nông thôn mới.
+
+## limitations
+
+- Tiến độ giải ngân một số nguồn vốn còn chậm.
+
+## causes
+
+- Nguồn lực đầu tư còn hạn chế so với nhu cầu.
+
+## objectives
+
+- Tiếp tục nâng chất các tiêu chí xã nông thôn mới, xã nông thôn mới nâng cao năm {{next_year}}.
+
+## solutions
+
+### 2.1. Công tác lãnh đạo, chỉ đạo:
+
+- Tiếp tục kiện toàn bộ máy chỉ đạo các cấp.
+
+### 2.2. Huy động nguồn lực:
+
+- Lồng ghép các nguồn vốn, huy động sự đóng góp của doanh nghiệp và người dân.
+
+## proposals
+
+Đề nghị các sở, ngành tỉnh tiếp tục hướng dẫn, hỗ trợ {unit_kind} trong năm {{next_year}}.
+
+## recommendations
+
+Đề nghị UBND tỉnh quan tâm phân bổ nguồn vốn cho {unit_kind}.
+"""
+
+
+def _criteria(xa: list[str], met: dict[str, set[int]]) -> list[dict]:
+    return [{"commune_code": c, "set_id": "xa_ntm", "criterion": n,
+             "achieved": "yes" if n in met[c] else "no"} for c in xa for n in range(1, 20)]
+
+
+def generate_district(unit_code: str, year: int, out_dir: Path, reference: Reference,
+                      seed: int = 2023) -> Path:
+    """Write `out_dir/<year>/<slug>/` and its baseline `out_dir/<year-1>/<slug>/`."""
+    if unit_code in REAL_DISTRICTS:
+        raise ValueError(f"{unit_code} has real data; sample data is never generated for it")
+    unit = next(u for u in reference.districts(year) if u.code == unit_code)
+    rng = _rng(seed, unit_code, year)
+    communes = reference.communes(unit.code, year)
+    codes = list(communes["code"])
+    xa = list(communes.loc[communes["type"] == "Xã", "code"])
+    folder, base = out_dir / str(year) / unit.slug, out_dir / str(year - 1) / unit.slug
+    for f in (folder, base):
+        _refuse_real(f)
+        f.mkdir(parents=True, exist_ok=True)
+
+    # criteria: last year some communes short of a few; this year more met (never fewer)
+    before: dict[str, set[int]] = {}
+    now: dict[str, set[int]] = {}
+    for c in xa:
+        missing = set(rng.sample(range(1, 20), rng.choice([0, 0, 1, 2, 3, 5])))
+        before[c] = set(range(1, 20)) - missing
+        now[c] = before[c] | (missing if rng.random() < 0.6 else set(list(missing)[:1]))
+    full_before = [c for c in xa if len(before[c]) == 19]
+    full_now = [c for c in xa if len(now[c]) == 19]
+    advanced = full_before[:2]
+    district_before = set(range(1, rng.randint(3, 7)))
+    district_now = district_before | set(range(1, rng.randint(6, 10)))
+
+    recog_before = [{"unit_code": c, "title": "xa_ntm", "period": "2016-2020"}
+                    for c in full_before]
+    recog_now = recog_before + [{"unit_code": c, "title": "xa_ntm", "period": "2021-2025",
+                                 "year": year} for c in full_now if c not in full_before]
+    recog_now += [{"unit_code": c, "title": "xa_ntm_nc", "period": "2021-2025", "year": year}
+                  for c in advanced]
+    for rows, f in ((recog_before, base), (recog_now, folder)):
+        _write_csv(f, "recognitions", rows)
+
+    products = []
+    for i in range(rng.randint(4, 12)):
+        products.append({"product_id": f"sp{i + 1:02d}", "name": f"Sản phẩm mẫu {i + 1:02d}",
+                         "commune_code": rng.choice(codes), "stars": rng.choice([3, 3, 3, 4]),
+                         "year_recognised": rng.choice([year - 2, year - 1, year, year])})
+    _write_csv(base, "ocop_products", [p for p in products if p["year_recognised"] < year])
+    _write_csv(folder, "ocop_products", products)
+    _write_csv(base, "commune_criteria", _criteria(xa, before))
+    crit_now = _criteria(xa, now)
+    crit_now += [{"commune_code": c, "set_id": "xa_ntm_nc", "criterion": n,
+                  "achieved": "yes" if n != 13 or i == 0 else "no"}
+                 for i, c in enumerate(advanced) for n in range(1, 20)]
+    _write_csv(folder, "commune_criteria", crit_now)
+    for f, met, y in ((base, district_before, year - 1), (folder, district_now, year)):
+        _write_csv(f, "district_criteria", [
+            {"set_id": "huyen_ntm", "criterion": n, "achieved": "yes" if n in met else "no",
+             "year_met": y if n in met else ""} for n in range(1, 10)])
+    (base / "header.yaml").write_text(_header(unit, year - 1, "baseline", rng), encoding="utf-8")
+    (folder / "header.yaml").write_text(_header(unit, year, "report", rng), encoding="utf-8")
+    (folder / "narrative.md").write_text(NARRATIVE.format(
+        programme=PROGRAMME, unit_kind=unit.type.lower()), encoding="utf-8")
+
+    _write_csv(folder, "documents", [
+        {"doc_id": "kh01", "number": f"{rng.randint(10, 99)}/KH-UBND",
+         "date": dt.date(year, 2, rng.randint(1, 28)).isoformat(),
+         "issuer": f"Ủy ban nhân dân {unit.type.lower()}", "doc_type": "Kế hoạch",
+         "summary": f"về việc thực hiện {PROGRAMME} năm {year}", "listed": "yes"},
+        {"doc_id": "qd01", "number": f"{rng.randint(100, 999)}/QĐ-UBND",
+         "date": dt.date(year, 5, rng.randint(1, 28)).isoformat(),
+         "issuer": f"Ủy ban nhân dân {unit.type.lower()}", "doc_type": "Quyết định",
+         "summary": "về việc kiện toàn Ban Chỉ đạo các Chương trình mục tiêu quốc gia",
+         "listed": "yes"}])
+    _write_csv(folder, "facts", [
+        {"key": "other_directive_documents", "value": rng.randint(3, 20)},
+        {"key": "ocop_producers_supported", "value": rng.randint(2, 12)},
+        {"key": "hamlets_registered_model", "value": 0}])
+    cadres, people = rng.randint(100, 900), rng.randint(500, 3000)
+    _write_csv(folder, "propaganda", [
+        {"activity_id": "general", "name": "Tuyên truyền, phổ biến các nội dung xây dựng nông "
+         "thôn mới", "sessions": rng.randint(100, 900), "participants": rng.randint(5000, 30000)},
+        {"activity_id": "cleanup", "name": "Ra quân vệ sinh, dọn dẹp cảnh quan môi trường",
+         "sessions": rng.randint(20, 150), "participants": cadres + people}])
+    _write_csv(folder, "propaganda_groups", [
+        {"activity_id": "cleanup", "group_id": "can_bo", "group": "cán bộ",
+         "participants": cadres},
+        {"activity_id": "cleanup", "group_id": "quan_chung", "group": "quần chúng",
+         "participants": people}])
+    _write_csv(folder, "propaganda_quantities", [
+        {"activity_id": "cleanup", "item_id": "road_length", "item": "chiều dài",
+         "quantity": round(rng.uniform(10, 120), 1), "unit": "km"}])
+    _write_csv(folder, "training", [
+        {"topic_id": t, "topic": name, "classes": (k := rng.randint(2, 20)),
+         "trainees": k * rng.randint(20, 45)}
+        for t, name in (("ocop", "chương trình mỗi xã một sản phẩm (OCOP)"),
+                        ("food_safety", "an toàn thực phẩm"),
+                        ("vocational", "đào tạo nghề cho lao động nông thôn"))])
+    hamlets = {c: (rng.randint(4, 10) if c in xa else 0) for c in codes}
+    _write_csv(folder, "steering_bodies", [
+        {"level": "district", "name": f"Ban Chỉ đạo {unit.type.lower()}", "bodies": 1,
+         "members": rng.randint(20, 35), "doc_id": "qd01"},
+        {"level": "commune", "name": "Ban quản lý cấp xã", "bodies": len(xa),
+         "members": len(xa) * rng.randint(15, 25)},
+        {"level": "hamlet", "name": "Ban phát triển ấp", "bodies": sum(hamlets.values()),
+         "members": sum(hamlets.values()) * rng.randint(6, 9)}])
+    _write_csv(folder, "inspections", [
+        {"inspection_id": "review", "scope": "Kiểm tra, rà soát việc thực hiện các tiêu chí",
+         "commune_visits": len(xa) * rng.randint(1, 3)}])
+    models = []
+    for i, name in enumerate(("Mô hình liên kết sản xuất lúa chất lượng cao",
+                              "Mô hình thực hiện Chương trình mỗi xã một sản phẩm",
+                              "Đào tạo nghề cho lao động nông thôn")):
+        alloc = rng.randint(3, 12) * 100
+        models.append({"model_id": f"m{i + 1}", "name": name, "source": "direct",
+                       "allocated": alloc, "disbursed": round(alloc * rng.uniform(0.2, 1), 1),
+                       "expected_rate": 100})
+    models.append({"model_id": "lg1", "name": "Nguồn kinh phí giảm nghèo bền vững",
+                   "source": "integrated", "allocated": rng.randint(5, 40) * 100,
+                   "expected_rate": 100})
+    _write_csv(folder, "production_models", models)
+    rows = []
+    for c in codes:
+        reg = rng.randint(1500, 4500)
+        rows.append({"commune_code": c, "households_registered": reg,
+                     "households_recognised": int(reg * rng.uniform(0.85, 0.99)),
+                     "hamlets": hamlets[c], "hamlets_registered": hamlets[c],
+                     "hamlets_recognised": rng.randint(0, hamlets[c])})
+    _write_csv(folder, "households", rows)
+    _write_csv(folder, "funds", [
+        {"source": "central", "component": "investment", "amount": rng.randint(80, 400) * 100},
+        {"source": "central", "component": "recurrent", "amount": rng.randint(10, 80) * 100},
+        {"source": "province", "component": "total", "amount": rng.randint(50, 500) * 100},
+        {"source": "integrated", "component": "total", "amount": rng.randint(50, 300) * 100},
+        {"source": "enterprise", "component": "total", "amount": rng.randint(10, 150) * 100},
+        {"source": "people", "component": "land_transport", "amount": rng.randint(5, 60) * 100,
+         "quantity": rng.randint(5000, 60000), "quantity_unit": "m²",
+         "description": "người dân hiến đất làm đường giao thông nông thôn"},
+        {"source": "people", "component": "workdays", "amount": rng.randint(1, 10) * 100,
+         "quantity": rng.randint(500, 4000), "quantity_unit": "ngày công",
+         "description": "ngày công lao động của nhân dân"}])
+    _write_csv(folder, "planned_funds", [
+        {"source": "central", "component": "investment", "amount": rng.randint(80, 400) * 100},
+        {"source": "central", "component": "recurrent", "amount": rng.randint(10, 50) * 100},
+        {"source": "province", "component": "total", "amount": rng.randint(20, 100) * 100}])
+    _write_csv(folder, "stated_figures", [])
+    return folder
+
+
+def _refuse_real(folder: Path) -> None:
+    """Never overwrite a folder that is not sample data."""
+    header = folder / "header.yaml"
+    if header.exists() and "sample_data: yes" not in header.read_text(encoding="utf-8"):
+        raise FileExistsError(f"{folder} holds real data (no 'sample_data: yes'); not replaced")
+
+
+def generate_province(year: int, out_dir: Path, reference: Reference, seed: int = 2023,
+                      province: str = "tra-vinh") -> list[Path]:
+    """Sample data for every district of the province but those with real data."""
+    return [generate_district(u.code, year, out_dir, reference, seed)
+            for u in reference.districts(year, province) if u.code not in REAL_DISTRICTS]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ntmlib.sample", description=__doc__)
+    parser.add_argument("--year", type=int, default=2023)
+    parser.add_argument("--out", type=Path, default=None, help="data folder (default data/)")
+    parser.add_argument("--seed", type=int, default=2023)
+    args = parser.parse_args(argv)
+    out = (args.out or config.data_dir()).resolve()
+    for path in generate_province(args.year, out, load_reference(out), args.seed):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

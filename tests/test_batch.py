@@ -1,0 +1,115 @@
+"""Batch: several districts in parallel, one of them broken; the Dask path; the province
+summary; skipping what did not change."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from ntmlib.sample import generate_district
+from pypdf import PdfReader
+
+from ntmlib.batch import run_batch
+from ntmlib.cli import main
+from ntmlib.reference import load_reference
+from tests.conftest import BUNDLED, edit_csv
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def province_root(tmp_path_factory):
+    """Trà Cú (real) and two generated sample districts, Cầu Kè broken."""
+    root = tmp_path_factory.mktemp("batch") / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    for year in (2022, 2023):
+        shutil.copytree(BUNDLED / str(year) / "tra-cu", root / str(year) / "tra-cu")
+    ref = load_reference(root)
+    for code in ("845", "846"):  # Cầu Kè, Tiểu Cần
+        generate_district(code, 2023, root, ref)
+    edit_csv(root, "ocop_products", lambda t: t.assign(stars="6"), district="cau-ke")
+    return root
+
+
+@pytest.fixture(scope="module")
+def batch(province_root, tmp_path_factory):
+    out = tmp_path_factory.mktemp("batch-out")
+    result = run_batch(2023, data_dir=province_root, out_dir=out, workers=2,
+                       formats=("html", "pdf"), progress=False)
+    return result, out
+
+
+def test_one_broken_district_does_not_stop_the_others(batch):
+    result, out = batch
+    status = {r.district: r.status for r in result.results}
+    assert status == {"cau-ke": "invalid", "tieu-can": "ok", "tra-cu": "ok"}
+    assert not result.ok
+    for slug in ("tieu-can", "tra-cu"):
+        assert (out / "2023" / slug / "report.pdf").exists()
+    assert not (out / "2023" / "cau-ke").exists()
+
+
+def test_manifest_records_versions_inputs_status_and_time(batch):
+    result, out = batch
+    manifest = json.loads((out / "2023" / "build.json").read_text(encoding="utf-8"))
+    assert manifest["packages"]["papermill"]
+    assert "2023/tra-cu/training.csv" in manifest["input_sha256"]
+    tra_cu = manifest["districts"]["tra-cu"]
+    assert tra_cu["status"] == "ok" and tra_cu["seconds"] > 0 and tra_cu["warnings"] == 4
+    assert manifest["districts"]["cau-ke"]["status"] == "invalid"
+    assert manifest["province_summary"] == "ok"
+
+
+def test_index_links_reports_and_shows_the_failure(batch):
+    _, out = batch
+    html = (out / "2023" / "index.html").read_text(encoding="utf-8")
+    assert 'href="tra-cu/report.pdf"' in html and 'href="tieu-can/report.html"' in html
+    assert "Dữ liệu có lỗi" in html
+    assert "6 is not a star rating (3, 4 or 5)" in html
+    assert 'href="province/report.pdf"' in html
+
+
+def test_province_summary_lists_the_rendered_districts_and_a_total(batch):
+    _, out = batch
+    html = (out / "2023" / "province" / "report.html").read_text(encoding="utf-8")
+    assert "Huyện Trà Cú" in html and "Huyện Tiểu Cần" in html
+    assert "Huyện Cầu Kè" not in html  # left out: its data has errors
+    assert "Toàn tỉnh" in html
+    assert "DỮ LIỆU MẪU" in html  # one of its districts is sample data
+    text = " ".join(PdfReader(out / "2023" / "province" / "report.pdf").pages[0]
+                    .extract_text().split())
+    assert "BÁO CÁO TỔNG HỢP" in text and "Toàn tỉnh" in text
+
+
+def test_sample_district_report_says_sample_on_every_page(batch):
+    _, out = batch
+    reader = PdfReader(out / "2023" / "tieu-can" / "report.pdf")
+    assert all("DỮ LIỆU MẪU" in p.extract_text() for p in reader.pages)
+    real = PdfReader(out / "2023" / "tra-cu" / "report.pdf")
+    assert not any("DỮ LIỆU MẪU" in p.extract_text() for p in real.pages)
+
+
+def test_rerun_skips_unchanged_and_cli_exits_non_zero_on_failure(batch, province_root, capsys):
+    _, out = batch
+    code = main(["batch", "--year", "2023", "--data-dir", str(province_root), "--out-dir",
+                 str(out), "--formats", "html,pdf", "--no-summary"])
+    assert code == 1
+    printed = capsys.readouterr().out
+    assert "tra-cu           skipped" in printed and "tieu-can         skipped" in printed
+    assert "cau-ke           invalid" in printed
+
+
+def test_only_failed_retries_just_the_failures(batch, province_root):
+    _, out = batch
+    result = run_batch(2023, data_dir=province_root, out_dir=out, only_failed=True,
+                       summary=False, formats=("html", "pdf"), progress=False)
+    ran = {r.district for r in result.results if r.status != "skipped"}
+    assert ran == {"cau-ke"}
+
+
+def test_dask_path_on_a_local_cluster(province_root, tmp_path):
+    result = run_batch(2023, districts=["tieu-can"], data_dir=province_root, out_dir=tmp_path,
+                       scheduler="local", formats=("html",), summary=False, progress=False)
+    assert [(r.district, r.status) for r in result.results] == [("tieu-can", "ok")]
+    assert (tmp_path / "2023" / "tieu-can" / "report.html").exists()

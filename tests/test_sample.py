@@ -1,0 +1,57 @@
+"""The sample-data generator: deterministic, valid, never touching real data."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from ntmlib.dataset import load_district
+from ntmlib.reference import load_reference
+from ntmlib.sample import generate_district, generate_province
+from tests.conftest import BUNDLED
+
+
+@pytest.fixture
+def root(tmp_path):
+    shutil.copytree(BUNDLED / "reference", tmp_path / "reference")
+    shutil.copytree(BUNDLED / "2023" / "tra-cu", tmp_path / "2023" / "tra-cu")
+    return tmp_path
+
+
+def _files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_every_generated_district_validates_without_findings(root):
+    ref = load_reference(root)
+    folders = generate_province(2023, root, ref)
+    assert len(folders) == 8
+    for folder in folders:
+        result = load_district(2023, folder.name, root)
+        assert result.ok and not result.findings, [str(f) for f in result.findings]
+        assert result.data.header["sample_data"] is True
+        assert result.data.previous is not None  # the 2022 baseline is there too
+
+
+def test_generation_is_deterministic(root, tmp_path_factory):
+    other = tmp_path_factory.mktemp("again")
+    shutil.copytree(BUNDLED / "reference", other / "reference")
+    generate_district("845", 2023, root, load_reference(root))
+    generate_district("845", 2023, other, load_reference(other))
+    assert _files(root / "2023" / "cau-ke") == _files(other / "2023" / "cau-ke")
+    assert _files(root / "2022" / "cau-ke") == _files(other / "2022" / "cau-ke")
+
+
+def test_real_data_is_never_generated_or_overwritten(root):
+    ref = load_reference(root)
+    before = _files(root / "2023" / "tra-cu")
+    with pytest.raises(ValueError, match="has real data"):
+        generate_district("849", 2023, root, ref)
+    generate_province(2023, root, ref)
+    assert _files(root / "2023" / "tra-cu") == before
+    (root / "2023" / "cau-ke" / "header.yaml").write_text("unit_code: '845'\n",
+                                                           encoding="utf-8")
+    with pytest.raises(FileExistsError, match="holds real data"):
+        generate_district("845", 2023, root, ref)

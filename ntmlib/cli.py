@@ -64,6 +64,49 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0 if result.ok and result.summary_status in ("", "ok") else 1
 
 
+def cmd_new_year(args: argparse.Namespace) -> int:
+    from .batch import districts_with_data
+    from .yearly import new_year
+
+    root = (args.data_dir or None)
+    from . import config
+
+    districts = [args.district] if args.district else districts_with_data(
+        args.from_year, (root or config.data_dir()).resolve())
+    for d in districts:
+        made = new_year(args.from_year, args.to, d, root)
+        print(f"Created {made.folder}. To fill in:")
+        for item in made.todo:
+            print(f"  - {item}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .yearly import write_template
+
+    print(write_template(args.year, args.district, args.out, args.data_dir))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .errors import DataValidationError
+    from .yearly import import_workbook
+
+    try:
+        done = import_workbook(args.workbook, args.year, args.district, args.data_dir,
+                               force=args.force)
+    except DataValidationError as exc:
+        for f in exc.findings:
+            print(f)
+        print(f"Not imported: {sum(f.severity == 'error' for f in exc.findings)} error(s).")
+        return 1
+    for f in done.result.warnings:
+        print(f)
+    print(f"Imported into {done.folder}" + (f"; previous data kept in {done.backup}"
+                                             if done.backup else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ntm", description="NTM annual district reports")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +135,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, default=None, help="outputs folder (default: outputs/)")
     p.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("new-year", help="start a year's data from the previous year's")
+    p.add_argument("--from", dest="from_year", type=int, required=True)
+    p.add_argument("--to", type=int, required=True)
+    p.add_argument("--district", help="one district (default: every district with data)")
+    p.add_argument("--data-dir", type=Path, default=None)
+    p.set_defaults(func=cmd_new_year)
+
+    p = sub.add_parser("template", help="write the Excel input form of a district and year")
+    _add_common(p)
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("import", help="validate a filled Excel form and store it as data")
+    p.add_argument("workbook", type=Path)
+    _add_common(p)
+    p.add_argument("--force", action="store_true", help="replace existing data (kept as backup)")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("schema-doc", help="print the data model as Markdown")
     p.set_defaults(func=cmd_schema_doc)

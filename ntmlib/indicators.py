@@ -373,12 +373,28 @@ def funds(data: DistrictData, table: str = "funds", prefix: str = "funds") -> Fi
     return f
 
 
+def comparison(data: DistrictData) -> Figures:
+    """Last year's households and funds, where its data has them (a baseline may not)."""
+    f = Figures()
+    prev = data.previous
+    if prev is None:
+        return f
+    if not prev["households"].empty:
+        h = households(prev)
+        for key in ("households.recognised", "households.rate"):
+            f.add(f"prev.{key}", h.value(key), h[key].kind, f"{h[key].label} năm trước")
+    if not prev["funds"].empty:
+        f.add("prev.funds.total", float(prev["funds"]["amount"].sum()), "money",
+              "tổng nguồn vốn năm trước", "triệu đồng")
+    return f
+
+
 def planned(data: DistrictData) -> Figures:
     return funds(data, "planned_funds", "planned")
 
 
 SECTIONS = (context, documents, propaganda, training, steering, production, ocop, households,
-            criteria, funds, planned)
+            criteria, funds, comparison, planned)
 
 
 def compute_all(data: DistrictData) -> Figures:

@@ -471,6 +471,11 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Fi
         where = {"file": rt.file if rt else "stated_figures", "sheet": rt.sheet if rt else None,
                  "row": int(row), "column": "value"}
         key = r["key"]
+        if key not in figures and data.previous is None and _needs_previous(key):
+            findings.append(Finding.warning(
+                "stated-figure", f"'{key}' compares with {data.year - 1}, whose data is not "
+                "available, so it cannot be checked", **where))
+            continue
         if key not in figures:
             findings.append(Finding.error(
                 "unknown-figure", f"'{key}' is not a figure of the report", **{
@@ -516,6 +521,11 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Fi
                 "placeholder", f"{{{key}}} is not a figure of the report", section=section,
                 **where))
     return findings
+
+
+def _needs_previous(key: str) -> bool:
+    """Figures computed only when the previous year's data exists."""
+    return key.startswith("prev.") or key == "district.criteria_added"
 
 
 def _places(value: float) -> int:

@@ -50,6 +50,12 @@ def test_executed_notebook_records_its_parameters(run):
 def test_figures_json_holds_the_reference_figures(run):
     recorded = json.loads((run.out_dir / "figures.json").read_text(encoding="utf-8"))
     figures = recorded["figures"]
+    from ntmlib import indicators
+    from ntmlib.dataset import load_district
+
+    # the notebook computes every figure the library defines, section by section
+    assert set(figures) == set(indicators.compute_all(
+        load_district(2023, "tra-cu", BUNDLED).data).to_dict())
     for key, expected in REFERENCE_FIGURES.items():
         assert figures[key] == pytest.approx(expected), key
     prov = recorded["provenance"]

@@ -1,0 +1,284 @@
+"""The yearly round: carry a district's data forward to a new year, hand out an Excel form,
+take the filled form back.
+
+- `new_year` creates `data/<to>/<district>/` from `<from>`: what persists is carried forward,
+  the year's activity tables are created empty, and it lists what the analyst must fill in.
+  It never overwrites existing data.
+- `write_template` writes the input workbook (instructions sheet, one sheet per table, frozen
+  header, column notes, drop-down lists for closed lists), prefilled with what is known.
+- `import_workbook` validates a filled workbook and stores it as the district's data; a
+  workbook with errors is refused; existing data is replaced only with `force`, after a backup.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import config
+from .dataset import LoadResult, load_district, load_source
+from .errors import DataValidationError, NtmError
+from .io import HEADER_FILE, NARRATIVE_FILE, district_source, format_narrative, read_dataset
+from .model import DistrictData
+from .reference import Reference, load_reference
+from .schema import (
+    HEADER_FIELDS,
+    HEADER_LIST_FIELDS,
+    NARRATIVE_SECTIONS,
+    REQUIRED_NARRATIVE,
+    TABLES,
+)
+
+# Tables whose content persists from one year to the next (the rest is the year's activity).
+CARRIED = ("commune_criteria", "district_criteria", "recognitions", "ocop_products",
+           "steering_bodies")
+OCOP_VALID_YEARS = 3  # an OCOP certificate is valid for 36 months
+
+
+def wording(reference: Reference, key: str, year: int) -> list[str]:
+    """Texts that changed over time (e.g. the department's name after 1 March 2025), from
+    `data/reference/wording.csv`, for `year`."""
+    path = reference.root / "wording.csv"
+    if not path.exists():
+        return []
+    w = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = w[(w["key"] == key) & (w["from_year"].astype(int) <= year)
+             & ((w["to_year"] == "") | (w["to_year"].replace("", "9999").astype(int) >= year))]
+    return list(rows.sort_values("order")["text"])
+
+
+# -- writing a district folder ------------------------------------------------------------
+
+
+def _csv_value(v: object) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def write_folder(folder: Path, header: dict, narrative: dict[str, list[str]],
+                 tables: dict[str, pd.DataFrame]) -> Path:
+    """Write a district folder (CSV, header.yaml, narrative.md) in the canonical format."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for spec in TABLES:
+        frame = tables.get(spec.name)
+        columns = spec.column_names
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        if frame is not None:
+            for _, row in frame.iterrows():
+                writer.writerow([_csv_value(row.get(c)) for c in columns])
+        (folder / spec.filename).write_text(buf.getvalue(), encoding="utf-8")
+    clean = {}
+    for key in HEADER_FIELDS:
+        value = header.get(key)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if key in HEADER_LIST_FIELDS:
+            value = list(value or [])
+        clean[key] = value if value is not None else ""
+    (folder / HEADER_FILE).write_text(
+        yaml.safe_dump(clean, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    full = {name: narrative.get(name, []) for name in NARRATIVE_SECTIONS}
+    (folder / NARRATIVE_FILE).write_text(format_narrative(full), encoding="utf-8")
+    return folder
+
+
+# -- new year -------------------------------------------------------------------------------
+
+
+@dataclass
+class NewYear:
+    folder: Path
+    carried: dict[str, int] = field(default_factory=dict)
+    todo: list[str] = field(default_factory=list)
+
+
+def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None = None
+             ) -> NewYear:
+    """Create `<to_year>/<district>/` from `<from_year>`; never overwrite."""
+    root = Path(data_dir).resolve() if data_dir else config.data_dir()
+    ref = load_reference(root)
+    unit = ref.resolve_district(district, to_year)  # the unit must still exist
+    ref.period(to_year)  # and a criteria period must cover the year
+    target = root / str(to_year) / unit.slug
+    if target.exists() or (root / str(to_year) / f"{unit.slug}.xlsx").exists():
+        raise NtmError(f"{target} already exists; new-year never overwrites data")
+    source = load_district(from_year, unit.slug, root, previous=False)
+    data = source.raise_for_errors()
+
+    tables: dict[str, pd.DataFrame] = {}
+    carried = {}
+    for name in CARRIED:
+        frame = data[name].copy()
+        if name == "ocop_products":
+            frame = frame[frame["year_recognised"] > to_year - OCOP_VALID_YEARS]
+        if name in ("commune_criteria", "district_criteria"):
+            frame = _criteria_for_period(frame, data.period, ref.period(to_year)["period"])
+        tables[name] = frame
+        carried[name] = len(frame)
+    docs = data["documents"]
+    cited = set(data["steering_bodies"]["doc_id"].dropna())
+    tables["documents"] = docs[docs["doc_id"].isin(cited)].assign(listed=False)
+    carried["documents"] = len(tables["documents"])
+
+    header = dict(data.header)
+    header.update(year=to_year, date=None, doc_number=None, reconstructed=[])
+    recipients = wording(ref, "recipients", to_year)
+    if recipients:
+        header["recipients"] = recipients
+    write_folder(target, header, {}, tables)
+
+    todo = ["header.yaml: date, doc_number (and check recipients, signer)"]
+    todo += [f"{t.filename}: {t.description}" for t in TABLES
+             if t.name not in tables and t.required and "report" in t.scopes]
+    todo += [f"update {name}.csv (carried from {from_year}: {n} row{'s' if n != 1 else ''})"
+             for name, n in carried.items()]
+    todo += [f"narrative.md: section {s}" for s in REQUIRED_NARRATIVE]
+    return NewYear(target, carried, todo)
+
+
+def _criteria_for_period(frame: pd.DataFrame, old: str, new: str) -> pd.DataFrame:
+    """Criteria achieved carry over within a period; a new period starts from nothing."""
+    return frame if old == new else frame.iloc[0:0]
+
+
+# -- Excel form -----------------------------------------------------------------------------
+
+
+INSTRUCTIONS = [
+    "HƯỚNG DẪN NHẬP SỐ LIỆU BÁO CÁO NÔNG THÔN MỚI",
+    "",
+    "1. Mỗi trang tính (sheet) là một bảng; dòng 1 là tên cột, không đổi tên cột.",
+    "2. Rê chuột vào ô tên cột để xem ý nghĩa, đơn vị tính và giá trị cho phép.",
+    "3. Cột có danh sách (mũi tên) chỉ nhận giá trị trong danh sách.",
+    "4. Số nhập dạng số (ví dụ 1018 hoặc 6442,7); tiền tính bằng triệu đồng; tỷ lệ từ 0 đến 100.",
+    "5. Ngày nhập dạng dd/mm/yyyy. Có/không: yes/no.",
+    "6. Không gộp ô (merge), không dùng công thức chưa tính, không đặt mật khẩu.",
+    "7. Trang 'narrative': mỗi dòng là một đoạn văn; không gõ số liệu vào văn bản, "
+    "dùng {khóa} (xem figures.json).",
+    "8. Trang 'communes': mã và tên các xã, thị trấn (để tra mã).",
+    "9. Kiểm tra: ntm import <tệp.xlsx> --year <năm> --district <mã huyện>.",
+]
+
+
+def write_template(year: int, district: str, out: Path, data_dir: Path | None = None) -> Path:
+    """The input workbook for a district and year, prefilled with what is already known."""
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .io import write_workbook
+
+    root = Path(data_dir).resolve() if data_dir else config.data_dir()
+    ref = load_reference(root)
+    unit = ref.resolve_district(district, year)
+    try:
+        raw = read_dataset(district_source(root, year, unit.slug), display_root=root)
+        header = {k: v for k, v in raw.header.items() if k in HEADER_FIELDS}
+        narrative = raw.narrative
+        tables = {name: t.frame for name, t in raw.tables.items()}
+    except NtmError:
+        header, narrative, tables = {"unit_code": unit.code, "year": year}, {}, {}
+    for spec in TABLES:
+        tables.setdefault(spec.name, pd.DataFrame(columns=spec.column_names))
+        frame = tables[spec.name]
+        tables[spec.name] = frame.reindex(columns=spec.column_names)
+    out = Path(out)
+    write_workbook(out, header, narrative, tables)
+
+    book = openpyxl.load_workbook(out)
+    guide = book.create_sheet("Hướng dẫn", 0)
+    for line in INSTRUCTIONS:
+        guide.append([line])
+    guide["A1"].font = Font(bold=True, size=13)
+    guide.column_dimensions["A"].width = 110
+    communes = ref.communes(unit.code, year)
+    cs = book.create_sheet("communes")
+    cs.append(["code", "name", "type"])
+    for _, r in communes.iterrows():
+        cs.append([r["code"], r["name"], r["type"]])
+    n_comm = len(communes) + 1
+    for spec in TABLES:
+        ws = book[spec.name]
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(spec.columns, start=1):
+            c = ws.cell(1, i)
+            c.font = Font(bold=True)
+            note = col.description + (f" ({col.unit})" if col.unit else "")
+            if col.allowed:
+                note += f". Cho phép: {', '.join(col.allowed)}"
+            c.comment = Comment(note, "ntm-reports")
+            ws.column_dimensions[c.column_letter].width = max(12, min(40, len(col.name) + 4))
+            formula = None
+            if col.name in ("commune_code", "unit_code"):
+                formula = f"=communes!$A$2:$A${n_comm}"
+            elif col.allowed and len(",".join(col.allowed)) < 250:
+                formula = '"' + ",".join(col.allowed) + '"'
+            elif col.name == "criterion":
+                formula = '"' + ",".join(str(n) for n in range(1, 20)) + '"'
+            if formula:
+                dv = DataValidation(type="list", formula1=formula, allow_blank=True,
+                                    showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
+                                    error=f"Chọn trong danh sách: {col.description}")
+                ws.add_data_validation(dv)
+                dv.add(f"{c.column_letter}2:{c.column_letter}1000")
+    book.active = 0
+    book.save(out)
+    return out
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Imported:
+    folder: Path
+    result: LoadResult
+    backup: Path | None = None
+
+
+def import_workbook(path: Path, year: int, district: str, data_dir: Path | None = None,
+                    force: bool = False) -> Imported:
+    """Validate a filled workbook and store it as `data/<year>/<district>/`."""
+    root = Path(data_dir).resolve() if data_dir else config.data_dir()
+    ref = load_reference(root)
+    unit = ref.resolve_district(district, year)
+    result = load_source(Path(path), year, unit, ref, data_root=root)
+    if not result.ok:
+        raise DataValidationError(
+            f"The workbook has {len(result.errors)} error(s) and was not imported:\n"
+            + "\n".join(str(f) for f in result.errors), result.findings)
+    data: DistrictData = result.data
+    target = root / str(year) / unit.slug
+    backup = None
+    if target.exists():
+        if not force:
+            raise NtmError(f"{target} already exists; use --force to replace it (a backup "
+                           "is kept)")
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = root / str(year) / ".backup" / f"{unit.slug}-{stamp}"
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(target, backup)
+    staging = root / str(year) / f".{unit.slug}.importing"
+    shutil.rmtree(staging, ignore_errors=True)
+    write_folder(staging, data.header, data.narrative, data.tables)
+    if target.exists():
+        shutil.rmtree(target)
+    staging.rename(target)
+    return Imported(target, result, backup)

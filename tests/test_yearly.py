@@ -1,0 +1,137 @@
+"""The yearly round: 2023 -> 2024 with the Excel form, and the report's comparison."""
+
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ntmlib.cli import main
+from ntmlib.dataset import load_district
+from ntmlib.errors import DataValidationError, NtmError
+from ntmlib.runner import run_report
+from ntmlib.yearly import import_workbook, new_year, write_template
+from tests.conftest import BUNDLED
+
+ACTIVITY = ("facts", "propaganda", "propaganda_groups", "propaganda_quantities", "training",
+            "inspections", "production_models", "households", "funds", "planned_funds")
+
+
+@pytest.fixture
+def root(tmp_path):
+    for part in ("reference", "2022/tra-cu", "2023/tra-cu"):
+        shutil.copytree(BUNDLED / part, tmp_path / "data" / part)
+    return tmp_path / "data"
+
+
+def fill(form, root):
+    """What an analyst does: type the year's activity into the form (here: 2023's figures)."""
+    book = openpyxl.load_workbook(form)
+    for table in (*ACTIVITY, "documents"):
+        ws = book[table]
+        present = {r[0].value for r in ws.iter_rows(min_row=2)}
+        frame = pd.read_csv(root / "2023/tra-cu" / f"{table}.csv", dtype=str,
+                            keep_default_na=False)
+        columns = [c.value for c in ws[1]]
+        for _, row in frame.iterrows():
+            if row.iloc[0] not in present or table != "documents":
+                ws.append([row.get(c, "") for c in columns])
+    header = book["header"]
+    for row in header.iter_rows(min_row=2):
+        if row[0].value == "date":
+            row[1].value = "05/12/2024"
+        if row[0].value == "doc_number":
+            row[1].value = "215"
+    narrative = book["narrative"]
+    text = (root / "2023/tra-cu/narrative.md").read_text(encoding="utf-8")
+    from ntmlib.io import parse_narrative
+
+    for section, paras in parse_narrative(text).items():
+        for p in paras:
+            narrative.append([section, p])
+    book.save(form)
+
+
+def test_new_year_carries_forward_and_never_overwrites(root):
+    made = new_year(2023, 2024, "tra-cu", root)
+    assert made.carried["commune_criteria"] == 15 * 19 + 4 * 19
+    assert made.carried["ocop_products"] == 20  # certificates from 2022 on are still valid
+    assert any("narrative.md" in t for t in made.todo)
+    header = (made.folder / "header.yaml").read_text(encoding="utf-8")
+    assert "year: 2024" in header and "date: ''" in header
+    assert (made.folder / "training.csv").read_text(encoding="utf-8").strip() == \
+        "topic_id,topic,classes,trainees,reconstructed"
+    with pytest.raises(NtmError, match="never overwrites"):
+        new_year(2023, 2024, "tra-cu", root)
+
+
+def test_year_outside_every_period_or_unit_is_refused(root):
+    with pytest.raises(NtmError, match="No district 'tra-cu' existed in 2026"):
+        new_year(2025, 2026, "tra-cu", root)
+
+
+def test_round_trip_2023_to_2024_with_the_form_and_the_report(root, tmp_path):
+    new_year(2023, 2024, "tra-cu", root)
+    form = write_template(2024, "tra-cu", tmp_path / "form.xlsx", root)
+    book = openpyxl.load_workbook(form)
+    assert book.sheetnames[0] == "Hướng dẫn"
+    ws = book["ocop_products"]
+    assert ws.freeze_panes == "A2"
+    assert "star rating" in ws["E1"].comment.text
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists["E2:E1000"] == '"3,4,5"'
+    assert lists["D2:D1000"].startswith("=communes!$A$2")
+    assert ws.max_row == 21  # prefilled with the carried products
+
+    fill(form, root)
+    done = import_workbook(form, 2024, "tra-cu", root, force=True)
+    assert done.backup is not None and (done.backup / "header.yaml").exists()
+    result = load_district(2024, "tra-cu", root)
+    assert result.ok, [str(f) for f in result.errors]
+    assert result.data.previous.year == 2023
+
+    outcome = run_report(2024, "tra-cu", data_dir=root, out_dir=tmp_path / "out",
+                         formats=("html",), progress=False)
+    assert outcome.ok, outcome.summary()
+    html = " ".join((outcome.out_dir / "report.html").read_text(encoding="utf-8").split())
+    assert "Số: 215/BC-UBND" in html
+    assert "Trà Cú, ngày 05 tháng 12 năm 2024" in html
+    assert "Năm 2023 huyện đạt 9/9 tiêu chí huyện nông thôn mới" in html
+    assert "ngày 31/12/2023 huyện có tổng số xã" in html
+    assert "so với cuối năm 2023" in html
+    assert "(năm 2023: 38.968 hộ, 96,72%)" in html
+    assert "(năm 2023: 138.081,68 triệu đồng)" in html
+    assert "PHƯƠNG HƯỚNG KẾ HOẠCH NĂM 2025" in html
+
+
+def test_2023_report_says_plainly_that_2022_households_are_absent(bundled):
+    from ntmlib import indicators
+
+    figures = indicators.compute_all(bundled.data)
+    assert "prev.households.rate" not in figures  # the 2022 baseline has no households
+
+
+def test_broken_workbook_is_refused_with_sheet_row_and_column(root, tmp_path, capsys):
+    form = write_template(2023, "tra-cu", tmp_path / "form.xlsx", root)
+    book = openpyxl.load_workbook(form)
+    book["ocop_products"]["E5"] = 7
+    book.save(form)
+    with pytest.raises(DataValidationError) as info:
+        import_workbook(form, 2023, "tra-cu", root, force=True)
+    f = [x for x in info.value.findings if x.severity == "error"][0]
+    assert (f.sheet, f.row, f.column) == ("ocop_products", 5, "stars")
+    assert main(["import", str(form), "--year", "2023", "--district", "tra-cu",
+                 "--data-dir", str(root), "--force"]) == 1
+    assert 'sheet ocop_products, row 5, column "stars": 7 is not a star rating' in \
+        capsys.readouterr().out
+    # the data on disk is untouched and no backup was made for a refused import
+    assert load_district(2023, "tra-cu", root).ok
+    assert not (root / "2023" / ".backup").exists()
+
+
+def test_import_without_force_keeps_existing_data(root, tmp_path):
+    form = write_template(2023, "tra-cu", tmp_path / "form.xlsx", root)
+    with pytest.raises(NtmError, match="use --force"):
+        import_workbook(form, 2023, "tra-cu", root)

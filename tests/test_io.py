@@ -108,3 +108,17 @@ def test_empty_workbook(workbook_root):
     result = load_district(2023, "tra-cu", workbook_root)
     assert result.errors[0].rule == "workbook"
     assert "holds none of the expected sheets" in result.errors[0].message
+
+
+def test_written_workbooks_neutralise_formula_injection(tmp_path, bundled):
+    data = bundled.data
+    data_copy = {**data.tables}
+    data_copy["training"] = data.tables["training"].assign(
+        topic=['=HYPERLINK("http://x","a")', "+1+1", "@SUM(A1)"])
+    from ntmlib.io import write_workbook
+
+    path = write_workbook(tmp_path / "w.xlsx", {}, {}, data_copy)
+    ws = openpyxl.load_workbook(path)["training"]
+    cells = [ws.cell(r, 2) for r in (2, 3, 4)]
+    assert [c.value for c in cells] == ['=HYPERLINK("http://x","a")', "+1+1", "@SUM(A1)"]
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)

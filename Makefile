@@ -27,7 +27,7 @@ validate: install
 	$(BIN)/ntm validate --year $(YEAR) --district $(DISTRICT)
 
 test: install
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 	$(BIN)/pytest -n 2
 
 lint: install

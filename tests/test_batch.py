@@ -7,12 +7,12 @@ import json
 import shutil
 
 import pytest
-from ntmlib.sample import generate_district
 from pypdf import PdfReader
 
 from ntmlib.batch import run_batch
 from ntmlib.cli import main
 from ntmlib.reference import load_reference
+from ntmlib.sample import generate_district
 from tests.conftest import BUNDLED, edit_csv
 
 pytestmark = pytest.mark.e2e

@@ -125,6 +125,8 @@ def html_table(frame: pd.DataFrame, formats: dict[str, str] | None = None,
             kind = formats.get(c) or ("int" if c == "STT" else "")
             if kind == "mark" or c == "STT":
                 cls = "center"
+            elif kind == "nowrap":
+                cls = "nowrap"
             elif kind or isinstance(v, int | float) and not isinstance(v, bool):
                 cls = "num"
             else:

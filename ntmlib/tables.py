@@ -258,7 +258,8 @@ def appendices(data: DistrictData, numbering: str | None = None) -> list[Appendi
                                            "Tỷ lệ giải ngân (%)": "percent",
                                            "Dự kiến đến 31/12 (%)": "percent"}),
         Appendix("documents", f"VĂN BẢN CHỈ ĐẠO ĐÃ BAN HÀNH NĂM {data.year}", documents(data),
-                 {"Ngày ban hành": "date"}),
+                 {"Ngày ban hành": "date", "Số, ký hiệu": "nowrap",
+                  "Loại văn bản": "nowrap"}),
         Appendix("households", "KẾT QUẢ BÌNH XÉT HỘ GIA ĐÌNH VĂN HÓA - NÔNG THÔN MỚI VÀ ẤP "
                  "NÔNG THÔN MỚI", households(data),
                  {"Hộ đăng ký": "number", "Hộ đạt GĐVH-NTM": "number", "Tỷ lệ (%)": "percent",

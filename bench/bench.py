@@ -1,6 +1,6 @@
 """Benchmark: one report by stage, the naive CLI way, the floor, and batches of N districts.
 
-    .venv/bin/python bench/bench.py [--sizes 8,32,128] [--naive-sizes 8,32] [--out bench/result.json]
+    .venv/bin/python bench/bench.py [--sizes 8,32,128] [--naive-sizes 8,32] [--out FILE]
 
 Everything is measured in this one run on this machine and printed as ratios; nothing here is
 a test (the machines are shared and noisy). Synthetic districts are copies of the sample

@@ -46,12 +46,17 @@ class Chart:
     caption: str
     figure: plt.Figure
 
+    _png: str | None = None
+
     def png_base64(self) -> str:
-        buf = io.BytesIO()
-        # fixed metadata keeps the bytes identical from run to run
-        self.figure.savefig(buf, format="png", bbox_inches="tight",
-                            metadata={"Software": None})
-        return base64.b64encode(buf.getvalue()).decode("ascii")
+        """The chart as PNG, drawn once (the notebook shows it and the report embeds it)."""
+        if self._png is None:
+            buf = io.BytesIO()
+            # fixed metadata keeps the bytes identical from run to run
+            self.figure.savefig(buf, format="png", bbox_inches="tight",
+                                metadata={"Software": None})
+            self._png = base64.b64encode(buf.getvalue()).decode("ascii")
+        return self._png
 
     def _repr_png_(self) -> bytes:
         return base64.b64decode(self.png_base64())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -40,3 +41,14 @@ def edit_csv(root: Path, table: str, edit, year: int = 2023, district: str = "tr
 def findings_for(result: LoadResult, rule: str | None = None, severity: str | None = None):
     return [f for f in result.findings
             if (rule is None or f.rule == rule) and (severity is None or f.severity == severity)]
+
+
+def cp1258(text: str) -> bytes:
+    """Encode as Excel does for Windows-1258: vowel letters precomposed, tone marks combining."""
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = bytearray()
+    for ch in text:
+        d = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", d[0] + "".join(m for m in d[1:] if m not in tones))
+        out += (base + "".join(m for m in d[1:] if m in tones)).encode("cp1258")
+    return bytes(out)

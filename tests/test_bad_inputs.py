@@ -19,7 +19,7 @@ import pytest
 from ntmlib.dataset import load_district
 from ntmlib.io import write_district_workbook
 from ntmlib.runner import run_report
-from tests.conftest import edit_csv
+from tests.conftest import cp1258, edit_csv
 
 D = "data/2023/tra-cu"
 X = "data/2023/tra-cu.xlsx"
@@ -95,17 +95,6 @@ def as_workbook(edit: Callable[[openpyxl.Workbook], None] | None = None,
             edit(book)
             book.save(book_path)
     return breaks
-
-
-def cp1258(text: str) -> bytes:
-    """As Excel writes Windows-1258: base letters precomposed, tone marks combining."""
-    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-    out = bytearray()
-    for ch in text:
-        d = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", d[0] + "".join(m for m in d[1:] if m not in tones))
-        out += (base + "".join(m for m in d[1:] if m in tones)).encode("cp1258")
-    return bytes(out)
 
 
 def _empty_book(book: openpyxl.Workbook) -> None:

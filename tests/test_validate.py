@@ -7,7 +7,7 @@ import pytest
 
 from ntmlib.dataset import load_district
 from ntmlib.errors import DataValidationError
-from tests.conftest import edit_csv, findings_for
+from tests.conftest import cp1258, edit_csv, findings_for
 
 FOLDER = "data/2023/tra-cu"
 
@@ -278,25 +278,12 @@ def test_stray_spaces_are_a_warning(data_root):
 def test_windows_1258_csv_is_read_and_noted(data_root):
     path = data_root / "2023/tra-cu/inspections.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_bytes(to_cp1258(text))
+    path.write_bytes(cp1258(text))
     result = load(data_root)
     f = only(result, "encoding", "warning")
     assert "Windows-1258" in f.message
     assert result.data["inspections"].iloc[0]["scope"] == \
         pd.read_csv(__import__("io").StringIO(text))["scope"].iloc[0]
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode as Excel does for Windows-1258: vowel letters precomposed, tone marks combining."""
-    import unicodedata
-
-    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-    out = bytearray()
-    for ch in text:
-        d = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", d[0] + "".join(m for m in d[1:] if m not in tones))
-        out += (base + "".join(m for m in d[1:] if m in tones)).encode("cp1258")
-    return bytes(out)
 
 
 def test_utf16_csv_is_read_and_noted(data_root):

@@ -27,6 +27,9 @@ class DistrictData:
     scope: str = "report"
     previous: DistrictData | None = None
     warnings: list = field(default_factory=list)
+    # the communes of the unit and year, looked up once (tables ask for names row by row)
+    _communes: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    _names: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -42,7 +45,10 @@ class DistrictData:
     @property
     def communes(self) -> pd.DataFrame:
         """All commune-level units of the district (xã, phường, thị trấn) that year."""
-        return self.reference.communes(self.unit.code, self.year)
+        if self._communes is None:
+            self._communes = self.reference.communes(self.unit.code, self.year)
+            self._names = dict(zip(self._communes["code"], self._communes["name"], strict=True))
+        return self._communes.copy(deep=False)  # copy-on-write: callers cannot alter it
 
     @property
     def rural_communes(self) -> pd.DataFrame:
@@ -51,5 +57,6 @@ class DistrictData:
         return c[c["type"] == "Xã"]
 
     def commune_name(self, code: str) -> str:
-        row = self.communes[self.communes["code"] == code]
-        return str(row.iloc[0]["name"]) if not row.empty else code
+        """The commune's name, or the code itself when it is not a commune of the unit."""
+        self.communes  # noqa: B018 - fills the name lookup
+        return str(self._names.get(code, code))

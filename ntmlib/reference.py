@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +46,7 @@ class Reference:
     units: pd.DataFrame
     criteria_sets: pd.DataFrame
     periods: pd.DataFrame
+    _criteria: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- units ---------------------------------------------------------------
     def units_in(self, year: int) -> pd.DataFrame:
@@ -111,8 +112,15 @@ class Reference:
         return rows.iloc[0]
 
     def criteria(self, set_id: str, period: str) -> pd.DataFrame:
-        c = self.criteria_sets
-        return c[(c["set_id"] == set_id) & (c["period"] == period)].sort_values("number")
+        """The criteria of one set in one period, by number."""
+        # validation asks once per criteria row: filtering each time cost more than the rest of
+        # validation together
+        key = (set_id, period)
+        if key not in self._criteria:
+            c = self.criteria_sets
+            self._criteria[key] = c[(c["set_id"] == set_id)
+                                    & (c["period"] == period)].sort_values("number")
+        return self._criteria[key].copy(deep=False)  # copy-on-write: callers cannot alter it
 
 
 def _unit(row: pd.Series) -> Unit:

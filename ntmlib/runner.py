@@ -17,6 +17,7 @@ from . import config
 from .dataset import load_district
 from .errors import NtmError, ReportError
 from .findings import Finding
+from .kernels import ENGINE, WarmKernel, take_kernel
 from .reference import load_reference
 
 
@@ -90,8 +91,10 @@ def run_report(
     extra_parameters: dict | None = None,
     timeout: int | None = None,
     progress: bool = True,
+    keep_spare: bool = False,
 ) -> ReportOutcome:
-    """Validate, execute and export one district's report."""
+    """Validate, execute and export one district's report. `keep_spare` starts a kernel for
+    the next report at once (batch workers, which render one district after another)."""
     started = time.perf_counter()
     notebook = notebook or config.REPORT_NOTEBOOK
     data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
@@ -102,28 +105,40 @@ def run_report(
     unit = load_reference(data_root).resolve_district(district, year)
     outcome = ReportOutcome(year, unit.slug, "failed")
 
-    result = load_district(year, unit.slug, data_root)
-    outcome.findings = result.findings
-    if not result.ok:
-        outcome.status = "invalid"
-        outcome.seconds = time.perf_counter() - started
-        return outcome
+    # the kernel starts now and imports its libraries while this process validates the data
+    kernel = take_kernel(keep_spare=keep_spare)  # None if it cannot start: papermill will say why
+    try:
+        result = load_district(year, unit.slug, data_root)
+        outcome.findings = result.findings
+        if result.ok:
+            _execute_and_export(outcome, notebook, year, unit.slug, data_root, out_root, formats,
+                                extra_parameters, timeout, progress, kernel)
+        else:
+            outcome.status = "invalid"
+    finally:
+        if kernel is not None:
+            kernel.shutdown()
+    outcome.seconds = time.perf_counter() - started
+    return outcome
 
-    parameters = {"year": year, "district": unit.slug, "data_dir": str(data_root),
+
+def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, slug: str,
+                        data_root: Path, out_root: Path, formats: tuple[str, ...],
+                        extra_parameters: dict | None, timeout: int | None, progress: bool,
+                        kernel: WarmKernel | None) -> None:
+    parameters = {"year": year, "district": slug, "data_dir": str(data_root),
                   **(extra_parameters or {})}
     try:
         check_parameters(notebook, parameters)
-        run = run_notebook(notebook, parameters, out_root / str(year) / unit.slug, formats,
-                           timeout=timeout, progress=progress)
+        run = run_notebook(notebook, parameters, out_root / str(year) / slug, formats,
+                           timeout=timeout, progress=progress, kernel=kernel)
     except NtmError as exc:
         outcome.error = str(exc)
-    else:
-        outcome.status = "ok" if not run.error else "failed"
-        outcome.error, outcome.failed_notebook = run.error, run.failed_notebook
-        if not run.error:
-            outcome.out_dir, outcome.outputs = run.out_dir, run.outputs
-    outcome.seconds = time.perf_counter() - started
-    return outcome
+        return
+    outcome.status = "ok" if not run.error else "failed"
+    outcome.error, outcome.failed_notebook = run.error, run.failed_notebook
+    if not run.error:
+        outcome.out_dir, outcome.outputs = run.out_dir, run.outputs
 
 
 @dataclass
@@ -136,7 +151,7 @@ class NotebookRun:
 
 def run_notebook(
     notebook: Path, parameters: dict, final: Path, formats: tuple[str, ...], *,
-    timeout: int | None = None, progress: bool = True,
+    timeout: int | None = None, progress: bool = True, kernel: WarmKernel | None = None,
 ) -> NotebookRun:
     """Execute `notebook` with papermill in a staging folder and export it; swap the staging
     folder in as `final` only when everything is written. On failure the partial notebook is
@@ -147,7 +162,11 @@ def run_notebook(
     staging.chmod(0o755)
     try:
         executed = staging / "report.ipynb"
-        error = _execute(notebook, executed, parameters, staging, timeout, progress)
+        try:
+            error = _execute(notebook, executed, parameters, staging, timeout, progress, kernel)
+        finally:
+            if kernel is not None:
+                kernel.shutdown()  # free its memory before the export
         if error and executed.exists():
             cell = _cell_error(executed)
             if error.startswith("the notebook"):  # timeout or dead kernel: say so, and where
@@ -174,7 +193,7 @@ def run_notebook(
 
 
 def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int | None,
-             progress: bool) -> str:
+             progress: bool, kernel: WarmKernel | None = None) -> str:
     """Run the notebook with papermill; returns "" or what went wrong, naming the cell."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -183,7 +202,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=config.KERNEL_NAME,
             cwd=str(cwd), progress_bar=progress, execution_timeout=timeout or
-            config.NOTEBOOK_TIMEOUT, start_timeout=120,
+            config.NOTEBOOK_TIMEOUT, start_timeout=120, engine_name=ENGINE, kernel=kernel,
         )
     except PapermillExecutionError as exc:
         first = (exc.evalue or "").strip().splitlines()
@@ -201,7 +220,8 @@ def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout:
 
 
 def _cell_error(executed: Path) -> str:
-    """'cell 5 raised ValueError: ...' from the first error output of a partial notebook."""
+    """'cell 5 raised ValueError: ...' from the first error output of a partial notebook, or
+    'cell 5' for the cell a timeout or a dead kernel stopped."""
     import nbformat
 
     try:
@@ -214,6 +234,10 @@ def _cell_error(executed: Path) -> str:
                 value = (out.get("evalue") or "").strip().splitlines()
                 return (f"cell {cell.get('execution_count')} raised {out.get('ename')}"
                         + (f": {value[0]}" if value else ""))
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for number, cell in enumerate(code, 1):  # stopped without an error: timeout, dead kernel
+        if cell.metadata.get("papermill", {}).get("status") == "failed":
+            return f"cell {cell.get('execution_count') or number}"
     return ""
 
 

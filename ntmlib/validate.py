@@ -102,18 +102,18 @@ def _type_table(spec: Table, table: RawTable, needed: bool) -> tuple[pd.DataFram
             **table.where()))
     frame = frame.loc[:, ~frame.columns.duplicated()]
     # drop rows that are entirely blank (Excel leaves them behind)
-    blank = frame.apply(lambda r: all(_is_blank(v) for v in r), axis=1) if len(frame) else []
-    keep_index = [i for i, b in enumerate(blank) if not b] if len(frame) else []
+    keep_index = [i for i, r in enumerate(frame.itertuples(index=False, name=None))
+                  if not all(_is_blank(v) for v in r)]
     if needed and not spec.may_be_empty and not keep_index:
         findings.append(Finding.error("empty-table", f"the table {spec.name} has no rows",
                                       **table.where()))
     out: dict[str, list] = {}
     for col in spec.columns:
         values: list = []
-        raw_col = frame[col.name] if col.name in frame.columns else None
+        raw_col = frame[col.name].tolist() if col.name in frame.columns else None
         styles: dict[str, tuple[int, object]] = {}
         for i in keep_index:
-            raw_value = None if raw_col is None else raw_col.iloc[i]
+            raw_value = None if raw_col is None else raw_col[i]
             value = _convert(col, raw_value, table, i, findings, styles)
             values.append(value)
         if "vn" in styles and "en" in styles:

@@ -43,6 +43,8 @@ class DistrictTask:
     formats: tuple[str, ...]
     build_key: str
     timeout: int | None = None
+    # start the worker's next kernel while this district exports (more districts to come)
+    keep_spare: bool = False
 
 
 @dataclass
@@ -67,7 +69,8 @@ def render_district(task: DistrictTask) -> DistrictResult:
 
         outcome = run_report(task.year, task.district, data_dir=Path(task.data_dir),
                              out_dir=Path(task.out_dir), formats=task.formats,
-                             timeout=task.timeout, progress=False)
+                             timeout=task.timeout, progress=False,
+                             keep_spare=task.keep_spare)
         error = outcome.error
         if outcome.status == "invalid":
             first = next((f for f in outcome.findings if f.severity == "error"), None)
@@ -221,6 +224,9 @@ def run_batch(
         tasks.append(DistrictTask(year, slug, unit.name, str(data_root), str(out_root),
                                   tuple(formats), key, timeout))
 
+    for i, task in enumerate(tasks):
+        # the last `workers` districts have no successor on their worker
+        task.keep_spare = i < len(tasks) - max(1, workers)
     results += _run_tasks(tasks, workers, scheduler, progress)
     results.sort(key=lambda r: r.district)
 

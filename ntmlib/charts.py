@@ -53,7 +53,7 @@ class Chart:
         if self._png is None:
             buf = io.BytesIO()
             # fixed metadata keeps the bytes identical from run to run
-            self.figure.savefig(buf, format="png", bbox_inches="tight",
+            self.figure.savefig(buf, format="png",
                                 metadata={"Software": None})
             self._png = base64.b64encode(buf.getvalue()).decode("ascii")
         return self._png

@@ -22,6 +22,15 @@ def outputs_dir() -> Path:
     return Path(os.environ.get("NTM_OUTPUT_DIR", PROJECT_DIR / "outputs")).resolve()
 
 
+def cache_dir() -> Path:
+    """Compiled templates and other things that only save time (`NTM_CACHE_DIR` overrides
+    `$XDG_CACHE_HOME/ntm-reports`); deleting it is always safe."""
+    if os.environ.get("NTM_CACHE_DIR"):
+        return Path(os.environ["NTM_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ntm-reports"
+
+
 def reference_dir(root: Path | None = None) -> Path:
     """Reference tables (units, criteria sets, periods) beside the district data."""
     return (root or data_dir()) / "reference"

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -118,8 +119,19 @@ def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
     return doc.write_pdf(attachments=attachments, font_config=font_config)
 
 
-def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Write every output of an executed notebook into `out_dir`."""
+def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...],
+               timings: dict[str, float] | None = None) -> list[Path]:
+    """Write every output of an executed notebook into `out_dir`; `timings` receives the
+    seconds each one took."""
+    timings = {} if timings is None else timings
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
     nb = nbformat.read(executed, as_version=4)
     _stable_cell_ids(nb)
     nbformat.write(nb, executed)
@@ -127,10 +139,13 @@ def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...]) -> list[
     written = [atomic_write(out_dir / "figures.json", json.dumps(
         recorded, ensure_ascii=False, indent=2, sort_keys=True) + "\n")]
     html = report_html(nb)
+    lap("report.html")
     if "html" in formats:
         written.append(atomic_write(out_dir / "report.html", html))
         written.append(atomic_write(out_dir / "review.html", review_html(nb)))
+        lap("review.html")
     if "pdf" in formats:
         written.append(atomic_write(out_dir / "report.pdf",
                                     pdf_bytes(html, recorded.get("provenance"))))
+        lap("report.pdf")
     return written

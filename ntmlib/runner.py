@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config
-from .dataset import load_district
 from .errors import NtmError, ReportError
 from .findings import Finding
-from .kernels import ENGINE, WarmKernel, take_kernel
-from .reference import load_reference
+from .kernels import WarmKernel, take_kernel
+
+# pandas, papermill and the export libraries are imported inside the functions, after the
+# kernel has been started, so that the kernel boots while they load
 
 
 @dataclass
@@ -34,6 +36,8 @@ class ReportOutcome:
     error: str = ""
     seconds: float = 0.0
     failed_notebook: Path | None = None
+    # seconds by stage: validate, execute, and one per output written
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -96,19 +100,23 @@ def run_report(
     """Validate, execute and export one district's report. `keep_spare` starts a kernel for
     the next report at once (batch workers, which render one district after another)."""
     started = time.perf_counter()
-    notebook = notebook or config.REPORT_NOTEBOOK
-    data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
-    out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
     bad = set(formats) - {"html", "pdf"}
     if bad:
         raise NtmError(f"Unknown format(s) {', '.join(sorted(bad))}: use html, pdf")
-    unit = load_reference(data_root).resolve_district(district, year)
-    outcome = ReportOutcome(year, unit.slug, "failed")
-
-    # the kernel starts now and imports its libraries while this process validates the data
-    kernel = take_kernel(keep_spare=keep_spare)  # None if it cannot start: papermill will say why
+    # the kernel starts first and imports its libraries while this process loads its own and
+    # validates the data; None if it cannot start (papermill then tries, and says why)
+    kernel = take_kernel(keep_spare=keep_spare)
     try:
+        from .dataset import load_district
+        from .reference import load_reference
+
+        notebook = notebook or config.REPORT_NOTEBOOK
+        data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
+        out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
+        unit = load_reference(data_root).resolve_district(district, year)
+        outcome = ReportOutcome(year, unit.slug, "failed")
         result = load_district(year, unit.slug, data_root)
+        outcome.stages["validate"] = time.perf_counter() - started
         outcome.findings = result.findings
         if result.ok:
             _execute_and_export(outcome, notebook, year, unit.slug, data_root, out_root, formats,
@@ -137,6 +145,7 @@ def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, slug:
         return
     outcome.status = "ok" if not run.error else "failed"
     outcome.error, outcome.failed_notebook = run.error, run.failed_notebook
+    outcome.stages.update(run.stages)
     if not run.error:
         outcome.out_dir, outcome.outputs = run.out_dir, run.outputs
 
@@ -147,6 +156,7 @@ class NotebookRun:
     outputs: list[Path] = field(default_factory=list)
     error: str = ""
     failed_notebook: Path | None = None
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def run_notebook(
@@ -162,11 +172,15 @@ def run_notebook(
     staging.chmod(0o755)
     try:
         executed = staging / "report.ipynb"
+        started = time.perf_counter()
+        # this process waits while the kernel computes: load the export libraries meanwhile
+        threading.Thread(target=_preload_export, daemon=True).start()
         try:
             error = _execute(notebook, executed, parameters, staging, timeout, progress, kernel)
         finally:
             if kernel is not None:
                 kernel.shutdown()  # free its memory before the export
+        stages = {"execute": time.perf_counter() - started}
         if error and executed.exists():
             cell = _cell_error(executed)
             if error.startswith("the notebook"):  # timeout or dead kernel: say so, and where
@@ -177,19 +191,29 @@ def run_notebook(
         if error:
             if executed.exists():
                 shutil.move(str(executed), failed)
-                return NotebookRun(final, error=error, failed_notebook=failed)
-            return NotebookRun(final, error=error)
+                return NotebookRun(final, error=error, failed_notebook=failed, stages=stages)
+            return NotebookRun(final, error=error, stages=stages)
         from .export import export_all
 
-        export_all(executed, staging, formats)
+        export_all(executed, staging, formats, stages)
         _swap_in(staging, final)
         staging = None
         failed.unlink(missing_ok=True)
         return NotebookRun(final, sorted(p for p in final.iterdir()
-                                         if not p.name.startswith(".")))
+                                         if not p.name.startswith(".")), stages=stages)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _preload_export() -> None:
+    try:
+        import nbconvert  # noqa: F401
+        import weasyprint  # noqa: F401
+
+        from . import export  # noqa: F401
+    except Exception:  # noqa: BLE001 - the export step will raise it where it belongs
+        pass
 
 
 def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int | None,
@@ -197,6 +221,8 @@ def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout:
     """Run the notebook with papermill; returns "" or what went wrong, naming the cell."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from .engine import ENGINE
 
     try:
         papermill.execute_notebook(

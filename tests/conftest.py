@@ -52,3 +52,16 @@ def cp1258(text: str) -> bytes:
         base = unicodedata.normalize("NFC", d[0] + "".join(m for m in d[1:] if m not in tones))
         out += (base + "".join(m for m in d[1:] if m in tones)).encode("cp1258")
     return bytes(out)
+
+
+def notebook_with(cell_source: str, folder: Path, at: int = 3) -> Path:
+    """The report notebook with one more code cell, written into `folder`."""
+    import nbformat
+
+    from ntmlib import config
+
+    nb = nbformat.read(config.REPORT_NOTEBOOK, as_version=4)
+    nb.cells.insert(at, nbformat.v4.new_code_cell(cell_source))
+    path = folder / "extra-cell.ipynb"
+    nbformat.write(nb, path)
+    return path

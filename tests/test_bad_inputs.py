@@ -19,7 +19,7 @@ import pytest
 from ntmlib.dataset import load_district
 from ntmlib.io import write_district_workbook
 from ntmlib.runner import run_report
-from tests.conftest import cp1258, edit_csv
+from tests.conftest import cp1258, edit_csv, notebook_with
 
 D = "data/2023/tra-cu"
 X = "data/2023/tra-cu.xlsx"
@@ -308,21 +308,9 @@ def test_unknown_notebook_parameter_is_refused_not_warned(tmp_path):
     assert not (tmp_path / "2023" / "tra-cu").exists()
 
 
-def _notebook_with(cell_source: str, tmp_path: Path) -> Path:
-    import nbformat
-
-    from ntmlib import config
-
-    nb = nbformat.read(config.REPORT_NOTEBOOK, as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell(cell_source))
-    path = tmp_path / "faulty.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 def test_notebook_timeout_is_reported_as_such(tmp_path):
     outcome = run_report(2023, "tra-cu", out_dir=tmp_path / "out", progress=False, timeout=3,
-                         notebook=_notebook_with("import time; time.sleep(60)", tmp_path))
+                         notebook=notebook_with("import time; time.sleep(60)", tmp_path))
     assert outcome.status == "failed"
     assert outcome.error.startswith("the notebook ran longer than 3 s and was stopped (cell")
     assert outcome.failed_notebook.exists()
@@ -331,6 +319,6 @@ def test_notebook_timeout_is_reported_as_such(tmp_path):
 
 def test_dead_kernel_is_reported_as_such(tmp_path):
     outcome = run_report(2023, "tra-cu", out_dir=tmp_path / "out", progress=False,
-                         notebook=_notebook_with("import os; os._exit(1)", tmp_path))
+                         notebook=notebook_with("import os; os._exit(1)", tmp_path))
     assert outcome.status == "failed"
     assert outcome.error.startswith("the notebook's kernel died")

@@ -13,15 +13,16 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 
 from ntmlib import config
 from ntmlib.batch import run_batch
@@ -75,29 +76,35 @@ def floor() -> float:
     return elapsed
 
 
-def ours_by_stage(root: Path, slug: str, out: Path) -> dict[str, float]:
-    """One report through the library's own path, stage by stage."""
-    import nbformat
-    import papermill
-
-    from ntmlib import export
-    from ntmlib.dataset import load_district
-
-    stages = {}
-    stages["validate"], _ = clock(load_district, YEAR, slug, root)
-    out.mkdir(parents=True, exist_ok=True)
-    executed = out / "report.ipynb"
-    stages["execute"], _ = clock(
-        papermill.execute_notebook, str(config.REPORT_NOTEBOOK), str(executed),
-        parameters={"year": YEAR, "district": slug, "data_dir": str(root)},
-        kernel_name=config.KERNEL_NAME, progress_bar=False, cwd=str(out))
-    nb = nbformat.read(executed, as_version=4)
-    stages["html"], html = clock(export.report_html, nb)
-    t_review, _ = clock(export.review_html, nb)
-    stages["html"] += t_review
-    stages["pdf"], _ = clock(export.pdf_bytes, html)
-    stages["total"] = sum(stages.values())
+def ours_cold(root: Path, slug: str, out: Path) -> dict[str, float]:
+    """One report as a user runs it: a fresh process, nothing imported or started yet."""
+    code = ("import json, sys, time; t = time.perf_counter()\n"
+            "from ntmlib.runner import run_report\n"
+            f"o = run_report({YEAR}, {slug!r}, data_dir={str(root)!r}, out_dir={str(out)!r}, "
+            "progress=False)\n"
+            "assert o.ok, o.summary()\n"
+            "print(json.dumps({**o.stages, 'total': time.perf_counter() - t}))")
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          text=True)
+    stages = json.loads(done.stdout.strip().splitlines()[-1])
+    stages["process"] = time.perf_counter() - start  # with the interpreter's own start
     return stages
+
+
+def ours_warm(root: Path, slug: str, out: Path) -> dict[str, float]:
+    """One report in a batch worker's steady state: libraries imported, a spare kernel up."""
+    from ntmlib import kernels
+    from ntmlib.runner import run_report
+
+    run_report(YEAR, slug, data_dir=root, out_dir=out, progress=False, keep_spare=True)
+    time.sleep(3)  # the spare kernel finishes its imports, as it does while a worker exports
+    start = time.perf_counter()
+    o = run_report(YEAR, slug, data_dir=root, out_dir=out, progress=False)
+    total = time.perf_counter() - start
+    kernels.shutdown_spare()
+    assert o.ok, o.summary()
+    return {**o.stages, "total": total}
 
 
 def naive_one(root: Path, slug: str, out: Path) -> dict[str, float]:
@@ -119,12 +126,46 @@ def naive_one(root: Path, slug: str, out: Path) -> dict[str, float]:
     return times
 
 
+class PeakMemory:
+    """Samples, every 0,1 s, the resident memory of each worker process together with the
+    kernels it started; keeps the largest sum and the largest single process."""
+
+    def __init__(self) -> None:
+        self.per_worker_mb = 0.0
+        self.single_process_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.1):
+            for worker in me.children():
+                try:
+                    tree = [worker, *worker.children(recursive=True)]
+                    sizes = [p.memory_info().rss / 2**20 for p in tree]
+                except psutil.Error:
+                    continue
+                self.per_worker_mb = max(self.per_worker_mb, sum(sizes))
+                self.single_process_mb = max(self.single_process_mb, *sizes)
+
+
 def ours_batch(root: Path, slugs: list[str], workers: int, out: Path) -> dict:
-    seconds, result = clock(run_batch, YEAR, districts=slugs, data_dir=root, out_dir=out,
-                            workers=workers, force=True, summary=False, progress=False)
+    with PeakMemory() as memory:
+        seconds, result = clock(run_batch, YEAR, districts=slugs, data_dir=root, out_dir=out,
+                                workers=workers, force=True, summary=False, progress=False)
     bad = [r.district for r in result.results if r.status != "ok"]
     return {"seconds": seconds, "reports_per_minute": 60 * len(slugs) / seconds,
-            "failed": bad}
+            "seconds_per_report": seconds / len(slugs), "failed": bad,
+            "peak_mb_per_worker": memory.per_worker_mb,
+            "peak_mb_one_process": memory.single_process_mb}
 
 
 def naive_batch(root: Path, slugs: list[str], out: Path) -> dict:
@@ -132,6 +173,32 @@ def naive_batch(root: Path, slugs: list[str], out: Path) -> dict:
     for slug in slugs:
         seconds += naive_one(root, slug, out / slug)["total"]
     return {"seconds": seconds, "reports_per_minute": 60 * len(slugs) / seconds}
+
+
+def report(result: dict, naive_sizes: list[int], workers: list[int]) -> None:
+    """Print the stage breakdown and the ratios."""
+    one, floor_s = result["one_report"], result["floor_seconds"]
+
+    def stages(d: dict) -> str:
+        return ", ".join(f"{k} {v:.2f} s" for k, v in d.items())
+
+    print(f"floor (kernel + pandas + matplotlib): {floor_s:.2f} s")
+    for name in ("ours_cold", "ours_warm", "naive"):
+        print(f"one report, {name}: {stages(one[name])}")
+    for name in ("ours_cold", "ours_warm"):
+        print(f"ratio {name}/naive: {one[name]['total'] / one['naive']['total']:.2f}; "
+              f"{name}/floor: {one[name]['total'] / floor_s:.2f}")
+    for name, b in result["batch"].items():
+        extra = (f", peak {b['peak_mb_per_worker']:.0f} MB per worker with its kernels"
+                 if "peak_mb_per_worker" in b else "")
+        print(f"{name}: {b['seconds']:.1f} s, {b['reports_per_minute']:.1f} reports/min{extra}")
+    for n in naive_sizes:
+        for w in workers:
+            key = f"ours n={n} workers={w}"
+            if key in result["batch"]:
+                ratio = (result["batch"][key]["reports_per_minute"]
+                         / result["batch"][f"naive n={n}"]["reports_per_minute"])
+                print(f"throughput ours/naive, n={n}, {w} worker(s): {ratio:.2f}x")
 
 
 def main() -> int:
@@ -152,36 +219,22 @@ def main() -> int:
     result: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
 
     result["floor_seconds"] = min(floor() for _ in range(3))
-    ours = [ours_by_stage(root, slugs[0], work / f"ours{i}") for i in range(3)]
-    naive = [naive_one(root, slugs[0], work / f"naive{i}") for i in range(3)]
-    result["one_report"] = {"ours": min(ours, key=lambda s: s["total"]),
-                            "naive": min(naive, key=lambda s: s["total"])}
+    best = lambda runs: min(runs, key=lambda r: r["total"])  # noqa: E731
+    result["one_report"] = {
+        "ours_cold": best([ours_cold(root, slugs[0], work / f"cold{i}") for i in range(3)]),
+        "ours_warm": best([ours_warm(root, slugs[0], work / f"warm{i}") for i in range(3)]),
+        "naive": best([naive_one(root, slugs[0], work / f"naive{i}") for i in range(3)]),
+    }
     result["batch"] = {}
     for n in sizes:
         for w in workers:
             result["batch"][f"ours n={n} workers={w}"] = ours_batch(
                 root, slugs[:n], w, work / f"b{n}-{w}")
+            print(f"  batch n={n} workers={w}: "
+                  f"{result['batch'][f'ours n={n} workers={w}']['seconds']:.1f} s", flush=True)
     for n in naive_sizes:
         result["batch"][f"naive n={n}"] = naive_batch(root, slugs[:n], work / f"nb{n}")
-    result["peak_rss_mb_any_child"] = resource.getrusage(
-        resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-    one = result["one_report"]
-    print(f"floor (kernel + pandas + matplotlib): {result['floor_seconds']:.2f} s")
-    print("one report, ours:  " + ", ".join(f"{k} {v:.2f} s" for k, v in one["ours"].items()))
-    print("one report, naive: " + ", ".join(f"{k} {v:.2f} s" for k, v in one["naive"].items()))
-    print(f"ratio ours/naive: {one['ours']['total'] / one['naive']['total']:.2f}; "
-          f"ours/floor: {one['ours']['total'] / result['floor_seconds']:.2f}")
-    for name, b in result["batch"].items():
-        print(f"{name}: {b['seconds']:.1f} s, {b['reports_per_minute']:.1f} reports/min")
-    for n in naive_sizes:
-        for w in workers:
-            key = f"ours n={n} workers={w}"
-            if key in result["batch"]:
-                ratio = (result["batch"][key]["reports_per_minute"]
-                         / result["batch"][f"naive n={n}"]["reports_per_minute"])
-                print(f"throughput ours/naive, n={n}, {w} worker(s): {ratio:.2f}x")
-    print(f"peak RSS of any worker or kernel process: {result['peak_rss_mb_any_child']:.0f} MB")
+    report(result, naive_sizes, workers)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
     return 0

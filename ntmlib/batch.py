@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -224,9 +225,13 @@ def run_batch(
         tasks.append(DistrictTask(year, slug, unit.name, str(data_root), str(out_root),
                                   tuple(formats), key, timeout))
 
+    # A worker can start its next kernel while it exports: that uses a core the other workers
+    # leave idle, so it pays only with fewer workers than cores (measured: 15 % faster with 1
+    # worker on 2 cores, no faster with 2, and 120 MB more per worker). The last districts have
+    # no successor on their worker.
+    spare = scheduler is None and max(1, workers) < (os.cpu_count() or 1)
     for i, task in enumerate(tasks):
-        # the last `workers` districts have no successor on their worker
-        task.keep_spare = i < len(tasks) - max(1, workers)
+        task.keep_spare = spare and i < len(tasks) - max(1, workers)
     results += _run_tasks(tasks, workers, scheduler, progress)
     results.sort(key=lambda r: r.district)
 

@@ -73,11 +73,9 @@ _spare: WarmKernel | None = None
 _spare_lock = threading.Lock()
 
 
-def take_kernel(kernel_name: str = config.KERNEL_NAME,
-                keep_spare: bool = False) -> WarmKernel | None:
-    """A warm kernel for one notebook run, or None when no kernel can be started (papermill
-    then tries itself and reports why). With `keep_spare` (a batch worker that will render
-    another district) the next kernel starts at once."""
+def take_kernel(kernel_name: str = config.KERNEL_NAME) -> WarmKernel | None:
+    """A warm kernel for one notebook run: the spare if one is ready, else a new one; None
+    when no kernel can be started (papermill then tries itself and reports why)."""
     global _spare
     with _spare_lock:
         kernel, _spare = _spare, None
@@ -85,13 +83,25 @@ def take_kernel(kernel_name: str = config.KERNEL_NAME,
             kernel.shutdown()
             kernel = None
         try:
-            kernel = kernel or WarmKernel(kernel_name)
-            if keep_spare:
-                _spare = WarmKernel(kernel_name)
-                _register_exit()
+            return kernel or WarmKernel(kernel_name)
         except Exception as exc:  # noqa: BLE001 - no kernelspec, no resources...
             logger.debug("no warm kernel: %s", exc)
-    return kernel
+            return None
+
+
+def start_spare(kernel_name: str = config.KERNEL_NAME) -> None:
+    """Start the kernel for the next report now (a batch worker, after its kernel has stopped
+    and while it exports): one kernel at a time per process, so a worker's memory holds one
+    kernel, never two."""
+    global _spare
+    with _spare_lock:
+        if _spare is not None:
+            return
+        try:
+            _spare = WarmKernel(kernel_name)
+            _register_exit()
+        except Exception as exc:  # noqa: BLE001 - the next report starts its own, or says why
+            logger.debug("no spare kernel: %s", exc)
 
 
 def shutdown_spare() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import config
 from .errors import NtmError, ReportError
 from .findings import Finding
-from .kernels import WarmKernel, take_kernel
+from .kernels import WarmKernel, start_spare, take_kernel
 
 # pandas, papermill and the export libraries are imported inside the functions, after the
 # kernel has been started, so that the kernel boots while they load
@@ -97,15 +97,16 @@ def run_report(
     progress: bool = True,
     keep_spare: bool = False,
 ) -> ReportOutcome:
-    """Validate, execute and export one district's report. `keep_spare` starts a kernel for
-    the next report at once (batch workers, which render one district after another)."""
+    """Validate, execute and export one district's report. `keep_spare` starts the kernel
+    for the next report as soon as this one's has stopped (batch workers, which render one
+    district after another)."""
     started = time.perf_counter()
     bad = set(formats) - {"html", "pdf"}
     if bad:
         raise NtmError(f"Unknown format(s) {', '.join(sorted(bad))}: use html, pdf")
     # the kernel starts first and imports its libraries while this process loads its own and
     # validates the data; None if it cannot start (papermill then tries, and says why)
-    kernel = take_kernel(keep_spare=keep_spare)
+    kernel = take_kernel()
     try:
         from .dataset import load_district
         from .reference import load_reference
@@ -120,12 +121,14 @@ def run_report(
         outcome.findings = result.findings
         if result.ok:
             _execute_and_export(outcome, notebook, year, unit.slug, data_root, out_root, formats,
-                                extra_parameters, timeout, progress, kernel)
+                                extra_parameters, timeout, progress, kernel, keep_spare)
         else:
             outcome.status = "invalid"
     finally:
         if kernel is not None:
             kernel.shutdown()
+        if keep_spare:  # the next report's kernel, if execution did not already start it
+            start_spare()
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -133,13 +136,14 @@ def run_report(
 def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, slug: str,
                         data_root: Path, out_root: Path, formats: tuple[str, ...],
                         extra_parameters: dict | None, timeout: int | None, progress: bool,
-                        kernel: WarmKernel | None) -> None:
+                        kernel: WarmKernel | None, keep_spare: bool) -> None:
     parameters = {"year": year, "district": slug, "data_dir": str(data_root),
                   **(extra_parameters or {})}
     try:
         check_parameters(notebook, parameters)
         run = run_notebook(notebook, parameters, out_root / str(year) / slug, formats,
-                           timeout=timeout, progress=progress, kernel=kernel)
+                           timeout=timeout, progress=progress, kernel=kernel,
+                           keep_spare=keep_spare)
     except NtmError as exc:
         outcome.error = str(exc)
         return
@@ -162,10 +166,12 @@ class NotebookRun:
 def run_notebook(
     notebook: Path, parameters: dict, final: Path, formats: tuple[str, ...], *,
     timeout: int | None = None, progress: bool = True, kernel: WarmKernel | None = None,
+    keep_spare: bool = False,
 ) -> NotebookRun:
     """Execute `notebook` with papermill in a staging folder and export it; swap the staging
     folder in as `final` only when everything is written. On failure the partial notebook is
-    kept beside `final` as `<name>.failed.ipynb`."""
+    kept beside `final` as `<name>.failed.ipynb`. With `keep_spare` the next report's kernel
+    starts once this one has stopped, and boots while this process exports."""
     final.parent.mkdir(parents=True, exist_ok=True)
     failed = final.parent / f"{final.name}.failed.ipynb"
     staging: Path | None = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
@@ -180,6 +186,8 @@ def run_notebook(
         finally:
             if kernel is not None:
                 kernel.shutdown()  # free its memory before the export
+            if keep_spare:
+                start_spare()
         stages = {"execute": time.perf_counter() - started}
         if error and executed.exists():
             cell = _cell_error(executed)

@@ -42,7 +42,10 @@ class WarmKernel:
         # come after it on the same channel, so the imports are done before its first cell.
         self._client = BlockingKernelClient()
         self._client.load_connection_info(self.km.get_connection_info())
-        self._client.start_channels()
+        # the shell channel only: it sends, never reads, and a heartbeat or iopub thread
+        # stopped right after it started can fail on the destroyed zmq context
+        self._client.start_channels(shell=True, iopub=False, stdin=False, hb=False,
+                                    control=False)
         self._client.execute(warm_up, silent=True, store_history=False)
         self._running = True
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import nbformat
@@ -72,6 +73,17 @@ def test_a_kernel_that_was_not_used_is_shut_down():
     assert not kernel.alive()
     assert not scratch.exists()
     assert _kernel_processes() == []
+
+
+def test_a_warm_kernel_runs_no_client_threads():
+    # a heartbeat thread stopped right after its start raised in the thread ("Too many open
+    # files" from a destroyed zmq context) when a run ended early, e.g. on an unknown district
+    before = set(threading.enumerate())
+    kernel = kernels.take_kernel()
+    try:
+        assert set(threading.enumerate()) == before
+    finally:
+        kernel.shutdown()
 
 
 def test_no_kernel_for_an_unknown_kernel_name():

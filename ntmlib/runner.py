@@ -124,11 +124,8 @@ def run_report(
                                 extra_parameters, timeout, progress, kernel, keep_spare)
         else:
             outcome.status = "invalid"
-    finally:
-        if kernel is not None:
-            kernel.shutdown()
-        if keep_spare:  # the next report's kernel, if execution did not already start it
-            start_spare()
+    finally:  # a second release after the one in run_notebook does nothing
+        _release(kernel, keep_spare)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -184,10 +181,7 @@ def run_notebook(
         try:
             error = _execute(notebook, executed, parameters, staging, timeout, progress, kernel)
         finally:
-            if kernel is not None:
-                kernel.shutdown()  # free its memory before the export
-            if keep_spare:
-                start_spare()
+            _release(kernel, keep_spare)  # free its memory before the export
         stages = {"execute": time.perf_counter() - started}
         if error and executed.exists():
             cell = _cell_error(executed)
@@ -212,6 +206,15 @@ def run_notebook(
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _release(kernel: WarmKernel | None, keep_spare: bool) -> None:
+    """Stop the report's kernel and, for a batch worker, start the next report's: in this
+    order, so that a worker never holds two kernels."""
+    if kernel is not None:
+        kernel.shutdown()
+    if keep_spare:
+        start_spare()
 
 
 def _preload_export() -> None:

@@ -60,13 +60,22 @@ def _stable_cell_ids(nb: nbformat.NotebookNode) -> None:
             cell["id"] = "injected-parameters"
 
 
+def _page_title(nb: nbformat.NotebookNode) -> dict:
+    """nbconvert resources naming the page after the document (render.Document.title) rather
+    than nbconvert's default, "Notebook"."""
+    titles = [o.get("metadata", {}).get("text/html", {}).get("title")
+              for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    titles = [t for t in titles if t]
+    return {"metadata": {"name": titles[-1]}} if titles else {}
+
+
 def report_html(nb: nbformat.NotebookNode) -> str:
     """The document: the outputs of the cells tagged `report`, no code (nbconvert)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
         extra_template_basedirs=[str(NBCONVERT_TEMPLATES)], template_name="ntm_document")
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(nb, resources=_page_title(nb))
     return body
 
 
@@ -77,7 +86,7 @@ def review_html(nb: nbformat.NotebookNode) -> str:
     exporter = HTMLExporter(
         extra_template_basedirs=[str(NBCONVERT_TEMPLATES)], template_name="ntm_review",
         embed_images=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(nb, resources=_page_title(nb))
     return body
 
 

@@ -189,4 +189,5 @@ def render(p: ProvinceData, chart_list: list[Chart], provenance: dict) -> Docume
     for c in chart_list:
         plt.close(c.figure)
     return Document(body=Markup(f"<style>{css}</style>") + Markup(body), html="",
-                    provenance=provenance)
+                    provenance=provenance,
+                    title=f"Báo cáo tổng hợp NTM {p.province_name} {p.year}")

@@ -47,9 +47,10 @@ class Document:
     body: str
     html: str
     provenance: dict = field(default_factory=dict)
+    title: str = ""  # the HTML page's title (browser tab), carried in the output's metadata
 
-    def _repr_html_(self) -> str:
-        return self.body
+    def _repr_html_(self) -> str | tuple[str, dict]:
+        return (self.body, {"title": self.title}) if self.title else self.body
 
 
 @cache
@@ -239,10 +240,11 @@ def render_report(
     }
     body = env.get_template("report.html.j2").render(**context)
     css = (config.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    title = f"Báo cáo NTM {unit.name} {data.year}"
     page = env.get_template("page.html.j2").render(body=Markup(body), css=Markup(css),
-                                                   title=f"Báo cáo NTM {unit.name} {data.year}")
+                                                   title=title)
     return Document(body=Markup(f"<style>{css}</style>") + Markup(body), html=page,
-                    provenance=provenance or {})
+                    provenance=provenance or {}, title=title)
 
 
 def _criterion_name(data: DistrictData, set_id: str, number: int) -> str:

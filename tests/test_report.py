@@ -130,10 +130,12 @@ def test_report_html_is_the_document_without_code(run):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<img" in html and 'src="data:image/png;base64,' in html
     assert 'id="ntm-provenance"' in html
+    assert "<title>Báo cáo NTM Huyện Trà Cú 2023</title>" in html
 
 
 def test_review_html_has_code_and_warnings_and_no_network(run):
     html = (run.out_dir / "review.html").read_text(encoding="utf-8")
+    assert "<title>Báo cáo NTM Huyện Trà Cú 2023</title>" in html
     assert "load_district" in html
     assert "995 + 1910" in html  # the validation warnings are shown to the reviewer
     assert not re.search(r"""<script[^>]+src\s*=\s*["']?https?://""", html)

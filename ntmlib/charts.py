@@ -1,7 +1,10 @@
-"""The report's charts: one style, Vietnamese labels and number format, sized for A4 print.
+"""The report's charts: one style, the document's font (Liberation Serif), Vietnamese labels and
+number format, 200 dpi, legends outside the plotting area.
 
-Each function returns a `Chart` (the matplotlib figure plus its caption); `render` numbers the
-charts in the order the report places them and embeds them as PNG.
+Charts compute nothing: every number they draw or print is a figure of the registry, and a
+series with nothing to show gets no bar and no legend entry. Each function returns a `Chart`
+(the matplotlib figure and its caption); `render` numbers the charts in the order the report
+places them and embeds them as PNG.
 """
 
 from __future__ import annotations
@@ -16,27 +19,33 @@ matplotlib.use("Agg")  # no screen on servers; the notebook's inline backend sti
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from . import config  # noqa: E402
+from .figures import Figures  # noqa: E402
 from .formatting import fmt_number  # noqa: E402
-from .indicators import LEVEL_LABELS, LEVELS, SOURCE_LABELS, levels  # noqa: E402
-from .model import DistrictData  # noqa: E402
+from .model import UnitData  # noqa: E402
 
 WIDTH_IN = 16.5 / 2.54  # A4 text width: 210 mm less 30 mm and 15 mm margins
+DPI = 200
 GREEN, RED, BLUE, GREY, GOLD = "#2e7d32", "#c62828", "#1f4e79", "#9e9e9e", "#c99a06"
+FONT = "Liberation Serif"
+for _ttf in sorted(config.FONTS_DIR.glob("*.ttf")):
+    font_manager.fontManager.addfont(str(_ttf))
 STYLE = {
-    "font.family": "DejaVu Sans",  # ships with matplotlib and covers Vietnamese
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.labelsize": 9,
+    "font.family": FONT,  # the body's font, shipped in ntmlib/fonts (covers Vietnamese)
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": False,
     "figure.dpi": 100,
-    "savefig.dpi": 200,
+    "savefig.dpi": DPI,
     "svg.hashsalt": "ntm",
+    "axes.formatter.use_locale": False,
 }
 
 
@@ -49,12 +58,11 @@ class Chart:
     _png: str | None = None
 
     def png_base64(self) -> str:
-        """The chart as PNG, drawn once (the notebook shows it and the report embeds it)."""
+        """The chart as PNG at 200 dpi, drawn once (the notebook shows it and the report
+        embeds it); fixed metadata keeps the bytes identical from run to run."""
         if self._png is None:
             buf = io.BytesIO()
-            # fixed metadata keeps the bytes identical from run to run
-            self.figure.savefig(buf, format="png",
-                                metadata={"Software": None})
+            self.figure.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
             self._png = base64.b64encode(buf.getvalue()).decode("ascii")
         return self._png
 
@@ -62,7 +70,8 @@ class Chart:
         return base64.b64decode(self.png_base64())
 
 
-def _vn(x: float, _pos: int | None = None) -> str:
+def vn_axis(x: float, _pos: int | None = None) -> str:
+    """Axis numbers in Vietnamese format (1.000; 2,5)."""
     return fmt_number(x)
 
 
@@ -72,14 +81,38 @@ def _figure(height_in: float) -> tuple[plt.Figure, plt.Axes]:
     return fig, ax
 
 
-def criteria_grid(data: DistrictData, set_id: str = "xa_ntm") -> Chart | None:
-    """Commune × criterion grid: green achieved, red not."""
+def _legend_below(ax: plt.Axes, handles: list, labels: list[str]) -> None:
+    """A legend under the plotting area (never over a bar), only for series with data."""
+    if handles:
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+                  ncol=len(handles), frameon=False)
+
+
+def _text(figures: Figures, key: str) -> str:
+    fig = figures.get(key)
+    return "" if fig is None or fig.value is None else fig.text()
+
+
+def _value(figures: Figures, key: str) -> float:
+    fig = figures.get(key)
+    return 0.0 if fig is None or fig.value is None else float(fig.value)
+
+
+def criteria_grid(data: UnitData, figures: Figures, role: str = "commune") -> Chart | None:
+    """Commune × criterion grid of a commune-level set: green achieved, red not."""
+    from .indicators import COMMUNE_SET_KEYS
+
+    s = data.criteria_set(role)
+    if s is None:
+        return None
     t = data["commune_criteria"]
-    t = t[t["set_id"] == set_id]
+    t = t[t["set_id"] == s.set_id] if not t.empty else t
     if t.empty:
         return None
-    numbers = list(data.reference.criteria(set_id, data.period)["number"])
-    codes = [c for c in data.rural_communes["code"] if c in set(t["commune_code"])]
+    keys = COMMUNE_SET_KEYS[role]
+    numbers = s.numbers
+    present = set(t["commune_code"])
+    codes = [c for c in data.rural_communes["code"] if c in present]
     grid = np.zeros((len(codes), len(numbers)))
     for i, code in enumerate(codes):
         g = t[t["commune_code"] == code]
@@ -87,9 +120,10 @@ def criteria_grid(data: DistrictData, set_id: str = "xa_ntm") -> Chart | None:
                             strict=True))
         grid[i] = [1 if achieved.get(n) else 0 for n in numbers]
     with plt.rc_context(STYLE):
-        fig, ax = _figure(0.9 + 0.24 * len(codes))
+        fig, ax = _figure(1.0 + 0.25 * len(codes))
         ax.imshow(grid, cmap=ListedColormap([RED, GREEN]), vmin=0, vmax=1, aspect="auto")
-        ax.set_xticks(range(len(numbers)), [str(n) for n in numbers])
+        ax.set_xticks(range(len(numbers)),
+                      [_text(figures, keys.number.format(n=n)) for n in numbers])
         ax.set_yticks(range(len(codes)), [data.commune_name(c) for c in codes])
         ax.set_xticks(np.arange(-0.5, len(numbers)), minor=True)
         ax.set_yticks(np.arange(-0.5, len(codes)), minor=True)
@@ -100,102 +134,150 @@ def criteria_grid(data: DistrictData, set_id: str = "xa_ntm") -> Chart | None:
         ax.xaxis.set_label_position("top")
         for spine in ax.spines.values():
             spine.set_visible(False)
-        handles = [plt.Rectangle((0, 0), 1, 1, color=GREEN), plt.Rectangle((0, 0), 1, 1,
-                                                                            color=RED)]
-        ax.legend(handles, ["Đạt", "Chưa đạt"], loc="upper center", ncol=2, frameon=False,
+        handles, labels = [], []
+        if grid.any():
+            handles.append(plt.Rectangle((0, 0), 1, 1, color=GREEN))
+            labels.append("Đạt")
+        if not grid.all():
+            handles.append(plt.Rectangle((0, 0), 1, 1, color=RED))
+            labels.append("Chưa đạt")
+        ax.legend(handles, labels, loc="upper center", ncol=2, frameon=False,
                   bbox_to_anchor=(0.5, -0.02))
         fig.tight_layout()
-    name = "xã nông thôn mới" if set_id == "xa_ntm" else "xã nông thôn mới nâng cao"
-    return Chart(f"criteria_grid_{set_id}", f"Kết quả thực hiện các tiêu chí {name} theo "
-                 f"từng xã năm {data.year}", fig)
+    return Chart(f"criteria_grid_{role}", f"Kết quả thực hiện các tiêu chí {s.title} theo "
+                 f"từng xã năm {_text(figures, 'year')}", fig)
 
 
-def levels_comparison(data: DistrictData) -> Chart:
-    """Communes by criteria level, end of last year against now."""
-    now = levels(data)
-    before = levels(data.previous) if data.previous is not None else None
-    labels = [LEVEL_LABELS[k].replace("đạt ", "") for k, _, _ in LEVELS]
-    x = np.arange(len(labels))
+def levels_comparison(data: UnitData, figures: Figures) -> Chart | None:
+    """Communes by the level bands of the commune set, end of last year against now."""
+    from .indicators import band_text
+
+    s = data.criteria_set("commune")
+    if s is None or not s.bands or f"levels.count[{s.bands[0].band}]" not in figures:
+        return None
+    bands = [b.band for b in s.bands]
+    labels = [band_text(b).replace("đạt ", "") for b in s.bands]
+    now = [_value(figures, f"levels.count[{b}]") for b in bands]
+    has_prev = all(f"prev.levels.count[{b}]" in figures for b in bands)
+    before = [_value(figures, f"prev.levels.count[{b}]") for b in bands] if has_prev else None
+    x = np.arange(len(bands))
     with plt.rc_context(STYLE):
-        fig, ax = _figure(2.6)
+        fig, ax = _figure(2.8)
         w = 0.38
-        if before is not None:
-            b1 = ax.bar(x - w / 2, [before[k] for k, _, _ in LEVELS], w, color=GREY,
-                        label=f"31/12/{data.year - 1}")
-            ax.bar_label(b1, labels=[str(before[k]) for k, _, _ in LEVELS], padding=2)
-        b2 = ax.bar(x + (w / 2 if before is not None else 0), [now[k] for k, _, _ in LEVELS],
-                    w, color=BLUE, label=f"31/12/{data.year}")
-        ax.bar_label(b2, labels=[str(now[k]) for k, _, _ in LEVELS], padding=2)
+        handles, names = [], []
+        if before is not None and any(before):
+            b1 = ax.bar(x - w / 2, before, w, color=GREY)
+            ax.bar_label(b1, labels=[_text(figures, f"prev.levels.count[{b}]") for b in bands],
+                         padding=2)
+            handles.append(b1)
+            names.append(f"31/12/{_text(figures, 'prev_year')}")
+        shift = w / 2 if handles else 0
+        b2 = ax.bar(x + shift, now, w, color=BLUE)
+        ax.bar_label(b2, labels=[_text(figures, f"levels.count[{b}]") for b in bands],
+                     padding=2)
+        if any(now):
+            handles.append(b2)
+            names.append(f"31/12/{_text(figures, 'year')}")
         ax.set_xticks(x, labels)
         ax.set_ylabel("Số xã")
-        ax.yaxis.set_major_formatter(FuncFormatter(_vn))
-        ax.set_ylim(0, max([*now.values(), *(before or {}).values(), 1]) * 1.2)
-        ax.legend(frameon=False)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(vn_axis))
+        ax.set_ylim(0, max([*now, *(before or []), 1]) * 1.25)
+        _legend_below(ax, handles, names)
         fig.tight_layout()
-    caption = (f"Số xã theo mức độ đạt tiêu chí nông thôn mới, năm {data.year - 1} và năm "
-               f"{data.year}" if before is not None else
-               f"Số xã theo mức độ đạt tiêu chí nông thôn mới năm {data.year}")
+    year = _text(figures, "year")
+    caption = (f"Số xã theo mức độ đạt tiêu chí nông thôn mới, năm "
+               f"{_text(figures, 'prev_year')} và năm {year}" if len(handles) > 1 else
+               f"Số xã theo mức độ đạt tiêu chí nông thôn mới năm {year}")
     return Chart("levels", caption, fig)
 
 
-def funds_by_source(data: DistrictData) -> Chart:
-    t = data["funds"]
-    sums = t.groupby("source", sort=False)["amount"].sum()
-    labels = [SOURCE_LABELS[s] for s in sums.index]
+def funds_by_source(data: UnitData, figures: Figures) -> Chart | None:
+    """Funds mobilised by source (the sources with an amount)."""
+    sources = [s for s in data.reference.fund_sources(data.year)["source"].drop_duplicates()
+               if _value(figures, f"funds.source[{s}]")]
+    members = set(data.reference.fund_sources(data.year).query("group != ''")["source"])
+    sources = [s for s in sources if s not in members]
+    if not sources:
+        return None
+    labels = [data.reference.fund_label(s, data.year, data.unit) for s in sources]
+    values = [_value(figures, f"funds.source[{s}]") for s in sources]
     with plt.rc_context(STYLE):
-        fig, ax = _figure(0.6 + 0.4 * len(sums))
-        bars = ax.barh(labels[::-1], list(sums.values[::-1]), color=BLUE)
-        ax.bar_label(bars, labels=[fmt_number(v) for v in sums.values[::-1]], padding=3)
-        ax.xaxis.set_major_formatter(FuncFormatter(_vn))
+        fig, ax = _figure(0.7 + 0.42 * len(sources))
+        bars = ax.barh(labels[::-1], values[::-1], color=BLUE)
+        ax.bar_label(bars, labels=[_text(figures, f"funds.source[{s}]") for s in sources[::-1]],
+                     padding=3)
+        ax.xaxis.set_major_formatter(FuncFormatter(vn_axis))
         ax.set_xlabel("Triệu đồng")
-        ax.set_xlim(0, float(sums.max()) * 1.2)
+        ax.set_xlim(0, max(values) * 1.25)
         fig.tight_layout()
-    return Chart("funds", f"Nguồn vốn huy động năm {data.year} theo nguồn", fig)
+    return Chart("funds", f"Nguồn vốn huy động năm {_text(figures, 'year')} theo nguồn", fig)
 
 
-def models_disbursement(data: DistrictData) -> Chart:
+def models_disbursement(data: UnitData, figures: Figures) -> Chart | None:
+    """Allocated and disbursed funds of the direct production-support models."""
     m = data["production_models"]
-    names = [_wrap(n, 42) for n in m["name"]][::-1]
-    y = np.arange(len(m))
-    alloc = m["allocated"].astype(float).to_numpy()[::-1]
-    disb = m["disbursed"].astype("Float64").fillna(0).astype(float).to_numpy()[::-1]
+    m = m[m["source"] == "direct"] if not m.empty else m
+    if m.empty:
+        return None
+    ids = list(m["model_id"])[::-1]
+    names = [_wrap(n, 44) for n in m["name"]][::-1]
+    y = np.arange(len(ids))
+    alloc = [_value(figures, f"models.allocated[{i}]") for i in ids]
+    disb = [_value(figures, f"models.disbursed[{i}]") for i in ids]
     with plt.rc_context(STYLE):
-        fig, ax = _figure(0.9 + 0.55 * len(m))
+        fig, ax = _figure(1.1 + 0.55 * len(ids))
         h = 0.38
-        b1 = ax.barh(y + h / 2, alloc, h, color=GREY, label="Vốn bố trí")
-        b2 = ax.barh(y - h / 2, disb, h, color=GREEN, label="Đã giải ngân")
-        ax.bar_label(b1, labels=[fmt_number(v) for v in alloc], padding=2, fontsize=8)
-        ax.bar_label(b2, labels=[fmt_number(v) if not pd.isna(d) else "chưa có số liệu"
-                                 for v, d in zip(disb, m["disbursed"][::-1], strict=True)],
-                     padding=2, fontsize=8)
-        ax.set_yticks(y, names, fontsize=8)
-        ax.xaxis.set_major_formatter(FuncFormatter(_vn))
+        b1 = ax.barh(y + h / 2, alloc, h, color=GREY)
+        b2 = ax.barh(y - h / 2, disb, h, color=GREEN)
+        ax.bar_label(b1, labels=[_text(figures, f"models.allocated[{i}]") for i in ids],
+                     padding=2, fontsize=9)
+        ax.bar_label(b2, labels=[_text(figures, f"models.disbursed[{i}]")
+                                 if figures.get(f"models.disbursed[{i}]") is not None
+                                 and figures[f"models.disbursed[{i}]"].value is not None
+                                 else "chưa có số liệu" for i in ids], padding=2, fontsize=9)
+        ax.set_yticks(y, names, fontsize=9)
+        ax.xaxis.set_major_formatter(FuncFormatter(vn_axis))
         ax.set_xlabel("Triệu đồng")
-        ax.set_xlim(0, float(alloc.max()) * 1.25)
-        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.4, -0.18), ncol=2)
+        ax.set_xlim(0, max(alloc + [1]) * 1.3)
+        handles, labels = [b1], ["Vốn bố trí"]
+        if any(disb):
+            handles.append(b2)
+            labels.append("Đã giải ngân")
+        _legend_below(ax, handles, labels)
         fig.tight_layout()
     return Chart("models", "Vốn bố trí và giải ngân theo mô hình hỗ trợ phát triển sản xuất",
                  fig)
 
 
-def ocop_stars(data: DistrictData) -> Chart:
-    p = data["ocop_products"]
-    p = p[p["year_recognised"] <= data.year]
+def ocop_stars(data: UnitData, figures: Figures) -> Chart | None:
+    """OCOP products by star rating: recognised earlier and this year."""
+    if not _value(figures, "ocop.total"):
+        return None
     stars = [3, 4, 5]
-    earlier = [int(((p["stars"] == s) & (p["year_recognised"] < data.year)).sum()) for s in stars]
-    new = [int(((p["stars"] == s) & (p["year_recognised"] == data.year)).sum()) for s in stars]
+    earlier = [_value(figures, f"ocop.earlier_stars[{s}]") for s in stars]
+    new = [_value(figures, f"ocop.new_stars[{s}]") for s in stars]
+    year = _text(figures, "year")
     with plt.rc_context(STYLE):
-        fig, ax = _figure(2.3)
+        fig, ax = _figure(2.4)
         labels = [f"{s} sao" for s in stars]
-        ax.bar(labels, earlier, color=GREY, label=f"Công nhận trước năm {data.year}")
-        b = ax.bar(labels, new, bottom=earlier, color=GOLD, label=f"Công nhận năm {data.year}")
-        ax.bar_label(b, labels=[str(e + n) for e, n in zip(earlier, new, strict=True)],
-                     padding=2)
+        handles, names = [], []
+        b1 = ax.bar(labels, earlier, color=GREY)
+        if any(earlier):
+            handles.append(b1)
+            names.append(f"Công nhận trước năm {year}")
+        b2 = ax.bar(labels, new, bottom=earlier, color=GOLD)
+        if any(new):
+            handles.append(b2)
+            names.append(f"Công nhận năm {year}")
+        ax.bar_label(b2, labels=[_text(figures, f"ocop.stars[{s}]") for s in stars], padding=2)
         ax.set_ylabel("Số sản phẩm")
-        ax.set_ylim(0, max(e + n for e, n in zip(earlier, new, strict=True)) * 1.25 + 1)
-        ax.legend(frameon=False)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(vn_axis))
+        ax.set_ylim(0, max(e + n for e, n in zip(earlier, new, strict=True)) * 1.3 + 1)
+        _legend_below(ax, handles, names)
         fig.tight_layout()
-    return Chart("ocop", f"Sản phẩm OCOP theo hạng sao đến năm {data.year}", fig)
+    return Chart("ocop", f"Sản phẩm OCOP theo hạng sao đến năm {year}", fig)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -208,6 +290,14 @@ def _wrap(text: str, width: int) -> str:
             line = f"{line} {w}".strip()
     lines.append(line)
     return "\n".join(lines[:3]) + ("…" if len(lines) > 3 else "")
+
+
+def all_charts(data: UnitData, figures: Figures) -> list[Chart]:
+    """Every chart the unit's data has, in the order the report places them."""
+    found = [criteria_grid(data, figures, "commune"), models_disbursement(data, figures),
+             ocop_stars(data, figures), levels_comparison(data, figures),
+             funds_by_source(data, figures)]
+    return [c for c in found if c is not None]
 
 
 def close(charts: list[Chart | None]) -> None:

@@ -32,8 +32,10 @@ def cache_dir() -> Path:
 
 
 def reference_dir(root: Path | None = None) -> Path:
-    """Reference tables (units, criteria sets, periods) beside the district data."""
-    return (root or data_dir()) / "reference"
+    """Reference tables (units, criteria sets, periods) beside the units' data; a data folder
+    without its own `reference/` uses the project's."""
+    own = (root or data_dir()) / "reference"
+    return own if own.is_dir() else PROJECT_DIR / "data" / "reference"
 
 
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"

@@ -1,7 +1,12 @@
-"""Load a district's data for one year: read, validate, and return typed data with findings."""
+"""Load a unit's data for one year: read, validate, and return typed data with every finding.
+
+Validation runs all its passes whatever the earlier ones found, so an analyst sees every
+problem of a file in one run; only the computing of figures stops at errors.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,17 +14,24 @@ from . import config
 from .errors import DataNotFoundError, DataValidationError, NtmError
 from .findings import Finding, has_errors
 from .io import RawDataset, district_source, read_dataset
-from .model import DistrictData
+from .model import UnitData
 from .reference import Reference, Unit, load_reference
-from .schema import NARRATIVE_SECTIONS
-from .validate import check_figures, check_narrative, check_rules, type_header, type_tables
+from .schema import NARRATIVE_SECTIONS, TABLES
+from .validate import (
+    check_figures,
+    check_narrative,
+    check_rules,
+    reference_values,
+    type_header,
+    type_tables,
+)
 
 
 @dataclass
 class LoadResult:
     """The outcome of loading: data (None when errors make it unusable) and every finding."""
 
-    data: DistrictData | None
+    data: UnitData | None
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -34,7 +46,7 @@ class LoadResult:
     def ok(self) -> bool:
         return not self.errors
 
-    def raise_for_errors(self) -> DistrictData:
+    def raise_for_errors(self) -> UnitData:
         """The data, or DataValidationError listing the errors."""
         if self.errors or self.data is None:
             n = len(self.errors)
@@ -44,87 +56,164 @@ class LoadResult:
         return self.data
 
 
+def unit_source(data_root: Path, year: int, unit: Unit) -> Path:
+    """The unit's folder or workbook for the year, named by its ASCII id or its code."""
+    try:
+        return district_source(data_root, year, unit.slug)
+    except DataNotFoundError:
+        if unit.code != unit.slug:
+            try:
+                return district_source(data_root, year, unit.code)
+            except DataNotFoundError:
+                pass
+        raise
+
+
 def load_source(
     source: Path, year: int, unit: Unit, reference: Reference, *, previous: bool = True,
-    data_root: Path | None = None,
+    data_root: Path | None = None, outputs_root: Path | None = None,
 ) -> LoadResult:
     """Validate the data in `source` (a folder or workbook) as `unit`'s data for `year`."""
     raw = read_dataset(source, display_root=data_root)
-    return validate_raw(raw, year, unit, reference, previous=previous, data_root=data_root)
+    return validate_raw(raw, year, unit, reference, previous=previous, data_root=data_root,
+                        outputs_root=outputs_root)
+
+
+def _table_files(raw: RawDataset, data_root: Path | None) -> dict[str, dict]:
+    """Where each table comes from, relative to the data folder (no machine paths)."""
+    source = Path(raw.source)
+    try:
+        rel = source.resolve().relative_to(data_root.resolve()) if data_root else \
+            Path(source.name)
+    except ValueError:
+        rel = Path(source.name)
+    out = {}
+    for spec in TABLES:
+        if raw.kind == "workbook":
+            out[spec.name] = {"file": rel.as_posix(), "sheet": spec.name}
+        else:
+            out[spec.name] = {"file": (rel / spec.filename).as_posix(), "sheet": None}
+    out["header"] = {"file": (rel / "header.yaml").as_posix() if raw.kind == "folder"
+                     else rel.as_posix(), "sheet": "header" if raw.kind == "workbook" else None}
+    return out
 
 
 def validate_raw(
     raw: RawDataset, year: int, unit: Unit, reference: Reference, *, previous: bool = True,
-    data_root: Path | None = None,
+    data_root: Path | None = None, outputs_root: Path | None = None,
 ) -> LoadResult:
     """Run every validation pass on data already read."""
     findings = list(raw.findings)
     if has_errors(findings) and not raw.tables and not raw.header:
         return LoadResult(None, findings)
-    header, f = type_header(raw, year, unit)
+    try:
+        reference.period(year)
+    except NtmError as exc:  # a year outside every period in the reference data
+        findings.append(Finding.error("year", str(exc), file=raw.header_file, column="year"))
+        return LoadResult(None, findings)
+    header, f = type_header(raw, year, unit, reference)
     findings += f
     scope = header.get("scope", "report")
-    tables, f = type_tables(raw, scope)
+    tables, f = type_tables(raw, scope, reference_values(reference, year, unit.level))
     findings += f
     findings += check_narrative(raw, scope)
     # every known section, in schema order, whatever the source; unknown ones were warned about
     narrative = {name: raw.narrative.get(name, []) for name in NARRATIVE_SECTIONS}
-    data = DistrictData(
+    data = UnitData(
         year=year, unit=unit, header=header, narrative=narrative, tables=tables,
         reference=reference, source=raw.source, files=raw.files, scope=scope,
+        table_files=_table_files(raw, data_root),
     )
+    typing_errors = has_errors(findings)
     try:
-        reference.period(year)
-    except Exception as exc:  # NtmError: a year outside every bundled period
-        findings.append(Finding.error("year", str(exc), file=raw.header_file, column="year"))
-        return LoadResult(None, findings)
-    if has_errors(findings):
-        # rules and figures on badly typed tables would only repeat the same problems
-        return LoadResult(None, findings)
-    findings += check_rules(data, raw)
+        findings += check_rules(data, raw)
+    except Exception:
+        if not typing_errors:  # rules on well-typed data must not fail: a bug
+            raise
     if previous and data_root is not None:
         prev = _load_previous(data_root, year - 1, unit, reference)
         if prev is not None and prev.data is None:
             findings.append(Finding.warning(
                 "previous-year", f"the {year - 1} data has errors, so the report makes no "
                 f"comparison with {year - 1}; run ntm validate --year {year - 1} to see them",
-                file=str(prev.source)))
+                file=prev.shown))
         elif prev is not None:
             data.previous = prev.data
-    if scope == "report" and not has_errors(findings):
+        _previous_figures(data, outputs_root or config.outputs_dir(), findings)
+    if scope == "report":
         from .indicators import compute_all
 
-        figures = compute_all(data)
-        findings += check_figures(data, figures, raw)
+        try:
+            figures = compute_all(data)
+        except Exception:
+            if not has_errors(findings):
+                raise
+        else:
+            findings += check_figures(data, figures, raw)
     data.warnings = [x for x in findings if x.severity == "warning"]
     return LoadResult(None if has_errors(findings) else data, findings)
 
 
+def _previous_figures(data: UnitData, outputs_root: Path, findings: list[Finding]) -> None:
+    """Last year's recorded figures (outputs/<year-1>/<unit>/figures.json), when that report
+    was made for the same unit: the comparison uses what it printed."""
+    path = Path(outputs_root) / str(data.year - 1) / data.unit.slug / "figures.json"
+    shown = f"outputs/{data.year - 1}/{data.unit.slug}/figures.json"
+    if not path.is_file():
+        return
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        unit = recorded.get("provenance", {}).get("unit", {})
+        figures = recorded["figures"]
+    except (OSError, ValueError, KeyError, AttributeError):
+        findings.append(Finding.warning(
+            "previous-year", "the file cannot be read, so the comparison is computed from "
+            f"the {data.year - 1} data", file=shown))
+        return
+    if str(unit.get("code")) != data.unit.code or not isinstance(figures, dict):
+        return
+    data.previous_figures = figures
+    data.previous_figures_file = shown
+
+
 @dataclass
 class _Previous:
-    data: DistrictData | None
-    source: Path
+    data: UnitData | None
+    shown: str
 
 
 def _load_previous(root: Path, year: int, unit: Unit, reference: Reference) -> _Previous | None:
     try:
-        source = district_source(root, year, unit.slug)
         reference.period(year)
+        source = unit_source(root, year, unit)
     except (DataNotFoundError, NtmError):
         return None
     result = load_source(source, year, unit, reference, previous=False, data_root=root)
-    return _Previous(result.data, source)
+    try:
+        shown = source.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        shown = source.name
+    return _Previous(result.data, shown)
+
+
+def load_unit(
+    year: int, unit: str, data_dir: str | Path | None = None, *, previous: bool = True,
+    level: str | None = None, outputs_dir: str | Path | None = None,
+) -> LoadResult:
+    """Load and validate `data/<year>/<unit>/` (or `<unit>.xlsx`), the unit given by its
+    ASCII id (tra-cu, xa-tra-cu) or official code (849, 29461)."""
+    root = Path(data_dir).resolve() if data_dir else config.data_dir()
+    reference = load_reference(root)
+    found = reference.resolve(unit, year, level=level)
+    source = unit_source(root, year, found)
+    return load_source(source, year, found, reference, previous=previous, data_root=root,
+                       outputs_root=Path(outputs_dir).resolve() if outputs_dir else None)
 
 
 def load_district(
     year: int, district: str, data_dir: str | Path | None = None, *, previous: bool = True,
+    outputs_dir: str | Path | None = None,
 ) -> LoadResult:
-    """Load and validate `data/<year>/<district>/` (or `<district>.xlsx`).
-
-    `district` is the ASCII id (tra-cu) or the official code (849).
-    """
-    root = Path(data_dir).resolve() if data_dir else config.data_dir()
-    reference = load_reference(root)
-    unit = reference.resolve_district(district, year)
-    source = district_source(root, year, unit.slug)
-    return load_source(source, year, unit, reference, previous=previous, data_root=root)
+    """Load and validate a district-level unit's data (see `load_unit`)."""
+    return load_unit(year, district, data_dir, previous=previous, level="district",
+                     outputs_dir=outputs_dir)

@@ -1,405 +1,865 @@
-"""Every figure of the report, computed from the validated tables.
+"""Every figure of a unit's report, computed from the validated tables, section by section.
 
-Each function computes one section's figures and returns them as `Figures`, keyed by a stable
-name (`training.total.classes`) that the report template, the narrative placeholders,
-`stated_figures.csv`, `figures.json` and the tests all use.
+Each section function takes the unit's data and a builder (`Figures.child`) and adds that
+section's figures; `compute_all` runs them in report order. Keys are written out in full here
+(a grep for a key finds where it is computed); the parts taken from the data are in brackets:
+`training.classes[ocop]`, `households.rate[29461]`, `levels.count[15_18]`.
+
+What differs between units and periods (which criteria sets exist, their size and level bands,
+fund sources, unit kinds) comes from the reference data through `UnitData`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
-from .formatting import fmt_count, fmt_number, fmt_percent, percent
-from .model import DistrictData
+from .figures import Figures, num, places_of
+from .model import UnitData, each_row
 
-LEVELS = (("19", 19, 99), ("15_18", 15, 18), ("10_14", 10, 14), ("5_9", 5, 9), ("under_5", 0, 4))
-LEVEL_LABELS = {"19": "đạt 19/19 tiêu chí", "15_18": "đạt 15 - 18 tiêu chí",
-                "10_14": "đạt 10 - 14 tiêu chí", "5_9": "đạt 5 - 9 tiêu chí",
-                "under_5": "đạt dưới 5 tiêu chí"}
-SOURCE_LABELS = {
-    "central": "Ngân sách Trung ương", "province": "Ngân sách tỉnh", "district": "Ngân sách huyện",
-    "integrated": "Vốn lồng ghép", "enterprise": "Vốn doanh nghiệp",
-    "people": "Vốn dân đóng góp", "other": "Nguồn khác",
-}
-COMPONENT_LABELS = {
-    "investment": "Đầu tư phát triển", "recurrent": "Sự nghiệp", "land_transport":
-    "Hiến đất giao thông nông thôn", "land_irrigation": "Hiến đất thủy lợi nội đồng",
-    "workdays": "Ngày công lao động", "cash": "Tiền mặt", "total": "",
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _rows(frame: pd.DataFrame, mask) -> list[int]:
+    return [int(i) for i in frame.index[mask]] if not frame.empty else []
+
+
+def _true(series: pd.Series) -> pd.Series:
+    return series.fillna(False).astype(bool)
+
+
+def _facts(data: UnitData) -> dict[str, int]:
+    """Row of each fact key in facts.csv."""
+    t = data.tables.get("facts")
+    return {} if t is None else {k: int(r) for r, k in t["key"].items()}
+
+
+def _fact(f: Figures, data: UnitData, key: str, fact: str, label: str,
+          default: int | None = None) -> None:
+    row = _facts(data).get(fact)
+    if row is not None:
+        f.cell(key, "facts", row, "value", label=label, kind="count")
+    else:
+        f.given(key, default, kind="count", label=label,
+                derivation=f"facts.csv không có dòng {fact}"
+                + ("" if default is None else f": {num(default)}"))
+
+
+def _previous(f: Figures, data: UnitData, key: str, prev_key: str, label: str,
+              kind: str, unit: str = "", compute: Callable[[UnitData], Figures] | None = None
+              ) -> None:
+    """A figure of last year: what last year's report printed (its figures.json) when found,
+    otherwise computed the same way from last year's data; absent when neither exists."""
+    recorded = (data.previous_figures or {}).get(prev_key)
+    if recorded is not None:
+        value = recorded.get("value") if isinstance(recorded, dict) else recorded
+        places = recorded.get("places") if isinstance(recorded, dict) else None
+        f.given(key, value, kind=kind, label=label, unit=unit, places=places,
+                derivation=f"số liệu báo cáo năm {data.year - 1} đã in: {prev_key} = "
+                f"{num(value) if not isinstance(value, list) else value} "
+                f"({data.previous_figures_file})",
+                sources=[{"file": data.previous_figures_file, "sheet": None,
+                          "column": prev_key, "rows": []}])
+        return
+    if data.previous is None or compute is None:
+        return
+    cache = data.previous.__dict__.setdefault("_computed", {})
+    if compute not in cache:
+        cache[compute] = compute(data.previous)
+    fig = cache[compute].get(prev_key)
+    if fig is None:
+        return
+    f.given(key, fig.value, kind=kind, label=label, unit=unit, places=fig.places,
+            derivation=f"tính từ dữ liệu năm {data.year - 1}: {fig.derivation}",
+            sources=fig.sources, reconstructed=fig.reconstructed)
+
+
+# -- context ------------------------------------------------------------------------------------
+
+
+def context(data: UnitData, f: Figures) -> None:
+    """Years and the unit's communes by kind (from data/reference/units.csv)."""
+    f.given("year", data.year, kind="year", label="năm báo cáo",
+            derivation=f"tham số year của báo cáo = {data.year}")
+    f.given("prev_year", data.year - 1, kind="year", label="năm trước",
+            derivation=f"{data.year} − 1 = {data.year - 1}")
+    f.given("next_year", data.year + 1, kind="year", label="năm sau",
+            derivation=f"{data.year} + 1 = {data.year + 1}")
+    c = data.communes
+    ref_file = "reference/units.csv"
+    where = f"các đơn vị cấp xã của {data.unit.name} năm {data.year} trong {ref_file}"
+
+    def units(key: str, role: str | None, label: str) -> None:
+        kinds = None if role is None else set(data.reference.kinds_with_role(role))
+        sel = c if kinds is None else c[c["type"].isin(kinds)]
+        what = "" if kinds is None else f" loại {', '.join(sorted(kinds))}"
+        f.given(key, len(sel), kind="count", label=label,
+                derivation=f"đếm {where}{what}: {len(sel)}",
+                sources=[{"file": ref_file, "sheet": None, "column": "type",
+                          "rows": [int(i) + 2 for i in sel.index]}])
+
+    units("units.total", None, "số đơn vị cấp xã")
+    units("units.rural", "rural", "số xã")
+    units("units.town", "town", "số thị trấn")
+    units("units.ward", "ward", "số phường")
+    units("units.special", "special", "số đặc khu")
+
+
+# -- I. leadership ------------------------------------------------------------------------------
+
+
+def documents(data: UnitData, f: Figures) -> None:
+    d = data["documents"]
+    f.count_rows("documents.listed", "documents", _rows(d, _true(d["listed"])),
+                 label="văn bản chỉ đạo nêu tên", condition="listed = yes")
+    _fact(f, data, "documents.other", "other_directive_documents", "văn bản chỉ đạo khác")
+
+
+def facts(data: UnitData, f: Figures) -> None:
+    """Every fact of facts.csv as fact[key], for notes and narrative placeholders."""
+    t = data.tables.get("facts")
+    if t is None:
+        return
+    for row, r in each_row(t):
+        value = r["value"]
+        kind = "count" if value is not None and float(value).is_integer() else "number"
+        label = (r.get("label") or r["key"]) if "label" in t else r["key"]
+        f.cell(f"fact[{r['key']}]", "facts", int(row), "value", label=label, kind=kind,
+               unit=(r.get("unit") or "") if "unit" in t else "")
+
+
+def propaganda(data: UnitData, f: Figures) -> None:
+    for row, r in each_row(data["propaganda"]):
+        a = r["activity_id"]
+        f.cell(f"propaganda.sessions[{a}]", "propaganda", row, "sessions",
+               label=f"{r['name']}: số cuộc", kind="count")
+        f.cell(f"propaganda.participants[{a}]", "propaganda", row, "participants",
+               label=f"{r['name']}: lượt người tham gia", kind="count")
+    for row, r in each_row(data["propaganda_groups"]):
+        f.cell(f"propaganda.group[{r['activity_id']}][{r['group_id']}]", "propaganda_groups",
+               row, "participants", label=f"lượt {r['group']} tham gia", kind="count")
+    for row, r in each_row(data["propaganda_quantities"]):
+        f.cell(f"propaganda.quantity[{r['activity_id']}][{r['item_id']}]",
+               "propaganda_quantities", row, "quantity", label=r["item"], kind="quantity",
+               unit=r["unit"] or "")
+
+
+def training(data: UnitData, f: Figures) -> None:
+    t = data["training"]
+    f.column_sum("training.classes", "training", "classes", label="tổng số lớp tập huấn, "
+                 "đào tạo", kind="count")
+    f.column_sum("training.trainees", "training", "trainees", label="tổng số người tham gia",
+                 kind="count")
+    for row, r in each_row(t):
+        f.cell(f"training.classes[{r['topic_id']}]", "training", row, "classes",
+               label=f"{r['topic']}: số lớp", kind="count")
+        f.cell(f"training.trainees[{r['topic_id']}]", "training", row, "trainees",
+               label=f"{r['topic']}: số người tham gia", kind="count")
+
+
+def steering(data: UnitData, f: Figures) -> None:
+    for row, r in each_row(data["steering_bodies"]):
+        f.cell(f"steering.bodies[{r['level']}]", "steering_bodies", row, "bodies",
+               label=f"{r['name']}: số ban", kind="count")
+        f.cell(f"steering.members[{r['level']}]", "steering_bodies", row, "members",
+               label=f"{r['name']}: số thành viên", kind="count")
+
+
+def inspections(data: UnitData, f: Figures) -> None:
+    for row, r in each_row(data["inspections"]):
+        f.cell(f"inspections.visits[{r['inspection_id']}]", "inspections", row,
+               "commune_visits", label=f"{r['scope']}: lượt xã", kind="count")
+
+
+# -- II.1 production ------------------------------------------------------------------------------
+
+
+def production(data: UnitData, f: Figures) -> None:
+    m = data["production_models"]
+    for row, r in each_row(m):
+        i = r["model_id"]
+        f.cell(f"models.allocated[{i}]", "production_models", row, "allocated",
+               label=f"{r['name']}: vốn bố trí", kind="money", unit="triệu đồng")
+        f.cell(f"models.disbursed[{i}]", "production_models", row, "disbursed",
+               label=f"{r['name']}: đã giải ngân", kind="money", unit="triệu đồng")
+        f.ratio(f"models.rate[{i}]", f"models.disbursed[{i}]", f"models.allocated[{i}]",
+                label=f"{r['name']}: tỷ lệ giải ngân")
+        if pd.isna(r["disbursed"]):
+            f.lookup(f"models.rate[{i}]").value = None
+            f.lookup(f"models.rate[{i}]").derivation = "chưa có số liệu giải ngân"
+        f.cell(f"models.expected_rate[{i}]", "production_models", row, "expected_rate",
+               label=f"{r['name']}: dự kiến giải ngân đến 31/12", kind="percent")
+    for source, keys in (
+        ("direct", ("models.direct.allocated", "models.direct.disbursed",
+                    "models.direct.rate", "vốn hỗ trợ trực tiếp")),
+        ("integrated", ("models.integrated.allocated", "models.integrated.disbursed",
+                        "models.integrated.rate", "vốn lồng ghép")),
+    ):
+        rows = _rows(m, m["source"] == source)
+        f.column_sum(keys[0], "production_models", "allocated", rows,
+                     label=f"{keys[3]}: vốn bố trí", kind="money", unit="triệu đồng",
+                     what=f"source = {source}")
+        f.column_sum(keys[1], "production_models", "disbursed", rows,
+                     label=f"{keys[3]}: đã giải ngân", kind="money", unit="triệu đồng",
+                     what=f"source = {source}")
+        f.ratio(keys[2], keys[1], keys[0], label=f"{keys[3]}: tỷ lệ giải ngân")
+
+
+# -- II.2 OCOP -------------------------------------------------------------------------------------
+
+
+OCOP_VALID_YEARS = 3  # a certificate is valid for 36 months
+
+
+def ocop_expiry(products: pd.DataFrame) -> pd.Series:
+    """The year each certificate expires: the data's expiry_year, else recognised + 3."""
+    default = products["year_recognised"].astype("Int64") + OCOP_VALID_YEARS
+    if "expiry_year" not in products:
+        return default
+    return products["expiry_year"].astype("Int64").fillna(default)
+
+
+def ocop_valid(products: pd.DataFrame, year: int) -> pd.Series:
+    """Products whose certificate is valid at the end of `year`."""
+    if products.empty:
+        return pd.Series([], dtype=bool)
+    return ((products["year_recognised"] <= year) & (ocop_expiry(products) > year)).fillna(False)
+
+
+def ocop(data: UnitData, f: Figures) -> None:
+    p = data["ocop_products"]
+    year = data.year
+    valid = ocop_valid(p, year)
+    current = _rows(p, valid)
+    f.count_rows("ocop.total", "ocop_products", current, label="sản phẩm OCOP còn hiệu lực "
+                 "đến cuối năm", condition=f"year_recognised ≤ {year} và chứng nhận còn hiệu "
+                 f"lực cuối năm {year}")
+    new = _rows(p, p["year_recognised"] == year) if not p.empty else []
+    f.count_rows("ocop.new", "ocop_products", new, label=f"sản phẩm OCOP công nhận năm {year}",
+                 condition=f"year_recognised = {year}")
+    expired = _rows(p, (p["year_recognised"] < year) & (ocop_expiry(p) == year)) \
+        if not p.empty else []
+    f.count_rows("ocop.expired", "ocop_products", expired,
+                 label=f"sản phẩm OCOP hết hạn chứng nhận trong năm {year}",
+                 condition=f"chứng nhận hết hạn năm {year}")
+    for stars in (3, 4, 5):
+        rows = _rows(p, valid & (p["stars"] == stars)) if not p.empty else []
+        f.count_rows(f"ocop.stars[{stars}]", "ocop_products", rows,
+                     label=f"sản phẩm {stars} sao", condition=f"còn hiệu lực và stars = {stars}")
+        rows = _rows(p, valid & (p["stars"] == stars) & (p["year_recognised"] == year)) \
+            if not p.empty else []
+        f.count_rows(f"ocop.new_stars[{stars}]", "ocop_products", rows,
+                     label=f"sản phẩm {stars} sao công nhận năm {year}",
+                     condition=f"year_recognised = {year} và stars = {stars}")
+        f.difference(f"ocop.earlier_stars[{stars}]", f"ocop.stars[{stars}]",
+                     f"ocop.new_stars[{stars}]", label=f"sản phẩm {stars} sao công nhận trước "
+                     f"năm {year}", kind="count")
+    f.count_rows("ocop.units_with_products", "ocop_products", current,
+                 label="đơn vị cấp xã có sản phẩm OCOP", condition="còn hiệu lực",
+                 distinct="commune_code")
+    _fact(f, data, "ocop.producers_supported", "ocop_producers_supported",
+          "chủ thể được hỗ trợ đánh giá, phân hạng")
+    # the baseline is what last year's report printed; without it, last year's list
+    _previous(f, data, "ocop.prev_total", "ocop.total",
+              f"sản phẩm OCOP đến cuối năm {year - 1}", "count", compute=_ocop_only)
+    if "ocop.prev_total" not in f:
+        before = _rows(p, ocop_valid(p, year - 1))
+        f.count_rows("ocop.prev_total", "ocop_products", before,
+                     label=f"sản phẩm OCOP đến cuối năm {year - 1}",
+                     condition=f"còn hiệu lực cuối năm {year - 1} (danh sách năm {year})")
+    f.difference("ocop.change", "ocop.total", "ocop.prev_total",
+                 label=f"thay đổi số sản phẩm OCOP so với cuối năm {year - 1}", kind="int")
+    unnamed = _rows(p, pd.Series([data.is_reconstructed("ocop_products", r, "name")
+                                  for r in p.index], index=p.index, dtype=bool) & valid) \
+        if not p.empty else []
+    f.count_rows("ocop.unlisted", "ocop_products", unnamed,
+                 label="sản phẩm OCOP chưa có tên trong dữ liệu (không liệt kê)",
+                 condition="còn hiệu lực và tên là số liệu tái dựng")
+    for row, r in each_row(p):
+        f.cell(f"ocop.stars[{r['product_id']}]", "ocop_products", row, "stars",
+               label=f"{r['name']}: hạng sao", kind="int")
+        f.cell(f"ocop.year[{r['product_id']}]", "ocop_products", row, "year_recognised",
+               label=f"{r['name']}: năm công nhận", kind="year")
+
+
+def _ocop_only(data: UnitData) -> Figures:
+    f = Figures(data, "ii2_ocop")
+    p = data["ocop_products"]
+    f.count_rows("ocop.total", "ocop_products", _rows(p, ocop_valid(p, data.year)),
+                 label="sản phẩm OCOP", condition=f"còn hiệu lực cuối năm {data.year}")
+    return f
+
+
+# -- II.3 households ------------------------------------------------------------------------------
+
+
+def households(data: UnitData, f: Figures) -> None:
+    h = data["households"]
+    f.column_sum("households.registered", "households", "households_registered",
+                 label="hộ đăng ký gia đình văn hóa - nông thôn mới", kind="count")
+    f.column_sum("households.recognised", "households", "households_recognised",
+                 label="hộ đạt gia đình văn hóa - nông thôn mới", kind="count")
+    f.ratio("households.rate", "households.recognised", "households.registered",
+            label="tỷ lệ hộ đạt trên hộ đăng ký")
+    rural = set(data.rural_communes["code"])
+    rural_rows = _rows(h, h["commune_code"].isin(rural)) if not h.empty else []
+    f.column_sum("hamlets.total", "households", "hamlets", rural_rows,
+                 label="số thôn, ấp của các xã", kind="count", what="các xã")
+    f.column_sum("hamlets.registered", "households", "hamlets_registered", rural_rows,
+                 label="thôn, ấp đăng ký đạt chuẩn nông thôn mới", kind="count", what="các xã")
+    f.column_sum("hamlets.recognised", "households", "hamlets_recognised", rural_rows,
+                 label="thôn, ấp được công nhận đạt chuẩn nông thôn mới", kind="count",
+                 what="các xã")
+    _fact(f, data, "hamlets.registered_model", "hamlets_registered_model",
+          "thôn, ấp đăng ký nông thôn mới kiểu mẫu", default=0)
+    for row, r in each_row(h):
+        c = r["commune_code"]
+        name = data.commune_name(c)
+        f.cell(f"households.registered[{c}]", "households", row, "households_registered",
+               label=f"{name}: hộ đăng ký", kind="number")
+        f.cell(f"households.recognised[{c}]", "households", row, "households_recognised",
+               label=f"{name}: hộ đạt", kind="number")
+        f.ratio(f"households.rate[{c}]", f"households.recognised[{c}]",
+                f"households.registered[{c}]", label=f"{name}: tỷ lệ hộ đạt")
+        f.cell(f"hamlets.total[{c}]", "households", row, "hamlets",
+               label=f"{name}: số thôn, ấp", kind="number")
+        f.cell(f"hamlets.registered[{c}]", "households", row, "hamlets_registered",
+               label=f"{name}: thôn, ấp đăng ký", kind="number")
+        f.cell(f"hamlets.recognised[{c}]", "households", row, "hamlets_recognised",
+               label=f"{name}: thôn, ấp được công nhận", kind="number")
+    _previous(f, data, "prev.households.recognised", "households.recognised",
+              f"hộ đạt gia đình văn hóa - nông thôn mới năm {data.year - 1}", "count",
+              compute=_households_only)
+    _previous(f, data, "prev.households.rate", "households.rate",
+              f"tỷ lệ hộ đạt năm {data.year - 1}", "percent", compute=_households_only)
+
+
+def _households_only(data: UnitData) -> Figures:
+    f = Figures(data, "ii3_households")
+    if data["households"].empty:
+        return f
+    f.column_sum("households.registered", "households", "households_registered",
+                 label="hộ đăng ký", kind="count")
+    f.column_sum("households.recognised", "households", "households_recognised",
+                 label="hộ đạt", kind="count")
+    f.ratio("households.rate", "households.recognised", "households.registered",
+            label="tỷ lệ hộ đạt")
+    return f
+
+
+# -- II.4 criteria sets ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuneSetKeys:
+    """The keys of one commune-level set's figures, written out for each role."""
+
+    size: str
+    in_scope: str
+    met: str
+    rate: str
+    achieved: str  # per commune, with {code}
+    missing: str
+    missing_count: str
+    recognised: str
+    recognised_period: str  # with {period}
+    number: str  # a criterion's number, with {n}
+
+
+COMMUNE_SET_KEYS = {
+    "commune": CommuneSetKeys(
+        "ntm.criteria_total", "ntm.in_scope", "ntm.communes_met", "ntm.communes_rate",
+        "ntm.achieved[{code}]", "ntm.missing[{code}]", "ntm.missing_count[{code}]",
+        "ntm.recognised", "ntm.recognised_period[{period}]", "ntm.criterion[{n}]"),
+    "advanced": CommuneSetKeys(
+        "advanced.criteria_total", "advanced.in_scope", "advanced.communes_met",
+        "advanced.communes_rate", "advanced.achieved[{code}]", "advanced.missing[{code}]",
+        "advanced.missing_count[{code}]", "advanced.recognised",
+        "advanced.recognised_period[{period}]", "advanced.criterion[{n}]"),
+    "model": CommuneSetKeys(
+        "model.criteria_total", "model.in_scope", "model.communes_met", "model.communes_rate",
+        "model.achieved[{code}]", "model.missing[{code}]", "model.missing_count[{code}]",
+        "model.recognised", "model.recognised_period[{period}]", "model.criterion[{n}]"),
+    "modern": CommuneSetKeys(
+        "modern.criteria_total", "modern.in_scope", "modern.communes_met",
+        "modern.communes_rate", "modern.achieved[{code}]", "modern.missing[{code}]",
+        "modern.missing_count[{code}]", "modern.recognised",
+        "modern.recognised_period[{period}]", "modern.criterion[{n}]"),
 }
 
 
 @dataclass(frozen=True)
-class Figure:
-    """One figure: its value, how to print it, and a Vietnamese label."""
+class UnitSetKeys:
+    """The keys of a set the unit itself meets (district or advanced district)."""
 
-    key: str
-    value: float | int | None
-    kind: str  # count | int | money | percent | quantity | year
-    label: str
-    unit: str = ""
-
-    def text(self) -> str:
-        """The figure as the report prints it."""
-        if self.value is None:
-            return "—"
-        if self.kind == "count":
-            return fmt_count(self.value)
-        if self.kind == "percent":
-            return fmt_percent(self.value)
-        if self.kind == "year":
-            return str(int(self.value))
-        if self.kind == "quantity":
-            return f"{fmt_number(self.value)} {self.unit}".strip()
-        return fmt_number(self.value)
+    size: str
+    met: str
+    met_list: str
+    added: str
+    added_list: str
+    year_met: str  # with {n}
+    number: str  # with {n}
+    recognised_year: str
+    prev_met: str
+    prev_size: str
 
 
-class Figures:
-    """An ordered collection of figures, addressable by key."""
-
-    def __init__(self, items: list[Figure] | None = None) -> None:
-        self._items: dict[str, Figure] = {}
-        for f in items or []:
-            self._items[f.key] = f
-
-    def add(self, key: str, value, kind: str, label: str, unit: str = "") -> None:
-        if value is not None and not isinstance(value, int | float):
-            value = value.item() if hasattr(value, "item") else value
-        if value is not None and pd.isna(value):
-            value = None
-        if isinstance(value, float) and kind in ("count", "int", "year") and value.is_integer():
-            value = int(value)
-        self._items[key] = Figure(key, value, kind, label, unit)
-
-    def __iadd__(self, other: Figures) -> Figures:
-        self._items.update(other._items)
-        return self
-
-    def take(self, other: Figures) -> Figures:
-        """Add `other`'s figures and return them (for display in the notebook)."""
-        self += other
-        return other
-
-    def __getitem__(self, key: str) -> Figure:
-        return self._items[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._items
-
-    def __iter__(self) -> Iterator[Figure]:
-        return iter(self._items.values())
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def get(self, key: str) -> Figure | None:
-        return self._items.get(key)
-
-    def value(self, key: str):
-        return self._items[key].value
-
-    def text(self, key: str) -> str:
-        return self._items[key].text()
-
-    def to_dict(self) -> dict[str, float | int | None]:
-        return {k: f.value for k, f in self._items.items()}
-
-    def frame(self) -> pd.DataFrame:
-        """The figures as a table (for display in the notebook)."""
-        return pd.DataFrame(
-            [(f.key, f.label, f.value, f.text()) for f in self],
-            columns=["key", "label", "value", "printed"],
-        ).set_index("key")
-
-    def _repr_html_(self) -> str:
-        return self.frame()._repr_html_()
+UNIT_SET_KEYS = {
+    "district": UnitSetKeys(
+        "district.criteria_total", "district.criteria_met", "district.met_list",
+        "district.criteria_added", "district.added_list", "district.year_met[{n}]",
+        "district.criterion[{n}]", "district.recognised_year", "prev.district.criteria_met",
+        "prev.district.criteria_total"),
+    "advanced_district": UnitSetKeys(
+        "advanced_district.criteria_total", "advanced_district.criteria_met",
+        "advanced_district.met_list", "advanced_district.criteria_added",
+        "advanced_district.added_list", "advanced_district.year_met[{n}]",
+        "advanced_district.criterion[{n}]", "advanced_district.recognised_year",
+        "prev.advanced_district.criteria_met", "prev.advanced_district.criteria_total"),
+}
 
 
-def _num(v) -> float | None:
-    return None if v is None or pd.isna(v) else float(v)
-
-
-# -- sections -------------------------------------------------------------------------------
-
-
-def context(data: DistrictData) -> Figures:
-    """Years and unit counts used throughout the text."""
-    f = Figures()
-    f.add("year", data.year, "year", "năm báo cáo")
-    f.add("prev_year", data.year - 1, "year", "năm trước")
-    f.add("next_year", data.year + 1, "year", "năm sau")
-    c = data.communes
-    f.add("communes.total", int((c["type"] == "Xã").sum()), "count", "số xã")
-    f.add("towns.total", int((c["type"] == "Thị trấn").sum()), "count", "số thị trấn")
-    f.add("wards.total", int((c["type"] == "Phường").sum()), "count", "số phường")
-    f.add("units.total", len(c), "count", "số xã, phường, thị trấn")
-    return f
-
-
-def documents(data: DistrictData) -> Figures:
-    f = Figures()
-    docs = data["documents"]
-    f.add("documents.listed", int(docs["listed"].fillna(False).sum()), "count",
-          "văn bản chỉ đạo nêu tên")
-    facts = _facts(data)
-    f.add("documents.other", facts.get("other_directive_documents"), "count",
-          "văn bản chỉ đạo khác")
-    return f
-
-
-def _facts(data: DistrictData) -> dict[str, float]:
-    t = data["facts"]
-    return {r["key"]: r["value"] for _, r in t.iterrows()}
-
-
-def propaganda(data: DistrictData) -> Figures:
-    f = Figures()
-    for _, r in data["propaganda"].iterrows():
-        a = r["activity_id"]
-        f.add(f"propaganda.{a}.sessions", r["sessions"], "count", f"{r['name']}: số cuộc")
-        f.add(f"propaganda.{a}.participants", r["participants"], "count",
-              f"{r['name']}: lượt người tham gia")
-    for _, r in data["propaganda_groups"].iterrows():
-        f.add(f"propaganda.{r['activity_id']}.group.{r['group_id']}", r["participants"], "count",
-              f"lượt {r['group']} tham gia")
-    for _, r in data["propaganda_quantities"].iterrows():
-        f.add(f"propaganda.{r['activity_id']}.{r['item_id']}", r["quantity"], "quantity",
-              r["item"], r["unit"])
-    return f
-
-
-def training(data: DistrictData) -> Figures:
-    f = Figures()
-    t = data["training"]
-    f.add("training.total.classes", int(t["classes"].sum()), "count", "tổng số lớp tập huấn")
-    f.add("training.total.trainees", int(t["trainees"].sum()), "count",
-          "tổng số người tham gia tập huấn")
-    for _, r in t.iterrows():
-        f.add(f"training.{r['topic_id']}.classes", r["classes"], "count", f"{r['topic']}: lớp")
-        f.add(f"training.{r['topic_id']}.trainees", r["trainees"], "count",
-              f"{r['topic']}: người")
-    return f
-
-
-def steering(data: DistrictData) -> Figures:
-    f = Figures()
-    for _, r in data["steering_bodies"].iterrows():
-        f.add(f"steering.{r['level']}.bodies", r["bodies"], "count", f"{r['name']}: số ban")
-        f.add(f"steering.{r['level']}.members", r["members"], "count",
-              f"{r['name']}: thành viên")
-    for _, r in data["inspections"].iterrows():
-        f.add(f"inspections.{r['inspection_id']}.commune_visits", r["commune_visits"], "count",
-              "lượt xã được kiểm tra")
-    return f
-
-
-def production(data: DistrictData) -> Figures:
-    f = Figures()
-    m = data["production_models"]
-    for _, r in m.iterrows():
-        i = r["model_id"]
-        f.add(f"models.{i}.allocated", _num(r["allocated"]), "money", f"{r['name']}: vốn bố trí",
-              "triệu đồng")
-        f.add(f"models.{i}.disbursed", _num(r["disbursed"]), "money",
-              f"{r['name']}: đã giải ngân", "triệu đồng")
-        rate = None if pd.isna(r["disbursed"]) else percent(r["disbursed"], r["allocated"])
-        f.add(f"models.{i}.rate", rate, "percent", f"{r['name']}: tỷ lệ giải ngân", "%")
-        f.add(f"models.{i}.expected_rate", _num(r["expected_rate"]), "percent",
-              f"{r['name']}: dự kiến giải ngân cuối năm", "%")
-    for source in ("direct", "integrated"):
-        part = m[m["source"] == source]
-        alloc = float(part["allocated"].sum())
-        disb = float(part["disbursed"].fillna(0).sum())
-        f.add(f"models.{source}.allocated", alloc, "money", f"vốn {source}: bố trí", "triệu đồng")
-        f.add(f"models.{source}.disbursed", disb, "money", f"vốn {source}: giải ngân",
-              "triệu đồng")
-        f.add(f"models.{source}.rate", percent(disb, alloc), "percent",
-              f"vốn {source}: tỷ lệ giải ngân", "%")
-    return f
-
-
-def ocop(data: DistrictData) -> Figures:
-    f = Figures()
-    p = data["ocop_products"]
-    year = data.year
-    current = p[p["year_recognised"] <= year]
-    f.add("ocop.total", len(current), "count", "sản phẩm OCOP đến nay")
-    f.add("ocop.new", int((current["year_recognised"] == year).sum()), "count",
-          f"sản phẩm OCOP công nhận năm {year}")
-    f.add("ocop.prev_total", int((current["year_recognised"] < year).sum()), "count",
-          "sản phẩm OCOP đến cuối năm trước")
-    for stars in (3, 4, 5):
-        f.add(f"ocop.stars.{stars}", int((current["stars"] == stars).sum()), "count",
-              f"sản phẩm {stars} sao")
-    f.add("ocop.units_with_products", int(current["commune_code"].nunique()), "count",
-          "xã, thị trấn có sản phẩm OCOP")
-    f.add("ocop.producers_supported", _facts(data).get("ocop_producers_supported"), "count",
-          "chủ thể được hỗ trợ đánh giá, phân hạng")
-    return f
-
-
-def households(data: DistrictData) -> Figures:
-    f = Figures()
-    h = data["households"]
-    reg, rec = int(h["households_registered"].sum()), int(h["households_recognised"].sum())
-    f.add("households.registered", reg, "count", "hộ đăng ký")
-    f.add("households.recognised", rec, "count", "hộ đạt gia đình văn hóa - nông thôn mới")
-    f.add("households.rate", percent(rec, reg), "percent", "tỷ lệ hộ đạt", "%")
-    f.add("hamlets.total", int(h["hamlets"].sum()), "count", "số ấp")
-    f.add("hamlets.registered", int(h["hamlets_registered"].sum()), "count",
-          "ấp đăng ký ấp nông thôn mới")
-    f.add("hamlets.recognised", int(h["hamlets_recognised"].sum()), "count",
-          "ấp được công nhận ấp nông thôn mới")
-    f.add("hamlets.registered_model", _facts(data).get("hamlets_registered_model", 0), "count",
-          "ấp đăng ký nông thôn mới kiểu mẫu")
-    return f
-
-
-def criteria_counts(data: DistrictData, set_id: str) -> pd.DataFrame:
-    """Per commune: criteria achieved and the set size, for one commune set."""
+def criteria_counts(data: UnitData, set_id: str) -> pd.DataFrame:
+    """Per commune of one set: criteria achieved, the set size, the numbers not achieved and
+    the rows they come from."""
     t = data["commune_criteria"]
-    t = t[t["set_id"] == set_id]
+    t = t[t["set_id"] == set_id] if not t.empty else t
+    cols = ["commune_code", "achieved", "total", "missing", "rows", "achieved_rows"]
     if t.empty:
-        return pd.DataFrame(columns=["commune_code", "achieved", "total", "missing"])
-    rows = []
+        return pd.DataFrame(columns=cols)
+    out = []
     for code, g in t.groupby("commune_code", sort=True):
-        missing = sorted(int(n) for n in g.loc[~g["achieved"].fillna(False), "criterion"])
-        rows.append((code, int(g["achieved"].fillna(False).sum()), len(g), missing))
-    return pd.DataFrame(rows, columns=["commune_code", "achieved", "total", "missing"])
+        ok = _true(g["achieved"])
+        missing = sorted(int(n) for n in g.loc[~ok, "criterion"])
+        out.append((code, int(ok.sum()), len(g), missing, [int(i) for i in g.index],
+                    [int(i) for i in g.index[ok]]))
+    return pd.DataFrame(out, columns=cols)
 
 
-def levels(data: DistrictData) -> dict[str, int]:
-    """Communes by number of NTM criteria achieved (the buckets of appendix 06)."""
-    counts = criteria_counts(data, "xa_ntm")
-    out = {}
-    for key, lo, hi in LEVELS:
-        if key == "19":
-            out[key] = int((counts["achieved"] == counts["total"]).sum())
-        else:
-            out[key] = int(((counts["achieved"] >= lo) & (counts["achieved"] <= hi)
-                            & (counts["achieved"] < counts["total"])).sum())
+def _recognitions(data: UnitData, title: str | None, period: str | None = None) -> list[int]:
+    r = data["recognitions"]
+    if r.empty or title is None:
+        return []
+    mask = r["title"] == title
+    if period:
+        mask &= r["period"] == period
+    return _rows(r, mask)
+
+
+def commune_set(data: UnitData, f: Figures, role: str) -> None:
+    """The figures of a commune-level set: per commune, in scope, met, recognitions."""
+    s = data.criteria_set(role)
+    keys = COMMUNE_SET_KEYS[role]
+    if s is None:
+        return
+    crit_file = "reference/criteria.csv"
+    f.given(keys.size, s.size, kind="int", label=f"số tiêu chí của {s.name}",
+            derivation=f"số tiêu chí của {s.name} ({s.decision}) trong {crit_file}: {s.size}",
+            sources=[{"file": crit_file, "sheet": None, "column": "number", "rows": []}])
+    for _, c in each_row(s.criteria):
+        n = int(c["number"])
+        f.given(keys.number.format(n=n), n, kind="int", label=f"Tiêu chí {n}: {c['name']}",
+                derivation=f"tiêu chí số {n} của {s.name} ({s.decision}): {c['name']}",
+                sources=[{"file": crit_file, "sheet": None, "column": "name", "rows": []}])
+    counts = criteria_counts(data, s.set_id)
+    met_keys = []
+    for _, r in each_row(counts):
+        code, name = r["commune_code"], data.commune_name(r["commune_code"])
+        f.count_rows(keys.achieved.format(code=code), "commune_criteria", r["achieved_rows"],
+                     label=f"{name}: số tiêu chí {s.set_id} đạt",
+                     condition=f"commune_code = {code}, set_id = {s.set_id}, achieved = yes")
+        f.listing(keys.missing.format(code=code), r["missing"],
+                  label=f"{name}: các tiêu chí chưa đạt",
+                  derivation=f"tiêu chí của {s.set_id} có achieved = no: "
+                  + (",".join(map(str, r["missing"])) or "không có"),
+                  sources=[f.source_of("commune_criteria", r["rows"], "achieved")])
+        f.given(keys.missing_count.format(code=code), len(r["missing"]), kind="count",
+                label=f"{name}: số tiêu chí chưa đạt",
+                derivation=f"{s.size} − {r['achieved']} = {len(r['missing'])}",
+                inputs=[keys.achieved.format(code=code)])
+        if r["achieved"] == s.size:
+            met_keys.append(keys.achieved.format(code=code))
+    f.given(keys.in_scope, len(counts), kind="count",
+            label=f"số xã thực hiện {s.name}",
+            derivation=f"đếm các xã có dòng {s.set_id} trong commune_criteria: {len(counts)}",
+            sources=[f.source_of("commune_criteria", [i for rows in counts["rows"]
+                                                    for i in rows], "commune_code")]
+            if len(counts) else [])
+    f.given(keys.met, len(met_keys), kind="count", label=f"số xã đạt đủ {s.size} tiêu chí",
+            derivation=f"đếm các xã đạt {s.size}/{s.size} tiêu chí: {len(met_keys)}",
+            inputs=met_keys)
+    denominator = "units.rural" if role == "commune" else keys.in_scope
+    f.ratio(keys.rate, keys.met, denominator, label=f"tỷ lệ xã đạt đủ tiêu chí {s.set_id}")
+    title = data.reference.title_for(role)
+    rec = _recognitions(data, title)
+    f.count_rows(keys.recognised, "recognitions", rec, label=f"số xã có quyết định công nhận "
+                 f"{data.reference.title_label(title) if title else role}",
+                 condition=f"title = {title}", distinct="unit_code")
+    periods = sorted({str(p) for p in data["recognitions"].loc[rec, "period"]}) if rec else []
+    for period in periods:
+        rows = _recognitions(data, title, period)
+        f.count_rows(keys.recognised_period.format(period=period), "recognitions", rows,
+                     label=f"số xã được công nhận giai đoạn {period}",
+                     condition=f"title = {title}, period = {period}", distinct="unit_code")
+
+
+def commune_sets(data: UnitData, f: Figures) -> None:
+    """Every commune-level set the period has, and the upgrades the reference report names."""
+    for role in COMMUNE_SET_KEYS:
+        commune_set(data, f, role)
+    period = data.period
+    # communes recognised NTM under an earlier period that now meet the current set
+    s = data.criteria_set("commune")
+    if s is not None:
+        counts = criteria_counts(data, s.set_id)
+        full = set(counts.loc[counts["achieved"] == s.size, "commune_code"]) \
+            if not counts.empty else set()
+        rec = data["recognitions"]
+        title = data.reference.title_for("commune")
+        rows = _rows(rec, (rec["title"] == title) & (rec["period"] != period)
+                     & rec["unit_code"].isin(full)) if not rec.empty else []
+        f.count_rows("ntm.upgraded", "recognitions", rows,
+                     label=f"xã công nhận giai đoạn trước đã đạt đủ tiêu chí giai đoạn {period}",
+                     condition=f"title = {title}, period ≠ {period}, đạt đủ {s.size} tiêu chí",
+                     distinct="unit_code")
+    a = data.criteria_set("advanced")
+    if a is not None:
+        counts = criteria_counts(data, a.set_id)
+        rec = data["recognitions"]
+        title = data.reference.title_for("advanced")
+        held = set(rec.loc[rec["title"] == title, "unit_code"]) if not rec.empty else set()
+        upgrading = counts[counts["commune_code"].isin(held)] if not counts.empty else counts
+        f.given("advanced.upgrading", len(upgrading), kind="count",
+                label="xã đã được công nhận NTM nâng cao đang thực hiện bộ tiêu chí hiện hành",
+                derivation=f"đếm các xã có dòng {a.set_id} và đã có quyết định {title}: "
+                f"{len(upgrading)}",
+                inputs=[COMMUNE_SET_KEYS["advanced"].achieved.format(code=c)
+                        for c in upgrading["commune_code"]])
+        done = upgrading[upgrading["achieved"] == a.size] if not upgrading.empty else upgrading
+        f.given("advanced.upgrading_met", len(done), kind="count",
+                label="trong đó đạt đủ tiêu chí NTM nâng cao hiện hành",
+                derivation=f"đếm các xã trên đạt {a.size}/{a.size} tiêu chí: {len(done)}",
+                inputs=[COMMUNE_SET_KEYS["advanced"].achieved.format(code=c)
+                        for c in done["commune_code"]])
+    towns = _recognitions(data, data.reference.title_for("town"))
+    f.count_rows("towns.civilised", "recognitions", towns,
+                 label="thị trấn đạt chuẩn đô thị văn minh",
+                 condition=f"title = {data.reference.title_for('town')}", distinct="unit_code")
+
+
+def unit_met(data: UnitData, role: str) -> set[int]:
+    """Numbers of the unit's own criteria (district or advanced district) met at year end."""
+    s = data.criteria_set(role)
+    d = data["district_criteria"]
+    if s is None or d.empty:
+        return set()
+    d = d[(d["set_id"] == s.set_id) & _true(d["achieved"])]
+    return {int(n) for n in d["criterion"]}
+
+
+def unit_set(data: UnitData, f: Figures, role: str) -> None:
+    """The criteria the unit itself meets (district NTM, advanced district)."""
+    s = data.criteria_set(role)
+    keys = UNIT_SET_KEYS[role]
+    if s is None:
+        return
+    d = data["district_criteria"]
+    rows = _rows(d, d["set_id"] == s.set_id) if not d.empty else []
+    crit_file = "reference/criteria.csv"
+    f.given(keys.size, s.size, kind="int", label=f"số tiêu chí của {s.name}",
+            derivation=f"số tiêu chí của {s.name} ({s.decision}) trong {crit_file}: {s.size}",
+            sources=[{"file": crit_file, "sheet": None, "column": "number", "rows": []}])
+    for _, c in each_row(s.criteria):
+        n = int(c["number"])
+        f.given(keys.number.format(n=n), n, kind="int", label=f"Tiêu chí {n}: {c['name']}",
+                derivation=f"tiêu chí số {n} của {s.name} ({s.decision}): {c['name']}",
+                sources=[{"file": crit_file, "sheet": None, "column": "name", "rows": []}])
+    met_rows = [r for r in rows if bool(d.at[r, "achieved"])]
+    f.count_rows(keys.met, "district_criteria", met_rows, label=f"số tiêu chí {s.set_id} đạt",
+                 condition=f"set_id = {s.set_id}, achieved = yes", kind="int")
+    met = sorted(unit_met(data, role))
+    f.listing(keys.met_list, met, label=f"các tiêu chí {s.set_id} đã đạt",
+              derivation="tiêu chí có achieved = yes: " + (",".join(map(str, met)) or "không có"),
+              sources=[f.source_of("district_criteria", met_rows, "criterion")])
+    for r in rows:
+        n = int(d.at[r, "criterion"])
+        if pd.notna(d.at[r, "year_met"]):
+            f.cell(keys.year_met.format(n=n), "district_criteria", r, "year_met",
+                   label=f"tiêu chí {n}: năm đạt", kind="year")
+    _previous(f, data, keys.prev_met, keys.met, f"số tiêu chí {s.set_id} đạt năm "
+              f"{data.year - 1}", "int", compute=_UNIT_ONLY[role])
+    _previous(f, data, keys.prev_size, keys.size, f"số tiêu chí {s.set_id} năm "
+              f"{data.year - 1}", "int", compute=_UNIT_ONLY[role])
+    before = _previous_list(data, keys.met_list, role)
+    if before is not None:
+        added = sorted(set(met) - set(before))
+        f.listing(keys.added_list, added, label=f"tiêu chí {s.set_id} đạt thêm trong năm",
+                  derivation=f"đạt cuối năm {data.year} ({','.join(map(str, met))}) nhưng "
+                  f"chưa đạt cuối năm {data.year - 1} ({','.join(map(str, before))}): "
+                  + (",".join(map(str, added)) or "không có"), inputs=[keys.met_list])
+        f.given(keys.added, len(added), kind="int",
+                label=f"số tiêu chí {s.set_id} đạt thêm trong năm",
+                derivation=f"đếm các tiêu chí đạt thêm: {len(added)}", inputs=[keys.added_list])
+    title = data.reference.title_for(role)
+    own = _rows(data["recognitions"], (data["recognitions"]["title"] == title)
+                & (data["recognitions"]["unit_code"] == data.unit.code)) \
+        if not data["recognitions"].empty else []
+    if own and pd.notna(data["recognitions"].at[own[0], "year"]):
+        f.cell(keys.recognised_year, "recognitions", own[0], "year",
+               label=f"năm {data.unit.name} được công nhận {data.reference.title_label(title)}",
+               kind="year")
+
+
+def _unit_set_only(data: UnitData, role: str) -> Figures:
+    f = Figures(data, "ii4_criteria")
+    unit_set(data, f, role)
+    return f
+
+
+_UNIT_ONLY = {role: partial(_unit_set_only, role=role) for role in UNIT_SET_KEYS}
+
+
+def _previous_list(data: UnitData, key: str, role: str) -> list[int] | None:
+    recorded = (data.previous_figures or {}).get(key)
+    if recorded is not None:
+        value = recorded.get("value") if isinstance(recorded, dict) else recorded
+        return list(value or [])
+    if data.previous is None:
+        return None
+    if data.previous.criteria_set(role) is None or data.previous.period != data.period:
+        return None
+    return sorted(unit_met(data.previous, role))
+
+
+def criteria(data: UnitData, f: Figures) -> None:
+    commune_sets(data, f)
+    for role in UNIT_SET_KEYS:
+        unit_set(data, f, role)
+
+
+# -- II.5 levels ----------------------------------------------------------------------------------
+
+
+def level_counts(data: UnitData) -> list[tuple[str, list[str]]]:
+    """(band, commune codes) of the commune set's level bands."""
+    s = data.criteria_set("commune")
+    if s is None:
+        return []
+    counts = criteria_counts(data, s.set_id)
+    out = []
+    for b in s.bands:
+        sel = counts[(counts["achieved"] >= b.min) & (counts["achieved"] <= b.max)] \
+            if not counts.empty else counts
+        out.append((b.band, list(sel["commune_code"])))
     return out
 
 
-def _recognised(data: DistrictData, title: str, period: str | None = None) -> int:
-    r = data["recognitions"]
-    r = r[r["title"] == title]
-    if period:
-        r = r[r["period"] == period]
-    return int(r["unit_code"].nunique())
+def levels(data: UnitData, f: Figures) -> None:
+    s = data.criteria_set("commune")
+    if s is None:
+        return
+    keys = COMMUNE_SET_KEYS["commune"]
+    for band, codes in level_counts(data):
+        b = next(x for x in s.bands if x.band == band)
+        where = f"mức {band} của {s.set_id} giai đoạn {s.period} (reference/levels.csv)"
+        for key, value, what in ((f"levels.min[{band}]", b.min, "số tiêu chí tối thiểu"),
+                                 (f"levels.max[{band}]", b.max, "số tiêu chí tối đa"),
+                                 (f"levels.upper[{band}]", b.max + 1, "cận trên")):
+            f.given(key, value, kind="int", label=f"{what} của {where}",
+                    derivation=f"{what} của {where}: {value}",
+                    sources=[{"file": "reference/levels.csv", "sheet": None, "column": band,
+                              "rows": []}])
+        f.given(f"levels.count[{band}]", len(codes), kind="count",
+                label=f"số xã {band_text(b)}",
+                derivation=f"đếm các xã đạt từ {b.min} đến {b.max} tiêu chí: {len(codes)}",
+                inputs=[keys.achieved.format(code=c) for c in codes])
+        _previous(f, data, f"prev.levels.count[{band}]", f"levels.count[{band}]",
+                  f"số xã {band_text(b)} cuối năm {data.year - 1}", "count",
+                  compute=_levels_only)
+    _previous(f, data, "prev.ntm.recognised", "ntm.recognised",
+              f"số xã có quyết định công nhận đạt chuẩn NTM cuối năm {data.year - 1}", "count",
+              compute=_levels_only)
+    prev_periods = _previous_periods(data)
+    for period in prev_periods:
+        _previous(f, data, f"prev.ntm.recognised_period[{period}]",
+                  f"ntm.recognised_period[{period}]",
+                  f"số xã được công nhận giai đoạn {period}, cuối năm {data.year - 1}", "count",
+                  compute=_levels_only)
 
 
-def criteria(data: DistrictData) -> Figures:
-    """Commune and district criteria, recognitions and levels; `prev.*` from the year before."""
-    f = Figures()
-    _criteria_into(f, data, "")
-    prev = data.previous
-    if prev is not None:
-        _criteria_into(f, prev, "prev.")
-        met_now = district_met(data)
-        met_before = district_met(prev)
-        f.add("district.criteria_added", len(met_now - met_before), "int",
-              "tiêu chí huyện đạt thêm trong năm")
+def _previous_periods(data: UnitData) -> list[str]:
+    recorded = data.previous_figures or {}
+    found = {k[len("ntm.recognised_period["):-1] for k in recorded
+             if k.startswith("ntm.recognised_period[")}
+    if not found and data.previous is not None:
+        rec = data.previous["recognitions"]
+        title = data.reference.title_for("commune")
+        if not rec.empty:
+            found = {str(p) for p in rec.loc[rec["title"] == title, "period"]}
+    return sorted(found)
+
+
+def _levels_only(data: UnitData) -> Figures:
+    f = Figures(data, "ii5_levels")
+    context(data, f)
+    if data.criteria_set("commune") is not None:
+        commune_set(data, f, "commune")
+    s = data.criteria_set("commune")
+    for band, codes in level_counts(data):
+        b = next(x for x in s.bands if x.band == band)
+        f.given(f"levels.count[{band}]", len(codes), kind="count", label=f"số xã {band_text(b)}",
+                derivation=f"đếm các xã {band_text(b)}: {len(codes)}")
     return f
 
 
-def district_met(data: DistrictData) -> set[int]:
-    """Numbers of the district NTM criteria met at the end of the year."""
-    d = data["district_criteria"]
-    d = d[(d["set_id"] == "huyen_ntm") & d["achieved"].fillna(False)]
-    return set(int(n) for n in d["criterion"])
+def band_text(band) -> str:
+    """A band's label with its numbers: 'đạt 15 - 18 tiêu chí'."""
+    return band.label.format(min=band.min, max=band.max, upper=band.max + 1)
 
 
-def _criteria_into(f: Figures, data: DistrictData, p: str) -> None:
-    ntm = criteria_counts(data, "xa_ntm")
-    n_communes = len(data.rural_communes)
-    met = int((ntm["achieved"] == ntm["total"]).sum()) if not ntm.empty else 0
-    f.add(f"{p}ntm.communes_met", met, "count", "xã đạt đủ tiêu chí xã NTM")
-    f.add(f"{p}ntm.communes_rate", percent(met, n_communes), "percent", "tỷ lệ xã đạt chuẩn", "%")
-    f.add(f"{p}ntm.recognised", _recognised(data, "xa_ntm"), "count",
-          "xã có quyết định công nhận đạt chuẩn NTM")
-    for period in sorted(set(data["recognitions"]["period"].dropna())):
-        f.add(f"{p}ntm.recognised_{period.replace('-', '_')}",
-              _recognised(data, "xa_ntm", period), "count",
-              f"xã được công nhận đạt chuẩn NTM giai đoạn {period}")
-    # communes recognised under an earlier period that now meet every current criterion
-    full = set(ntm.loc[ntm["achieved"] == ntm["total"], "commune_code"]) if not ntm.empty else set()
-    rec = data["recognitions"]
-    earlier = set(rec.loc[(rec["title"] == "xa_ntm") & (rec["period"] != data.period),
-                          "unit_code"])
-    f.add(f"{p}ntm.upgraded", len(full & earlier), "count",
-          "xã công nhận giai đoạn trước đã đạt đủ tiêu chí giai đoạn hiện hành")
-    adv = criteria_counts(data, "xa_ntm_nc")
-    f.add(f"{p}advanced.in_scope", len(adv), "count", "xã thực hiện tiêu chí NTM nâng cao")
-    f.add(f"{p}advanced.communes_met",
-          int((adv["achieved"] == adv["total"]).sum()) if not adv.empty else 0, "count",
-          "xã đạt đủ tiêu chí NTM nâng cao")
-    f.add(f"{p}advanced.recognised", _recognised(data, "xa_ntm_nc"), "count",
-          "xã được công nhận NTM nâng cao")
-    f.add(f"{p}model.recognised", _recognised(data, "xa_ntm_km"), "count",
-          "xã được công nhận NTM kiểu mẫu")
-    f.add(f"{p}towns.civilised", _recognised(data, "do_thi_van_minh"), "count",
-          "thị trấn đạt chuẩn đô thị văn minh")
-    for key, count in levels(data).items():
-        f.add(f"{p}levels.{key}", count, "count", f"xã {LEVEL_LABELS[key]}")
-    d = data["district_criteria"]
-    d = d[d["set_id"] == "huyen_ntm"]
-    f.add(f"{p}district.criteria_met", int(d["achieved"].fillna(False).sum()), "int",
-          "tiêu chí huyện NTM đạt")
-    f.add(f"{p}district.criteria_total", len(d), "int", "tiêu chí huyện NTM")
+# -- II.6 funds ------------------------------------------------------------------------------------
 
 
-def funds(data: DistrictData, table: str = "funds", prefix: str = "funds") -> Figures:
-    """Funds by source and component; `direct` is the programme's own budget lines."""
-    f = Figures()
+def funds(data: UnitData, f: Figures) -> None:
+    """Funds by source and component, their shares, direct programme funds and the total."""
+    _funds(data, f, "funds", data.year, "funds", prev=True)
+
+
+def planned(data: UnitData, f: Figures) -> None:
+    """Funds planned for next year (section IV.3)."""
+    _funds(data, f, "planned_funds", data.year + 1, "planned", prev=False)
+
+
+FUND_KEYS = {
+    "funds": ("funds.amount[{s}][{c}]", "funds.quantity[{s}][{c}]", "funds.source[{s}]",
+              "funds.share[{s}]", "funds.share[{s}][{c}]", "funds.direct", "funds.total"),
+    "planned": ("planned.amount[{s}][{c}]", "planned.quantity[{s}][{c}]",
+                "planned.source[{s}]", "planned.share[{s}]", "planned.share[{s}][{c}]",
+                "planned.direct", "planned.total"),
+}
+
+
+def _funds(data: UnitData, f: Figures, table: str, year: int, prefix: str, prev: bool) -> None:
+    amount, quantity, source_key, share, share_c, direct_key, total_key = FUND_KEYS[prefix]
     t = data[table]
-    for _, r in t.iterrows():
-        if r["component"] != "total":
-            label = f"{SOURCE_LABELS[r['source']]}: {COMPONENT_LABELS[r['component']]}"
-            f.add(f"{prefix}.{r['source']}.{r['component']}", _num(r["amount"]), "money", label,
-                  "triệu đồng")
-            if "quantity" in t and pd.notna(r.get("quantity")):
-                f.add(f"{prefix}.{r['source']}.{r['component']}.quantity", _num(r["quantity"]),
-                      "quantity", label, r["quantity_unit"] or "")
-    for source, g in t.groupby("source", sort=False):
-        f.add(f"{prefix}.{source}", float(g["amount"].sum()), "money", SOURCE_LABELS[source],
-              "triệu đồng")
-    direct = t[t["source"].isin(["central", "province", "district"])]
-    f.add(f"{prefix}.direct", float(direct["amount"].sum()), "money",
-          "vốn trực tiếp cho chương trình (ngân sách Trung ương, tỉnh, huyện)", "triệu đồng")
-    f.add(f"{prefix}.total", float(t["amount"].sum()), "money", "tổng nguồn vốn", "triệu đồng")
+    ref = data.reference
+    sources = ref.fund_sources(year)
+    label = {s: ref.fund_label(s, year, data.unit) for s in sources["source"]}
+    leaf_keys: dict[str, list[str]] = {}
+    for row, r in each_row(t):
+        s, c = r["source"], r["component"]
+        what = label.get(s, s) if s != "other" or not r.get("description") else \
+            r.get("description")
+        comp = ref.component_label(c)
+        k = amount.format(s=s, c=c)
+        f.cell(k, table, row, "amount", label=f"{what}: {comp}".rstrip(": "), kind="money",
+               unit="triệu đồng")
+        leaf_keys.setdefault(s, []).append(k)
+        if "quantity" in t and pd.notna(r.get("quantity")):
+            f.cell(quantity.format(s=s, c=c), table, row, "quantity",
+                   label=f"{what}: {comp}".rstrip(": "), kind="quantity",
+                   unit=r.get("quantity_unit") or "")
+    for s, keys in leaf_keys.items():
+        f.total(source_key.format(s=s), keys, label=label.get(s, s), kind="money",
+                unit="triệu đồng")
+    # groups (Ngân sách địa phương = tỉnh + xã from 2026)
+    for _, g in sources[sources["group"] != ""].groupby("group"):
+        group = str(g.iloc[0]["group"])
+        members = [source_key.format(s=s) for s in g["source"] if s in leaf_keys]
+        if members:
+            f.total(source_key.format(s=group), members, label=label.get(group, group),
+                    kind="money", unit="triệu đồng")
+    direct = set(sources.loc[(sources["direct"] == "yes") & (sources["group"] == ""), "source"])
+    direct_parts = [source_key.format(s=s) for s in sources["source"].drop_duplicates()
+                    if s in direct and source_key.format(s=s) in f]
+    f.total(direct_key, direct_parts, label="vốn ngân sách trực tiếp cho chương trình",
+            kind="money", unit="triệu đồng")
+    top = [source_key.format(s=s) for s in sources["source"].drop_duplicates()
+           if s in leaf_keys or (s in set(sources["group"]) and source_key.format(s=s) in f)]
+    top = [k for k in top if not _is_member(k, sources, source_key)]
+    f.total(total_key, top, label="tổng nguồn vốn", kind="money", unit="triệu đồng")
+    for s in leaf_keys:
+        f.ratio(share.format(s=s), source_key.format(s=s), total_key,
+                label=f"{label.get(s, s)}: tỷ lệ trong tổng")
+        for k in leaf_keys[s]:
+            c = k.split("][")[1].rstrip("]")
+            f.ratio(share_c.format(s=s, c=c), k, total_key,
+                    label=f"{label.get(s, s)}, {ref.component_label(c)}: tỷ lệ trong tổng")
+    if prev:
+        _previous(f, data, "prev.funds.total", "funds.total",
+                  f"tổng nguồn vốn năm {data.year - 1}", "money", "triệu đồng",
+                  compute=_funds_only)
+
+
+def _is_member(key: str, sources: pd.DataFrame, source_key: str) -> bool:
+    members = set(sources.loc[sources["group"] != "", "source"])
+    return any(key == source_key.format(s=s) for s in members)
+
+
+def _funds_only(data: UnitData) -> Figures:
+    f = Figures(data, "ii6_funds")
+    if not data["funds"].empty:
+        _funds(data, f, "funds", data.year, "funds", prev=False)
     return f
 
 
-def comparison(data: DistrictData) -> Figures:
-    """Last year's households and funds, where its data has them (a baseline may not)."""
-    f = Figures()
-    prev = data.previous
-    if prev is None:
-        return f
-    if not prev["households"].empty:
-        h = households(prev)
-        for key in ("households.recognised", "households.rate"):
-            f.add(f"prev.{key}", h.value(key), h[key].kind, f"{h[key].label} năm trước")
-    if not prev["funds"].empty:
-        f.add("prev.funds.total", float(prev["funds"]["amount"].sum()), "money",
-              "tổng nguồn vốn năm trước", "triệu đồng")
-    return f
+# -- all ----------------------------------------------------------------------------------------
+
+SECTIONS: tuple[tuple[str, tuple[Callable[[UnitData, Figures], None], ...]], ...] = (
+    ("context", (context, facts)),
+    ("i1_documents", (documents,)),
+    ("i2_propaganda", (propaganda,)),
+    ("i3_training", (training,)),
+    ("i4_steering", (steering,)),
+    ("i5_inspection", (inspections,)),
+    ("ii1_production", (production,)),
+    ("ii2_ocop", (ocop,)),
+    ("ii3_households", (households,)),
+    ("ii4_criteria", (criteria,)),
+    ("ii5_levels", (levels,)),
+    ("ii6_funds", (funds,)),
+    ("iv_plan", (planned,)),
+)
 
 
-def planned(data: DistrictData) -> Figures:
-    return funds(data, "planned_funds", "planned")
+def compute_section(data: UnitData, figures: Figures, section: str) -> Figures:
+    """One section's figures, added to `figures` and returned (for display)."""
+    funcs = dict(SECTIONS)[section]
+    f = figures.child(section)
+    for func in funcs:
+        func(data, f)
+    return figures.take(f)
 
 
-SECTIONS = (context, documents, propaganda, training, steering, production, ocop, households,
-            criteria, funds, comparison, planned)
+def compute_all(data: UnitData) -> Figures:
+    """Every figure of the report (what figures.json holds), confirmed against the source's
+    stated figures."""
+    figures = Figures(data)
+    for section, _ in SECTIONS:
+        compute_section(data, figures, section)
+    confirm_stated(data, figures)
+    return figures
 
 
-def compute_all(data: DistrictData) -> Figures:
-    """Every figure of the report (what figures.json holds)."""
-    f = Figures()
-    for section in SECTIONS:
-        f += section(data)
-    return f
+def confirm_stated(data: UnitData, figures: Figures) -> None:
+    """A figure the source states with the same value is not a reconstruction, and prints at
+    the precision the source states it (6.442,7 for 6.442,68)."""
+    from .formatting import round_half_up
+
+    stated = data.tables.get("stated_figures")
+    if stated is None or stated.empty:
+        return
+    for row, r in each_row(stated):
+        fig = figures.get(r["key"])
+        if fig is None or fig.value is None or pd.isna(r["value"]) \
+                or not isinstance(fig.value, int | float):
+            continue
+        places = places_of(r["value"], cap=6)
+        if float(round_half_up(float(fig.value), places)) == float(r["value"]):
+            fig.reconstructed = False
+            if fig.kind == "money":
+                fig.places = places
+            fig.derivation += f"; khớp số liệu nguồn nêu (stated_figures, dòng {int(row)})"

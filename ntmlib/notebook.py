@@ -1,4 +1,6 @@
-"""Small helpers the notebooks call: show findings, record figures, describe provenance."""
+"""What the report notebooks call: validate and show the findings, show each section's figures
+with the paragraph they print in, record every figure for figures.json, and describe what
+produced the report (without machine paths)."""
 
 from __future__ import annotations
 
@@ -9,36 +11,37 @@ from importlib.metadata import version
 import pandas as pd
 
 from . import __version__
-from .indicators import Figures
-from .model import DistrictData
+from .figures import Figures
+from .model import UnitData
+from .review import FIGURE_TABLE_MIME, figures_table
 
 FIGURES_MIME = "application/vnd.ntm.figures+json"
 PACKAGES = ("pandas", "matplotlib", "papermill", "nbconvert", "weasyprint", "babel", "openpyxl")
 
 
 def findings_frame(findings: list) -> pd.DataFrame:
-    """Findings as a table: severity, where, message."""
+    """Findings as a table: severity, where, message (Vietnamese headings)."""
     return pd.DataFrame(
-        [(f.severity, f.location, f.message) for f in findings],
-        columns=["severity", "where", "message"],
-    )
+        [("lỗi" if f.severity == "error" else "cảnh báo", f.location, f.message)
+         for f in findings], columns=["mức", "ở đâu", "nội dung"])
 
 
 class FindingsTable:
-    """Findings shown whole in the notebook (pandas would cut long messages at 50 characters)."""
+    """Findings shown whole in the notebook (pandas would cut long messages)."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
 
     def _repr_html_(self) -> str:
         if self.frame.empty:
-            return "<p>Không có lỗi hoặc cảnh báo (no findings).</p>"
+            return "<p>Dữ liệu không có lỗi hoặc cảnh báo.</p>"
         with pd.option_context("display.max_colwidth", None):
             return self.frame.to_html(index=False)
 
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", None, "display.width", 200):
-            return self.frame.to_string(index=False) if not self.frame.empty else "no findings"
+            return self.frame.to_string(index=False) if not self.frame.empty else \
+                "không có lỗi hoặc cảnh báo"
 
 
 def show_findings(result) -> FindingsTable:
@@ -46,21 +49,69 @@ def show_findings(result) -> FindingsTable:
     return FindingsTable(findings_frame(result.findings))
 
 
-def provenance(data: DistrictData, parameters: dict) -> dict:
-    """What produced the report: parameters, data file hashes, versions. No timestamps, so
-    that the same inputs give the same outputs."""
-    files = {f"{data.year}/{name}": digest for name, digest in sorted(data.files.items())}
+class Table:
+    """A frame shown whole, its numbers already in Vietnamese format (no pandas cut)."""
+
+    def __init__(self, frame: pd.DataFrame, title: str = "") -> None:
+        self.frame = frame
+        self.title = title
+
+    def _repr_html_(self) -> str:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                               "display.max_colwidth", None):
+            head = f"<p><b>{self.title}</b></p>" if self.title else ""
+            return head + self.frame.to_html(index=False, na_rep="")
+
+
+def reconstructed_table(data: UnitData) -> Table:
+    """Every reconstructed value of the data: file, row, column, value."""
+    cells = data.reconstructed_cells()
+    frame = pd.DataFrame([(c["file"] + (f" (trang {c['sheet']})" if c.get("sheet") else ""),
+                           c["row"] if c["row"] is not None else "", c["column"],
+                           str(c["value"])) for c in cells],
+                         columns=["tệp", "dòng", "cột", "giá trị tái dựng"])
+    return Table(frame, f"{len(cells)} giá trị tái dựng (không do nguồn nêu)")
+
+
+class SectionView:
+    """One section in the notebook: its figures with their derivations, then the paragraph
+    as it prints. The review copy redraws the table from the final record (every sentence
+    that uses a figure is known only once the whole document is rendered)."""
+
+    def __init__(self, section: str, figures: Figures, paragraph: str = "") -> None:
+        self.section = section
+        self.figures = figures
+        self.paragraph = paragraph
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {
+            FIGURE_TABLE_MIME: {"section": self.section, "keys": self.figures.keys(),
+                                "paragraph": self.paragraph},
+            "text/html": figures_table(self.figures) + self.paragraph,
+            "text/plain": f"{len(self.figures)} số liệu của mục {self.section}",
+        }
+
+
+def provenance(data: UnitData, parameters: dict) -> dict:
+    """What produced the report: parameters, SHA-256 of every data file (paths relative to
+    the data folder), versions. No timestamps and no machine paths, so that the same inputs
+    give the same outputs anywhere."""
+    files = {}
+    for info, digest in _hashed(data):
+        files[info] = digest
     if data.previous is not None:
-        files.update({f"{data.previous.year}/{n}": d for n, d in data.previous.files.items()})
-    ref = data.reference.root
+        for info, digest in _hashed(data.previous):
+            files[info] = digest
     from .io import sha256
 
-    for p in sorted(ref.glob("*.csv")):
+    for p in sorted(data.reference.root.glob("*.csv")):
         files[f"reference/{p.name}"] = sha256(p)
     return {
-        "parameters": parameters,
-        "unit": {"code": data.unit.code, "name": data.unit.name, "slug": data.unit.slug},
+        "parameters": {k: v for k, v in parameters.items() if k != "data_dir" or not v},
+        "unit": {"code": data.unit.code, "name": data.unit.name, "slug": data.unit.slug,
+                 "level": data.unit.level},
         "data_files_sha256": dict(sorted(files.items())),
+        "previous_figures": data.previous_figures_file or None,
         "ntmlib_version": __version__,
         "python": platform.python_version(),
         "packages": {p: version(p) for p in PACKAGES},
@@ -69,12 +120,27 @@ def provenance(data: DistrictData, parameters: dict) -> dict:
     }
 
 
-class RecordedFigures:
-    """Displays as a short summary in the notebook, and carries every figure under a custom
-    MIME type that the runner reads back into figures.json (no scraping of HTML)."""
+def _hashed(data: UnitData) -> list[tuple[str, str]]:
+    folder = data.table_files.get("header", {}).get("file", "")
+    base = folder.rsplit("/", 1)[0] if folder.endswith("header.yaml") else folder
+    if base.endswith(".xlsx"):
+        return [(base, d) for d in data.files.values()]
+    return [(f"{base}/{name}" if base else name, digest)
+            for name, digest in sorted(data.files.items())]
 
-    def __init__(self, figures: Figures, provenance: dict) -> None:
-        self.payload = {"figures": figures.to_dict(), "provenance": provenance}
+
+class RecordedFigures:
+    """Displays as a short summary in the notebook, and carries every figure (key, label,
+    value, printed form, unit, derivation, sources, inputs, uses) under a custom MIME type
+    that the runner writes to figures.json (no scraping of HTML)."""
+
+    def __init__(self, figures: Figures, provenance: dict, data: UnitData | None = None
+                 ) -> None:
+        self.payload = {"figures": figures.records(), "provenance": provenance}
+        if data is not None:
+            self.payload["reconstructed"] = [
+                {k: (v if not hasattr(v, "isoformat") else v.isoformat()) for k, v in c.items()}
+                for c in data.reconstructed_cells()]
 
     @classmethod
     def from_payload(cls, payload: dict) -> RecordedFigures:
@@ -86,9 +152,10 @@ class RecordedFigures:
         n = len(self.payload["figures"])
         return {
             FIGURES_MIME: json.loads(json.dumps(self.payload, default=str)),
-            "text/plain": f"{n} figures recorded for figures.json",
+            "text/plain": f"{n} số liệu được ghi vào figures.json",
         }
 
 
-def record_figures(figures: Figures, provenance: dict) -> RecordedFigures:
-    return RecordedFigures(figures, provenance)
+def record_figures(figures: Figures, provenance: dict, data: UnitData | None = None
+                   ) -> RecordedFigures:
+    return RecordedFigures(figures, provenance, data)

@@ -1,13 +1,18 @@
-"""Reference data: administrative units (with the dates they existed), criteria sets and
-periods. Kept as data in `data/reference/` so that a new period or a reorganisation is an edit
-of a CSV, not of code."""
+"""Reference data: administrative units with the dates they existed and what formed them, the
+kinds of unit and their words, criteria sets by period with their level bands, titles, fund
+sources and period-bound wording.
+
+Everything that differs between units, periods and reorganisations lives in the CSV files of
+`data/reference/` (see data/README.md); this module only reads and indexes them. A new period,
+a new set or a reorganisation is an edit of those files, not of code.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -16,137 +21,542 @@ from . import config
 from .errors import NtmError, UnknownDistrictError
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+LEVELS = ("province", "district", "commune")
+# roles of the criteria sets a period may have (the columns of periods.csv)
+SET_ROLES = ("commune", "advanced", "model", "modern", "district", "advanced_district")
+LEVEL_WORDS = {"province": "tỉnh", "district": "huyện", "commune": "xã"}  # in messages only
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 @dataclass(frozen=True)
 class Unit:
-    """An administrative unit as it existed in a given year."""
+    """An administrative unit in one validity window (codes are reused after mergers)."""
 
     code: str
     name: str
-    type: str
-    level: str
+    type: str  # the kind: Tỉnh, Thành phố, Huyện, Thị xã, Xã, Phường, Thị trấn, ...
+    level: str  # province | district | commune
     parent_code: str
     slug: str
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
 
     @property
     def short_name(self) -> str:
-        """'Huyện Trà Cú' -> 'Trà Cú'."""
-        for prefix in ("Thành phố ", "Thị xã ", "Thị trấn ", "Huyện ", "Tỉnh ", "Xã ", "Phường "):
-            if self.name.startswith(prefix):
-                return self.name[len(prefix):]
-        return self.name
+        """'Huyện Trà Cú' -> 'Trà Cú' (the name without its kind)."""
+        prefix = self.type + " "
+        return self.name[len(prefix):] if self.name.startswith(prefix) else self.name
+
+    def existed_in(self, year: int) -> bool:
+        return ((self.valid_from is None or self.valid_from <= dt.date(year, 12, 31))
+                and (self.valid_to is None or self.valid_to >= dt.date(year, 1, 1)))
+
+    def validity(self) -> str:
+        """'until 30/06/2025', 'from 01/07/2025' or 'from … until …'."""
+        if self.valid_from and self.valid_to:
+            return f"from {_date(self.valid_from)} until {_date(self.valid_to)}"
+        if self.valid_to:
+            return f"until {_date(self.valid_to)}"
+        if self.valid_from:
+            return f"from {_date(self.valid_from)}"
+        return "throughout"
 
 
 @dataclass(frozen=True)
+class Kind:
+    """A kind of unit and the words that go with it (unit_kinds.csv)."""
+
+    level: str
+    type: str
+    role: str  # communes: rural (xã), ward, town, special
+    word: str  # 'huyện', 'thị xã', 'xã' ...
+    party_committee: str
+    hamlet_term: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Band:
+    """A level band of a criteria set: communes meeting `min`..`max` criteria."""
+
+    band: str
+    min: int
+    max: int
+    label: str
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """One set of criteria in one period, with its role in that period."""
+
+    set_id: str
+    period: str
+    role: str
+    level: str
+    name: str  # Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021 - 2025
+    short: str  # xã NTM
+    title: str  # xã nông thôn mới
+    decision: str
+    decision_date: dt.date | None
+    issuer: str
+    verified: str
+    criteria: pd.DataFrame = field(repr=False, compare=False)  # top-level criteria, by number
+    bands: tuple[Band, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return len(self.criteria)
+
+    @property
+    def numbers(self) -> list[int]:
+        return [int(n) for n in self.criteria["number"]]
+
+    def criterion(self, number: int) -> pd.Series | None:
+        rows = self.criteria[self.criteria["number"] == int(number)]
+        return None if rows.empty else rows.iloc[0]
+
+
+@dataclass(frozen=True)
+class Period:
+    period: str
+    first_year: int
+    last_year: int
+    programme: str
+    sets: dict[str, str]  # role -> set_id, only the sets the period has
+
+    def has(self, role: str) -> bool:
+        return role in self.sets
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise NtmError(f"The reference table {path.name} is missing from {path.parent}")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise NtmError(f"The reference table {path.name} cannot be read "
+                       f"({str(exc).splitlines()[0]})") from exc
+    return frame
+
+
+def _need(frame: pd.DataFrame, name: str, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise NtmError(f"The reference table {name} has no column {', '.join(missing)}")
+
+
+def _int(frame: pd.DataFrame, name: str, column: str, default: int | None = None) -> pd.Series:
+    values = []
+    for row, v in enumerate(frame[column], start=2):
+        if v == "" and default is not None:
+            values.append(default)
+            continue
+        try:
+            values.append(int(v))
+        except ValueError:
+            raise NtmError(f"The reference table {name}, row {row}, column \"{column}\": "
+                           f"'{v}' is not a whole number") from None
+    return pd.Series(values, index=frame.index, dtype="int64")
+
+
+def _dates(frame: pd.DataFrame, name: str, column: str) -> list[dt.date | None]:
+    out = []
+    for row, v in enumerate(frame[column], start=2):
+        if not v:
+            out.append(None)
+            continue
+        try:
+            out.append(dt.date.fromisoformat(v))
+        except ValueError:
+            raise NtmError(f"The reference table {name}, row {row}, column \"{column}\": "
+                           f"'{v}' is not a date (yyyy-mm-dd)") from None
+    return out
+
+
+@dataclass(frozen=True, eq=False)
 class Reference:
-    """The reference tables, read once per data root."""
+    """The reference tables of one data root, read once and indexed."""
 
     root: Path
     units: pd.DataFrame
-    criteria_sets: pd.DataFrame
+    kinds_table: pd.DataFrame
+    origins: pd.DataFrame
+    criteria_table: pd.DataFrame
+    sets_table: pd.DataFrame
+    levels_table: pd.DataFrame
     periods: pd.DataFrame
-    _criteria: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    titles: pd.DataFrame
+    fund_sources_table: pd.DataFrame
+    fund_components: pd.DataFrame
+    wording_table: pd.DataFrame
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    # -- units ---------------------------------------------------------------
+    # -- units -----------------------------------------------------------------------------
+
+    @cached_property
+    def _unit_objects(self) -> list[Unit]:
+        u = self.units
+        return [Unit(c, n, t, lv, p, s, f, to) for c, n, t, lv, p, s, f, to in zip(
+            u["code"], u["name"], u["type"], u["level"], u["parent_code"], u["slug"],
+            u["valid_from"], u["valid_to"], strict=True)]
+
+    def _year_index(self, year: int) -> dict[str, list[Unit]]:
+        """Units that existed at some point of `year`, by code and by slug."""
+        key = ("year", year)
+        if key not in self._cache:
+            index: dict[str, list[Unit]] = {}
+            for unit in self._unit_objects:
+                if unit.existed_in(year):
+                    index.setdefault(unit.code, []).append(unit)
+                    if unit.slug != unit.code:
+                        index.setdefault(unit.slug, []).append(unit)
+            self._cache[key] = index
+        return self._cache[key]
+
     def units_in(self, year: int) -> pd.DataFrame:
         """Units that existed at some point of `year` (valid_from/valid_to bound them)."""
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         u = self.units
         ok = (u["valid_from"].isna() | (u["valid_from"] <= end)) & (
-            u["valid_to"].isna() | (u["valid_to"] >= start)
-        )
+            u["valid_to"].isna() | (u["valid_to"] >= start))
         return u[ok]
 
     def unit(self, code: str, year: int) -> Unit | None:
-        rows = self.units_in(year)
-        rows = rows[rows["code"] == str(code)]
-        return None if rows.empty else _unit(rows.iloc[0])
+        """The unit with this code in `year`; the one that still existed at the year's end when
+        a reused code names two."""
+        found = [u for u in self._year_index(year).get(str(code), []) if u.code == str(code)]
+        return _latest(found, year)
+
+    def resolve(self, ident: str, year: int, level: str | None = None) -> Unit:
+        """A unit from its ASCII id ('tra-cu') or official code ('849') in `year`. A unit that
+        did not exist in the year is an error naming its dates and, for a unit that was
+        merged away, the units that took over its area."""
+        text = str(ident).strip()
+        if not _SLUG.match(text):
+            raise UnknownDistrictError(
+                f"'{ident}' is not a unit id: use the ASCII id (e.g. tra-cu) or the official "
+                "code (e.g. 849)")
+        found = [u for u in self._year_index(year).get(text, [])
+                 if level is None or u.level == level]
+        if found:
+            by_end = [u for u in found if u.valid_to is None or u.valid_to >= dt.date(year, 12, 31)]
+            pool = by_end or found
+            if len({u.level for u in pool}) > 1 and level is None:
+                choices = "; ".join(f"{u.name} ({u.code})" for u in pool)
+                raise UnknownDistrictError(
+                    f"'{ident}' names more than one unit in {year}: {choices}; use the code")
+            return _latest(pool, year)
+        raise UnknownDistrictError(self._not_in_year(text, year, level))
 
     def resolve_district(self, district: str, year: int) -> Unit:
-        """A district from its ASCII slug ('tra-cu') or official code ('849')."""
-        ident = str(district).strip()
-        if not _SLUG.match(ident):
-            raise UnknownDistrictError(
-                f"'{district}' is not a district id: use the ASCII id (e.g. tra-cu) or the "
-                "official code (e.g. 849)"
-            )
-        units = self.units_in(year)
-        units = units[units["level"] == "district"]
-        rows = units[(units["slug"] == ident) | (units["code"] == ident)]
-        if rows.empty:
-            known = ", ".join(sorted(units["slug"]))
-            raise UnknownDistrictError(
-                f"No district '{district}' existed in {year}"
-                + (f"; known districts: {known}" if known else "")
-            )
-        return _unit(rows.iloc[0])
+        """A district-level unit (kept for the district commands)."""
+        return self.resolve(district, year, level="district")
+
+    def _not_in_year(self, ident: str, year: int, level: str | None) -> str:
+        others = [u for u in self._unit_objects if ident in (u.code, u.slug)
+                  and (level is None or u.level == level)]
+        if not others:
+            what = {"district": "district", "commune": "commune", "province": "province"}.get(
+                level or "", "unit")
+            return (f"No {what} '{ident}' is in the reference data (data/reference/units.csv); "
+                    "check the id or use the official code")
+        parts = []
+        for u in sorted(others, key=lambda u: u.valid_from or dt.date.min):
+            line = f"{u.name} ({u.code}) existed {u.validity()}"
+            if u.valid_to and u.valid_to.year < year:
+                after = self.successors(u)
+                if after:
+                    line += "; its area is now " + ", ".join(
+                        f"{n.name} ({n.code}){' (part)' if part else ''}" for n, part in after)
+            elif u.valid_from and u.valid_from.year > year:
+                before = self.predecessors(u)
+                if before:
+                    line += f"; in {year} its area was " + ", ".join(
+                        f"{o}{' (part)' if part else ''}" for o, part in before)
+            parts.append(line)
+        return f"No unit '{ident}' existed in {year}: " + "; ".join(parts)
+
+    def successors(self, unit: Unit) -> list[tuple[Unit, bool]]:
+        """The units formed (wholly or in part) from `unit` or, for a district, from its
+        communes: (new unit, took only part of it)."""
+        old = {unit.code}
+        if unit.level == "district":
+            old |= {u.code for u in self._unit_objects
+                    if u.parent_code == unit.code and u.valid_to == unit.valid_to}
+        o = self.origins
+        if o.empty or unit.valid_to is None:
+            return []
+        start = unit.valid_to + dt.timedelta(days=1)
+        rows = o[o["old_code"].isin(old) & (o["valid_from"] == start)]
+        out: dict[str, tuple[Unit, bool]] = {}
+        for code, part in zip(rows["code"], rows["partial"], strict=True):
+            new = next((u for u in self._unit_objects if u.code == code
+                        and u.valid_from == start), None)
+            if new is not None and new.level == ("province" if unit.level == "province"
+                                                 else "commune"):
+                prev = out.get(code)
+                out[code] = (new, (prev[1] if prev else True) and part == "yes")
+        return sorted(out.values(), key=lambda x: x[0].code)
+
+    def predecessors(self, unit: Unit) -> list[tuple[str, bool]]:
+        """What `unit` was formed from: ('Thị trấn Trà Cú (29461)', partial)."""
+        o = self.origins
+        if o.empty:
+            return []
+        rows = o[(o["code"] == unit.code) & (o["valid_from"] == unit.valid_from)]
+        return [(f"{n} ({c})", p == "yes") for c, n, p in
+                zip(rows["old_code"], rows["old_name"], rows["partial"], strict=True)]
+
+    def origin_rows(self, unit: Unit) -> pd.DataFrame:
+        """unit_origins rows of `unit` (old_code, old_name, partial)."""
+        o = self.origins
+        return o[(o["code"] == unit.code) & (o["valid_from"] == unit.valid_from)]
+
+    def children(self, unit: Unit, year: int) -> pd.DataFrame:
+        """The units directly under `unit` in `year` (a district's communes; a province's
+        districts before July 2025, its communes after), in code order."""
+        u = self.units_in(year)
+        rows = u[u["parent_code"] == unit.code]
+        if unit.valid_from or unit.valid_to:  # a reused code: only the children of this window
+            rows = rows[[(unit.valid_to is None or f is None or f <= unit.valid_to)
+                         and (unit.valid_from is None or t is None or t >= unit.valid_from)
+                         for f, t in zip(rows["valid_from"], rows["valid_to"], strict=True)]]
+        return rows.sort_values("code")
+
+    def communes(self, unit_code: str, year: int) -> pd.DataFrame:
+        """Commune-level units under a district (or a post-2025 province) in a year."""
+        unit = self.unit(unit_code, year)
+        if unit is None:
+            return self.units.iloc[0:0]
+        c = self.children(unit, year)
+        return c[c["level"] == "commune"]
 
     def districts(self, year: int, province: str | None = None) -> list[Unit]:
         """District-level units of a year, optionally of one province (slug or code)."""
-        units = self.units_in(year)
-        d = units[units["level"] == "district"]
+        return self.units_of_level("district", year, province)
+
+    def units_of_level(self, level: str, year: int, province: str | None = None) -> list[Unit]:
+        """Every unit of `level` that existed in `year` (of one province if given)."""
+        pool = {u.code: u for us in self._year_index(year).values() for u in us
+                if u.level == level}
+        units = sorted(pool.values(), key=lambda u: u.code)
         if province:
-            p = units[(units["level"] == "province")
-                      & ((units["slug"] == province) | (units["code"] == province))]
-            if p.empty:
-                raise UnknownDistrictError(f"No province '{province}' existed in {year}")
-            d = d[d["parent_code"] == p.iloc[0]["code"]]
-        return [_unit(r) for _, r in d.sort_values("code").iterrows()]
+            p = self.resolve(province, year, level="province")
+            units = [u for u in units if self.ancestor(u, "province", year) == p]
+        return units
 
-    def communes(self, district_code: str, year: int) -> pd.DataFrame:
-        """Commune-level units of a district in a year, in official code order."""
-        u = self.units_in(year)
-        return u[(u["level"] == "commune") & (u["parent_code"] == str(district_code))].sort_values(
-            "code"
-        )
+    def parent(self, unit: Unit, year: int) -> Unit | None:
+        if not unit.parent_code:
+            return None
+        return self.unit(unit.parent_code, year)
 
-    # -- criteria ------------------------------------------------------------
-    def period(self, year: int) -> pd.Series:
-        """The criteria period a reporting year belongs to."""
-        p = self.periods
-        rows = p[(p["first_year"] <= year) & (p["last_year"] >= year)]
+    def ancestor(self, unit: Unit, level: str, year: int) -> Unit | None:
+        """`unit` itself or the unit above it at `level`."""
+        u: Unit | None = unit
+        while u is not None and u.level != level:
+            u = self.parent(u, year)
+        return u
+
+    # -- kinds and words ---------------------------------------------------------------------
+
+    def kind(self, unit: Unit | str, level: str | None = None) -> Kind:
+        """The kind of a unit (or of a kind name at a level)."""
+        type_, lvl = (unit.type, unit.level) if isinstance(unit, Unit) else (unit, level)
+        k = self.kinds_table
+        rows = k[(k["type"] == type_) & (k["level"] == lvl)]
         if rows.empty:
-            spans = ", ".join(p["period"])
-            raise NtmError(f"No criteria period covers {year} (bundled periods: {spans})")
-        return rows.iloc[0]
+            known = ", ".join(sorted(set(k.loc[k["level"] == lvl, "type"])))
+            raise NtmError(f"The unit kind '{type_}' ({lvl}) is not in "
+                           f"data/reference/unit_kinds.csv (known: {known})")
+        r = rows.iloc[0]
+        return Kind(r["level"], r["type"], r["role"], r["word"], r["party_committee"],
+                    r["hamlet_term"], int(r["order"] or 0))
+
+    def kinds_of(self, level: str) -> list[Kind]:
+        k = self.kinds_table
+        return sorted((self.kind(t, level) for t in k.loc[k["level"] == level, "type"]),
+                      key=lambda x: x.order)
+
+    def kinds_with_role(self, role: str, level: str = "commune") -> list[str]:
+        """Kind names of a role ('rural' -> ['Xã'])."""
+        return [k.type for k in self.kinds_of(level) if k.role == role]
+
+    # -- periods and criteria ----------------------------------------------------------------
+
+    def period(self, year: int) -> Period:
+        """The criteria period a reporting year belongs to."""
+        key = ("period", year)
+        if key not in self._cache:
+            p = self.periods
+            rows = p[(p["first_year"] <= year) & (p["last_year"] >= year)]
+            if rows.empty:
+                spans = ", ".join(p["period"])
+                raise NtmError(f"No criteria period covers {year} (periods in "
+                               f"data/reference/periods.csv: {spans})")
+            r = rows.iloc[0]
+            sets = {role: r[f"{role}_set"] for role in SET_ROLES
+                    if f"{role}_set" in r and r[f"{role}_set"]}
+            self._cache[key] = Period(r["period"], int(r["first_year"]), int(r["last_year"]),
+                                      r.get("programme", ""), sets)
+        return self._cache[key]
 
     def criteria(self, set_id: str, period: str) -> pd.DataFrame:
-        """The criteria of one set in one period, by number."""
-        # validation asks once per criteria row: filtering each time cost more than the rest of
-        # validation together
-        key = (set_id, period)
-        if key not in self._criteria:
-            c = self.criteria_sets
-            self._criteria[key] = c[(c["set_id"] == set_id)
-                                    & (c["period"] == period)].sort_values("number")
-        return self._criteria[key].copy(deep=False)  # copy-on-write: callers cannot alter it
+        """The top-level criteria of a set in a period, by number (indicators, rows with a
+        parent criterion, are left out: reports work at criterion level)."""
+        key = ("criteria", set_id, period)
+        if key not in self._cache:
+            c = self.criteria_table
+            rows = c[(c["set_id"] == set_id) & (c["period"] == period) & (c["parent"] == "")]
+            rows = rows.assign(number=rows["number"].astype(int)).sort_values("number")
+            self._cache[key] = rows
+        return self._cache[key].copy(deep=False)
+
+    def criteria_set(self, role: str, year: int) -> CriteriaSet | None:
+        """The set that plays `role` in the period of `year`, or None if the period has none."""
+        period = self.period(year)
+        set_id = period.sets.get(role)
+        if not set_id:
+            return None
+        key = ("set", set_id, period.period, role)
+        if key not in self._cache:
+            s = self.sets_table
+            rows = s[(s["set_id"] == set_id) & (s["period"] == period.period)]
+            meta = rows.iloc[0] if not rows.empty else pd.Series(dtype=object)
+            lv = self.levels_table
+            bands = lv[(lv["set_id"] == set_id) & (lv["period"] == period.period)]
+            self._cache[key] = CriteriaSet(
+                set_id, period.period, role,
+                meta.get("level", "district" if "district" in role else "commune"),
+                meta.get("name", set_id), meta.get("short", set_id), meta.get("title", set_id),
+                meta.get("decision", ""),
+                dt.date.fromisoformat(meta["decision_date"]) if meta.get("decision_date")
+                else None, meta.get("issuer", ""), meta.get("verified", ""),
+                self.criteria(set_id, period.period),
+                tuple(Band(b, int(lo), int(hi), lab) for b, lo, hi, lab in zip(
+                    bands["band"], bands["min"], bands["max"], bands["label"], strict=True)))
+        return self._cache[key]
+
+    def sets_of_period(self, year: int, level: str | None = None) -> list[CriteriaSet]:
+        """The sets of the year's period (of one unit level if given), in role order."""
+        out = [self.criteria_set(role, year) for role in SET_ROLES]
+        return [s for s in out if s is not None and (level is None or s.level == level)]
+
+    def title_for(self, role: str) -> str | None:
+        """The recognition title of a role ('commune' -> 'xa_ntm')."""
+        t = self.titles[self.titles["role"] == role]
+        return None if t.empty else str(t.iloc[0]["title"])
+
+    def title_label(self, title: str) -> str:
+        t = self.titles[self.titles["title"] == title]
+        return title if t.empty else str(t.iloc[0]["label"])
+
+    # -- funds ---------------------------------------------------------------------------------
+
+    def fund_sources(self, year: int) -> pd.DataFrame:
+        """The fund sources of `year` (label templates, direct, group), in print order."""
+        f = self.fund_sources_table
+        rows = f[(f["first_year"] <= year) & ((f["last_year"] == 0) | (f["last_year"] >= year))]
+        return rows.sort_values(["order", "source"])
+
+    def fund_label(self, source: str, year: int, unit: Unit) -> str:
+        """'Ngân sách tỉnh', or 'Ngân sách thành phố' under a centrally-governed city."""
+        rows = self.fund_sources(year)
+        rows = rows[rows["source"] == source]
+        if rows.empty:
+            return source
+        words = {}
+        for level in LEVELS:
+            a = self.ancestor(unit, level, year)
+            words[level] = self.kind(a).word if a is not None else LEVEL_WORDS[level]
+        return str(rows.iloc[0]["label"]).format(**words)
+
+    def component_label(self, component: str, planned: bool = False) -> str:
+        c = self.fund_components
+        rows = c[c["component"] == component]
+        if rows.empty:
+            return component
+        r = rows.iloc[0]
+        return str(r["planned_label"] if planned and r["planned_label"] else r["label"])
+
+    # -- wording -------------------------------------------------------------------------------
+
+    def wording(self, key: str, year: int, level: str = "") -> list[str]:
+        """Texts that change with the year or period (wording.csv), for `year` and the report
+        level; several rows of one key form a list, in their order."""
+        w = self.wording_table
+        rows = w[(w["key"] == key) & (w["from_year"] <= year)
+                 & ((w["to_year"] == 0) | (w["to_year"] >= year))
+                 & ((w["level"] == "") | (w["level"] == level))]
+        if rows.empty:
+            return []
+        # a row for the level wins over a row for every level
+        if level and (rows["level"] == level).any():
+            rows = rows[rows["level"] == level]
+        return list(rows.sort_values("order")["text"])
+
+    def word(self, key: str, year: int, level: str = "") -> str:
+        """One text of wording.csv ('' when the key has none for the year)."""
+        found = self.wording(key, year, level)
+        return found[0] if found else ""
 
 
-def _unit(row: pd.Series) -> Unit:
-    return Unit(
-        code=row["code"], name=row["name"], type=row["type"], level=row["level"],
-        parent_code=row["parent_code"] or "", slug=row["slug"],
-    )
-
-
-def _read(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise NtmError(f"Reference table missing: {path}")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+def _latest(units: list[Unit], year: int) -> Unit | None:
+    if not units:
+        return None
+    return max(units, key=lambda u: (u.valid_to or dt.date.max, u.valid_from or dt.date.min))
 
 
 @cache
 def load_reference(root: Path | None = None) -> Reference:
-    """Read the reference tables under `root` (default: the project's data folder)."""
+    """Read the reference tables of a data root (default: the project's data folder). A data
+    folder without its own `reference/` uses the bundled one."""
     ref = config.reference_dir(Path(root) if root else None)
     units = _read(ref / "units.csv")
+    _need(units, "units.csv", ("code", "name", "type", "level", "parent_code", "slug",
+                               "valid_from", "valid_to"))
     for col in ("valid_from", "valid_to"):
-        units[col] = pd.to_datetime(units[col].replace("", None)).dt.date
-        units[col] = units[col].astype(object).where(units[col].notna(), None)
+        units[col] = pd.Series(_dates(units, "units.csv", col), index=units.index, dtype=object)
+    bad = units[~units["level"].isin(LEVELS)]
+    if not bad.empty:
+        raise NtmError(f"The reference table units.csv, row {bad.index[0] + 2}, column "
+                       f"\"level\": '{bad.iloc[0]['level']}' is not province, district or "
+                       "commune")
+    kinds = _read(ref / "unit_kinds.csv")
+    _need(kinds, "unit_kinds.csv", ("level", "type", "role", "word", "party_committee",
+                                    "hamlet_term", "order"))
+    origins = _read(ref / "unit_origins.csv") if (ref / "unit_origins.csv").exists() else \
+        pd.DataFrame(columns=["code", "valid_from", "old_code", "old_name", "partial"])
+    origins["valid_from"] = pd.Series(_dates(origins, "unit_origins.csv", "valid_from"),
+                                      index=origins.index, dtype=object)
     criteria = _read(ref / "criteria.csv")
-    criteria["number"] = criteria["number"].astype(int)
+    _need(criteria, "criteria.csv", ("set_id", "period", "number", "name"))
+    for col in ("parent", "group", "short_name", "source", "verified"):
+        if col not in criteria:
+            criteria[col] = ""
+    top = criteria[criteria["parent"] == ""]
+    _int(top, "criteria.csv", "number")
+    sets = _read(ref / "criteria_sets.csv")
+    levels = _read(ref / "levels.csv")
+    for col in ("min", "max"):
+        levels[col] = _int(levels, "levels.csv", col)
     periods = _read(ref / "periods.csv")
-    periods["first_year"] = periods["first_year"].astype(int)
-    periods["last_year"] = periods["last_year"].astype(int)
-    return Reference(ref, units, criteria, periods)
+    _need(periods, "periods.csv", ("period", "first_year", "last_year", "commune_set"))
+    periods["first_year"] = _int(periods, "periods.csv", "first_year")
+    periods["last_year"] = _int(periods, "periods.csv", "last_year")
+    titles = _read(ref / "titles.csv")
+    sources = _read(ref / "fund_sources.csv")
+    sources["first_year"] = _int(sources, "fund_sources.csv", "first_year")
+    sources["last_year"] = _int(sources, "fund_sources.csv", "last_year", default=0)
+    sources["order"] = _int(sources, "fund_sources.csv", "order", default=99)
+    components = _read(ref / "fund_components.csv")
+    wording = _read(ref / "wording.csv")
+    if "level" not in wording:
+        wording["level"] = ""
+    wording["from_year"] = _int(wording, "wording.csv", "from_year")
+    wording["to_year"] = _int(wording, "wording.csv", "to_year", default=0)
+    wording["order"] = _int(wording, "wording.csv", "order", default=0)
+    return Reference(ref, units, kinds, origins, criteria, sets, levels, periods, titles,
+                     sources, components, wording)

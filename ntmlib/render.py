@@ -1,8 +1,15 @@
-"""Render the report document (HTML) from the data, the computed figures, the appendices and
-the charts. Every data text is escaped; narrative placeholders are filled from the figures."""
+"""Render a report document (HTML) from one template part per section.
+
+Every printed number goes through `F(key)`, which prints the figure's text inside
+`<a class="fig" data-figure="KEY" href="review.html#fig-KEY" title="derivation">` and records
+which sentence uses it; free text comes from the unit's narrative with `{key}` placeholders
+filled the same way. The notebook shows each part under its section's figures; the document is
+assembled from the same parts. Every data text is escaped.
+"""
 
 from __future__ import annotations
 
+import html as _html
 import json
 import os
 import re
@@ -22,22 +29,36 @@ from markupsafe import Markup, escape
 
 from . import config
 from .charts import Chart
-from .formatting import fmt_count, fmt_date, fmt_date_line, fmt_number, fmt_percent
-from .indicators import (
-    COMPONENT_LABELS,
-    SOURCE_LABELS,
-    Figures,
-    criteria_counts,
-    district_met,
-)
-from .model import DistrictData
-from .tables import Appendix
+from .figures import Figures
+from .formatting import fmt_date, fmt_date_line
+from .indicators import COMMUNE_SET_KEYS, UNIT_SET_KEYS, criteria_counts
+from .model import UnitData, each_row
+from .tables import Appendix, Mark, Ref, Rich, Text, band_parts
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
-PLANNED_LABELS = {"investment": "Vốn đầu tư", "recurrent": "Vốn sự nghiệp", "cash": "Tiền mặt"}
-PARTY_COMMITTEE = {"Huyện": "Huyện ủy", "Thị xã": "Thị ủy", "Thành phố": "Thành ủy"}
+_FIG = re.compile(r'<a class="fig" data-figure="([^"]+)"[^>]*>.*?</a>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[\-+A-ZĐÀ-Ỹ(])")
+RECONSTRUCTED_NOTE = "(*) Số liệu tái dựng, cần đối chiếu trước khi ban hành."
+REPORT_PARTS = {
+    "district": ("i1_documents", "i2_propaganda", "i3_training", "i4_steering",
+                 "i5_inspection", "ii1_production", "ii2_ocop", "ii3_households",
+                 "ii4_criteria", "ii5_levels", "ii6_funds", "iii_assessment", "iv_plan",
+                 "v_proposals"),
+}
+SECTION_TITLES = {
+    "i1_documents": "I.1 Văn bản chỉ đạo", "i2_propaganda": "I.2 Tuyên truyền, vận động",
+    "i3_training": "I.3 Đào tạo, tập huấn", "i4_steering": "I.4 Bộ máy chỉ đạo",
+    "i5_inspection": "I.5 Kiểm tra, giám sát", "ii1_production": "II.1 Phát triển sản xuất",
+    "ii2_ocop": "II.2 Chương trình OCOP", "ii3_households": "II.3 Hộ GĐVH-NTM, thôn, ấp NTM",
+    "ii4_criteria": "II.4 Kết quả thực hiện các Bộ tiêu chí",
+    "ii5_levels": "II.5 Kết quả theo mức độ đạt chuẩn", "ii6_funds": "II.6 Huy động nguồn lực",
+    "iii_assessment": "III. Đánh giá chung", "iv_plan": "IV. Phương hướng, kế hoạch",
+    "v_proposals": "V. Đề xuất, kiến nghị", "context": "Năm báo cáo, đơn vị",
+    "appendices": "Phụ lục",
+}
 
 
 @dataclass
@@ -69,7 +90,15 @@ def template_cache() -> BytecodeCache | None:
     return FileSystemBytecodeCache(str(folder))
 
 
-def _env() -> Environment:
+def inner(html: str) -> Markup:
+    """A paragraph's content without its <p> (to follow a bold lead-in on the same line)."""
+    text = str(html)
+    if text.startswith("<p>") and text.endswith("</p>"):
+        text = text[3:-4]
+    return Markup(text)
+
+
+def environment() -> Environment:
     env = Environment(
         bytecode_cache=template_cache(),
         loader=FileSystemLoader(config.TEMPLATES_DIR),
@@ -79,7 +108,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.do"],
     )
-    env.filters.update(count=fmt_count, number=fmt_number, percent=fmt_percent, date=fmt_date)
+    env.filters["inner"] = inner
     return env
 
 
@@ -93,13 +122,116 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
-class Narrative:
-    """The district's free text, with `{key}` placeholders filled from the figures."""
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
 
-    def __init__(self, data: DistrictData, figures: Figures) -> None:
+
+def join_vi(items: list, last: str = " và ") -> str:
+    """'a', 'a và b', 'a, b và c'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+def role_keys(role: str):
+    """The figure keys of a set's role (indicators.COMMUNE_SET_KEYS, UNIT_SET_KEYS)."""
+    return COMMUNE_SET_KEYS.get(role) or UNIT_SET_KEYS[role]
+
+
+def plain(html: str) -> str:
+    """Text of an HTML fragment, for the sentences that use a figure."""
+    return " ".join(_html.unescape(_TAG.sub("", html)).split())
+
+
+class Words:
+    """The words a report uses for its unit, all from the reference data: 'huyện', 'Ủy ban
+    nhân dân huyện', 'Huyện ủy', 'xã, thị trấn', 'ấp, khóm', 'ngân sách tỉnh' ..."""
+
+    def __init__(self, data: UnitData) -> None:
+        self.data = data
+        ref = data.reference
+        kind = data.kind
+        self.unit = kind.word  # huyện, thị xã, thành phố, xã
+        self.committee = f"Ủy ban nhân dân {kind.word}"
+        self.party = kind.party_committee
+        self.unit_in_text = lower_first(data.unit.name)  # huyện Trà Cú
+        kinds = data.kinds_present()
+        self.communes = ", ".join(k.word for k in kinds) or "xã"  # xã, thị trấn
+        rural = ref.kinds_with_role("rural")
+        self.rural = ref.kind(rural[0], "commune").word if rural else "xã"
+        # ordered by kind (xã before thị trấn), as the office lists them: 'ấp, khóm'
+        order = {k.type: k.order for k in kinds}
+        c = data.communes
+        codes = [code for _, code in sorted(zip(c["type"].map(order), c["code"], strict=True))]
+        rural_codes = list(data.rural_communes["code"])
+        self.hamlets = _distinct([data.hamlet_term(c) for c in codes]) or "thôn"  # ấp, khóm
+        self.rural_hamlets = _distinct([data.hamlet_term(c) for c in rural_codes]) or "thôn"
+        parent = ref.parent(data.unit, data.year)
+        self.parent_committee = f"Ủy ban nhân dân {ref.kind(parent).word}" if parent \
+            else "Ủy ban nhân dân tỉnh"
+        self.parent = ref.kind(parent).word if parent else "tỉnh"
+
+    def fund(self, source: str, year: int | None = None) -> str:
+        d = self.data
+        return d.reference.fund_label(source, year or d.year, d.unit)
+
+    def component(self, component: str, planned: bool = False) -> str:
+        return self.data.reference.component_label(component, planned)
+
+    def W(self, key: str) -> str:  # noqa: N802 - the templates' short name
+        d = self.data
+        return d.reference.word(key, d.year, d.level)
+
+
+def _distinct(words: list[str]) -> str:
+    seen: list[str] = []
+    for w in words:
+        if w and w not in seen:
+            seen.append(w)
+    return ", ".join(seen)
+
+
+class Renderer:
+    """Renders the parts of one report and records which sentence uses which figure."""
+
+    def __init__(self, data: UnitData, figures: Figures, appendices: list[Appendix] | None = None,
+                 charts: list[Chart | None] | None = None, *, href: str = "review.html") -> None:
         self.data = data
         self.figures = figures
-        self.docs = data["documents"].set_index("doc_id") if not data["documents"].empty else None
+        self.appendices = appendices or []
+        self.charts = {c.key: c for c in (charts or []) if c is not None}
+        self.chart_numbers: dict[str, int] = {}
+        self.href = href
+        self.env = environment()
+        self.env.filters.update(short=self.short, commune=self.commune)
+        self.words = Words(data)
+        self.section_id = ""
+        self.marked = False  # a reconstructed value was printed
+        self.docs = data["documents"].set_index("doc_id") if not data["documents"].empty \
+            else None
+
+    # -- figures -------------------------------------------------------------------------------
+
+    def F(self, key: str) -> Markup:  # noqa: N802 - the templates' short name
+        """The figure as printed, linked to its calculation."""
+        fig = self.figures[key]
+        text = escape(fig.text())
+        if fig.reconstructed:
+            self.marked = True
+            text += Markup('<span class="rc">*</span>')
+        return Markup('<a class="fig" data-figure="{k}" href="{h}#fig-{k}" title="{t}">{x}</a>'
+                      ).format(k=key, h=self.href, t=fig.derivation, x=text)
+
+    def V(self, key: str):  # noqa: N802
+        """The figure's value (None when the figure does not exist)."""
+        fig = self.figures.get(key)
+        return None if fig is None else fig.value
+
+    def has(self, key: str) -> bool:
+        return key in self.figures and self.figures[key].value is not None
+
+    # -- narrative -----------------------------------------------------------------------------
 
     def cite(self, doc_id: str) -> Markup:
         """'Quyết định số 2683/QĐ-UBND ngày 16/8/2022' (the number never split by a line end)."""
@@ -108,13 +240,13 @@ class Narrative:
             r["doc_type"], nowrap(r["number"]), fmt_date(r["date"]))
 
     def fill(self, text: str) -> Markup:
+        """Free text with its {key} and {doc:id} placeholders filled, **bold** and *italic*."""
         out = []
         pos = 0
         for m in _PLACEHOLDER.finditer(text):
             out.append(escape(text[pos:m.start()]))
             key = m.group(1).strip()
-            out.append(escape(self.cite(key[4:]) if key.startswith("doc:")
-                              else self.figures.text(key)))
+            out.append(self.cite(key[4:]) if key.startswith("doc:") else self.F(key))
             pos = m.end()
         out.append(escape(text[pos:]))
         html = str(Markup("").join(out))
@@ -122,8 +254,8 @@ class Narrative:
         html = _ITALIC.sub(r"<em>\1</em>", html)
         return Markup(html.replace("\n", " "))
 
-    def section(self, name: str) -> list[Markup]:
-        """Paragraphs of a section; '### ' lines become sub-headings."""
+    def narrative(self, name: str) -> list[Markup]:
+        """Paragraphs of a narrative section; '### ' lines become sub-headings."""
         out = []
         for para in self.data.narrative.get(name, []):
             if para.startswith("### "):
@@ -132,132 +264,285 @@ class Narrative:
                 out.append(Markup("<p>") + self.fill(para) + Markup("</p>"))
         return out
 
-    def has(self, name: str) -> bool:
+    def has_narrative(self, name: str) -> bool:
         return bool(self.data.narrative.get(name))
 
+    # -- appendices and charts ------------------------------------------------------------------
 
-def html_table(frame: pd.DataFrame, formats: dict[str, str] | None = None,
-               css_class: str = "data") -> Markup:
-    """A table with a repeated header, numbers in Vietnamese format, text escaped."""
-    formats = formats or {}
-    if frame.empty:
-        return Markup('<p class="empty">(không có)</p>')
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
-    rows = []
-    for _, r in frame.iterrows():
-        is_total = any(str(v) == "Tổng cộng" for v in r.values)
-        cells = []
-        for c in frame.columns:
-            v = r[c]
-            kind = formats.get(c) or ("int" if c == "STT" else "")
-            if kind == "mark" or c == "STT":
-                cls = "center"
-            elif kind == "nowrap":
-                cls = "nowrap"
-            elif kind or isinstance(v, int | float) and not isinstance(v, bool):
-                cls = "num"
+    def ref(self, *keys: str) -> Markup:
+        """'phụ lục 09' for the appendices named, as they are numbered; '' when none exists."""
+        nums = [self.F(f"appendix.number[{a.key}]") for k in keys for a in self.appendices
+                if a.key == k]
+        return Markup(", ").join(nums) if nums else Markup("")
+
+    def cite_appendices(self, *keys: str) -> Markup:
+        """Where a section cites its appendices: the citation the unit's appendices.csv gives
+        for the first of them ('-' for none), else '(Phụ lục 01, 02 đính kèm)'."""
+        present = [a.key for k in keys for a in self.appendices if a.key == k]
+        if not present:
+            return Markup("")
+        own = self.data.tables.get("appendices")
+        text = ""
+        if own is not None and not own.empty and "citation" in own:
+            rows = own[own["appendix"] == present[0]]
+            text = (rows.iloc[0]["citation"] or "") if not rows.empty else ""
+        if text.strip() == "-":
+            return Markup("")
+        if not text:
+            text = "(Phụ lục {numbers} đính kèm)"
+        out, pos = [], 0
+        for m in re.finditer(r"\{(numbers|number)(?::([a-z_]+))?\}", text):
+            out.append(escape(text[pos:m.start()]))
+            if m.group(1) == "numbers":
+                nums = [self.F(f"appendix.number[{k}]") for k in present]
+                out.append(Markup(join_vi(nums)) if len(nums) > 1 else nums[0])
             else:
-                cls = ""
-            cells.append(f'<td class="{cls}">{escape(_cell_text(v, kind))}</td>')
-        rows.append(f'<tr{" class=total" if is_total else ""}>{"".join(cells)}</tr>')
-    return Markup(f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>'
-                  f'{"".join(rows)}</tbody></table>')
+                key = m.group(2) or present[0]
+                if f"appendix.number[{key}]" in self.figures:
+                    out.append(self.F(f"appendix.number[{key}]"))
+            pos = m.end()
+        out.append(escape(text[pos:]))
+        return Markup('<p class="attach">') + Markup("").join(out) + Markup("</p>")
 
+    def band(self, band_id: str, role: str = "commune") -> Markup:
+        """A level band's words with its numbers linked: 'đạt 15 - 18 tiêu chí'."""
+        s = self.data.criteria_set(role)
+        b = next(x for x in s.bands if x.band == band_id)
+        return Markup("").join(escape(p) if isinstance(p, str) else self.F(p.key)
+                               for p in band_parts("", b))
 
-def _cell_text(v: object, kind: str) -> str:
-    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
-        return ""
-    if kind == "date" and hasattr(v, "year"):
-        return fmt_date(v, pad_month=True)
-    if isinstance(v, bool):
-        return "Có" if v else "Không"
-    if kind == "count":
-        return fmt_count(v)
-    if kind == "percent":
-        return fmt_percent(v)
-    if isinstance(v, int | float):
-        return fmt_number(v)
-    return str(v)
+    def commune(self, code: str) -> str:
+        """'xã Tập Sơn' (a commune named inside a sentence)."""
+        return lower_first(self.data.commune_name(code))
 
+    def short(self, code: str) -> str:
+        """'Tập Sơn' (without its kind, for lists such as 'Đại An và Ngọc Biên')."""
+        name = self.data.commune_name(code)
+        kind = self.data.commune_kind(code)
+        prefix = f"{kind.type} " if kind else ""
+        return name[len(prefix):] if prefix and name.startswith(prefix) else name
 
-def render_report(
-    data: DistrictData,
-    figures: Figures,
-    appendices: list[Appendix],
-    charts: list[Chart | None],
-    provenance: dict | None = None,
-) -> Document:
-    """The report as HTML: the document body (for the notebook) and a full page."""
-    env = _env()
-    narrative = Narrative(data, figures)
-    by_key = {a.key: a for a in appendices}
-    charts_by_key = {c.key: c for c in charts if c is not None}
-    chart_numbers: dict[str, int] = {}
+    def counts(self, role: str) -> list[dict]:
+        """Per commune of a commune-level set: code, criteria met and missing, whether it
+        meets them all, whether it already holds the set's title and in which periods."""
+        s = self.data.criteria_set(role)
+        if s is None:
+            return []
+        title = self.data.reference.title_for(role)
+        rec = self.data["recognitions"]
+        out = []
+        for _, r in each_row(criteria_counts(self.data, s.set_id)):
+            held = rec[(rec["unit_code"] == r["commune_code"]) & (rec["title"] == title)] \
+                if not rec.empty else rec
+            out.append({"code": r["commune_code"], "achieved": r["achieved"],
+                        "missing": r["missing"], "complete": r["achieved"] == s.size,
+                        "recognised": not held.empty,
+                        "periods": [str(p) for p in held["period"]] if not held.empty else []})
+        order = {c: i for i, c in enumerate(self.data.rural_communes["code"])}
+        return sorted(out, key=lambda x: order.get(x["code"], 10**6))
 
-    def chart(key: str) -> Markup:
+    def criterion_short(self, role: str, number: int) -> str:
+        """A criterion's short name (criteria.csv short_name), else its name."""
+        s = self.data.criteria_set(role)
+        c = s.criterion(number) if s else None
+        if c is None:
+            return ""
+        return str(c.get("short_name") or c["name"])
+
+    def own_recognition(self, role: str) -> dict:
+        """The unit's own recognition row for a role's title (decision, date, issuer)."""
+        rec = self.data["recognitions"]
+        title = self.data.reference.title_for(role)
+        rows = rec[(rec["title"] == title) & (rec["unit_code"] == self.data.unit.code)] \
+            if not rec.empty else rec
+        if rows.empty:
+            return {}
+        return records(rows)[0]
+
+    def title_label(self, role: str) -> str:
+        title = self.data.reference.title_for(role)
+        return self.data.reference.title_label(title) if title else role
+
+    def new_products(self) -> list[tuple[str, list[str]]]:
+        """This year's OCOP products grouped by commune, in the order of the table."""
+        p = self.data["ocop_products"]
+        p = p[p["year_recognised"] == self.data.year] if not p.empty else p
+        out: dict[str, list[str]] = {}
+        for _, r in each_row(p):
+            out.setdefault(r["commune_code"], []).append(r["name"])
+        return list(out.items())
+
+    def prev_recognition_periods(self) -> list[str]:
+        """Periods of last year's NTM recognitions (from the prev.* figures)."""
+        prefix = "prev.ntm.recognised_period["
+        return sorted(k[len(prefix):-1] for k in self.figures.keys() if k.startswith(prefix))
+
+    def fund_sources(self, prefix: str = "funds") -> list[dict]:
+        """The sources with figures, in reference order: label, direct or not, members of a
+        group, components, and the details people's contributions are told with."""
+        from .indicators import FUND_KEYS
+
+        amount, quantity, source_key, *_ = FUND_KEYS[prefix]
+        d = self.data
+        table = d["funds" if prefix == "funds" else "planned_funds"]
+        year = d.year if prefix == "funds" else d.year + 1
+        sources = d.reference.fund_sources(year)
+        members = sources[sources["group"] != ""]
+        out = []
+        for _, s in each_row(sources.drop_duplicates("source")):
+            src = s["source"]
+            if source_key.format(s=src) not in self.figures or s["group"]:
+                continue
+            lines = table[table["source"] == src] if not table.empty else table
+            label = self.words.fund(src, year)
+            if src == "other" and not lines.empty and "description" in lines \
+                    and lines.iloc[0]["description"]:
+                label = str(lines.iloc[0]["description"])
+            comps = [{"key": amount.format(s=src, c=r["component"]),
+                      "label": d.reference.component_label(r["component"]),
+                      "planned_label": d.reference.component_label(r["component"], True)}
+                     for _, r in each_row(lines) if r["component"] != "total"]
+            group = [{"source": m, "label": self.words.fund(m, year)}
+                     for m in members.loc[members["group"] == src, "source"]
+                     if source_key.format(s=m) in self.figures]
+            details = []
+            if src == "people" and prefix == "funds":
+                details = [self._contribution(r, amount, quantity) for _, r in each_row(lines)
+                           if r["component"] != "total"]
+            elif not s["direct"] == "yes" and len(comps) > 1:
+                details = [Markup("{}: {} triệu đồng").format(c["label"], self.F(c["key"]))
+                           for c in comps]
+            out.append({"source": src, "label": label, "direct": s["direct"] == "yes",
+                        "members": group, "components": comps if s["direct"] == "yes" else [],
+                        "details": details})
+        return out
+
+    def _contribution(self, r, amount: str, quantity: str) -> Markup:
+        """One line of the people's contribution: its description, where {quantity} and
+        {amount} place the figures, else 'description quantity, trị giá amount triệu đồng'."""
+        a = amount.format(s=r["source"], c=r["component"])
+        q = quantity.format(s=r["source"], c=r["component"])
+        text = r.get("description") or self.data.reference.component_label(r["component"])
+        if "{quantity}" not in text and "{amount}" not in text:
+            text = text + (" {quantity}" if q in self.figures else "") + \
+                ", trị giá {amount} triệu đồng"
+        out, pos = [], 0
+        for m in re.finditer(r"\{(quantity|amount)\}", text):
+            out.append(escape(text[pos:m.start()]))
+            key = q if m.group(1) == "quantity" else a
+            out.append(self.F(key) if key in self.figures else Markup(""))
+            pos = m.end()
+        out.append(escape(text[pos:]))
+        return Markup("").join(out)
+
+    def chart(self, key: str) -> Markup:
         """A chart where the text needs it, numbered in the order of placement."""
-        c = charts_by_key.get(key)
+        c = self.charts.get(key)
         if c is None:
             return Markup("")
-        chart_numbers.setdefault(key, len(chart_numbers) + 1)
+        self.chart_numbers.setdefault(key, len(self.chart_numbers) + 1)
         return Markup(
-            f'<figure class="chart"><img alt="{escape(c.caption)}" '
-            f'src="data:image/png;base64,{c.png_base64()}"/>'
-            f"<figcaption>Biểu đồ {chart_numbers[key]}. {escape(c.caption)}</figcaption>"
-            "</figure>")
+            '<figure class="chart"><img alt="{a}" src="data:image/png;base64,{s}"/>'
+            "<figcaption>Biểu đồ {n}. {a}</figcaption></figure>").format(
+            a=c.caption, s=c.png_base64(), n=self.chart_numbers[key])
 
-    def ref(*keys: str) -> str:
-        labels = [by_key[k].number for k in keys if k in by_key and not by_key[k].frame.empty]
-        if not labels:
+    def table(self, appendix: Appendix) -> Markup:
+        """An appendix as an HTML table: numbers linked to their figures, text escaped, a
+        repeated header, STT numbered by the stylesheet."""
+        if not appendix.rows:
+            return Markup('<p class="empty">(không có)</p>')
+        head = "".join(f"<th>{self._cell(h, appendix, None, header=True)}</th>"
+                       for h in appendix.headers)
+        if appendix.numbered:
+            head = '<th class="stt">STT</th>' + head
+        rows = []
+        for i, row in enumerate(appendix.rows):
+            total = i in appendix.total_rows
+            cells = "".join(self._td(c, appendix, row) for c in row)
+            if appendix.numbered:
+                cells = ('<td class="stt-blank"></td>' if total else '<td class="stt"></td>') \
+                    + cells
+            rows.append(f'<tr{" class=total" if total else ""}>{cells}</tr>')
+        return Markup(f'<table class="data"><thead><tr>{head}</tr></thead><tbody>'
+                      f'{"".join(rows)}</tbody></table>')
+
+    def _td(self, cell, appendix: Appendix, row: list) -> str:
+        if isinstance(cell, Mark):
+            cls = "center"
+        elif isinstance(cell, Ref):
+            cls = "num"
+        elif isinstance(cell, Text) and cell.css:
+            cls = cell.css
+        else:
+            cls = ""
+        return f'<td class="{cls}">{self._cell(cell, appendix, row)}</td>'
+
+    def _cell(self, cell, appendix: Appendix, row: list | None, header: bool = False) -> str:
+        if cell is None:
             return ""
-        return "Phụ lục " + ", ".join(labels)
+        if isinstance(cell, Ref):
+            fig = self.figures.get(cell.key)
+            return "" if fig is None or fig.value is None else str(self.F(cell.key))
+        if isinstance(cell, Rich):
+            return "".join(str(escape(p)) if isinstance(p, str) else self._cell(p, appendix, row)
+                           for p in cell.parts)
+        text = escape(cell.text)
+        if isinstance(cell, Text) and cell.reconstructed:
+            self.marked = True
+            text += Markup('<span class="rc">*</span>')
+        return str(text)
 
-    header = data.header
-    unit = data.unit
-    unit_kind = unit.type.lower()
-    context = {
-        "data": data, "h": header, "unit": unit, "unit_kind": unit_kind,
-        "unit_in_text": lower_first(unit.name),
-        "party_committee": PARTY_COMMITTEE.get(unit.type, "Cấp ủy"),
-        "F": figures.text, "V": figures.value, "has": lambda k: k in figures,
-        "N": narrative, "chart": chart, "ref": ref, "appendices": appendices,
-        "table": html_table, "lower_first": lower_first, "nowrap": nowrap,
-        "date_line": fmt_date_line(header.get("place") or unit.short_name, header["date"])
-        if header.get("date") else "",
-        "title": narrative.fill(header.get("title") or ""),
-        "R": {name: records(frame) for name, frame in data.tables.items()},
-        "listed_docs": records(_listed_documents(data)),
-        "new_products": _new_products(data),
-        "advanced": _advanced(data),
-        "year": data.year, "period": data.period,
-        "provenance_json": Markup(json.dumps(provenance or {}, ensure_ascii=False,
-                                             sort_keys=True).replace("<", "\\u003c")),
-        "criterion_name": lambda set_id, n: _criterion_name(data, set_id, n),
-        "added_criteria": _added_criteria(data),
-        "source_label": SOURCE_LABELS.get,
-        "component_label": COMPONENT_LABELS.get,
-        "planned_label": PLANNED_LABELS.get,
-    }
-    body = env.get_template("report.html.j2").render(**context)
-    css = (config.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
-    title = f"Báo cáo NTM {unit.name} {data.year}"
-    page = env.get_template("page.html.j2").render(body=Markup(body), css=Markup(css),
-                                                   title=title)
-    return Document(body=Markup(f"<style>{css}</style>") + Markup(body), html=page,
-                    provenance=provenance or {}, title=title)
+    # -- parts ------------------------------------------------------------------------------------
+
+    def context(self) -> dict:
+        d = self.data
+        h = d.header
+        return {
+            "data": d, "h": h, "unit": d.unit, "w": self.words, "W": self.words.W,
+            "F": self.F, "V": self.V, "has": self.has, "N": self, "fill": self.fill,
+            "chart": self.chart, "ref": self.ref, "cite": self.cite, "nowrap": nowrap,
+            "attach": self.cite_appendices, "band": self.band, "commune": self.commune,
+            "short": self.short, "counts": self.counts, "role_keys": role_keys,
+            "criterion_short": self.criterion_short, "own_recognition": self.own_recognition,
+            "new_products": self.new_products, "title_label": self.title_label,
+            "fund_sources": self.fund_sources,
+            "prev_recognition_periods": self.prev_recognition_periods,
+            "lower_first": lower_first, "upper_first": upper_first, "join": join_vi,
+            "year": d.year, "period": d.period, "set": d.criteria_set,
+            "appendices": self.appendices, "table": self.table, "fmt_date": fmt_date,
+            "R": {name: records(frame) for name, frame in d.tables.items()},
+            "date_line": fmt_date_line(h.get("place") or d.unit.short_name, h["date"])
+            if h.get("date") else "",
+        }
+
+    def part(self, name: str, section: str | None = None) -> Markup:
+        """One template part, rendered with the figures, recording the sentences that use
+        each figure under `section`."""
+        self.section_id = section or name
+        html = self.env.select_template([f"{self.data.level}/{name}.html.j2",
+                                         f"common/{name}.html.j2"]).render(**self.context())
+        self._record(html)
+        return Markup(html)
+
+    def _record(self, html: str) -> None:
+        """For each figure in the part: the sentence it appears in."""
+        for para in re.split(r"</p>|</tr>|</figcaption>|</h\d>", html):
+            keys = _FIG.findall(para)
+            if not keys:
+                continue
+            marked = _FIG.sub(lambda m: f"\x00{m.group(1)}\x01{plain(m.group(0))}\x02", para)
+            for sentence in _SENTENCE.split(plain_keep(marked)):
+                for key in re.findall(r"\x00([^\x01]+)\x01", sentence):
+                    text = re.sub(r"\x00[^\x01]+\x01([^\x02]*)\x02", r"\1", sentence).strip()
+                    fig = self.figures.get(key)
+                    use = {"section": self.section_id, "text": text[:400]}
+                    if fig is not None and use not in fig.used_in:
+                        fig.used_in.append(use)
 
 
-def _criterion_name(data: DistrictData, set_id: str, number: int) -> str:
-    c = data.reference.criteria(set_id, data.period)
-    row = c[c["number"] == int(number)]
-    return str(row.iloc[0]["name"]) if not row.empty else ""
-
-
-def _added_criteria(data: DistrictData) -> list[int]:
-    """District criteria met this year that were not met the year before."""
-    if data.previous is None:
-        return []
-    return sorted(district_met(data) - district_met(data.previous))
+def plain_keep(html: str) -> str:
+    """Text of an HTML fragment that keeps the \\x00..\\x02 figure markers."""
+    return " ".join(_html.unescape(_TAG.sub(" ", html)).split())
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -273,24 +558,33 @@ def _missing(v: object) -> bool:
         return False
 
 
-def _listed_documents(data: DistrictData) -> pd.DataFrame:
-    d = data["documents"]
-    return d[d["listed"].fillna(False).astype(bool)].sort_values("date")
-
-
-def _new_products(data: DistrictData) -> list[tuple[str, list[str]]]:
-    """This year's OCOP products grouped by commune, in the order of the table."""
-    p = data["ocop_products"]
-    p = p[p["year_recognised"] == data.year]
-    out: dict[str, list[str]] = {}
-    for _, r in p.iterrows():
-        out.setdefault(lower_first(data.commune_name(r["commune_code"])), []).append(r["name"])
-    return list(out.items())
-
-
-def _advanced(data: DistrictData) -> list[dict]:
-    counts = criteria_counts(data, "xa_ntm_nc")
-    return [{"name": lower_first(data.commune_name(r["commune_code"])),
-             "achieved": int(r["achieved"]), "total": int(r["total"]),
-             "missing": list(r["missing"]), "complete": r["achieved"] == r["total"]}
-            for _, r in counts.iterrows()]
+def render_report(data: UnitData, figures: Figures, appendices: list[Appendix],
+                  charts: list[Chart | None], provenance: dict | None = None) -> Document:
+    """The whole report: header, every section's part, closing, appendices, the note on
+    reconstructed values; as a notebook body and as a full page."""
+    r = Renderer(data, figures, appendices, charts)
+    parts = REPORT_PARTS[data.level]
+    body = [r.part("header", "context")] + [r.part(p) for p in parts]
+    body.append(r.part("closing", "context"))
+    for a in appendices:
+        r.section_id = "appendices"
+        html = r.env.get_template("common/appendix.html.j2").render(a=a, **r.context())
+        r._record(html.replace("</tr>", "</tr>\n"))
+        body.append(Markup(html))
+    note = Markup(f'<p class="reconstructed-note">{escape(RECONSTRUCTED_NOTE)}</p>') \
+        if r.marked else Markup("")
+    css = (config.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    prov = Markup(json.dumps(provenance or {}, ensure_ascii=False, sort_keys=True)
+                  .replace("<", "\\u003c"))
+    sample = " sample" if data.header.get("sample_data") else ""
+    banner = Markup('<div class="sample-banner">DỮ LIỆU MẪU – không phải số liệu thật</div>') \
+        if sample else Markup("")
+    inner = Markup("").join(body[:-len(appendices) or None])
+    doc = (Markup(f'<div class="ntm-doc{sample}">') + banner + inner + note
+           + Markup("").join(body[len(body) - len(appendices):] if appendices else [])
+           + Markup('<script type="application/json" id="ntm-provenance">') + prov
+           + Markup("</script></div>"))
+    title = f"Báo cáo NTM {data.unit.name} {data.year}"
+    page = r.env.get_template("page.html.j2").render(body=doc, css=Markup(css), title=title)
+    return Document(body=Markup(f"<style>{css}</style>") + doc, html=page,
+                    provenance=provenance or {}, title=title)

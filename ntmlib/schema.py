@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "int", "float", "percent", "date", "bool", "code", "year"]
+Kind = Literal["text", "int", "float", "percent", "date", "bool", "code", "year",
+               "reconstructed"]
 
 YES_NO = ("yes", "no")
 
@@ -27,6 +28,8 @@ class Column:
     min: float | None = None
     max: float | None = None
     optional_column: bool = False  # the column itself may be absent from the file
+    # allowed values defined by the reference data for the year (see validate.reference_values)
+    allowed_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,24 +69,23 @@ def _money(name: str, description: str, required: bool = True) -> Column:
 
 RECONSTRUCTED = Column(
     "reconstructed",
-    "bool",
-    "yes when the value is not stated by the source and was constructed to be consistent "
-    "with its aggregates (listed in data/README.md)",
+    "reconstructed",
+    "values not stated by the source, constructed to agree with its aggregates (listed in "
+    "data/README.md): yes for the whole row, or the names of the columns concerned, "
+    "separated by commas",
     required=False,
     optional_column=True,
 )
 NOTE = Column("note", "text", "free remark", required=False, optional_column=True)
 
-COMMUNE_SETS = ("xa_ntm", "xa_ntm_nc")
-DISTRICT_SETS = ("huyen_ntm", "huyen_ntm_nc")
-TITLES = ("xa_ntm", "xa_ntm_nc", "xa_ntm_km", "do_thi_van_minh", "huyen_ntm", "huyen_ntm_nc")
 DOC_TYPES = (
     "Kế hoạch", "Quyết định", "Công văn", "Chỉ thị", "Nghị quyết", "Thông báo",
     "Hướng dẫn", "Báo cáo", "Văn bản",
 )
-FUND_SOURCES = ("central", "province", "district", "integrated", "enterprise", "people", "other")
-FUND_COMPONENTS = (
-    "investment", "recurrent", "land_transport", "land_irrigation", "workdays", "cash", "total",
+APPENDIX_KEYS = (
+    "criteria_commune", "criteria_advanced", "criteria_model", "district_criteria",
+    "advanced_district_criteria", "levels", "funds", "funds_budget", "models", "ocop",
+    "documents", "households", "people",
 )
 OCOP_GROUPS = (
     "Thực phẩm", "Đồ uống", "Dược liệu và sản phẩm từ dược liệu", "Hàng thủ công mỹ nghệ",
@@ -116,11 +118,15 @@ TABLES: tuple[Table, ...] = (
         "facts",
         "Single counts the report states that belong to no other table.",
         (
-            Column("key", "code", "what is counted", allowed=(
-                "other_directive_documents", "ocop_producers_supported",
-                "hamlets_registered_model",
-            )),
+            Column("key", "code", "what is counted: other_directive_documents, "
+                   "ocop_producers_supported, hamlets_registered_model are used by the "
+                   "report's sentences; any other key is a figure fact[key] that the narrative "
+                   "and notes may cite"),
             Column("value", "float", "the count", min=0),
+            Column("label", "text", "what the value is, for the review copy",
+                   required=False, optional_column=True),
+            Column("unit", "text", "unit word, e.g. lớp, máy", required=False,
+                   optional_column=True),
             NOTE,
         ),
         key=("key",),
@@ -177,6 +183,11 @@ TABLES: tuple[Table, ...] = (
             Column("topic", "text", "topic as the report words it"),
             _count("classes", "classes held", "lớp"),
             _count("trainees", "trainees", "người"),
+            Column("kind", "code", "training (tập huấn, default) or vocational (đào tạo nghề: "
+                   "its own sentence)", required=False, optional_column=True,
+                   allowed=("training", "vocational")),
+            Column("trainee_word", "text", "word for the trainees, default người (e.g. học "
+                   "viên)", required=False, optional_column=True),
             RECONSTRUCTED,
         ),
         key=("topic_id",),
@@ -186,7 +197,8 @@ TABLES: tuple[Table, ...] = (
         "steering_bodies",
         "Steering bodies and their membership (section I.4).",
         (
-            Column("level", "code", "level of the body", allowed=("district", "commune", "hamlet")),
+            Column("level", "code", "level of the body",
+                   allowed=("province", "district", "commune", "hamlet")),
             Column("name", "text", "name of the body"),
             _count("bodies", "number of bodies at this level", "ban"),
             _count("members", "members, all bodies of this level", "thành viên"),
@@ -239,6 +251,9 @@ TABLES: tuple[Table, ...] = (
             Column("commune_code", "code", "commune of the producer (units.code)"),
             Column("stars", "int", "star rating", min=3, max=5, allowed=("3", "4", "5")),
             Column("year_recognised", "year", "year of certification"),
+            Column("expiry_year", "year", "year the 36-month certificate expires (default: "
+                   "year_recognised + 3); the product no longer counts at the end of that year",
+                   required=False, optional_column=True),
             Column("group", "text", "product group", required=False, allowed=OCOP_GROUPS),
             RECONSTRUCTED,
         ),
@@ -256,6 +271,9 @@ TABLES: tuple[Table, ...] = (
             _count("hamlets", "hamlets (ấp) of the commune; towns have none", "ấp"),
             _count("hamlets_registered", "hamlets registered as NTM hamlets", "ấp"),
             _count("hamlets_recognised", "hamlets recognised as NTM hamlets", "ấp"),
+            Column("hamlet_term", "text", "what the commune's hamlets are called (ấp, khóm, "
+                   "thôn, bản, tổ dân phố ...); default from data/reference/unit_kinds.csv",
+                   required=False, optional_column=True),
             RECONSTRUCTED,
         ),
         key=("commune_code",),
@@ -266,7 +284,8 @@ TABLES: tuple[Table, ...] = (
         "Criteria achieved, per commune and criterion, for each commune set (appendices 01, 02).",
         (
             Column("commune_code", "code", "commune (units.code)"),
-            Column("set_id", "code", "criteria set", allowed=COMMUNE_SETS),
+            Column("set_id", "code", "criteria set of the period (data/reference/periods.csv)",
+                   allowed_ref="commune_sets"),
             Column("criterion", "int", "criterion number in its set", min=1),
             Column("achieved", "bool", "yes when met at the end of the year", allowed=YES_NO),
             Column("year_met", "year", "year the criterion was first met", required=False),
@@ -280,7 +299,8 @@ TABLES: tuple[Table, ...] = (
         "district_criteria",
         "District criteria achieved (section II.4.4, appendix 04).",
         (
-            Column("set_id", "code", "criteria set", allowed=DISTRICT_SETS),
+            Column("set_id", "code", "criteria set of the period (data/reference/periods.csv)",
+                   allowed_ref="district_sets"),
             Column("criterion", "int", "criterion number in its set", min=1),
             Column("achieved", "bool", "yes when met at the end of the year", allowed=YES_NO),
             Column("year_met", "year", "year the criterion was first met", required=False),
@@ -296,10 +316,16 @@ TABLES: tuple[Table, ...] = (
         "Titles conferred on communes, towns and the district, with their decision and period.",
         (
             Column("unit_code", "code", "unit (units.code)"),
-            Column("title", "code", "title conferred", allowed=TITLES),
-            Column("period", "code", "criteria period of the recognition, e.g. 2016-2020"),
+            Column("title", "code", "title conferred (data/reference/titles.csv)",
+                   allowed_ref="titles"),
+            Column("period", "code", "criteria period of the recognition, e.g. 2016-2020",
+                   allowed_ref="periods"),
             Column("year", "year", "year of the decision", required=False),
             Column("decision", "text", "decision number and symbol", required=False),
+            Column("decision_date", "date", "date of the decision", required=False,
+                   optional_column=True),
+            Column("issuer", "text", "who signed the decision, e.g. Thủ tướng Chính phủ",
+                   required=False, optional_column=True),
             RECONSTRUCTED,
         ),
         key=("unit_code", "title", "period"),
@@ -309,8 +335,10 @@ TABLES: tuple[Table, ...] = (
         "funds",
         "Funds mobilised in the year by source and component (section II.6, appendix 07a, 11).",
         (
-            Column("source", "code", "source of funds", allowed=FUND_SOURCES),
-            Column("component", "code", "component within the source", allowed=FUND_COMPONENTS),
+            Column("source", "code", "source of funds (data/reference/fund_sources.csv)",
+                   allowed_ref="fund_sources"),
+            Column("component", "code", "component within the source "
+                   "(data/reference/fund_components.csv)", allowed_ref="fund_components"),
             _money("amount", "amount"),
             Column("quantity", "float", "physical quantity behind a people's contribution",
                    required=False, min=0),
@@ -327,9 +355,13 @@ TABLES: tuple[Table, ...] = (
         "planned_funds",
         "Funds planned for next year (section IV.3).",
         (
-            Column("source", "code", "source of funds", allowed=FUND_SOURCES),
-            Column("component", "code", "component within the source", allowed=FUND_COMPONENTS),
+            Column("source", "code", "source of funds (data/reference/fund_sources.csv, next "
+                   "year's)", allowed_ref="planned_sources"),
+            Column("component", "code", "component within the source",
+                   allowed_ref="fund_components"),
             _money("amount", "amount"),
+            Column("description", "text", "what the line is, for source other",
+                   required=False, optional_column=True),
             RECONSTRUCTED,
         ),
         key=("source", "component"),
@@ -348,32 +380,54 @@ TABLES: tuple[Table, ...] = (
         key=("key",),
         required=False,
     ),
+    Table(
+        "appendices",
+        "The office's own appendix numbers (e.g. 09, 07a). Appendices not listed are numbered "
+        "after the listed ones in print order; without this table all are numbered in print "
+        "order.",
+        (
+            Column("appendix", "code", "which appendix", allowed=APPENDIX_KEYS),
+            Column("number", "text", "its number as the office cites it: 01, 07a, IV"),
+            Column("title", "text", "title, when the office's differs from ours",
+                   required=False, optional_column=True),
+            Column("citation", "text", "how the text cites it, e.g. (phụ lục {number} đính "
+                   "kèm); {number:KEY} is another appendix's number; - : not cited; blank: "
+                   "(Phụ lục N đính kèm)", required=False, optional_column=True),
+        ),
+        key=("appendix",),
+        required=False,
+    ),
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 HEADER_FIELDS: dict[str, tuple[str, bool]] = {
-    # field: (description, required in a report)
+    # field: (description, required in a report); a field that is not required and has a
+    # default (validate.header_defaults) takes it when blank
     "unit_code": ("official code of the reporting unit (units.code)", True),
     "year": ("reporting year", True),
     "scope": ("report (full data) or baseline (only what a later report compares with)", True),
-    "issuer_parent": ("first line of the issuing body, e.g. ỦY BAN NHÂN DÂN", True),
-    "issuer": ("second line of the issuing body, e.g. HUYỆN TRÀ CÚ", True),
+    "issuer": ("the issuing body's name, one line per item, all in bold capitals; default "
+               "ỦY BAN NHÂN DÂN / the unit's name", False),
+    "issuer_parent": ("a different parent body printed above the issuer in regular capitals "
+                      "(blank for an Ủy ban nhân dân)", False),
     "doc_number": ("document number, blank until registered", False),
-    "doc_symbol": ("document symbol, e.g. BC-UBND", True),
-    "place": ("place name in the date line", True),
+    "doc_symbol": ("document symbol; default BC-UBND", False),
+    "place": ("place name in the date line; default the unit's name without its kind", False),
     "date": ("date of the report (dd/mm/yyyy or yyyy-mm-dd)", True),
-    "title": ("summary line (trích yếu) under BÁO CÁO", True),
-    "recipients": ("'Kính gửi' list, one recipient per item", True),
-    "cc": ("'Nơi nhận' list, one per item", True),
-    "signer_authority": ("e.g. TM. ỦY BAN NHÂN DÂN", True),
+    "title": ("summary line (trích yếu) under BÁO CÁO; may cite {year}", False),
+    "recipients": ("'Kính gửi' list, one recipient per item; default from "
+                   "reference/wording.csv", False),
+    "cc": ("'Nơi nhận' list, one per item; default Như trên, Lưu: VT", False),
+    "signer_authority": ("default TM. ỦY BAN NHÂN DÂN", False),
     "signer_deputy": ("e.g. KT. CHỦ TỊCH (blank when the head signs)", False),
-    "signer_title": ("e.g. PHÓ CHỦ TỊCH", True),
+    "signer_title": ("e.g. PHÓ CHỦ TỊCH; default CHỦ TỊCH", False),
     "signer_name": ("name of the signer", True),
+    "money_decimals": ("decimals of computed money in triệu đồng (0 to 3); default 1", False),
     "sample_data": ("yes marks invented sample data: every page then says DỮ LIỆU MẪU", False),
     "reconstructed": ("header fields not stated by the source", False),
 }
-HEADER_LIST_FIELDS = ("recipients", "cc", "reconstructed")
+HEADER_LIST_FIELDS = ("issuer", "recipients", "cc", "reconstructed")
 BASELINE_HEADER = ("unit_code", "year", "scope")
 
 NARRATIVE_SECTIONS: dict[str, str] = {

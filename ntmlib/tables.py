@@ -1,6 +1,9 @@
-"""The report's tables and appendices, as frames with Vietnamese headers.
+"""The report's appendices (phụ lục) as tables of figure references.
 
-Values stay numbers here (so the notebook shows what was computed); `render` formats them.
+Tables compute nothing: every number in a cell is a figure of the registry (`Ref`), so that
+the document links it to its calculation, and the notebook, the HTML, the Word and the Excel
+outputs print the same figure. Which appendices exist follows the data and the period's
+criteria sets; their numbers come from the unit's `appendices.csv` when it has one.
 """
 
 from __future__ import annotations
@@ -11,274 +14,498 @@ import pandas as pd
 
 from . import config
 from .errors import NtmError
-from .formatting import percent, roman
+from .figures import Figures
+from .formatting import fmt_date, roman
 from .indicators import (
-    COMPONENT_LABELS,
-    LEVEL_LABELS,
-    LEVELS,
-    SOURCE_LABELS,
+    COMMUNE_SET_KEYS,
+    FUND_KEYS,
+    UNIT_SET_KEYS,
     criteria_counts,
-    district_met,
-    levels,
+    level_counts,
+    ocop_valid,
+    unit_met,
 )
-from .model import DistrictData
+from .model import UnitData, each_row
 
 ACHIEVED, NOT_ACHIEVED = "x", "–"
 TOTAL = "Tổng cộng"
 
 
+@dataclass(frozen=True)
+class Ref:
+    """A cell printing the figure `key`."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A cell of text; `reconstructed` marks text the source does not state."""
+
+    text: str
+    reconstructed: bool = False
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Đạt (x) or chưa đạt (–) in a criteria grid."""
+
+    achieved: bool
+
+    @property
+    def text(self) -> str:
+        return ACHIEVED if self.achieved else NOT_ACHIEVED
+
+
+@dataclass(frozen=True)
+class Rich:
+    """Text with figures in it: parts are strings or `Ref`s ('Số xã đạt ', Ref, '/', Ref)."""
+
+    parts: tuple
+
+    @property
+    def text(self) -> str:  # for notebooks without figures at hand
+        return "".join(p if isinstance(p, str) else "" for p in self.parts)
+
+
+Cell = Ref | Text | Mark | Rich | None
+
+
 @dataclass
 class Appendix:
-    """One appendix: a numbered title and a table."""
+    """One appendix: a key, a title, header cells and rows of cells."""
 
     key: str
     title: str
-    frame: pd.DataFrame
-    formats: dict[str, str] = field(default_factory=dict)  # column -> count|money|percent|...
+    headers: list[Cell]
+    rows: list[list[Cell]]
     landscape: bool = False
     note: str = ""
-    number: str = ""  # set by `number_appendices`
+    numbered: bool = True  # a first column STT (numbered by the document, not here)
+    total_rows: set[int] = field(default_factory=set)
+    number: Ref | None = None  # set by `number_appendices`
+    widths: dict[int, str] = field(default_factory=dict)  # column index -> css class
 
-    @property
-    def label(self) -> str:
-        return f"Phụ lục {self.number}"
-
-    def _repr_html_(self) -> str:
-        return f"<b>{self.label}. {self.title}</b>" + self.frame._repr_html_()
-
-
-def _with_stt(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
-    if frame.empty:
+    def frame(self, figures: Figures) -> pd.DataFrame:
+        """The appendix as printed (for the notebook and the review copy): whole, no cut."""
+        heads = [cell_text(h, figures) for h in self.headers]
+        body = [[cell_text(c, figures) for c in row] for row in self.rows]
+        frame = pd.DataFrame(body, columns=heads)
+        if self.numbered:
+            frame.insert(0, "STT", [("" if i in self.total_rows else str(n)) for i, n in
+                                    zip(range(len(body)), _stt(len(body), self.total_rows),
+                                        strict=True)])
         return frame
-    frame.insert(0, "STT", range(1, len(frame) + 1))
-    return frame
+
+    def label(self, figures: Figures) -> str:
+        return f"Phụ lục {cell_text(self.number, figures)}" if self.number else "Phụ lục"
 
 
-def _total_row(frame: pd.DataFrame, label_col: str, sum_cols: list[str]) -> pd.DataFrame:
-    if frame.empty:
-        return frame
-    total = {c: "" for c in frame.columns}
-    total[label_col] = TOTAL
-    for c in sum_cols:
-        total[c] = frame[c].sum()
-    return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+def _stt(n: int, totals: set[int]) -> list[int]:
+    out, k = [], 0
+    for i in range(n):
+        if i not in totals:
+            k += 1
+        out.append(k)
+    return out
 
 
-def criteria_by_commune(data: DistrictData, set_id: str) -> pd.DataFrame:
-    """One row per commune, one column per criterion (x achieved, – not), count achieved."""
+def cell_text(cell: Cell, figures: Figures) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, Ref):
+        fig = figures.get(cell.key)
+        return "" if fig is None or fig.value is None else fig.text()
+    if isinstance(cell, Rich):
+        return "".join(p if isinstance(p, str) else cell_text(p, figures) for p in cell.parts)
+    return cell.text
+
+
+def band_cell(prefix: str, band, size_key: str) -> Rich:
+    """'Số xã đạt 15 - 18 tiêu chí' with its numbers as the band's figures."""
+    return Rich(tuple(band_parts(prefix, band)))
+
+
+def band_parts(prefix: str, band) -> list:
+    """The band's label template ('đạt {min} - {max} tiêu chí') as text and figure refs."""
+    import re
+
+    out: list = [prefix] if prefix else []
+    pos = 0
+    for m in re.finditer(r"\{(min|max|upper)\}", band.label):
+        out.append(band.label[pos:m.start()])
+        out.append(Ref(f"levels.{m.group(1)}[{band.band}]"))
+        pos = m.end()
+    out.append(band.label[pos:])
+    return [p for p in out if p != ""]
+
+
+# -- the appendices -------------------------------------------------------------------------
+
+
+def criteria_grid(data: UnitData, figures: Figures, role: str) -> Appendix | None:
+    """One row per commune of a commune-level set: a mark per criterion, the count met, the
+    recognition periods, and for the upper sets the criteria not met."""
+    s = data.criteria_set(role)
+    if s is None:
+        return None
+    keys = COMMUNE_SET_KEYS[role]
+    counts = criteria_counts(data, s.set_id).set_index("commune_code")
     t = data["commune_criteria"]
-    t = t[t["set_id"] == set_id]
-    numbers = list(data.reference.criteria(set_id, data.period)["number"])
-    counts = criteria_counts(data, set_id).set_index("commune_code")
     rec = data["recognitions"]
-    rows = []
+    title = data.reference.title_for(role)
+    rows: list[list[Cell]] = []
     for code in data.rural_communes["code"]:
-        g = t[t["commune_code"] == code]
-        if g.empty:
+        if code not in counts.index:
             continue
-        row = {"Xã": data.commune_name(code)}
-        achieved = dict(zip(g["criterion"].astype(int), g["achieved"].fillna(False),
-                            strict=True))
-        for n in numbers:
-            row[str(n)] = ACHIEVED if achieved.get(n) else NOT_ACHIEVED
-        row["Số tiêu chí đạt"] = int(counts.loc[code, "achieved"])
-        title = "xa_ntm" if set_id == "xa_ntm" else "xa_ntm_nc"
-        r = rec[(rec["unit_code"] == code) & (rec["title"] == title)]
-        row["Công nhận (giai đoạn)"] = ", ".join(r["period"]) if not r.empty else ""
-        if set_id != "xa_ntm":
-            missing = counts.loc[code, "missing"]
-            row["Tiêu chí chưa đạt"] = ", ".join(map(str, missing))
+        g = t[(t["set_id"] == s.set_id) & (t["commune_code"] == code)]
+        marks = {int(n): bool(a) for n, a in zip(g["criterion"], g["achieved"].fillna(False),
+                                                  strict=True)}
+        r = rec[(rec["unit_code"] == code) & (rec["title"] == title)] if not rec.empty else rec
+        periods = ", ".join(str(p) for p in r["period"]) if not r.empty else ""
+        guessed = any(data.is_reconstructed("recognitions", int(i)) for i in r.index)
+        row: list[Cell] = [Text(data.commune_name(code))]
+        row += [Mark(marks.get(n, False)) for n in s.numbers]
+        row.append(Ref(keys.achieved.format(code=code)))
+        row.append(Text(periods, reconstructed=guessed and bool(periods)))
+        if role != "commune":
+            row.append(Ref(keys.missing.format(code=code)))
         rows.append(row)
-    return _with_stt(rows)
+    if not rows:
+        return None
+    headers: list[Cell] = [Text("Xã")] + [Ref(keys.number.format(n=n)) for n in s.numbers]
+    headers += [Text("Số tiêu chí đạt"), Text("Công nhận (giai đoạn)")]
+    if role != "commune":
+        headers.append(Text("Tiêu chí chưa đạt"))
+    name = s.name[:1].upper() + s.name[1:]
+    return Appendix(f"criteria_{role}", f"KẾT QUẢ THỰC HIỆN {name.upper()} THEO TỪNG XÃ",
+                    headers, rows, landscape=s.size > 8,
+                    note=f"{ACHIEVED}: đạt; {NOT_ACHIEVED}: chưa đạt.")
 
 
-def district_criteria(data: DistrictData) -> pd.DataFrame:
+def unit_criteria(data: UnitData, figures: Figures, role: str) -> Appendix | None:
+    """The unit's own criteria (district NTM, advanced district): each criterion, last
+    year's and this year's result, the year met, the self-assessment."""
+    s = data.criteria_set(role)
+    if s is None:
+        return None
+    keys = UNIT_SET_KEYS[role]
     d = data["district_criteria"]
-    d = d[d["set_id"] == "huyen_ntm"].sort_values("criterion")
-    names = data.reference.criteria("huyen_ntm", data.period).set_index("number")["name"]
-    prev_met = district_met(data.previous) if data.previous is not None else set()
+    d = d[d["set_id"] == s.set_id].sort_values("criterion") if not d.empty else d
+    if d.empty:
+        return None
+    before = None
+    if keys.prev_met in figures:
+        prev = (data.previous_figures or {}).get(keys.met_list)
+        before = set(prev.get("value") if isinstance(prev, dict) else prev or []) \
+            if prev is not None else (unit_met(data.previous, role)
+                                      if data.previous is not None else None)
     rows = []
-    for _, r in d.iterrows():
+    for _, r in each_row(d):
         n = int(r["criterion"])
-        rows.append({
-            "Tiêu chí": f"{n}. {names.get(n, '')}",
-            f"Năm {data.year - 1}": ("Đạt" if n in prev_met else "Chưa đạt")
-            if data.previous is not None else "",
-            f"Năm {data.year}": "Đạt" if r["achieved"] else "Chưa đạt",
-            "Năm đạt": "" if pd.isna(r["year_met"]) else str(int(r["year_met"])),
-            "Tự đánh giá": r["assessment"] or "",
-        })
-    frame = _with_stt(rows)
-    if data.previous is None and not frame.empty:
-        frame = frame.drop(columns=[f"Năm {data.year - 1}"])
-    return frame
-
-
-def communes_by_level(data: DistrictData) -> pd.DataFrame:
-    """Communes by NTM criteria reached, end of last year against now."""
-    now = levels(data)
-    before = levels(data.previous) if data.previous is not None else None
-    rows = []
-    for key, _, _ in LEVELS:
-        row = {"Mức độ đạt": f"Số xã {LEVEL_LABELS[key]}"}
-        row[f"31/12/{data.year - 1}"] = before[key] if before else None
-        row[f"31/12/{data.year}"] = now[key]
+        c = s.criterion(n)
+        row: list[Cell] = [Ref(keys.number.format(n=n)), Text(c["name"] if c is not None else "")]
+        if before is not None:
+            row.append(Text("Đạt" if n in before else "Chưa đạt"))
+        row.append(Text("Đạt" if r["achieved"] else "Chưa đạt"))
+        year_key = keys.year_met.format(n=n)
+        row.append(Ref(year_key) if year_key in figures else Text(""))
+        row.append(Text(r["assessment"] or ""))
         rows.append(row)
-    rec_now = _count_title(data, "xa_ntm")
-    rec_before = _count_title(data.previous, "xa_ntm") if data.previous is not None else None
-    rows.append({"Mức độ đạt": "Số xã có quyết định công nhận đạt chuẩn NTM",
-                 f"31/12/{data.year - 1}": rec_before, f"31/12/{data.year}": rec_now})
-    return _with_stt(rows)
+    headers: list[Cell] = [Text("Tiêu chí"), Text("Nội dung")]
+    if before is not None:
+        headers.append(Text(f"Năm {data.year - 1}"))
+    headers += [Text(f"Năm {data.year}"), Text("Năm đạt"), Text("Tự đánh giá")]
+    name = s.name[:1].upper() + s.name[1:]
+    return Appendix(f"{role}_criteria" if role == "advanced_district" else "district_criteria",
+                    f"KẾT QUẢ THỰC HIỆN {name.upper()}", headers, rows, numbered=False)
 
 
-def _count_title(data: DistrictData, title: str) -> int:
-    r = data["recognitions"]
-    return int(r.loc[r["title"] == title, "unit_code"].nunique())
+def levels_table(data: UnitData, figures: Figures) -> Appendix | None:
+    """Communes by the number of criteria met, end of last year against now."""
+    bands = level_counts(data)
+    if not bands:
+        return None
+    has_prev = any(f"prev.levels.count[{b}]" in figures for b, _ in bands)
+    s = data.criteria_set("commune")
+    rows = []
+    for band, _ in bands:
+        b = next(x for x in s.bands if x.band == band)
+        row: list[Cell] = [band_cell("Số xã ", b, COMMUNE_SET_KEYS["commune"].size)]
+        if has_prev:
+            row.append(Ref(f"prev.levels.count[{band}]"))
+        row.append(Ref(f"levels.count[{band}]"))
+        rows.append(row)
+    row = [Text("Số xã có quyết định công nhận đạt chuẩn nông thôn mới")]
+    if has_prev:
+        row.append(Ref("prev.ntm.recognised"))
+    row.append(Ref("ntm.recognised"))
+    rows.append(row)
+    headers: list[Cell] = [Text("Mức độ đạt")]
+    if has_prev:
+        headers.append(Text(f"31/12/{data.year - 1}"))
+    headers.append(Text(f"31/12/{data.year}"))
+    return Appendix("levels", "KẾT QUẢ ĐẠT CHUẨN NÔNG THÔN MỚI THEO MỨC ĐỘ", headers, rows)
 
 
-def funds_by_source(data: DistrictData) -> pd.DataFrame:
+def _fund_label(data: UnitData, source: str, year: int) -> str:
+    return data.reference.fund_label(source, year, data.unit)
+
+
+def funds_table(data: UnitData, figures: Figures) -> Appendix | None:
+    """Funds mobilised by source and component, with their share of the total (07a)."""
     t = data["funds"]
-    total = float(t["amount"].sum())
-    rows = []
-    for source, g in t.groupby("source", sort=False):
-        amount = float(g["amount"].sum())
-        rows.append({"Nguồn vốn": SOURCE_LABELS[source], "Thành phần": "",
-                     "Số tiền (triệu đồng)": amount, "Tỷ lệ (%)": percent(amount, total)})
-        for _, r in g.iterrows():
-            if r["component"] != "total":
-                rows.append({"Nguồn vốn": "", "Thành phần": COMPONENT_LABELS[r["component"]],
-                             "Số tiền (triệu đồng)": float(r["amount"]),
-                             "Tỷ lệ (%)": percent(float(r["amount"]), total)})
-    frame = pd.DataFrame(rows)
-    frame.loc[len(frame)] = {"Nguồn vốn": TOTAL, "Thành phần": "", "Số tiền (triệu đồng)": total,
-                             "Tỷ lệ (%)": 100.0 if total else None}
-    return frame
+    if t.empty:
+        return None
+    amount, _, source_key, share, share_c, _, total_key = FUND_KEYS["funds"]
+    ref = data.reference
+    rows: list[list[Cell]] = []
+    for s in ref.fund_sources(data.year)["source"].drop_duplicates():
+        if source_key.format(s=s) not in figures:
+            continue
+        lines = t[t["source"] == s]
+        label = _fund_label(data, s, data.year)
+        if s == "other" and not lines.empty and lines.iloc[0]["description"]:
+            label = f"{label} ({lines.iloc[0]['description']})"
+        rows.append([Text(label), Text(""), Ref(source_key.format(s=s)),
+                     Ref(share.format(s=s)) if share.format(s=s) in figures else Text("")])
+        for _, r in each_row(lines):
+            if r["component"] == "total":
+                continue
+            rows.append([Text(""), Text(ref.component_label(r["component"])),
+                         Ref(amount.format(s=s, c=r["component"])),
+                         Ref(share_c.format(s=s, c=r["component"]))])
+    rows.append([Text(TOTAL), Text(""), Ref(total_key), Text("100")])
+    return Appendix("funds", f"KẾT QUẢ HUY ĐỘNG NGUỒN LỰC NĂM {data.year}",
+                    [Text("Nguồn vốn"), Text("Thành phần"), Text("Số tiền (triệu đồng)"),
+                     Text("Tỷ lệ (%)")], rows, total_rows={len(rows) - 1})
 
 
-def production_models(data: DistrictData) -> pd.DataFrame:
+def budget_table(data: UnitData, figures: Figures) -> Appendix | None:
+    """State budget directly for the programme, by source and component: this year's against
+    next year's plan (07b)."""
+    ref = data.reference
+    sources = ref.fund_sources(data.year)
+    direct = list(sources.loc[(sources["direct"] == "yes") & (sources["group"] == ""),
+                              "source"].drop_duplicates())
+    f_amount, _, f_source, *_ = FUND_KEYS["funds"]
+    p_amount, _, p_source, *_ = FUND_KEYS["planned"]
+    rows: list[list[Cell]] = []
+    lines = pd.concat([data["funds"][["source", "component"]],
+                       data["planned_funds"][["source", "component"]]]).drop_duplicates()
+    for s in direct:
+        if f_source.format(s=s) not in figures and p_source.format(s=s) not in figures:
+            continue
+        rows.append([Text(_fund_label(data, s, data.year)), Text(""),
+                     _ref(figures, f_source.format(s=s)), _ref(figures, p_source.format(s=s))])
+        for c in lines.loc[lines["source"] == s, "component"]:
+            if c == "total":
+                continue
+            rows.append([Text(""), Text(ref.component_label(c)),
+                         _ref(figures, f_amount.format(s=s, c=c)),
+                         _ref(figures, p_amount.format(s=s, c=c))])
+    if not rows:
+        return None
+    rows.append([Text(TOTAL), Text(""), _ref(figures, "funds.direct"),
+                 _ref(figures, "planned.direct")])
+    return Appendix("funds_budget", "VỐN NGÂN SÁCH TRỰC TIẾP CHO CHƯƠNG TRÌNH: NĂM "
+                    f"{data.year} VÀ KẾ HOẠCH NĂM {data.year + 1}",
+                    [Text("Nguồn vốn"), Text("Thành phần"),
+                     Text(f"Năm {data.year} (triệu đồng)"),
+                     Text(f"Kế hoạch năm {data.year + 1} (triệu đồng)")], rows,
+                    total_rows={len(rows) - 1})
+
+
+def _ref(figures: Figures, key: str) -> Cell:
+    return Ref(key) if key in figures else Text("")
+
+
+def models_table(data: UnitData, figures: Figures) -> Appendix | None:
     m = data["production_models"]
+    if m.empty:
+        return None
     rows = []
-    for _, r in m.iterrows():
-        disb = None if pd.isna(r["disbursed"]) else float(r["disbursed"])
-        rows.append({
-            "Mô hình": r["name"],
-            "Nguồn": "Trực tiếp" if r["source"] == "direct" else "Lồng ghép",
-            "Vốn bố trí (triệu đồng)": float(r["allocated"]),
-            "Đã giải ngân (triệu đồng)": disb,
-            "Tỷ lệ giải ngân (%)": None if disb is None else percent(disb, r["allocated"]),
-            "Dự kiến đến 31/12 (%)": None if pd.isna(r["expected_rate"])
-            else float(r["expected_rate"]),
-        })
-    return _with_stt(rows)
+    for _, r in each_row(m):
+        i = r["model_id"]
+        rows.append([Text(r["name"]), Text("Trực tiếp" if r["source"] == "direct"
+                                           else "Lồng ghép"),
+                     Ref(f"models.allocated[{i}]"), _ref_value(figures, f"models.disbursed[{i}]"),
+                     _ref_value(figures, f"models.rate[{i}]"),
+                     _ref_value(figures, f"models.expected_rate[{i}]")])
+    return Appendix("models", "VỐN HỖ TRỢ PHÁT TRIỂN SẢN XUẤT THEO MÔ HÌNH",
+                    [Text("Mô hình"), Text("Nguồn"), Text("Vốn bố trí (triệu đồng)"),
+                     Text("Đã giải ngân (triệu đồng)"), Text("Tỷ lệ giải ngân (%)"),
+                     Text(f"Dự kiến đến 31/12/{data.year} (%)")], rows)
 
 
-def documents(data: DistrictData) -> pd.DataFrame:
+def _ref_value(figures: Figures, key: str) -> Cell:
+    fig = figures.get(key)
+    return Ref(key) if fig is not None and fig.value is not None else Text("")
+
+
+def ocop_table(data: UnitData, figures: Figures) -> Appendix | None:
+    """The OCOP products with a valid certificate; products the data does not name (a
+    reconstruction) are not listed, only counted."""
+    p = data["ocop_products"]
+    if p.empty:
+        return None
+    p = p[ocop_valid(p, data.year)].sort_values(["year_recognised", "product_id"],
+                                                 ascending=[False, True])
+    rows = []
+    for row, r in each_row(p):
+        if data.is_reconstructed("ocop_products", int(row), "name"):
+            continue
+        rows.append([Text(r["name"]), Text(r["producer"] or ""),
+                     Text(data.commune_name(r["commune_code"]),
+                          reconstructed=data.is_reconstructed("ocop_products", int(row),
+                                                              "commune_code")),
+                     Ref(f"ocop.stars[{r['product_id']}]"),
+                     Ref(f"ocop.year[{r['product_id']}]")])
+    note = ""
+    unlisted = figures.get("ocop.unlisted")
+    if unlisted is not None and unlisted.value:
+        rows.append([Text("Các sản phẩm chưa có danh sách chi tiết"), Text(""), Text(""),
+                     Text(""), Text("")])
+        note = "unlisted"
+    if not rows:
+        return None
+    return Appendix("ocop", "SẢN PHẨM OCOP CÒN HIỆU LỰC CHỨNG NHẬN",
+                    [Text("Sản phẩm"), Text("Chủ thể"), Text("Đơn vị"), Text("Hạng sao"),
+                     Text("Năm công nhận")], rows, note=note,
+                    total_rows={len(rows) - 1} if note else set())
+
+
+def documents_table(data: UnitData, figures: Figures) -> Appendix | None:
     d = data["documents"]
-    d = d[d["listed"].fillna(False)].sort_values("date")
-    rows = [{"Số, ký hiệu": r["number"], "Ngày ban hành": r["date"], "Cơ quan ban hành":
-             r["issuer"], "Loại văn bản": r["doc_type"], "Trích yếu": r["summary"]}
-            for _, r in d.iterrows()]
-    return _with_stt(rows)
+    d = d[d["listed"].fillna(False)].sort_values("date") if not d.empty else d
+    if d.empty:
+        return None
+    rows = [[Text(r["number"], css="nowrap"), Text(fmt_date(r["date"])), Text(r["issuer"]),
+             Text(r["doc_type"], css="nowrap"), Text(r["summary"])] for _, r in each_row(d)]
+    return Appendix("documents", f"VĂN BẢN CHỈ ĐẠO ĐÃ BAN HÀNH NĂM {data.year}",
+                    [Text("Số, ký hiệu"), Text("Ngày ban hành"), Text("Cơ quan ban hành"),
+                     Text("Loại văn bản"), Text("Trích yếu")], rows)
 
 
-def households(data: DistrictData) -> pd.DataFrame:
+def households_table(data: UnitData, figures: Figures) -> Appendix | None:
     h = data["households"]
+    if h.empty:
+        return None
     order = {c: i for i, c in enumerate(data.communes["code"])}
     h = h.assign(_o=h["commune_code"].map(order)).sort_values("_o")
-    rows = [{
-        "Xã, thị trấn": data.commune_name(r["commune_code"]),
-        "Hộ đăng ký": int(r["households_registered"]),
-        "Hộ đạt GĐVH-NTM": int(r["households_recognised"]),
-        "Tỷ lệ (%)": percent(r["households_recognised"], r["households_registered"]),
-        "Số ấp": int(r["hamlets"]),
-        "Ấp đăng ký NTM": int(r["hamlets_registered"]),
-        "Ấp được công nhận NTM": int(r["hamlets_recognised"]),
-    } for _, r in h.iterrows()]
-    frame = _with_stt(rows)
-    frame = _total_row(frame, "Xã, thị trấn", ["Hộ đăng ký", "Hộ đạt GĐVH-NTM", "Số ấp",
-                                               "Ấp đăng ký NTM", "Ấp được công nhận NTM"])
-    if not frame.empty:
-        last = frame.index[-1]
-        frame.loc[last, "Tỷ lệ (%)"] = percent(frame.loc[last, "Hộ đạt GĐVH-NTM"],
-                                               frame.loc[last, "Hộ đăng ký"])
-    return frame
+    rows: list[list[Cell]] = []
+    for _, r in each_row(h):
+        c = r["commune_code"]
+        rows.append([Text(data.commune_name(c)), Ref(f"households.registered[{c}]"),
+                     Ref(f"households.recognised[{c}]"), _ref_value(figures,
+                                                                    f"households.rate[{c}]"),
+                     Ref(f"hamlets.total[{c}]"), Ref(f"hamlets.registered[{c}]"),
+                     Ref(f"hamlets.recognised[{c}]")])
+    rows.append([Text(TOTAL), Ref("households.registered"), Ref("households.recognised"),
+                 _ref_value(figures, "households.rate"), Ref("hamlets.total"),
+                 Ref("hamlets.registered"), Ref("hamlets.recognised")])
+    terms = _terms([data.hamlet_term(c) for c in h["commune_code"]])
+    return Appendix("households", "KẾT QUẢ BÌNH XÉT HỘ GIA ĐÌNH VĂN HÓA - NÔNG THÔN MỚI VÀ "
+                    f"{terms.upper()} NÔNG THÔN MỚI",
+                    [Text("Đơn vị"), Text("Hộ đăng ký"), Text("Hộ đạt GĐVH-NTM"),
+                     Text("Tỷ lệ (%)"), Text(f"Số {terms}"), Text(f"{terms.capitalize()} "
+                                                                  "đăng ký NTM"),
+                     Text(f"{terms.capitalize()} được công nhận NTM")], rows,
+                    total_rows={len(rows) - 1})
 
 
-def ocop_products(data: DistrictData) -> pd.DataFrame:
-    p = data["ocop_products"]
-    p = p[p["year_recognised"] <= data.year].sort_values(
-        ["year_recognised", "product_id"], ascending=[False, True])
-    rows = [{"Sản phẩm": r["name"], "Chủ thể": r["producer"] or "",
-             "Xã, thị trấn": data.commune_name(r["commune_code"]),
-             "Hạng sao": int(r["stars"]), "Năm công nhận": str(int(r["year_recognised"]))}
-            for _, r in p.iterrows()]
-    return _with_stt(rows)
+def _terms(words: list[str]) -> str:
+    seen: list[str] = []
+    for w in words:
+        if w and w not in seen:
+            seen.append(w)
+    return ", ".join(seen) or "thôn"
 
 
-def people_contributions(data: DistrictData) -> pd.DataFrame:
+def people_table(data: UnitData, figures: Figures) -> Appendix | None:
     t = data["funds"]
-    t = t[t["source"] == "people"]
-    rows = [{"Nội dung": r["description"] or COMPONENT_LABELS[r["component"]],
-             "Khối lượng": None if pd.isna(r["quantity"]) else float(r["quantity"]),
-             "Đơn vị": r["quantity_unit"] or "", "Giá trị (triệu đồng)": float(r["amount"])}
-            for _, r in t.iterrows()]
-    frame = _with_stt(rows)
-    return _total_row(frame, "Nội dung", ["Giá trị (triệu đồng)"])
+    t = t[t["source"] == "people"] if not t.empty else t
+    if t.empty:
+        return None
+    amount, quantity, source_key, *_ = FUND_KEYS["funds"]
+    rows = []
+    for _, r in each_row(t):
+        q = quantity.format(s="people", c=r["component"])
+        rows.append([Text(r["description"] or data.reference.component_label(r["component"])),
+                     _ref_value(figures, q),
+                     Text(r["quantity_unit"] or ""),
+                     Ref(amount.format(s="people", c=r["component"]))])
+    rows.append([Text(TOTAL), Text(""), Text(""), Ref(source_key.format(s="people"))])
+    return Appendix("people", f"KẾT QUẢ HUY ĐỘNG NHÂN DÂN ĐÓNG GÓP NĂM {data.year}",
+                    [Text("Nội dung"), Text("Khối lượng"), Text("Đơn vị"),
+                     Text("Giá trị (triệu đồng)")], rows, total_rows={len(rows) - 1})
 
 
-def _marks(data: DistrictData, set_id: str) -> dict[str, str]:
-    numbers = data.reference.criteria(set_id, data.period)["number"]
-    return {str(n): "mark" for n in numbers}
+BUILDERS = (
+    lambda d, f: criteria_grid(d, f, "commune"),
+    lambda d, f: criteria_grid(d, f, "advanced"),
+    lambda d, f: criteria_grid(d, f, "model"),
+    lambda d, f: unit_criteria(d, f, "district"),
+    lambda d, f: unit_criteria(d, f, "advanced_district"),
+    levels_table,
+    funds_table,
+    budget_table,
+    models_table,
+    ocop_table,
+    documents_table,
+    households_table,
+    people_table,
+)
 
 
-def appendices(data: DistrictData, numbering: str | None = None) -> list[Appendix]:
-    """Every appendix, numbered in the order they are printed: "arabic" (Phụ lục 01, 02 ...)
-    or "roman" (Phụ lục I, II ..., as Decree 30 has it)."""
-    period = data.period
-    items = [
-        Appendix("criteria_ntm", f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI GIAI ĐOẠN "
-                 f"{period} THEO TỪNG XÃ", criteria_by_commune(data, "xa_ntm"),
-                 {"Số tiêu chí đạt": "int", **_marks(data, "xa_ntm")}, landscape=True,
-                 note=f"{ACHIEVED}: đạt; {NOT_ACHIEVED}: chưa đạt."),
-        Appendix("criteria_advanced", f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NÂNG CAO "
-                 f"GIAI ĐOẠN {period}", criteria_by_commune(data, "xa_ntm_nc"),
-                 {"Số tiêu chí đạt": "int", **_marks(data, "xa_ntm_nc")}, landscape=True,
-                 note=f"{ACHIEVED}: đạt; {NOT_ACHIEVED}: chưa đạt."),
-        Appendix("district_criteria", f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ HUYỆN NÔNG THÔN MỚI GIAI "
-                 f"ĐOẠN {period}", district_criteria(data)),
-        Appendix("levels", "KẾT QUẢ ĐẠT CHUẨN NÔNG THÔN MỚI THEO MỨC ĐỘ",
-                 communes_by_level(data), {c: "count" for c in communes_by_level(data).columns
-                                           if c.startswith("31/12")}),
-        Appendix("funds", f"KẾT QUẢ HUY ĐỘNG NGUỒN LỰC NĂM {data.year}", funds_by_source(data),
-                 {"Số tiền (triệu đồng)": "money", "Tỷ lệ (%)": "percent"}),
-        Appendix("models", "VỐN HỖ TRỢ PHÁT TRIỂN SẢN XUẤT THEO MÔ HÌNH",
-                 production_models(data), {"Vốn bố trí (triệu đồng)": "money",
-                                           "Đã giải ngân (triệu đồng)": "money",
-                                           "Tỷ lệ giải ngân (%)": "percent",
-                                           "Dự kiến đến 31/12 (%)": "percent"}),
-        Appendix("documents", f"VĂN BẢN CHỈ ĐẠO ĐÃ BAN HÀNH NĂM {data.year}", documents(data),
-                 {"Ngày ban hành": "date", "Số, ký hiệu": "nowrap",
-                  "Loại văn bản": "nowrap"}),
-        Appendix("households", "KẾT QUẢ BÌNH XÉT HỘ GIA ĐÌNH VĂN HÓA - NÔNG THÔN MỚI VÀ ẤP "
-                 "NÔNG THÔN MỚI", households(data),
-                 {"Hộ đăng ký": "number", "Hộ đạt GĐVH-NTM": "number", "Tỷ lệ (%)": "percent",
-                  "Số ấp": "number", "Ấp đăng ký NTM": "number",
-                  "Ấp được công nhận NTM": "number"}, landscape=False),
-        Appendix("ocop", "SẢN PHẨM OCOP ĐƯỢC CÔNG NHẬN", ocop_products(data),
-                 {"Hạng sao": "int"}),
-        Appendix("people", f"KẾT QUẢ HUY ĐỘNG NHÂN DÂN ĐÓNG GÓP NĂM {data.year}",
-                 people_contributions(data), {"Khối lượng": "number",
-                                              "Giá trị (triệu đồng)": "money"}),
-    ]
-    return number_appendices(items, numbering)
+def appendices(data: UnitData, figures: Figures, numbering: str | None = None
+               ) -> list[Appendix]:
+    """Every appendix the data has, in print order, numbered as the unit's appendices.csv
+    says, else 01, 02 ... (or I, II ... with numbering="roman"); each number is a figure
+    `appendix.number[key]` so the citations in the text link to it."""
+    items = [a for a in (build(data, figures) for build in BUILDERS) if a is not None]
+    return number_appendices(data, figures, items, numbering)
 
 
-def number_appendices(items: list[Appendix], scheme: str | None = None) -> list[Appendix]:
-    """Number appendices 01, 02 ... or I, II ... (config.APPENDIX_NUMBERING)."""
+def number_appendices(data: UnitData, figures: Figures, items: list[Appendix],
+                      scheme: str | None = None) -> list[Appendix]:
     scheme = scheme or config.APPENDIX_NUMBERING
     if scheme not in ("arabic", "roman"):
         raise NtmError(f"Appendix numbering '{scheme}' is not arabic or roman")
-    for i, a in enumerate(items, start=1):
-        a.number = roman(i) if scheme == "roman" else f"{i:02d}"
+    given = data.tables.get("appendices")
+    own: dict[str, tuple[str, int, str]] = {}
+    if given is not None and not given.empty:
+        for row, r in each_row(given):
+            own[r["appendix"]] = (str(r["number"]), int(row), r.get("title") or "")
+    used = {n for n, _, _ in own.values()}
+    counter = 0
+    for a in items:
+        key = f"appendix.number[{a.key}]"
+        if a.key in own:
+            number, row, title = own[a.key]
+            if title:
+                a.title = title
+            figures.put(_number_figure(figures, key, number, a, row))
+            a.number = Ref(key)
+            continue
+        counter += 1
+        label = roman(counter) if scheme == "roman" else f"{counter:02d}"
+        while label in used:
+            counter += 1
+            label = roman(counter) if scheme == "roman" else f"{counter:02d}"
+        used.add(label)
+        figures.given(key, label, kind="label", label=f"số phụ lục: {a.title}",
+                      derivation=f"thứ tự in của phụ lục ({scheme}): {label}")
+        figures[key].section = "appendices"
+        a.number = Ref(key)
     return items
+
+
+def _number_figure(figures: Figures, key: str, number: str, a: Appendix, row: int):
+    from .figures import Figure
+
+    src = figures.source_of("appendices", [row], "number")
+    return Figure(key, number, "label", f"số phụ lục: {a.title}", "", None,
+                  f"số phụ lục theo {src['file']}, dòng {row}: {number}", [src],
+                  section="appendices")

@@ -41,8 +41,35 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # -- 1. structure and types ---------------------------------------------------------------
 
 
-def type_tables(raw: RawDataset, scope: str) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    """Typed frames for every table of the schema (empty frames for absent optional ones)."""
+def reference_values(reference, year: int, level: str = "district") -> dict[str, tuple]:
+    """The values the reference data defines for `year`, by the name a column's allowed_ref
+    gives (sets of the period, titles, periods, fund sources and components)."""
+    out: dict[str, tuple] = {}
+    try:
+        sets = reference.sets_of_period(year)
+    except Exception:  # noqa: BLE001 - a year outside every period is reported on its own
+        sets = []
+    out["commune_sets"] = tuple(s.set_id for s in sets if s.level == "commune")
+    out["district_sets"] = tuple(s.set_id for s in sets if s.level == "district")
+    out["titles"] = tuple(reference.titles["title"])
+    out["periods"] = tuple(reference.periods["period"])
+    leaf = reference.fund_sources_table
+    groups = set(leaf["group"]) - {""}
+
+    def sources(y: int) -> tuple:
+        rows = reference.fund_sources(y)
+        return tuple(s for s in dict.fromkeys(rows["source"]) if s not in groups)
+
+    out["fund_sources"] = sources(year)
+    out["planned_sources"] = sources(year + 1)
+    out["fund_components"] = tuple(reference.fund_components["component"])
+    return out
+
+
+def type_tables(raw: RawDataset, scope: str, allowed: dict[str, tuple] | None = None
+                ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Typed frames for every table of the schema (empty frames for absent optional ones).
+    `allowed` gives the values of the columns whose allowed list is reference data."""
     findings: list[Finding] = []
     typed: dict[str, pd.DataFrame] = {}
     for spec in TABLES:
@@ -55,7 +82,7 @@ def type_tables(raw: RawDataset, scope: str) -> tuple[dict[str, pd.DataFrame], l
                                               "missing", **where))
             typed[spec.name] = _empty(spec)
             continue
-        frame, f = _type_table(spec, table, needed)
+        frame, f = _type_table(spec, table, needed, allowed or {})
         findings += f
         typed[spec.name] = frame
     return typed, findings
@@ -81,7 +108,8 @@ def _dtype(col: Column) -> str:
             "bool": "boolean"}.get(col.kind, "object")
 
 
-def _type_table(spec: Table, table: RawTable, needed: bool) -> tuple[pd.DataFrame, list[Finding]]:
+def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, tuple]
+                ) -> tuple[pd.DataFrame, list[Finding]]:
     findings: list[Finding] = []
     frame = table.frame
     present = list(frame.columns)
@@ -114,7 +142,8 @@ def _type_table(spec: Table, table: RawTable, needed: bool) -> tuple[pd.DataFram
         styles: dict[str, tuple[int, object]] = {}
         for i in keep_index:
             raw_value = None if raw_col is None else raw_col[i]
-            value = _convert(col, raw_value, table, i, findings, styles)
+            value = _convert(col, raw_value, table, i, findings, styles,
+                             allowed.get(col.allowed_ref) if col.allowed_ref else None)
             values.append(value)
         if "vn" in styles and "en" in styles:
             (vi, vv), (ei, ev) = styles["vn"], styles["en"]
@@ -133,7 +162,8 @@ def _is_blank(v: object) -> bool:
 
 
 def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[Finding],
-             styles: dict) -> object:
+             styles: dict, ref_allowed: tuple | None = None) -> object:
+    """One cell typed, or None with one finding that says why (never two for one cell)."""
     where = table.where(i, col.name)
     if _is_blank(raw):
         if col.required and not col.optional_column:
@@ -149,15 +179,19 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
             if num.style in ("vn", "en") and num.style not in styles:
                 styles[num.style] = (i, raw)
             value = num.value
-            _check_range(col, value, where, findings)
+            if _check_range(col, value, where, findings):
+                return None
             if col.allowed and str(value) not in col.allowed:
                 findings.append(Finding.error(
                     "allowed", f"{raw} is not one of {', '.join(col.allowed)}", **where))
+                return None
             return value
         if col.kind == "date":
             return parse_date(raw)
         if col.kind == "bool":
             return parse_bool(raw)
+        if col.kind == "reconstructed":
+            return _reconstructed_flag(raw, table, where, findings)
     except ParseError as exc:
         findings.append(Finding.error("type", str(exc), **where))
         return None
@@ -174,11 +208,37 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
         return None
     if col.allowed and text not in col.allowed:
         findings.append(Finding.error(
-            "allowed", f"'{text}' is not one of: {', '.join(col.allowed)}", **where))
+            "allowed", f"'{_short(text)}' is not one of: {', '.join(col.allowed)}", **where))
+        return None
+    if ref_allowed is not None and text not in ref_allowed:
+        defined = ", ".join(ref_allowed) or "none"
+        findings.append(Finding.error(
+            "reference", f"'{_short(text)}' is not defined by the reference data "
+            f"(data/reference/) for this year; defined: {defined}", **where))
+        return None
     if col.kind == "code" and col.name.endswith("_code") and not text.isdigit():
         findings.append(Finding.error("type", f"'{text}' is not an official unit code (digits)",
                                       **where))
+        return None
     return text
+
+
+def _reconstructed_flag(raw: object, table: RawTable, where: dict,
+                        findings: list[Finding]) -> str:
+    """'*' for a whole reconstructed row, '' for none, or the columns concerned 'a,b'."""
+    text = str(raw).strip()
+    low = text.lower()
+    if low in ("yes", "có", "x", "true", "1", "*"):
+        return "*"
+    if low in ("no", "không", "false", "0", ""):
+        return ""
+    names = [n.strip() for n in re.split(r"[,;\s]+", text) if n.strip()]
+    known = set(table.frame.columns)
+    bad = [n for n in names if n not in known or n == "reconstructed"]
+    if bad:
+        raise ParseError(f"'{_short(text)}' is neither yes/no nor the names of columns of this "
+                         f"table (unknown: {', '.join(bad)})")
+    return ",".join(names)
 
 
 def _short(value: object, limit: int = 80) -> str:
@@ -187,21 +247,24 @@ def _short(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _check_range(col: Column, value: float, where: dict, findings: list[Finding]) -> None:
+def _check_range(col: Column, value: float, where: dict, findings: list[Finding]) -> bool:
+    """Add the finding of a value outside its range; True when there was one."""
+    if col.name == "stars" and not (col.min <= value <= col.max):
+        findings.append(Finding.error("range", f"{value:g} is not a star rating (3, 4 or 5)",
+                                      **where))
+        return True
     if col.min is not None and value < col.min:
         what = "a count" if col.kind == "int" and col.min == 0 else f"at least {col.min:g}"
         msg = (f"{value:g} is negative; it must be {what}" if value < 0
                else f"{value:g} is below {col.min:g}")
-        if col.name == "stars":
-            msg = f"{value:g} is not a star rating (3, 4 or 5)"
         findings.append(Finding.error("range", msg, **where))
+        return True
     if col.max is not None and value > col.max:
-        msg = f"{value:g} is above {col.max:g}"
-        if col.kind == "percent":
-            msg = f"{value:g}% is above 100%"
-        if col.name == "stars":
-            msg = f"{value:g} is not a star rating (3, 4 or 5)"
+        msg = f"{value:g}% is above 100%" if col.kind == "percent" else \
+            f"{value:g} is above {col.max:g}"
         findings.append(Finding.error("range", msg, **where))
+        return True
+    return False
 
 
 def _check_keys(spec: Table, typed: pd.DataFrame, table: RawTable) -> list[Finding]:
@@ -223,7 +286,24 @@ def _check_keys(spec: Table, typed: pd.DataFrame, table: RawTable) -> list[Findi
 # -- 2. header and narrative ----------------------------------------------------------------
 
 
-def type_header(raw: RawDataset, year: int, unit: Unit) -> tuple[dict, list[Finding]]:
+def header_defaults(unit: Unit, year: int, reference) -> dict:
+    """What a blank optional header field means for this unit and year."""
+    recipients = reference.wording("recipients", year, unit.level) if reference else []
+    return {
+        "issuer": ["ỦY BAN NHÂN DÂN", unit.name.upper()],
+        "doc_symbol": "BC-UBND",
+        "place": unit.short_name,
+        "title": "Kết quả thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới "
+                 "năm {year}",
+        "recipients": recipients,
+        "cc": ["Như trên", "Lưu: VT"],
+        "signer_authority": "TM. ỦY BAN NHÂN DÂN",
+        "signer_title": "CHỦ TỊCH",
+    }
+
+
+def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
+                ) -> tuple[dict, list[Finding]]:
     findings: list[Finding] = []
     where = {"file": raw.header_file, "sheet": "header" if raw.kind == "workbook" else None}
     header: dict = {}
@@ -241,12 +321,17 @@ def type_header(raw: RawDataset, year: int, unit: Unit) -> tuple[dict, list[Find
                 header[key] = parse_date(value)
             except ParseError as exc:
                 findings.append(Finding.error("type", str(exc), column=key, **where))
-        elif key == "year":
+        elif key in ("year", "money_decimals"):
             try:
                 num = parse_number(value, integer=True)
                 header[key] = None if num is None else int(num.value)
             except ParseError as exc:
                 findings.append(Finding.error("type", str(exc), column=key, **where))
+            if key == "money_decimals" and header.get(key) is not None \
+                    and not 0 <= header[key] <= 3:
+                findings.append(Finding.error(
+                    "range", f"{header[key]} decimals: write 0, 1, 2 or 3", column=key, **where))
+                header[key] = None
         elif key == "sample_data":
             try:
                 header[key] = bool(parse_bool(value))
@@ -257,6 +342,9 @@ def type_header(raw: RawDataset, year: int, unit: Unit) -> tuple[dict, list[Find
     for key in HEADER_FIELDS:  # the same keys whatever the source (YAML or workbook)
         header.setdefault(key, [] if key in HEADER_LIST_FIELDS else None)
     header["sample_data"] = bool(header["sample_data"])
+    for key, value in header_defaults(unit, year, reference).items():
+        if header.get(key) in (None, "", []):
+            header[key] = value
     scope = header.get("scope") or "report"
     if scope not in ("report", "baseline"):
         findings.append(Finding.error("allowed", f"scope '{scope}' is not report or baseline",
@@ -319,6 +407,25 @@ def placeholders(narrative: dict[str, list[str]]) -> Iterable[tuple[str, str]]:
                 yield section, m.group(1).strip()
 
 
+# text columns printed in sentences, where {key} placeholders are filled like the narrative's;
+# funds.description may also hold {quantity} and {amount}, the figures of its own row
+TEXT_WITH_PLACEHOLDERS = (("production_models", "note"), ("funds", "description"),
+                          ("planned_funds", "description"))
+ROW_PLACEHOLDERS = {"quantity", "amount"}
+
+
+def cell_placeholders(tables: dict[str, pd.DataFrame]) -> Iterable[tuple[str, int, str, str]]:
+    """(table, row, column, key) of every placeholder in the text columns above."""
+    for table, column in TEXT_WITH_PLACEHOLDERS:
+        frame = tables.get(table)
+        if frame is None or column not in frame:
+            continue
+        for row, text in frame[column].items():
+            if isinstance(text, str):
+                for m in _PLACEHOLDER.finditer(text):
+                    yield table, int(row), column, m.group(1).strip()
+
+
 # -- 3. references and rules -------------------------------------------------------------
 
 
@@ -350,21 +457,22 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                        if other else f"{code} is not a commune code that existed in {data.year}")
                 findings.append(Finding.error("reference", why, **where(table, row, column)))
             elif table == "commune_criteria" and code not in rural:
+                kinds = ", ".join(ref.kinds_with_role("rural"))
                 findings.append(Finding.error(
-                    "reference", f"{data.commune_name(code)} is not a xã: the commune criteria "
-                    "do not apply to it", **where(table, row, column)))
+                    "reference", f"{data.commune_name(code)} is not a {kinds.lower()}: the "
+                    "commune criteria do not apply to it", **where(table, row, column)))
 
-    period = ref.period(data.year)
+    period = ref.period(data.year).period
     for table in ("commune_criteria", "district_criteria"):
         frame = t[table]
         for row, r in frame.iterrows():
             if r["set_id"] is None or pd.isna(r["criterion"]):
                 continue
-            crit = ref.criteria(r["set_id"], period["period"])
+            crit = ref.criteria(r["set_id"], period)
             if crit.empty:
                 findings.append(Finding.error(
-                    "reference", f"there is no criteria set {r['set_id']} for "
-                    f"{period['period']}", **where(table, row, "set_id")))
+                    "reference", f"the criteria set {r['set_id']} has no criteria for "
+                    f"{period} in data/reference/criteria.csv", **where(table, row, "set_id")))
             elif int(r["criterion"]) not in set(crit["number"]):
                 findings.append(Finding.error(
                     "reference", f"criterion {r['criterion']} is not in the set {r['set_id']} "
@@ -392,11 +500,13 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
 
     report_date = data.report_date
     for row, r in t["documents"].iterrows():
-        if report_date and r["date"] and r["date"] > report_date:
+        if not _ok(r["date"]):
+            continue
+        if report_date and r["date"] > report_date:
             findings.append(Finding.error(
                 "date", f"{r['date']:%d/%m/%Y} is after the report date "
                 f"{report_date:%d/%m/%Y}", **where("documents", row, "date")))
-        if r["listed"] and r["date"] and r["date"].year != data.year:
+        if r["listed"] is True and r["date"].year != data.year:
             findings.append(Finding.warning(
                 "date", f"a document listed as issued in {data.year} is dated "
                 f"{r['date']:%d/%m/%Y}", **where("documents", row, "date")))
@@ -405,11 +515,22 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
             findings.append(Finding.error(
                 "date", f"year {r['year_recognised']} is after the reporting year {data.year}",
                 **where("ocop_products", row, "year_recognised")))
+    titles = ref.titles.set_index("title")
     for row, r in t["recognitions"].iterrows():
         if pd.notna(r["year"]) and int(r["year"]) > data.year:
             findings.append(Finding.error(
                 "date", f"year {r['year']} is after the reporting year {data.year}",
                 **where("recognitions", row, "year")))
+        if _ok(r["title"]) and _ok(r["unit_code"]) and r["title"] in titles.index:
+            level = titles.at[r["title"], "level"]
+            own = r["unit_code"] == data.unit.code
+            unit_level = data.unit.level if own else "commune"
+            if level != unit_level:
+                who = data.unit.name if own else data.commune_name(r["unit_code"])
+                findings.append(Finding.error(
+                    "reference", f"the title {r['title']} ({titles.at[r['title'], 'label']}) is "
+                    f"for a {level}-level unit, not for {who}",
+                    **where("recognitions", row, "title")))
 
     for row, r in t["production_models"].iterrows():
         if pd.notna(r["disbursed"]) and pd.notna(r["allocated"]) and \
@@ -429,6 +550,14 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
     return findings
 
 
+def _ok(value: object) -> bool:
+    """A cell that holds a value (not blank, not left empty by a typing error)."""
+    try:
+        return value is not None and not pd.isna(value)
+    except (TypeError, ValueError):
+        return True
+
+
 def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Finding]:
     """Every commune listed in a set has a row for each criterion of the set (and the NTM set
     covers every xã), so that 'x/19 criteria' is never computed from a partial list."""
@@ -437,6 +566,7 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
     rt = raw.tables.get("commune_criteria")
     where = {"file": rt.file if rt else "commune_criteria", "sheet": rt.sheet if rt else None}
     period = data.period
+    t = t[t["set_id"].notna() & t["commune_code"].notna()]
     for set_id, group in t.groupby("set_id"):
         numbers = set(data.reference.criteria(set_id, period)["number"])
         if not numbers:
@@ -449,12 +579,13 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
                     "incomplete", f"{data.commune_name(code)} has no row for criteria "
                     f"{', '.join(map(str, lacking))} of {set_id}", row=int(rows.index[0]),
                     column="criterion", **where))
-    if not t.empty:
-        ntm = set(t.loc[t["set_id"] == "xa_ntm", "commune_code"])
+    commune_set = data.criteria_set("commune")
+    if not t.empty and commune_set is not None:
+        ntm = set(t.loc[t["set_id"] == commune_set.set_id, "commune_code"])
         for code in sorted(set(data.rural_communes["code"]) - ntm):
             findings.append(Finding.error(
-                "incomplete", f"{data.commune_name(code)} has no rows in the xa_ntm set",
-                column="commune_code", **where))
+                "incomplete", f"{data.commune_name(code)} has no rows in the "
+                f"{commune_set.set_id} set", column="commune_code", **where))
     return findings
 
 
@@ -489,7 +620,8 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Fi
             label = figures[key].label
             findings.append(Finding.warning(
                 "stated-figure", f"the source states {label} = {_g(r['value'])} but the "
-                f"tables give {_g(computed)}; the report prints {_g(computed)}", **where))
+                f"tables give {_g(computed)}; the report prints {figures[key].text()}",
+                **where))
 
     groups = data.tables["propaganda_groups"]
     prop = data.tables["propaganda"]
@@ -508,6 +640,33 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Fi
                 file=rt.file if rt else "propaganda", sheet=rt.sheet if rt else None, row=row,
                 column="participants"))
 
+    for table, row, column, key in cell_placeholders(data.tables):
+        rt = raw.tables.get(table)
+        loc = {"file": rt.file if rt else table, "sheet": rt.sheet if rt else None,
+               "row": row, "column": column}
+        if key.startswith("doc:"):
+            if key[4:] not in set(data.tables["documents"]["doc_id"]):
+                findings.append(Finding.error(
+                    "placeholder", f"{{{key}}} cites a document that is not in documents",
+                    **loc))
+        elif key not in figures and not (table == "funds" and key in ROW_PLACEHOLDERS):
+            findings.append(Finding.error(
+                "placeholder", f"{{{key}}} is not a figure of the report{_suggest(key, figures)}",
+                **loc))
+    for row, r in data.tables["production_models"].iterrows():
+        fig = figures.get(f"models.rate[{r['model_id']}]")
+        if fig is None or fig.value is None or not _ok(r["stated_rate"]):
+            continue
+        if not _half_up_equal(float(fig.value), float(r["stated_rate"]),
+                              _places(r["stated_rate"])):
+            rt = raw.tables.get("production_models")
+            findings.append(Finding.warning(
+                "stated-figure", f"the source states a disbursement rate of "
+                f"{_g(r['stated_rate'])}% but {_g(r['disbursed'])} / {_g(r['allocated'])} gives "
+                f"{_g(fig.value)}%; the report prints {_g(fig.value)}%",
+                file=rt.file if rt else "production_models", sheet=rt.sheet if rt else None,
+                row=int(row), column="stated_rate"))
+
     where = {"file": raw.narrative_file,
              "sheet": "narrative" if raw.kind == "workbook" else None}
     for section, key in placeholders(data.narrative):
@@ -518,14 +677,23 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Fi
                     section=section, **where))
         elif key not in figures:
             findings.append(Finding.error(
-                "placeholder", f"{{{key}}} is not a figure of the report", section=section,
-                **where))
+                "placeholder", f"{{{key}}} is not a figure of the report"
+                f"{_suggest(key, figures)}", section=section, **where))
     return findings
+
+
+def _suggest(key: str, figures) -> str:
+    """'; did you mean {training.classes[ocop]}?' for a mistyped or old-style key."""
+    import difflib
+
+    keys = list(figures.keys()) if hasattr(figures, "keys") else list(figures)
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    return f"; did you mean {{{close[0]}}}?" if close else ""
 
 
 def _needs_previous(key: str) -> bool:
     """Figures computed only when the previous year's data exists."""
-    return key.startswith("prev.") or key == "district.criteria_added"
+    return key.startswith("prev.") or key.endswith((".criteria_added", ".added_list"))
 
 
 def _places(value: float) -> int:

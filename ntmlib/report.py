@@ -1,0 +1,66 @@
+"""One unit's report as the notebook builds it: the validated data, every figure, the
+appendices, the charts and the document, section by section.
+
+The notebook stays thin: it loads the data, makes a `Report`, and shows each section (its
+figures with their derivations, then the paragraph as it prints), the appendices, the charts
+and the finished document; the last cell records every figure for figures.json.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from . import charts as charts_mod
+from . import tables
+from .figures import Figures
+from .indicators import compute_all
+from .model import UnitData
+from .notebook import RecordedFigures, SectionView, Table, provenance, record_figures
+from .render import REPORT_PARTS, SECTION_TITLES, Document, Renderer, render_report
+
+
+class Report:
+    """The figures, appendices and charts of one unit and year, and the renderer of its
+    sections."""
+
+    def __init__(self, data: UnitData, appendix_numbering: str = "arabic") -> None:
+        self.data = data
+        self.figures: Figures = compute_all(data)
+        self.appendices = tables.appendices(data, self.figures, appendix_numbering)
+        self.charts = charts_mod.all_charts(data, self.figures)
+        # in the notebook a figure links to its own row, on the same page
+        self._renderer = Renderer(data, self.figures, self.appendices, self.charts, href="")
+        self._document: Document | None = None
+
+    def section(self, section: str) -> SectionView:
+        """A section's figures, with how each was computed, and its paragraph as printed."""
+        keys = [f.key for f in self.figures if f.section == section]
+        paragraph = ""
+        if section in REPORT_PARTS[self.data.level]:
+            paragraph = str(Markup('<div class="ntm-doc">') + self._renderer.part(section)
+                            + Markup("</div>"))
+        return SectionView(section, self.figures.subset(keys), paragraph)
+
+    def sections(self) -> list[tuple[str, str]]:
+        """(section id, Vietnamese title) in report order."""
+        return [(s, SECTION_TITLES.get(s, s)) for s in ("context",
+                                                        *REPORT_PARTS[self.data.level])]
+
+    def appendix_tables(self) -> list[Table]:
+        """Each appendix whole, its numbers as printed (for the reviewer)."""
+        return [Table(a.frame(self.figures), f"{a.label(self.figures)}. {a.title}")
+                for a in self.appendices]
+
+    def document(self, parameters: dict) -> Document:
+        """The finished document, every number linked to its row in review.html."""
+        self._document = render_report(self.data, self.figures, self.appendices, self.charts,
+                                       self.provenance(parameters))
+        charts_mod.close(self.charts)
+        return self._document
+
+    def provenance(self, parameters: dict) -> dict:
+        return provenance(self.data, parameters)
+
+    def record(self, parameters: dict) -> RecordedFigures:
+        """Every figure with its derivation, sources and uses, for figures.json."""
+        return record_figures(self.figures, self.provenance(parameters), self.data)

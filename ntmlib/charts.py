@@ -52,10 +52,17 @@ STYLE = {
 @dataclass
 class Chart:
     key: str
-    caption: str
+    caption_parts: tuple  # text and figure keys in braces: ("… năm ", "{year}")
     figure: plt.Figure
+    figures: Figures | None = None
 
     _png: str | None = None
+
+    @property
+    def caption(self) -> str:
+        """The caption as text (the document links its figures)."""
+        return "".join(_text(self.figures, p[1:-1]) if _is_key(p) else p
+                       for p in self.caption_parts)
 
     def png_base64(self) -> str:
         """The chart as PNG at 200 dpi, drawn once (the notebook shows it and the report
@@ -68,6 +75,10 @@ class Chart:
 
     def _repr_png_(self) -> bytes:
         return base64.b64decode(self.png_base64())
+
+
+def _is_key(part: str) -> bool:
+    return part.startswith("{") and part.endswith("}")
 
 
 def vn_axis(x: float, _pos: int | None = None) -> str:
@@ -88,8 +99,8 @@ def _legend_below(ax: plt.Axes, handles: list, labels: list[str]) -> None:
                   ncol=len(handles), frameon=False)
 
 
-def _text(figures: Figures, key: str) -> str:
-    fig = figures.get(key)
+def _text(figures: Figures | None, key: str) -> str:
+    fig = figures.get(key) if figures is not None else None
     return "" if fig is None or fig.value is None else fig.text()
 
 
@@ -144,8 +155,8 @@ def criteria_grid(data: UnitData, figures: Figures, role: str = "commune") -> Ch
         ax.legend(handles, labels, loc="upper center", ncol=2, frameon=False,
                   bbox_to_anchor=(0.5, -0.02))
         fig.tight_layout()
-    return Chart(f"criteria_grid_{role}", f"Kết quả thực hiện các tiêu chí {s.title} theo "
-                 f"từng xã năm {_text(figures, 'year')}", fig)
+    return Chart(f"criteria_grid_{role}", (f"Kết quả thực hiện các tiêu chí {s.title} theo "
+                 "từng xã năm ", "{year}"), fig, figures)
 
 
 def levels_comparison(data: UnitData, figures: Figures) -> Chart | None:
@@ -185,11 +196,10 @@ def levels_comparison(data: UnitData, figures: Figures) -> Chart | None:
         ax.set_ylim(0, max([*now, *(before or []), 1]) * 1.25)
         _legend_below(ax, handles, names)
         fig.tight_layout()
-    year = _text(figures, "year")
-    caption = (f"Số xã theo mức độ đạt tiêu chí nông thôn mới, năm "
-               f"{_text(figures, 'prev_year')} và năm {year}" if len(handles) > 1 else
-               f"Số xã theo mức độ đạt tiêu chí nông thôn mới năm {year}")
-    return Chart("levels", caption, fig)
+    caption = (("Số xã theo mức độ đạt tiêu chí nông thôn mới, năm ", "{prev_year}",
+                " và năm ", "{year}") if len(handles) > 1 else
+               ("Số xã theo mức độ đạt tiêu chí nông thôn mới năm ", "{year}"))
+    return Chart("levels", caption, fig, figures)
 
 
 def funds_by_source(data: UnitData, figures: Figures) -> Chart | None:
@@ -211,7 +221,7 @@ def funds_by_source(data: UnitData, figures: Figures) -> Chart | None:
         ax.set_xlabel("Triệu đồng")
         ax.set_xlim(0, max(values) * 1.25)
         fig.tight_layout()
-    return Chart("funds", f"Nguồn vốn huy động năm {_text(figures, 'year')} theo nguồn", fig)
+    return Chart("funds", ("Nguồn vốn huy động năm ", "{year}", " theo nguồn"), fig, figures)
 
 
 def models_disbursement(data: UnitData, figures: Figures) -> Chart | None:
@@ -246,8 +256,8 @@ def models_disbursement(data: UnitData, figures: Figures) -> Chart | None:
             labels.append("Đã giải ngân")
         _legend_below(ax, handles, labels)
         fig.tight_layout()
-    return Chart("models", "Vốn bố trí và giải ngân theo mô hình hỗ trợ phát triển sản xuất",
-                 fig)
+    return Chart("models", ("Vốn bố trí và giải ngân theo mô hình hỗ trợ phát triển sản xuất",),
+                 fig, figures)
 
 
 def ocop_stars(data: UnitData, figures: Figures) -> Chart | None:
@@ -277,7 +287,7 @@ def ocop_stars(data: UnitData, figures: Figures) -> Chart | None:
         ax.set_ylim(0, max(e + n for e, n in zip(earlier, new, strict=True)) * 1.3 + 1)
         _legend_below(ax, handles, names)
         fig.tight_layout()
-    return Chart("ocop", f"Sản phẩm OCOP theo hạng sao đến năm {year}", fig)
+    return Chart("ocop", ("Sản phẩm OCOP theo hạng sao đến năm ", "{year}"), fig, figures)
 
 
 def _wrap(text: str, width: int) -> str:

@@ -40,6 +40,13 @@ def reference_dir(root: Path | None = None) -> Path:
 
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 REPORT_NOTEBOOK = NOTEBOOKS_DIR / "district_report.ipynb"
+NOTEBOOKS = {"district": REPORT_NOTEBOOK, "commune": NOTEBOOKS_DIR / "commune_report.ipynb",
+             "province": NOTEBOOKS_DIR / "province_report.ipynb"}
+
+
+def notebook_for(level: str) -> Path:
+    """The report notebook of a unit level."""
+    return NOTEBOOKS[level]
 KERNEL_NAME = "ntm-reports"
 # Appendix numbering: "arabic" gives Phụ lục 01, 02 ...; "roman" gives Phụ lục I, II ...
 APPENDIX_NUMBERING = "arabic"

@@ -79,13 +79,25 @@ def report_html(nb: nbformat.NotebookNode) -> str:
     return body
 
 
-def review_html(nb: nbformat.NotebookNode) -> str:
-    """The executed notebook with its code and outputs, loading nothing from the network."""
+def review_html(nb: nbformat.NotebookNode, recorded: dict | None = None) -> str:
+    """The executed notebook with its code and outputs, loading nothing from the network;
+    each section's figure table is drawn from the final record (`recorded`, figures.json),
+    with an anchor fig-KEY per figure."""
     from nbconvert import HTMLExporter
 
+    from .review import FIGURE_TABLE_MIME, section_table
+
+    from traitlets.config import Config
+
+    priority = [FIGURE_TABLE_MIME, "application/javascript", "text/html", "text/markdown",
+                "image/svg+xml", "text/latex", "image/png", "image/jpeg", "text/plain"]
     exporter = HTMLExporter(
+        config=Config({"NbConvertBase": {"display_data_priority": priority}}),
         extra_template_basedirs=[str(NBCONVERT_TEMPLATES)], template_name="ntm_review",
         embed_images=True)
+    figures = (recorded or {}).get("figures", {})
+    exporter.register_filter("ntm_section", lambda data, _resources: section_table(data,
+                                                                                    figures))
     body, _ = exporter.from_notebook_node(nb, resources=_page_title(nb))
     return body
 
@@ -151,7 +163,7 @@ def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...],
     lap("report.html")
     if "html" in formats:
         written.append(atomic_write(out_dir / "report.html", html))
-        written.append(atomic_write(out_dir / "review.html", review_html(nb)))
+        written.append(atomic_write(out_dir / "review.html", review_html(nb, recorded)))
         lap("review.html")
     if "pdf" in formats:
         written.append(atomic_write(out_dir / "report.pdf",

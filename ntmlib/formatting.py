@@ -46,19 +46,27 @@ def fmt_percent(value: float | None) -> str:
     return fmt_number(value, places=2)
 
 
-def fmt_date(value: dt.date | None, pad_month: bool = False) -> str:
-    """Body-text date: '02/3/2023' (month unpadded, as the reference writes it)."""
+def _month(value: dt.date) -> str:
+    """Decree 30: the month has two digits only for 1 and 2 (so '02/3' cannot become '02/13')."""
+    return f"{value.month:02d}" if value.month < 3 else str(value.month)
+
+
+def fmt_date(value: dt.date | None) -> str:
+    """A date in Decree-30 style everywhere: two-digit day, month padded only for 1 and 2:
+    21/02/2022, 02/3/2023, 15/6/2022."""
     if value is None:
         return "…"
-    month = f"{value.month:02d}" if pad_month else str(value.month)
-    return f"{value.day:02d}/{month}/{value.year}"
+    return f"{value.day:02d}/{_month(value)}/{value.year}"
+
+
+def fmt_date_words(value: dt.date) -> str:
+    """'ngày 05 tháng 12 năm 2023' (the header's date line, Decree 30)."""
+    return f"ngày {value.day:02d} tháng {_month(value)} năm {value.year}"
 
 
 def fmt_date_line(place: str, value: dt.date) -> str:
-    """Date line of the header: 'Trà Cú, ngày 05 tháng 12 năm 2023' (Decree 30: day under 10
-    padded, months 1 and 2 padded)."""
-    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
-    return f"{place}, ngày {value.day:02d} tháng {month} năm {value.year}"
+    """Date line of the header: 'Trà Cú, ngày 05 tháng 12 năm 2023'."""
+    return f"{place}, {fmt_date_words(value)}"
 
 
 def roman(n: int) -> str:

@@ -18,6 +18,7 @@ from functools import partial
 import pandas as pd
 
 from .figures import Figures, num, places_of
+from .formatting import fmt_date_words
 from .model import UnitData, each_row
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -88,6 +89,14 @@ def context(data: UnitData, f: Figures) -> None:
             derivation=f"{data.year} − 1 = {data.year - 1}")
     f.given("next_year", data.year + 1, kind="year", label="năm sau",
             derivation=f"{data.year} + 1 = {data.year + 1}")
+    date = data.header.get("date")
+    if date is not None:
+        header_file = data.table_files.get("header", {}).get("file", "header.yaml")
+        f.given("report.date", fmt_date_words(date), kind="label", label="ngày của báo cáo",
+                derivation=f"{header_file}, trường date = {date:%d/%m/%Y}",
+                sources=[{"file": header_file, "sheet": data.table_files.get(
+                    "header", {}).get("sheet"), "column": "date", "rows": []}],
+                reconstructed="date" in (data.header.get("reconstructed") or []))
     c = data.communes
     ref_file = "reference/units.csv"
     where = f"các đơn vị cấp xã của {data.unit.name} năm {data.year} trong {ref_file}"
@@ -246,6 +255,8 @@ def ocop(data: UnitData, f: Figures) -> None:
                  label=f"sản phẩm OCOP hết hạn chứng nhận trong năm {year}",
                  condition=f"chứng nhận hết hạn năm {year}")
     for stars in (3, 4, 5):
+        f.given(f"ocop.rating[{stars}]", stars, kind="int", label=f"hạng {stars} sao",
+                derivation=f"hạng sao OCOP: {stars} sao (sản phẩm từ 3 sao được chứng nhận)")
         rows = _rows(p, valid & (p["stars"] == stars)) if not p.empty else []
         f.count_rows(f"ocop.stars[{stars}]", "ocop_products", rows,
                      label=f"sản phẩm {stars} sao", condition=f"còn hiệu lực và stars = {stars}")
@@ -781,6 +792,7 @@ def _funds(data: UnitData, f: Figures, table: str, year: int, prefix: str, prev:
            if s in leaf_keys or (s in set(sources["group"]) and source_key.format(s=s) in f)]
     top = [k for k in top if not _is_member(k, sources, source_key)]
     f.total(total_key, top, label="tổng nguồn vốn", kind="money", unit="triệu đồng")
+    f.ratio(share.format(s="total"), total_key, total_key, label="tổng nguồn vốn: tỷ lệ")
     for s in leaf_keys:
         f.ratio(share.format(s=s), source_key.format(s=s), total_key,
                 label=f"{label.get(s, s)}: tỷ lệ trong tổng")

@@ -11,6 +11,7 @@ before the heavier libraries load.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 # Imports only: a warm kernel has loaded code, never data, so it holds no district's state.
 WARM_UP = ("import ntmlib.charts, ntmlib.dataset, ntmlib.indicators, ntmlib.notebook, "
-           "ntmlib.render, ntmlib.tables, IPython.display")
+           "ntmlib.render, ntmlib.report, ntmlib.tables, IPython.display")
 # what nbclient passes to the kernels it starts: no IPython history database
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
 
@@ -33,11 +34,16 @@ KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
 class WarmKernel:
     """A kernel started now, importing the report's libraries while the caller goes on."""
 
-    def __init__(self, kernel_name: str = config.KERNEL_NAME, warm_up: str = WARM_UP) -> None:
+    def __init__(self, kernel_name: str = config.KERNEL_NAME, warm_up: str = WARM_UP,
+                 env: dict[str, str] | None = None) -> None:
         self.kernel_name = kernel_name
+        self.env = dict(env or {})
         self.scratch = Path(tempfile.mkdtemp(prefix="ntm-kernel-"))
         self.km = AsyncKernelManager(kernel_name=kernel_name)
-        run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(self.scratch))
+        # the data and outputs folders reach the notebook through the environment, so that no
+        # machine path is written into the notebook's parameters
+        run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(self.scratch),
+                                       env={**os.environ, **self.env})
         # The request is queued until the kernel is listening; the notebook's own requests
         # come after it on the same channel, so the imports are done before its first cell.
         self._client = BlockingKernelClient()
@@ -76,23 +82,27 @@ _spare: WarmKernel | None = None
 _spare_lock = threading.Lock()
 
 
-def take_kernel(kernel_name: str = config.KERNEL_NAME) -> WarmKernel | None:
-    """A warm kernel for one notebook run: the spare if one is ready, else a new one; None
-    when no kernel can be started (papermill then tries itself and reports why)."""
+def take_kernel(kernel_name: str = config.KERNEL_NAME, env: dict[str, str] | None = None
+                ) -> WarmKernel | None:
+    """A warm kernel for one notebook run: the spare if one is ready (with the same
+    environment), else a new one; None when no kernel can be started (papermill then tries
+    itself and reports why)."""
     global _spare
     with _spare_lock:
         kernel, _spare = _spare, None
-        if kernel is not None and (kernel.kernel_name != kernel_name or not kernel.alive()):
+        if kernel is not None and (kernel.kernel_name != kernel_name or not kernel.alive()
+                                   or kernel.env != dict(env or {})):
             kernel.shutdown()
             kernel = None
         try:
-            return kernel or WarmKernel(kernel_name)
+            return kernel or WarmKernel(kernel_name, env=env)
         except Exception as exc:  # noqa: BLE001 - no kernelspec, no resources...
             logger.debug("no warm kernel: %s", exc)
             return None
 
 
-def start_spare(kernel_name: str = config.KERNEL_NAME) -> None:
+def start_spare(kernel_name: str = config.KERNEL_NAME, env: dict[str, str] | None = None
+                ) -> None:
     """Start the kernel for the next report now (a batch worker, after its kernel has stopped
     and while it exports): one kernel at a time per process, so a worker's memory holds one
     kernel, never two."""
@@ -101,7 +111,7 @@ def start_spare(kernel_name: str = config.KERNEL_NAME) -> None:
         if _spare is not None:
             return
         try:
-            _spare = WarmKernel(kernel_name)
+            _spare = WarmKernel(kernel_name, env=env)
             _register_exit()
         except Exception as exc:  # noqa: BLE001 - the next report starts its own, or says why
             logger.debug("no spare kernel: %s", exc)

@@ -36,6 +36,7 @@ from .model import UnitData, each_row
 from .tables import Appendix, Mark, Ref, Rich, Text, band_parts
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_NUMBERED = re.compile(r"^\s*\d+(\.\d+)*\.?\s+")  # '2.1. ' typed before a sub-heading
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
 _FIG = re.compile(r'<a class="fig" data-figure="([^"]+)"[^>]*>.*?</a>', re.S)
@@ -126,12 +127,14 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def join_vi(items: list, last: str = " và ") -> str:
-    """'a', 'a và b', 'a, b và c'."""
-    items = [str(i) for i in items]
+def join_vi(items: list, last: str = " và ") -> Markup:
+    """'a', 'a và b', 'a, b và c' (text escaped, markup kept)."""
+    items = [i if isinstance(i, Markup) else escape(str(i)) for i in items]
     if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + last + items[-1]
+        return Markup("").join(items)
+    if last != " và ":  # a plain separator: 'a; b; c'
+        return Markup(escape(last)).join(items)
+    return Markup(", ").join(items[:-1]) + Markup(" và ") + items[-1]
 
 
 def role_keys(role: str):
@@ -259,7 +262,8 @@ class Renderer:
         out = []
         for para in self.data.narrative.get(name, []):
             if para.startswith("### "):
-                out.append(Markup('<p class="subhead">') + self.fill(para[4:]) + Markup("</p>"))
+                title = _NUMBERED.sub("", para[4:], count=1)
+                out.append(Markup('<p class="subhead">') + self.fill(title) + Markup("</p>"))
             else:
                 out.append(Markup("<p>") + self.fill(para) + Markup("</p>"))
         return out
@@ -435,16 +439,28 @@ class Renderer:
         out.append(escape(text[pos:]))
         return Markup("").join(out)
 
+    def title(self, text: str) -> Markup:
+        """A title with {year} or {next_year} printed as linked figures."""
+        out, pos = [], 0
+        for m in re.finditer(r"\{(year|next_year|prev_year)\}", text):
+            out.append(escape(text[pos:m.start()]))
+            out.append(self.F(m.group(1)))
+            pos = m.end()
+        out.append(escape(text[pos:]))
+        return Markup("").join(out)
+
     def chart(self, key: str) -> Markup:
         """A chart where the text needs it, numbered in the order of placement."""
         c = self.charts.get(key)
         if c is None:
             return Markup("")
         self.chart_numbers.setdefault(key, len(self.chart_numbers) + 1)
+        caption = Markup("").join(self.F(p[1:-1]) if p.startswith("{") and p.endswith("}")
+                                  else escape(p) for p in c.caption_parts)
         return Markup(
             '<figure class="chart"><img alt="{a}" src="data:image/png;base64,{s}"/>'
-            "<figcaption>Biểu đồ {n}. {a}</figcaption></figure>").format(
-            a=c.caption, s=c.png_base64(), n=self.chart_numbers[key])
+            "<figcaption>{c}</figcaption></figure>").format(
+            a=c.caption, s=c.png_base64(), c=caption)
 
     def table(self, appendix: Appendix) -> Markup:
         """An appendix as an HTML table: numbers linked to their figures, text escaped, a
@@ -505,7 +521,7 @@ class Renderer:
             "short": self.short, "counts": self.counts, "role_keys": role_keys,
             "criterion_short": self.criterion_short, "own_recognition": self.own_recognition,
             "new_products": self.new_products, "title_label": self.title_label,
-            "fund_sources": self.fund_sources,
+            "fund_sources": self.fund_sources, "title": self.title,
             "prev_recognition_periods": self.prev_recognition_periods,
             "lower_first": lower_first, "upper_first": upper_first, "join": join_vi,
             "year": d.year, "period": d.period, "set": d.criteria_set,

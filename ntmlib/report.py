@@ -48,7 +48,8 @@ class Report:
 
     def appendix_tables(self) -> list[Table]:
         """Each appendix whole, its numbers as printed (for the reviewer)."""
-        return [Table(a.frame(self.figures), f"{a.label(self.figures)}. {a.title}")
+        return [Table(a.frame(self.figures), f"{a.label(self.figures)}. "
+                      f"{a.title_text(self.figures)}")
                 for a in self.appendices]
 
     def document(self, parameters: dict) -> Document:

@@ -84,10 +84,19 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
             f"{notebook.name} takes: {', '.join(declared)}")
 
 
+NOTEBOOK_PARAMETER = {"district": "district", "commune": "commune", "province": "province"}
+
+
+def kernel_env(data_root: Path, out_root: Path) -> dict[str, str]:
+    """What the notebook's kernel needs to find the data and last year's outputs."""
+    return {"NTM_DATA_DIR": str(data_root), "NTM_OUTPUT_DIR": str(out_root)}
+
+
 def run_report(
     year: int,
     district: str,
     *,
+    level: str | None = None,
     data_dir: Path | None = None,
     out_dir: Path | None = None,
     formats: tuple[str, ...] = ("html", "pdf"),
@@ -97,50 +106,54 @@ def run_report(
     progress: bool = True,
     keep_spare: bool = False,
 ) -> ReportOutcome:
-    """Validate, execute and export one district's report. `keep_spare` starts the kernel
-    for the next report as soon as this one's has stopped (batch workers, which render one
-    district after another)."""
+    """Validate, execute and export one unit's report (a district, a commune or a province:
+    `district` is the unit's id or code, `level` restricts which level it names). `keep_spare`
+    starts the kernel for the next report as soon as this one's has stopped (batch workers,
+    which render one unit after another)."""
     started = time.perf_counter()
     bad = set(formats) - {"html", "pdf"}
     if bad:
         raise NtmError(f"Unknown format(s) {', '.join(sorted(bad))}: use html, pdf")
+    data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
+    out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
+    env = kernel_env(data_root, out_root)
     # the kernel starts first and imports its libraries while this process loads its own and
     # validates the data; None if it cannot start (papermill then tries, and says why)
-    kernel = take_kernel()
+    kernel = take_kernel(env=env)
     try:
-        from .dataset import load_district
+        from .dataset import load_unit
         from .reference import load_reference
 
-        notebook = notebook or config.REPORT_NOTEBOOK
-        data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
-        out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
-        unit = load_reference(data_root).resolve_district(district, year)
+        unit = load_reference(data_root).resolve(district, year, level=level)
+        notebook = notebook or config.notebook_for(unit.level)
         outcome = ReportOutcome(year, unit.slug, "failed")
-        result = load_district(year, unit.slug, data_root)
+        result = load_unit(year, unit.code, data_root, level=unit.level, outputs_dir=out_root)
         outcome.stages["validate"] = time.perf_counter() - started
         outcome.findings = result.findings
         if result.ok:
-            _execute_and_export(outcome, notebook, year, unit.slug, data_root, out_root, formats,
-                                extra_parameters, timeout, progress, kernel, keep_spare)
+            _execute_and_export(outcome, notebook, year, unit, out_root, formats,
+                                extra_parameters, timeout, progress, kernel, keep_spare, env)
         else:
             outcome.status = "invalid"
     finally:  # a second release after the one in run_notebook does nothing
-        _release(kernel, keep_spare)
+        _release(kernel, keep_spare, env)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
-def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, slug: str,
-                        data_root: Path, out_root: Path, formats: tuple[str, ...],
+def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, unit,
+                        out_root: Path, formats: tuple[str, ...],
                         extra_parameters: dict | None, timeout: int | None, progress: bool,
-                        kernel: WarmKernel | None, keep_spare: bool) -> None:
-    parameters = {"year": year, "district": slug, "data_dir": str(data_root),
+                        kernel: WarmKernel | None, keep_spare: bool, env: dict) -> None:
+    # the data folder is not a parameter (no machine path in the notebook): the kernel's
+    # environment carries it
+    parameters = {"year": year, NOTEBOOK_PARAMETER[unit.level]: unit.slug,
                   **(extra_parameters or {})}
     try:
         check_parameters(notebook, parameters)
-        run = run_notebook(notebook, parameters, out_root / str(year) / slug, formats,
+        run = run_notebook(notebook, parameters, out_root / str(year) / unit.slug, formats,
                            timeout=timeout, progress=progress, kernel=kernel,
-                           keep_spare=keep_spare)
+                           keep_spare=keep_spare, env=env)
     except NtmError as exc:
         outcome.error = str(exc)
         return
@@ -163,7 +176,7 @@ class NotebookRun:
 def run_notebook(
     notebook: Path, parameters: dict, final: Path, formats: tuple[str, ...], *,
     timeout: int | None = None, progress: bool = True, kernel: WarmKernel | None = None,
-    keep_spare: bool = False,
+    keep_spare: bool = False, env: dict | None = None,
 ) -> NotebookRun:
     """Execute `notebook` with papermill in a staging folder and export it; swap the staging
     folder in as `final` only when everything is written. On failure the partial notebook is
@@ -179,9 +192,11 @@ def run_notebook(
         # this process waits while the kernel computes: load the export libraries meanwhile
         threading.Thread(target=_preload_export, daemon=True).start()
         try:
+            if kernel is None and env:  # no warm kernel: papermill starts one, with our env
+                kernel = take_kernel(env=env)
             error = _execute(notebook, executed, parameters, staging, timeout, progress, kernel)
         finally:
-            _release(kernel, keep_spare)  # free its memory before the export
+            _release(kernel, keep_spare, env)  # free its memory before the export
         stages = {"execute": time.perf_counter() - started}
         if error and executed.exists():
             cell = _cell_error(executed)
@@ -208,13 +223,13 @@ def run_notebook(
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _release(kernel: WarmKernel | None, keep_spare: bool) -> None:
+def _release(kernel: WarmKernel | None, keep_spare: bool, env: dict | None = None) -> None:
     """Stop the report's kernel and, for a batch worker, start the next report's: in this
     order, so that a worker never holds two kernels."""
     if kernel is not None:
         kernel.shutdown()
     if keep_spare:
-        start_spare()
+        start_spare(env=env)
 
 
 def _preload_export() -> None:

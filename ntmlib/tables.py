@@ -77,7 +77,7 @@ class Appendix:
     """One appendix: a key, a title, header cells and rows of cells."""
 
     key: str
-    title: str
+    title: str  # may hold {year} and {next_year}, printed as figures
     headers: list[Cell]
     rows: list[list[Cell]]
     landscape: bool = False
@@ -97,6 +97,10 @@ class Appendix:
                                     zip(range(len(body)), _stt(len(body), self.total_rows),
                                         strict=True)])
         return frame
+
+    def title_text(self, figures: Figures) -> str:
+        return self.title.format(year=cell_text(Ref("year"), figures),
+                                 next_year=cell_text(Ref("next_year"), figures))
 
     def label(self, figures: Figures) -> str:
         return f"Phụ lục {cell_text(self.number, figures)}" if self.number else "Phụ lục"
@@ -215,8 +219,8 @@ def unit_criteria(data: UnitData, figures: Figures, role: str) -> Appendix | Non
         rows.append(row)
     headers: list[Cell] = [Text("Tiêu chí"), Text("Nội dung")]
     if before is not None:
-        headers.append(Text(f"Năm {data.year - 1}"))
-    headers += [Text(f"Năm {data.year}"), Text("Năm đạt"), Text("Tự đánh giá")]
+        headers.append(Rich(("Năm ", Ref("prev_year"))))
+    headers += [Rich(("Năm ", Ref("year"))), Text("Năm đạt"), Text("Tự đánh giá")]
     name = s.name[:1].upper() + s.name[1:]
     return Appendix(f"{role}_criteria" if role == "advanced_district" else "district_criteria",
                     f"KẾT QUẢ THỰC HIỆN {name.upper()}", headers, rows, numbered=False)
@@ -276,8 +280,8 @@ def funds_table(data: UnitData, figures: Figures) -> Appendix | None:
             rows.append([Text(""), Text(ref.component_label(r["component"])),
                          Ref(amount.format(s=s, c=r["component"])),
                          Ref(share_c.format(s=s, c=r["component"]))])
-    rows.append([Text(TOTAL), Text(""), Ref(total_key), Text("100")])
-    return Appendix("funds", f"KẾT QUẢ HUY ĐỘNG NGUỒN LỰC NĂM {data.year}",
+    rows.append([Text(TOTAL), Text(""), Ref(total_key), Ref(share.format(s="total"))])
+    return Appendix("funds", "KẾT QUẢ HUY ĐỘNG NGUỒN LỰC NĂM {year}",
                     [Text("Nguồn vốn"), Text("Thành phần"), Text("Số tiền (triệu đồng)"),
                      Text("Tỷ lệ (%)")], rows, total_rows={len(rows) - 1})
 
@@ -309,11 +313,11 @@ def budget_table(data: UnitData, figures: Figures) -> Appendix | None:
         return None
     rows.append([Text(TOTAL), Text(""), _ref(figures, "funds.direct"),
                  _ref(figures, "planned.direct")])
-    return Appendix("funds_budget", "VỐN NGÂN SÁCH TRỰC TIẾP CHO CHƯƠNG TRÌNH: NĂM "
-                    f"{data.year} VÀ KẾ HOẠCH NĂM {data.year + 1}",
+    return Appendix("funds_budget", "VỐN NGÂN SÁCH TRỰC TIẾP CHO CHƯƠNG TRÌNH: NĂM {year} VÀ KẾ HOẠCH NĂM "
+                    "{next_year}",
                     [Text("Nguồn vốn"), Text("Thành phần"),
-                     Text(f"Năm {data.year} (triệu đồng)"),
-                     Text(f"Kế hoạch năm {data.year + 1} (triệu đồng)")], rows,
+                     Rich(("Năm ", Ref("year"), " (triệu đồng)")),
+                     Rich(("Kế hoạch năm ", Ref("next_year"), " (triệu đồng)"))], rows,
                     total_rows={len(rows) - 1})
 
 
@@ -383,7 +387,7 @@ def documents_table(data: UnitData, figures: Figures) -> Appendix | None:
         return None
     rows = [[Text(r["number"], css="nowrap"), Text(fmt_date(r["date"])), Text(r["issuer"]),
              Text(r["doc_type"], css="nowrap"), Text(r["summary"])] for _, r in each_row(d)]
-    return Appendix("documents", f"VĂN BẢN CHỈ ĐẠO ĐÃ BAN HÀNH NĂM {data.year}",
+    return Appendix("documents", "VĂN BẢN CHỈ ĐẠO ĐÃ BAN HÀNH NĂM {year}",
                     [Text("Số, ký hiệu"), Text("Ngày ban hành"), Text("Cơ quan ban hành"),
                      Text("Loại văn bản"), Text("Trích yếu")], rows)
 
@@ -437,7 +441,7 @@ def people_table(data: UnitData, figures: Figures) -> Appendix | None:
                      Text(r["quantity_unit"] or ""),
                      Ref(amount.format(s="people", c=r["component"]))])
     rows.append([Text(TOTAL), Text(""), Text(""), Ref(source_key.format(s="people"))])
-    return Appendix("people", f"KẾT QUẢ HUY ĐỘNG NHÂN DÂN ĐÓNG GÓP NĂM {data.year}",
+    return Appendix("people", "KẾT QUẢ HUY ĐỘNG NHÂN DÂN ĐÓNG GÓP NĂM {year}",
                     [Text("Nội dung"), Text("Khối lượng"), Text("Đơn vị"),
                      Text("Giá trị (triệu đồng)")], rows, total_rows={len(rows) - 1})
 

@@ -84,10 +84,9 @@ def review_html(nb: nbformat.NotebookNode, recorded: dict | None = None) -> str:
     each section's figure table is drawn from the final record (`recorded`, figures.json),
     with an anchor fig-KEY per figure."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     from .review import FIGURE_TABLE_MIME, section_table
-
-    from traitlets.config import Config
 
     priority = [FIGURE_TABLE_MIME, "application/javascript", "text/html", "text/markdown",
                 "image/svg+xml", "text/latex", "image/png", "image/jpeg", "text/plain"]

@@ -313,8 +313,8 @@ def budget_table(data: UnitData, figures: Figures) -> Appendix | None:
         return None
     rows.append([Text(TOTAL), Text(""), _ref(figures, "funds.direct"),
                  _ref(figures, "planned.direct")])
-    return Appendix("funds_budget", "VỐN NGÂN SÁCH TRỰC TIẾP CHO CHƯƠNG TRÌNH: NĂM {year} VÀ KẾ HOẠCH NĂM "
-                    "{next_year}",
+    return Appendix("funds_budget", "VỐN NGÂN SÁCH TRỰC TIẾP CHO CHƯƠNG TRÌNH: NĂM {year} VÀ "
+                    "KẾ HOẠCH NĂM {next_year}",
                     [Text("Nguồn vốn"), Text("Thành phần"),
                      Rich(("Năm ", Ref("year"), " (triệu đồng)")),
                      Rich(("Kế hoạch năm ", Ref("next_year"), " (triệu đồng)"))], rows,

@@ -108,7 +108,7 @@ def select_districts(year: int, data_dir: Path, districts: list[str] | None = No
                      province: str | None = None) -> list[str]:
     ref = load_reference(data_dir)
     if districts:
-        return [ref.resolve_district(d, year).slug for d in districts]
+        return [ref.resolve(d, year).slug for d in districts]
     available = districts_with_data(year, data_dir)
     if province:
         in_province = {u.slug for u in ref.districts(year, province)}
@@ -211,7 +211,7 @@ def run_batch(
 
     tasks, results = [], []
     for slug in selected:
-        unit = ref.resolve_district(slug, year)
+        unit = ref.resolve(slug, year)
         key = build_key(year, slug, data_root, config.REPORT_NOTEBOOK, formats, env_key)
         before = previous.get(slug, {})
         last_ok = before.get("status") in ("ok", "skipped")

@@ -11,14 +11,15 @@ from .errors import NtmError
 
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, required=True, help="reporting year, e.g. 2023")
-    p.add_argument("--district", required=True, help="district id (tra-cu) or code (849)")
+    p.add_argument("--unit", "--district", dest="district", required=True,
+                   help="unit id (tra-cu, xa-tra-cu, vinh-long) or official code (849, 29461)")
     p.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .dataset import load_district
+    from .dataset import load_unit
 
-    result = load_district(args.year, args.district, args.data_dir)
+    result = load_unit(args.year, args.district, args.data_dir)
     for f in result.findings:
         print(f)
     n_err, n_warn = len(result.errors), len(result.warnings)

@@ -134,9 +134,68 @@ def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
             string=json.dumps(provenance, ensure_ascii=False, indent=2, sort_keys=True),
             name="provenance.json", description="What produced this report",
             created=stamp, modified=stamp))
-    doc = HTML(string=html, base_url=str(config.TEMPLATES_DIR)).render(
-        stylesheets=[css], font_config=font_config)
+    page = HTML(string=html, base_url=str(config.TEMPLATES_DIR))
+    doc = page.render(stylesheets=[css], font_config=font_config)
+    for _ in range(MAX_FIGURE_MOVES):  # charts pushed to the next page leave no big blank
+        if not unstrand_charts(doc, page.etree_element):
+            break
+        doc = page.render(stylesheets=[css], font_config=font_config)
     return doc.write_pdf(attachments=attachments, font_config=font_config)
+
+
+MAX_FIGURE_MOVES = 4
+BLANK_SHARE = 0.3  # a page whose last third is empty before a pushed chart is "mostly blank"
+
+
+def unstrand_charts(doc, tree) -> bool:
+    """Where a chart did not fit at the bottom of a page and left a large blank, move it after
+    the paragraphs that follow it, as many as fill the blank (as a typesetter floats a figure).
+    Changes `tree` (the parsed HTML) and returns whether anything moved."""
+    blocks = []  # (element, page index, top, height) of each top-level block of the document
+    container = next((e for e in tree.iter() if "ntm-doc" in (e.get("class") or "").split()),
+                     None)
+    if container is None:
+        return False
+    children = list(container)
+    index = {id(e): i for i, e in enumerate(children)}
+    seen: set[int] = set()
+    bottoms: dict[int, float] = {}
+    for p, page in enumerate(doc.pages):
+        box = page._page_box
+        for b in box.descendants():
+            el = getattr(b, "element", None)
+            if el is None or id(el) not in index or getattr(b, "element_tag", None) is None:
+                continue
+            bottoms[p] = max(bottoms.get(p, 0.0), b.position_y + b.margin_height())
+            if id(el) not in seen:
+                seen.add(id(el))
+                blocks.append((el, p, b.position_y, b.margin_height()))
+    first_on_page: dict[int, int] = {}
+    for el, p, _, _ in blocks:
+        first_on_page.setdefault(p, id(el))
+    for k, (el, p, _top, _h) in enumerate(blocks):
+        if "chart" not in (el.get("class") or "") or p == 0 or first_on_page.get(p) != id(el):
+            continue
+        prev = doc.pages[p - 1]._page_box
+        limit = prev.content_box_y() + prev.height
+        gap = limit - bottoms.get(p - 1, limit)
+        if gap < BLANK_SHARE * prev.height:
+            continue
+        take, used = [], 0.0
+        for other, _, _, h in blocks[k + 1:]:
+            cls = other.get("class") or ""
+            if "chart" in cls or "appendix" in cls or "closing-block" in cls or used + h > gap:
+                break
+            take.append(other)
+            used += h
+        while take and take[-1].tag.split("}")[-1] in ("h2", "h3", "h4"):
+            take.pop()  # a heading stays with what follows it
+        if not take:
+            continue
+        container.remove(el)
+        container.insert(list(container).index(take[-1]) + 1, el)
+        return True
+    return False
 
 
 def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...],

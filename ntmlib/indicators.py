@@ -282,7 +282,7 @@ def ocop(data: UnitData, f: Figures) -> None:
                      label=f"sản phẩm OCOP đến cuối năm {year - 1}",
                      condition=f"còn hiệu lực cuối năm {year - 1} (danh sách năm {year})")
     f.difference("ocop.change", "ocop.total", "ocop.prev_total",
-                 label=f"thay đổi số sản phẩm OCOP so với cuối năm {year - 1}", kind="int")
+                 label=f"thay đổi số sản phẩm OCOP so với cuối năm {year - 1}", kind="count")
     unnamed = _rows(p, pd.Series([data.is_reconstructed("ocop_products", r, "name")
                                   for r in p.index], index=p.index, dtype=bool) & valid) \
         if not p.empty else []
@@ -481,7 +481,8 @@ def commune_set(data: UnitData, f: Figures, role: str) -> None:
         code, name = r["commune_code"], data.commune_name(r["commune_code"])
         f.count_rows(keys.achieved.format(code=code), "commune_criteria", r["achieved_rows"],
                      label=f"{name}: số tiêu chí {s.set_id} đạt",
-                     condition=f"commune_code = {code}, set_id = {s.set_id}, achieved = yes")
+                     condition=f"commune_code = {code}, set_id = {s.set_id}, achieved = yes",
+                     kind="int")
         f.listing(keys.missing.format(code=code), r["missing"],
                   label=f"{name}: các tiêu chí chưa đạt",
                   derivation=f"tiêu chí của {s.set_id} có achieved = no: "

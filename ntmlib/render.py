@@ -410,9 +410,10 @@ class Renderer:
                      for m in members.loc[members["group"] == src, "source"]
                      if source_key.format(s=m) in self.figures]
             details = []
-            if src == "people" and prefix == "funds":
-                details = [self._contribution(r, amount, quantity) for _, r in each_row(lines)
-                           if r["component"] != "total"]
+            parts = [r for _, r in each_row(lines) if r["component"] != "total"]
+            if src == "people" and prefix == "funds" and (
+                    len(parts) > 1 or any(r.get("description") for r in parts)):
+                details = [self._contribution(r, amount, quantity) for r in parts]
             elif not s["direct"] == "yes" and len(comps) > 1:
                 details = [Markup("{}: {} triệu đồng").format(c["label"], self.F(c["key"]))
                            for c in comps]

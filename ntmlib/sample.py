@@ -45,23 +45,22 @@ def _yaml_list(items: list[str]) -> str:
     return "".join(f'  - "{i}"\n' for i in items)
 
 
-def _header(unit: Unit, year: int, scope: str, rng: random.Random) -> str:
+def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None) -> str:
     if scope == "baseline":
         return MARK + f'unit_code: "{unit.code}"\nyear: {year}\nscope: baseline\n' \
                       "sample_data: yes\n"
-    kind = unit.type.upper()
     date = dt.date(year, 12, rng.randint(5, 20))
     return MARK + (
         f'unit_code: "{unit.code}"\nyear: {year}\nscope: report\nsample_data: yes\n'
-        f'issuer_parent: "ỦY BAN NHÂN DÂN"\nissuer: "{kind} {unit.short_name.upper()}"\n'
+        f'issuer:\n  - "ỦY BAN NHÂN DÂN"\n  - "{unit.name.upper()}"\n'
         f'doc_number: ""\ndoc_symbol: "BC-UBND"\nplace: "{unit.short_name}"\n'
         f"date: {date.isoformat()}\n"
         'title: "Kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới năm {year}"\n'
         "recipients:\n" + _yaml_list([
             "Ủy ban nhân dân tỉnh",
             "Văn phòng Điều phối nông thôn mới tỉnh (Sở Nông nghiệp và Phát triển nông thôn)"])
-        + "cc:\n" + _yaml_list(["Như trên", f"TT. {unit.type} ủy, TT. HĐND {unit.type.lower()}",
-                                f"CT, các PCT UBND {unit.type.lower()}", "UBND các xã",
+        + "cc:\n" + _yaml_list(["Như trên", f"TT. {kind.party_committee}, TT. HĐND {kind.word}",
+                                f"CT, các PCT UBND {kind.word}", "UBND các xã",
                                 "Lưu: VT, NTM"])
         + 'signer_authority: "TM. ỦY BAN NHÂN DÂN"\nsigner_deputy: "KT. CHỦ TỊCH"\n'
         'signer_title: "PHÓ CHỦ TỊCH"\nsigner_name: "Nguyễn Văn Mẫu"\n'
@@ -108,9 +107,10 @@ các tiêu chí đã đạt.
 """
 
 
-def _criteria(xa: list[str], met: dict[str, set[int]]) -> list[dict]:
-    return [{"commune_code": c, "set_id": "xa_ntm", "criterion": n,
-             "achieved": "yes" if n in met[c] else "no"} for c in xa for n in range(1, 20)]
+def _criteria(xa: list[str], met: dict[str, set[int]], set_id: str, numbers: list[int]
+              ) -> list[dict]:
+    return [{"commune_code": c, "set_id": set_id, "criterion": n,
+             "achieved": "yes" if n in met[c] else "no"} for c in xa for n in numbers]
 
 
 def generate_district(unit_code: str, year: int, out_dir: Path, reference: Reference,
@@ -122,7 +122,13 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
     rng = _rng(seed, unit_code, year)
     communes = reference.communes(unit.code, year)
     codes = list(communes["code"])
-    xa = list(communes.loc[communes["type"] == "Xã", "code"])
+    rural = set(reference.kinds_with_role("rural"))
+    xa = list(communes.loc[communes["type"].isin(rural), "code"])
+    ntm = reference.criteria_set("commune", year)
+    adv = reference.criteria_set("advanced", year)
+    dist = reference.criteria_set("district", year)
+    numbers, size = ntm.numbers, ntm.size
+    period = ntm.period
     folder, base = out_dir / str(year) / unit.slug, out_dir / str(year - 1) / unit.slug
     for f in (folder, base):
         _refuse_real(f)
@@ -132,21 +138,24 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
     before: dict[str, set[int]] = {}
     now: dict[str, set[int]] = {}
     for c in xa:
-        missing = set(rng.sample(range(1, 20), rng.choice([0, 0, 1, 2, 3, 5])))
-        before[c] = set(range(1, 20)) - missing
+        missing = set(rng.sample(numbers, rng.choice([0, 0, 1, 2, 3, 5])))
+        before[c] = set(numbers) - missing
         now[c] = before[c] | (missing if rng.random() < 0.6 else set(list(missing)[:1]))
-    full_before = [c for c in xa if len(before[c]) == 19]
-    full_now = [c for c in xa if len(now[c]) == 19]
-    advanced = full_before[:2]
-    district_before = set(range(1, rng.randint(3, 7)))
-    district_now = district_before | set(range(1, rng.randint(6, 10)))
-
-    recog_before = [{"unit_code": c, "title": "xa_ntm", "period": "2016-2020"}
+    full_before = [c for c in xa if len(before[c]) == size]
+    full_now = [c for c in xa if len(now[c]) == size]
+    advanced = full_before[:2] if adv is not None else []
+    d_size = dist.size if dist is not None else 0
+    district_before = set(range(1, rng.randint(3, 7))) if dist else set()
+    district_now = district_before | set(range(1, rng.randint(6, d_size + 1))) if dist else set()
+    earlier = reference.period(period_first(reference, period) - 1).period \
+        if period_first(reference, period) - 1 >= 2016 else period
+    title = reference.title_for("commune")
+    recog_before = [{"unit_code": c, "title": title, "period": earlier}
                     for c in full_before]
-    recog_now = recog_before + [{"unit_code": c, "title": "xa_ntm", "period": "2021-2025",
+    recog_now = recog_before + [{"unit_code": c, "title": title, "period": period,
                                  "year": year} for c in full_now if c not in full_before]
-    recog_now += [{"unit_code": c, "title": "xa_ntm_nc", "period": "2021-2025", "year": year}
-                  for c in advanced]
+    recog_now += [{"unit_code": c, "title": reference.title_for("advanced"), "period": period,
+                   "year": year} for c in advanced]
     for rows, f in ((recog_before, base), (recog_now, folder)):
         _write_csv(f, "recognitions", rows)
 
@@ -157,29 +166,31 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
                          "year_recognised": rng.choice([year - 2, year - 1, year, year])})
     _write_csv(base, "ocop_products", [p for p in products if p["year_recognised"] < year])
     _write_csv(folder, "ocop_products", products)
-    _write_csv(base, "commune_criteria", _criteria(xa, before))
-    crit_now = _criteria(xa, now)
-    crit_now += [{"commune_code": c, "set_id": "xa_ntm_nc", "criterion": n,
-                  "achieved": "yes" if n != 13 or i == 0 else "no"}
-                 for i, c in enumerate(advanced) for n in range(1, 20)]
+    _write_csv(base, "commune_criteria", _criteria(xa, before, ntm.set_id, numbers))
+    crit_now = _criteria(xa, now, ntm.set_id, numbers)
+    if adv is not None:
+        crit_now += [{"commune_code": c, "set_id": adv.set_id, "criterion": n,
+                      "achieved": "yes" if n != adv.numbers[-1] or i == 0 else "no"}
+                     for i, c in enumerate(advanced) for n in adv.numbers]
     _write_csv(folder, "commune_criteria", crit_now)
     for f, met, y in ((base, district_before, year - 1), (folder, district_now, year)):
         _write_csv(f, "district_criteria", [
-            {"set_id": "huyen_ntm", "criterion": n, "achieved": "yes" if n in met else "no",
-             "year_met": y if n in met else ""} for n in range(1, 10)])
+            {"set_id": dist.set_id, "criterion": n, "achieved": "yes" if n in met else "no",
+             "year_met": y if n in met else ""} for n in dist.numbers] if dist else [])
     (base / "header.yaml").write_text(_header(unit, year - 1, "baseline", rng), encoding="utf-8")
-    (folder / "header.yaml").write_text(_header(unit, year, "report", rng), encoding="utf-8")
+    (folder / "header.yaml").write_text(_header(unit, year, "report", rng, reference.kind(unit)),
+                                        encoding="utf-8")
     (folder / "narrative.md").write_text(NARRATIVE.format(
-        programme=PROGRAMME, unit_kind=unit.type.lower()), encoding="utf-8")
+        programme=PROGRAMME, unit_kind=reference.kind(unit).word), encoding="utf-8")
 
     _write_csv(folder, "documents", [
         {"doc_id": "kh01", "number": f"{rng.randint(10, 99)}/KH-UBND",
          "date": dt.date(year, 2, rng.randint(1, 28)).isoformat(),
-         "issuer": f"Ủy ban nhân dân {unit.type.lower()}", "doc_type": "Kế hoạch",
+         "issuer": f"Ủy ban nhân dân {reference.kind(unit).word}", "doc_type": "Kế hoạch",
          "summary": f"về việc thực hiện {PROGRAMME} năm {year}", "listed": "yes"},
         {"doc_id": "qd01", "number": f"{rng.randint(100, 999)}/QĐ-UBND",
          "date": dt.date(year, 5, rng.randint(1, 28)).isoformat(),
-         "issuer": f"Ủy ban nhân dân {unit.type.lower()}", "doc_type": "Quyết định",
+         "issuer": f"Ủy ban nhân dân {reference.kind(unit).word}", "doc_type": "Quyết định",
          "summary": "về việc kiện toàn Ban Chỉ đạo các Chương trình mục tiêu quốc gia",
          "listed": "yes"}])
     _write_csv(folder, "facts", [
@@ -207,8 +218,10 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
                         ("food_safety", "an toàn thực phẩm"),
                         ("vocational", "đào tạo nghề cho lao động nông thôn"))])
     hamlets = {c: (rng.randint(4, 10) if c in xa else 0) for c in codes}
+    terms = {c: reference.kind(t, "commune").hamlet_term
+             for c, t in zip(communes["code"], communes["type"], strict=True)}
     _write_csv(folder, "steering_bodies", [
-        {"level": "district", "name": f"Ban Chỉ đạo {unit.type.lower()}", "bodies": 1,
+        {"level": "district", "name": f"Ban Chỉ đạo {reference.kind(unit).word}", "bodies": 1,
          "members": rng.randint(20, 35), "doc_id": "qd01"},
         {"level": "commune", "name": "Ban quản lý cấp xã", "bodies": len(xa),
          "members": len(xa) * rng.randint(15, 25)},
@@ -235,7 +248,8 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
         rows.append({"commune_code": c, "households_registered": reg,
                      "households_recognised": int(reg * rng.uniform(0.85, 0.99)),
                      "hamlets": hamlets[c], "hamlets_registered": hamlets[c],
-                     "hamlets_recognised": rng.randint(0, hamlets[c])})
+                     "hamlets_recognised": rng.randint(0, hamlets[c]),
+                     "hamlet_term": "ấp" if c in xa else terms[c]})
     _write_csv(folder, "households", rows)
     _write_csv(folder, "funds", [
         {"source": "central", "component": "investment", "amount": rng.randint(80, 400) * 100},
@@ -255,6 +269,11 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
         {"source": "province", "component": "total", "amount": rng.randint(20, 100) * 100}])
     _write_csv(folder, "stated_figures", [])
     return folder
+
+
+def period_first(reference: Reference, period: str) -> int:
+    p = reference.periods
+    return int(p.loc[p["period"] == period, "first_year"].iloc[0])
 
 
 def _refuse_real(folder: Path) -> None:

@@ -123,7 +123,9 @@ def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, t
     for name in sorted(dupes):
         findings.append(Finding.error("duplicate-column", f"the column '{name}' appears twice",
                                       **table.where(column=name)))
-    missing = [c for c in spec.columns if c.name not in present and not c.optional_column]
+    # a column that may be blank may also be left out
+    missing = [c for c in spec.columns
+               if c.name not in present and c.required and not c.optional_column]
     for col in missing:
         findings.append(Finding.error(
             "missing-column", f"the column '{col.name}' ({col.description}) is missing",
@@ -288,7 +290,12 @@ def _check_keys(spec: Table, typed: pd.DataFrame, table: RawTable) -> list[Findi
 
 def header_defaults(unit: Unit, year: int, reference) -> dict:
     """What a blank optional header field means for this unit and year."""
-    recipients = reference.wording("recipients", year, unit.level) if reference else []
+    recipients = []
+    if reference is not None:
+        province = reference.ancestor(unit, "province", year)
+        word = reference.kind(province).word if province is not None else "tỉnh"
+        recipients = [t.replace("{province}", word)
+                      for t in reference.wording("recipients", year, unit.level)]
     return {
         "issuer": ["ỦY BAN NHÂN DÂN", unit.name.upper()],
         "doc_symbol": "BC-UBND",

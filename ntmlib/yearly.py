@@ -23,11 +23,12 @@ import pandas as pd
 import yaml
 
 from . import config
-from .dataset import LoadResult, load_district, load_source
+from .dataset import LoadResult, load_source, load_unit, unit_source
 from .errors import DataValidationError, NtmError
-from .io import HEADER_FILE, NARRATIVE_FILE, district_source, format_narrative, read_dataset
+from .indicators import ocop_valid
+from .io import HEADER_FILE, NARRATIVE_FILE, format_narrative, read_dataset
 from .model import DistrictData
-from .reference import Reference, load_reference
+from .reference import load_reference
 from .schema import (
     HEADER_FIELDS,
     HEADER_LIST_FIELDS,
@@ -39,19 +40,6 @@ from .schema import (
 # Tables whose content persists from one year to the next (the rest is the year's activity).
 CARRIED = ("commune_criteria", "district_criteria", "recognitions", "ocop_products",
            "steering_bodies")
-OCOP_VALID_YEARS = 3  # an OCOP certificate is valid for 36 months
-
-
-def wording(reference: Reference, key: str, year: int) -> list[str]:
-    """Texts that changed over time (e.g. the department's name after 1 March 2025), from
-    `data/reference/wording.csv`, for `year`."""
-    path = reference.root / "wording.csv"
-    if not path.exists():
-        return []
-    w = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rows = w[(w["key"] == key) & (w["from_year"].astype(int) <= year)
-             & ((w["to_year"] == "") | (w["to_year"].replace("", "9999").astype(int) >= year))]
-    return list(rows.sort_values("order")["text"])
 
 
 # -- writing a district folder ------------------------------------------------------------
@@ -113,12 +101,12 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     """Create `<to_year>/<district>/` from `<from_year>`; never overwrite."""
     root = Path(data_dir).resolve() if data_dir else config.data_dir()
     ref = load_reference(root)
-    unit = ref.resolve_district(district, to_year)  # the unit must still exist
+    unit = ref.resolve(district, to_year)  # the unit must still exist
     ref.period(to_year)  # and a criteria period must cover the year
     target = root / str(to_year) / unit.slug
     if target.exists() or (root / str(to_year) / f"{unit.slug}.xlsx").exists():
         raise NtmError(f"{target} already exists; new-year never overwrites data")
-    source = load_district(from_year, unit.slug, root, previous=False)
+    source = load_unit(from_year, unit.code, root, previous=False, level=unit.level)
     data = source.raise_for_errors()
 
     tables: dict[str, pd.DataFrame] = {}
@@ -126,9 +114,11 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     for name in CARRIED:
         frame = data[name].copy()
         if name == "ocop_products":
-            frame = frame[frame["year_recognised"] > to_year - OCOP_VALID_YEARS]
+            # what was valid at the end of the year carries on; those expiring next year are
+            # reported as expired by next year's report
+            frame = frame[ocop_valid(frame, from_year).to_numpy()]
         if name in ("commune_criteria", "district_criteria"):
-            frame = _criteria_for_period(frame, data.period, ref.period(to_year)["period"])
+            frame = _criteria_for_period(frame, data.period, ref.period(to_year).period)
         tables[name] = frame
         carried[name] = len(frame)
     docs = data["documents"]
@@ -138,7 +128,9 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
 
     header = dict(data.header)
     header.update(year=to_year, date=None, doc_number=None, reconstructed=[])
-    recipients = wording(ref, "recipients", to_year)
+    from .validate import header_defaults
+
+    recipients = header_defaults(unit, to_year, ref)["recipients"]
     if recipients:
         header["recipients"] = recipients
     write_folder(target, header, {}, tables)
@@ -187,9 +179,9 @@ def write_template(year: int, district: str, out: Path, data_dir: Path | None = 
 
     root = Path(data_dir).resolve() if data_dir else config.data_dir()
     ref = load_reference(root)
-    unit = ref.resolve_district(district, year)
+    unit = ref.resolve(district, year)
     try:
-        raw = read_dataset(district_source(root, year, unit.slug), display_root=root)
+        raw = read_dataset(unit_source(root, year, unit), display_root=root)
         header = {k: v for k, v in raw.header.items() if k in HEADER_FIELDS}
         narrative = raw.narrative
         tables = {name: t.frame for name, t in raw.tables.items()}
@@ -258,7 +250,7 @@ def import_workbook(path: Path, year: int, district: str, data_dir: Path | None 
     """Validate a filled workbook and store it as `data/<year>/<district>/`."""
     root = Path(data_dir).resolve() if data_dir else config.data_dir()
     ref = load_reference(root)
-    unit = ref.resolve_district(district, year)
+    unit = ref.resolve(district, year)
     result = load_source(Path(path), year, unit, ref, data_root=root)
     if not result.ok:
         raise DataValidationError(

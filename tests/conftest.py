@@ -13,6 +13,7 @@ from ntmlib import config
 from ntmlib.dataset import LoadResult, load_district
 
 BUNDLED = config.PROJECT_DIR / "data"
+FIXTURES = config.PROJECT_DIR / "tests" / "fixtures" / "data"
 
 
 @pytest.fixture(scope="session")

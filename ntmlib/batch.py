@@ -90,30 +90,51 @@ def render_district(task: DistrictTask) -> DistrictResult:
 # -- what to render ---------------------------------------------------------------------------
 
 
-def districts_with_data(year: int, data_dir: Path) -> list[str]:
-    """District ids that have a folder or workbook for `year`."""
+def default_level(year: int) -> str:
+    """The level a year's reports are made at: districts until 2025, communes from 2026."""
+    return "district" if year <= 2025 else "commune"
+
+
+def units_with_data(year: int, data_dir: Path, level: str | None = None) -> list[str]:
+    """Ids of the units of `level` that have a folder or workbook for `year` (named by id or
+    official code)."""
     ref = load_reference(data_dir)
-    known = {u.slug for u in ref.districts(year)}
+    level = level or default_level(year)
+    known = {}
+    for u in ref.units_of_level(level, year):
+        known[u.slug] = u.slug
+        known[u.code] = u.slug
     root = data_dir / str(year)
     found = set()
     if root.is_dir():
         for p in root.iterdir():
-            slug = p.stem if p.suffix == ".xlsx" else p.name
-            if slug in known and (p.is_dir() or p.suffix == ".xlsx"):
-                found.add(slug)
+            name = p.stem if p.suffix == ".xlsx" else p.name
+            if name in known and (p.is_dir() or p.suffix == ".xlsx"):
+                found.add(known[name])
     return sorted(found)
 
 
-def select_districts(year: int, data_dir: Path, districts: list[str] | None = None,
-                     province: str | None = None) -> list[str]:
+def districts_with_data(year: int, data_dir: Path) -> list[str]:
+    """District ids that have a folder or workbook for `year`."""
+    return units_with_data(year, data_dir, "district")
+
+
+def select_units(year: int, data_dir: Path, units: list[str] | None = None,
+                 province: str | None = None, level: str | None = None) -> list[str]:
+    """The units a batch renders: those named, else every unit of the level with data for the
+    year (of one province if given)."""
     ref = load_reference(data_dir)
-    if districts:
-        return [ref.resolve(d, year).slug for d in districts]
-    available = districts_with_data(year, data_dir)
+    if units:
+        return [ref.resolve(d, year, level=level).slug for d in units]
+    level = level or default_level(year)
+    available = units_with_data(year, data_dir, level)
     if province:
-        in_province = {u.slug for u in ref.districts(year, province)}
-        return [d for d in available if d in in_province]
+        inside = {u.slug for u in ref.units_of_level(level, year, province)}
+        return [d for d in available if d in inside]
     return available
+
+
+select_districts = select_units
 
 
 def _tree_hash(paths: list[Path]) -> str:
@@ -136,8 +157,10 @@ def environment_key() -> str:
 
 
 def build_key(year: int, district: str, data_dir: Path, notebook: Path, formats: tuple,
-              env_key: str) -> str:
-    """Changes whenever anything the district's report depends on changes."""
+              env_key: str, out_dir: Path | None = None) -> str:
+    """Changes whenever anything the unit's report depends on changes: its data and last
+    year's, last year's recorded figures (the comparison uses them), the reference data, the
+    notebook, the parameters and the code."""
     inputs: list[Path] = []
     for y in (year, year - 1):
         for candidate in (data_dir / str(y) / district, data_dir / str(y) / f"{district}.xlsx"):
@@ -145,7 +168,13 @@ def build_key(year: int, district: str, data_dir: Path, notebook: Path, formats:
                 inputs += sorted(p for p in candidate.iterdir() if p.is_file())
             elif candidate.is_file():
                 inputs.append(candidate)
-    inputs += sorted((data_dir / "reference").glob("*.csv"))
+    if out_dir is not None:
+        recorded = out_dir / str(year - 1) / district / "figures.json"
+        if recorded.is_file():
+            inputs.append(recorded)
+    from .config import reference_dir
+
+    inputs += sorted(reference_dir(data_dir).glob("*.csv"))
     params = json.dumps({"year": year, "district": district, "formats": list(formats)},
                         sort_keys=True)
     return hashlib.sha256(
@@ -187,6 +216,7 @@ def run_batch(
     *,
     districts: list[str] | None = None,
     province: str | None = None,
+    level: str | None = None,
     data_dir: Path | None = None,
     out_dir: Path | None = None,
     workers: int = 2,
@@ -198,13 +228,15 @@ def run_batch(
     timeout: int | None = None,
     progress: bool = True,
 ) -> BatchResult:
-    """Render every selected district; write the manifest and the index; run the province
-    summary over the districts that rendered."""
+    """Render every selected unit (districts until 2025, communes from 2026, or `level`);
+    write the manifest and the index; then the report of each province they belong to, from
+    their recorded figures."""
     data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
-    selected = select_districts(year, data_root, districts, province)
+    level = level or default_level(year)
+    selected = select_units(year, data_root, districts, province, level)
     if not selected:
-        raise NtmError(f"No district has data for {year} in {data_root}")
+        raise NtmError(f"No unit of level {level} has data for {year} in {data_root}")
     ref = load_reference(data_root)
     previous = read_manifest(out_root, year).get("districts", {})
     env_key = environment_key()
@@ -212,7 +244,8 @@ def run_batch(
     tasks, results = [], []
     for slug in selected:
         unit = ref.resolve(slug, year)
-        key = build_key(year, slug, data_root, config.REPORT_NOTEBOOK, formats, env_key)
+        key = build_key(year, slug, data_root, config.notebook_for(unit.level), formats,
+                        env_key, out_root)
         before = previous.get(slug, {})
         last_ok = before.get("status") in ("ok", "skipped")
         outputs_exist = (out_root / str(year) / slug).is_dir()
@@ -238,8 +271,8 @@ def run_batch(
     summary_status = ""
     good = [r.district for r in results if r.status in ("ok", "skipped")]
     if summary and good:
-        summary_status = _province_summary(year, good, data_root, out_root, formats, timeout,
-                                           progress)
+        summary_status = _province_reports(year, good, data_root, out_root, formats, timeout,
+                                           progress, province)
     manifest = write_manifest(year, results, out_root, data_root, env_key, summary_status)
     index = write_index(year, results, out_root, summary_status)
     return BatchResult(year, results, manifest, index, summary_status)
@@ -309,15 +342,36 @@ def _run_dask(tasks: list[DistrictTask], scheduler: str, bar) -> list[DistrictRe
     return results
 
 
-def _province_summary(year: int, districts: list[str], data_root: Path, out_root: Path,
-                      formats: tuple[str, ...], timeout: int | None, progress: bool) -> str:
-    from .runner import run_notebook
+def _province_reports(year: int, units: list[str], data_root: Path, out_root: Path,
+                      formats: tuple[str, ...], timeout: int | None, progress: bool,
+                      province: str | None) -> str:
+    """The report of each province of the rendered units that has its own folder for the
+    year (header and narrative); '' when none has one."""
+    from .runner import run_report
 
-    params = {"year": year, "districts": ",".join(districts), "data_dir": str(data_root)}
-    run = run_notebook(config.NOTEBOOKS_DIR / "province_summary.ipynb", params,
-                       out_root / str(year) / "province", formats, timeout=timeout,
-                       progress=progress)
-    return run.error or "ok"
+    ref = load_reference(data_root)
+    provinces = {}
+    for slug in units:
+        p = ref.ancestor(ref.resolve(slug, year), "province", year)
+        if p is not None:
+            provinces[p.slug] = p
+    if province:
+        p = ref.resolve(province, year, level="province")
+        provinces = {p.slug: p}
+    statuses = []
+    for slug, p in sorted(provinces.items()):
+        if not ((data_root / str(year) / slug).is_dir()
+                or (data_root / str(year) / f"{slug}.xlsx").is_file()):
+            continue
+        outcome = run_report(year, p.code, level="province", data_dir=data_root,
+                             out_dir=out_root, formats=formats, timeout=timeout,
+                             progress=progress)
+        statuses.append((slug, "ok" if outcome.ok else (outcome.error or outcome.status)))
+    if not statuses:
+        return ""
+    if all(s == "ok" for _, s in statuses):
+        return "ok"
+    return "; ".join(f"{slug}: {s}" for slug, s in statuses if s != "ok")
 
 
 # -- reporting ----------------------------------------------------------------------------------
@@ -383,8 +437,12 @@ def write_index(year: int, results: list[DistrictResult], out_root: Path,
             f"<td>{r.warnings}</td><td>{links}</td><td>{reason}</td></tr>")
     summary = ""
     if summary_status == "ok":
-        summary = ('<p>Tổng hợp toàn tỉnh: <a href="province/report.pdf">PDF</a> · '
-                   '<a href="province/report.html">HTML</a></p>')
+        provinces = sorted({p.parent.name for p in (out_root / str(year)).glob("*/report.pdf")
+                            if (p.parent / "figures.json").is_file()
+                            and '"level": "province"' in (p.parent / "figures.json").read_text(
+                                encoding="utf-8")})
+        summary = "".join(f'<p>Báo cáo cấp tỉnh: <a href="{escape(s)}/report.pdf">PDF</a> · '
+                          f'<a href="{escape(s)}/report.html">HTML</a></p>' for s in provinces)
     elif summary_status:
         summary = f"<p>Tổng hợp toàn tỉnh: lỗi: {escape(summary_status)}</p>"
     n_bad = sum(r.status in ("failed", "invalid") for r in results)

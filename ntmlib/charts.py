@@ -302,6 +302,46 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(lines[:3]) + ("…" if len(lines) > 3 else "")
 
 
+def province_charts(data: UnitData, figures: Figures) -> list[Chart]:
+    """The province report's charts: communes by criteria met, and funds by source."""
+    from .indicators import funds_labels
+
+    out = []
+    s = data.criteria_set("commune")
+    if s is not None and all(f"members.band[{b.band}]" in figures for b in s.bands):
+        labels = [f"{b.min}–{b.max}" if b.min != b.max else str(b.max) for b in s.bands]
+        counts = [_value(figures, f"members.band[{b.band}]") for b in s.bands]
+        with plt.rc_context(STYLE):
+            fig, ax = _figure(2.6)
+            bars = ax.bar(labels, counts, color=BLUE)
+            ax.bar_label(bars, labels=[_text(figures, f"members.band[{b.band}]")
+                                       for b in s.bands], padding=2)
+            ax.set_xlabel("Số tiêu chí đạt")
+            ax.set_ylabel("Số xã")
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.yaxis.set_major_formatter(FuncFormatter(vn_axis))
+            ax.set_ylim(0, max(counts + [1]) * 1.25)
+            fig.tight_layout()
+        out.append(Chart("members", ("Số xã theo số tiêu chí đạt năm ", "{year}"), fig,
+                         figures))
+    sources = [(s_, label) for s_, label in funds_labels(data, data.year, top=True)
+               if _value(figures, f"funds.source[{s_}]")]
+    if sources:
+        values = [_value(figures, f"funds.source[{s_}]") for s_, _ in sources]
+        with plt.rc_context(STYLE):
+            fig, ax = _figure(0.7 + 0.42 * len(sources))
+            bars = ax.barh([lab for _, lab in sources][::-1], values[::-1], color=BLUE)
+            ax.bar_label(bars, labels=[_text(figures, f"funds.source[{s_}]")
+                                       for s_, _ in sources][::-1], padding=3)
+            ax.xaxis.set_major_formatter(FuncFormatter(vn_axis))
+            ax.set_xlabel("Triệu đồng")
+            ax.set_xlim(0, max(values) * 1.3)
+            fig.tight_layout()
+        out.append(Chart("funds", ("Nguồn vốn huy động năm ", "{year}", " theo nguồn"), fig,
+                         figures))
+    return out
+
+
 def all_charts(data: UnitData, figures: Figures) -> list[Chart]:
     """Every chart the unit's data has, in the order the report places them."""
     found = [criteria_grid(data, figures, "commune"), models_disbursement(data, figures),

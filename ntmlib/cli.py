@@ -54,7 +54,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     result = run_batch(
         args.year,
         districts=[d for d in (args.districts or "").split(",") if d.strip()] or None,
-        province=args.province, data_dir=args.data_dir, out_dir=args.out_dir,
+        province=args.province, level=args.level, data_dir=args.data_dir, out_dir=args.out_dir,
         workers=args.workers, scheduler=args.scheduler, force=args.force,
         only_failed=args.only_failed, formats=formats, summary=not args.no_summary,
     )
@@ -124,8 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batch", help="render every district of a year, in parallel")
     p.add_argument("--year", type=int, required=True, help="reporting year")
-    p.add_argument("--districts", help="comma-separated district ids (default: all with data)")
-    p.add_argument("--province", help="only the districts of this province (id or code)")
+    p.add_argument("--units", "--districts", dest="districts",
+                   help="comma-separated unit ids (default: all with data)")
+    p.add_argument("--province", help="only the units of this province (id or code)")
+    p.add_argument("--level", choices=("district", "commune"),
+                   help="units to render (default: district until 2025, commune from 2026)")
     p.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
     p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786), or 'local' "
                    "for a local Dask cluster")

@@ -114,7 +114,8 @@ def validate_raw(
     header, f = type_header(raw, year, unit, reference)
     findings += f
     scope = header.get("scope", "report")
-    tables, f = type_tables(raw, scope, reference_values(reference, year, unit.level))
+    tables, f = type_tables(raw, scope, reference_values(reference, year, unit.level),
+                            unit.level)
     findings += f
     findings += check_narrative(raw, scope)
     # every known section, in schema order, whatever the source; unknown ones were warned about

@@ -89,6 +89,15 @@ def context(data: UnitData, f: Figures) -> None:
             derivation=f"{data.year} − 1 = {data.year - 1}")
     f.given("next_year", data.year + 1, kind="year", label="năm sau",
             derivation=f"{data.year} + 1 = {data.year + 1}")
+    if data.level == "commune":
+        group = data.reference.commune_group(data.unit.code, data.year)
+        if group is not None:
+            f.given("commune.group", f"nhóm {group['group']}", kind="label",
+                    label="nhóm xã theo Quyết định 51/2025/QĐ-TTg",
+                    derivation=f"reference/commune_groups.csv, dòng {group['row']}: nhóm "
+                    f"{group['group']}" + (" (dữ liệu mẫu)" if group["sample"] else ""),
+                    sources=[{"file": "reference/commune_groups.csv", "sheet": None,
+                              "column": "group", "rows": [group["row"]]}])
     date = data.header.get("date")
     if date is not None:
         header_file = data.table_files.get("header", {}).get("file", "header.yaml")
@@ -378,27 +387,32 @@ class CommuneSetKeys:
     recognised: str
     recognised_period: str  # with {period}
     number: str  # a criterion's number, with {n}
+    recognised_year: str  # a commune report: the year the commune itself got the title
 
 
 COMMUNE_SET_KEYS = {
     "commune": CommuneSetKeys(
         "ntm.criteria_total", "ntm.in_scope", "ntm.communes_met", "ntm.communes_rate",
         "ntm.achieved[{code}]", "ntm.missing[{code}]", "ntm.missing_count[{code}]",
-        "ntm.recognised", "ntm.recognised_period[{period}]", "ntm.criterion[{n}]"),
+        "ntm.recognised", "ntm.recognised_period[{period}]", "ntm.criterion[{n}]",
+        "ntm.recognised_year"),
     "advanced": CommuneSetKeys(
         "advanced.criteria_total", "advanced.in_scope", "advanced.communes_met",
         "advanced.communes_rate", "advanced.achieved[{code}]", "advanced.missing[{code}]",
         "advanced.missing_count[{code}]", "advanced.recognised",
-        "advanced.recognised_period[{period}]", "advanced.criterion[{n}]"),
+        "advanced.recognised_period[{period}]", "advanced.criterion[{n}]",
+        "advanced.recognised_year"),
     "model": CommuneSetKeys(
         "model.criteria_total", "model.in_scope", "model.communes_met", "model.communes_rate",
         "model.achieved[{code}]", "model.missing[{code}]", "model.missing_count[{code}]",
-        "model.recognised", "model.recognised_period[{period}]", "model.criterion[{n}]"),
+        "model.recognised", "model.recognised_period[{period}]", "model.criterion[{n}]",
+        "model.recognised_year"),
     "modern": CommuneSetKeys(
         "modern.criteria_total", "modern.in_scope", "modern.communes_met",
         "modern.communes_rate", "modern.achieved[{code}]", "modern.missing[{code}]",
         "modern.missing_count[{code}]", "modern.recognised",
-        "modern.recognised_period[{period}]", "modern.criterion[{n}]"),
+        "modern.recognised_period[{period}]", "modern.criterion[{n}]",
+        "modern.recognised_year"),
 }
 
 
@@ -510,6 +524,13 @@ def commune_set(data: UnitData, f: Figures, role: str) -> None:
     f.count_rows(keys.recognised, "recognitions", rec, label=f"số xã có quyết định công nhận "
                  f"{data.reference.title_label(title) if title else role}",
                  condition=f"title = {title}", distinct="unit_code")
+    if data.level == "commune":
+        own = _rows(data["recognitions"], (data["recognitions"]["title"] == title)
+                    & (data["recognitions"]["unit_code"] == data.unit.code)) if rec else []
+        if own and pd.notna(data["recognitions"].at[own[-1], "year"]):
+            f.cell(keys.recognised_year, "recognitions", own[-1], "year",
+                   label=f"năm được công nhận {data.reference.title_label(title)}",
+                   kind="year")
     periods = sorted({str(p) for p in data["recognitions"].loc[rec, "period"]}) if rec else []
     for period in periods:
         rows = _recognitions(data, title, period)
@@ -674,16 +695,9 @@ def levels(data: UnitData, f: Figures) -> None:
     if s is None:
         return
     keys = COMMUNE_SET_KEYS["commune"]
+    band_bounds(f, s)
     for band, codes in level_counts(data):
         b = next(x for x in s.bands if x.band == band)
-        where = f"mức {band} của {s.set_id} giai đoạn {s.period} (reference/levels.csv)"
-        for key, value, what in ((f"levels.min[{band}]", b.min, "số tiêu chí tối thiểu"),
-                                 (f"levels.max[{band}]", b.max, "số tiêu chí tối đa"),
-                                 (f"levels.upper[{band}]", b.max + 1, "cận trên")):
-            f.given(key, value, kind="int", label=f"{what} của {where}",
-                    derivation=f"{what} của {where}: {value}",
-                    sources=[{"file": "reference/levels.csv", "sheet": None, "column": band,
-                              "rows": []}])
         f.given(f"levels.count[{band}]", len(codes), kind="count",
                 label=f"số xã {band_text(b)}",
                 derivation=f"đếm các xã đạt từ {b.min} đến {b.max} tiêu chí: {len(codes)}",
@@ -700,6 +714,19 @@ def levels(data: UnitData, f: Figures) -> None:
                   f"ntm.recognised_period[{period}]",
                   f"số xã được công nhận giai đoạn {period}, cuối năm {data.year - 1}", "count",
                   compute=_levels_only)
+
+
+def band_bounds(f: Figures, s) -> None:
+    """The numbers in the level bands' words ('đạt 15 - 18 tiêu chí'), from levels.csv."""
+    for b in s.bands:
+        where = f"mức {b.band} của {s.set_id} giai đoạn {s.period} (reference/levels.csv)"
+        for key, value, what in ((f"levels.min[{b.band}]", b.min, "số tiêu chí tối thiểu"),
+                                 (f"levels.max[{b.band}]", b.max, "số tiêu chí tối đa"),
+                                 (f"levels.upper[{b.band}]", b.max + 1, "cận trên")):
+            f.given(key, value, kind="int", label=f"{what} của {where}",
+                    derivation=f"{what} của {where}: {value}",
+                    sources=[{"file": "reference/levels.csv", "sheet": None,
+                              "column": b.band, "rows": []}])
 
 
 def _previous_periods(data: UnitData) -> list[str]:
@@ -805,6 +832,15 @@ def _funds(data: UnitData, f: Figures, table: str, year: int, prefix: str, prev:
         _previous(f, data, "prev.funds.total", "funds.total",
                   f"tổng nguồn vốn năm {data.year - 1}", "money", "triệu đồng",
                   compute=_funds_only)
+
+
+def funds_labels(data: UnitData, year: int, top: bool = False) -> list[tuple[str, str]]:
+    """(source, label) of every fund source of the year in print order, groups included;
+    with `top`, the sources inside a group (NSĐP's tỉnh and xã) are left out."""
+    sources = data.reference.fund_sources(year)
+    inside = set(sources.loc[sources["group"] != "", "source"]) if top else set()
+    return [(s, data.reference.fund_label(s, year, data.unit))
+            for s in sources["source"].drop_duplicates() if s not in inside]
 
 
 def _is_member(key: str, sources: pd.DataFrame, source_key: str) -> bool:

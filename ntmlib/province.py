@@ -1,193 +1,251 @@
-"""The province summary: the districts of one year side by side, with a province total row.
+"""The province report: the units under a province in one year (its communes from July 2025,
+its districts before), summed and compared, and where the province stands on the conditions
+of completing the programme.
 
-Every figure is computed from the districts' data with the same `indicators` as their own
-reports, so a district's row always agrees with its report.
+Every figure is computed from the member units' own figures: the figures.json their reports
+recorded when it is still current (same data files), otherwise their data computed the same
+way. A member with no data or invalid data is named in the report, and every total over the
+members says that it leaves them out; no total silently omits a unit.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from . import config
+from .figures import Figures, num
+from .io import sha256
+from .model import UnitData
+from .reference import Unit
 
-from . import config, indicators
-from .charts import BLUE, GOLD, GREEN, GREY, STYLE, WIDTH_IN, Chart
-from .dataset import load_district
-from .formatting import percent
-from .indicators import SOURCE_LABELS
-from .model import DistrictData
-from .render import Document, html_table
-
-TOTAL = "Toàn tỉnh"
-FUND_SOURCES = ("central", "province", "district", "integrated", "enterprise", "people", "other")
+MEMBER_LEVEL = {"before": "district", "after": "commune"}
 
 
 @dataclass
-class ProvinceData:
-    year: int
-    districts: dict[str, DistrictData] = field(default_factory=dict)
-    figures: dict[str, indicators.Figures] = field(default_factory=dict)
-    excluded: dict[str, str] = field(default_factory=dict)  # slug -> why
+class Member:
+    """One unit under the province and where its figures come from."""
 
-    @property
-    def sample_data(self) -> bool:
-        return any(d.header.get("sample_data") for d in self.districts.values())
+    unit: Unit
+    status: str  # ok | missing | invalid
+    values: dict = field(default_factory=dict)  # figure key -> value
+    printed: dict = field(default_factory=dict)  # figure key -> printed form
+    source: str = ""  # outputs/<year>/<slug>/figures.json or <year>/<slug>/ (data)
+    sample: bool = False
+    why: str = ""
 
-    @property
-    def province_name(self) -> str:
-        first = next(iter(self.districts.values()), None)
-        if first is None:
-            return ""
-        ref = first.reference
-        p = ref.units_in(self.year)
-        row = p[p["code"] == first.unit.parent_code]
-        return str(row.iloc[0]["name"]) if not row.empty else ""
+    def value(self, key: str, default=None):
+        return self.values.get(key, default)
 
 
-def load_province(year: int, districts: list[str], data_dir: Path | None = None) -> ProvinceData:
-    """Load and compute every listed district; a district with data errors is left out and
-    named in `excluded`."""
-    out = ProvinceData(year)
-    for slug in districts:
-        result = load_district(year, slug, data_dir)
-        if not result.ok:
-            out.excluded[slug] = f"{len(result.errors)} data error(s)"
-            continue
-        out.districts[slug] = result.data
-        out.figures[slug] = indicators.compute_all(result.data)
-    return out
+def member_level(province: Unit, year: int, reference) -> str:
+    """Communes after the July 2025 reorganisation (no district level), districts before."""
+    children = reference.children(province, year)
+    return "district" if (children["level"] == "district").any() else "commune"
 
 
-def _v(f: indicators.Figures, key: str) -> float:
-    fig = f.get(key)
-    return 0 if fig is None or fig.value is None else fig.value
+def _fresh(recorded: dict, data_root: Path) -> bool:
+    """Whether a recorded figures.json was made from the data files as they are now."""
+    hashes = recorded.get("provenance", {}).get("data_files_sha256", {})
+    own = {k: v for k, v in hashes.items() if not k.startswith("reference/")}
+    if not own:
+        return False
+    for rel, digest in own.items():
+        path = data_root / rel
+        if not path.is_file() or sha256(path) != digest:
+            return False
+    return True
 
 
-def criteria_table(p: ProvinceData) -> pd.DataFrame:
-    rows = []
-    for slug, d in p.districts.items():
-        f = p.figures[slug]
-        rows.append({
-            "Đơn vị": d.unit.name, "Số xã": _v(f, "communes.total"),
-            "Xã đạt chuẩn NTM": _v(f, "ntm.recognised"),
-            "Xã NTM nâng cao": _v(f, "advanced.recognised"),
-            "Xã NTM kiểu mẫu": _v(f, "model.recognised"),
-            "Tiêu chí huyện đạt": _v(f, "district.criteria_met"),
-            "Số tiêu chí huyện": _v(f, "district.criteria_total"),
-        })
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    total = {c: frame[c].sum() for c in frame.columns if c != "Đơn vị"}
-    total["Đơn vị"] = TOTAL
-    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    frame["Tỷ lệ xã đạt chuẩn (%)"] = [percent(a, b) for a, b in
-                                      zip(frame["Xã đạt chuẩn NTM"], frame["Số xã"], strict=True)]
-    frame.loc[frame.index[-1], ["Tiêu chí huyện đạt", "Số tiêu chí huyện"]] = None
-    return frame
+def load_members(data: UnitData, data_root: Path | None = None,
+                 outputs_root: Path | None = None, progress: bool = False) -> list[Member]:
+    """Every unit under the province in the year, with its figures."""
+    from .dataset import load_unit
+    from .errors import DataNotFoundError
+    from .indicators import compute_all
 
-
-def funds_table(p: ProvinceData) -> pd.DataFrame:
-    rows = []
-    for slug, d in p.districts.items():
-        f = p.figures[slug]
-        row = {"Đơn vị": d.unit.name}
-        for s in FUND_SOURCES:
-            row[SOURCE_LABELS[s]] = _v(f, f"funds.{s}")
-        row["Tổng cộng"] = _v(f, "funds.total")
-        row["Vốn hỗ trợ sản xuất bố trí"] = _v(f, "models.direct.allocated")
-        row["Đã giải ngân"] = _v(f, "models.direct.disbursed")
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    frame = frame.loc[:, (frame != 0).any(axis=0)]
-    total = {c: frame[c].sum() for c in frame.columns if c != "Đơn vị"}
-    total["Đơn vị"] = TOTAL
-    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    frame["Tỷ lệ giải ngân (%)"] = [percent(a, b) for a, b in
-                                   zip(frame["Đã giải ngân"], frame["Vốn hỗ trợ sản xuất bố trí"],
-                                       strict=True)]
-    return frame
-
-
-def ocop_table(p: ProvinceData) -> pd.DataFrame:
-    rows = []
-    for slug, d in p.districts.items():
-        f = p.figures[slug]
-        rows.append({"Đơn vị": d.unit.name, "3 sao": _v(f, "ocop.stars.3"),
-                     "4 sao": _v(f, "ocop.stars.4"), "5 sao": _v(f, "ocop.stars.5"),
-                     "Tổng số sản phẩm": _v(f, "ocop.total"),
-                     f"Công nhận năm {p.year}": _v(f, "ocop.new")})
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    total = {c: frame[c].sum() for c in frame.columns if c != "Đơn vị"}
-    total["Đơn vị"] = TOTAL
-    return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-
-
-def _bars(frame: pd.DataFrame, columns: list[str], colors: list[str], ylabel: str,
-          caption: str, key: str) -> Chart:
-    body = frame[frame["Đơn vị"] != TOTAL]
-    names = [n.replace("Huyện ", "").replace("Thị xã ", "TX. ").replace("Thành phố ", "TP. ")
-             for n in body["Đơn vị"]]
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.0))
-        bottom = np.zeros(len(body))
-        for col, color in zip(columns, colors, strict=True):
-            vals = body[col].astype(float).to_numpy()
-            ax.bar(names, vals, bottom=bottom, color=color, label=col)
-            bottom += vals
-        ax.set_ylabel(ylabel)
-        ax.tick_params(axis="x", labelrotation=30)
-        for label in ax.get_xticklabels():
-            label.set_horizontalalignment("right")
-        ax.legend(frameon=False, fontsize=8)
-        fig.tight_layout()
-    return Chart(key, caption, fig)
-
-
-def charts(p: ProvinceData) -> list[Chart]:
-    crit = criteria_table(p)
-    funds = funds_table(p)
-    ocop = ocop_table(p)
+    data_root = Path(data_root or config.data_dir())
+    outputs_root = Path(outputs_root or config.outputs_dir())
+    ref = data.reference
+    level = member_level(data.unit, data.year, ref)
+    children = ref.children(data.unit, data.year)
+    children = children[children["level"] == level]
     out = []
-    if not crit.empty:
-        c = crit.assign(**{"Xã chưa đạt chuẩn": crit["Số xã"] - crit["Xã đạt chuẩn NTM"]})
-        out.append(_bars(c, ["Xã đạt chuẩn NTM", "Xã chưa đạt chuẩn"], [GREEN, GREY], "Số xã",
-                         f"Số xã đạt chuẩn nông thôn mới theo huyện năm {p.year}", "communes"))
-    if not funds.empty:
-        sources = [SOURCE_LABELS[s] for s in FUND_SOURCES if SOURCE_LABELS[s] in funds]
-        palette = [BLUE, "#5b8fc7", "#9dbbe0", GREEN, GOLD, GREY, "#666666"]
-        out.append(_bars(funds, sources, palette[:len(sources)], "Triệu đồng",
-                         f"Nguồn vốn huy động theo huyện năm {p.year}", "funds"))
-    if not ocop.empty:
-        out.append(_bars(ocop, ["3 sao", "4 sao", "5 sao"], [GREY, GOLD, BLUE], "Sản phẩm",
-                         f"Sản phẩm OCOP theo hạng sao và theo huyện đến năm {p.year}", "ocop"))
+    rows = list(children.itertuples(index=False))
+    if progress:
+        from tqdm import tqdm
+
+        rows = tqdm(rows, desc="Đơn vị", unit="đơn vị")
+    for row in rows:
+        unit = ref.unit(row.code, data.year)
+        path = outputs_root / str(data.year) / unit.slug / "figures.json"
+        if path.is_file():
+            try:
+                recorded = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                recorded = {}
+            if recorded and _fresh(recorded, data_root):
+                figs = recorded.get("figures", {})
+                out.append(Member(
+                    unit, "ok", {k: v.get("value") for k, v in figs.items()},
+                    {k: v.get("printed") for k, v in figs.items()},
+                    f"outputs/{data.year}/{unit.slug}/figures.json",
+                    bool(recorded.get("provenance", {}).get("sample_data"))))
+                continue
+        try:
+            result = load_unit(data.year, unit.code, data_root, level=level, previous=False,
+                               outputs_dir=outputs_root)
+        except DataNotFoundError:
+            out.append(Member(unit, "missing", why="chưa có số liệu"))
+            continue
+        if not result.ok:
+            out.append(Member(unit, "invalid", why=f"dữ liệu có {len(result.errors)} lỗi"))
+            continue
+        figs = compute_all(result.data)
+        out.append(Member(unit, "ok", figs.to_dict(), {f.key: f.text() for f in figs},
+                          f"{data.year}/{unit.slug}/",
+                          bool(result.data.header.get("sample_data"))))
     return out
 
 
-def render(p: ProvinceData, chart_list: list[Chart], provenance: dict) -> Document:
-    """The summary document (HTML body, with the report's stylesheet)."""
-    env = Environment(loader=FileSystemLoader(config.TEMPLATES_DIR),
-                      autoescape=select_autoescape(["html", "j2"], default=True))
-    css = (config.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
-    money = {c: "money" for c in funds_table(p).columns if c != "Đơn vị"}
-    money["Tỷ lệ giải ngân (%)"] = "percent"
-    body = env.get_template("province.html.j2").render(
-        p=p, charts=chart_list, provenance=provenance,
-        criteria=html_table(criteria_table(p), {"Tỷ lệ xã đạt chuẩn (%)": "percent"}),
-        funds=html_table(funds_table(p), money),
-        ocop=html_table(ocop_table(p)),
-    )
-    for c in chart_list:
-        plt.close(c.figure)
-    return Document(body=Markup(f"<style>{css}</style>") + Markup(body), html="",
-                    provenance=provenance,
-                    title=f"Báo cáo tổng hợp NTM {p.province_name} {p.year}")
+def _sum(f: Figures, key: str, members: list[Member], member_key: str, *, label: str,
+         kind: str, unit: str = "") -> None:
+    """A total over the members that have data; the members without are named."""
+    have = [m for m in members if m.status == "ok" and m.value(member_key) is not None]
+    values = [m.value(member_key) for m in have]
+    total = sum(values) if values else 0
+    lacking = [m for m in members if m.status != "ok"]
+    terms = " + ".join(num(v) for v in values[:24]) + (" + …" if len(values) > 24 else "")
+    note = f"; thiếu {len(lacking)} đơn vị chưa có số liệu" if lacking else ""
+    f.given(key, total, kind=kind, label=label, unit=unit,
+            derivation=f"tổng {member_key} của {len(have)} đơn vị: {terms or '0'} = "
+            f"{num(total)}{note}",
+            inputs=[f"{m.unit.slug}:{member_key}" for m in have])
+
+
+def _count(f: Figures, key: str, members: list[Member], test, *, label: str, what: str) -> None:
+    chosen = [m for m in members if m.status == "ok" and test(m)]
+    f.given(key, len(chosen), kind="count", label=label,
+            derivation=f"đếm các đơn vị có {what}: {len(chosen)}"
+            + (f" ({', '.join(m.unit.name for m in chosen[:12])}"
+               f"{', …' if len(chosen) > 12 else ''})" if chosen else ""),
+            inputs=[m.unit.slug for m in chosen])
+
+
+def compute(data: UnitData, members: list[Member]) -> Figures:
+    """Every figure of the province report."""
+    from .indicators import band_bounds, context, funds_labels
+
+    f = Figures(data, "context")
+    context(data, f)
+    ref = data.reference
+    level = member_level(data.unit, data.year, ref)
+    f.section = "members"
+    rural_kinds = set(ref.kinds_with_role("rural"))
+    rural = [m for m in members if m.unit.type in rural_kinds] if level == "commune" \
+        else members
+    f.given("members.total", len(members), kind="count",
+            label="số đơn vị trực thuộc",
+            derivation=f"đếm các đơn vị cấp {'xã' if level == 'commune' else 'huyện'} của "
+            f"{data.unit.name} năm {data.year} trong reference/units.csv: {len(members)}")
+    _count(f, "members.reported", members, lambda m: True, label="số đơn vị có số liệu",
+           what="số liệu hợp lệ")
+    lacking = [m for m in members if m.status != "ok"]
+    f.given("members.missing", len(lacking), kind="count",
+            label="số đơn vị chưa có số liệu hoặc số liệu có lỗi",
+            derivation=f"{len(members)} − {len(members) - len(lacking)} = {len(lacking)}",
+            inputs=["members.total", "members.reported"])
+    f.given("members.rural", len(rural), kind="count", label="số xã",
+            derivation=f"đếm các xã trong số các đơn vị: {len(rural)}")
+    s = ref.criteria_set("commune", data.year)
+    if level == "commune":
+        f.section = "criteria"
+        for g in ("1", "2", "3"):
+            chosen = [m for m in rural
+                      if (ref.commune_group(m.unit.code, data.year) or {}).get("group") == g]
+            f.given(f"members.group[{g}]", len(chosen), kind="count", label=f"số xã nhóm {g}",
+                    derivation=f"đếm các xã nhóm {g} trong reference/commune_groups.csv: "
+                    f"{len(chosen)}")
+        if s is not None:
+            band_bounds(f, s)
+            for b in s.bands:
+                _count(f, f"members.band[{b.band}]", rural,
+                       lambda m, b=b: m.value(f"ntm.achieved[{m.unit.code}]") is not None
+                       and b.min <= m.value(f"ntm.achieved[{m.unit.code}]") <= b.max,
+                       label=f"số xã đạt từ {b.min} đến {b.max} tiêu chí",
+                       what=f"từ {b.min} đến {b.max} tiêu chí đạt")
+            f.given("members.criteria_total", s.size, kind="int",
+                    label=f"số tiêu chí của {s.name}",
+                    derivation=f"số tiêu chí của {s.name} ({s.decision}): {s.size}")
+        _sum(f, "members.ntm", rural, "ntm.recognised", label="số xã đã được công nhận đạt "
+             "chuẩn nông thôn mới", kind="count")
+        _sum(f, "members.modern", rural, "modern.recognised", label="số xã được công nhận "
+             "nông thôn mới hiện đại", kind="count")
+        _sum(f, "members.ntm_met", rural, "ntm.communes_met", label="số xã đạt đủ tiêu chí "
+             "xã nông thôn mới", kind="count")
+        f.ratio("conditions.ntm_share", "members.ntm", "members.rural",
+                label="tỷ lệ xã đạt chuẩn nông thôn mới")
+        f.ratio("conditions.modern_share", "members.modern", "members.rural",
+                label="tỷ lệ xã đạt chuẩn nông thôn mới hiện đại")
+    else:
+        f.section = "criteria"
+        _sum(f, "members.rural", members, "units.rural", label="số xã", kind="count")
+        _sum(f, "members.ntm_met", members, "ntm.communes_met",
+             label="số xã đạt đủ tiêu chí xã nông thôn mới", kind="count")
+        _sum(f, "members.ntm", members, "ntm.recognised",
+             label="số xã đã được công nhận đạt chuẩn nông thôn mới", kind="count")
+        _sum(f, "members.advanced", members, "advanced.recognised",
+             label="số xã được công nhận nông thôn mới nâng cao", kind="count")
+        _sum(f, "members.model", members, "model.recognised",
+             label="số xã được công nhận nông thôn mới kiểu mẫu", kind="count")
+        f.ratio("conditions.ntm_share", "members.ntm", "members.rural",
+                label="tỷ lệ xã đạt chuẩn nông thôn mới")
+        d = ref.criteria_set("district", data.year)
+        if d is not None:
+            _count(f, "members.district_met", members,
+                   lambda m: m.value("district.criteria_met") == d.size,
+                   label=f"số đơn vị cấp huyện đạt đủ {d.size} tiêu chí huyện nông thôn mới",
+                   what=f"đủ {d.size} tiêu chí huyện nông thôn mới")
+    f.section = "funds"
+    for source, label in funds_labels(data, data.year):
+        _sum(f, f"funds.source[{source}]", members, f"funds.source[{source}]", label=label,
+             kind="money", unit="triệu đồng")
+    _sum(f, "funds.total", members, "funds.total", label="tổng nguồn vốn huy động",
+         kind="money", unit="triệu đồng")
+    f.section = "ocop"
+    _sum(f, "ocop.total", members, "ocop.total", label="sản phẩm OCOP còn hiệu lực",
+         kind="count")
+    _sum(f, "ocop.new", members, "ocop.new", label=f"sản phẩm OCOP công nhận năm {data.year}",
+         kind="count")
+    for stars in (3, 4, 5):
+        f.given(f"ocop.rating[{stars}]", stars, kind="int", label=f"hạng {stars} sao",
+                derivation=f"hạng sao OCOP: {stars} sao")
+        _sum(f, f"ocop.stars[{stars}]", members, f"ocop.stars[{stars}]",
+             label=f"sản phẩm {stars} sao", kind="count")
+    f.section = "appendices"
+    for m in members:
+        if m.status != "ok":
+            continue
+        code = m.unit.code
+        for key, member_key, kind in (
+                (f"member.achieved[{code}]", f"ntm.achieved[{code}]", "int"),
+                (f"member.met[{code}]", "ntm.communes_met", "count"),
+                (f"member.recognised[{code}]", "ntm.recognised", "count"),
+                (f"member.funds[{code}]", "funds.total", "money"),
+                (f"member.ocop[{code}]", "ocop.total", "count"),
+                (f"member.rural[{code}]", "units.rural", "count"),
+                (f"member.district_met[{code}]", "district.criteria_met", "int")):
+            value = m.value(member_key)
+            if value is None:
+                continue
+            f.given(key, value, kind=kind, label=f"{m.unit.name}: {member_key}",
+                    unit="triệu đồng" if kind == "money" else "",
+                    derivation=f"{m.source}: {member_key} = {m.printed.get(member_key, value)}",
+                    sources=[{"file": m.source, "sheet": None, "column": member_key,
+                              "rows": []}])
+    return f
+
+
+def missing_members(members: list[Member]) -> list[Member]:
+    return [m for m in members if m.status != "ok"]

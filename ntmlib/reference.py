@@ -192,6 +192,7 @@ class Reference:
     fund_sources_table: pd.DataFrame
     fund_components: pd.DataFrame
     wording_table: pd.DataFrame
+    groups_table: pd.DataFrame
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- units -----------------------------------------------------------------------------
@@ -453,6 +454,30 @@ class Reference:
         t = self.titles[self.titles["title"] == title]
         return title if t.empty else str(t.iloc[0]["label"])
 
+    def province_conditions(self, year: int) -> list[dict]:
+        """The conditions of a province completing the programme in the year's period
+        (province_conditions.csv): number, name, measure (a figure key), threshold."""
+        path = self.root / "province_conditions.csv"
+        if not path.exists():
+            return []
+        c = _read(path)
+        rows = c[c["period"] == self.period(year).period]
+        return [dict(r) for _, r in rows.iterrows()]
+
+    def commune_group(self, code: str, year: int) -> dict | None:
+        """A commune's group for the 2026-2030 criteria (nhóm 1, 2 or 3), as the province set
+        it (commune_groups.csv): {"group", "decision", "sample", "row"}; None when not set."""
+        g = self.groups_table
+        if g.empty:
+            return None
+        rows = g[(g["code"] == str(code)) & (g["first_year"] <= year)
+                 & ((g["last_year"] == 0) | (g["last_year"] >= year))]
+        if rows.empty:
+            return None
+        r = rows.iloc[0]
+        return {"group": str(r["group"]), "decision": r.get("decision", ""),
+                "sample": r.get("sample", "") == "yes", "row": int(rows.index[0]) + 2}
+
     # -- funds ---------------------------------------------------------------------------------
 
     def fund_sources(self, year: int) -> pd.DataFrame:
@@ -533,7 +558,8 @@ def load_reference(root: Path | None = None) -> Reference:
                                       index=origins.index, dtype=object)
     criteria = _read(ref / "criteria.csv")
     _need(criteria, "criteria.csv", ("set_id", "period", "number", "name"))
-    for col in ("parent", "group", "short_name", "source", "verified"):
+    for col in ("parent", "group", "short_name", "source", "verified", "threshold_1",
+                "threshold_2", "threshold_3"):
         if col not in criteria:
             criteria[col] = ""
     top = criteria[criteria["parent"] == ""]
@@ -558,5 +584,9 @@ def load_reference(root: Path | None = None) -> Reference:
     wording["from_year"] = _int(wording, "wording.csv", "from_year")
     wording["to_year"] = _int(wording, "wording.csv", "to_year", default=0)
     wording["order"] = _int(wording, "wording.csv", "order", default=0)
+    groups = _read(ref / "commune_groups.csv") if (ref / "commune_groups.csv").exists() else \
+        pd.DataFrame(columns=["code", "first_year", "last_year", "group", "decision", "sample"])
+    groups["first_year"] = _int(groups, "commune_groups.csv", "first_year")
+    groups["last_year"] = _int(groups, "commune_groups.csv", "last_year", default=0)
     return Reference(ref, units, kinds, origins, criteria, sets, levels, periods, titles,
-                     sources, components, wording)
+                     sources, components, wording, groups)

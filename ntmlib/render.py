@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 from jinja2 import (
@@ -31,7 +32,7 @@ from . import config
 from .charts import Chart
 from .figures import Figures
 from .formatting import fmt_date, fmt_date_line
-from .indicators import COMMUNE_SET_KEYS, UNIT_SET_KEYS, criteria_counts
+from .indicators import COMMUNE_SET_KEYS, UNIT_SET_KEYS, criteria_counts, funds_labels
 from .model import UnitData, each_row
 from .tables import Appendix, Mark, Ref, Rich, Text, band_parts
 
@@ -48,6 +49,11 @@ REPORT_PARTS = {
                  "i5_inspection", "ii1_production", "ii2_ocop", "ii3_households",
                  "ii4_criteria", "ii5_levels", "ii6_funds", "iii_assessment", "iv_plan",
                  "v_proposals"),
+    "commune": ("i1_documents", "i2_propaganda", "i3_training", "i4_steering",
+                "ii1_production", "ii2_ocop", "ii3_households", "ii4_criteria", "ii6_funds",
+                "iii_assessment", "iv_plan", "v_proposals"),
+    "province": ("p1_results", "p2_conditions", "p3_funds", "iii_assessment", "iv_plan",
+                 "v_proposals"),
 }
 SECTION_TITLES = {
     "i1_documents": "I.1 Văn bản chỉ đạo", "i2_propaganda": "I.2 Tuyên truyền, vận động",
@@ -58,7 +64,10 @@ SECTION_TITLES = {
     "ii5_levels": "II.5 Kết quả theo mức độ đạt chuẩn", "ii6_funds": "II.6 Huy động nguồn lực",
     "iii_assessment": "III. Đánh giá chung", "iv_plan": "IV. Phương hướng, kế hoạch",
     "v_proposals": "V. Đề xuất, kiến nghị", "context": "Năm báo cáo, đơn vị",
-    "appendices": "Phụ lục",
+    "appendices": "Phụ lục", "p1_results": "I. Kết quả của các đơn vị",
+    "p2_conditions": "Các điều kiện hoàn thành nhiệm vụ", "p3_funds": "II. Nguồn lực, OCOP",
+    "members": "Đơn vị trực thuộc", "criteria": "Kết quả theo bộ tiêu chí",
+    "funds": "Nguồn vốn", "ocop": "Sản phẩm OCOP",
 }
 
 
@@ -137,6 +146,21 @@ def join_vi(items: list, last: str = " và ") -> Markup:
     return Markup(", ").join(items[:-1]) + Markup(" và ") + items[-1]
 
 
+class RenderError(RuntimeError):
+    """A template part failed: a bug, or data the part did not expect."""
+
+
+def _template_line(exc: BaseException) -> str:
+    """'ntmlib/templates/district/ii4_criteria.html.j2, line 12' from a template's frame."""
+    tb, where = exc.__traceback__, "?"
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            where = f"{Path(name).relative_to(config.PACKAGE_DIR.parent)}, line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
 def role_keys(role: str):
     """The figure keys of a set's role (indicators.COMMUNE_SET_KEYS, UNIT_SET_KEYS)."""
     return COMMUNE_SET_KEYS.get(role) or UNIT_SET_KEYS[role]
@@ -199,8 +223,10 @@ class Renderer:
     """Renders the parts of one report and records which sentence uses which figure."""
 
     def __init__(self, data: UnitData, figures: Figures, appendices: list[Appendix] | None = None,
-                 charts: list[Chart | None] | None = None, *, href: str = "review.html") -> None:
+                 charts: list[Chart | None] | None = None, *, href: str = "review.html",
+                 extra: dict | None = None) -> None:
         self.data = data
+        self.extra = dict(extra or {})
         self.figures = figures
         self.appendices = appendices or []
         self.charts = {c.key: c for c in (charts or []) if c is not None}
@@ -523,6 +549,10 @@ class Renderer:
             "criterion_short": self.criterion_short, "own_recognition": self.own_recognition,
             "new_products": self.new_products, "title_label": self.title_label,
             "fund_sources": self.fund_sources, "title": self.title,
+            "conditions": lambda: self.data.reference.province_conditions(self.data.year),
+            "funds_labels": lambda: funds_labels(self.data, self.data.year, top=True),
+            "missing": lambda: [m for m in self.extra.get("members", []) if m.status != "ok"],
+            "member_level": self.extra.get("member_level", ""),
             "prev_recognition_periods": self.prev_recognition_periods,
             "lower_first": lower_first, "upper_first": upper_first, "join": join_vi,
             "year": d.year, "period": d.period, "set": d.criteria_set,
@@ -536,8 +566,14 @@ class Renderer:
         """One template part, rendered with the figures, recording the sentences that use
         each figure under `section`."""
         self.section_id = section or name
-        html = self.env.select_template([f"{self.data.level}/{name}.html.j2",
-                                         f"common/{name}.html.j2"]).render(**self.context())
+        template = self.env.select_template([f"{self.data.level}/{name}.html.j2",
+                                             f"common/{name}.html.j2"])
+        try:
+            html = template.render(**self.context())
+        except Exception as exc:
+            # IPython cannot show the source of a template's frames; say where, plainly
+            raise RenderError(f"the section {name} ({_template_line(exc)}) could not be "
+                              f"rendered: {type(exc).__name__}: {exc}") from None
         self._record(html)
         return Markup(html)
 
@@ -576,10 +612,11 @@ def _missing(v: object) -> bool:
 
 
 def render_report(data: UnitData, figures: Figures, appendices: list[Appendix],
-                  charts: list[Chart | None], provenance: dict | None = None) -> Document:
+                  charts: list[Chart | None], provenance: dict | None = None,
+                  extra: dict | None = None) -> Document:
     """The whole report: header, every section's part, closing, appendices, the note on
     reconstructed values; as a notebook body and as a full page."""
-    r = Renderer(data, figures, appendices, charts)
+    r = Renderer(data, figures, appendices, charts, extra=extra)
     parts = REPORT_PARTS[data.level]
     body = [r.part("header", "context")] + [r.part(p) for p in parts]
     body.append(r.part("closing", "context"))

@@ -23,18 +23,38 @@ class Report:
     """The figures, appendices and charts of one unit and year, and the renderer of its
     sections."""
 
-    def __init__(self, data: UnitData, appendix_numbering: str = "arabic") -> None:
+    def __init__(self, data: UnitData, appendix_numbering: str = "arabic",
+                 progress: bool = False) -> None:
         self.data = data
-        self.figures: Figures = compute_all(data)
-        self.appendices = tables.appendices(data, self.figures, appendix_numbering)
-        self.charts = charts_mod.all_charts(data, self.figures)
+        self.extra: dict = {}
+        if data.level == "province":
+            from . import province
+
+            members = province.load_members(data, progress=progress)
+            self.extra = {"members": members,
+                          "member_level": province.member_level(data.unit, data.year,
+                                                                data.reference)}
+            self.figures: Figures = province.compute(data, members)
+            self.appendices = tables.number_appendices(
+                data, self.figures, tables.province_appendices(data, self.figures, members),
+                appendix_numbering)
+            self.charts = charts_mod.province_charts(data, self.figures)
+        else:
+            self.figures = compute_all(data)
+            self.appendices = tables.appendices(data, self.figures, appendix_numbering)
+            self.charts = charts_mod.all_charts(data, self.figures)
         # in the notebook a figure links to its own row, on the same page
-        self._renderer = Renderer(data, self.figures, self.appendices, self.charts, href="")
+        self._renderer = Renderer(data, self.figures, self.appendices, self.charts, href="",
+                                  extra=self.extra)
         self._document: Document | None = None
 
     def section(self, section: str) -> SectionView:
         """A section's figures, with how each was computed, and its paragraph as printed."""
         keys = [f.key for f in self.figures if f.section == section]
+        if section in ("p1_results",):  # the province parts show the figures they use
+            keys = [f.key for f in self.figures if f.section in ("members", "criteria")]
+        elif section == "p3_funds":
+            keys = [f.key for f in self.figures if f.section in ("funds", "ocop")]
         paragraph = ""
         if section in REPORT_PARTS[self.data.level]:
             paragraph = str(Markup('<div class="ntm-doc">') + self._renderer.part(section)
@@ -42,9 +62,10 @@ class Report:
         return SectionView(section, self.figures.subset(keys), paragraph)
 
     def sections(self) -> list[tuple[str, str]]:
-        """(section id, Vietnamese title) in report order."""
-        return [(s, SECTION_TITLES.get(s, s)) for s in ("context",
-                                                        *REPORT_PARTS[self.data.level])]
+        """(section id, Vietnamese title) in report order: the parts, and the sections whose
+        figures belong to no part (context, appendices)."""
+        parts = REPORT_PARTS[self.data.level]
+        return [(s, SECTION_TITLES.get(s, s)) for s in ("context", *parts, "appendices")]
 
     def appendix_tables(self) -> list[Table]:
         """Each appendix whole, its numbers as printed (for the reviewer)."""
@@ -55,7 +76,7 @@ class Report:
     def document(self, parameters: dict) -> Document:
         """The finished document, every number linked to its row in review.html."""
         self._document = render_report(self.data, self.figures, self.appendices, self.charts,
-                                       self.provenance(parameters))
+                                       self.provenance(parameters), self.extra)
         charts_mod.close(self.charts)
         return self._document
 

@@ -23,6 +23,7 @@ from .reference import Reference, Unit, load_reference
 from .schema import TABLES_BY_NAME
 
 REAL_DISTRICTS = ("849",)  # Trà Cú: real data, never generated
+REAL_COMMUNES = ("29461",)  # Xã Trà Cú 2026: made by hand from the three old units' data
 MARK = "# DỮ LIỆU MẪU (sample data): invented by ntmlib.sample, not real figures.\n"
 PROGRAMME = "Chương trình mục tiêu quốc gia xây dựng nông thôn mới"
 
@@ -283,21 +284,157 @@ def _refuse_real(folder: Path) -> None:
         raise FileExistsError(f"{folder} holds real data (no 'sample_data: yes'); not replaced")
 
 
+COMMUNE_NARRATIVE = """<!-- DỮ LIỆU MẪU (sample data): invented by ntmlib.sample. -->
+## achievements
+
+- Công tác lãnh đạo, chỉ đạo thực hiện {programme} được quan tâm.
+
+## limitations
+
+- Một số tiêu chí còn khó khăn trong thực hiện.
+
+## objectives
+
+- Tiếp tục thực hiện các tiêu chí xã nông thôn mới năm {{next_year}}.
+
+## solutions
+
+- Huy động các nguồn lực, lồng ghép các chương trình.
+"""
+
+
+def generate_commune(unit_code: str, year: int, out_dir: Path, reference: Reference,
+                     seed: int = 2026) -> Path:
+    """Write `out_dir/<year>/<slug>/` for a commune-level unit (after July 2025)."""
+    unit = reference.unit(unit_code, year)
+    rng = _rng(seed, unit_code, year)
+    folder = out_dir / str(year) / unit.slug
+    _refuse_real(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    kind = reference.kind(unit)
+    rural = kind.role == "rural"
+    s = reference.criteria_set("commune", year)
+    period = reference.period(year).period
+    date = dt.date(year, 12, rng.randint(5, 20))
+    (folder / "header.yaml").write_text(MARK + (
+        f'unit_code: "{unit.code}"\nyear: {year}\nscope: report\nsample_data: yes\n'
+        f"date: {date.isoformat()}\n"
+        f'signer_name: "Nguyễn Văn Mẫu"\n'), encoding="utf-8")
+    (folder / "narrative.md").write_text(COMMUNE_NARRATIVE.format(programme=PROGRAMME),
+                                         encoding="utf-8")
+    met: set[int] = set()
+    if rural and s is not None:
+        missing = set(rng.sample(s.numbers, rng.choice([0, 0, 1, 2, 3, 4, 6])))
+        met = set(s.numbers) - missing
+        _write_csv(folder, "commune_criteria", [
+            {"commune_code": unit.code, "set_id": s.set_id, "criterion": n,
+             "achieved": "yes" if n in met else "no"} for n in s.numbers])
+    else:
+        _write_csv(folder, "commune_criteria", [])
+    recognitions = []
+    if rural and rng.random() < 0.7:
+        recognitions.append({"unit_code": unit.code, "title": reference.title_for("commune"),
+                             "period": "2021-2025", "year": rng.randint(2021, 2025)})
+    if rural and s is not None and len(met) == s.size and rng.random() < 0.4:
+        recognitions.append({"unit_code": unit.code, "title": reference.title_for("modern"),
+                             "period": period, "year": year})
+    _write_csv(folder, "recognitions", recognitions)
+    products = [{"product_id": f"sp{i + 1:02d}", "name": f"Sản phẩm mẫu {i + 1:02d}",
+                 "commune_code": unit.code, "stars": rng.choice([3, 3, 4]),
+                 "year_recognised": rng.choice([year - 2, year - 1, year])}
+                for i in range(rng.randint(0, 3))]
+    _write_csv(folder, "ocop_products", products)
+    hamlets = rng.randint(4, 12)
+    term = kind.hamlet_term if not rural else rng.choice(["ấp", "ấp", "khóm"])
+    reg = rng.randint(1500, 5000)
+    _write_csv(folder, "households", [{
+        "commune_code": unit.code, "households_registered": reg,
+        "households_recognised": int(reg * rng.uniform(0.85, 0.99)),
+        "hamlets": hamlets if rural else 0, "hamlets_registered": hamlets if rural else 0,
+        "hamlets_recognised": rng.randint(0, hamlets) if rural else 0,
+        "hamlet_term": "ấp" if rural else term}])
+    _write_csv(folder, "documents", [
+        {"doc_id": "kh01", "number": f"{rng.randint(10, 99)}/KH-UBND",
+         "date": dt.date(year, 3, rng.randint(1, 28)).isoformat(),
+         "issuer": f"Ủy ban nhân dân {kind.word}", "doc_type": "Kế hoạch",
+         "summary": f"về việc thực hiện {PROGRAMME} năm {year}", "listed": "yes"}])
+    _write_csv(folder, "facts", [{"key": "other_directive_documents",
+                                  "value": rng.randint(0, 6)}])
+    _write_csv(folder, "propaganda", [
+        {"activity_id": "general", "name": "Tuyên truyền, phổ biến các nội dung xây dựng nông "
+         "thôn mới", "sessions": rng.randint(10, 80), "participants": rng.randint(500, 4000)}])
+    _write_csv(folder, "training", [
+        {"topic_id": "ocop", "topic": "chương trình mỗi xã một sản phẩm (OCOP)",
+         "classes": (k := rng.randint(0, 3)), "trainees": k * rng.randint(20, 40)}])
+    _write_csv(folder, "steering_bodies", [
+        {"level": "commune", "name": f"Ban Chỉ đạo {kind.word}", "bodies": 1,
+         "members": rng.randint(12, 25)}])
+    _write_csv(folder, "production_models", [
+        {"model_id": "m1", "name": "Mô hình hỗ trợ phát triển sản xuất", "source": "direct",
+         "allocated": (a := rng.randint(1, 8) * 100),
+         "disbursed": round(a * rng.uniform(0.3, 1), 1)}])
+    _write_csv(folder, "funds", [
+        {"source": "central", "component": "investment", "amount": rng.randint(5, 60) * 100},
+        {"source": "central", "component": "recurrent", "amount": rng.randint(1, 10) * 100},
+        {"source": "province", "component": "total", "amount": rng.randint(5, 40) * 100},
+        {"source": "commune", "component": "total", "amount": rng.randint(1, 10) * 100},
+        {"source": "integrated", "component": "total", "amount": rng.randint(0, 20) * 100},
+        {"source": "credit", "component": "total", "amount": rng.randint(5, 50) * 100},
+        {"source": "enterprise", "component": "total", "amount": rng.randint(0, 10) * 100},
+        {"source": "people", "component": "cash", "amount": rng.randint(1, 8) * 100},
+        {"source": "people", "component": "workdays", "amount": rng.randint(1, 5) * 50,
+         "quantity": rng.randint(200, 2000), "quantity_unit": "ngày công"}])
+    _write_csv(folder, "planned_funds", [
+        {"source": "central", "component": "investment", "amount": rng.randint(5, 60) * 100},
+        {"source": "province", "component": "total", "amount": rng.randint(5, 30) * 100}])
+    return folder
+
+
+def generate_province_folder(province: str, year: int, out_dir: Path, reference: Reference,
+                             seed: int = 2026) -> Path:
+    """The province's own folder (header, narrative) for its report, as sample data."""
+    unit = reference.resolve(province, year, level="province")
+    rng = _rng(seed, unit.code, year)
+    folder = out_dir / str(year) / unit.slug
+    _refuse_real(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    date = dt.date(year, 12, rng.randint(20, 28))
+    (folder / "header.yaml").write_text(MARK + (
+        f'unit_code: "{unit.code}"\nyear: {year}\nscope: report\nsample_data: yes\n'
+        f"date: {date.isoformat()}\n"
+        f'signer_name: "Nguyễn Văn Mẫu"\n'), encoding="utf-8")
+    (folder / "narrative.md").write_text(COMMUNE_NARRATIVE.format(programme=PROGRAMME),
+                                         encoding="utf-8")
+    return folder
+
+
 def generate_province(year: int, out_dir: Path, reference: Reference, seed: int = 2023,
                       province: str = "tra-vinh") -> list[Path]:
-    """Sample data for every district of the province but those with real data."""
-    return [generate_district(u.code, year, out_dir, reference, seed)
-            for u in reference.districts(year, province) if u.code not in REAL_DISTRICTS]
+    """Sample data for every unit of the province but those with real data: its districts
+    (before July 2025) or its communes (after), and the province's own folder."""
+    p = reference.resolve(province, year, level="province")
+    children = reference.children(p, year)
+    if (children["level"] == "district").any():
+        made = [generate_district(u.code, year, out_dir, reference, seed)
+                for u in reference.districts(year, province) if u.code not in REAL_DISTRICTS]
+    else:
+        made = [generate_commune(code, year, out_dir, reference, seed)
+                for code in children.loc[children["level"] == "commune", "code"]
+                if code not in REAL_COMMUNES]
+    return [*made, generate_province_folder(province, year, out_dir, reference, seed)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ntmlib.sample", description=__doc__)
     parser.add_argument("--year", type=int, default=2023)
     parser.add_argument("--out", type=Path, default=None, help="data folder (default data/)")
-    parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--seed", type=int, default=None, help="default: the year")
+    parser.add_argument("--province", default="tra-vinh", help="province id (tra-vinh, "
+                        "vinh-long)")
     args = parser.parse_args(argv)
     out = (args.out or config.data_dir()).resolve()
-    for path in generate_province(args.year, out, load_reference(out), args.seed):
+    seed = args.seed if args.seed is not None else args.year
+    for path in generate_province(args.year, out, load_reference(out), seed, args.province):
         print(path)
     return 0
 

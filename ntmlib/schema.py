@@ -43,6 +43,7 @@ class Table:
     required: bool = True  # the file must exist
     may_be_empty: bool = True
     scopes: tuple[str, ...] = ("report",)  # data scopes in which the table is required
+    levels: tuple[str, ...] = ("district", "commune")  # unit levels that must have it
 
     @property
     def filename(self) -> str:
@@ -85,7 +86,7 @@ DOC_TYPES = (
 APPENDIX_KEYS = (
     "criteria_commune", "criteria_advanced", "criteria_model", "district_criteria",
     "advanced_district_criteria", "levels", "funds", "funds_budget", "models", "ocop",
-    "documents", "households", "people",
+    "documents", "households", "people", "members",
 )
 OCOP_GROUPS = (
     "Thực phẩm", "Đồ uống", "Dược liệu và sản phẩm từ dược liệu", "Hàng thủ công mỹ nghệ",
@@ -218,6 +219,7 @@ TABLES: tuple[Table, ...] = (
             RECONSTRUCTED,
         ),
         key=("inspection_id",),
+        levels=("district",),
     ),
     Table(
         "production_models",
@@ -292,7 +294,6 @@ TABLES: tuple[Table, ...] = (
             RECONSTRUCTED,
         ),
         key=("commune_code", "set_id", "criterion"),
-        may_be_empty=False,
         scopes=("report", "baseline"),
     ),
     Table(
@@ -310,6 +311,7 @@ TABLES: tuple[Table, ...] = (
         key=("set_id", "criterion"),
         may_be_empty=False,
         scopes=("report", "baseline"),
+        levels=("district",),
     ),
     Table(
         "recognitions",

@@ -148,12 +148,54 @@ def band_parts(prefix: str, band) -> list:
 # -- the appendices -------------------------------------------------------------------------
 
 
-def criteria_grid(data: UnitData, figures: Figures, role: str) -> Appendix | None:
-    """One row per commune of a commune-level set: a mark per criterion, the count met, the
-    recognition periods, and for the upper sets the criteria not met."""
+def criteria_list(data: UnitData, figures: Figures, role: str) -> Appendix | None:
+    """A commune's own results: one row per criterion of the set, with the requirement for
+    its group where the reference data gives one (criteria.csv threshold_1..3), and the
+    indicators under each criterion when the reference data lists them."""
     s = data.criteria_set(role)
     if s is None:
         return None
+    t = data["commune_criteria"]
+    t = t[(t["set_id"] == s.set_id) & (t["commune_code"] == data.unit.code)] \
+        if not t.empty else t
+    if t.empty:
+        return None
+    keys = COMMUNE_SET_KEYS[role]
+    achieved = {int(n): bool(a) for n, a in zip(t["criterion"], t["achieved"].fillna(False),
+                                                 strict=True)}
+    group = data.reference.commune_group(data.unit.code, data.year)
+    column = f"threshold_{group['group']}" if group else ""
+    every = data.reference.criteria_table
+    every = every[(every["set_id"] == s.set_id) & (every["period"] == s.period)]
+    rows: list[list[Cell]] = []
+    for _, c in each_row(s.criteria):
+        n = int(c["number"])
+        need = c.get(column) if column else None
+        rows.append([Ref(keys.number.format(n=n)), Text(c["name"]), Text(need or "—"),
+                     Mark(achieved.get(n, False))])
+        for _, sub in each_row(every[every["parent"] == str(n)]):
+            need = sub.get(column) if column else None
+            rows.append([Text(str(sub["number"])), Text(sub["name"], css="indicator"),
+                         Text(need or "—"), Text("")])
+    rows.append([Text(TOTAL), Text("Số tiêu chí đạt"), Text(""),
+                 Ref(keys.achieved.format(code=data.unit.code))])
+    need = f"Mức yêu cầu ({figures.text('commune.group')})" if "commune.group" in figures \
+        else "Mức yêu cầu"
+    return Appendix(f"criteria_{role}", f"KẾT QUẢ THỰC HIỆN {s.name.upper()}",
+                    [Text("Tiêu chí"), Text("Nội dung"), Text(need), Text("Kết quả")], rows,
+                    numbered=False, total_rows={len(rows) - 1},
+                    note=f"{ACHIEVED}: đạt; {NOT_ACHIEVED}: chưa đạt.")
+
+
+def criteria_grid(data: UnitData, figures: Figures, role: str) -> Appendix | None:
+    """One row per commune of a commune-level set: a mark per criterion, the count met, the
+    recognition periods, and for the upper sets the criteria not met. A commune's own report
+    lists its criteria instead (`criteria_list`)."""
+    s = data.criteria_set(role)
+    if s is None:
+        return None
+    if data.level == "commune":
+        return criteria_list(data, figures, role)
     keys = COMMUNE_SET_KEYS[role]
     counts = criteria_counts(data, s.set_id).set_index("commune_code")
     t = data["commune_criteria"]
@@ -229,7 +271,7 @@ def unit_criteria(data: UnitData, figures: Figures, role: str) -> Appendix | Non
 def levels_table(data: UnitData, figures: Figures) -> Appendix | None:
     """Communes by the number of criteria met, end of last year against now."""
     bands = level_counts(data)
-    if not bands:
+    if not bands or data.level != "district":
         return None
     has_prev = any(f"prev.levels.count[{b}]" in figures for b, _ in bands)
     s = data.criteria_set("commune")
@@ -444,6 +486,44 @@ def people_table(data: UnitData, figures: Figures) -> Appendix | None:
     return Appendix("people", "KẾT QUẢ HUY ĐỘNG NHÂN DÂN ĐÓNG GÓP NĂM {year}",
                     [Text("Nội dung"), Text("Khối lượng"), Text("Đơn vị"),
                      Text("Giá trị (triệu đồng)")], rows, total_rows={len(rows) - 1})
+
+
+def province_appendices(data: UnitData, figures: Figures, members: list) -> list[Appendix]:
+    """One row per member unit: its results, funds and OCOP products from its own figures;
+    a unit without data says so."""
+    commune_level = any(m.unit.level == "commune" for m in members)
+    rows: list[list[Cell]] = []
+    for m in members:
+        code = m.unit.code
+        if m.status != "ok":
+            rows.append([Text(m.unit.name), Text(f"({m.why})"), Text(""), Text(""), Text(""),
+                         Text("")])
+            continue
+        if commune_level:
+            g = data.reference.commune_group(code, data.year)
+            rows.append([Text(m.unit.name), Text(f"nhóm {g['group']}" if g else m.unit.type),
+                         _ref(figures, f"member.achieved[{code}]"),
+                         _ref(figures, f"member.recognised[{code}]"),
+                         _ref(figures, f"member.funds[{code}]"),
+                         _ref(figures, f"member.ocop[{code}]")])
+        else:
+            rows.append([Text(m.unit.name), _ref(figures, f"member.rural[{code}]"),
+                         _ref(figures, f"member.recognised[{code}]"),
+                         _ref(figures, f"member.district_met[{code}]"),
+                         _ref(figures, f"member.funds[{code}]"),
+                         _ref(figures, f"member.ocop[{code}]")])
+    total = [Text(TOTAL), Text(""), Text(""), Ref("members.ntm"), Ref("funds.total"),
+             Ref("ocop.total")] if commune_level else \
+        [Text(TOTAL), Ref("members.rural"), Ref("members.ntm"), Text(""), Ref("funds.total"),
+         Ref("ocop.total")]
+    rows.append(total)
+    headers = [Text("Đơn vị"), Text("Nhóm"), Text("Số tiêu chí đạt"),
+               Text("Đã công nhận NTM"), Text("Nguồn vốn (triệu đồng)"),
+               Text("Sản phẩm OCOP")] if commune_level else \
+        [Text("Đơn vị"), Text("Số xã"), Text("Xã đã công nhận NTM"),
+         Text("Tiêu chí huyện đạt"), Text("Nguồn vốn (triệu đồng)"), Text("Sản phẩm OCOP")]
+    return [Appendix("members", "KẾT QUẢ THEO ĐƠN VỊ NĂM {year}", headers, rows,
+                     total_rows={len(rows) - 1})]
 
 
 BUILDERS = (

@@ -66,15 +66,15 @@ def reference_values(reference, year: int, level: str = "district") -> dict[str,
     return out
 
 
-def type_tables(raw: RawDataset, scope: str, allowed: dict[str, tuple] | None = None
-                ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+def type_tables(raw: RawDataset, scope: str, allowed: dict[str, tuple] | None = None,
+                level: str = "district") -> tuple[dict[str, pd.DataFrame], list[Finding]]:
     """Typed frames for every table of the schema (empty frames for absent optional ones).
     `allowed` gives the values of the columns whose allowed list is reference data."""
     findings: list[Finding] = []
     typed: dict[str, pd.DataFrame] = {}
     for spec in TABLES:
         table = raw.tables.get(spec.name)
-        needed = spec.required and scope in spec.scopes
+        needed = spec.required and scope in spec.scopes and level in spec.levels
         if table is None:
             if needed:
                 where = _missing_where(raw, spec)
@@ -489,6 +489,7 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                     "date", f"year {r['year_met']} is after the reporting year {data.year}",
                     **where(table, row, "year_met")))
     findings += _check_criteria_complete(data, raw)
+    findings += check_group(data)
 
     doc_ids = set(t["documents"]["doc_id"].dropna())
     for table in ("propaganda", "steering_bodies"):
@@ -557,6 +558,19 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
     return findings
 
 
+def check_group(data: DistrictData) -> list[Finding]:
+    """From 2026 a commune's criteria thresholds depend on its group (nhóm 1, 2, 3), which the
+    province sets: a xã without one in the reference data cannot be reported."""
+    if data.level != "commune" or data.year < 2026 or data.rural_communes.empty:
+        return []
+    if data.reference.commune_group(data.unit.code, data.year) is not None:
+        return []
+    return [Finding.error(
+        "group", f"{data.unit.name} ({data.unit.code}) has no group (nhóm 1, 2 or 3) for "
+        f"{data.year} in data/reference/commune_groups.csv; add the row the province decided",
+        file="reference/commune_groups.csv", column="group")]
+
+
 def _ok(value: object) -> bool:
     """A cell that holds a value (not blank, not left empty by a typing error)."""
     try:
@@ -587,7 +601,8 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
                     f"{', '.join(map(str, lacking))} of {set_id}", row=int(rows.index[0]),
                     column="criterion", **where))
     commune_set = data.criteria_set("commune")
-    if not t.empty and commune_set is not None:
+    if commune_set is not None and data.level != "province" and (
+            not t.empty or data.level == "commune"):
         ntm = set(t.loc[t["set_id"] == commune_set.set_id, "commune_code"])
         for code in sorted(set(data.rural_communes["code"]) - ntm):
             findings.append(Finding.error(

@@ -242,6 +242,28 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
         "save it as UTF-8 (in Excel: CSV UTF-8)")
 
 
+# -- formulas at the CSV boundary ----------------------------------------------------------
+
+# Excel runs a cell that starts with one of these as a formula, also when it opens a CSV file.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_RUNNABLE = re.compile(r"^'*[=+\-@\t\r]")
+_QUOTED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def csv_text(value: str) -> str:
+    """Text for a CSV cell that Excel shows as text: an apostrophe, Excel's own "this is text"
+    mark, goes before text that Excel would run as a formula (=, +, -, @, tab or carriage
+    return first). `csv_untext` takes it off on reading; text that already starts with
+    apostrophes before such a character gets one more, so the round trip is exact."""
+    return "'" + value if _RUNNABLE.match(value) else value
+
+
+def csv_untext(value: str) -> str:
+    """The text a CSV cell stands for: one leading apostrophe before =, +, -, @, tab or
+    carriage return is taken off (see csv_text)."""
+    return value[1:] if _QUOTED.match(value) else value
+
+
 # -- folder ----------------------------------------------------------------------------------
 
 
@@ -301,7 +323,9 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
             unreadable.add(spec.name)
             continue
         frame.columns = [nfc(str(c)).strip() for c in frame.columns]
-        tables[spec.name] = RawTable(spec.name, frame.astype(object), shown)
+        frame = frame.astype(object)
+        _untext_cells(frame)
+        tables[spec.name] = RawTable(spec.name, frame, shown)
     return RawDataset(
         folder, "folder", header, narrative, tables, files, findings,
         header_file=header_shown, narrative_file=_display(narr_path, root),
@@ -337,6 +361,17 @@ def _too_many_rows(what: str) -> str:
 def _too_many_columns(what: str) -> str:
     return (f"the {what} has more than {MAX_COLUMNS} columns, the limit for one table; check "
             f"that it is the right {what}")
+
+
+def _untext_cells(frame: pd.DataFrame) -> None:
+    """Take off the apostrophe `csv_text` puts before formula-like text."""
+    for j in range(frame.shape[1]):
+        values = frame.iloc[:, j].tolist()
+        quoted = [i for i, v in enumerate(values) if isinstance(v, str) and v[:1] == "'"]
+        for i in quoted:
+            values[i] = csv_untext(values[i])
+        if quoted:
+            frame.iloc[:, j] = pd.Series(values, index=frame.index, dtype=object)
 
 
 _YAML_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
@@ -706,13 +741,54 @@ def _place_issues(sheet: _Sheet, name: str, shown: str, findings: list[Finding],
 # -- writing workbooks -----------------------------------------------------------------------
 
 
-def _neutralise_formulas(row) -> None:
-    """Text that Excel would run as a formula (=, +, -, @ first) is stored as text, quoted,
-    so the workbook cannot execute what a data file contains (formula injection)."""
+def _neutralise_formulas(row) -> None:  # a row of openpyxl cells
+    """Text that Excel would run as a formula (=, +, -, @, tab or carriage return first) is
+    stored as text, quoted, so the workbook cannot execute what a data file contains
+    (formula injection)."""
     for cell in row:
-        if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
             cell.data_type = "s"
             cell.quotePrefix = True
+
+
+def append_row(ws, values: list) -> None:  # an openpyxl worksheet
+    """Append a row of values to a sheet, formula-like text neutralised: every row written to
+    a workbook goes through here."""
+    ws.append(values)
+    _neutralise_formulas(ws[ws.max_row])
+
+
+def build_workbook(
+    header: dict,
+    narrative: dict[str, list[str]],
+    tables: dict[str, pd.DataFrame],
+):  # an openpyxl Workbook (openpyxl is imported lazily)
+    """A district-year as one workbook (sheets header, narrative, then one per table)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "header"
+    append_row(ws, ["field", "value"])
+    for key, value in header.items():
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            append_row(ws, [key, _cell(v)])
+    ws = book.create_sheet("narrative")
+    append_row(ws, ["section", "text"])
+    for section, paras in narrative.items():
+        for p in paras:
+            append_row(ws, [section, p])
+    for spec in TABLES:
+        if spec.name not in tables:
+            continue
+        frame = tables[spec.name]
+        ws = book.create_sheet(spec.name)
+        append_row(ws, list(frame.columns))
+        for row in frame.itertuples(index=False):
+            append_row(ws, [_cell(v) for v in row])
+        ws.freeze_panes = "A2"
+    return book
 
 
 def write_workbook(
@@ -721,42 +797,17 @@ def write_workbook(
     narrative: dict[str, list[str]],
     tables: dict[str, pd.DataFrame],
 ) -> Path:
-    """Write a district-year as one workbook (sheets header, narrative, then one per table)."""
-    import openpyxl
+    """Write a district-year as one workbook (sheets header, narrative, then one per table),
+    atomically: `path` is the old file or the new one, never a part."""
+    from .safefs import atomic_file
 
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "header"
-    ws.append(["field", "value"])
-    for key, value in header.items():
-        values = value if isinstance(value, list) else [value]
-        for v in values:
-            ws.append([key, _cell(v)])
-            _neutralise_formulas(ws[ws.max_row])
-    ws = book.create_sheet("narrative")
-    ws.append(["section", "text"])
-    for section, paras in narrative.items():
-        for p in paras:
-            ws.append([section, p])
-            _neutralise_formulas(ws[ws.max_row])
-    for spec in TABLES:
-        if spec.name not in tables:
-            continue
-        frame = tables[spec.name]
-        ws = book.create_sheet(spec.name)
-        ws.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            ws.append([_cell(v) for v in row])
-            _neutralise_formulas(ws[ws.max_row])
-        ws.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    book.save(tmp)
-    tmp.replace(path)
-    return path
+    book = build_workbook(header, narrative, tables)
+    with atomic_file(Path(path)) as tmp:
+        book.save(tmp)
+    return Path(path)
 
 
-def write_district_workbook(data, path: Path) -> Path:
+def write_district_workbook(data, path: Path) -> Path:  # a DistrictData
     """The same content as a district folder, as one workbook (`DistrictData` -> .xlsx)."""
     header = {k: v for k, v in data.header.items() if v not in (None, "", [])}
     return write_workbook(Path(path), header, data.narrative, data.tables)

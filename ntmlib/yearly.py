@@ -8,6 +8,9 @@ take the filled form back.
   header, column notes, drop-down lists for closed lists), prefilled with what is known.
 - `import_workbook` validates a filled workbook and stores it as the district's data; a
   workbook with errors is refused; existing data is replaced only with `force`, after a backup.
+
+Everything written is safe to open in Excel: text that Excel would run as a formula is
+neutralised (CSV: `io.csv_text`; workbooks: `io.append_row`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,15 @@ import yaml
 from . import config
 from .dataset import LoadResult, load_district, load_source
 from .errors import DataValidationError, NtmError
-from .io import HEADER_FILE, NARRATIVE_FILE, district_source, format_narrative, read_dataset
+from .io import (
+    HEADER_FILE,
+    NARRATIVE_FILE,
+    append_row,
+    csv_text,
+    district_source,
+    format_narrative,
+    read_dataset,
+)
 from .model import DistrictData
 from .reference import Reference, load_reference
 from .schema import (
@@ -66,6 +77,8 @@ def _csv_value(v: object) -> str:
         return v.isoformat()
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
+    if isinstance(v, str):  # text, never a number: Excel must not run it as a formula
+        return csv_text(v)
     return str(v)
 
 
@@ -205,14 +218,14 @@ def write_template(year: int, district: str, out: Path, data_dir: Path | None = 
     book = openpyxl.load_workbook(out)
     guide = book.create_sheet("Hướng dẫn", 0)
     for line in INSTRUCTIONS:
-        guide.append([line])
+        append_row(guide, [line])
     guide["A1"].font = Font(bold=True, size=13)
     guide.column_dimensions["A"].width = 110
     communes = ref.communes(unit.code, year)
     cs = book.create_sheet("communes")
-    cs.append(["code", "name", "type"])
-    for _, r in communes.iterrows():
-        cs.append([r["code"], r["name"], r["type"]])
+    append_row(cs, ["code", "name", "type"])
+    for _, r in communes.iterrows():  # names come from data files: neutralised like the rest
+        append_row(cs, [r["code"], r["name"], r["type"]])
     n_comm = len(communes) + 1
     for spec in TABLES:
         ws = book[spec.name]

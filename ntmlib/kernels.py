@@ -20,6 +20,7 @@ from jupyter_client import AsyncKernelManager, BlockingKernelClient
 from jupyter_core.utils import run_sync
 
 from . import config
+from .safefs import owned_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,9 @@ WARM_UP = ("import ntmlib.charts, ntmlib.dataset, ntmlib.indicators, ntmlib.note
            "ntmlib.render, ntmlib.tables, IPython.display")
 # what nbclient passes to the kernels it starts: no IPython history database
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
+# a kernel's scratch folder is /tmp/ntm-kernel-<pid>-<host>.XXXXXXXX: the runner removes those
+# of processes that were killed (safefs.remove_stale)
+SCRATCH_PREFIX = "ntm-kernel-"
 
 
 class WarmKernel:
@@ -35,7 +39,7 @@ class WarmKernel:
 
     def __init__(self, kernel_name: str = config.KERNEL_NAME, warm_up: str = WARM_UP) -> None:
         self.kernel_name = kernel_name
-        self.scratch = Path(tempfile.mkdtemp(prefix="ntm-kernel-"))
+        self.scratch = Path(tempfile.mkdtemp(prefix=owned_prefix(SCRATCH_PREFIX)))
         self.km = AsyncKernelManager(kernel_name=kernel_name)
         run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(self.scratch))
         # The request is queued until the kernel is listening; the notebook's own requests

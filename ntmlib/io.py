@@ -526,7 +526,7 @@ def _read_sheet(ws, book) -> _Sheet:
     kept: dict[int, list] = {}
     last = 0  # last row of the table
     far = False  # a row beyond FAR_ROWS blank rows was met: everything below is outside
-    stray: list[str] = []  # addresses of the values outside the table (the first few)
+    stray: list[str] = []  # the address of the first value outside the table
     n_stray = 0
     with ws._get_source() as src:
         parser = CellParser(src, ws._shared_strings, data_only=True, epoch=book.epoch,
@@ -554,7 +554,7 @@ def _read_sheet(ws, book) -> _Sheet:
                     in_table.append(c)
                 else:
                     n_stray += 1
-                    if len(stray) < 1:
+                    if not stray:
                         stray.append(f"{get_column_letter(c['column'])}{idx}")
             if idx == header_row:
                 for c in in_table:
@@ -587,7 +587,8 @@ def _read_sheet(ws, book) -> _Sheet:
     sheet.first_row = header_row + 1
     sheet.rows = [kept.get(r, [None] * width) for r in range(header_row + 1, last + 1)]
     if n_stray:
-        extent = f"columns A to {get_column_letter(width)}, rows {header_row} to {last}"
+        extent = (f"columns A to {get_column_letter(width)}, rows {header_row} to {last}"
+                  if width else f"which has no columns, row {header_row}")
         message = (f"the cell {stray[0]} holds a value outside the table ({extent}) and is "
                    "ignored" if n_stray == 1 else
                    f"the cell {stray[0]} and {n_stray - 1:,} more hold values outside the "
@@ -598,8 +599,6 @@ def _read_sheet(ws, book) -> _Sheet:
     while sheet.columns and sheet.columns[-1] in (None, ""):
         sheet.columns.pop()
     return sheet
-
-
 
 
 def _read_workbook(path: Path, root: Path | None) -> RawDataset:

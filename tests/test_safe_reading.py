@@ -175,6 +175,21 @@ def test_a_stray_cell_at_xfd1048576_costs_one_cell(data_root):
     assert seconds < 10 and peak < 150, (seconds, peak)
 
 
+def test_a_header_cell_far_to_the_right_is_no_column(data_root):
+    def edit(book) -> None:  # an openpyxl Workbook
+        ws = book["inspections"]
+        ws.delete_rows(1, ws.max_row)
+        ws["XFD1"] = "topic"
+        ws["XFD2"] = "x"
+    as_workbook(edit)(data_root)
+    result = load_district(2023, "tra-cu", data_root)
+    outside = [f for f in result.findings if f.rule == "outside"]
+    assert [(f.severity, f.sheet, f.row, f.message) for f in outside] == [
+        ("warning", "inspections", 1, "the cell XFD1 and 1 more hold values outside the table "
+         "(which has no columns, row 1) and are ignored")]
+    assert any(f.rule == "missing-column" and f.sheet == "inspections" for f in result.errors)
+
+
 def test_a_shared_strings_bomb_is_refused_before_it_is_expanded(data_root):
     shared_strings(200)(data_root)
     book = data_root / "2023" / "tra-cu.xlsx"

@@ -83,9 +83,12 @@ def cmd_new_year(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .yearly import write_template
+    from .yearly import make_template
 
-    print(write_template(args.year, args.district, args.out, args.data_dir))
+    made = make_template(args.year, args.district, args.out, args.data_dir, force=args.force)
+    print(made.path)
+    if made.backup:
+        print(f"The previous file is kept as {made.backup}")
     return 0
 
 
@@ -150,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="write the Excel input form of a district and year")
     _add_common(p)
     p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing file (it is kept as FILE.bak-<date>-<time>)")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("import", help="validate a filled Excel form and store it as data")

@@ -3,6 +3,13 @@ Excel workbook with the same content (one sheet per table).
 
 Reading keeps every cell as it was typed (CSV cells as text, Excel cells as their values) and
 remembers where it came from; `validate` turns it into typed tables.
+
+Data arrives from many offices, so reading assumes nothing about a file until it has checked:
+only regular files are opened (never a FIFO, a device or a socket, and never a link to a place
+outside the data folder), each within a size limit and with a bounded read; a workbook is
+inspected as a zip archive before openpyxl sees it, and its sheets are read cell by cell as
+stored, never over the range a sheet declares. Only the files read are hashed (`files`, which
+the report's provenance publishes).
 """
 
 from __future__ import annotations
@@ -10,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io as _io
+import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +29,24 @@ import yaml
 
 from .errors import DataNotFoundError
 from .findings import Finding
-from .parsing import nfc
+from .parsing import char_name, nfc
 from .schema import HEADER_LIST_FIELDS, TABLES, TABLES_BY_NAME
 
 HEADER_FILE = "header.yaml"
 NARRATIVE_FILE = "narrative.md"
 _HEADING = re.compile(r"^##\s+([a-z_]+)\s*$")
+
+# Limits. Real data is far below each (Trà Cú's largest file is 20 KB and 300 rows); they are
+# there so that a wrong or hostile file is refused quickly instead of filling the memory.
+MAX_FILE_BYTES = 20 * 2**20  # one CSV, header.yaml, narrative.md or workbook
+MAX_ROWS = 50_000  # rows of one table (CSV file or sheet), as in data/README.md
+MAX_COLUMNS = 200  # columns of one table
+MAX_UNZIPPED_BYTES = 100 * 2**20  # all the parts of a workbook, uncompressed
+MAX_PART_BYTES = 30 * 2**20  # one part other than a sheet, e.g. the shared strings
+MAX_RATIO = 100  # uncompressed / compressed size of a part above 1 MB (zip bomb)
+MAX_SHEETS = 100
+FAR_ROWS = 1_000  # a value below this many blank rows is a stray cell, not data
+FAR_COLUMNS = 50  # a header cell beyond this many blank columns is a stray cell
 
 
 @dataclass
@@ -52,11 +73,14 @@ class RawDataset:
     header: dict
     narrative: dict[str, list[str]]
     tables: dict[str, RawTable]
-    files: dict[str, str] = field(default_factory=dict)  # name -> sha256
+    files: dict[str, str] = field(default_factory=dict)  # name -> sha256 of what was read
     findings: list[Finding] = field(default_factory=list)
     header_file: str = HEADER_FILE
     narrative_file: str = NARRATIVE_FILE
     narrative_present: bool = True
+    # tables (and "header", "narrative") present but refused with an error finding, so that
+    # validation does not report them missing as well
+    unreadable: set[str] = field(default_factory=set)
 
 
 def sha256(path: Path) -> str:
@@ -82,7 +106,8 @@ def district_source(data_root: Path, year: int, district_slug: str) -> Path:
 
 
 def read_dataset(source: Path, display_root: Path | None = None) -> RawDataset:
-    """Read a district folder or workbook without interpreting any value."""
+    """Read a district folder or workbook without interpreting any value. `display_root` is
+    the data folder: paths are shown relative to it, and files may link only inside it."""
     source = Path(source)
     if source.is_dir():
         return _read_folder(source, display_root)
@@ -91,88 +116,314 @@ def read_dataset(source: Path, display_root: Path | None = None) -> RawDataset:
 
 def _display(path: Path, root: Path | None) -> str:
     if root is not None:
-        try:
-            return str(path.resolve().relative_to(root.resolve().parent))
+        try:  # the link itself, not its target, is the file the analyst knows
+            return str((path.parent.resolve() / path.name).relative_to(root.resolve().parent))
         except ValueError:
             pass
     return str(path)
 
 
-# -- folder ----------------------------------------------------------------------------------
+# -- reading files safely ------------------------------------------------------------------
+
+
+class UnsafeFile(Exception):
+    """A file that is not read; the message is meant for the analyst."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "something other than a file"
+
+
+def _too_big(limit: int) -> UnsafeFile:
+    return UnsafeFile(f"the file is larger than the limit of {limit // 2**20} MB and was not "
+                      "read; check that it is the right file")
+
+
+def read_bytes(path: Path, inside: tuple[Path, ...] = (), limit: int = MAX_FILE_BYTES) -> bytes:
+    """The content of a regular file, at most `limit` bytes. A link must resolve inside one of
+    the folders `inside` (when given). Checked with lstat/stat before anything is opened, so a
+    FIFO, a device or a socket is never opened (a FIFO would block, /dev/zero never ends);
+    opened non-blocking and checked again, in case the file was swapped meanwhile.
+    Raises FileNotFoundError when there is no file, UnsafeFile when it is refused."""
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        target = Path(os.path.realpath(path))
+        if inside and not any(target.is_relative_to(folder) for folder in inside):
+            raise UnsafeFile(f"the file is a link to {target}, a place outside the data "
+                             "folder, and was not read; put the file itself in the folder")
+    st = os.stat(path)  # FileNotFoundError for a link to nothing: the file is missing
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFile(f"the file is {_kind(st.st_mode)}, not a regular file, and was not "
+                         "read")
+    if st.st_size > limit:
+        raise _too_big(limit)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    try:
+        now = os.fstat(fd)
+        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(now.st_mode):
+            raise UnsafeFile("the file was replaced while it was being read; run again")
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew after the check
+                raise _too_big(limit)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _inside(source: Path, root: Path | None) -> tuple[Path, ...]:
+    """The folders the files of `source` may link into: the data folder (when `source` is in
+    it) and the unit's own folder. A workbook named from elsewhere (ntm import ~/form.xlsx) is
+    the analyst's own choice: it is checked for being a regular file, not for where it is."""
+    folders = []
+    if root is not None and source.parent.resolve().is_relative_to(root.resolve()):
+        folders.append(root.resolve())
+    if source.is_dir():
+        folders.append(source.resolve())
+    return tuple(folders)
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+class UndecodableText(ValueError):
+    """A file in no supported encoding; the message says where it goes wrong."""
+
+
+_BOM = b"\xef\xbb\xbf"
+# A well-formed UTF-8 sequence of two to four bytes. Vietnamese Windows-1258 text practically
+# never contains one (its letters are followed by letters or tone marks, not by 0x80-0xBF),
+# so a file with one is UTF-8 with a stray byte, not Windows-1258.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 
 
 def decode_text(data: bytes) -> tuple[str, str | None]:
     """Decode a text file; returns (text, note). UTF-8 (with or without BOM) is expected;
-    UTF-16 and Windows-1258, which Excel writes, are read and noted."""
+    UTF-16 with a BOM, and Windows-1258 when the file holds no UTF-8 sequence at all, which
+    Excel writes, are read and noted. Anything else raises UndecodableText naming the line,
+    the byte and its position (counted from 0), so that one stray byte in a UTF-8 file is
+    reported rather than the whole file read as Windows-1258 ("Kiá»ƒm tra")."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "saved as UTF-16"
+        try:
+            return data.decode("utf-16"), "saved as UTF-16"
+        except UnicodeDecodeError as exc:
+            raise UndecodableText(
+                f"the file starts as UTF-16 but is not valid UTF-16 (at position {exc.start}); "
+                "save it as UTF-8 (in Excel: CSV UTF-8)") from None
+    skip = len(_BOM) if data.startswith(_BOM) else 0
     try:
-        text = data.decode("utf-8-sig")
-        return text, None
-    except UnicodeDecodeError:
-        return data.decode("cp1258"), "saved as Windows-1258 (not UTF-8)"
+        return data[skip:].decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        at = skip + exc.start
+    if not _UTF8_MULTIBYTE.search(data):
+        try:
+            return data.decode("cp1258"), "saved as Windows-1258 (not UTF-8)"
+        except UnicodeDecodeError:
+            pass
+    line = data.count(b"\n", 0, at) + 1
+    raise UndecodableText(
+        f"the file is not valid UTF-8: line {line}, byte 0x{data[at]:02X} at position {at}; "
+        "save it as UTF-8 (in Excel: CSV UTF-8)")
+
+
+# -- formulas at the CSV boundary ----------------------------------------------------------
+
+# Excel runs a cell that starts with one of these as a formula, also when it opens a CSV file.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_RUNNABLE = re.compile(r"^'*[=+\-@\t\r]")
+_QUOTED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def csv_text(value: str) -> str:
+    """Text for a CSV cell that Excel shows as text: an apostrophe, Excel's own "this is text"
+    mark, goes before text that Excel would run as a formula (=, +, -, @, tab or carriage
+    return first). `csv_untext` takes it off on reading; text that already starts with
+    apostrophes before such a character gets one more, so the round trip is exact."""
+    return "'" + value if _RUNNABLE.match(value) else value
+
+
+def csv_untext(value: str) -> str:
+    """The text a CSV cell stands for: one leading apostrophe before =, +, -, @, tab or
+    carriage return is taken off (see csv_text)."""
+    return value[1:] if _QUOTED.match(value) else value
+
+
+# -- folder ----------------------------------------------------------------------------------
 
 
 def _read_folder(folder: Path, root: Path | None) -> RawDataset:
     findings: list[Finding] = []
     files: dict[str, str] = {}
-    for p in sorted(folder.iterdir()):
-        if p.is_file() and not p.name.startswith("."):
-            files[p.name] = sha256(p)
+    unreadable: set[str] = set()
+    inside = _inside(folder, root)
 
-    header: dict = {}
-    header_path = folder / HEADER_FILE
-    if header_path.exists():
+    def read(path: Path, shown: str, what: str) -> str | None:
+        """The text of one file, or None when it is absent or refused (with a finding)."""
         try:
-            loaded = yaml.safe_load(decode_text(header_path.read_bytes())[0])
-        except yaml.YAMLError as exc:
-            findings.append(Finding.error(
-                "header", f"the file is not valid YAML ({exc.__class__.__name__})",
-                file=_display(header_path, root)))
-            loaded = {}
-        if loaded is not None and not isinstance(loaded, dict):
-            findings.append(Finding.error(
-                "header", "the file must hold 'field: value' lines",
-                file=_display(header_path, root)))
-            loaded = {}
-        header = loaded or {}
-    narrative: dict[str, list[str]] = {}
-    narr_path = folder / NARRATIVE_FILE
-    if not header_path.exists():
-        findings.append(Finding.error("missing-table", "the file header.yaml is missing",
-                                      file=_display(header_path, root)))
-    if narr_path.exists():
-        narrative = parse_narrative(decode_text(narr_path.read_bytes())[0])
-
-    tables: dict[str, RawTable] = {}
-    for spec in TABLES:
-        path = folder / spec.filename
-        if not path.exists():
-            continue
-        shown = _display(path, root)
-        text, note = decode_text(path.read_bytes())
+            data = read_bytes(path, inside)
+        except FileNotFoundError:
+            return None
+        except UnsafeFile as exc:
+            findings.append(Finding.error("unsafe-file", str(exc), file=shown))
+            unreadable.add(what)
+            return None
+        files[path.name] = hashlib.sha256(data).hexdigest()
+        try:
+            text, note = decode_text(data)
+        except UndecodableText as exc:
+            findings.append(Finding.error("encoding", str(exc), file=shown))
+            unreadable.add(what)
+            return None
         if note:
             findings.append(Finding.warning(
                 "encoding", f"the file was {note}; it was read as such, save it as CSV UTF-8",
                 file=shown))
-        try:
-            frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            findings.append(Finding.error(
-                "csv", f"the file cannot be read as CSV ({str(exc).splitlines()[0]})",
-                file=shown))
-            frame = pd.DataFrame()
+        return text
+
+    header: dict = {}
+    header_path = folder / HEADER_FILE
+    header_shown = _display(header_path, root)
+    text = read(header_path, header_shown, "header")
+    if text is not None:
+        header = _parse_header(text, header_shown, findings)
+    elif "header" not in unreadable:
+        findings.append(Finding.error("missing-table", "the file header.yaml is missing",
+                                      file=header_shown))
+    narrative: dict[str, list[str]] = {}
+    narr_path = folder / NARRATIVE_FILE
+    text = read(narr_path, _display(narr_path, root), "narrative")
+    if text is not None:
+        narrative = parse_narrative(text)
+
+    tables: dict[str, RawTable] = {}
+    for spec in TABLES:
+        path = folder / spec.filename
+        shown = _display(path, root)
+        text = read(path, shown, spec.name)
+        if text is None:
+            continue
+        frame = _parse_csv(text, shown, findings)
+        if frame is None:
+            unreadable.add(spec.name)
+            continue
         frame.columns = [nfc(str(c)).strip() for c in frame.columns]
-        tables[spec.name] = RawTable(spec.name, frame.astype(object), shown)
+        frame = frame.astype(object)
+        _untext_cells(frame)
+        tables[spec.name] = RawTable(spec.name, frame, shown)
     return RawDataset(
         folder, "folder", header, narrative, tables, files, findings,
-        header_file=_display(header_path, root), narrative_file=_display(narr_path, root),
-        narrative_present=narr_path.exists(),
+        header_file=header_shown, narrative_file=_display(narr_path, root),
+        narrative_present=narr_path.exists(), unreadable=unreadable,
     )
 
 
+def _parse_csv(text: str, shown: str, findings: list[Finding]) -> pd.DataFrame | None:
+    """The cells of a CSV file as text, or None when the file is over a limit. A file that is
+    not CSV gives an empty frame and an error (its columns are then reported missing)."""
+    first_line = text[:text.find("\n")] if "\n" in text else text
+    if first_line.count(",") >= MAX_COLUMNS:  # before pandas makes a column of each
+        findings.append(Finding.error("too-large", _too_many_columns("file"), file=shown))
+        return None
+    try:  # one row more than allowed tells that there are too many, without reading them all
+        frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False,
+                            nrows=MAX_ROWS + 1)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        findings.append(Finding.error(
+            "csv", f"the file cannot be read as CSV ({str(exc).splitlines()[0]})", file=shown))
+        return pd.DataFrame()
+    if len(frame) > MAX_ROWS:
+        findings.append(Finding.error("too-large", _too_many_rows("file"), file=shown))
+        return None
+    return frame
+
+
+def _too_many_rows(what: str) -> str:
+    return (f"the {what} has more than {MAX_ROWS:,} rows, the limit for one table; check that "
+            f"it is the right {what}")
+
+
+def _too_many_columns(what: str) -> str:
+    return (f"the {what} has more than {MAX_COLUMNS} columns, the limit for one table; check "
+            f"that it is the right {what}")
+
+
+def _untext_cells(frame: pd.DataFrame) -> None:
+    """Take off the apostrophe `csv_text` puts before formula-like text."""
+    for j in range(frame.shape[1]):
+        values = frame.iloc[:, j].tolist()
+        quoted = [i for i, v in enumerate(values) if isinstance(v, str) and v[:1] == "'"]
+        for i in quoted:
+            values[i] = csv_untext(values[i])
+        if quoted:
+            frame.iloc[:, j] = pd.Series(values, index=frame.index, dtype=object)
+
+
+_YAML_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
+# what YAML itself refuses in a file (a parse error with no field), plus direction marks
+_YAML_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                          "\u202a-\u202e\u2066-\u2069]")
+
+
+def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict:
+    """header.yaml as a dict of single values and lists of single values."""
+    field_name = None
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        m = _YAML_KEY.match(line)
+        field_name = m.group(1) if m else field_name
+        bad = _YAML_HIDDEN.search(line)
+        if bad:  # reported by field, then replaced so that the other fields are still read
+            findings.append(Finding.error(
+                "hidden-character", f"line {number} holds the invisible character "
+                f"{char_name(bad.group())}, which must not reach the report; delete it",
+                file=shown, column=field_name))
+            lines[number - 1] = _YAML_HIDDEN.sub("\ufffd", line)
+    try:
+        loaded = yaml.safe_load("\n".join(lines))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        findings.append(Finding.error(
+            "header", f"the file is not valid YAML ({exc.__class__.__name__}{where})",
+            file=shown))
+        return {}
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        findings.append(Finding.error("header", "the file must hold 'field: value' lines",
+                                      file=shown))
+        return {}
+    header = {}
+    for key, value in loaded.items():
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, dict | list | set) for v in items):
+            findings.append(Finding.error(
+                "header", "the field must be one value or a list of values, not a nested "
+                "structure", file=shown, column=str(key)))
+            continue
+        header[key] = value
+    return header
+
+
 def parse_narrative(text: str) -> dict[str, list[str]]:
-    """`## section` headings, paragraphs separated by blank lines."""
+    """`## section` headings, paragraphs separated by blank lines. Lines end at line feeds
+    only, so that any other control character stays in its paragraph and is reported."""
     sections: dict[str, list[str]] = {}
     current: str | None = None
     buf: list[str] = []
@@ -184,7 +435,7 @@ def parse_narrative(text: str) -> dict[str, list[str]]:
                 sections.setdefault(current, []).append(nfc(para))
         buf.clear()
 
-    for line in text.splitlines():
+    for line in text.replace("\r\n", "\n").split("\n"):
         m = _HEADING.match(line)
         if m:
             flush()
@@ -213,38 +464,220 @@ def format_narrative(narrative: dict[str, list[str]]) -> str:
 # -- workbook --------------------------------------------------------------------------------
 
 
+def _zip_problem(archive: zipfile.ZipFile) -> str | None:
+    """Why a workbook must not be opened, judged from its zip directory alone (zipfile never
+    yields more than the declared size of a part): too big once uncompressed, a part that
+    expands far more than real data does (a zip bomb), huge shared strings, too many sheets."""
+    parts = archive.infolist()
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNZIPPED_BYTES:
+        return (f"the workbook would take {total / 2**20:,.0f} MB once uncompressed, more than "
+                f"the limit of {MAX_UNZIPPED_BYTES // 2**20} MB; check that it is the right file")
+    for p in parts:
+        is_sheet = re.fullmatch(r"xl/worksheets/[^/]+\.xml", p.filename) is not None
+        if not is_sheet and p.file_size > MAX_PART_BYTES:
+            return (f"the workbook's part {p.filename} would take {p.file_size / 2**20:,.0f} MB "
+                    f"once uncompressed, more than the limit of {MAX_PART_BYTES // 2**20} MB; "
+                    "only a damaged or malicious file has so much shared text or styling")
+        if p.file_size > 2**20 and p.file_size > MAX_RATIO * max(p.compress_size, 1):
+            return (f"the workbook's part {p.filename} expands "
+                    f"{p.file_size // max(p.compress_size, 1):,} times when uncompressed, "
+                    "which only a damaged or malicious file does (a zip bomb)")
+    sheets = sum(1 for p in parts if re.fullmatch(r"xl/worksheets/[^/]+\.xml", p.filename))
+    if sheets > MAX_SHEETS:
+        return (f"the workbook has {sheets:,} sheets, more than the limit of {MAX_SHEETS}; "
+                "check that it is the right file")
+    return None
+
+
+@dataclass
+class _Sheet:
+    """One sheet as stored: the header row and the data rows below it, as wide as the
+    header, and what was found while reading it."""
+
+    columns: list
+    rows: list[list]
+    first_row: int
+    # (rule, severity, row, column index from 0, message) of cells, for the caller to place
+    issues: list[tuple[str, str, int, int | None, str]] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    too_large: str = ""  # why the sheet is not read, when it is over a limit
+
+
+def _read_sheet(ws, book) -> _Sheet:
+    """Read a sheet by the cells it stores, streaming its XML with openpyxl's own parser:
+    never over the range it declares, so that one stray cell at XFD1048576 costs one cell,
+    not sixteen billion. Values far outside the table are reported and ignored."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class CellParser(WorkSheetParser):
+        """Keeps each cell's saved value (data_only) and also whether it holds a formula,
+        where openpyxl gives one or the other."""
+
+        def parse_cell(self, element):  # openpyxl's signature
+            cell = super().parse_cell(element)
+            cell["formula"] = element.find(FORMULA_TAG) is not None
+            return cell
+
+    sheet = _Sheet([], [], 2)
+    header_row: int | None = None
+    width = 0
+    kept: dict[int, list] = {}
+    last = 0  # last row of the table
+    far = False  # a row beyond FAR_ROWS blank rows was met: everything below is outside
+    stray: list[str] = []  # the address of the first value outside the table
+    n_stray = 0
+    with ws._get_source() as src:
+        parser = CellParser(src, ws._shared_strings, data_only=True, epoch=book.epoch,
+                            date_formats=book._date_formats,
+                            timedelta_formats=book._timedelta_formats)
+        for n_elements, (idx, cells) in enumerate(parser.parse(), 1):
+            if n_elements > 4 * MAX_ROWS:  # formatted but empty rows, by the hundred thousand
+                sheet.too_large = _too_many_rows("sheet")
+                break
+            cells = [c for c in cells if c["value"] not in (None, "") or c["formula"]]
+            if not cells:
+                continue
+            if header_row is None:
+                header_row = last = idx
+                cells.sort(key=lambda c: c["column"])
+                for c in cells:
+                    if c["column"] - width - 1 > FAR_COLUMNS:
+                        break
+                    width = c["column"]
+                sheet.columns = [None] * width
+            values = [None] * width
+            in_table = []
+            for c in cells:
+                if c["column"] <= width:
+                    in_table.append(c)
+                else:
+                    n_stray += 1
+                    if not stray:
+                        stray.append(f"{get_column_letter(c['column'])}{idx}")
+            if idx == header_row:
+                for c in in_table:
+                    sheet.columns[c["column"] - 1] = c["value"]
+                continue
+            if in_table and (far or idx - last - 1 > FAR_ROWS):
+                far = True
+                n_stray += len(in_table)
+                if not stray:
+                    stray.append(f"{get_column_letter(in_table[0]['column'])}{idx}")
+                continue
+            if not in_table:
+                continue
+            if idx - header_row > MAX_ROWS:
+                sheet.too_large = _too_many_rows("sheet")
+                break
+            for c in in_table:  # an error value (#REF!...) stays, for validation to report
+                col = c["column"] - 1
+                if c["formula"] and c["value"] is None:
+                    sheet.issues.append(("formula", "error", idx, col, ""))
+                values[col] = c["value"]
+            kept[idx] = values
+            last = idx
+        if not sheet.too_large and parser.merged_cells is not None:
+            sheet.merged = sorted(str(m.ref) for m in parser.merged_cells.mergeCell)
+    if header_row is None:
+        return sheet
+    if width > MAX_COLUMNS:
+        sheet.too_large = _too_many_columns("sheet")
+    sheet.first_row = header_row + 1
+    sheet.rows = [kept.get(r, [None] * width) for r in range(header_row + 1, last + 1)]
+    if n_stray:
+        extent = (f"columns A to {get_column_letter(width)}, rows {header_row} to {last}"
+                  if width else f"which has no columns, row {header_row}")
+        message = (f"the cell {stray[0]} holds a value outside the table ({extent}) and is "
+                   "ignored" if n_stray == 1 else
+                   f"the cell {stray[0]} and {n_stray - 1:,} more hold values outside the "
+                   f"table ({extent}) and are ignored")
+        row = int(re.sub(r"^[A-Z]+", "", stray[0]))
+        sheet.issues.append(("outside", "warning", row, None, message))
+    # trailing blank header cells are no columns
+    while sheet.columns and sheet.columns[-1] in (None, ""):
+        sheet.columns.pop()
+    return sheet
+
+
 def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     shown = _display(path, root)
-    if not path.exists():
-        raise DataNotFoundError(f"No such workbook: {path}")
-    files = {path.name: sha256(path)}
+    files: dict[str, str] = {}
     findings: list[Finding] = []
-    empty = RawDataset(path, "workbook", {}, {}, {}, files, findings, shown, shown)
-    if not zipfile.is_zipfile(path):
-        with open(path, "rb") as fh:
-            magic = fh.read(8)
-        if magic.startswith(b"\xd0\xcf\x11\xe0"):
+    unreadable: set[str] = set()
+
+    def empty() -> RawDataset:
+        return RawDataset(path, "workbook", {}, {}, {}, files, findings, shown, shown)
+
+    try:
+        data = read_bytes(path, _inside(path, root))
+    except FileNotFoundError:
+        raise DataNotFoundError(f"No such workbook: {path}") from None
+    except UnsafeFile as exc:
+        findings.append(Finding.error("unsafe-file", str(exc), file=shown))
+        return empty()
+    files[path.name] = hashlib.sha256(data).hexdigest()
+    if not zipfile.is_zipfile(_io.BytesIO(data)):
+        if data[:8].startswith(b"\xd0\xcf\x11\xe0"):
             why = "it is encrypted with a password or an old .xls file; save it as .xlsx " \
                   "without a password"
         else:
             why = "it is not an Excel .xlsx file"
         findings.append(Finding.error("workbook", f"the workbook cannot be opened: {why}",
                                       file=shown))
-        return empty
+        return empty()
     try:
-        book = openpyxl.load_workbook(path, data_only=True, read_only=False)
-        formulas = openpyxl.load_workbook(path, data_only=False, read_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+            problem = _zip_problem(archive)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        problem = f"the workbook cannot be opened ({exc.__class__.__name__})"
+    if problem:
+        findings.append(Finding.error("workbook", problem, file=shown))
+        return empty()
+    try:
+        book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
+            TypeError) as exc:
         findings.append(Finding.error(
             "workbook", f"the workbook cannot be opened ({exc.__class__.__name__})", file=shown))
-        return empty
+        return empty()
+    try:
+        if len(book.sheetnames) > MAX_SHEETS:
+            findings.append(Finding.error(
+                "workbook", f"the workbook has {len(book.sheetnames):,} sheets, more than the "
+                f"limit of {MAX_SHEETS}; check that it is the right file", file=shown))
+            return empty()
+        sheets: dict[str, _Sheet] = {}
+        for name in book.sheetnames:
+            ws = book[name]
+            if (name in TABLES_BY_NAME or name in ("header", "narrative")) and \
+                    hasattr(ws, "_get_source"):
+                try:
+                    sheets[name] = _read_sheet(ws, book)
+                except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError,
+                        SyntaxError) as exc:  # a damaged sheet (lxml raises SyntaxError's kin)
+                    findings.append(Finding.error(
+                        "workbook", f"the sheet cannot be read ({exc.__class__.__name__})",
+                        file=shown, sheet=name))
+                    unreadable.add(name)
+        sheetnames = list(book.sheetnames)
+    finally:
+        book.close()
 
+    for name, sheet in sheets.items():
+        if sheet.too_large:
+            findings.append(Finding.error("too-large", sheet.too_large, file=shown,
+                                          sheet=name))
+            unreadable.add(name)
     header: dict = {}
-    if "header" in book.sheetnames:
-        for field_name, value in _sheet_rows(book["header"])[1]:
+    if "header" in sheets and "header" not in unreadable:
+        sheet = sheets["header"]
+        for row in sheet.rows:
+            field_name, value = (row + [None, None])[:2]
             if field_name is None:
                 continue
             key = str(field_name).strip()
@@ -253,64 +686,108 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                     header.setdefault(key, []).append(value)
             else:
                 header[key] = value
+        _place_issues(sheet, "header", shown, findings,
+                      lambda r, c: str(sheet.rows[r - sheet.first_row][0] or "")
+                      if 0 <= r - sheet.first_row < len(sheet.rows) else None)
     narrative: dict[str, list[str]] = {}
-    if "narrative" in book.sheetnames:
-        for section, text in _sheet_rows(book["narrative"])[1]:
+    if "narrative" in sheets and "narrative" not in unreadable:
+        sheet = sheets["narrative"]
+        for row in sheet.rows:
+            section, text = (row + [None, None])[:2]
             if section and text not in (None, ""):
                 narrative.setdefault(str(section).strip(), []).append(nfc(str(text)))
+        _place_issues(sheet, "narrative", shown, findings, lambda r, c: None)
 
     tables: dict[str, RawTable] = {}
-    for name in book.sheetnames:
-        if name not in TABLES_BY_NAME:
+    for name in sheetnames:
+        if name not in TABLES_BY_NAME or name not in sheets or name in unreadable:
             continue
-        ws, fws = book[name], formulas[name]
-        if ws.merged_cells.ranges:
-            first = sorted(str(r) for r in ws.merged_cells.ranges)[0]
+        sheet = sheets[name]
+        if sheet.merged:
             findings.append(Finding.error(
-                "merged", f"merged cells ({first}) are not allowed: unmerge them so that each "
-                "column has its own header", file=shown, sheet=name))
-        columns, rows = _sheet_rows(ws)
-        for r_idx, row in enumerate(fws.iter_rows(min_row=2)):
-            for c_idx, cell in enumerate(row):
-                cached = rows[r_idx][c_idx] if r_idx < len(rows) and c_idx < len(
-                    rows[r_idx]) else None
-                if cell.data_type == "f" and cached is None:
-                    findings.append(Finding.error(
-                        "formula", "the cell holds a formula with no saved result: open the "
-                        "workbook in Excel, let it calculate, and save it",
-                        file=shown, sheet=name, row=r_idx + 2,
-                        column=str(columns[c_idx]) if c_idx < len(columns) else None))
+                "merged", f"merged cells ({sheet.merged[0]}) are not allowed: unmerge them so "
+                "that each column has its own header", file=shown, sheet=name))
+        columns = sheet.columns
+        _place_issues(sheet, name, shown, findings,
+                      lambda r, c, cols=columns: str(cols[c]) if c is not None and
+                      c < len(cols) and cols[c] is not None else None)
         names = [nfc(str(c)).strip() if c is not None else "" for c in columns]
+        rows = [r[:len(names)] for r in sheet.rows]
         frame = pd.DataFrame(rows, columns=names, dtype=object) if names else pd.DataFrame()
         frame = frame.loc[:, [c for c in frame.columns if c != ""]]
-        tables[name] = RawTable(name, frame, shown, sheet=name)
-    if not book.sheetnames or (not tables and not header):
+        tables[name] = RawTable(name, frame, shown, sheet=name, first_row=sheet.first_row)
+    if not sheetnames or (not tables and not header and not unreadable):
         findings.append(Finding.error(
             "workbook", "the workbook holds none of the expected sheets (header, narrative, "
             + ", ".join(t.name for t in TABLES[:3]) + ", ...)", file=shown))
-    return RawDataset(path, "workbook", header, narrative, tables, files, findings, shown, shown)
+    return RawDataset(path, "workbook", header, narrative, tables, files, findings, shown, shown,
+                      unreadable=unreadable)
 
 
-def _sheet_rows(ws) -> tuple[list, list[list]]:
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    while rows and all(v in (None, "") for v in rows[-1]):
-        rows.pop()
-    if not rows:
-        return [], []
-    header = rows[0]
-    while header and header[-1] in (None, ""):
-        header = header[:-1]
-    width = len(header)
-    return header, [(r + [None] * width)[:width] for r in rows[1:]]
+def _place_issues(sheet: _Sheet, name: str, shown: str, findings: list[Finding],
+                  column_of) -> None:  # (row, column index) -> column name
+    """Findings for what `_read_sheet` noted, each at its sheet, row and column."""
+    for rule, severity, row, col, detail in sheet.issues:
+        where = {"file": shown, "sheet": name, "row": row, "column": column_of(row, col)}
+        if rule == "formula":
+            findings.append(Finding.error(
+                "formula", "the cell holds a formula with no saved result: open the workbook "
+                "in Excel, let it calculate, and save it", **where))
+        else:
+            findings.append(Finding(severity, rule, detail, **where))
 
 
-def _neutralise_formulas(row) -> None:
-    """Text that Excel would run as a formula (=, +, -, @ first) is stored as text, quoted,
-    so the workbook cannot execute what a data file contains (formula injection)."""
+# -- writing workbooks -----------------------------------------------------------------------
+
+
+def _neutralise_formulas(row) -> None:  # a row of openpyxl cells
+    """Text that Excel would run as a formula (=, +, -, @, tab or carriage return first) is
+    stored as text, quoted, so the workbook cannot execute what a data file contains
+    (formula injection)."""
     for cell in row:
-        if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
             cell.data_type = "s"
             cell.quotePrefix = True
+
+
+def append_row(ws, values: list) -> None:  # an openpyxl worksheet
+    """Append a row of values to a sheet, formula-like text neutralised: every row written to
+    a workbook goes through here."""
+    ws.append(values)
+    _neutralise_formulas(ws[ws.max_row])
+
+
+def build_workbook(
+    header: dict,
+    narrative: dict[str, list[str]],
+    tables: dict[str, pd.DataFrame],
+):  # an openpyxl Workbook (openpyxl is imported lazily)
+    """A district-year as one workbook (sheets header, narrative, then one per table)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "header"
+    append_row(ws, ["field", "value"])
+    for key, value in header.items():
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            append_row(ws, [key, _cell(v)])
+    ws = book.create_sheet("narrative")
+    append_row(ws, ["section", "text"])
+    for section, paras in narrative.items():
+        for p in paras:
+            append_row(ws, [section, p])
+    for spec in TABLES:
+        if spec.name not in tables:
+            continue
+        frame = tables[spec.name]
+        ws = book.create_sheet(spec.name)
+        append_row(ws, list(frame.columns))
+        for row in frame.itertuples(index=False):
+            append_row(ws, [_cell(v) for v in row])
+        ws.freeze_panes = "A2"
+    return book
 
 
 def write_workbook(
@@ -319,42 +796,17 @@ def write_workbook(
     narrative: dict[str, list[str]],
     tables: dict[str, pd.DataFrame],
 ) -> Path:
-    """Write a district-year as one workbook (sheets header, narrative, then one per table)."""
-    import openpyxl
+    """Write a district-year as one workbook (sheets header, narrative, then one per table),
+    atomically: `path` is the old file or the new one, never a part."""
+    from .safefs import atomic_file
 
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "header"
-    ws.append(["field", "value"])
-    for key, value in header.items():
-        values = value if isinstance(value, list) else [value]
-        for v in values:
-            ws.append([key, _cell(v)])
-            _neutralise_formulas(ws[ws.max_row])
-    ws = book.create_sheet("narrative")
-    ws.append(["section", "text"])
-    for section, paras in narrative.items():
-        for p in paras:
-            ws.append([section, p])
-            _neutralise_formulas(ws[ws.max_row])
-    for spec in TABLES:
-        if spec.name not in tables:
-            continue
-        frame = tables[spec.name]
-        ws = book.create_sheet(spec.name)
-        ws.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            ws.append([_cell(v) for v in row])
-            _neutralise_formulas(ws[ws.max_row])
-        ws.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    book.save(tmp)
-    tmp.replace(path)
-    return path
+    book = build_workbook(header, narrative, tables)
+    with atomic_file(Path(path)) as tmp:
+        book.save(tmp)
+    return Path(path)
 
 
-def write_district_workbook(data, path: Path) -> Path:
+def write_district_workbook(data, path: Path) -> Path:  # a DistrictData
     """The same content as a district folder, as one workbook (`DistrictData` -> .xlsx)."""
     header = {k: v for k, v in data.header.items() if v not in (None, "", [])}
     return write_workbook(Path(path), header, data.narrative, data.tables)

@@ -21,6 +21,7 @@ from jupyter_client import AsyncKernelManager, BlockingKernelClient
 from jupyter_core.utils import run_sync
 
 from . import config
+from .safefs import owned_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ WARM_UP = ("import ntmlib.charts, ntmlib.dataset, ntmlib.indicators, ntmlib.note
            "ntmlib.render, ntmlib.report, ntmlib.tables, IPython.display")
 # what nbclient passes to the kernels it starts: no IPython history database
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
+# a kernel's scratch folder is /tmp/ntm-kernel-<pid>-<host>.XXXXXXXX: the runner removes those
+# of processes that were killed (safefs.remove_stale)
+SCRATCH_PREFIX = "ntm-kernel-"
 
 
 class WarmKernel:
@@ -38,7 +42,7 @@ class WarmKernel:
                  env: dict[str, str] | None = None) -> None:
         self.kernel_name = kernel_name
         self.env = dict(env or {})
-        self.scratch = Path(tempfile.mkdtemp(prefix="ntm-kernel-"))
+        self.scratch = Path(tempfile.mkdtemp(prefix=owned_prefix(SCRATCH_PREFIX)))
         self.km = AsyncKernelManager(kernel_name=kernel_name)
         # the data and outputs folders reach the notebook through the environment, so that no
         # machine path is written into the notebook's parameters

@@ -129,11 +129,82 @@ def parse_bool(raw: object) -> bool | None:
 
 def clean_text(raw: object) -> tuple[str | None, bool]:
     """Text in NFC; returns (text, had_stray_spaces). Stray spaces are removed and reported,
-    because two spellings of one name would otherwise count as two communes or products."""
+    because two spellings of one name would otherwise count as two communes or products.
+    Windows line ends (CR LF) become LF."""
     if raw is None or (isinstance(raw, float) and raw != raw):
         return None, False
-    text = nfc(str(raw))
+    text = nfc(str(raw)).replace("\r\n", "\n")
     tidy = " ".join(text.split()) if "\n" not in text else text.strip()
     if tidy == "":
         return None, False
     return tidy, tidy != text
+
+
+# -- characters that must not reach a document ----------------------------------------------
+
+# Unicode bidirectional controls: invisible, they reorder what is displayed ("Trojan Source"),
+# so a name or a figure can print differently from what was checked.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# C0 controls (tab and line feed only where several lines are allowed), DEL, C1 controls
+_HIDDEN_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_HIDDEN_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_C0_NAMES = ("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT",
+             "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
+             "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US")
+
+
+def char_name(ch: str) -> str:
+    """'U+001B (ESC)', 'U+202E (RIGHT-TO-LEFT OVERRIDE)': a character named so that a person
+    can find it, since it cannot be seen."""
+    code = ord(ch)
+    if code < 0x20:
+        name = _C0_NAMES[code]
+    elif code == 0x7F:
+        name = "DEL"
+    else:
+        name = unicodedata.name(ch, "")
+    return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
+
+
+def hidden_character(text: str, *, multiline: bool = False) -> str | None:
+    """Why `text` cannot be used as it is, or None: a control character (NUL, ESC, BEL...) or
+    a bidirectional control, which are invisible and must never reach the HTML or the PDF.
+    Where one line is expected (`multiline` False), a tab or a line break inside the text is
+    also refused; leading and trailing ones are stray spaces, removed by clean_text."""
+    pattern = _HIDDEN_MULTILINE if multiline else _HIDDEN_ONE_LINE
+    trimmed = text.replace("\r\n", "\n") if multiline else text.strip()  # CR LF: a line end
+    m = pattern.search(trimmed)
+    if m is None:
+        return None
+    ch, pos = m.group(), m.start() + 1 + (len(text) - len(text.lstrip()) if not multiline else 0)
+    if ch in "\t\n\r" and not multiline:
+        what = "a tab" if ch == "\t" else "a line break"
+        return (f"the text holds {what} at character {pos} where one line is expected; "
+                "replace it with a space")
+    if _BIDI.fullmatch(ch):
+        return (f"the text holds the invisible direction mark {char_name(ch)} at character "
+                f"{pos}, which can make it print differently from what was typed; delete it")
+    return (f"the text holds the control character {char_name(ch)} at character {pos}, which "
+            "cannot be printed; delete it (it usually comes with a copy and paste)")
+
+
+def visible(text: str, limit: int = 80) -> str:
+    """`text` for quoting in a message: control and direction characters written as \\uXXXX
+    (so that a terminal or a page shows them instead of obeying them), cut to `limit`."""
+    shown = _HIDDEN_ONE_LINE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+# Excel's error values: a cell showing one holds no value, only the trace of a broken formula.
+EXCEL_ERRORS = frozenset({
+    "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
+    "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+})
+
+
+def excel_error(raw: object) -> str | None:
+    """The Excel error value a cell holds (as Excel shows it), or None."""
+    if isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS:
+        return raw.strip().upper()
+    return None

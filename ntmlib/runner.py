@@ -1,13 +1,35 @@
 """Run the district report: validate, execute the notebook with papermill, export.
 
 Outputs go to `outputs/<year>/<district>/` all together or not at all: the run works in a
-staging folder beside it and swaps it in at the end. A failed run leaves the previous good
-outputs in place and keeps its partial notebook as `report.failed.ipynb` for debugging.
+staging folder beside it (`.<district>.<pid>-<host>.XXXXXXXX`) and swaps it in at the end. A
+failed run leaves the previous good outputs in place and keeps its partial notebook as
+`<district>.failed.ipynb` for debugging; a good run removes that file.
+
+- One run per output folder at a time: the whole run (execution, export, swap) holds the
+  folder's `safefs.FolderLock` (`.<district>.lock` beside it), so a second `ntm report` of the
+  same unit waits for the first and then renders after it, instead of failing halfway
+  ("Directory not empty") or replacing newer outputs with older ones.
+- The swap keeps the path complete. Where Linux can exchange two folders in one step
+  (renameat2 RENAME_EXCHANGE, on ext4, xfs, btrfs, tmpfs) `<district>/` always holds a
+  complete set, old or new. Elsewhere (NFS, which batch workers may share) it takes two
+  renames (`<district>` to `.<district>.old`, then the staging folder to `<district>`), and a
+  process killed between them leaves no `<district>/` until the next run or swap, which
+  first puts `.<district>.old` back (`safefs.recover_folder`). Chosen over versioned folders
+  behind a symbolic link because the outputs stay a plain folder, which every tool, file
+  share and copy treats alike, and the batch's "unchanged since the last good output" check
+  with it.
+- Leftovers of killed runs are removed at the start of each run: staging folders and kernel
+  scratch folders (`/tmp/ntm-kernel-<pid>-<host>.XXXXXXXX`) whose process is gone. Their owner
+  is in their name rather than in a pid file inside them, because a staging folder becomes
+  the outputs by a rename and a pid file would be published with them.
+- `formats` ("html", "pdf") chooses what is rendered; a format not rendered keeps its
+  existing files (copied into the new set), while figures.json and the notebook are new.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -17,7 +39,13 @@ from pathlib import Path
 from . import config
 from .errors import NtmError, ReportError
 from .findings import Finding
-from .kernels import WarmKernel, start_spare, take_kernel
+from .kernels import SCRATCH_PREFIX, WarmKernel, start_spare, take_kernel
+from .safefs import FolderLock, recover_folder, remove_stale, replace_folder, staging_folder
+
+# What each format writes, for keeping the files of the formats a run does not render.
+FORMAT_FILES = {"html": ("report.html", "review.html"), "pdf": ("report.pdf",)}
+# Seconds a run waits for another run of the same unit to finish writing its outputs.
+LOCK_WAIT = config.NOTEBOOK_TIMEOUT + 120
 
 # pandas, papermill and the export libraries are imported inside the functions, after the
 # kernel has been started, so that the kernel boots while they load
@@ -176,16 +204,42 @@ class NotebookRun:
 def run_notebook(
     notebook: Path, parameters: dict, final: Path, formats: tuple[str, ...], *,
     timeout: int | None = None, progress: bool = True, kernel: WarmKernel | None = None,
-    keep_spare: bool = False, env: dict | None = None,
+    keep_spare: bool = False, env: dict | None = None, lock_wait: float | None = None,
 ) -> NotebookRun:
     """Execute `notebook` with papermill in a staging folder and export it; swap the staging
     folder in as `final` only when everything is written. On failure the partial notebook is
     kept beside `final` as `<name>.failed.ipynb`. With `keep_spare` the next report's kernel
-    starts once this one has stopped, and boots while this process exports."""
+    starts once this one has stopped, and boots while this process exports. The run holds
+    `final`'s lock throughout, waiting up to `lock_wait` seconds (default LOCK_WAIT) for
+    another run of it to finish, else NtmError."""
     final.parent.mkdir(parents=True, exist_ok=True)
+
+    def waiting(holder: str) -> None:
+        if progress:
+            print(f"waiting for another run (pid {holder}) to finish writing {final}",
+                  file=sys.stderr)
+
+    with FolderLock(final, wait=LOCK_WAIT if lock_wait is None else lock_wait,
+                    waiting=waiting):
+        recover_outputs(final)
+        return _run_locked(notebook, parameters, final, formats, timeout, progress, kernel,
+                           keep_spare, env)
+
+
+def recover_outputs(final: Path, scratch_root: Path | None = None) -> None:
+    """Undo what a killed run left behind, holding `final`'s lock: the previous outputs
+    parked as `.<name>.old` go back (or away, when `final` is there); staging folders of
+    `final` and kernel scratch folders whose process is gone are removed."""
+    recover_folder(final)
+    remove_stale(final.parent, f".{final.name}.")
+    remove_stale(scratch_root or Path(tempfile.gettempdir()), SCRATCH_PREFIX)
+
+
+def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[str, ...],
+                timeout: int | None, progress: bool, kernel: WarmKernel | None,
+                keep_spare: bool, env: dict | None = None) -> NotebookRun:
     failed = final.parent / f"{final.name}.failed.ipynb"
-    staging: Path | None = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
-    staging.chmod(0o755)
+    staging: Path | None = staging_folder(final)
     try:
         executed = staging / "report.ipynb"
         started = time.perf_counter()
@@ -213,14 +267,27 @@ def run_notebook(
         from .export import export_all
 
         export_all(executed, staging, formats, stages)
-        _swap_in(staging, final)
+        publish(staging, final, formats)
         staging = None
-        failed.unlink(missing_ok=True)
         return NotebookRun(final, sorted(p for p in final.iterdir()
                                          if not p.name.startswith(".")), stages=stages)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(staging: Path, final: Path, formats: tuple[str, ...]) -> None:
+    """Make the complete outputs in `staging` the outputs at `final`, holding `final`'s lock:
+    the files of the formats not rendered this time are kept (copied from the current
+    outputs), the set is swapped in, and a failed notebook of an earlier run is removed."""
+    for fmt, names in FORMAT_FILES.items():
+        if fmt in formats:
+            continue
+        for name in names:
+            if (final / name).is_file() and not (staging / name).exists():
+                shutil.copy2(final / name, staging / name)
+    _swap_in(staging, final)
+    (final.parent / f"{final.name}.failed.ipynb").unlink(missing_ok=True)
 
 
 def _release(kernel: WarmKernel | None, keep_spare: bool, env: dict | None = None) -> None:
@@ -294,13 +361,8 @@ def _cell_error(executed: Path) -> str:
 
 
 def _swap_in(staging: Path, final: Path) -> None:
-    """Replace `final` with `staging` in two renames; the old outputs go only once the new
-    ones are in place."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        final.rename(old)
-    staging.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Replace `final` with `staging` (see the module's docstring for how), after finishing
+    any swap a crash interrupted; the old outputs go only once the new ones are in place.
+    Call it holding `final`'s lock."""
+    recover_folder(final)
+    replace_folder(staging, final)

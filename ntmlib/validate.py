@@ -21,7 +21,16 @@ import pandas as pd
 from .findings import Finding
 from .io import RawDataset, RawTable
 from .model import DistrictData
-from .parsing import ParseError, clean_text, parse_bool, parse_date, parse_number
+from .parsing import (
+    ParseError,
+    clean_text,
+    excel_error,
+    hidden_character,
+    parse_bool,
+    parse_date,
+    parse_number,
+    visible,
+)
 from .reference import Unit
 from .schema import (
     BASELINE_HEADER,
@@ -34,7 +43,10 @@ from .schema import (
     Table,
 )
 
-MAX_TEXT = 5000  # characters in one cell; longer text is an accident (a pasted file)
+MAX_TEXT = 5000  # characters in one text cell or paragraph; longer is an accident (a pasted file)
+MAX_ONE_LINE = 300  # characters in a code, number, date or yes/no cell, or a one-line header field
+MAX_ITEM = 200  # characters in one item of a header list (recipients, cc)
+MAX_ITEMS = 50  # items in a header list
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -76,7 +88,7 @@ def type_tables(raw: RawDataset, scope: str, allowed: dict[str, tuple] | None = 
         table = raw.tables.get(spec.name)
         needed = spec.required and scope in spec.scopes and level in spec.levels
         if table is None:
-            if needed:
+            if needed and spec.name not in raw.unreadable:  # else reported when it was read
                 where = _missing_where(raw, spec)
                 findings.append(Finding.error("missing-table", f"the table {spec.name} is "
                                               "missing", **where))
@@ -117,8 +129,8 @@ def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, t
     for name in present:
         if name not in known:
             findings.append(Finding.warning(
-                "extra-column", f"unknown column '{name}' is ignored (expected: "
-                f"{', '.join(spec.column_names)})", **table.where(column=name)))
+                "extra-column", f"unknown column '{visible(name)}' is ignored (expected: "
+                f"{', '.join(spec.column_names)})", **table.where(column=visible(name))))
     dupes = {c for c in present if present.count(c) > 1}
     for name in sorted(dupes):
         findings.append(Finding.error("duplicate-column", f"the column '{name}' appears twice",
@@ -142,9 +154,10 @@ def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, t
         values: list = []
         raw_col = frame[col.name].tolist() if col.name in frame.columns else None
         styles: dict[str, tuple[int, object]] = {}
+        texts: dict[str, tuple] = {}
         for i in keep_index:
             raw_value = None if raw_col is None else raw_col[i]
-            value = _convert(col, raw_value, table, i, findings, styles,
+            value = _convert(col, raw_value, table, i, findings, styles, texts,
                              allowed.get(col.allowed_ref) if col.allowed_ref else None)
             values.append(value)
         if "vn" in styles and "en" in styles:
@@ -163,8 +176,27 @@ def _is_blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
 
 
+def _excel_error(code: str, where: dict) -> Finding:
+    """A cell showing an Excel error value (#REF!...): what a broken formula left."""
+    return Finding.error("excel-error", f"the cell holds the Excel error {code}: correct the "
+                         "formula or type the value", **where)
+
+
+def _text_facts(raw: str, multiline: bool, texts: dict[str, tuple]) -> tuple:
+    """(hidden character problem, cleaned text, had stray spaces) of a text cell, computed
+    once per distinct text: a workbook's shared strings let one long text fill every cell of
+    a sheet, and checking it again in each would take minutes."""
+    facts = texts.get(raw)
+    if facts is None:
+        problem = hidden_character(raw, multiline=multiline)
+        text, stray = (None, False) if problem else clean_text(raw)
+        facts = texts[raw] = (problem, text, stray)
+    return facts
+
+
 def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[Finding],
-             styles: dict, ref_allowed: tuple | None = None) -> object:
+             styles: dict, texts: dict[str, tuple] | None = None,
+             ref_allowed: tuple | None = None) -> object:
     """One cell typed, or None with one finding that says why (never two for one cell)."""
     where = table.where(i, col.name)
     if _is_blank(raw):
@@ -172,6 +204,22 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
             findings.append(Finding.error("blank", f"a value is required ({col.description})",
                                           **where))
         return None
+    texts = {} if texts is None else texts
+    code = excel_error(raw)
+    if code:
+        findings.append(_excel_error(code, where))
+        return None
+    if isinstance(raw, str) and col.kind != "text":
+        # no code, number, date or yes/no is this long, and parsing it would only cost time
+        if len(raw) > MAX_ONE_LINE:
+            findings.append(Finding.error(
+                "too-long", f"the cell has {len(raw):,} characters, more than {MAX_ONE_LINE} "
+                f"for a value of this column ({col.kind})", **where))
+            return None
+        problem = _text_facts(raw, False, texts)[0]
+        if problem:
+            findings.append(Finding.error("hidden-character", problem, **where))
+            return None
     try:
         if col.kind in ("int", "year", "float", "percent"):
             num = parse_number(raw, integer=col.kind in ("int", "year"),
@@ -197,7 +245,13 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
     except ParseError as exc:
         findings.append(Finding.error("type", str(exc), **where))
         return None
-    text, stray = clean_text(raw)
+    if isinstance(raw, str):
+        problem, text, stray = _text_facts(raw, col.kind == "text", texts)
+        if problem:
+            findings.append(Finding.error("hidden-character", problem, **where))
+            return None
+    else:
+        text, stray = clean_text(raw)
     if text is None:
         return None
     if stray:
@@ -244,9 +298,9 @@ def _reconstructed_flag(raw: object, table: RawTable, where: dict,
 
 
 def _short(value: object, limit: int = 80) -> str:
-    """A cell value quoted in a message, cut to a readable length."""
-    text = str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
+    """A cell value quoted in a message, cut to a readable length, invisible characters
+    written out."""
+    return visible(str(value), limit)
 
 
 def _check_range(col: Column, value: float, where: dict, findings: list[Finding]) -> bool:
@@ -314,11 +368,16 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
     findings: list[Finding] = []
     where = {"file": raw.header_file, "sheet": "header" if raw.kind == "workbook" else None}
     header: dict = {}
+    refused = set()  # fields already reported, not to be reported blank as well
     for key, value in raw.header.items():
         key = str(key)
         if key not in HEADER_FIELDS:
-            findings.append(Finding.warning("extra-field", f"unknown field '{key}' is ignored",
-                                            column=key, **where))
+            findings.append(Finding.warning(
+                "extra-field", f"unknown field '{visible(key)}' is ignored",
+                column=visible(key), **where))
+            continue
+        if not _header_text_ok(key, value, where, findings):
+            refused.add(key)
             continue
         if key in HEADER_LIST_FIELDS:
             items = value if isinstance(value, list) else [value]
@@ -360,8 +419,8 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
     header["scope"] = scope
     required = BASELINE_HEADER if scope == "baseline" else [
         k for k, (_, req) in HEADER_FIELDS.items() if req]
-    for key in required:
-        if header.get(key) in (None, "", []):
+    for key in required if "header" not in raw.unreadable else ():
+        if header.get(key) in (None, "", []) and key not in refused:
             findings.append(Finding.error(
                 "blank", f"the header field '{key}' ({HEADER_FIELDS[key][0]}) is required",
                 column=key, **where))
@@ -381,15 +440,54 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
     return header, findings
 
 
+def _header_text_ok(key: str, value: object, where: dict, findings: list[Finding]) -> bool:
+    """Whether a header field's text may be used: no invisible characters, and within the
+    length limits (one-line fields, list items, number of items). Adds the findings."""
+    before = len(findings)
+    if key in HEADER_LIST_FIELDS:
+        items = value if isinstance(value, list) else [value]
+        if len(items) > MAX_ITEMS:
+            findings.append(Finding.error(
+                "too-long", f"the list has {len(items):,} items, more than {MAX_ITEMS}",
+                column=key, **where))
+            return False
+        for n, item in enumerate(items, 1):
+            if not isinstance(item, str):
+                continue
+            problem = hidden_character(item)
+            if excel_error(item):
+                findings.append(_excel_error(excel_error(item), {"column": key, **where}))
+            elif problem:
+                findings.append(Finding.error("hidden-character", f"item {n}: {problem}",
+                                              column=key, **where))
+            elif len(item.strip()) > MAX_ITEM:
+                findings.append(Finding.error(
+                    "too-long", f"item {n} has {len(item.strip()):,} characters, more than "
+                    f"{MAX_ITEM}", column=key, **where))
+    elif isinstance(value, str):
+        problem = hidden_character(value)
+        if excel_error(value):
+            findings.append(_excel_error(excel_error(value), {"column": key, **where}))
+        elif problem:
+            findings.append(Finding.error("hidden-character", problem, column=key, **where))
+        elif len(value.strip()) > MAX_ONE_LINE:
+            findings.append(Finding.error(
+                "too-long", f"the field has {len(value.strip()):,} characters, more than "
+                f"{MAX_ONE_LINE}", column=key, **where))
+    return len(findings) == before
+
+
 def check_narrative(raw: RawDataset, scope: str) -> list[Finding]:
     findings = []
     where = {"file": raw.narrative_file, "sheet": "narrative" if raw.kind == "workbook" else None}
     for section in raw.narrative:
         if section not in NARRATIVE_SECTIONS:
             findings.append(Finding.warning(
-                "extra-section", f"unknown section '{section}' is not printed (known: "
-                f"{', '.join(NARRATIVE_SECTIONS)})", section=section, **where))
-    if scope == "report" and raw.kind == "folder" and not raw.narrative_present:
+                "extra-section", f"unknown section '{visible(section)}' is not printed (known: "
+                f"{', '.join(NARRATIVE_SECTIONS)})", section=visible(section), **where))
+    if "narrative" in raw.unreadable:
+        pass  # refused when it was read; its sections are not missing
+    elif scope == "report" and raw.kind == "folder" and not raw.narrative_present:
         findings.append(Finding.error("missing-table", "the file narrative.md (assessment, "
                                       "plans, proposals) is missing", **where))
     elif scope == "report":
@@ -400,7 +498,13 @@ def check_narrative(raw: RawDataset, scope: str) -> list[Finding]:
                     section=section, **where))
     for section, paras in raw.narrative.items():
         for p in paras:
-            if len(p) > MAX_TEXT:
+            problem = hidden_character(p, multiline=True)
+            if excel_error(p):
+                findings.append(_excel_error(excel_error(p), {"section": section, **where}))
+            elif problem:
+                findings.append(Finding.error("hidden-character", problem,
+                                              section=visible(section), **where))
+            elif len(p) > MAX_TEXT:
                 findings.append(Finding.error(
                     "too-long", f"a paragraph of {len(p):,} characters is longer than "
                     f"{MAX_TEXT:,}", section=section, **where))

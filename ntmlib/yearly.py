@@ -4,10 +4,16 @@ take the filled form back.
 - `new_year` creates `data/<to>/<district>/` from `<from>`: what persists is carried forward,
   the year's activity tables are created empty, and it lists what the analyst must fill in.
   It never overwrites existing data.
+  A failure leaves no half-written folder (it is built beside and renamed into place).
 - `write_template` writes the input workbook (instructions sheet, one sheet per table, frozen
-  header, column notes, drop-down lists for closed lists), prefilled with what is known.
+  header, column notes, drop-down lists for closed lists), prefilled with what is known. It
+  overwrites nothing without `force` (then a backup is kept), refuses a name that is not .xlsx
+  or a place inside the data folder, and writes atomically.
 - `import_workbook` validates a filled workbook and stores it as the district's data; a
   workbook with errors is refused; existing data is replaced only with `force`, after a backup.
+
+Everything written is safe to open in Excel: text that Excel would run as a formula is
+neutralised (CSV: `io.csv_text`; workbooks: `io.append_row`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,9 +31,17 @@ from . import config
 from .dataset import LoadResult, load_source, load_unit, unit_source
 from .errors import DataValidationError, NtmError
 from .indicators import ocop_valid
-from .io import HEADER_FILE, NARRATIVE_FILE, format_narrative, read_dataset
+from .io import (
+    HEADER_FILE,
+    NARRATIVE_FILE,
+    append_row,
+    csv_text,
+    format_narrative,
+    read_dataset,
+)
 from .model import DistrictData
 from .reference import load_reference
+from .safefs import atomic_file, atomic_folder, guard_overwrite
 from .schema import (
     HEADER_FIELDS,
     HEADER_LIST_FIELDS,
@@ -54,6 +67,8 @@ def _csv_value(v: object) -> str:
         return v.isoformat()
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
+    if isinstance(v, str):  # text, never a number: Excel must not run it as a formula
+        return csv_text(v)
     return str(v)
 
 
@@ -133,7 +148,8 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     recipients = header_defaults(unit, to_year, ref)["recipients"]
     if recipients:
         header["recipients"] = recipients
-    write_folder(target, header, {}, tables)
+    with atomic_folder(target) as staging:
+        write_folder(staging, header, {}, tables)
 
     todo = ["header.yaml: date, doc_number (and check recipients, signer)"]
     todo += [f"{t.filename}: {t.description}" for t in TABLES
@@ -168,18 +184,45 @@ INSTRUCTIONS = [
 ]
 
 
-def write_template(year: int, district: str, out: Path, data_dir: Path | None = None) -> Path:
-    """The input workbook for a district and year, prefilled with what is already known."""
-    import openpyxl
+@dataclass
+class Template:
+    path: Path
+    backup: Path | None = None  # the previous file at `path`, kept (only with force)
+
+
+def template_path(out: Path, data_root: Path) -> Path:
+    """`out` as the form's file name, or NtmError: it must end in .xlsx (it is an Excel
+    workbook) and lie outside the data folder, where a workbook would be read as data."""
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise NtmError(f"{out} does not end in .xlsx; the form is an Excel workbook, name it "
+                       "e.g. tra-cu-2024.xlsx")
+    where = out.parent.resolve() / out.name
+    if where.is_relative_to(data_root.resolve()):
+        raise NtmError(f"{out} is inside the data folder {data_root}, where it could be read "
+                       "as a district's data; write the form elsewhere")
+    return out
+
+
+def make_template(year: int, district: str, out: Path, data_dir: Path | None = None,
+                  force: bool = False) -> Template:
+    """The input workbook for a district and year, prefilled with what is already known.
+    An existing `out` is replaced only with `force`, and then kept as a backup first; the
+    file is written atomically, so a crash leaves the previous one."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .io import write_workbook
+    from .io import build_workbook
 
     root = Path(data_dir).resolve() if data_dir else config.data_dir()
+    out = template_path(out, root)
     ref = load_reference(root)
     unit = ref.resolve(district, year)
+    if out.is_dir():
+        raise NtmError(f"{out} is a folder; give the name of the .xlsx file to write")
+    if not force:
+        guard_overwrite(out, force)  # refuses an existing file now, before any work
     try:
         raw = read_dataset(unit_source(root, year, unit), display_root=root)
         header = {k: v for k, v in raw.header.items() if k in HEADER_FIELDS}
@@ -191,20 +234,18 @@ def write_template(year: int, district: str, out: Path, data_dir: Path | None = 
         tables.setdefault(spec.name, pd.DataFrame(columns=spec.column_names))
         frame = tables[spec.name]
         tables[spec.name] = frame.reindex(columns=spec.column_names)
-    out = Path(out)
-    write_workbook(out, header, narrative, tables)
+    book = build_workbook(header, narrative, tables)
 
-    book = openpyxl.load_workbook(out)
     guide = book.create_sheet("Hướng dẫn", 0)
     for line in INSTRUCTIONS:
-        guide.append([line])
+        append_row(guide, [line])
     guide["A1"].font = Font(bold=True, size=13)
     guide.column_dimensions["A"].width = 110
     communes = ref.communes(unit.code, year)
     cs = book.create_sheet("communes")
-    cs.append(["code", "name", "type"])
-    for _, r in communes.iterrows():
-        cs.append([r["code"], r["name"], r["type"]])
+    append_row(cs, ["code", "name", "type"])
+    for _, r in communes.iterrows():  # names come from data files: neutralised like the rest
+        append_row(cs, [r["code"], r["name"], r["type"]])
     n_comm = len(communes) + 1
     for spec in TABLES:
         ws = book[spec.name]
@@ -231,8 +272,16 @@ def write_template(year: int, district: str, out: Path, data_dir: Path | None = 
                 ws.add_data_validation(dv)
                 dv.add(f"{c.column_letter}2:{c.column_letter}1000")
     book.active = 0
-    book.save(out)
-    return out
+    backup = guard_overwrite(out, force)
+    with atomic_file(out) as tmp:
+        book.save(tmp)
+    return Template(out, backup)
+
+
+def write_template(year: int, district: str, out: Path, data_dir: Path | None = None,
+                   force: bool = False) -> Path:
+    """`make_template`, returning only the path written."""
+    return make_template(year, district, out, data_dir, force).path
 
 
 # -- import ----------------------------------------------------------------------------------
@@ -258,19 +307,7 @@ def import_workbook(path: Path, year: int, district: str, data_dir: Path | None 
             + "\n".join(str(f) for f in result.errors), result.findings)
     data: DistrictData = result.data
     target = root / str(year) / unit.slug
-    backup = None
-    if target.exists():
-        if not force:
-            raise NtmError(f"{target} already exists; use --force to replace it (a backup "
-                           "is kept)")
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = root / str(year) / ".backup" / f"{unit.slug}-{stamp}"
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(target, backup)
-    staging = root / str(year) / f".{unit.slug}.importing"
-    shutil.rmtree(staging, ignore_errors=True)
-    write_folder(staging, data.header, data.narrative, data.tables)
-    if target.exists():
-        shutil.rmtree(target)
-    staging.rename(target)
+    backup = guard_overwrite(target, force)  # to data/<year>/.backup/<district>-<stamp>
+    with atomic_folder(target, replace=True) as staging:
+        write_folder(staging, data.header, data.narrative, data.tables)
     return Imported(target, result, backup)

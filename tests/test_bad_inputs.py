@@ -7,7 +7,9 @@ stop before executing anything and leave no output behind.
 
 from __future__ import annotations
 
+import os
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +97,84 @@ def as_workbook(edit: Callable[[openpyxl.Workbook], None] | None = None,
             edit(book)
             book.save(book_path)
     return breaks
+
+
+def put(sheet: str, address: str, value: object) -> Callable[[openpyxl.Workbook], None]:
+    """An edit of the workbook: one cell set."""
+    def edit(book: openpyxl.Workbook) -> None:
+        book[sheet][address] = value
+    return edit
+
+
+def replace_file(name: str, make: Callable[[Path], None]) -> Callable[[Path], None]:
+    """Replace a file of the folder by what `make(path)` puts there (a FIFO, a link...)."""
+    def breaks(root: Path) -> None:
+        path = root / "2023/tra-cu" / name
+        path.unlink()
+        make(path)
+    return breaks
+
+
+def sparse(size: int) -> Callable[[Path], None]:
+    """A file of `size` bytes that takes no room on the disk."""
+    def make(path: Path) -> None:
+        with open(path, "wb") as fh:
+            fh.truncate(size)
+    return make
+
+
+def rows(table: str, n: int) -> Callable[[Path], None]:
+    """The table's first row repeated to `n` rows."""
+    return frame(table, lambda t: pd.concat([t.iloc[[0]]] * n, ignore_index=True))
+
+
+def stray_byte(table: str, before: str, byte: bytes) -> Callable[[Path], None]:
+    """One byte that is not UTF-8 put into a UTF-8 file, before the text `before`."""
+    return raw_bytes(table, lambda b: b.replace(before.encode(), byte + before.encode(), 1))
+
+
+def rows_down_to(sheet: str, last: int, step: int = 900) -> Callable[[openpyxl.Workbook], None]:
+    """Values every `step` rows (close enough to be the table's) down to row `last`."""
+    def edit(book: openpyxl.Workbook) -> None:
+        for row in range(step, last + 1, step):
+            book[sheet].cell(row, 1, "x")
+        book[sheet].cell(last, 1, "x")
+    return edit
+
+
+SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"></sst>'
+SST_TYPE = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+
+
+def shared_strings(megabytes: int) -> Callable[[Path], None]:
+    """The workbook with one more shared string of `megabytes` MB of "A": a shared-strings
+    bomb (800 MB of it compress to about 1 MB)."""
+    def breaks(root: Path) -> None:
+        as_workbook()(root)
+        path = root / "2023" / "tra-cu.xlsx"
+        with zipfile.ZipFile(path) as old:
+            parts = {i.filename: old.read(i.filename) for i in old.infolist()}
+        strings = parts.pop("xl/sharedStrings.xml", SST)  # openpyxl may write text inline
+        types = parts["[Content_Types].xml"].decode("utf-8")
+        if "sharedStrings" not in types:
+            parts["[Content_Types].xml"] = types.replace("</Types>", SST_TYPE + "</Types>")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+            for name, content in parts.items():
+                new.writestr(name, content)
+            with new.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
+                fh.write(strings.replace(b"</sst>", b"<si><t>"))
+                for _ in range(megabytes):
+                    fh.write(b"A" * 2**20)
+                fh.write(b"</t></si></sst>")
+    return breaks
+
+
+def many_sheets(n: int) -> Callable[[openpyxl.Workbook], None]:
+    def edit(book: openpyxl.Workbook) -> None:
+        for i in range(n):
+            book.create_sheet(f"extra{i}")
+    return edit
 
 
 def _empty_book(book: openpyxl.Workbook) -> None:
@@ -185,6 +265,107 @@ ERRORS = [
          narrative("{propaganda.culture.sessions}", "{propaganda.culture.sesions}"),
          "error", f"{D}/narrative.md", None, None, None,
          "{propaganda.culture.sesions} is not a figure of the report", section="propaganda"),
+    # files that are not what they seem: never opened, never hashed
+    Case("fifo-instead-of-csv", replace_file("training.csv", os.mkfifo), "error",
+         f"{D}/training.csv", None, None, None,
+         "the file is a named pipe (FIFO), not a regular file, and was not read"),
+    Case("link-to-dev-zero",
+         replace_file("training.csv", lambda p: p.symlink_to("/dev/zero")), "error",
+         f"{D}/training.csv", None, None, None,
+         "the file is a link to /dev/zero, a place outside the data folder, and was not read; "
+         "put the file itself in the folder"),
+    Case("link-to-etc-passwd",
+         replace_file("header.yaml", lambda p: p.symlink_to("/etc/passwd")), "error",
+         f"{D}/header.yaml", None, None, None,
+         "the file is a link to /etc/passwd, a place outside the data folder, and was not "
+         "read; put the file itself in the folder"),
+    Case("csv-over-20-mb", replace_file("training.csv", sparse(20 * 2**20 + 1)), "error",
+         f"{D}/training.csv", None, None, None,
+         "the file is larger than the limit of 20 MB and was not read; check that it is the "
+         "right file"),
+    Case("csv-over-50000-rows", rows("training", 50_001), "error",
+         f"{D}/training.csv", None, None, None,
+         "the file has more than 50,000 rows, the limit for one table; check that it is the "
+         "right file"),
+    Case("stray-non-utf8-byte", stray_byte("documents", "Kế hoạch", b"\xe9"), "error",
+         f"{D}/documents.csv", None, None, None,
+         "the file is not valid UTF-8: line 2, byte 0xE9 at position 119; save it as UTF-8 "
+         "(in Excel: CSV UTF-8)"),
+    # characters that must never reach the HTML
+    Case("nul-in-cell", cell("ocop_products", 2, "name", "Đường\x00kính trắng"), "error",
+         f"{D}/ocop_products.csv", None, 2, "name",
+         "the text holds the control character U+0000 (NUL) at character 6, which cannot be "
+         "printed; delete it (it usually comes with a copy and paste)"),
+    Case("esc-in-cell", cell("ocop_products", 3, "name", "Gạo\x1b[31m Tân Thịnh"), "error",
+         f"{D}/ocop_products.csv", None, 3, "name",
+         "the text holds the control character U+001B (ESC) at character 4, which cannot be "
+         "printed; delete it (it usually comes with a copy and paste)"),
+    Case("bel-in-cell", cell("documents", 2, "number", "17/KH-UBND\x07"), "error",
+         f"{D}/documents.csv", None, 2, "number",
+         "the text holds the control character U+0007 (BEL) at character 11, which cannot be "
+         "printed; delete it (it usually comes with a copy and paste)"),
+    Case("right-to-left-override-in-code", cell("households", 2, "commune_code", "294\u202e67"),
+         "error", f"{D}/households.csv", None, 2, "commune_code",
+         "the text holds the invisible direction mark U+202E (RIGHT-TO-LEFT OVERRIDE) at "
+         "character 4, which can make it print differently from what was typed; delete it"),
+    Case("right-to-left-override-in-narrative", narrative("Thuận lợi", "Thuận\u202e lợi"),
+         "error", f"{D}/narrative.md", None, None, None,
+         "the text holds the invisible direction mark U+202E (RIGHT-TO-LEFT OVERRIDE) at "
+         "character 6, which can make it print differently from what was typed; delete it",
+         section="production_assessment"),
+    Case("tab-in-one-line-cell", cell("documents", 2, "doc_id", "kh\t17"), "error",
+         f"{D}/documents.csv", None, 2, "doc_id",
+         "the text holds a tab at character 3 where one line is expected; replace it with a "
+         "space"),
+    Case("esc-in-header-file", header('place: "Trà Cú"', 'place: "Trà\x1bCú"'), "error",
+         f"{D}/header.yaml", None, None, "place",
+         "line 10 holds the invisible character U+001B (ESC), which must not reach the report; "
+         "delete it"),
+    Case("bel-in-header-field",
+         header('signer_name: "Huỳnh Văn Nghị"', 'signer_name: "Huỳnh Văn\\aNghị"'), "error",
+         f"{D}/header.yaml", None, None, "signer_name",
+         "the text holds the control character U+0007 (BEL) at character 10, which cannot be "
+         "printed; delete it (it usually comes with a copy and paste)"),
+    # lengths
+    Case("over-long-header-field",
+         header('title: "Kết quả', 'title: "' + "Rất dài. " * 30 + "Kết quả"), "error",
+         f"{D}/header.yaml", None, None, "title",
+         "the field has 337 characters, more than 300"),
+    Case("over-long-header-list-item", header('  - "Lưu: NTM"', '  - "' + "x" * 201 + '"'),
+         "error", f"{D}/header.yaml", None, None, "cc",
+         "item 6 has 201 characters, more than 200"),
+    Case("too-many-recipients",
+         header('  - "Ủy ban nhân dân tỉnh"\n', '  - "Ủy ban nhân dân tỉnh"\n' * 50), "error",
+         f"{D}/header.yaml", None, None, "recipients",
+         "the list has 51 items, more than 50"),
+    Case("over-long-code", cell("documents", 2, "doc_id", "kh" * 151), "error",
+         f"{D}/documents.csv", None, 2, "doc_id",
+         "the cell has 302 characters, more than 300 for a value of this column (code)"),
+    # Excel error values
+    Case("excel-error-in-csv", cell("training", 3, "classes", "#DIV/0!"), "error",
+         f"{D}/training.csv", None, 3, "classes",
+         "the cell holds the Excel error #DIV/0!: correct the formula or type the value"),
+    Case("excel-error-in-workbook", as_workbook(put("training", "C3", "#REF!")), "error",
+         X, "training", 3, "classes",
+         "the cell holds the Excel error #REF!: correct the formula or type the value"),
+    Case("excel-error-in-header-sheet", as_workbook(put("header", "B5", "#N/A")), "error",
+         X, "header", None, "issuer_parent",
+         "the cell holds the Excel error #N/A: correct the formula or type the value"),
+    # workbooks built to exhaust the machine
+    Case("sheet-over-50000-rows", as_workbook(rows_down_to("training", 50_002)), "error",
+         X, "training", None, None,
+         "the sheet has more than 50,000 rows, the limit for one table; check that it is the "
+         "right sheet"),
+    Case("shared-strings-bomb", shared_strings(200), "error", X, None, None, None,
+         "the workbook would take 200 MB once uncompressed, more than the limit of 100 MB; "
+         "check that it is the right file"),
+    Case("shared-strings-over-30-mb", shared_strings(31), "error", X, None, None, None,
+         "the workbook's part xl/sharedStrings.xml would take 31 MB once uncompressed, more "
+         "than the limit of 30 MB; only a damaged or malicious file has so much shared text or "
+         "styling"),
+    Case("101-sheets", as_workbook(many_sheets(101)), "error", X, None, None, None,
+         "the workbook has 120 sheets, more than the limit of 100; check that it is the right "
+         "file"),
 ]
 
 WARNINGS = [
@@ -205,6 +386,26 @@ WARNINGS = [
     Case("double-and-trailing-spaces", cell("ocop_products", 2, "name", "Đường  kính trắng "),
          "warning", f"{D}/ocop_products.csv", None, 2, "name",
          "'Đường  kính trắng ' has extra spaces; read as 'Đường kính trắng'"),
+    Case("windows-1258-narrative",
+         lambda r: (r / D[5:] / "narrative.md").write_bytes(
+             cp1258((r / D[5:] / "narrative.md").read_text(encoding="utf-8"))),
+         "warning", f"{D}/narrative.md", None, None, None,
+         "the file was saved as Windows-1258 (not UTF-8); it was read as such, save it as CSV "
+         "UTF-8"),
+    Case("stray-cell-at-xfd1048576", as_workbook(put("training", "XFD1048576", "x")),
+         "warning", X, "training", 1048576, None,
+         "the cell XFD1048576 holds a value outside the table (columns A to E, rows 1 to 4) and "
+         "is ignored"),
+    Case("stray-cell-far-below", as_workbook(put("training", "B900000", "x")),
+         "warning", X, "training", 900000, None,
+         "the cell B900000 holds a value outside the table (columns A to E, rows 1 to 4) and is "
+         "ignored"),
+    Case("note-beside-the-table",
+         as_workbook(lambda b: (put("training", "G2", "ghi chú")(b),
+                                put("training", "H3", "ghi chú")(b))),
+         "warning", X, "training", 2, None,
+         "the cell G2 and 1 more hold values outside the table (columns A to E, rows 1 to 4) "
+         "and are ignored"),
 ]
 
 
@@ -215,7 +416,11 @@ def _finding(result, case: Case):
 
 
 @pytest.mark.parametrize("case", ERRORS, ids=[c.id for c in ERRORS])
-def test_error_is_found_and_the_run_stops_before_execution(case, data_root, tmp_path):
+def test_error_is_found_and_the_run_stops_before_execution(case, data_root, tmp_path,
+                                                          monkeypatch):
+    # no kernel is started: a run with invalid data stops before it would need one (and a
+    # kernel per case made this catalogue the slowest part of the suite)
+    monkeypatch.setattr("ntmlib.runner.take_kernel", lambda *args, **kwargs: None)
     case.breaks(data_root)
     result = load_district(2023, "tra-cu", data_root)
     assert _finding(result, case), "\n".join(str(f) for f in result.findings)

@@ -4,7 +4,17 @@ import datetime as dt
 
 import pytest
 
-from ntmlib.parsing import ParseError, clean_text, nfc, parse_bool, parse_date, parse_number
+from ntmlib.parsing import (
+    ParseError,
+    clean_text,
+    excel_error,
+    hidden_character,
+    nfc,
+    parse_bool,
+    parse_date,
+    parse_number,
+    visible,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +107,51 @@ def test_decomposed_vietnamese_is_composed():
 def test_stray_spaces_are_removed_and_flagged():
     assert clean_text("  Xã  Tân Sơn ") == ("Xã Tân Sơn", True)
     assert clean_text("Xã Tân Sơn") == ("Xã Tân Sơn", False)
+
+
+@pytest.mark.parametrize(("text", "multiline", "name", "position"), [
+    ("Trà\x00Cú", False, "U+0000 (NUL)", 4),
+    ("Trà Cú\x1b[31m", False, "U+001B (ESC)", 7),
+    ("\x07Trà Cú", True, "U+0007 (BEL)", 1),
+    ("Trà\x7fCú", False, "U+007F (DEL)", 4),
+    ("Trà\x85Cú", True, "U+0085", 4),
+    ("Trà\rCú", True, "U+000D (CR)", 4),
+])
+def test_control_characters_are_named_with_their_position(text, multiline, name, position):
+    message = hidden_character(text, multiline=multiline)
+    assert message == (f"the text holds the control character {name} at character {position}, "
+                       "which cannot be printed; delete it (it usually comes with a copy and "
+                       "paste)")
+
+
+@pytest.mark.parametrize("mark", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
+                                  "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"])
+def test_every_direction_mark_is_refused(mark):
+    assert hidden_character(f"29{mark}467", multiline=True).startswith(
+        "the text holds the invisible direction mark U+")
+
+
+def test_tabs_and_line_breaks_only_where_several_lines_are_allowed():
+    assert hidden_character("dòng một\ndòng hai\tcột", multiline=True) is None
+    assert hidden_character("dòng một\r\ndòng hai", multiline=True) is None
+    assert hidden_character("Xã\tTân Sơn") == (
+        "the text holds a tab at character 3 where one line is expected; replace it with a "
+        "space")
+    assert hidden_character("Xã\nTân Sơn").startswith("the text holds a line break at")
+    assert hidden_character("  Xã Tân Sơn\t\n") is None  # stray spaces, removed by clean_text
+    assert hidden_character("Xã Tân Sơn, Trà Cú (Trà Vinh) – 100%") is None
+
+
+def test_visible_writes_invisible_characters_out():
+    assert visible("a\x1b[2J\u202eb") == "a\\u001b[2J\\u202eb"
+    assert visible("x" * 100) == "x" * 80 + "…"
+
+
+@pytest.mark.parametrize("raw", ["#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NULL!",
+                                 "#NUM!", "#SPILL!", "#CALC!", "#GETTING_DATA", " #ref! "])
+def test_excel_error_values_are_recognised(raw):
+    assert excel_error(raw) == raw.strip().upper()
+
+
+def test_text_that_merely_starts_with_a_hash_is_no_excel_error():
+    assert excel_error("#1 sản phẩm") is None and excel_error(7) is None

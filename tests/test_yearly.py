@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -12,7 +13,7 @@ from ntmlib.cli import main
 from ntmlib.dataset import load_district
 from ntmlib.errors import DataValidationError, NtmError
 from ntmlib.runner import run_report
-from ntmlib.yearly import import_workbook, new_year, write_template
+from ntmlib.yearly import import_workbook, make_template, new_year, write_template
 from tests.conftest import BUNDLED
 
 ACTIVITY = ("facts", "propaganda", "propaganda_groups", "propaganda_quantities", "training",
@@ -135,3 +136,72 @@ def test_import_without_force_keeps_existing_data(root, tmp_path):
     form = write_template(2023, "tra-cu", tmp_path / "form.xlsx", root)
     with pytest.raises(NtmError, match="use --force"):
         import_workbook(form, 2023, "tra-cu", root)
+
+
+# -- never losing data: the form and the new year ----------------------------------------
+
+
+def test_template_overwrites_nothing_without_force(root, tmp_path, capsys):
+    out = tmp_path / "form.xlsx"
+    out.write_bytes(b"the district's filled form")
+    args = ["template", "--year", "2023", "--district", "tra-cu", "--data-dir", str(root),
+            "--out", str(out)]
+    assert main(args) == 2
+    assert f"{out} already exists; use --force to replace it (a backup is kept)" in \
+        capsys.readouterr().err
+    assert out.read_bytes() == b"the district's filled form"
+    assert main([*args, "--force"]) == 0
+    backups = list(tmp_path.glob("form.xlsx.bak-*"))
+    assert len(backups) == 1 and backups[0].read_bytes() == b"the district's filled form"
+    assert f"The previous file is kept as {backups[0]}" in capsys.readouterr().out
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Hướng dẫn"
+    assert main([*args, "--force"]) == 0  # a second backup within the second: its own name
+    assert len(list(tmp_path.glob("form.xlsx.bak-*"))) == 2
+
+
+@pytest.mark.parametrize(("out", "message"), [
+    ("form.csv", "does not end in .xlsx; the form is an Excel workbook"),
+    ("data/2023/tra-cu.xlsx", "is inside the data folder"),
+    ("data/2024/form.xlsx", "is inside the data folder"),
+])
+def test_template_refuses_a_wrong_name_or_a_place_in_the_data_folder(root, tmp_path, out,
+                                                                     message):
+    with pytest.raises(NtmError, match=message):
+        make_template(2023, "tra-cu", tmp_path / out, root, force=True)
+    assert not (tmp_path / out).exists()
+
+
+def test_template_is_written_atomically(root, tmp_path, monkeypatch):
+    out = tmp_path / "form.xlsx"
+    make_template(2023, "tra-cu", out, root)
+    before = out.read_bytes()
+
+    def crash(self, filename):  # Workbook.save's signature
+        Path(filename).write_bytes(b"PK half a workbook")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", crash)
+    with pytest.raises(OSError, match="disk full"):
+        make_template(2023, "tra-cu", out, root, force=True)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("form.xlsx.bak"))\
+        == ["data", "form.xlsx"]  # no temporary file left
+
+
+def test_new_year_leaves_no_half_written_folder_and_can_run_again(root, monkeypatch):
+    import ntmlib.yearly as yearly
+
+    real = yearly.write_folder
+
+    def fails_halfway(folder, header, narrative, tables):  # write_folder's signature
+        (folder / "documents.csv").write_text("doc_id\n", encoding="utf-8")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(yearly, "write_folder", fails_halfway)
+    with pytest.raises(OSError, match="disk full"):
+        new_year(2023, 2024, "tra-cu", root)
+    assert not (root / "2024").exists()  # not the folder, not even the year made for it
+    monkeypatch.setattr(yearly, "write_folder", real)
+    made = new_year(2023, 2024, "tra-cu", root)
+    assert (made.folder / "header.yaml").exists()
+    assert sorted(p.name for p in (root / "2024").iterdir()) == ["tra-cu"]

@@ -1,0 +1,88 @@
+"""Writing without losing anything: backups before an overwrite, folders built beside their
+place and renamed into it, one writer per folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from ntmlib import config
+from ntmlib.errors import NtmError
+from ntmlib.safefs import FolderLock, atomic_folder, guard_overwrite
+
+
+def test_guard_overwrite_keeps_a_copy_of_a_folder(tmp_path):
+    folder = tmp_path / "2024" / "tra-cu"
+    folder.mkdir(parents=True)
+    (folder / "header.yaml").write_text("year: 2024\n", encoding="utf-8")
+    assert guard_overwrite(tmp_path / "2024" / "nothing", force=False) is None
+    with pytest.raises(NtmError, match="use --force"):
+        guard_overwrite(folder, force=False)
+    backup = guard_overwrite(folder, force=True)
+    assert backup.parent == tmp_path / "2024" / ".backup"
+    assert backup.name.startswith("tra-cu-")
+    assert (backup / "header.yaml").read_text(encoding="utf-8") == "year: 2024\n"
+
+
+def test_atomic_folder_refuses_an_existing_target_and_cleans_up(tmp_path):
+    target = tmp_path / "2024" / "tra-cu"
+    with atomic_folder(target) as staging:
+        (staging / "a.csv").write_text("x\n", encoding="utf-8")
+    assert (target / "a.csv").exists()
+    with pytest.raises(NtmError, match="already exists; it was not overwritten"):
+        with atomic_folder(target) as staging:
+            pass
+    with atomic_folder(target, replace=True) as staging:
+        (staging / "b.csv").write_text("y\n", encoding="utf-8")
+    assert sorted(p.name for p in target.iterdir()) == ["b.csv"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["tra-cu"]
+
+
+def test_a_second_holder_of_a_lock_waits_then_gets_a_clear_error(tmp_path):
+    folder = tmp_path / "outputs" / "2023" / "tra-cu"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from ntmlib.safefs import FolderLock\n"
+         f"with FolderLock(__import__('pathlib').Path({str(folder)!r})):\n"
+         "    print('held', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(config.PROJECT_DIR)})
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with pytest.raises(NtmError) as info:
+            FolderLock(folder, wait=0.5).acquire()
+        assert time.monotonic() - started >= 0.5
+        assert str(info.value) == (f"the folder {folder} is being written by another run (pid "
+                                   f"{holder.pid}); try again when it has finished")
+    finally:
+        holder.kill()
+        holder.wait()
+    with FolderLock(folder, wait=5):  # the lock of a killed holder is free at once
+        assert (folder.parent / ".tra-cu.lock").read_text().strip() == str(os.getpid())
+    assert not (folder.parent / ".tra-cu.lock").exists()  # nothing left beside the folder
+
+
+def test_a_lock_serialises_threads(tmp_path):
+    folder = tmp_path / "x"
+    inside, overlaps = [], []
+
+    def work() -> None:
+        for _ in range(20):
+            with FolderLock(folder, wait=30):
+                inside.append(1)
+                if len(inside) > 1:
+                    overlaps.append(1)
+                time.sleep(0.001)
+                inside.pop()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not overlaps and not any(t.is_alive() for t in threads)

@@ -144,13 +144,14 @@ def validate_raw(
     if scope == "report":
         from .indicators import compute_all
 
+        erroneous = has_errors(findings)
         try:
             figures = compute_all(data)
         except Exception:
-            if not has_errors(findings):
+            if not erroneous:
                 raise
-        else:
-            findings += check_figures(data, figures, raw)
+        else:  # with errors, the totals mean nothing: only the placeholders are checked
+            findings += check_figures(data, figures, raw, placeholders_only=erroneous)
     data.warnings = [x for x in findings if x.severity == "warning"]
     return LoadResult(None if has_errors(findings) else data, findings)
 

@@ -53,11 +53,21 @@ def recorded_figures(nb: nbformat.NotebookNode) -> dict:
 
 
 def _stable_cell_ids(nb: nbformat.NotebookNode) -> None:
-    """papermill gives the injected parameters cell a random id; a fixed one keeps the review
-    copy identical from run to run."""
+    """papermill gives the injected parameters cell a random id and records the notebook's
+    absolute paths: a fixed id and paths relative to the project keep the outputs identical
+    from run to run and free of machine paths."""
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"
+    meta = nb.metadata.get("papermill", {})
+    if meta.get("input_path"):
+        path = Path(meta["input_path"])
+        try:
+            meta["input_path"] = path.resolve().relative_to(config.PROJECT_DIR).as_posix()
+        except ValueError:
+            meta["input_path"] = path.name
+    if meta.get("output_path"):
+        meta["output_path"] = "report.ipynb"
 
 
 def _page_title(nb: nbformat.NotebookNode) -> dict:

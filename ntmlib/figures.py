@@ -239,13 +239,15 @@ class Figures:
                       if present else f"tổng cột {column} của {table}{cond}: không có dòng nào = 0")
         return self.put(Figure(
             key, total, kind, label, unit, self._money_places(kind, total, False), derivation,
-            [self.source_of(table, rows, column)] if rows else [],
+            [self.source_of(table, rows, column)],
             reconstructed=self._reconstructed(table, rows, column)))
 
     def count_rows(self, key: str, table: str, rows: Iterable[int], *, label: str,
-                   condition: str, kind: str = "count", distinct: str | None = None) -> Figure:
+                   condition: str, kind: str = "count", distinct: str | None = None,
+                   on: tuple[str, ...] | None = None) -> Figure:
         """How many rows of a table meet a condition (or how many distinct values of the
-        column `distinct` they hold)."""
+        column `distinct` they hold). `on` names the columns the condition reads: the count
+        is a reconstruction only if one of those cells is (default: any cell of the rows)."""
         rows = list(rows)
         frame = self.data.tables[table]
         if distinct:
@@ -255,9 +257,12 @@ class Figures:
         else:
             n = len(rows)
             derivation = f"đếm các dòng của {table} có {condition}: {n}"
+        columns = on if on is not None else ((distinct,) if distinct else (None,))
+        # where the count looked, even when it found nothing
         return self.put(Figure(key, n, kind, label, "", None, derivation,
-                               [self.source_of(table, rows, distinct)] if rows else [],
-                               reconstructed=self._reconstructed(table, rows, None)))
+                               [self.source_of(table, rows, distinct or (on or (None,))[0])],
+                               reconstructed=any(self._reconstructed(table, rows, c)
+                                                 for c in columns)))
 
     def total(self, key: str, parts: list[str], *, label: str, kind: str,
               unit: str = "") -> Figure:

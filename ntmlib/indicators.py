@@ -70,12 +70,15 @@ def _previous(f: Figures, data: UnitData, key: str, prev_key: str, label: str,
     cache = data.previous.__dict__.setdefault("_computed", {})
     if compute not in cache:
         cache[compute] = compute(data.previous)
+        confirm_stated(data.previous, cache[compute])
     fig = cache[compute].get(prev_key)
     if fig is None:
         return
+    folder = data.previous.table_files.get("header", {}).get("file", "").rsplit("/", 1)[0]
     f.given(key, fig.value, kind=kind, label=label, unit=unit, places=fig.places,
             derivation=f"tính từ dữ liệu năm {data.year - 1}: {fig.derivation}",
-            sources=fig.sources, reconstructed=fig.reconstructed)
+            sources=fig.sources or [{"file": folder, "sheet": None, "column": None,
+                                     "rows": []}], reconstructed=fig.reconstructed)
 
 
 # -- context ------------------------------------------------------------------------------------
@@ -496,7 +499,7 @@ def commune_set(data: UnitData, f: Figures, role: str) -> None:
         f.count_rows(keys.achieved.format(code=code), "commune_criteria", r["achieved_rows"],
                      label=f"{name}: số tiêu chí {s.set_id} đạt",
                      condition=f"commune_code = {code}, set_id = {s.set_id}, achieved = yes",
-                     kind="int")
+                     kind="int", on=("achieved",))
         f.listing(keys.missing.format(code=code), r["missing"],
                   label=f"{name}: các tiêu chí chưa đạt",
                   derivation=f"tiêu chí của {s.set_id} có achieved = no: "
@@ -512,11 +515,12 @@ def commune_set(data: UnitData, f: Figures, role: str) -> None:
             label=f"số xã thực hiện {s.name}",
             derivation=f"đếm các xã có dòng {s.set_id} trong commune_criteria: {len(counts)}",
             sources=[f.source_of("commune_criteria", [i for rows in counts["rows"]
-                                                    for i in rows], "commune_code")]
-            if len(counts) else [])
+                                                    for i in rows], "commune_code")])
+    checked = [keys.achieved.format(code=c) for c in counts["commune_code"]] or [keys.in_scope]
     f.given(keys.met, len(met_keys), kind="count", label=f"số xã đạt đủ {s.size} tiêu chí",
-            derivation=f"đếm các xã đạt {s.size}/{s.size} tiêu chí: {len(met_keys)}",
-            inputs=met_keys)
+            derivation=f"đếm các xã đạt {s.size}/{s.size} tiêu chí: {len(met_keys)}"
+            + (f" ({', '.join(k.split('[')[1].rstrip(']') for k in met_keys)})"
+               if met_keys else ""), inputs=checked)
     denominator = "units.rural" if role == "commune" else keys.in_scope
     f.ratio(keys.rate, keys.met, denominator, label=f"tỷ lệ xã đạt đủ tiêu chí {s.set_id}")
     title = data.reference.title_for(role)
@@ -569,14 +573,14 @@ def commune_sets(data: UnitData, f: Figures) -> None:
                 label="xã đã được công nhận NTM nâng cao đang thực hiện bộ tiêu chí hiện hành",
                 derivation=f"đếm các xã có dòng {a.set_id} và đã có quyết định {title}: "
                 f"{len(upgrading)}",
-                inputs=[COMMUNE_SET_KEYS["advanced"].achieved.format(code=c)
-                        for c in upgrading["commune_code"]])
+                inputs=["advanced.in_scope", "advanced.recognised"])
         done = upgrading[upgrading["achieved"] == a.size] if not upgrading.empty else upgrading
         f.given("advanced.upgrading_met", len(done), kind="count",
                 label="trong đó đạt đủ tiêu chí NTM nâng cao hiện hành",
                 derivation=f"đếm các xã trên đạt {a.size}/{a.size} tiêu chí: {len(done)}",
-                inputs=[COMMUNE_SET_KEYS["advanced"].achieved.format(code=c)
-                        for c in done["commune_code"]])
+                inputs=["advanced.upgrading"] + [
+                    COMMUNE_SET_KEYS["advanced"].achieved.format(code=c)
+                    for c in upgrading["commune_code"]])
     towns = _recognitions(data, data.reference.title_for("town"))
     f.count_rows("towns.civilised", "recognitions", towns,
                  label="thị trấn đạt chuẩn đô thị văn minh",
@@ -612,7 +616,8 @@ def unit_set(data: UnitData, f: Figures, role: str) -> None:
                 sources=[{"file": crit_file, "sheet": None, "column": "name", "rows": []}])
     met_rows = [r for r in rows if bool(d.at[r, "achieved"])]
     f.count_rows(keys.met, "district_criteria", met_rows, label=f"số tiêu chí {s.set_id} đạt",
-                 condition=f"set_id = {s.set_id}, achieved = yes", kind="int")
+                 condition=f"set_id = {s.set_id}, achieved = yes", kind="int",
+                 on=("achieved",))
     met = sorted(unit_met(data, role))
     f.listing(keys.met_list, met, label=f"các tiêu chí {s.set_id} đã đạt",
               derivation="tiêu chí có achieved = yes: " + (",".join(map(str, met)) or "không có"),
@@ -698,10 +703,13 @@ def levels(data: UnitData, f: Figures) -> None:
     band_bounds(f, s)
     for band, codes in level_counts(data):
         b = next(x for x in s.bands if x.band == band)
+        checked = [keys.achieved.format(code=c)
+                   for c in criteria_counts(data, s.set_id)["commune_code"]]
         f.given(f"levels.count[{band}]", len(codes), kind="count",
                 label=f"số xã {band_text(b)}",
-                derivation=f"đếm các xã đạt từ {b.min} đến {b.max} tiêu chí: {len(codes)}",
-                inputs=[keys.achieved.format(code=c) for c in codes])
+                derivation=f"đếm các xã đạt từ {b.min} đến {b.max} tiêu chí: {len(codes)}"
+                + (f" ({', '.join(codes)})" if codes else ""),
+                inputs=checked or [keys.in_scope])
         _previous(f, data, f"prev.levels.count[{band}]", f"levels.count[{band}]",
                   f"số xã {band_text(b)} cuối năm {data.year - 1}", "count",
                   compute=_levels_only)

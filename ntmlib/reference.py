@@ -260,10 +260,16 @@ class Reference:
         others = [u for u in self._unit_objects if ident in (u.code, u.slug)
                   and (level is None or u.level == level)]
         if not others:
+            import difflib
+
             what = {"district": "district", "commune": "commune", "province": "province"}.get(
                 level or "", "unit")
-            return (f"No {what} '{ident}' is in the reference data (data/reference/units.csv); "
-                    "check the id or use the official code")
+            pool = sorted({u.slug for us in self._year_index(year).values() for u in us
+                           if level is None or u.level == level})
+            close = difflib.get_close_matches(ident, pool, n=3, cutoff=0.75)
+            hint = f"; did you mean {', '.join(close)}?" if close else \
+                "; check the id or use the official code"
+            return (f"No {what} '{ident}' existed in {year} (data/reference/units.csv){hint}")
         parts = []
         for u in sorted(others, key=lambda u: u.valid_from or dt.date.min):
             line = f"{u.name} ({u.code}) existed {u.validity()}"

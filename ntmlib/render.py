@@ -141,9 +141,9 @@ def join_vi(items: list, last: str = " và ") -> Markup:
     items = [i if isinstance(i, Markup) else escape(str(i)) for i in items]
     if len(items) <= 1:
         return Markup("").join(items)
-    if last != " và ":  # a plain separator: 'a; b; c'
+    if last not in (" và ", ", và "):  # a plain separator: 'a; b; c'
         return Markup(escape(last)).join(items)
-    return Markup(", ").join(items[:-1]) + Markup(" và ") + items[-1]
+    return Markup(", ").join(items[:-1]) + Markup(escape(last)) + items[-1]
 
 
 class RenderError(RuntimeError):
@@ -243,8 +243,11 @@ class Renderer:
     # -- figures -------------------------------------------------------------------------------
 
     def F(self, key: str) -> Markup:  # noqa: N802 - the templates' short name
-        """The figure as printed, linked to its calculation."""
-        fig = self.figures[key]
+        """The figure as printed, linked to its calculation ('…' for a figure that cannot be
+        computed, such as a comparison with a year whose data is missing: validation warned)."""
+        fig = self.figures.get(key)
+        if fig is None:
+            return Markup('<span class="missing-figure" data-missing="{}">…</span>').format(key)
         text = escape(fig.text())
         if fig.reconstructed:
             self.marked = True

@@ -14,14 +14,17 @@ HEADINGS = ("Khóa", "Nội dung", "Số in", "Cách tính", "Nguồn số liệ
 
 
 def _rows(rows: list[int]) -> str:
-    """'2', '2-18' or '2, 5, 9' (file rows as the analyst sees them)."""
+    """'dòng 2', 'dòng 2–18' or 'dòng 2–7, 10, 12–15': every row, runs written as ranges."""
     if not rows:
         return ""
-    rows = sorted(rows)
-    if rows == list(range(rows[0], rows[-1] + 1)) and len(rows) > 2:
-        return f"dòng {rows[0]}–{rows[-1]}"
-    shown = ", ".join(map(str, rows[:12])) + (" …" if len(rows) > 12 else "")
-    return f"dòng {shown}"
+    rows = sorted(set(rows))
+    runs: list[list[int]] = [[rows[0], rows[0]]]
+    for r in rows[1:]:
+        if r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    return "dòng " + ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in runs)
 
 
 def source_text(src: dict) -> str:

@@ -385,6 +385,23 @@ def models_table(data: UnitData, figures: Figures) -> Appendix | None:
                      Text(f"Dự kiến đến 31/12/{data.year} (%)")], rows)
 
 
+def _described(text: str | None, quantity: str, amount: str, figures: Figures) -> Cell:
+    """A description whose {quantity} and {amount} print the row's own figures."""
+    if not text:
+        return None
+    import re
+
+    parts: list = []
+    pos = 0
+    for m in re.finditer(r"\{(quantity|amount)\}", text):
+        parts.append(text[pos:m.start()])
+        key = quantity if m.group(1) == "quantity" else amount
+        parts.append(Ref(key) if key in figures else "")
+        pos = m.end()
+    parts.append(text[pos:])
+    return Rich(tuple(p for p in parts if p != "")) if len(parts) > 1 else Text(text)
+
+
 def _ref_value(figures: Figures, key: str) -> Cell:
     fig = figures.get(key)
     return Ref(key) if fig is not None and fig.value is not None else Text("")
@@ -408,18 +425,13 @@ def ocop_table(data: UnitData, figures: Figures) -> Appendix | None:
                                                               "commune_code")),
                      Ref(f"ocop.stars[{r['product_id']}]"),
                      Ref(f"ocop.year[{r['product_id']}]")])
-    note = ""
     unlisted = figures.get("ocop.unlisted")
-    if unlisted is not None and unlisted.value:
-        rows.append([Text("Các sản phẩm chưa có danh sách chi tiết"), Text(""), Text(""),
-                     Text(""), Text("")])
-        note = "unlisted"
+    note = "unlisted" if unlisted is not None and unlisted.value else ""
     if not rows:
         return None
     return Appendix("ocop", "SẢN PHẨM OCOP CÒN HIỆU LỰC CHỨNG NHẬN",
                     [Text("Sản phẩm"), Text("Chủ thể"), Text("Đơn vị"), Text("Hạng sao"),
-                     Text("Năm công nhận")], rows, note=note,
-                    total_rows={len(rows) - 1} if note else set())
+                     Text("Năm công nhận")], rows, note=note)
 
 
 def documents_table(data: UnitData, figures: Figures) -> Appendix | None:
@@ -478,7 +490,9 @@ def people_table(data: UnitData, figures: Figures) -> Appendix | None:
     rows = []
     for _, r in each_row(t):
         q = quantity.format(s="people", c=r["component"])
-        rows.append([Text(r["description"] or data.reference.component_label(r["component"])),
+        a = amount.format(s="people", c=r["component"])
+        rows.append([_described(r["description"], q, a, figures)
+                     or Text(data.reference.component_label(r["component"])),
                      _ref_value(figures, q),
                      Text(r["quantity_unit"] or ""),
                      Ref(amount.format(s="people", c=r["component"]))])

@@ -718,10 +718,14 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
 # -- 4. figures ----------------------------------------------------------------------------
 
 
-def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Finding]:
+def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
+                  placeholders_only: bool = False) -> list[Finding]:
     """Stated totals and percentages against the computed figures, parts against totals, and
-    narrative placeholders against known figures."""
+    narrative placeholders against known figures. With `placeholders_only` (the data has
+    errors, so its totals mean nothing) only the placeholders are checked."""
     findings: list[Finding] = []
+    if placeholders_only:
+        return _check_placeholders(data, figures, raw)
     stated = data.tables["stated_figures"]
     rt = raw.tables.get("stated_figures")
     for row, r in stated.iterrows():
@@ -766,19 +770,6 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Fi
                 file=rt.file if rt else "propaganda", sheet=rt.sheet if rt else None, row=row,
                 column="participants"))
 
-    for table, row, column, key in cell_placeholders(data.tables):
-        rt = raw.tables.get(table)
-        loc = {"file": rt.file if rt else table, "sheet": rt.sheet if rt else None,
-               "row": row, "column": column}
-        if key.startswith("doc:"):
-            if key[4:] not in set(data.tables["documents"]["doc_id"]):
-                findings.append(Finding.error(
-                    "placeholder", f"{{{key}}} cites a document that is not in documents",
-                    **loc))
-        elif key not in figures and not (table == "funds" and key in ROW_PLACEHOLDERS):
-            findings.append(Finding.error(
-                "placeholder", f"{{{key}}} is not a figure of the report{_suggest(key, figures)}",
-                **loc))
     for row, r in data.tables["production_models"].iterrows():
         fig = figures.get(f"models.rate[{r['model_id']}]")
         if fig is None or fig.value is None or not _ok(r["stated_rate"]):
@@ -792,7 +783,24 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Fi
                 f"{_g(fig.value)}%; the report prints {_g(fig.value)}%",
                 file=rt.file if rt else "production_models", sheet=rt.sheet if rt else None,
                 row=int(row), column="stated_rate"))
+    return findings + _check_placeholders(data, figures, raw)
 
+
+def _check_placeholders(data: DistrictData, figures, raw: RawDataset) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, row, column, key in cell_placeholders(data.tables):
+        rt = raw.tables.get(table)
+        loc = {"file": rt.file if rt else table, "sheet": rt.sheet if rt else None,
+               "row": row, "column": column}
+        if key.startswith("doc:"):
+            if key[4:] not in set(data.tables["documents"]["doc_id"]):
+                findings.append(Finding.error(
+                    "placeholder", f"{{{key}}} cites a document that is not in documents",
+                    **loc))
+        elif key not in figures and not (table == "funds" and key in ROW_PLACEHOLDERS):
+            findings.append(Finding.error(
+                "placeholder", f"{{{key}}} is not a figure of the report{_suggest(key, figures)}",
+                **loc))
     where = {"file": raw.narrative_file,
              "sheet": "narrative" if raw.kind == "workbook" else None}
     for section, key in placeholders(data.narrative):
@@ -801,6 +809,11 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset) -> list[Fi
                 findings.append(Finding.error(
                     "placeholder", f"{{{key}}} cites a document that is not in documents",
                     section=section, **where))
+        elif key not in figures and _needs_previous(key) and data.previous is None \
+                and not data.previous_figures:
+            findings.append(Finding.warning(
+                "placeholder", f"{{{key}}} compares with {data.year - 1}, whose data is not "
+                "available; it prints as …", section=section, **where))
         elif key not in figures:
             findings.append(Finding.error(
                 "placeholder", f"{{{key}}} is not a figure of the report"

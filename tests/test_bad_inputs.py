@@ -262,9 +262,10 @@ ERRORS = [
          f"{D}/header.yaml", None, None, "year",
          "the header says year 2024 but the data is filed under 2023"),
     Case("placeholder-typo",
-         narrative("{propaganda.culture.sessions}", "{propaganda.culture.sesions}"),
+         narrative("{propaganda.sessions[culture]}", "{propaganda.sesions[culture]}"),
          "error", f"{D}/narrative.md", None, None, None,
-         "{propaganda.culture.sesions} is not a figure of the report", section="propaganda"),
+         "{propaganda.sesions[culture]} is not a figure of the report; did you mean "
+         "{propaganda.sessions[culture]}?", section="propaganda"),
     # files that are not what they seem: never opened, never hashed
     Case("fifo-instead-of-csv", replace_file("training.csv", os.mkfifo), "error",
          f"{D}/training.csv", None, None, None,
@@ -319,7 +320,7 @@ ERRORS = [
          "space"),
     Case("esc-in-header-file", header('place: "Trà Cú"', 'place: "Trà\x1bCú"'), "error",
          f"{D}/header.yaml", None, None, "place",
-         "line 10 holds the invisible character U+001B (ESC), which must not reach the report; "
+         "line 11 holds the invisible character U+001B (ESC), which must not reach the report; "
          "delete it"),
     Case("bel-in-header-field",
          header('signer_name: "Huỳnh Văn Nghị"', 'signer_name: "Huỳnh Văn\\aNghị"'), "error",
@@ -349,7 +350,7 @@ ERRORS = [
          X, "training", 3, "classes",
          "the cell holds the Excel error #REF!: correct the formula or type the value"),
     Case("excel-error-in-header-sheet", as_workbook(put("header", "B5", "#N/A")), "error",
-         X, "header", None, "issuer_parent",
+         X, "header", None, "issuer",
          "the cell holds the Excel error #N/A: correct the formula or type the value"),
     # workbooks built to exhaust the machine
     Case("sheet-over-50000-rows", as_workbook(rows_down_to("training", 50_002)), "error",
@@ -364,7 +365,7 @@ ERRORS = [
          "than the limit of 30 MB; only a damaged or malicious file has so much shared text or "
          "styling"),
     Case("101-sheets", as_workbook(many_sheets(101)), "error", X, None, None, None,
-         "the workbook has 120 sheets, more than the limit of 100; check that it is the right "
+         "the workbook has 121 sheets, more than the limit of 100; check that it is the right "
          "file"),
 ]
 
@@ -372,7 +373,7 @@ WARNINGS = [
     Case("unknown-extra-column", frame("training", lambda t: t.assign(ghi_chu="x")),
          "warning", f"{D}/training.csv", None, None, "ghi_chu",
          "unknown column 'ghi_chu' is ignored (expected: topic_id, topic, classes, trainees, "
-         "reconstructed)"),
+         "kind, trainee_word, reconstructed)"),
     Case("total-not-matching-parts", cell("propaganda_groups", 2, "participants", "1000"),
          "warning", f"{D}/propaganda.csv", None, 3, "participants",
          "participants of 'cleanup' are 2952 but its groups add up to 2910 (1000 + 1910)"),
@@ -394,17 +395,17 @@ WARNINGS = [
          "UTF-8"),
     Case("stray-cell-at-xfd1048576", as_workbook(put("training", "XFD1048576", "x")),
          "warning", X, "training", 1048576, None,
-         "the cell XFD1048576 holds a value outside the table (columns A to E, rows 1 to 4) and "
+         "the cell XFD1048576 holds a value outside the table (columns A to G, rows 1 to 4) and "
          "is ignored"),
     Case("stray-cell-far-below", as_workbook(put("training", "B900000", "x")),
          "warning", X, "training", 900000, None,
-         "the cell B900000 holds a value outside the table (columns A to E, rows 1 to 4) and is "
+         "the cell B900000 holds a value outside the table (columns A to G, rows 1 to 4) and is "
          "ignored"),
     Case("note-beside-the-table",
-         as_workbook(lambda b: (put("training", "G2", "ghi chú")(b),
-                                put("training", "H3", "ghi chú")(b))),
+         as_workbook(lambda b: (put("training", "I2", "ghi chú")(b),
+                                put("training", "J3", "ghi chú")(b))),
          "warning", X, "training", 2, None,
-         "the cell G2 and 1 more hold values outside the table (columns A to E, rows 1 to 4) "
+         "the cell I2 and 1 more hold values outside the table (columns A to G, rows 1 to 4) "
          "and are ignored"),
 ]
 
@@ -467,15 +468,14 @@ def test_decomposed_text_is_normalised_to_nfc(data_root):
 def test_html_in_free_text_is_shown_as_text_in_html_and_pdf(data_root):
     from pypdf import PdfReader
 
-    from ntmlib import charts, indicators, render, tables
     from ntmlib.export import pdf_bytes
+    from ntmlib.report import Report
 
     hostile = '<script>alert("x")</script><img src="http://example.org/a.png">'
     narrative("Thuận lợi:", hostile + " Thuận lợi:")(data_root)
     cell("production_models", 2, "note", "<b onmouseover=alert(1)>ghi chú</b>")(data_root)
     data = load_district(2023, "tra-cu", data_root).raise_for_errors()
-    doc = render.render_report(data, indicators.compute_all(data), tables.appendices(data),
-                               [charts.ocop_stars(data)], {})
+    doc = Report(data).document({})
     assert "<script>alert" not in doc.html and "<b onmouseover" not in doc.html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in doc.html
     assert 'src="http' not in doc.html
@@ -491,7 +491,7 @@ def test_html_in_free_text_is_shown_as_text_in_html_and_pdf(data_root):
 def test_district_id_with_path_separators_is_refused(district, tmp_path):
     from ntmlib.errors import UnknownDistrictError
 
-    with pytest.raises(UnknownDistrictError, match="is not a district id"):
+    with pytest.raises(UnknownDistrictError, match="is not a unit id"):
         run_report(2023, district, out_dir=tmp_path, progress=False)
     assert not any(tmp_path.iterdir())
 
@@ -501,7 +501,10 @@ def test_unknown_year_is_a_clear_error(tmp_path):
 
     with pytest.raises(NtmError, match=r"^No data for tra-cu in 2021"):
         run_report(2021, "tra-cu", out_dir=tmp_path, progress=False)
-    with pytest.raises(NtmError, match=r"^No district 'tra-cu' existed in 2026"):
+    with pytest.raises(NtmError, match=r"^No unit 'tra-cu' existed in 2026: Huyện Trà Cú \(849\) "
+                       r"existed until 30/06/2025; its area is now Xã Trà Cú \(29461\), Xã Tập "
+                       r"Sơn \(29467\), Xã Lưu Nghiệp Anh \(29476\), Xã Hàm Giang \(29489\), "
+                       r"Xã Đại An \(29491\), Xã Long Hiệp \(29506\)$"):
         run_report(2026, "tra-cu", out_dir=tmp_path, progress=False)
 
 

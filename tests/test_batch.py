@@ -25,6 +25,7 @@ def province_root(tmp_path_factory):
     shutil.copytree(BUNDLED / "reference", root / "reference")
     for year in (2022, 2023):
         shutil.copytree(BUNDLED / str(year) / "tra-cu", root / str(year) / "tra-cu")
+    shutil.copytree(BUNDLED / "2023" / "tra-vinh", root / "2023" / "tra-vinh")
     ref = load_reference(root)
     for code in ("845", "846"):  # Cầu Kè, Tiểu Cần
         generate_district(code, 2023, root, ref)
@@ -58,7 +59,7 @@ def test_manifest_records_versions_inputs_status_and_time(batch):
     tra_cu = manifest["districts"]["tra-cu"]
     assert tra_cu["status"] == "ok" and tra_cu["seconds"] > 0 and tra_cu["warnings"] == 4
     assert manifest["districts"]["cau-ke"]["status"] == "invalid"
-    assert manifest["province_summary"] == "ok"
+    assert manifest["province_summary"] == "ok"  # the province report
 
 
 def test_index_links_reports_and_shows_the_failure(batch):
@@ -67,19 +68,29 @@ def test_index_links_reports_and_shows_the_failure(batch):
     assert 'href="tra-cu/report.pdf"' in html and 'href="tieu-can/report.html"' in html
     assert "Dữ liệu có lỗi" in html
     assert "6 is not a star rating (3, 4 or 5)" in html
-    assert 'href="province/report.pdf"' in html
+    assert 'href="tra-vinh/report.pdf"' in html
 
 
-def test_province_summary_lists_the_rendered_districts_and_a_total(batch):
+def test_province_report_names_the_districts_it_leaves_out(batch):
     _, out = batch
-    html = (out / "2023" / "province" / "report.html").read_text(encoding="utf-8")
-    assert "Huyện Trà Cú" in html and "Huyện Tiểu Cần" in html
-    assert "Huyện Cầu Kè" not in html  # left out: its data has errors
-    assert "Toàn tỉnh" in html
-    assert "DỮ LIỆU MẪU" in html  # one of its districts is sample data
-    text = " ".join(PdfReader(out / "2023" / "province" / "report.pdf").pages[0]
-                    .extract_text().split())
-    assert "BÁO CÁO TỔNG HỢP" in text and "Toàn tỉnh" in text
+    from ntmlib.render import plain
+
+    text = plain((out / "2023" / "tra-vinh" / "report.html").read_text(encoding="utf-8"))
+    assert "ỦY BAN NHÂN DÂN" in text and "TỈNH TRÀ VINH" in text
+    # 9 districts in the province, 2 with good data: the others are named, never dropped
+    assert "tổng hợp từ 02/09 đơn vị có số liệu; 07 đơn vị chưa có số liệu hoặc số liệu có " \
+        "lỗi (" in text
+    assert "Huyện Cầu Kè: dữ liệu có 11 lỗi" in text
+    assert "Huyện Càng Long: chưa có số liệu" in text
+    assert "Các số tổng dưới đây chưa gồm các đơn vị này." in text
+    assert "DỮ LIỆU MẪU" in text  # its header is sample data
+    recorded = json.loads((out / "2023" / "tra-vinh" / "figures.json").read_text("utf-8"))
+    figures = recorded["figures"]
+    assert figures["members.reported"]["value"] == 2
+    # Trà Cú's 15 xã and Tiểu Cần's, each from its own recorded figures
+    tieu_can = json.loads((out / "2023" / "tieu-can" / "figures.json").read_text("utf-8"))
+    assert figures["members.rural"]["value"] == 15 + tieu_can["figures"]["units.rural"]["value"]
+    assert "thiếu 7 đơn vị chưa có số liệu" in figures["funds.total"]["derivation"]
 
 
 def test_sample_district_report_says_sample_on_every_page(batch):

@@ -31,7 +31,8 @@ def test_unknown_district_is_one_sentence_and_exit_2(capsys):
     assert main(["validate", "--year", "2023", "--district", "tra-vu",
                  "--data-dir", str(BUNDLED)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("ntm: No district 'tra-vu' existed in 2023; known districts:")
+    assert err == ("ntm: No unit 'tra-vu' existed in 2023 (data/reference/units.csv); did you "
+                   "mean tra-cu?\n")
     assert "Traceback" not in err
 
 
@@ -39,7 +40,7 @@ def test_district_id_with_path_separators_is_refused(capsys):
     for bad in ("../tra-cu", "tra-cu/../../etc", "..", "a\\b"):
         assert main(["validate", "--year", "2023", "--district", bad,
                      "--data-dir", str(BUNDLED)]) == 2
-        assert "is not a district id" in capsys.readouterr().err
+        assert "is not a unit id" in capsys.readouterr().err
 
 
 def test_district_without_data(tmp_path, capsys):

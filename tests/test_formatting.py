@@ -39,8 +39,12 @@ def test_counts_pad_under_ten():
 
 
 def test_dates():
+    # Decree 30: two-digit day everywhere, two-digit month only for January and February
     assert fmt_date(dt.date(2023, 3, 2)) == "02/3/2023"
-    assert fmt_date(dt.date(2023, 3, 2), pad_month=True) == "02/03/2023"
+    assert fmt_date(dt.date(2022, 2, 21)) == "21/02/2022"
+    assert fmt_date(dt.date(2022, 6, 15)) == "15/6/2022"
+    assert fmt_date(dt.date(2024, 1, 1)) == "01/01/2024"
+    assert fmt_date(dt.date(2023, 12, 9)) == "09/12/2023"
     assert fmt_date_line("Trà Cú", dt.date(2023, 12, 5)) == "Trà Cú, ngày 05 tháng 12 năm 2023"
     assert fmt_date_line("Trà Cú", dt.date(2024, 2, 1)) == "Trà Cú, ngày 01 tháng 02 năm 2024"
 

@@ -77,8 +77,8 @@ def test_everything_written_to_a_workbook_is_neutralised(tmp_path, bundled, firs
     book = openpyxl.load_workbook(path)
     cells = [book["header"]["B2"], book["header"]["B3"], book["narrative"]["B2"],
              book["training"]["B2"]]
-    # XML reads a carriage return as a line feed: the text is kept, as text
-    assert [c.value for c in cells] == [text.replace("\r", "\n")] * 4
+    # XML may read a carriage return back as a line feed: the text is kept, as text
+    assert [c.value.replace("\r", "\n") for c in cells] == [text.replace("\r", "\n")] * 4
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 

@@ -21,7 +21,7 @@ def test_folder_reader_keeps_cells_as_typed():
     assert training.file == "data/2023/tra-cu/training.csv"
     assert training.frame["classes"].tolist() == ["8", "25", "18"]
     assert raw.header["signer_name"] == "Huỳnh Văn Nghị"
-    assert len(raw.files) == 19 and all(len(h) == 64 for h in raw.files.values())
+    assert len(raw.files) == 20 and all(len(h) == 64 for h in raw.files.values())
 
 
 def test_narrative_sections_paragraphs_bullets_and_subheadings():
@@ -55,7 +55,8 @@ def test_workbook_round_trip_loads_identically(workbook_root, bundled):
     # the same findings, located in the workbook's sheets instead of the CSV files
     assert [(f.rule, f.row, f.column, f.message) for f in bundled.findings] == \
         [(f.rule, f.row, f.column, f.message) for f in from_book.findings]
-    assert {f.sheet for f in from_book.findings} == {"propaganda", "stated_figures"}
+    assert {f.sheet for f in from_book.findings} == {"production_models", "propaganda",
+                                                     "stated_figures"}
 
 
 def test_workbook_findings_name_sheet_row_and_column(workbook_root):

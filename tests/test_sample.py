@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from ntmlib.dataset import load_district
+from ntmlib.dataset import load_district, load_unit
 from ntmlib.reference import load_reference
 from ntmlib.sample import generate_district, generate_province
 from tests.conftest import BUNDLED
@@ -27,8 +27,9 @@ def _files(folder):
 def test_every_generated_district_validates_without_findings(root):
     ref = load_reference(root)
     folders = generate_province(2023, root, ref)
-    assert len(folders) == 8
-    for folder in folders:
+    # the eight districts other than Trà Cú, then the province's own folder
+    assert [f.name for f in folders[-1:]] == ["tra-vinh"] and len(folders) == 9
+    for folder in folders[:-1]:
         result = load_district(2023, folder.name, root)
         assert result.ok and not result.findings, [str(f) for f in result.findings]
         assert result.data.header["sample_data"] is True
@@ -55,3 +56,13 @@ def test_real_data_is_never_generated_or_overwritten(root):
                                                            encoding="utf-8")
     with pytest.raises(FileExistsError, match="holds real data"):
         generate_district("845", 2023, root, ref)
+
+
+def test_every_generated_commune_of_vinh_long_2026_validates(root):
+    ref = load_reference(root)
+    folders = generate_province(2026, root, ref, province="vinh-long")
+    assert len(folders) == 124  # 123 communes (Xã Trà Cú is made by hand) and the province
+    for folder in folders[:-1:10]:
+        result = load_unit(2026, folder.name, root, level="commune")
+        assert result.ok and not result.findings, [str(f) for f in result.findings]
+        assert result.data.header["sample_data"] is True

@@ -127,8 +127,11 @@ def test_star_rating_outside_3_to_5(data_root):
 
 def test_value_outside_allowed_list(data_root):
     edit_csv(data_root, "funds", lambda t: set_cell(t, 2, "source", "bank"))
-    f = only(load(data_root), "allowed")
-    assert f.column == "source" and "'bank' is not one of" in f.message
+    f = only(load(data_root), "reference")
+    assert (f.row, f.column) == (2, "source")
+    assert f.message == ("'bank' is not defined by the reference data (data/reference/) for "
+                         "this year; defined: central, province, district, commune, integrated, "
+                         "credit, enterprise, people, other")
 
 
 def test_duplicate_key(data_root):
@@ -209,14 +212,16 @@ def test_total_against_parts(bundled):
 def test_stated_total_against_computed(data_root):
     edit_csv(data_root, "stated_figures",
              lambda t: set_cell(t, 2, "value", "52") if t.loc[0, "key"] ==
-             "training.total.classes" else t)
+             "training.classes" else t)
     result = load(data_root)
-    assert any("the source states tổng số lớp tập huấn = 52 but the tables give 51" in f.message
+    assert any("the source states tổng số lớp tập huấn, đào tạo = 52 but the tables give 51"
+               in f.message
                for f in findings_for(result, "stated-figure", "warning"))
 
 
 def test_stated_percentage_against_numerator_and_denominator(bundled):
-    assert any("92,92 but the tables give 92,93" in f.message for f in bundled.warnings)
+    assert any("rate of 92,92% but 880 / 947 gives 92,93%" in f.message
+               for f in bundled.warnings)
 
 
 def test_stated_figure_with_unknown_key(data_root):
@@ -228,10 +233,11 @@ def test_stated_figure_with_unknown_key(data_root):
 def test_narrative_placeholder_must_name_a_figure(data_root):
     path = data_root / "2023/tra-cu/narrative.md"
     path.write_text(path.read_text(encoding="utf-8").replace(
-        "{propaganda.general.sessions}", "{propaganda.general.sesions}"), encoding="utf-8")
+        "{propaganda.sessions[general]}", "{propaganda.sesions[general]}"), encoding="utf-8")
     f = only(load(data_root), "placeholder")
     assert (f.file, f.section) == (f"{FOLDER}/narrative.md", "propaganda")
-    assert f.message == "{propaganda.general.sesions} is not a figure of the report"
+    assert f.message == ("{propaganda.sesions[general]} is not a figure of the report; did you "
+                         "mean {propaganda.sessions[general]}?")
 
 
 def test_narrative_citation_must_name_a_document(data_root):
@@ -315,7 +321,8 @@ def test_year_outside_every_period(data_root):
     from ntmlib.reference import load_reference
     load_reference.cache_clear()
     f = only(load(data_root, 2019), "year")
-    assert f.message == "No criteria period covers 2019 (bundled periods: 2021-2025)"
+    assert f.message == ("No criteria period covers 2019 (periods in "
+                         "data/reference/periods.csv: 2021-2025)")
 
 
 def test_errors_raise_with_all_findings(data_root):

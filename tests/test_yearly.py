@@ -58,18 +58,20 @@ def fill(form, root):
 def test_new_year_carries_forward_and_never_overwrites(root):
     made = new_year(2023, 2024, "tra-cu", root)
     assert made.carried["commune_criteria"] == 15 * 19 + 4 * 19
-    assert made.carried["ocop_products"] == 20  # certificates from 2022 on are still valid
+    # every certificate valid at the end of 2023 is carried; the ten of 2021 expire in 2024
+    assert made.carried["ocop_products"] == 30
     assert any("narrative.md" in t for t in made.todo)
     header = (made.folder / "header.yaml").read_text(encoding="utf-8")
     assert "year: 2024" in header and "date: ''" in header
     assert (made.folder / "training.csv").read_text(encoding="utf-8").strip() == \
-        "topic_id,topic,classes,trainees,reconstructed"
+        "topic_id,topic,classes,trainees,kind,trainee_word,reconstructed"
     with pytest.raises(NtmError, match="never overwrites"):
         new_year(2023, 2024, "tra-cu", root)
 
 
 def test_year_outside_every_period_or_unit_is_refused(root):
-    with pytest.raises(NtmError, match="No district 'tra-cu' existed in 2026"):
+    with pytest.raises(NtmError, match=r"No unit 'tra-cu' existed in 2026: Huyện Trà Cú \(849\) "
+                       r"existed until 30/06/2025; its area is now Xã Trà Cú \(29461\)"):
         new_year(2025, 2026, "tra-cu", root)
 
 
@@ -84,7 +86,7 @@ def test_round_trip_2023_to_2024_with_the_form_and_the_report(root, tmp_path):
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists["E2:E1000"] == '"3,4,5"'
     assert lists["D2:D1000"].startswith("=communes!$A$2")
-    assert ws.max_row == 21  # prefilled with the carried products
+    assert ws.max_row == 31  # prefilled with the carried products
 
     fill(form, root)
     done = import_workbook(form, 2024, "tra-cu", root, force=True)
@@ -96,14 +98,17 @@ def test_round_trip_2023_to_2024_with_the_form_and_the_report(root, tmp_path):
     outcome = run_report(2024, "tra-cu", data_dir=root, out_dir=tmp_path / "out",
                          formats=("html",), progress=False)
     assert outcome.ok, outcome.summary()
-    html = " ".join((outcome.out_dir / "report.html").read_text(encoding="utf-8").split())
+    from ntmlib.render import plain
+
+    html = plain((outcome.out_dir / "report.html").read_text(encoding="utf-8"))
     assert "Số: 215/BC-UBND" in html
     assert "Trà Cú, ngày 05 tháng 12 năm 2024" in html
     assert "Năm 2023 huyện đạt 9/9 tiêu chí huyện nông thôn mới" in html
     assert "ngày 31/12/2023 huyện có tổng số xã" in html
-    assert "so với cuối năm 2023" in html
+    # the 2024 products are the 2023 report's 30: the ten certified in 2021 expired
+    assert "so với cuối năm 2023 (30 sản phẩm) hết hạn chứng nhận 10* sản phẩm" in html
     assert "(năm 2023: 38.968 hộ, 96,72%)" in html
-    assert "(năm 2023: 138.081,68 triệu đồng)" in html
+    assert "(năm 2023: 138.081,7 triệu đồng)" in html
     assert "PHƯƠNG HƯỚNG KẾ HOẠCH NĂM 2025" in html
 
 

@@ -223,7 +223,7 @@ def run_batch(
     scheduler: str | None = None,
     force: bool = False,
     only_failed: bool = False,
-    formats: tuple[str, ...] = ("html", "pdf"),
+    formats: tuple[str, ...] = config.DEFAULT_FORMATS,
     summary: bool = True,
     timeout: int | None = None,
     progress: bool = True,

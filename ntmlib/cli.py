@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import config
 from .errors import NtmError
 
 
@@ -122,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="render a district's report (HTML, PDF, notebook)")
     _add_common(p)
     p.add_argument("--out-dir", type=Path, default=None, help="outputs folder (default: outputs/)")
-    p.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
+    p.add_argument("--formats", default=",".join(config.DEFAULT_FORMATS),
+                   help="comma-separated: " + ",".join(config.FORMATS))
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("batch", help="render every district of a year, in parallel")
@@ -140,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-summary", action="store_true", help="skip the province summary")
     p.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
     p.add_argument("--out-dir", type=Path, default=None, help="outputs folder (default: outputs/)")
-    p.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
+    p.add_argument("--formats", default=",".join(config.DEFAULT_FORMATS),
+                   help="comma-separated: " + ",".join(config.FORMATS))
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("new-year", help="start a year's data from the previous year's")

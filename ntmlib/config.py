@@ -48,6 +48,9 @@ def notebook_for(level: str) -> Path:
     """The report notebook of a unit level."""
     return NOTEBOOKS[level]
 KERNEL_NAME = "ntm-reports"
+# The outputs a report can have, and those made unless a run asks for fewer.
+FORMATS = ("html", "pdf", "docx", "xlsx")
+DEFAULT_FORMATS = FORMATS
 # Appendix numbering: "arabic" gives Phụ lục 01, 02 ...; "roman" gives Phụ lục I, II ...
 APPENDIX_NUMBERING = "arabic"
 # Seconds one notebook may run before it is stopped.

@@ -1,5 +1,6 @@
 """From an executed notebook to the outputs: report.html (the document, no code),
-review.html (the notebook with its code), report.pdf (A4, WeasyPrint) and figures.json.
+review.html (the notebook with its code), report.pdf (A4, WeasyPrint), report.docx (Word,
+python-docx), appendices.xlsx (openpyxl) and figures.json.
 
 All conversions run in-process through nbconvert's exporters and WeasyPrint; every file is
 written to a temporary name and renamed, so it appears whole or not at all.
@@ -8,17 +9,20 @@ written to a temporary name and renamed, so it appears whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
+import re
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import nbformat
 
 from . import config
 from .errors import ReportError
-from .notebook import FIGURES_MIME
+from .notebook import APPENDIX_MIME, FIGURES_MIME
 
 NBCONVERT_TEMPLATES = config.TEMPLATES_DIR / "nbconvert"
 
@@ -122,7 +126,8 @@ def _font_css() -> str:
 
 def _sample_css() -> str:
     return ('@page { @top-right { content: "DỮ LIỆU MẪU"; color: #b00; font-weight: bold; '
-            'font-family: "Liberation Serif"; font-size: 11pt; } }')
+            'font-family: "Liberation Serif"; font-size: 11pt; } }\n'
+            '.ntm-doc.sample .sample-banner { display: none !important; }')
 
 
 def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
@@ -150,7 +155,7 @@ def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
         if not unstrand_charts(doc, page.etree_element):
             break
         doc = page.render(stylesheets=[css], font_config=font_config)
-    return doc.write_pdf(attachments=attachments, font_config=font_config)
+    return doc.write_pdf(attachments=attachments)
 
 
 MAX_FIGURE_MOVES = 4
@@ -237,4 +242,50 @@ def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...],
         written.append(atomic_write(out_dir / "report.pdf",
                                     pdf_bytes(html, recorded.get("provenance"))))
         lap("report.pdf")
+    when = _document_time(recorded)
+    if "docx" in formats:
+        from .word import docx_bytes
+
+        written.append(atomic_write(out_dir / "report.docx",
+                                    stable_zip(docx_bytes(html), when)))
+        lap("report.docx")
+    if "xlsx" in formats:
+        from .xlsx import appendices_xlsx
+
+        book = appendices_xlsx(_outputs_with(nb, APPENDIX_MIME), recorded.get("figures"),
+                               _page_title(nb).get("metadata", {}).get("name", ""))
+        written.append(atomic_write(out_dir / "appendices.xlsx", stable_zip(book, when)))
+        lap("appendices.xlsx")
     return written
+
+
+def _document_time(recorded: dict) -> dt.datetime:
+    """The time written into the Office files' properties: the report's date, so that the
+    same inputs give the same bytes (never the time of the run)."""
+    day = (recorded.get("provenance") or {}).get("report_date")
+    try:
+        return dt.datetime.fromisoformat(day) if day else dt.datetime(2000, 1, 1)
+    except ValueError:
+        return dt.datetime(2000, 1, 1)
+
+
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def stable_zip(data: bytes, when: dt.datetime) -> bytes:
+    """An Office file (a zip) with fixed member times and creation/modification properties:
+    python-docx and openpyxl stamp the time of the run, which would make every run's bytes
+    differ."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_TIMES.sub(lambda m: m.group(1) + stamp + m.group(3), body)
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            target.writestr(member, body)
+    return out.getvalue()

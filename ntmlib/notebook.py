@@ -63,6 +63,23 @@ class Table:
             return head + self.frame.to_html(index=False, na_rep="")
 
 
+APPENDIX_MIME = "application/vnd.ntm.appendix+json"
+
+
+class AppendixView(Table):
+    """An appendix in the notebook: shown whole as printed, and carried as data (every cell's
+    value and figure key) for the Excel workbook of the appendices."""
+
+    def __init__(self, frame: pd.DataFrame, title: str, payload: dict) -> None:
+        super().__init__(frame, title)
+        self.payload = payload
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {APPENDIX_MIME: json.loads(json.dumps(self.payload, default=str)),
+                "text/html": self._repr_html_(),
+                "text/plain": self.title}
+
+
 def reconstructed_table(data: UnitData) -> Table:
     """Every reconstructed value of the data: file, row, column, value."""
     cells = data.reconstructed_cells()

@@ -614,6 +614,14 @@ def _missing(v: object) -> bool:
         return False
 
 
+def report_css() -> Markup:
+    """The document's style elements: paper and screen, then screen only (a phone's layout,
+    in an element of its own so that the PDF renderer never reads its media queries)."""
+    paper = (config.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    screen = (config.TEMPLATES_DIR / "report-screen.css").read_text(encoding="utf-8")
+    return Markup(f"<style>{paper}</style>\n<style media=\"screen\">{screen}</style>")
+
+
 def render_report(data: UnitData, figures: Figures, appendices: list[Appendix],
                   charts: list[Chart | None], provenance: dict | None = None,
                   extra: dict | None = None) -> Document:
@@ -630,7 +638,7 @@ def render_report(data: UnitData, figures: Figures, appendices: list[Appendix],
         body.append(Markup(html))
     note = Markup(f'<p class="reconstructed-note">{escape(RECONSTRUCTED_NOTE)}</p>') \
         if r.marked else Markup("")
-    css = (config.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    css = report_css()
     prov = Markup(json.dumps(provenance or {}, ensure_ascii=False, sort_keys=True)
                   .replace("<", "\\u003c"))
     sample = " sample" if data.header.get("sample_data") else ""
@@ -642,6 +650,6 @@ def render_report(data: UnitData, figures: Figures, appendices: list[Appendix],
            + Markup('<script type="application/json" id="ntm-provenance">') + prov
            + Markup("</script></div>"))
     title = f"Báo cáo NTM {data.unit.name} {data.year}"
-    page = r.env.get_template("page.html.j2").render(body=doc, css=Markup(css), title=title)
-    return Document(body=Markup(f"<style>{css}</style>") + doc, html=page,
+    page = r.env.get_template("page.html.j2").render(body=doc, css=css, title=title)
+    return Document(body=css + doc, html=page,
                     provenance=provenance or {}, title=title)

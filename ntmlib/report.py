@@ -15,7 +15,13 @@ from . import tables
 from .figures import Figures
 from .indicators import compute_all
 from .model import UnitData
-from .notebook import RecordedFigures, SectionView, Table, provenance, record_figures
+from .notebook import (
+    AppendixView,
+    RecordedFigures,
+    SectionView,
+    provenance,
+    record_figures,
+)
 from .render import REPORT_PARTS, SECTION_TITLES, Document, Renderer, render_report
 
 
@@ -67,10 +73,11 @@ class Report:
         parts = REPORT_PARTS[self.data.level]
         return [(s, SECTION_TITLES.get(s, s)) for s in ("context", *parts, "appendices")]
 
-    def appendix_tables(self) -> list[Table]:
-        """Each appendix whole, its numbers as printed (for the reviewer)."""
-        return [Table(a.frame(self.figures), f"{a.label(self.figures)}. "
-                      f"{a.title_text(self.figures)}")
+    def appendix_tables(self) -> list[AppendixView]:
+        """Each appendix whole, its numbers as printed (for the reviewer), with its data for
+        appendices.xlsx."""
+        return [AppendixView(a.frame(self.figures), f"{a.label(self.figures)}. "
+                             f"{a.title_text(self.figures)}", a.payload(self.figures))
                 for a in self.appendices]
 
     def document(self, parameters: dict) -> Document:

@@ -22,7 +22,7 @@ failed run leaves the previous good outputs in place and keeps its partial noteb
   scratch folders (`/tmp/ntm-kernel-<pid>-<host>.XXXXXXXX`) whose process is gone. Their owner
   is in their name rather than in a pid file inside them, because a staging folder becomes
   the outputs by a rename and a pid file would be published with them.
-- `formats` ("html", "pdf") chooses what is rendered; a format not rendered keeps its
+- `formats` (html, pdf, docx, xlsx) chooses what is rendered; a format not rendered keeps its
   existing files (copied into the new set), while figures.json and the notebook are new.
 """
 
@@ -43,12 +43,21 @@ from .kernels import SCRATCH_PREFIX, WarmKernel, start_spare, take_kernel
 from .safefs import FolderLock, recover_folder, remove_stale, replace_folder, staging_folder
 
 # What each format writes, for keeping the files of the formats a run does not render.
-FORMAT_FILES = {"html": ("report.html", "review.html"), "pdf": ("report.pdf",)}
+FORMAT_FILES = {"html": ("report.html", "review.html"), "pdf": ("report.pdf",),
+                "docx": ("report.docx",), "xlsx": ("appendices.xlsx",)}
 # Seconds a run waits for another run of the same unit to finish writing its outputs.
 LOCK_WAIT = config.NOTEBOOK_TIMEOUT + 120
 
 # pandas, papermill and the export libraries are imported inside the functions, after the
 # kernel has been started, so that the kernel boots while they load
+
+
+def check_formats(formats: tuple[str, ...]) -> None:
+    """An unknown output format is an error before anything runs."""
+    bad = sorted(set(formats) - set(config.FORMATS))
+    if bad or not formats:
+        raise NtmError(f"Unknown format(s) {', '.join(bad) or '(none)'}: "
+                       f"use {', '.join(config.FORMATS)}")
 
 
 @dataclass
@@ -127,7 +136,7 @@ def run_report(
     level: str | None = None,
     data_dir: Path | None = None,
     out_dir: Path | None = None,
-    formats: tuple[str, ...] = ("html", "pdf"),
+    formats: tuple[str, ...] = config.DEFAULT_FORMATS,
     notebook: Path | None = None,
     extra_parameters: dict | None = None,
     timeout: int | None = None,
@@ -139,9 +148,7 @@ def run_report(
     starts the kernel for the next report as soon as this one's has stopped (batch workers,
     which render one unit after another)."""
     started = time.perf_counter()
-    bad = set(formats) - {"html", "pdf"}
-    if bad:
-        raise NtmError(f"Unknown format(s) {', '.join(sorted(bad))}: use html, pdf")
+    check_formats(formats)
     data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
     env = kernel_env(data_root, out_root)

@@ -105,6 +105,34 @@ class Appendix:
     def label(self, figures: Figures) -> str:
         return f"Phụ lục {cell_text(self.number, figures)}" if self.number else "Phụ lục"
 
+    def payload(self, figures: Figures) -> dict:
+        """The appendix as data for the Excel workbook: every cell's printed text and, for a
+        figure, its value, kind, decimals and key (so a spreadsheet cell keeps its number)."""
+        def cell(c: Cell) -> dict:
+            out: dict = {"text": cell_text(c, figures)}
+            fig = figures.get(c.key) if isinstance(c, Ref) else None
+            if fig is not None and isinstance(fig.value, (int, float)) \
+                    and not isinstance(fig.value, bool) and fig.kind != "label":
+                out.update(value=fig.value, kind=fig.kind, key=fig.key,
+                           places=fig.places if fig.places is not None else 2,
+                           reconstructed=fig.reconstructed)
+            elif isinstance(c, Text) and c.reconstructed:
+                out["reconstructed"] = True
+            return out
+
+        headers = [cell_text(h, figures) for h in self.headers]
+        rows = [[cell(c) for c in row] for row in self.rows]
+        if self.numbered:
+            headers.insert(0, "STT")
+            numbers = _stt(len(rows), self.total_rows)
+            for i, row in enumerate(rows):
+                row.insert(0, {"text": ""} if i in self.total_rows else
+                           {"text": str(numbers[i]), "value": numbers[i], "kind": "int"})
+        return {"key": self.key, "label": self.label(figures),
+                "title": self.title_text(figures), "landscape": self.landscape,
+                "note": self.note, "headers": headers, "rows": rows,
+                "totals": sorted(self.total_rows)}
+
 
 def _stt(n: int, totals: set[int]) -> list[int]:
     out, k = [], 0

@@ -21,11 +21,12 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Mm, Pt, RGBColor
 from lxml import html as lxml_html
 
 FONT = "Times New Roman"
 BODY_PT = 13
+SAMPLE_MARK = "DỮ LIỆU MẪU"
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
@@ -220,13 +221,7 @@ class Builder:
         p.paragraph_format.left_indent = side
         p.paragraph_format.right_indent = side
         p.paragraph_format.space_after = Pt(6)
-        pPr = p._p.get_or_add_pPr()
-        border = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-            bottom.set(qn(k), v)
-        border.append(bottom)
-        pPr.append(border)
+        _bottom_border(p)
         run = p.add_run()
         run.font.size = Pt(2)
 
@@ -237,8 +232,8 @@ class Builder:
         """Issuer and number on the left, national title, motto and date on the right."""
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _widths(table, Cm(6.2), Cm(10.3))
         left, right = table.rows[0].cells
-        left.width, right.width = Cm(6.5), Cm(9.5)
         tds = el.findall(".//td")
         first = True
         for div in tds[0].iter("div"):
@@ -261,8 +256,9 @@ class Builder:
                 p.add_run(_text(div).split("/", 1)[-1] and "/" + _text(div).split("/", 1)[-1])
             elif "rule" in cls:
                 p = self._cell_paragraph(left, first)
-                r = p.add_run("—————")
-                r.font.size = Pt(8)
+                _bottom_border(p)
+                p.paragraph_format.left_indent = p.paragraph_format.right_indent = Cm(2.0)
+                p.add_run().font.size = Pt(2)
             else:
                 continue
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -315,8 +311,8 @@ class Builder:
 
     def _closing(self, el) -> None:
         table = self.doc.add_table(rows=1, cols=2)
+        _widths(table, Cm(8.25), Cm(8.25))
         left, right = table.rows[0].cells
-        left.width, right.width = Cm(8), Cm(8)
         tds = el.findall(".//td")
         first = True
         for div in tds[0].iter("div"):
@@ -343,9 +339,22 @@ class Builder:
             first = False
         _no_borders(table)
 
+    def mark_sample(self) -> None:
+        """DỮ LIỆU MẪU at the top right of every page of every section (first pages too)."""
+        first = self.doc.sections[0]  # later sections inherit its header
+        for header in (first.header, first.first_page_header):
+            p = header.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            p.paragraph_format.space_after = Pt(0)
+            r = p.add_run(SAMPLE_MARK)
+            r.bold = True
+            r.font.size = Pt(11)
+            r.font.color.rgb = RGBColor(0xBB, 0, 0)
+
     def _appendix(self, el) -> None:
         landscape = "landscape" in _classes(el)
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False  # numbered from its first page
         if landscape:
             section.orientation = WD_ORIENT.LANDSCAPE
             section.page_width, section.page_height = Mm(297), Mm(210)
@@ -371,6 +380,13 @@ class Builder:
         rows = el.findall(".//tbody/tr")
         table = self.doc.add_table(rows=1, cols=len(heads))
         table.style = "Table Grid"
+        section = self.doc.sections[-1]
+        texts = [[_text(th) or "STT"] for th in heads]
+        for tr in rows:
+            for i, td in enumerate(tr.findall("td")[:len(texts)]):
+                texts[i].append(_text(td) or "00")
+        width = section.page_width - section.left_margin - section.right_margin
+        _widths(table, *column_widths(texts, width))
         size = 9.5 if landscape else 10.5
         for cell, th in zip(table.rows[0].cells, heads, strict=True):
             p = cell.paragraphs[0]
@@ -396,6 +412,45 @@ class Builder:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 elif "center" in cls:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _bottom_border(p) -> None:
+    """A thin rule under a paragraph (the decree's short lines under issuer and summary)."""
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(k), v)
+    border.append(bottom)
+    p._p.get_or_add_pPr().append(border)
+
+
+def column_widths(columns: list[list[str]], total: int) -> list[int]:
+    """Widths (EMU) for table columns holding these texts: each column at least as wide as
+    its longest word (no word is broken), the rest shared by how much text a column holds."""
+    def words(texts: list[str]) -> int:
+        return max((len(w) for t in texts for w in t.split()), default=1)
+
+    char = Mm(2.3)  # a bold character of 10 pt, with room to spare
+    pad = Mm(4)  # the cell's left and right margins
+    least = [words(c) * char + pad for c in columns]
+    if sum(least) >= total:
+        return [int(w * total / sum(least)) for w in least]
+    weight = [max(sum(len(t) for t in c) / max(len(c), 1), 1) ** 0.8 for c in columns]
+    spare = total - sum(least)
+    return [int(w + spare * k / sum(weight)) for w, k in zip(least, weight, strict=True)]
+
+
+def _widths(table, *widths) -> None:
+    """Fixed column widths: Word and LibreOffice read the grid, the cells and the layout."""
+    table.autofit = False
+    tblPr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblPr.append(layout)
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = width
+        for cell in col.cells:
+            cell.width = width
 
 
 def _no_borders(table) -> None:
@@ -425,6 +480,8 @@ def docx_bytes(document_html: str) -> bytes:
         if not isinstance(el.tag, str) or el.tag in ("script", "style"):
             continue
         builder.block(el)
+    if builder.sample:
+        builder.mark_sample()
     # the empty first paragraph python-docx starts with would leave a blank line on top
     body = builder.doc.element.body
     first = body[0]

@@ -50,8 +50,8 @@ def recorded(run):
 
 def test_all_outputs_are_written(run):
     names = sorted(p.name for p in run.out_dir.iterdir())
-    assert names == ["figures.json", "report.html", "report.ipynb", "report.pdf",
-                     "review.html"]
+    assert names == ["appendices.xlsx", "figures.json", "report.docx", "report.html",
+                     "report.ipynb", "report.pdf", "review.html"]
 
 
 def test_executed_notebook_records_its_parameters_without_machine_paths(run):
@@ -299,7 +299,8 @@ def test_report_html_is_the_document_without_code(run):
 
 def test_same_inputs_give_the_same_outputs(run, tmp_path):
     again = run_report(2023, "tra-cu", data_dir=BUNDLED, out_dir=tmp_path, progress=False)
-    for name in ("figures.json", "report.html", "report.pdf", "review.html"):
+    for name in ("figures.json", "report.html", "report.pdf", "review.html", "report.docx",
+                 "appendices.xlsx"):
         assert (again.out_dir / name).read_bytes() == (run.out_dir / name).read_bytes(), name
 
 

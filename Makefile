@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha2
 YEAR     ?= 2023
 DISTRICT ?= tra-cu
 
-.PHONY: install report validate test lint lab clean
+.PHONY: install report validate test lint lab clean messages
 
 install: $(STAMP)
 
@@ -35,6 +35,14 @@ lint: install
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+# Add the texts new in the code to the Vietnamese catalogue (then translate them in the .po).
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output \
+	  --omit-header -o ntmlib/locale/ntm.pot .
+	$(BIN)/pybabel -q update -i ntmlib/locale/ntm.pot -d ntmlib/locale -D ntm -l vi \
+	  --no-fuzzy-matching --omit-header --ignore-obsolete
+	rm ntmlib/locale/ntm.pot
 
 clean:
 	rm -rf $(VENV) outputs/*

@@ -1,0 +1,54 @@
+"""The message catalogue: every text the code marks for users has a Vietnamese translation,
+each translation keeps the text's {placeholders}, and the language follows NTM_LANG."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from ntmlib import config, i18n
+
+PO = i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "ntm.po"
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+def marked_texts() -> set[str]:
+    found = set()
+    for _file, _line, message, _comments, _ctx in extract_from_dir(
+            config.PACKAGE_DIR, method_map=[("**.py", "python")], keywords=KEYWORDS):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def catalogue():
+    with PO.open("rb") as fh:
+        return read_po(fh, locale="vi")
+
+
+def test_every_marked_text_has_a_vietnamese_translation():
+    translated = {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in catalogue()
+                  if m.id and not m.fuzzy and (all(m.string) if isinstance(m.string, tuple)
+                                               else m.string)}
+    missing = sorted(marked_texts() - set(translated))
+    assert not missing, f"{len(missing)} text(s) without translation (make messages): {missing[:5]}"
+
+
+def test_translations_keep_the_placeholders():
+    field = re.compile(r"\{(\w*)[^{}]*\}")
+    wrong = []
+    for m in catalogue():
+        if not m.id or isinstance(m.id, tuple) or not m.string:
+            continue
+        if sorted(field.findall(m.id)) != sorted(field.findall(m.string)):
+            wrong.append(m.id)
+    assert not wrong, wrong[:5]
+
+
+@pytest.mark.parametrize(("env", "expected"), [("", "vi"), ("en", "en"), ("en_US.UTF-8", "en"),
+                                               ("vi_VN", "vi"), ("fr", "vi")])
+def test_language_follows_ntm_lang(monkeypatch, env, expected):
+    monkeypatch.setenv("NTM_LANG", env)
+    assert i18n.language() == expected

@@ -33,8 +33,11 @@ test: install
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check ntmlib tests
 
+# JupyterLab on notebooks/ with the project's kernel; it prints the address to open (as root,
+# on a server or in a container, too: JupyterLab refuses root unless told it is allowed).
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
+	  $(if $(filter 0,$(shell id -u)),--allow-root --no-browser,)
 
 # Add the texts new in the code to the Vietnamese catalogue (then translate them in the .po).
 messages: install

@@ -10,6 +10,8 @@ input file, the ntmlib source and the environment).
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import hashlib
 import json
 import os
@@ -22,8 +24,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import __version__, config
+from . import __version__, config, i18n
 from .errors import NtmError
+from .i18n import N_, _
 from .io import sha256
 from .reference import load_reference
 
@@ -44,8 +47,10 @@ class DistrictTask:
     formats: tuple[str, ...]
     build_key: str
     timeout: int | None = None
+    parameters: dict = field(default_factory=dict)  # extra notebook parameters (-p)
     # start the worker's next kernel while this district exports (more districts to come)
     keep_spare: bool = False
+    kind: str = ""
 
 
 @dataclass
@@ -60,6 +65,8 @@ class DistrictResult:
     error: str = ""
     build_key: str = ""
     failed_notebook: str = ""
+    kind: str = ""  # the unit's kind as its name says it: Huyện, Thị xã, Thành phố, Xã ...
+    sample: bool = False  # made from sample data (header sample_data: yes)
 
 
 def render_district(task: DistrictTask) -> DistrictResult:
@@ -70,21 +77,33 @@ def render_district(task: DistrictTask) -> DistrictResult:
 
         outcome = run_report(task.year, task.district, data_dir=Path(task.data_dir),
                              out_dir=Path(task.out_dir), formats=task.formats,
+                             extra_parameters=task.parameters or None,
                              timeout=task.timeout, progress=False,
                              keep_spare=task.keep_spare)
         error = outcome.error
         if outcome.status == "invalid":
             first = next((f for f in outcome.findings if f.severity == "error"), None)
-            error = f"{outcome.n_errors} data error(s); first: {first}" if first else ""
+            error = _("{errors} data error(s); the first: {first}").format(
+                errors=outcome.n_errors, first=first) if first else ""
         return DistrictResult(
             task.district, task.name, outcome.status, outcome.seconds, outcome.n_errors,
             outcome.n_warnings, [str(p) for p in outcome.outputs], error,
             task.build_key if outcome.ok else "",
-            str(outcome.failed_notebook) if outcome.failed_notebook else "")
+            str(outcome.failed_notebook) if outcome.failed_notebook else "",
+            task.kind, _is_sample(outcome.out_dir))
     except Exception as exc:  # a bug in one district must not end the batch
         return DistrictResult(task.district, task.name, "failed",
                               time.perf_counter() - started,
-                              error=f"{type(exc).__name__}: {exc}")
+                              error=f"{type(exc).__name__}: {exc}", kind=task.kind)
+
+
+def _is_sample(out_dir: Path | None) -> bool:
+    """Whether the report in `out_dir` was made from sample data (its recorded provenance)."""
+    try:
+        recorded = json.loads((out_dir / "figures.json").read_text(encoding="utf-8"))
+        return bool(recorded.get("provenance", {}).get("sample_data"))
+    except (OSError, TypeError, ValueError, AttributeError):
+        return False
 
 
 # -- what to render ---------------------------------------------------------------------------
@@ -157,7 +176,8 @@ def environment_key() -> str:
 
 
 def build_key(year: int, district: str, data_dir: Path, notebook: Path, formats: tuple,
-              env_key: str, out_dir: Path | None = None) -> str:
+              env_key: str, out_dir: Path | None = None, parameters: dict | None = None
+              ) -> str:
     """Changes whenever anything the unit's report depends on changes: its data and last
     year's, last year's recorded figures (the comparison uses them), the reference data, the
     notebook, the parameters and the code."""
@@ -175,8 +195,8 @@ def build_key(year: int, district: str, data_dir: Path, notebook: Path, formats:
     from .config import reference_dir
 
     inputs += sorted(reference_dir(data_dir).glob("*.csv"))
-    params = json.dumps({"year": year, "district": district, "formats": list(formats)},
-                        sort_keys=True)
+    params = json.dumps({"year": year, "district": district, "formats": list(formats),
+                         "parameters": parameters or {}}, sort_keys=True, default=str)
     return hashlib.sha256(
         f"{params}|{sha256(notebook)}|{_tree_hash(inputs)}|{env_key}".encode()).hexdigest()
 
@@ -227,6 +247,7 @@ def run_batch(
     summary: bool = True,
     timeout: int | None = None,
     progress: bool = True,
+    extra_parameters: dict | None = None,
 ) -> BatchResult:
     """Render every selected unit (districts until 2025, communes from 2026, or `level`);
     write the manifest and the index; then the report of each province they belong to, from
@@ -236,7 +257,8 @@ def run_batch(
     level = level or default_level(year)
     selected = select_units(year, data_root, districts, province, level)
     if not selected:
-        raise NtmError(f"No unit of level {level} has data for {year} in {data_root}")
+        raise NtmError(_("No unit of level {level} has data for {year} in {folder}.")
+                       .format(level=level, year=year, folder=data_root))
     ref = load_reference(data_root)
     previous = read_manifest(out_root, year).get("districts", {})
     env_key = environment_key()
@@ -245,18 +267,19 @@ def run_batch(
     for slug in selected:
         unit = ref.resolve(slug, year)
         key = build_key(year, slug, data_root, config.notebook_for(unit.level), formats,
-                        env_key, out_root)
+                        env_key, out_root, extra_parameters)
         before = previous.get(slug, {})
         last_ok = before.get("status") in ("ok", "skipped")
         outputs_exist = (out_root / str(year) / slug).is_dir()
         if only_failed and last_ok and not force:
-            results.append(_skipped(before, slug, unit.name, "not failed last time"))
+            results.append(_skipped(before, slug, unit, _("not failed last time")))
             continue
         if not force and last_ok and before.get("build_key") == key and outputs_exist:
-            results.append(_skipped(before, slug, unit.name, "unchanged"))
+            results.append(_skipped(before, slug, unit, _("unchanged")))
             continue
         tasks.append(DistrictTask(year, slug, unit.name, str(data_root), str(out_root),
-                                  tuple(formats), key, timeout))
+                                  tuple(formats), key, timeout, dict(extra_parameters or {}),
+                                  kind=unit.type))
 
     # A worker can start its next kernel while it exports: that uses a core the other workers
     # leave idle, so it pays only with fewer workers than cores (measured: 1 worker on 2 cores
@@ -272,23 +295,37 @@ def run_batch(
     good = [r.district for r in results if r.status in ("ok", "skipped")]
     if summary and good:
         summary_status = _province_reports(year, good, data_root, out_root, formats, timeout,
-                                           progress, province)
-    manifest = write_manifest(year, results, out_root, data_root, env_key, summary_status)
-    index = write_index(year, results, out_root, summary_status)
+                                           progress, province, extra_parameters)
+    # the manifest and the index keep the units this run did not select, as the last run
+    # left them: a partial batch updates its own rows
+    every = merge_results(previous, results)
+    manifest = write_manifest(year, every, out_root, data_root, env_key, summary_status)
+    index = write_index(year, every, out_root, summary_status)
     return BatchResult(year, results, manifest, index, summary_status)
 
 
-def _skipped(before: dict, slug: str, name: str, why: str) -> DistrictResult:
-    return DistrictResult(slug, name, "skipped", 0.0, before.get("errors", 0),
+def merge_results(previous: dict, results: list[DistrictResult]) -> list[DistrictResult]:
+    """This run's results and, for the units it did not touch, the last recorded ones."""
+    known = {f.name for f in dataclasses.fields(DistrictResult)}
+    merged = {slug: DistrictResult(**{k: v for k, v in entry.items() if k in known})
+              for slug, entry in previous.items() if isinstance(entry, dict)
+              and {"district", "name", "status"} <= set(entry)}
+    merged.update({r.district: r for r in results})
+    return [merged[k] for k in sorted(merged)]
+
+
+def _skipped(before: dict, slug: str, unit, why: str) -> DistrictResult:
+    return DistrictResult(slug, unit.name, "skipped", 0.0, before.get("errors", 0),
                           before.get("warnings", 0), before.get("outputs", []), why,
-                          before.get("build_key", ""))
+                          before.get("build_key", ""), kind=unit.type,
+                          sample=bool(before.get("sample")))
 
 
 def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
                progress: bool) -> list[DistrictResult]:
     if not tasks:
         return []
-    bar = tqdm(total=len(tasks), desc="Districts", unit="district", disable=not progress)
+    bar = tqdm(total=len(tasks), desc=_("Units"), unit=_("unit"), disable=not progress)
     results: list[DistrictResult] = []
     try:
         if scheduler:
@@ -310,7 +347,8 @@ def _result_of(fut, task: DistrictTask) -> DistrictResult:
         return fut.result()
     except Exception as exc:  # the worker process itself died
         return DistrictResult(task.district, task.name, "failed",
-                              error=f"the worker stopped: {type(exc).__name__}: {exc}")
+                              error=_("the worker stopped: {error}").format(
+                                  error=f"{type(exc).__name__}: {exc}"), kind=task.kind)
 
 
 def _run_dask(tasks: list[DistrictTask], scheduler: str, bar) -> list[DistrictResult]:
@@ -344,7 +382,7 @@ def _run_dask(tasks: list[DistrictTask], scheduler: str, bar) -> list[DistrictRe
 
 def _province_reports(year: int, units: list[str], data_root: Path, out_root: Path,
                       formats: tuple[str, ...], timeout: int | None, progress: bool,
-                      province: str | None) -> str:
+                      province: str | None, parameters: dict | None = None) -> str:
     """The report of each province of the rendered units that has its own folder for the
     year (header and narrative); '' when none has one."""
     from .runner import run_report
@@ -365,7 +403,7 @@ def _province_reports(year: int, units: list[str], data_root: Path, out_root: Pa
             continue
         outcome = run_report(year, p.code, level="province", data_dir=data_root,
                              out_dir=out_root, formats=formats, timeout=timeout,
-                             progress=progress)
+                             progress=progress, extra_parameters=parameters or None)
         statuses.append((slug, "ok" if outcome.ok else (outcome.error or outcome.status)))
     if not statuses:
         return ""
@@ -412,65 +450,103 @@ def _input_hashes(year: int, districts: list[str], data_root: Path) -> dict[str,
     return out
 
 
+LINKS = (("report.pdf", N_("PDF")), ("report.html", N_("HTML")), ("report.docx", N_("Word")),
+         ("appendices.xlsx", N_("Excel (appendices)")), ("review.html", N_("Review copy")),
+         ("report.ipynb", N_("Notebook")))
+STATUS = {"ok": N_("Done"), "skipped": N_("Unchanged (earlier outputs kept)"),
+          "invalid": N_("Data has errors"), "failed": N_("Failed while running")}
+
+
+def _links(folder: Path, base: str) -> str:
+    return " · ".join(f'<a href="{escape(base)}/{name}">{escape(_(label))}</a>'
+                      for name, label in LINKS if (folder / name).is_file())
+
+
 def write_index(year: int, results: list[DistrictResult], out_root: Path,
                 summary_status: str) -> Path:
-    """outputs/<year>/index.html: a link to every report, each failure and why."""
+    """outputs/<year>/index.html: every unit (its kind, whether it is sample data), a link to
+    each of its outputs and to its review copy, each failure and why; the province reports."""
     from .export import atomic_write
+    from .formatting import fmt_number
 
+    year_dir = out_root / str(year)
+    sample = f' <span class="sample">{escape(_("SAMPLE DATA"))}</span>'
     rows = []
-    labels = {"ok": "Hoàn thành", "skipped": "Không đổi (giữ bản trước)",
-              "invalid": "Dữ liệu có lỗi", "failed": "Lỗi khi chạy"}
     for r in results:
         links = ""
         if r.status in ("ok", "skipped"):
-            links = " · ".join(
-                f'<a href="{escape(r.district)}/{name}">{label}</a>'
-                for name, label in (("report.pdf", "PDF"), ("report.html", "HTML"),
-                                    ("review.html", "Bản soát xét"),
-                                    ("report.ipynb", "Notebook")))
+            links = _links(year_dir / r.district, r.district)
         elif r.failed_notebook:
-            links = f'<a href="{escape(Path(r.failed_notebook).name)}">Notebook lỗi</a>'
+            links = (f'<a href="{escape(Path(r.failed_notebook).name)}">'
+                     f'{escape(_("Failed notebook"))}</a>')
         reason = escape(r.error) if r.status in ("failed", "invalid") else ""
         rows.append(
-            f'<tr class="{r.status}"><td>{escape(r.name)}</td><td>{escape(r.district)}</td>'
-            f"<td>{labels[r.status]}</td><td>{r.seconds:.1f}</td><td>{r.errors}</td>"
-            f"<td>{r.warnings}</td><td>{links}</td><td>{reason}</td></tr>")
-    summary = ""
+            f'<tr class="{r.status}"><td>{escape(r.name)}{sample if r.sample else ""}</td>'
+            f"<td>{escape(r.kind.lower())}</td><td>{escape(r.district)}</td>"
+            f"<td>{escape(_(STATUS[r.status]))}</td>"
+            f'<td class="num">{fmt_number(r.seconds, 1)}</td><td class="num">{r.errors}</td>'
+            f'<td class="num">{r.warnings}</td><td>{links}</td><td>{reason}</td></tr>')
+    provinces = ""
     if summary_status == "ok":
-        provinces = sorted({p.parent.name for p in (out_root / str(year)).glob("*/report.pdf")
-                            if (p.parent / "figures.json").is_file()
-                            and '"level": "province"' in (p.parent / "figures.json").read_text(
-                                encoding="utf-8")})
-        summary = "".join(f'<p>Báo cáo cấp tỉnh: <a href="{escape(s)}/report.pdf">PDF</a> · '
-                          f'<a href="{escape(s)}/report.html">HTML</a></p>' for s in provinces)
+        found = []
+        for recorded in sorted(year_dir.glob("*/figures.json")):
+            try:
+                unit = json.loads(recorded.read_text(encoding="utf-8"))["provenance"]["unit"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if unit.get("level") == "province":
+                found.append(f"<p>{escape(unit.get('name', ''))}: "
+                             f"{_links(recorded.parent, recorded.parent.name)}</p>")
+        provinces = "".join(found)
     elif summary_status:
-        summary = f"<p>Tổng hợp toàn tỉnh: lỗi: {escape(summary_status)}</p>"
+        provinces = "<p>" + escape(_("Province report: failed: {why}").format(
+            why=summary_status)) + "</p>"
+    kinds = collections.Counter(r.kind.lower() for r in results if r.kind)
     n_bad = sum(r.status in ("failed", "invalid") for r in results)
+    counted = _("{units} units ({kinds}); {failed} failed.").format(
+        units=len(results), failed=n_bad,
+        kinds=", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    title = _("New rural development reports, {year}").format(year=year)
+    heads = (_("Unit"), _("Kind"), _("Id"), _("Status"), _("Time (seconds)"),
+             _("Data errors"), _("Warnings"), _("Outputs"), _("Why"))
     html = f"""<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><title>Báo cáo NTM năm {year}</title>
+<html lang="{i18n.language()}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
 <style>
 body {{ font-family: "Liberation Serif", "Times New Roman", serif; margin: 2em; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #888; padding: 4px 8px; }}
+td.num {{ text-align: right; }}
 tr.failed td, tr.invalid td {{ background: #fde8e8; }} tr.skipped td {{ color: #555; }}
+.sample {{ color: #b00; font-weight: bold; font-size: 85%; margin-left: 4px; }}
+.scroll {{ overflow-x: auto; }}
 </style></head><body>
-<h1>Báo cáo kết quả xây dựng nông thôn mới năm {year}</h1>
-<p>{len(results)} huyện; {n_bad} lỗi.</p>
-{summary}
-<table><thead><tr><th>Đơn vị</th><th>Mã</th><th>Trạng thái</th><th>Thời gian (giây)</th>
-<th>Lỗi dữ liệu</th><th>Cảnh báo</th><th>Kết quả</th><th>Lý do</th></tr></thead>
+<h1>{escape(title)}</h1>
+<p>{escape(counted)}</p>
+{provinces}
+<div class="scroll"><table><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in heads)}</tr>
+</thead>
 <tbody>
 {chr(10).join(rows)}
-</tbody></table></body></html>
+</tbody></table></div></body></html>
 """
-    return atomic_write(out_root / str(year) / INDEX, html)
+    return atomic_write(year_dir / INDEX, html)
 
 
 def summary_table(results: list[DistrictResult]) -> str:
-    """The terminal summary: district, status, time, findings, outputs."""
-    head = f"{'district':<16} {'status':<8} {'time':>7} {'errors':>6} {'warn':>5}  outputs / why"
+    """The terminal summary: unit, status, time, findings, outputs or why not."""
+    from .formatting import fmt_number
+
+    heads = (_("unit"), _("status"), _("time"), _("errors"), _("warnings"))
+    head = (f"{heads[0]:<22} {heads[1]:<10} {heads[2]:>8} {heads[3]:>6} {heads[4]:>8}  "
+            + _("outputs / why"))
     lines = [head, "-" * len(head)]
+    status = {"ok": _("done"), "skipped": _("unchanged"), "invalid": _("data errors"),
+              "failed": _("failed")}
     for r in results:
-        detail = (f"{len(r.outputs)} files" if r.status == "ok" else r.error)
-        lines.append(f"{r.district:<16} {r.status:<8} {r.seconds:>6.1f}s {r.errors:>6} "
-                     f"{r.warnings:>5}  {detail}")
+        detail = (_("{files} files").format(files=len(r.outputs)) if r.status == "ok"
+                  else r.error)
+        lines.append(f"{r.district:<22} {status[r.status]:<10} "
+                     f"{fmt_number(r.seconds, 1) + ' s':>8} {r.errors:>6} {r.warnings:>8}  "
+                     f"{detail}")
     return "\n".join(lines)

@@ -1,4 +1,10 @@
-"""The `ntm` command: validate, report, batch and the yearly routines."""
+"""The `ntm` command: validate, report, batch and the yearly routines.
+
+What it prints is for analysts, in Vietnamese unless `--lang en` (or NTM_LANG=en): one
+sentence per problem, no traceback. Exit status: 0 done; 1 the data has errors or a report
+failed; 2 the command cannot be carried out as given (a misspelt unit, year, parameter or
+option); 130 stopped with Ctrl+C.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,82 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import config
+from . import __version__, config, i18n
 from .errors import NtmError
+from .i18n import N_, _
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# argparse's own words, so that its help and errors read in the user's language too
+ARGPARSE_TEXTS = (
+    N_("usage: "), N_("positional arguments"), N_("options"),
+    N_("show this help message and exit"), N_("the following arguments are required: %s"),
+    N_("%(prog)s: error: %(message)s\n"), N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"), N_("expected one argument"),
+    N_("argument %(argument_name)s: %(message)s"), N_("show program's version number and exit"),
+    N_("not allowed with argument %s"), N_("ambiguous option: %(option)s could match %(matches)s"),
+)
 
 
-def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--year", type=int, required=True, help="reporting year, e.g. 2023")
-    p.add_argument("--unit", "--district", dest="district", required=True,
-                   help="unit id (tra-cu, xa-tra-cu, vinh-long) or official code (849, 29461)")
-    p.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
+def _epilog() -> str:
+    return _("Exit status: 0 done; 1 the data has errors or a report failed; 2 the command "
+             "cannot be carried out as given (unknown unit, year, parameter or option); "
+             "130 stopped with Ctrl+C.")
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """Progress bars only for a person watching: not with --quiet, not into a log file."""
+    return not args.quiet and sys.stderr.isatty()
+
+
+def _formats(args: argparse.Namespace) -> tuple[str, ...]:
+    from .runner import check_formats
+
+    formats = tuple(x.strip() for x in args.formats.split(",") if x.strip())
+    check_formats(formats)
+    return formats
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text)
+
+
+# -- parameters ----------------------------------------------------------------------------
+
+
+def notebook_parameters(args: argparse.Namespace) -> dict:
+    """The notebook parameters of `--params-file` and `-p KEY VALUE` (the latter win), each
+    value read as YAML (so 2024 is a number and "roman" a text)."""
+    import yaml
+
+    params: dict = {}
+    if args.params_file:
+        try:
+            loaded = yaml.safe_load(Path(args.params_file).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise NtmError(_("The parameters file {file} does not exist.")
+                           .format(file=args.params_file)) from None
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise NtmError(_("The parameters file {file} is not valid YAML: {error}")
+                           .format(file=args.params_file, error=str(exc).splitlines()[0])) \
+                from None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise NtmError(_("The parameters file {file} must hold lines of the form "
+                             "'name: value'.").format(file=args.params_file))
+        params.update({str(k): v for k, v in loaded.items()})
+    for key, raw in args.param or []:
+        try:
+            params[key] = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            params[key] = raw
+    return params
+
+
+# -- commands ------------------------------------------------------------------------------
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -23,64 +96,69 @@ def cmd_validate(args: argparse.Namespace) -> int:
     result = load_unit(args.year, args.district, args.data_dir)
     for f in result.findings:
         print(f)
-    n_err, n_warn = len(result.errors), len(result.warnings)
-    print(f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning"
-          f"{'s' if n_warn != 1 else ''}.")
-    return 1 if n_err else 0
+    print(_("{errors} error(s), {warnings} warning(s).").format(
+        errors=len(result.errors), warnings=len(result.warnings)))
+    return EXIT_FAILED if result.errors else EXIT_OK
 
 
 def cmd_schema_doc(args: argparse.Namespace) -> int:
     from .schema import schema_markdown
 
     print(schema_markdown(), end="")
-    return 0
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .runner import run_report
 
-    formats = tuple(x.strip() for x in args.formats.split(",") if x.strip())
     outcome = run_report(args.year, args.district, data_dir=args.data_dir,
-                         out_dir=args.out_dir, formats=formats)
-    print(outcome.summary())
-    return 0 if outcome.ok else 1
+                         out_dir=args.out_dir, formats=_formats(args),
+                         extra_parameters=notebook_parameters(args), timeout=args.timeout,
+                         progress=_progress(args))
+    if outcome.ok:
+        _say(args, outcome.summary())
+    else:
+        print(outcome.summary(), file=sys.stderr)
+    return EXIT_OK if outcome.ok else EXIT_FAILED
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch, summary_table
 
     if args.districts and args.province:
-        raise NtmError("Give --districts or --province, not both")
-    formats = tuple(x.strip() for x in args.formats.split(",") if x.strip())
+        raise NtmError(_("Give --units or --province, not both."))
     result = run_batch(
         args.year,
         districts=[d for d in (args.districts or "").split(",") if d.strip()] or None,
         province=args.province, level=args.level, data_dir=args.data_dir, out_dir=args.out_dir,
         workers=args.workers, scheduler=args.scheduler, force=args.force,
-        only_failed=args.only_failed, formats=formats, summary=not args.no_summary,
+        only_failed=args.only_failed, formats=_formats(args), summary=not args.no_summary,
+        timeout=args.timeout, progress=_progress(args),
+        extra_parameters=notebook_parameters(args),
     )
-    print(summary_table(result.results))
-    if result.summary_status:
-        print(f"province summary: {result.summary_status}")
-    print(f"manifest: {result.manifest}\nindex: {result.index}")
-    return 0 if result.ok and result.summary_status in ("", "ok") else 1
+    failed = not (result.ok and result.summary_status in ("", "ok"))
+    if not args.quiet or failed:
+        print(summary_table(result.results))
+        if result.summary_status:
+            print(_("province report: {status}").format(status=result.summary_status))
+        print(_("manifest: {manifest}\nindex: {index}").format(manifest=result.manifest,
+                                                              index=result.index))
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_new_year(args: argparse.Namespace) -> int:
     from .batch import districts_with_data
     from .yearly import new_year
 
-    root = (args.data_dir or None)
-    from . import config
-
+    root = args.data_dir or None
     districts = [args.district] if args.district else districts_with_data(
         args.from_year, (root or config.data_dir()).resolve())
     for d in districts:
         made = new_year(args.from_year, args.to, d, root)
-        print(f"Created {made.folder}. To fill in:")
+        print(_("Created {folder}. To fill in:").format(folder=made.folder))
         for item in made.todo:
             print(f"  - {item}")
-    return 0
+    return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -89,8 +167,8 @@ def cmd_template(args: argparse.Namespace) -> int:
     made = make_template(args.year, args.district, args.out, args.data_dir, force=args.force)
     print(made.path)
     if made.backup:
-        print(f"The previous file is kept as {made.backup}")
-    return 0
+        print(_("The previous file is kept as {backup}").format(backup=made.backup))
+    return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -103,83 +181,167 @@ def cmd_import(args: argparse.Namespace) -> int:
     except DataValidationError as exc:
         for f in exc.findings:
             print(f)
-        print(f"Not imported: {sum(f.severity == 'error' for f in exc.findings)} error(s).")
-        return 1
+        print(_("Not imported: {errors} error(s).").format(
+            errors=sum(f.severity == "error" for f in exc.findings)))
+        return EXIT_FAILED
     for f in done.result.warnings:
         print(f)
-    print(f"Imported into {done.folder}" + (f"; previous data kept in {done.backup}"
-                                             if done.backup else ""))
-    return 0
+    if done.backup:
+        print(_("Imported into {folder}; previous data kept in {backup}").format(
+            folder=done.folder, backup=done.backup))
+    else:
+        print(_("Imported into {folder}").format(folder=done.folder))
+    return EXIT_OK
+
+
+# -- the parser ----------------------------------------------------------------------------
+
+
+def _add_unit(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument("--year", type=int, required=True,
+                   help=_("reporting year, e.g. 2023"))
+    p.add_argument("--unit", "--district", dest="district", required=required, metavar="UNIT",
+                   help=_("unit id (tra-cu, xa-tra-cu, vinh-long) or official code "
+                          "(849, 29461)"))
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help=_("data folder (default: data/)"))
+
+
+def _add_run(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out-dir", type=Path, default=None,
+                   help=_("outputs folder (default: outputs/)"))
+    p.add_argument("--formats", default=",".join(config.DEFAULT_FORMATS),
+                   help=_("outputs to make, comma-separated (default: {formats})")
+                   .format(formats=",".join(config.DEFAULT_FORMATS)))
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("KEY", "VALUE"),
+                   help=_("a notebook parameter, e.g. -p appendix_numbering roman "
+                          "(repeatable; checked against the notebook's parameters cell)"))
+    p.add_argument("--params-file", type=Path,
+                   help=_("a YAML file of notebook parameters (name: value)"))
+    p.add_argument("--timeout", type=_positive_int, default=None,
+                   help=_("seconds one report may take, validation, notebook and export "
+                          "together (default: {seconds})")
+                   .format(seconds=config.REPORT_TIMEOUT))
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{value} is not a whole number of seconds")
+                                         .format(value=text)) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(_("{value} must be more than 0").format(value=text))
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ntm", description="NTM annual district reports")
-    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS,
+                        help=_("language of messages: vi (default) or en"))
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help=_("print only problems and errors; no progress bars"))
+    parser = argparse.ArgumentParser(
+        prog="ntm", parents=[common], epilog=_epilog(),
+        description=_("Yearly reports of the National Target Programme on New Rural "
+                      "Development (NTM) for districts, communes and provinces."))
+    parser.add_argument("--version", action="version", version=f"ntm-reports {__version__}",
+                        help=_("show program's version number and exit"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar=_("COMMAND"))
 
-    p = sub.add_parser("validate", help="check a district's data and print the findings")
-    _add_common(p)
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=text, description=text,
+                              epilog=_epilog())
+
+    p = command("validate", _("check a unit's data for a year and list the findings"))
+    _add_unit(p)
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("report", help="render a district's report (HTML, PDF, notebook)")
-    _add_common(p)
-    p.add_argument("--out-dir", type=Path, default=None, help="outputs folder (default: outputs/)")
-    p.add_argument("--formats", default=",".join(config.DEFAULT_FORMATS),
-                   help="comma-separated: " + ",".join(config.FORMATS))
+    p = command("report", _("make a unit's report: HTML, PDF, Word, Excel and the notebook"))
+    _add_unit(p)
+    _add_run(p)
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("batch", help="render every district of a year, in parallel")
-    p.add_argument("--year", type=int, required=True, help="reporting year")
+    p = command("batch", _("make the reports of every unit with data for a year, in "
+                           "parallel, then the province report"))
+    p.add_argument("--year", type=int, required=True, help=_("reporting year, e.g. 2023"))
     p.add_argument("--units", "--districts", dest="districts",
-                   help="comma-separated unit ids (default: all with data)")
-    p.add_argument("--province", help="only the units of this province (id or code)")
+                   help=_("comma-separated unit ids (default: every unit with data)"))
+    p.add_argument("--province", help=_("only the units of this province (id or code)"))
     p.add_argument("--level", choices=("district", "commune"),
-                   help="units to render (default: district until 2025, commune from 2026)")
-    p.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
-    p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786), or 'local' "
-                   "for a local Dask cluster")
-    p.add_argument("--force", action="store_true", help="render even unchanged districts")
-    p.add_argument("--only-failed", action="store_true", help="retry last run's failures")
-    p.add_argument("--no-summary", action="store_true", help="skip the province summary")
-    p.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
-    p.add_argument("--out-dir", type=Path, default=None, help="outputs folder (default: outputs/)")
-    p.add_argument("--formats", default=",".join(config.DEFAULT_FORMATS),
-                   help="comma-separated: " + ",".join(config.FORMATS))
+                   help=_("units to report on (default: districts until 2025, communes "
+                          "from 2026)"))
+    p.add_argument("--workers", type=_positive_int, default=2,
+                   help=_("reports made at the same time (default 2)"))
+    p.add_argument("--scheduler", help=_("Dask scheduler address (tcp://host:8786), or "
+                                         "'local' for a Dask cluster on this machine"))
+    p.add_argument("--force", action="store_true",
+                   help=_("make every report again, even unchanged ones"))
+    p.add_argument("--only-failed", action="store_true",
+                   help=_("retry only the units that failed last time"))
+    p.add_argument("--no-summary", action="store_true",
+                   help=_("do not make the province report"))
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help=_("data folder (default: data/)"))
+    _add_run(p)
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser("new-year", help="start a year's data from the previous year's")
-    p.add_argument("--from", dest="from_year", type=int, required=True)
-    p.add_argument("--to", type=int, required=True)
-    p.add_argument("--district", help="one district (default: every district with data)")
-    p.add_argument("--data-dir", type=Path, default=None)
+    p = command("new-year", _("start a year's data from the previous year's"))
+    p.add_argument("--from", dest="from_year", type=int, required=True,
+                   help=_("the year to start from"))
+    p.add_argument("--to", type=int, required=True, help=_("the new year"))
+    p.add_argument("--unit", "--district", dest="district",
+                   help=_("one unit (default: every unit with data)"))
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help=_("data folder (default: data/)"))
     p.set_defaults(func=cmd_new_year)
 
-    p = sub.add_parser("template", help="write the Excel input form of a district and year")
-    _add_common(p)
-    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    p = command("template", _("write the Excel form of a unit and year"))
+    _add_unit(p)
+    p.add_argument("--out", type=Path, required=True, help=_("the .xlsx file to write"))
     p.add_argument("--force", action="store_true",
-                   help="replace an existing file (it is kept as FILE.bak-<date>-<time>)")
+                   help=_("replace an existing file (it is kept as FILE.bak-<date>-<time>)"))
     p.set_defaults(func=cmd_template)
 
-    p = sub.add_parser("import", help="validate a filled Excel form and store it as data")
-    p.add_argument("workbook", type=Path)
-    _add_common(p)
-    p.add_argument("--force", action="store_true", help="replace existing data (kept as backup)")
+    p = command("import", _("check a filled Excel form and store it as the unit's data"))
+    p.add_argument("workbook", type=Path, help=_("the filled .xlsx form"))
+    _add_unit(p)
+    p.add_argument("--force", action="store_true",
+                   help=_("replace existing data (a backup is kept)"))
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("schema-doc", help="print the data model as Markdown")
+    p = command("schema-doc", _("print the data model as Markdown (for developers)"))
     p.set_defaults(func=cmd_schema_doc)
     return parser
 
 
+def _early_language(argv: list[str]) -> None:
+    """`--lang` is applied before the parser is built, so that help and errors use it."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else \
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
+        if value in i18n.LANGUAGES:
+            i18n.set_language(value)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _early_language(argv)
+    argparse._ = i18n._  # argparse looks its words up at call time
+    argparse.ngettext = i18n.ngettext
     args = build_parser().parse_args(argv)
+    args.quiet = getattr(args, "quiet", False)
+    for name in ("param", "params_file", "timeout"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
     try:
         return args.func(args)
     except NtmError as exc:
         print(f"ntm: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        print(_("ntm: stopped."), file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -53,5 +53,7 @@ FORMATS = ("html", "pdf", "docx", "xlsx")
 DEFAULT_FORMATS = FORMATS
 # Appendix numbering: "arabic" gives Phụ lục 01, 02 ...; "roman" gives Phụ lục I, II ...
 APPENDIX_NUMBERING = "arabic"
-# Seconds one notebook may run before it is stopped.
-NOTEBOOK_TIMEOUT = int(os.environ.get("NTM_NOTEBOOK_TIMEOUT", "600"))
+# Seconds one report may take (validation, notebook and export) before it is stopped:
+# `ntm --timeout`, else NTM_TIMEOUT (NTM_NOTEBOOK_TIMEOUT is its former name).
+REPORT_TIMEOUT = int(os.environ.get("NTM_TIMEOUT") or os.environ.get("NTM_NOTEBOOK_TIMEOUT")
+                     or "600")

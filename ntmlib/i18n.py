@@ -54,7 +54,7 @@ class _PoTranslations(gettext.NullTranslations):
         super().__init__()
         self._messages: dict[str, str] = {}
         self._plurals: dict[str, tuple[str, ...]] = {}
-        self._plural_index = catalog.plural_func
+        self._plural_index = gettext.c2py(catalog.plural_expr or "0")
         for message in catalog:
             if not message.id or message.fuzzy:
                 continue

@@ -43,7 +43,10 @@ class WarmKernel:
         self.kernel_name = kernel_name
         self.env = dict(env or {})
         self.scratch = Path(tempfile.mkdtemp(prefix=owned_prefix(SCRATCH_PREFIX)))
-        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        # local sockets in the scratch folder rather than TCP on localhost: nothing listens on
+        # the network, and ipykernel has no "running over TCP without encryption" to warn of
+        self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
+                                     ip=str(self.scratch / "kernel"))
         # the data and outputs folders reach the notebook through the environment, so that no
         # machine path is written into the notebook's parameters
         run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(self.scratch),

@@ -29,16 +29,19 @@ failed run leaves the previous good outputs in place and keeps its partial noteb
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config
 from .errors import NtmError, ReportError
 from .findings import Finding
+from .i18n import N_, _
 from .kernels import SCRATCH_PREFIX, WarmKernel, start_spare, take_kernel
 from .safefs import FolderLock, recover_folder, remove_stale, replace_folder, staging_folder
 
@@ -46,7 +49,7 @@ from .safefs import FolderLock, recover_folder, remove_stale, replace_folder, st
 FORMAT_FILES = {"html": ("report.html", "review.html"), "pdf": ("report.pdf",),
                 "docx": ("report.docx",), "xlsx": ("appendices.xlsx",)}
 # Seconds a run waits for another run of the same unit to finish writing its outputs.
-LOCK_WAIT = config.NOTEBOOK_TIMEOUT + 120
+LOCK_WAIT = config.REPORT_TIMEOUT + 120
 
 # pandas, papermill and the export libraries are imported inside the functions, after the
 # kernel has been started, so that the kernel boots while they load
@@ -56,8 +59,8 @@ def check_formats(formats: tuple[str, ...]) -> None:
     """An unknown output format is an error before anything runs."""
     bad = sorted(set(formats) - set(config.FORMATS))
     if bad or not formats:
-        raise NtmError(f"Unknown format(s) {', '.join(bad) or '(none)'}: "
-                       f"use {', '.join(config.FORMATS)}")
+        raise NtmError(_("Unknown output format(s) {formats}: use {known}.").format(
+            formats=", ".join(bad) or "-", known=", ".join(config.FORMATS)))
 
 
 @dataclass
@@ -89,18 +92,25 @@ class ReportOutcome:
         return sum(f.severity == "warning" for f in self.findings)
 
     def summary(self) -> str:
+        from .formatting import fmt_number
+
         head = f"{self.district} {self.year}: "
         if self.status == "invalid":
             lines = [str(f) for f in self.findings if f.severity == "error"]
-            return "\n".join([*lines, head + f"not rendered: the data has {self.n_errors} "
-                              "error(s); fix them and run again."])
+            return "\n".join([*lines, head + _(
+                "not made: the data has {errors} error(s); correct them and run again.")
+                .format(errors=self.n_errors)])
         if self.status == "failed":
-            where = f"; partial notebook kept at {self.failed_notebook}" \
-                if self.failed_notebook else ""
-            return head + f"failed: {self.error}{where}"
-        files = ", ".join(p.name for p in self.outputs)
-        return (head + f"{len(self.outputs)} outputs in {self.out_dir} ({files}); "
-                f"{self.n_warnings} warning(s) listed in review.html; {self.seconds:.1f} s")
+            text = _("failed: {error}").format(error=self.error)
+            if self.failed_notebook:
+                text += "; " + _("partial notebook kept at {path}").format(
+                    path=self.failed_notebook)
+            return head + text
+        return head + _("{count} outputs in {folder} ({files}); {warnings} warning(s) "
+                        "listed in review.html; {seconds} s").format(
+            count=len(self.outputs), folder=self.out_dir,
+            files=", ".join(p.name for p in self.outputs), warnings=self.n_warnings,
+            seconds=fmt_number(self.seconds, 1))
 
 
 def notebook_parameters(notebook: Path) -> dict:
@@ -110,15 +120,44 @@ def notebook_parameters(notebook: Path) -> dict:
     return papermill.inspect_notebook(str(notebook))
 
 
+# parameters the command line sets itself (--year, --unit, --data-dir)
+RESERVED = {"year": "--year", "district": "--unit", "commune": "--unit", "province": "--unit",
+            "data_dir": "--data-dir"}
+TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,)}
+
+
 def check_parameters(notebook: Path, parameters: dict) -> None:
     """Refuse a parameter the notebook does not declare (papermill itself only warns), so that
-    a typo cannot produce one district's report under another's name."""
+    a typo cannot produce one unit's report under another's name, and a value of another type
+    than the parameters cell declares."""
     declared = notebook_parameters(notebook)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
-        raise ReportError(
-            f"Unknown notebook parameter(s) {', '.join(unknown)}; "
-            f"{notebook.name} takes: {', '.join(declared)}")
+        raise ReportError(_("Unknown notebook parameter(s) {names}; {notebook} takes: "
+                            "{declared}.").format(names=", ".join(unknown),
+                                                  notebook=notebook.name,
+                                                  declared=", ".join(declared)))
+    for name, value in parameters.items():
+        wanted = TYPES.get(declared[name].get("inferred_type_name") or "")
+        if wanted and (not isinstance(value, wanted) or isinstance(value, bool)
+                       and bool not in wanted):
+            raise ReportError(_("The parameter {name} must be {kind}, not {value!r}.").format(
+                name=name, value=value, kind=_(KIND_WORDS.get(wanted[-1], "a value"))))
+
+
+KIND_WORDS = {int: N_("a whole number"), float: N_("a number"), str: N_("a text"),
+              bool: N_("true or false")}
+
+
+def check_extra_parameters(notebook: Path, parameters: dict) -> None:
+    """The parameters a user passes (-p, --params-file): not those the command sets itself,
+    and only those the notebook declares, with its types."""
+    for name in parameters:
+        if name in RESERVED:
+            raise ReportError(_("The parameter {name} is given with {option}, not with -p or "
+                                "a parameters file.").format(name=name,
+                                                             option=RESERVED[name]))
+    check_parameters(notebook, parameters)
 
 
 NOTEBOOK_PARAMETER = {"district": "district", "commune": "commune", "province": "province"}
@@ -149,27 +188,39 @@ def run_report(
     which render one unit after another)."""
     started = time.perf_counter()
     check_formats(formats)
+    limit = timeout or config.REPORT_TIMEOUT
+    deadline = started + limit
     data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
     env = kernel_env(data_root, out_root)
     # the kernel starts first and imports its libraries while this process loads its own and
     # validates the data; None if it cannot start (papermill then tries, and says why)
+    from .reference import load_reference
+
+    unit = load_reference(data_root).resolve(district, year, level=level)
+    notebook = notebook or config.notebook_for(unit.level)
+    if extra_parameters:
+        check_extra_parameters(notebook, extra_parameters)
+    outcome = ReportOutcome(year, unit.slug, "failed")
     kernel = take_kernel(env=env)
     try:
-        from .dataset import load_unit
-        from .reference import load_reference
+        with time_limit(limit):
+            from .dataset import load_unit
 
-        unit = load_reference(data_root).resolve(district, year, level=level)
-        notebook = notebook or config.notebook_for(unit.level)
-        outcome = ReportOutcome(year, unit.slug, "failed")
-        result = load_unit(year, unit.code, data_root, level=unit.level, outputs_dir=out_root)
-        outcome.stages["validate"] = time.perf_counter() - started
-        outcome.findings = result.findings
-        if result.ok:
-            _execute_and_export(outcome, notebook, year, unit, out_root, formats,
-                                extra_parameters, timeout, progress, kernel, keep_spare, env)
-        else:
-            outcome.status = "invalid"
+            result = load_unit(year, unit.code, data_root, level=unit.level,
+                               outputs_dir=out_root)
+            outcome.stages["validate"] = time.perf_counter() - started
+            outcome.findings = result.findings
+            if result.ok:
+                _execute_and_export(outcome, notebook, year, unit, out_root, formats,
+                                    extra_parameters, deadline, progress, kernel, keep_spare,
+                                    env)
+            else:
+                outcome.status = "invalid"
+    except ReportTimeout as exc:
+        outcome.status, outcome.error = "failed", str(exc)
+        failed = out_root / str(year) / f"{unit.slug}.failed.ipynb"
+        outcome.failed_notebook = failed if failed.exists() else None
     finally:  # a second release after the one in run_notebook does nothing
         _release(kernel, keep_spare, env)
     outcome.seconds = time.perf_counter() - started
@@ -178,7 +229,7 @@ def run_report(
 
 def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, unit,
                         out_root: Path, formats: tuple[str, ...],
-                        extra_parameters: dict | None, timeout: int | None, progress: bool,
+                        extra_parameters: dict | None, deadline: float, progress: bool,
                         kernel: WarmKernel | None, keep_spare: bool, env: dict) -> None:
     # the data folder is not a parameter (no machine path in the notebook): the kernel's
     # environment carries it
@@ -187,7 +238,7 @@ def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, unit,
     try:
         check_parameters(notebook, parameters)
         run = run_notebook(notebook, parameters, out_root / str(year) / unit.slug, formats,
-                           timeout=timeout, progress=progress, kernel=kernel,
+                           deadline=deadline, progress=progress, kernel=kernel,
                            keep_spare=keep_spare, env=env)
     except NtmError as exc:
         outcome.error = str(exc)
@@ -210,7 +261,7 @@ class NotebookRun:
 
 def run_notebook(
     notebook: Path, parameters: dict, final: Path, formats: tuple[str, ...], *,
-    timeout: int | None = None, progress: bool = True, kernel: WarmKernel | None = None,
+    deadline: float | None = None, progress: bool = True, kernel: WarmKernel | None = None,
     keep_spare: bool = False, env: dict | None = None, lock_wait: float | None = None,
 ) -> NotebookRun:
     """Execute `notebook` with papermill in a staging folder and export it; swap the staging
@@ -223,13 +274,13 @@ def run_notebook(
 
     def waiting(holder: str) -> None:
         if progress:
-            print(f"waiting for another run (pid {holder}) to finish writing {final}",
-                  file=sys.stderr)
+            print(_("waiting for another run (process {pid}) to finish writing {folder}")
+                  .format(pid=holder, folder=final), file=sys.stderr)
 
     with FolderLock(final, wait=LOCK_WAIT if lock_wait is None else lock_wait,
                     waiting=waiting):
         recover_outputs(final)
-        return _run_locked(notebook, parameters, final, formats, timeout, progress, kernel,
+        return _run_locked(notebook, parameters, final, formats, deadline, progress, kernel,
                            keep_spare, env)
 
 
@@ -243,7 +294,7 @@ def recover_outputs(final: Path, scratch_root: Path | None = None) -> None:
 
 
 def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[str, ...],
-                timeout: int | None, progress: bool, kernel: WarmKernel | None,
+                deadline: float | None, progress: bool, kernel: WarmKernel | None,
                 keep_spare: bool, env: dict | None = None) -> NotebookRun:
     failed = final.parent / f"{final.name}.failed.ipynb"
     staging: Path | None = staging_folder(final)
@@ -255,17 +306,19 @@ def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[st
         try:
             if kernel is None and env:  # no warm kernel: papermill starts one, with our env
                 kernel = take_kernel(env=env)
-            error = _execute(notebook, executed, parameters, staging, timeout, progress, kernel)
+            error = _execute(notebook, executed, parameters, staging, deadline, progress,
+                             kernel)
         finally:
             _release(kernel, keep_spare, env)  # free its memory before the export
         stages = {"execute": time.perf_counter() - started}
         if error and executed.exists():
-            cell = _cell_error(executed)
-            if error.startswith("the notebook"):  # timeout or dead kernel: say so, and where
-                where = cell.split(" raised")[0]
+            where, raised = _cell_error(executed)
+            if error.startswith(STOPPED):  # timeout or dead kernel: say so, and where
                 error = f"{error} ({where})" if where else error
-            else:
-                error = cell or error
+            elif where and raised:
+                error = _("{cell} raised {error}").format(cell=where, error=raised)
+        if error.startswith(STOPPED):
+            error = error[len(STOPPED):]
         if error:
             if executed.exists():
                 shutil.move(str(executed), failed)
@@ -273,6 +326,8 @@ def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[st
             return NotebookRun(final, error=error, stages=stages)
         from .export import export_all
 
+        if deadline is not None and time.perf_counter() > deadline:
+            raise ReportTimeout(_timeout_text(deadline))
         export_all(executed, staging, formats, stages)
         publish(staging, final, formats)
         staging = None
@@ -316,55 +371,100 @@ def _preload_export() -> None:
         pass
 
 
-def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int | None,
+STOPPED = "\0stopped\0"  # marks an error where the run was stopped rather than a cell raising
+
+
+class ReportTimeout(ReportError):
+    """The report took longer than its time limit."""
+
+
+def _timeout_text(deadline_or_limit: float, limit: float | None = None) -> str:
+    return _("the report took longer than the {seconds} s it is allowed (--timeout) and was "
+             "stopped").format(seconds=int(limit or config.REPORT_TIMEOUT))
+
+
+_limit: list[float] = []
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise ReportTimeout when `seconds` have passed (a SIGALRM timer, so that a stuck
+    validation or export stops too; in a thread other than the main one, where no signal can
+    be caught, the notebook's own per-cell limit and the check before the export remain)."""
+    usable = threading.current_thread() is threading.main_thread() and \
+        hasattr(signal, "setitimer") and not _limit
+    if not usable:
+        yield
+        return
+
+    def alarm(_signum, _frame):
+        raise ReportTimeout(_timeout_text(0, seconds))
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    _limit.append(seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        _limit.pop()
+
+
+def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, deadline: float | None,
              progress: bool, kernel: WarmKernel | None = None) -> str:
-    """Run the notebook with papermill; returns "" or what went wrong, naming the cell."""
+    """Run the notebook with papermill; returns "" or what went wrong, naming the cell (a run
+    that was stopped, by its time limit or a dead kernel, starts with STOPPED)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from .engine import ENGINE
 
+    remaining = (deadline - time.perf_counter()) if deadline else config.REPORT_TIMEOUT
     try:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=config.KERNEL_NAME,
-            cwd=str(cwd), progress_bar=progress, execution_timeout=timeout or
-            config.NOTEBOOK_TIMEOUT, start_timeout=120, engine_name=ENGINE, kernel=kernel,
+            cwd=str(cwd), progress_bar=progress, execution_timeout=max(1, int(remaining)),
+            start_timeout=120, engine_name=ENGINE, kernel=kernel,
         )
     except PapermillExecutionError as exc:
         first = (exc.evalue or "").strip().splitlines()
-        return (f"cell {exc.exec_count} raised {exc.ename}: "
-                f"{first[0] if first else ''}").rstrip(": ")
+        return _("{cell} raised {error}").format(
+            cell=_("cell {number}").format(number=exc.exec_count),
+            error=exc.ename + (f": {first[0]}" if first else ""))
+    except ReportTimeout as exc:
+        return STOPPED + str(exc)
     except Exception as exc:  # kernel died, timeout, missing kernel: all end this report
         name = type(exc).__name__
         if "Timeout" in name or "timed out" in str(exc).lower():
-            return f"the notebook ran longer than {timeout or config.NOTEBOOK_TIMEOUT} s and " \
-                   "was stopped"
+            return STOPPED + _timeout_text(0)
         if "DeadKernel" in name:
-            return "the notebook's kernel died (out of memory?)"
+            return STOPPED + _("the notebook's kernel died (out of memory?)")
         return f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
     return ""
 
 
-def _cell_error(executed: Path) -> str:
-    """'cell 5 raised ValueError: ...' from the first error output of a partial notebook, or
-    'cell 5' for the cell a timeout or a dead kernel stopped."""
+def _cell_error(executed: Path) -> tuple[str, str]:
+    """Where a partial notebook stopped ('cell 5') and the error it raised there
+    ('ValueError: ...'), from its first error output; for a cell a timeout or a dead kernel
+    stopped, only where."""
     import nbformat
 
     try:
         nb = nbformat.read(executed, as_version=4)
     except Exception:  # an unreadable partial notebook: keep papermill's message
-        return ""
+        return "", ""
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 value = (out.get("evalue") or "").strip().splitlines()
-                return (f"cell {cell.get('execution_count')} raised {out.get('ename')}"
-                        + (f": {value[0]}" if value else ""))
+                return (_("cell {number}").format(number=cell.get("execution_count")),
+                        f"{out.get('ename')}" + (f": {value[0]}" if value else ""))
     code = [c for c in nb.cells if c.cell_type == "code"]
     for number, cell in enumerate(code, 1):  # stopped without an error: timeout, dead kernel
         if cell.metadata.get("papermill", {}).get("status") == "failed":
-            return f"cell {cell.get('execution_count') or number}"
-    return ""
+            return _("cell {number}").format(number=cell.get("execution_count") or number), ""
+    return "", ""
 
 
 def _swap_in(staging: Path, final: Path) -> None:

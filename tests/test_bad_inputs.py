@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from ntmlib.dataset import load_district
+from ntmlib.errors import ReportError
 from ntmlib.io import write_district_workbook
 from ntmlib.runner import run_report
 from tests.conftest import cp1258, edit_csv, notebook_with
@@ -509,18 +510,18 @@ def test_unknown_year_is_a_clear_error(tmp_path):
 
 
 def test_unknown_notebook_parameter_is_refused_not_warned(tmp_path):
-    outcome = run_report(2023, "tra-cu", out_dir=tmp_path, progress=False,
-                         extra_parameters={"distict": "cau-ke"})
-    assert outcome.status == "failed"
-    assert outcome.error.startswith("Unknown notebook parameter(s) distict")
-    assert not (tmp_path / "2023" / "tra-cu").exists()
+    with pytest.raises(ReportError, match="^Notebook không có tham số distict; "):
+        run_report(2023, "tra-cu", out_dir=tmp_path, progress=False,
+                   extra_parameters={"distict": "cau-ke"})
+    assert not (tmp_path / "2023").exists()
 
 
 def test_notebook_timeout_is_reported_as_such(tmp_path):
     outcome = run_report(2023, "tra-cu", out_dir=tmp_path / "out", progress=False, timeout=3,
                          notebook=notebook_with("import time; time.sleep(60)", tmp_path))
     assert outcome.status == "failed"
-    assert outcome.error.startswith("the notebook ran longer than 3 s and was stopped (cell")
+    assert outcome.error.startswith("báo cáo chạy quá 3 giây cho phép (--timeout) nên đã bị "
+                                    "dừng (ô ")
     assert outcome.failed_notebook.exists()
     assert not (tmp_path / "out" / "2023" / "tra-cu").exists()
 

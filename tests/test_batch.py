@@ -4,6 +4,7 @@ summary; skipping what did not change."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -66,9 +67,21 @@ def test_index_links_reports_and_shows_the_failure(batch):
     _, out = batch
     html = (out / "2023" / "index.html").read_text(encoding="utf-8")
     assert 'href="tra-cu/report.pdf"' in html and 'href="tieu-can/report.html"' in html
+    assert 'href="tra-cu/review.html">Bản soát xét</a>' in html
     assert "Dữ liệu có lỗi" in html
-    assert "6 is not a star rating (3, 4 or 5)" in html
-    assert 'href="tra-vinh/report.pdf"' in html
+    assert 'href="tra-vinh/report.pdf"' in html and 'href="tra-vinh/review.html"' in html
+    rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr class="\w+"><td>[^<]*(?:<span'
+                                                         r'[^>]*>[^<]*</span>)?</td><td>[^<]*'
+                                                         r'</td><td>([\w-]+)</td>.*?</tr>',
+                                                         html)}
+    assert set(rows) == {"cau-ke", "tieu-can", "tra-cu"}
+    # each unit by its kind; the sample-data units marked, the real one not
+    assert "<td>huyện</td>" in rows["tra-cu"]
+    assert "DỮ LIỆU MẪU" in rows["tieu-can"] and "DỮ LIỆU MẪU" not in rows["tra-cu"]
+    # seconds with a decimal comma
+    assert re.search(r'<td class="num">\d+,\d</td>', rows["tra-cu"])
+    assert "3 đơn vị (3 huyện); 1 lỗi." in html
+    assert "ocop_products.csv" in rows["cau-ke"]  # why it failed
 
 
 def test_province_report_names_the_districts_it_leaves_out(batch):
@@ -107,8 +120,9 @@ def test_rerun_skips_unchanged_and_cli_exits_non_zero_on_failure(batch, province
                  str(out), "--formats", "html,pdf", "--no-summary"])
     assert code == 1
     printed = capsys.readouterr().out
-    assert "tra-cu           skipped" in printed and "tieu-can         skipped" in printed
-    assert "cau-ke           invalid" in printed
+    assert re.search(r"^tra-cu +không đổi ", printed, re.M)
+    assert re.search(r"^tieu-can +không đổi ", printed, re.M)
+    assert re.search(r"^cau-ke +lỗi dữ liệu ", printed, re.M)
 
 
 def test_only_failed_retries_just_the_failures(batch, province_root):
@@ -124,3 +138,16 @@ def test_dask_path_on_a_local_cluster(province_root, tmp_path):
                        scheduler="local", formats=("html",), summary=False, progress=False)
     assert [(r.district, r.status) for r in result.results] == [("tieu-can", "ok")]
     assert (tmp_path / "2023" / "tieu-can" / "report.html").exists()
+
+
+def test_a_partial_batch_keeps_the_other_units_in_the_index(batch, province_root):
+    _, out = batch
+    result = run_batch(2023, districts=["tieu-can"], data_dir=province_root, out_dir=out,
+                       force=True, summary=False, formats=("html",), progress=False)
+    assert [r.district for r in result.results] == ["tieu-can"]
+    html = (out / "2023" / "index.html").read_text(encoding="utf-8")
+    for slug in ("cau-ke", "tieu-can", "tra-cu"):
+        assert f"<td>{slug}</td>" in html
+    manifest = json.loads((out / "2023" / "build.json").read_text(encoding="utf-8"))
+    assert set(manifest["districts"]) == {"cau-ke", "tieu-can", "tra-cu"}
+    assert manifest["districts"]["cau-ke"]["status"] == "invalid"

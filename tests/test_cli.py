@@ -13,7 +13,7 @@ def test_validate_bundled_exits_0_and_prints_warnings(capsys):
                  "--data-dir", str(BUNDLED)]) == 0
     out = capsys.readouterr().out
     assert out.count("WARNING: ") == 4
-    assert out.rstrip().endswith("0 errors, 4 warnings.")
+    assert out.rstrip().endswith("0 lỗi, 4 cảnh báo.")
 
 
 def test_validate_exits_1_on_errors(tmp_path, capsys):

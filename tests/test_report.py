@@ -327,7 +327,7 @@ def test_invalid_data_stops_before_execution(tmp_path):
 
 
 def test_unknown_parameter_is_refused():
-    with pytest.raises(ReportError, match="Unknown notebook parameter"):
+    with pytest.raises(ReportError, match="^Notebook không có tham số distrct;"):
         check_parameters(config.REPORT_NOTEBOOK, {"year": 2023, "distrct": "tra-cu"})
 
 
@@ -341,7 +341,7 @@ def test_failing_cell_keeps_partial_notebook_and_previous_outputs(run, tmp_path)
     outcome = run_report(2023, "tra-cu", data_dir=BUNDLED, out_dir=out_root, notebook=broken,
                          progress=False)
     assert outcome.status == "failed"
-    assert re.fullmatch(r"cell \d+ raised ValueError: hỏng dữ liệu", outcome.error)
+    assert re.fullmatch(r"ô \d+ báo lỗi ValueError: hỏng dữ liệu", outcome.error)
     assert outcome.failed_notebook.exists()
     assert {p.name: p.stat().st_mtime_ns for p in run.out_dir.iterdir()} == before
     assert not [p for p in run.out_dir.parent.iterdir() if p.name.startswith(".tra-cu.")]

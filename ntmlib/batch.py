@@ -470,15 +470,16 @@ def write_index(year: int, results: list[DistrictResult], out_root: Path,
     from .formatting import fmt_number
 
     year_dir = out_root / str(year)
-    sample = f' <span class="sample">{escape(_("SAMPLE DATA"))}</span>'
+    mark = escape(_("SAMPLE DATA"))
+    sample = f' <span class="sample">{mark}</span>'
     rows = []
     for r in results:
         links = ""
         if r.status in ("ok", "skipped"):
             links = _links(year_dir / r.district, r.district)
         elif r.failed_notebook:
-            links = (f'<a href="{escape(Path(r.failed_notebook).name)}">'
-                     f'{escape(_("Failed notebook"))}</a>')
+            label = escape(_("Failed notebook"))
+            links = f'<a href="{escape(Path(r.failed_notebook).name)}">{label}</a>'
         reason = escape(r.error) if r.status in ("failed", "invalid") else ""
         rows.append(
             f'<tr class="{r.status}"><td>{escape(r.name)}{sample if r.sample else ""}</td>'

@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import __version__
 from .figures import Figures
+from .i18n import _
 from .model import UnitData
 from .review import FIGURE_TABLE_MIME, figures_table
 
@@ -22,8 +23,8 @@ PACKAGES = ("pandas", "matplotlib", "papermill", "nbconvert", "weasyprint", "bab
 def findings_frame(findings: list) -> pd.DataFrame:
     """Findings as a table: severity, where, message (Vietnamese headings)."""
     return pd.DataFrame(
-        [("lỗi" if f.severity == "error" else "cảnh báo", f.location, f.message)
-         for f in findings], columns=["mức", "ở đâu", "nội dung"])
+        [(_("error") if f.severity == "error" else _("warning"), f.location, f.message)
+         for f in findings], columns=[_("severity"), _("where"), _("finding")])
 
 
 class FindingsTable:
@@ -34,14 +35,14 @@ class FindingsTable:
 
     def _repr_html_(self) -> str:
         if self.frame.empty:
-            return "<p>Dữ liệu không có lỗi hoặc cảnh báo.</p>"
+            return "<p>" + _("The data has no errors or warnings.") + "</p>"
         with pd.option_context("display.max_colwidth", None):
             return self.frame.to_html(index=False)
 
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", None, "display.width", 200):
             return self.frame.to_string(index=False) if not self.frame.empty else \
-                "không có lỗi hoặc cảnh báo"
+                _("The data has no errors or warnings.")
 
 
 def show_findings(result) -> FindingsTable:
@@ -83,11 +84,12 @@ class AppendixView(Table):
 def reconstructed_table(data: UnitData) -> Table:
     """Every reconstructed value of the data: file, row, column, value."""
     cells = data.reconstructed_cells()
-    frame = pd.DataFrame([(c["file"] + (f" (trang {c['sheet']})" if c.get("sheet") else ""),
+    frame = pd.DataFrame([(c["file"] + (f" ({c['sheet']})" if c.get("sheet") else ""),
                            c["row"] if c["row"] is not None else "", c["column"],
                            str(c["value"])) for c in cells],
-                         columns=["tệp", "dòng", "cột", "giá trị tái dựng"])
-    return Table(frame, f"{len(cells)} giá trị tái dựng (không do nguồn nêu)")
+                         columns=[_("file"), _("row"), _("column"), _("reconstructed value")])
+    return Table(frame, _("{count} reconstructed value(s) (not stated by the source)")
+                 .format(count=len(cells)))
 
 
 class SectionView:
@@ -105,7 +107,8 @@ class SectionView:
             FIGURE_TABLE_MIME: {"section": self.section, "keys": self.figures.keys(),
                                 "paragraph": self.paragraph},
             "text/html": figures_table(self.figures) + self.paragraph,
-            "text/plain": f"{len(self.figures)} số liệu của mục {self.section}",
+            "text/plain": _("{count} figures of section {section}").format(
+                count=len(self.figures), section=self.section),
         }
 
 
@@ -169,7 +172,7 @@ class RecordedFigures:
         n = len(self.payload["figures"])
         return {
             FIGURES_MIME: json.loads(json.dumps(self.payload, default=str)),
-            "text/plain": f"{n} số liệu được ghi vào figures.json",
+            "text/plain": _("{count} figures recorded in figures.json").format(count=n),
         }
 
 

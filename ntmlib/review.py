@@ -8,9 +8,11 @@ from __future__ import annotations
 from html import escape
 
 from .figures import Figure, Figures
+from .i18n import N_, _
 
 FIGURE_TABLE_MIME = "application/vnd.ntm.section+json"
-HEADINGS = ("Khóa", "Nội dung", "Số in", "Cách tính", "Nguồn số liệu", "Dùng trong")
+HEADINGS = (N_("Key"), N_("What it is"), N_("As printed"), N_("How it is computed"),
+            N_("Data it comes from"), N_("Used in"))
 
 
 def _rows(rows: list[int]) -> str:
@@ -24,18 +26,19 @@ def _rows(rows: list[int]) -> str:
             runs[-1][1] = r
         else:
             runs.append([r, r])
-    return "dòng " + ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in runs)
+    return _("row {rows}").format(rows=", ".join(f"{a}–{b}" if b > a else str(a)
+                                                 for a, b in runs))
 
 
 def source_text(src: dict) -> str:
     parts = [src.get("file") or ""]
     if src.get("sheet"):
-        parts.append(f"trang {src['sheet']}")
+        parts.append(_("sheet {sheet}").format(sheet=src["sheet"]))
     rows = _rows(src.get("rows") or [])
     if rows:
         parts.append(rows)
     if src.get("column"):
-        parts.append(f"cột {src['column']}")
+        parts.append(_("column {column}").format(column=src["column"]))
     return ", ".join(p for p in parts if p)
 
 
@@ -67,8 +70,8 @@ STYLE = (
 
 def records_table(records: list[dict]) -> str:
     if not records:
-        return "<p><em>Mục này không có số liệu.</em></p>"
-    head = "".join(f"<th>{h}</th>" for h in HEADINGS)
+        return "<p><em>" + escape(_("This section has no figures.")) + "</em></p>"
+    head = "".join(f"<th>{escape(_(h))}</th>" for h in HEADINGS)
     return (STYLE + f'<table class="ntm-figures"><thead><tr>{head}</tr></thead><tbody>'
             + "".join(figure_row(r) for r in records) + "</tbody></table>")
 

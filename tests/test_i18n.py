@@ -52,3 +52,19 @@ def test_translations_keep_the_placeholders():
 def test_language_follows_ntm_lang(monkeypatch, env, expected):
     monkeypatch.setenv("NTM_LANG", env)
     assert i18n.language() == expected
+
+
+def test_no_text_is_translated_inside_an_f_string():
+    """Babel does not see `_()` inside an f-string, so such a text would never reach the
+    catalogue (and would print in English)."""
+    import io
+    import tokenize
+
+    found = []
+    for path in sorted(config.PACKAGE_DIR.rglob("*.py")):
+        tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+        for tok in tokens:
+            prefix = re.match(r"[a-zA-Z]*", tok.string).group(0).lower()
+            if tok.type == tokenize.STRING and "f" in prefix and re.search(r"\b_\(", tok.string):
+                found.append(f"{path.name}:{tok.start[0]}")
+    assert not found, found

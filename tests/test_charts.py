@@ -1,0 +1,74 @@
+"""Charts of every level, the province report's included: the body font, numbers in Vietnamese
+format on the axes, and no legend drawn over a bar."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ntmlib.dataset import load_unit
+from ntmlib.report import Report
+from tests.conftest import BUNDLED, FIXTURES
+
+VN_NUMBER = re.compile(r"^−?-?\d{1,3}(\.\d{3})*(,\d+)?$")
+
+
+def charts_of(year: int, unit: str, root) -> list:
+    result = load_unit(year, unit, root)
+    assert result.ok, [str(f) for f in result.errors]
+    return Report(result.data).charts
+
+
+@pytest.fixture(scope="module", params=[(2023, "tra-cu", BUNDLED), (2024, "hoa-vang", FIXTURES),
+                                        (2023, "tra-vinh", BUNDLED)],
+                ids=["district", "district-fixture", "province"])
+def charts(request):
+    found = charts_of(*request.param)
+    assert found
+    return found
+
+
+def _numeric_axes(ax):
+    for axis in (ax.xaxis, ax.yaxis):
+        labels = [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+        if labels and all(re.fullmatch(r"[−\-\d.,]+", t) for t in labels):
+            yield labels
+
+
+def test_axis_numbers_are_vietnamese(charts):
+    checked = 0
+    for chart in charts:
+        chart.figure.canvas.draw()
+        for ax in chart.figure.axes:
+            for labels in _numeric_axes(ax):
+                checked += 1
+                assert all(VN_NUMBER.match(t) for t in labels), (chart.key, labels)
+                # a thousand is written 1.000 and a half 0,5: never 1000 or 0.5
+                assert not any(re.fullmatch(r"\d{4,}", t) for t in labels), labels
+    assert checked
+
+
+def test_legends_never_cover_a_bar(charts):
+    for chart in charts:
+        fig = chart.figure
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            if legend is None:
+                continue
+            box = legend.get_window_extent(renderer)
+            for patch in ax.patches:
+                bar = patch.get_window_extent(renderer)
+                if bar.width > 0 and bar.height > 0:
+                    assert not box.overlaps(bar), (chart.key, patch)
+
+
+def test_charts_use_the_body_font(charts):
+    for chart in charts:
+        chart.figure.canvas.draw()
+        for ax in chart.figure.axes:
+            texts = [*ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label]
+            fonts = {t.get_fontname() for t in texts if t.get_text()}
+            assert fonts <= {"Liberation Serif"}, (chart.key, fonts)

@@ -158,7 +158,7 @@ def test_template_overwrites_nothing_without_force(root, tmp_path, capsys):
     assert main([*args, "--force"]) == 0
     backups = list(tmp_path.glob("form.xlsx.bak-*"))
     assert len(backups) == 1 and backups[0].read_bytes() == b"the district's filled form"
-    assert f"The previous file is kept as {backups[0]}" in capsys.readouterr().out
+    assert f"Tệp cũ được giữ lại là {backups[0]}" in capsys.readouterr().out
     assert openpyxl.load_workbook(out).sheetnames[0] == "Hướng dẫn"
     assert main([*args, "--force"]) == 0  # a second backup within the second: its own name
     assert len(list(tmp_path.glob("form.xlsx.bak-*"))) == 2

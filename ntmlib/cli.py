@@ -147,18 +147,58 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_new_year(args: argparse.Namespace) -> int:
-    from .batch import districts_with_data
+    from .batch import default_level, units_with_data
+    from .reference import load_reference
+    from .regroup import is_reorganised, new_year_reorganised
     from .yearly import new_year
 
-    root = args.data_dir or None
-    districts = [args.district] if args.district else districts_with_data(
-        args.from_year, (root or config.data_dir()).resolve())
-    for d in districts:
-        made = new_year(args.from_year, args.to, d, root)
-        print(_("Created {folder}. To fill in:").format(folder=made.folder))
-        for item in made.todo:
+    root = (args.data_dir or config.data_dir()).resolve()
+    ref = load_reference(root)
+    if args.district and args.province:
+        raise NtmError(_("Give --unit or --province, not both."))
+    if args.province:
+        level = default_level(args.to)
+        names = [u.slug for u in ref.units_of_level(
+            level, args.to, ref.resolve(args.province, args.to, level="province").slug)]
+    elif args.district:
+        names = [ref.resolve(args.district, args.to).slug]
+    else:
+        names = units_with_data(args.from_year, root)
+    made = skipped = 0
+
+    def report(folder: Path, todo: list[str]) -> None:
+        print(_("Created {folder}. To fill in:").format(folder=folder))
+        for item in todo:
             print(f"  - {item}")
-    return EXIT_OK
+
+    regroup = []
+    for name in names:
+        unit = ref.resolve(name, args.to)
+        own = (root / str(args.from_year) / unit.slug).is_dir() or \
+            (root / str(args.from_year) / f"{unit.slug}.xlsx").is_file()
+        if not own and is_reorganised(unit, args.from_year, ref):
+            regroup.append(unit.code)
+        elif own or not args.province:
+            done = new_year(args.from_year, args.to, unit.slug, root)
+            made += 1
+            report(done.folder, done.todo)
+        else:
+            skipped += 1
+            print(_("{unit}: not made: no {year} data").format(unit=unit.name,
+                                                                year=args.from_year))
+    for result in new_year_reorganised(args.from_year, args.to, units=regroup,
+                                       data_dir=root) if regroup else []:
+        if result.folder is None:
+            skipped += 1
+            print(_("{unit}: not made: {why}").format(unit=result.unit.name,
+                                                      why=result.skipped))
+        else:
+            made += 1
+            report(result.folder, result.todo)
+    if len(names) > 1:
+        print(_("{made} folder(s) created, {skipped} not made.").format(made=made,
+                                                                       skipped=skipped))
+    return EXIT_OK if made or not names else EXIT_FAILED
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -290,8 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_year", type=int, required=True,
                    help=_("the year to start from"))
     p.add_argument("--to", type=int, required=True, help=_("the new year"))
-    p.add_argument("--unit", "--district", dest="district",
+    p.add_argument("--unit", "--district", dest="district", metavar="UNIT",
                    help=_("one unit (default: every unit with data)"))
+    p.add_argument("--province", help=_("every unit of this province in the new year; "
+                                        "communes formed by a reorganisation take over what "
+                                        "persists of the units they were formed from"))
     p.add_argument("--data-dir", type=Path, default=None,
                    help=_("data folder (default: data/)"))
     p.set_defaults(func=cmd_new_year)

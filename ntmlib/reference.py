@@ -231,6 +231,14 @@ class Reference:
         found = [u for u in self._year_index(year).get(str(code), []) if u.code == str(code)]
         return _latest(found, year)
 
+    def unit_on(self, code: str, day: dt.date) -> Unit | None:
+        """The unit with this code on `day` (an old unit the day before a reorganisation)."""
+        for u in self._unit_objects:
+            if u.code == str(code) and (u.valid_from is None or u.valid_from <= day) \
+                    and (u.valid_to is None or u.valid_to >= day):
+                return u
+        return None
+
     def resolve(self, ident: str, year: int, level: str | None = None) -> Unit:
         """A unit from its ASCII id ('tra-cu') or official code ('849') in `year`. A unit that
         did not exist in the year is an error naming its dates and, for a unit that was

@@ -1,0 +1,94 @@
+"""A new year across the 1 July 2025 reorganisation: the new communes of Tỉnh Vĩnh Long take
+over what persists of the old units they were formed from (reference/unit_origins.csv).
+
+Expected values by hand from the bundled Trà Cú 2023 data, filed as 2025:
+- Xã Trà Cú (29461) = Thị trấn Trà Cú (29461) + Xã Ngãi Xuyên (29479) + Xã Thanh Sơn (29485),
+  all taken in whole. Their OCOP products valid at the end of 2025 (certificates last 36
+  months, so the 2022 product ocop_old_14 has lapsed): ocop_2023_04 and _05 (Ngãi Xuyên),
+  _06 (Thanh Sơn), _12 and _13 (Thị trấn Trà Cú). Both old xã were recognised xã NTM
+  2016-2020 (reconstructed rows), so the new commune carries that title, marked reconstructed;
+  only the thị trấn held đô thị văn minh 2021-2025, which is left for the analyst.
+- Xã 29767 (formed from Xã Loan Mỹ, Xã Bình Ninh in whole, and parts of Xã Ngãi Tứ and Thị
+  trấn Trà Ôn): with data only for Huyện Trà Ôn, the split Thị trấn Trà Ôn is listed, nothing
+  of it is carried.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from ntmlib.cli import main
+from ntmlib.errors import NtmError
+from ntmlib.reference import load_reference
+from ntmlib.regroup import new_year_reorganised
+from tests.conftest import BUNDLED
+
+
+@pytest.fixture
+def root(tmp_path):
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    shutil.copytree(BUNDLED / "2023" / "tra-cu", root / "2025" / "tra-cu")
+    header = root / "2025" / "tra-cu" / "header.yaml"
+    header.write_text(header.read_text(encoding="utf-8").replace("year: 2023", "year: 2025")
+                      .replace("2023-12-05", "2025-12-05"), encoding="utf-8")
+    return root
+
+
+def test_a_new_commune_takes_over_its_old_units(root):
+    [made] = new_year_reorganised(2025, 2026, unit="xa-tra-cu", data_dir=root)
+    assert made.folder == root / "2026" / "xa-tra-cu"
+    ocop = pd.read_csv(made.folder / "ocop_products.csv", dtype=str)
+    assert sorted(ocop["product_id"]) == ["ocop_2023_04", "ocop_2023_05", "ocop_2023_06",
+                                          "ocop_2023_12", "ocop_2023_13"]
+    assert set(ocop["commune_code"]) == {"29461"}
+    rec = pd.read_csv(made.folder / "recognitions.csv", dtype=str)
+    assert rec[["unit_code", "title", "period", "reconstructed"]].values.tolist() == [
+        ["29461", "xa_ntm", "2016-2020", "yes"]]
+    criteria = pd.read_csv(made.folder / "commune_criteria.csv", dtype=str)
+    assert criteria.empty  # a new period: nothing carries over
+    todo = "\n".join(made.todo)
+    assert "51/2025/QĐ-TTg" in todo and "do_thi_van_minh (2021-2025)" in todo
+    assert "Thị trấn Trà Cú" in todo
+
+
+def test_a_split_old_unit_is_listed_not_carried(root):
+    from ntmlib.sample import generate_district
+
+    generate_district("862", 2025, root, load_reference(root))  # Huyện Trà Ôn, sample data
+    [made] = new_year_reorganised(2025, 2026, unit="29767", data_dir=root)
+    ocop = pd.read_csv(made.folder / "ocop_products.csv", dtype=str)
+    assert ocop.empty
+    todo = "\n".join(made.todo)
+    assert "Thị trấn Trà Ôn" in todo and "Xã Loan Mỹ" in todo
+
+
+def test_existing_folders_are_never_overwritten(root):
+    (root / "2026" / "xa-tra-cu").mkdir(parents=True)
+    (root / "2026" / "xa-tra-cu" / "keep.txt").write_text("x", encoding="utf-8")
+    [made] = new_year_reorganised(2025, 2026, unit="xa-tra-cu", data_dir=root)
+    assert made.folder is None
+    assert made.skipped.endswith("2026/xa-tra-cu đã có; new-year không bao giờ ghi đè dữ liệu")
+    assert [p.name for p in (root / "2026" / "xa-tra-cu").iterdir()] == ["keep.txt"]
+
+
+def test_province_round_from_the_command_line(root, capsys):
+    code = main(["new-year", "--from", "2025", "--to", "2026", "--province", "vinh-long",
+                 "--data-dir", str(root)])
+    assert code == 0
+    made = sorted(p.name for p in (root / "2026").iterdir())
+    # the 6 communes Huyện Trà Cú's 17 units became; the others have no 2025 data
+    assert made == ["xa-dai-an", "xa-ham-giang", "xa-long-hiep", "xa-luu-nghiep-anh",
+                    "xa-tap-son", "xa-tra-cu"]
+    printed = capsys.readouterr().out
+    assert "Đã tạo 6 thư mục, 118 đơn vị chưa tạo." in printed
+    assert "Phường Cái Vồn: chưa tạo: không có dữ liệu năm 2025 của các đơn vị tạo thành " \
+        "(Xã Ngãi Tứ, Phường Cái Vồn, Phường Thành Phước, Xã Mỹ Hòa)" in printed
+
+
+def test_a_district_has_no_new_year_after_2025(root):
+    with pytest.raises(NtmError):
+        new_year_reorganised(2025, 2026, unit="tra-cu", data_dir=root)

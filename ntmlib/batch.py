@@ -252,8 +252,12 @@ def run_batch(
     """Render every selected unit (districts until 2025, communes from 2026, or `level`);
     write the manifest and the index; then the report of each province they belong to, from
     their recorded figures."""
+    from .runner import check_formats, check_output_folder
+
     data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
+    check_formats(tuple(formats))
+    check_output_folder(out_root)
     level = level or default_level(year)
     selected = select_units(year, data_root, districts, province, level)
     if not selected:

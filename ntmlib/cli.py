@@ -238,7 +238,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _add_unit(p: argparse.ArgumentParser, required: bool = True) -> None:
-    p.add_argument("--year", type=int, required=True,
+    p.add_argument("--year", type=_year, required=True,
                    help=_("reporting year, e.g. 2023"))
     p.add_argument("--unit", "--district", dest="district", required=required, metavar="UNIT",
                    help=_("unit id (tra-cu, xa-tra-cu, vinh-long) or official code "
@@ -262,6 +262,21 @@ def _add_run(p: argparse.ArgumentParser) -> None:
                    help=_("seconds one report may take, validation, notebook and export "
                           "together (default: {seconds})")
                    .format(seconds=config.REPORT_TIMEOUT))
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{value} is not a year").format(value=text)) \
+            from None
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(_("{value} is not a year between {first} and {last}")
+                                         .format(value=text, first=FIRST_YEAR, last=LAST_YEAR))
+    return value
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _positive_int(text: str) -> int:
@@ -304,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("batch", _("make the reports of every unit with data for a year, in "
                            "parallel, then the province report"))
-    p.add_argument("--year", type=int, required=True, help=_("reporting year, e.g. 2023"))
+    p.add_argument("--year", type=_year, required=True, help=_("reporting year, e.g. 2023"))
     p.add_argument("--units", "--districts", dest="districts",
                    help=_("comma-separated unit ids (default: every unit with data)"))
     p.add_argument("--province", help=_("only the units of this province (id or code)"))
@@ -327,9 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_batch)
 
     p = command("new-year", _("start a year's data from the previous year's"))
-    p.add_argument("--from", dest="from_year", type=int, required=True,
+    p.add_argument("--from", dest="from_year", type=_year, required=True,
                    help=_("the year to start from"))
-    p.add_argument("--to", type=int, required=True, help=_("the new year"))
+    p.add_argument("--to", type=_year, required=True, help=_("the new year"))
     p.add_argument("--unit", "--district", dest="district", metavar="UNIT",
                    help=_("one unit (default: every unit with data)"))
     p.add_argument("--province", help=_("every unit of this province in the new year; "
@@ -385,6 +400,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("ntm: stopped."), file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # a full disk, a read-only or missing folder: say which, no trace
+        where = exc.filename or ""
+        print("ntm: " + _("cannot read or write {path}: {error}").format(
+            path=where, error=exc.strerror or exc), file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -55,5 +55,16 @@ DEFAULT_FORMATS = FORMATS
 APPENDIX_NUMBERING = "arabic"
 # Seconds one report may take (validation, notebook and export) before it is stopped:
 # `ntm --timeout`, else NTM_TIMEOUT (NTM_NOTEBOOK_TIMEOUT is its former name).
-REPORT_TIMEOUT = int(os.environ.get("NTM_TIMEOUT") or os.environ.get("NTM_NOTEBOOK_TIMEOUT")
-                     or "600")
+def _seconds(*names: str, default: int = 600) -> tuple[int, str]:
+    """A number of seconds from the first of `names` set in the environment, and what is
+    wrong with it ("" when fine): a bad value must not crash every command at import."""
+    for name in names:
+        raw = os.environ.get(name, "").strip()
+        if raw:
+            if raw.isdigit() and int(raw) > 0:
+                return int(raw), ""
+            return default, f"{name}={raw!r}"
+    return default, ""
+
+
+REPORT_TIMEOUT, TIMEOUT_PROBLEM = _seconds("NTM_TIMEOUT", "NTM_NOTEBOOK_TIMEOUT")

@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import config
 from .errors import NtmError, UnknownDistrictError
+from .i18n import _
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LEVELS = ("province", "district", "commune")
@@ -244,6 +245,8 @@ class Reference:
         did not exist in the year is an error naming its dates and, for a unit that was
         merged away, the units that took over its area."""
         text = str(ident).strip()
+        if not 1 <= int(year) <= 9999:
+            raise UnknownDistrictError(_("{year} is not a year.").format(year=year))
         if not _SLUG.match(text):
             raise UnknownDistrictError(
                 f"'{ident}' is not a unit id: use the ASCII id (e.g. tra-cu) or the official "

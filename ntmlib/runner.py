@@ -63,6 +63,21 @@ def check_formats(formats: tuple[str, ...]) -> None:
             formats=", ".join(bad) or "-", known=", ".join(config.FORMATS)))
 
 
+def check_output_folder(folder: Path) -> None:
+    """The outputs folder must be a folder this process can write in (or be creatable)."""
+    import os
+
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise NtmError(_("The outputs folder {folder} cannot be used: {path} is a file, not a "
+                         "folder.").format(folder=folder, path=probe))
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise NtmError(_("The outputs folder {folder} cannot be written: no permission to "
+                         "write in {path}.").format(folder=folder, path=probe))
+
+
 @dataclass
 class ReportOutcome:
     """What one report run did."""
@@ -188,10 +203,14 @@ def run_report(
     which render one unit after another)."""
     started = time.perf_counter()
     check_formats(formats)
+    if timeout is None and config.TIMEOUT_PROBLEM:
+        raise NtmError(_("{setting} is not a whole number of seconds: set it to, e.g., 600, "
+                         "or give --timeout.").format(setting=config.TIMEOUT_PROBLEM))
     limit = timeout or config.REPORT_TIMEOUT
     deadline = started + limit
     data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
+    check_output_folder(out_root)
     env = kernel_env(data_root, out_root)
     # the kernel starts first and imports its libraries while this process loads its own and
     # validates the data; None if it cannot start (papermill then tries, and says why)

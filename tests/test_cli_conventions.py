@@ -121,3 +121,38 @@ def test_timeout_covers_validation_too(tmp_path, monkeypatch):
     assert outcome.status == "failed"
     assert outcome.error == ("báo cáo chạy quá 2 giây cho phép (--timeout) nên đã bị dừng")
     assert not (tmp_path / "2023" / "tra-cu").exists()
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "99999999999", "abc"])
+def test_impossible_years_are_one_sentence(capsys, monkeypatch, year):
+    monkeypatch.delenv("NTM_LANG", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        main(["validate", f"--year={year}", "--unit", "tra-cu"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "tham số --year: " in err
+
+
+def test_an_outputs_folder_that_is_a_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("NTM_LANG", raising=False)
+    afile = tmp_path / "outputs"
+    afile.write_text("not a folder", encoding="utf-8")
+    assert main(["report", "--year", "2023", "--unit", "tra-cu", "--data-dir", str(BUNDLED),
+                 "--out-dir", str(afile / "sub"), "--formats", "html"]) == 2
+    assert capsys.readouterr().err == (f"ntm: Không dùng được thư mục kết quả {afile / 'sub'}: "
+                                       f"{afile} là một tệp, không phải thư mục.\n")
+
+
+def test_a_bad_timeout_setting_is_one_sentence(tmp_path, capsys, monkeypatch):
+    from ntmlib import config
+
+    monkeypatch.delenv("NTM_LANG", raising=False)
+    monkeypatch.setattr(config, "TIMEOUT_PROBLEM", "NTM_TIMEOUT='abc'")
+    assert main(["report", "--year", "2023", "--unit", "tra-cu", "--data-dir", str(BUNDLED),
+                 "--out-dir", str(tmp_path), "--formats", "html"]) == 2
+    assert capsys.readouterr().err.startswith("ntm: NTM_TIMEOUT='abc' không phải số giây")
+    assert config._seconds("NTM_NO_SUCH_SETTING") == (600, "")
+    monkeypatch.setenv("NTM_TIMEOUT", "abc")
+    assert config._seconds("NTM_TIMEOUT") == (600, "NTM_TIMEOUT='abc'")
+    monkeypatch.setenv("NTM_TIMEOUT", "90")
+    assert config._seconds("NTM_TIMEOUT") == (90, "")

@@ -29,6 +29,7 @@ from .errors import NtmError
 from .i18n import N_, _
 from .io import sha256
 from .reference import load_reference
+from .safefs import FolderLock
 
 MANIFEST = "build.json"
 INDEX = "index.html"
@@ -264,48 +265,51 @@ def run_batch(
         raise NtmError(_("No unit of level {level} has data for {year} in {folder}.")
                        .format(level=level, year=year, folder=data_root))
     ref = load_reference(data_root)
-    previous = read_manifest(out_root, year).get("districts", {})
-    env_key = environment_key()
+    # one batch of a year at a time: build.json and index.html describe the outputs beside
+    # them, which a second batch would overwrite half-way (single reports lock their folders)
+    with FolderLock(out_root / str(year) / "batch", wait=0):
+        previous = read_manifest(out_root, year).get("districts", {})
+        env_key = environment_key()
 
-    tasks, results = [], []
-    for slug in selected:
-        unit = ref.resolve(slug, year)
-        key = build_key(year, slug, data_root, config.notebook_for(unit.level), formats,
-                        env_key, out_root, extra_parameters)
-        before = previous.get(slug, {})
-        last_ok = before.get("status") in ("ok", "skipped")
-        outputs_exist = (out_root / str(year) / slug).is_dir()
-        if only_failed and last_ok and not force:
-            results.append(_skipped(before, slug, unit, _("not failed last time")))
-            continue
-        if not force and last_ok and before.get("build_key") == key and outputs_exist:
-            results.append(_skipped(before, slug, unit, _("unchanged")))
-            continue
-        tasks.append(DistrictTask(year, slug, unit.name, str(data_root), str(out_root),
-                                  tuple(formats), key, timeout, dict(extra_parameters or {}),
-                                  kind=unit.type))
+        tasks, results = [], []
+        for slug in selected:
+            unit = ref.resolve(slug, year)
+            key = build_key(year, slug, data_root, config.notebook_for(unit.level), formats,
+                            env_key, out_root, extra_parameters)
+            before = previous.get(slug, {})
+            last_ok = before.get("status") in ("ok", "skipped")
+            outputs_exist = (out_root / str(year) / slug).is_dir()
+            if only_failed and last_ok and not force:
+                results.append(_skipped(before, slug, unit, _("not failed last time")))
+                continue
+            if not force and last_ok and before.get("build_key") == key and outputs_exist:
+                results.append(_skipped(before, slug, unit, _("unchanged")))
+                continue
+            tasks.append(DistrictTask(year, slug, unit.name, str(data_root), str(out_root),
+                                      tuple(formats), key, timeout, dict(extra_parameters or {}),
+                                      kind=unit.type))
 
-    # A worker can start its next kernel while it exports: that uses a core the other workers
-    # leave idle, so it pays only with fewer workers than cores (measured: 1 worker on 2 cores
-    # 15 % faster, 24,7 s against 29,0 s for 8 districts; 2 workers no faster). The last
-    # districts have no successor on their worker.
-    spare = scheduler is None and max(1, workers) < (os.cpu_count() or 1)
-    for i, task in enumerate(tasks):
-        task.keep_spare = spare and i < len(tasks) - max(1, workers)
-    results += _run_tasks(tasks, workers, scheduler, progress)
-    results.sort(key=lambda r: r.district)
+        # A worker can start its next kernel while it exports: that uses a core the other workers
+        # leave idle, so it pays only with fewer workers than cores (measured: 1 worker on 2 cores
+        # 15 % faster, 24,7 s against 29,0 s for 8 districts; 2 workers no faster). The last
+        # districts have no successor on their worker.
+        spare = scheduler is None and max(1, workers) < (os.cpu_count() or 1)
+        for i, task in enumerate(tasks):
+            task.keep_spare = spare and i < len(tasks) - max(1, workers)
+        results += _run_tasks(tasks, workers, scheduler, progress)
+        results.sort(key=lambda r: r.district)
 
-    summary_status = ""
-    good = [r.district for r in results if r.status in ("ok", "skipped")]
-    if summary and good:
-        summary_status = _province_reports(year, good, data_root, out_root, formats, timeout,
-                                           progress, province, extra_parameters)
-    # the manifest and the index keep the units this run did not select, as the last run
-    # left them: a partial batch updates its own rows
-    every = merge_results(previous, results)
-    manifest = write_manifest(year, every, out_root, data_root, env_key, summary_status)
-    index = write_index(year, every, out_root, summary_status)
-    return BatchResult(year, results, manifest, index, summary_status)
+        summary_status = ""
+        good = [r.district for r in results if r.status in ("ok", "skipped")]
+        if summary and good:
+            summary_status = _province_reports(year, good, data_root, out_root, formats, timeout,
+                                               progress, province, extra_parameters)
+        # the manifest and the index keep the units this run did not select, as the last run
+        # left them: a partial batch updates its own rows
+        every = merge_results(previous, results)
+        manifest = write_manifest(year, every, out_root, data_root, env_key, summary_status)
+        index = write_index(year, every, out_root, summary_status)
+        return BatchResult(year, results, manifest, index, summary_status)
 
 
 def merge_results(previous: dict, results: list[DistrictResult]) -> list[DistrictResult]:

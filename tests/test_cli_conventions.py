@@ -156,3 +156,15 @@ def test_a_bad_timeout_setting_is_one_sentence(tmp_path, capsys, monkeypatch):
     assert config._seconds("NTM_TIMEOUT") == (600, "NTM_TIMEOUT='abc'")
     monkeypatch.setenv("NTM_TIMEOUT", "90")
     assert config._seconds("NTM_TIMEOUT") == (90, "")
+
+
+def test_a_second_batch_of_the_same_year_is_refused_while_one_runs(tmp_path):
+    from ntmlib.batch import run_batch
+    from ntmlib.errors import NtmError
+    from ntmlib.safefs import FolderLock
+
+    with FolderLock(tmp_path / "2023" / "batch"), \
+            pytest.raises(NtmError, match="being written by another run|đang được"):
+        run_batch(2023, districts=["tra-cu"], data_dir=BUNDLED, out_dir=tmp_path,
+                  progress=False)
+    assert not (tmp_path / "2023" / "build.json").exists()

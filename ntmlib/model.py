@@ -36,6 +36,10 @@ class UnitData:
     # figures last year's report printed (its figures.json), when it was found
     previous_figures: dict | None = None
     previous_figures_file: str = ""
+    # where the data was read from, and the outputs it is compared with (a province reads its
+    # units from these, never from another data folder)
+    data_root: Path | None = None
+    outputs_root: Path | None = None
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]

@@ -65,8 +65,8 @@ def load_members(data: UnitData, data_root: Path | None = None,
     from .errors import DataNotFoundError
     from .indicators import compute_all
 
-    data_root = Path(data_root or config.data_dir())
-    outputs_root = Path(outputs_root or config.outputs_dir())
+    data_root = Path(data_root or data.data_root or config.data_dir())
+    outputs_root = Path(outputs_root or data.outputs_root or config.outputs_dir())
     ref = data.reference
     level = member_level(data.unit, data.year, ref)
     children = ref.children(data.unit, data.year)

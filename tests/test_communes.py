@@ -1,0 +1,138 @@
+"""Commune and province reports from 2026 (Decision 51/2025/QĐ-TTg), on the fixtures of
+tests/fixtures/data/2026: Xã Trà Ôn (29821, group 2), Xã Ngãi Tứ (29767, group 2) and the
+province report of Tỉnh Vĩnh Long made from those two of its 124 units.
+
+Expected values, by hand from the fixture files:
+- Xã Trà Ôn: criteria 1-10 met except 2, 5, 9 (7/10). Funds: Trung ương 1.200,5 + 300 =
+  1.500,5; tỉnh 800 + xã 150 = địa phương 950; direct 2.450,5; lồng ghép 420, tín dụng 1.000,
+  doanh nghiệp 250, cộng đồng 90 + 60 + 35 = 185; total 4.305,5. OCOP at the end of 2026:
+  p1 (2026, 4 sao) and p2 (2024, 3 sao); p3 (2022) lapsed at the end of 2025, so last year
+  had 01 (p2) and the change is +01. Households 4.000/5.000 = 80 %; hamlets 12/12/12.
+  Models: 500/500 = 100 %, 250/200 = 125 % (over-allocation allowed), together 750/700 =
+  107,14 %.
+- Tỉnh Vĩnh Long: 2 of 124 units with data, 122 named as missing; bands: 01 xã 10/10 (Ngãi
+  Tứ), 01 xã 5-9 (Trà Ôn), none under 5; funds 4.305,5 + 1.000 + 300 = 5.605,5.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ntmlib.dataset import load_unit
+from ntmlib.errors import UnknownDistrictError
+from ntmlib.render import plain
+from ntmlib.report import Report
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def tra_on() -> Report:
+    result = load_unit(2026, "xa-tra-on", FIXTURES)
+    assert result.ok and not result.findings, [str(f) for f in result.findings]
+    return Report(result.data)
+
+
+@pytest.fixture(scope="module")
+def province() -> Report:
+    result = load_unit(2026, "86", FIXTURES)
+    assert result.ok, [str(f) for f in result.findings]
+    return Report(result.data)
+
+
+def text_of(report: Report) -> str:
+    return " ".join(plain(report.document({"year": 2026}).html).split())
+
+
+def values(report: Report, expected: dict) -> dict:
+    return {k: report.figures.value(k) if k in report.figures else "absent" for k in expected}
+
+
+TRA_ON = {
+    "ntm.criteria_total": 10, "ntm.achieved[29821]": 7, "ntm.missing[29821]": [2, 5, 9],
+    "funds.source[central]": 1500.5, "funds.source[local]": 950, "funds.direct": 2450.5,
+    "funds.source[integrated]": 420, "funds.source[credit]": 1000,
+    "funds.source[enterprise]": 250, "funds.source[people]": 185, "funds.total": 4305.5,
+    "ocop.total": 2, "ocop.new": 1, "ocop.prev_total": 1, "ocop.expired": 0,
+    "ocop.stars[4]": 1, "ocop.stars[3]": 1,
+    "households.rate": 80, "hamlets.recognised": 12,
+    "models.rate[m1]": 100, "models.rate[m2]": 125, "models.direct.rate": 107.14,
+    "commune.group": "nhóm 2",
+}
+
+
+def test_commune_figures(tra_on):
+    assert values(tra_on, TRA_ON) == TRA_ON
+
+
+def test_commune_sentences(tra_on):
+    text = text_of(tra_on)
+    assert "ỦY BAN NHÂN DÂN" in text and "XÃ TRÀ ÔN" in text
+    assert "Trà Ôn, ngày 10 tháng 12 năm 2026" in text
+    assert "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2026 - 2030 (nhóm 2)" in text
+    assert ("xã Trà Ôn đạt 7/10 tiêu chí; còn 03 tiêu chí chưa đạt: tiêu chí 2 Hạ tầng kinh "
+            "tế - xã hội, tiêu chí 5 Văn hóa, giáo dục, y tế, tiêu chí 9 Xây dựng hệ thống "
+            "chính trị và hành chính công") in text
+    assert "Tổng nguồn vốn huy động năm 2026 là 4.305,5 triệu đồng" in text
+    assert "+ Ngân sách địa phương: 950 triệu đồng. ++ Ngân sách tỉnh: 800 triệu đồng. " \
+        "++ Ngân sách xã: 150 triệu đồng." in text
+    assert "- Vốn tín dụng chính sách: 1.000 triệu đồng." in text
+    assert ("Vốn cộng đồng dân cư: 185 triệu đồng (trong đó Tiền mặt, trị giá 90 triệu đồng, "
+            "Ngày công lao động 400 ngày công, trị giá 60 triệu đồng, Hiện vật, trị giá 35 "
+            "triệu đồng)") in text
+    assert "so với cuối năm 2025 (01 sản phẩm) tăng 01 sản phẩm" in text
+    assert "đã giải ngân 250 triệu đồng, đạt 125% so kế hoạch vốn" in text
+    # a commune report has no district parts
+    assert "huyện nông thôn mới" not in text.lower()
+
+
+def test_commune_criteria_appendix_lists_its_criteria(tra_on):
+    criteria = next(a for a in tra_on.appendices if a.key == "criteria_commune")
+    frame = criteria.frame(tra_on.figures)
+    marks = frame[frame.columns[-1]].tolist()
+    assert marks[:10] == ["x", "–", "x", "x", "–", "x", "x", "x", "–", "x"]
+    assert marks[-1] == "7"  # the total row: criteria met
+
+
+def test_province_names_every_missing_unit_and_marks_its_totals_partial(province):
+    figures = province.figures
+    assert values(province, {"members.total": 124, "members.reported": 2,
+                             "members.missing": 122, "members.band[all]": 1,
+                             "members.band[5_9]": 1, "members.band[under_5]": 0,
+                             "funds.total": 5605.5}) == {
+        "members.total": 124, "members.reported": 2, "members.missing": 122,
+        "members.band[all]": 1, "members.band[5_9]": 1, "members.band[under_5]": 0,
+        "funds.total": 5605.5}
+    text = text_of(province)
+    assert "ỦY BAN NHÂN DÂN" in text and "TỈNH VĨNH LONG" in text
+    assert "tổng hợp từ 02/124 đơn vị có số liệu; 122 đơn vị chưa có số liệu" in text
+    assert "Xã Trà Cú: chưa có số liệu" in text and "Phường Bến Tre: chưa có số liệu" in text
+    assert len(re.findall(r": chưa có số liệu", text)) == 122
+    assert ("01 xã đạt 10/10 tiêu chí, 01 xã đạt 5 - 9 tiêu chí, không có xã đạt dưới 5 "
+            "tiêu chí") in text
+    assert "5.605,5 triệu đồng (chưa gồm các đơn vị chưa có số liệu)" in text
+    assert "chưa gồm" in figures["funds.total"].derivation or \
+        "thiếu" in figures["funds.total"].derivation
+
+
+def test_a_district_after_the_reorganisation_is_a_clear_error():
+    with pytest.raises(UnknownDistrictError, match="Huyện Trà Cú \\(849\\)") as err:
+        load_unit(2026, "tra-cu", FIXTURES)
+    assert "Xã Trà Cú (29461)" in str(err.value)
+
+
+@pytest.mark.e2e
+def test_commune_report_end_to_end(tmp_path):
+    from pypdf import PdfReader
+
+    from ntmlib.runner import run_report
+
+    outcome = run_report(2026, "xa-tra-on", data_dir=FIXTURES, out_dir=tmp_path,
+                         formats=("pdf", "docx", "xlsx"), progress=False)
+    assert outcome.ok, outcome.summary()
+    pdf = " ".join(" ".join(p.extract_text() for p in
+                            PdfReader(outcome.out_dir / "report.pdf").pages).split())
+    assert "XÃ TRÀ ÔN" in pdf and "đạt 7/10 tiêu chí" in pdf and "4.305,5" in pdf
+    assert (outcome.out_dir / "report.docx").stat().st_size > 0
+    assert (outcome.out_dir / "appendices.xlsx").stat().st_size > 0

@@ -85,7 +85,8 @@ def reference_labels(reference, year: int, unit: Unit) -> dict[str, dict[str, st
     """What the Excel form's drop-down lists show for the values the reference data defines
     (by the name a column's allowed_ref gives): the labels of data/reference/, such as
     {"fund_sources": {"central": "Ngân sách Trung ương", "province": "Ngân sách tỉnh"}}.
-    A list whose labels are missing or not all different is left out (its values are shown)."""
+    A value without a label is shown as it is; a list whose labels are not all different is
+    left out (its values are shown)."""
     out: dict[str, dict[str, str]] = {}
     try:
         sets = reference.sets_of_period(year)
@@ -103,8 +104,10 @@ def reference_labels(reference, year: int, unit: Unit) -> dict[str, dict[str, st
             continue
     out["fund_components"] = {c: reference.component_label(c)
                               for c in values["fund_components"]}
+    out = {name: {value: label or value for value, label in labels.items()}
+           for name, labels in out.items()}  # a value without a label shows as it is
     return {name: labels for name, labels in out.items()
-            if all(labels.values()) and len(set(labels.values())) == len(labels)}
+            if len(set(labels.values())) == len(labels)}
 
 
 def _label_values(col: Column, reference: dict[str, str]) -> dict[str, str]:

@@ -530,4 +530,4 @@ def test_dead_kernel_is_reported_as_such(tmp_path):
     outcome = run_report(2023, "tra-cu", out_dir=tmp_path / "out", progress=False,
                          notebook=notebook_with("import os; os._exit(1)", tmp_path))
     assert outcome.status == "failed"
-    assert outcome.error.startswith("the notebook's kernel died")
+    assert outcome.error.startswith("kernel của notebook bị dừng đột ngột (hết bộ nhớ?)")

@@ -19,7 +19,7 @@ from tests.conftest import BUNDLED
 
 SHEETS_VI = [
     "Hướng dẫn", "Thông tin chung", "Nội dung báo cáo", "Văn bản", "Số liệu khác",
-    "Tuyên truyền", "Tuyên truyền theo nhóm", "Khối lượng ra quân", "Tập huấn", "Ban chỉ đạo",
+    "Tuyên truyền", "Tuyên truyền theo nhóm", "Khối lượng thực hiện", "Tập huấn", "Ban chỉ đạo",
     "Kiểm tra", "Mô hình sản xuất", "Sản phẩm OCOP", "Hộ văn hóa, ấp NTM", "Tiêu chí xã",
     "Tiêu chí huyện", "Công nhận danh hiệu", "Nguồn vốn", "Vốn kế hoạch năm sau",
     "Số liệu văn bản gốc", "Phụ lục", "Danh sách xã", "Danh mục",

@@ -22,7 +22,7 @@ ACTIVITY = ("facts", "propaganda", "propaganda_groups", "propaganda_quantities",
 # the form's sheets (in Vietnamese, the default language)
 SHEETS = {"facts": "Số liệu khác", "propaganda": "Tuyên truyền",
           "propaganda_groups": "Tuyên truyền theo nhóm",
-          "propaganda_quantities": "Khối lượng ra quân", "training": "Tập huấn",
+          "propaganda_quantities": "Khối lượng thực hiện", "training": "Tập huấn",
           "inspections": "Kiểm tra", "production_models": "Mô hình sản xuất",
           "households": "Hộ văn hóa, ấp NTM", "funds": "Nguồn vốn",
           "planned_funds": "Vốn kế hoạch năm sau", "documents": "Văn bản"}

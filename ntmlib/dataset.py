@@ -13,6 +13,7 @@ from pathlib import Path
 from . import config
 from .errors import DataNotFoundError, DataValidationError, NtmError
 from .findings import Finding, has_errors
+from .i18n import _, ngettext
 from .io import RawDataset, district_source, read_dataset
 from .model import UnitData
 from .reference import Reference, Unit, load_reference
@@ -21,6 +22,7 @@ from .validate import (
     check_figures,
     check_narrative,
     check_rules,
+    reference_labels,
     reference_values,
     type_header,
     type_tables,
@@ -51,8 +53,9 @@ class LoadResult:
         if self.errors or self.data is None:
             n = len(self.errors)
             raise DataValidationError(
-                f"The data has {n} error{'s' if n != 1 else ''}; fix them and run again:\n"
-                + "\n".join(str(f) for f in self.errors), self.findings)
+                ngettext("The data has {count} error; fix it and run again:\n{errors}",
+                         "The data has {count} errors; fix them and run again:\n{errors}", n)
+                .format(count=n, errors="\n".join(str(f) for f in self.errors)), self.findings)
         return self.data
 
 
@@ -90,11 +93,13 @@ def _table_files(raw: RawDataset, data_root: Path | None) -> dict[str, dict]:
     out = {}
     for spec in TABLES:
         if raw.kind == "workbook":
-            out[spec.name] = {"file": rel.as_posix(), "sheet": spec.name}
+            table = raw.tables.get(spec.name)
+            out[spec.name] = {"file": rel.as_posix(),
+                              "sheet": table.sheet if table is not None else spec.name}
         else:
             out[spec.name] = {"file": (rel / spec.filename).as_posix(), "sheet": None}
     out["header"] = {"file": (rel / "header.yaml").as_posix() if raw.kind == "folder"
-                     else rel.as_posix(), "sheet": "header" if raw.kind == "workbook" else None}
+                     else rel.as_posix(), "sheet": raw.sheet("header")}
     return out
 
 
@@ -114,8 +119,9 @@ def validate_raw(
     header, f = type_header(raw, year, unit, reference)
     findings += f
     scope = header.get("scope", "report")
+    labels = reference_labels(reference, year, unit) if raw.kind == "workbook" else None
     tables, f = type_tables(raw, scope, reference_values(reference, year, unit.level),
-                            unit.level)
+                            unit.level, labels)
     findings += f
     findings += check_narrative(raw, scope)
     # every known section, in schema order, whatever the source; unknown ones were warned about
@@ -136,9 +142,9 @@ def validate_raw(
         prev = _load_previous(data_root, year - 1, unit, reference)
         if prev is not None and prev.data is None:
             findings.append(Finding.warning(
-                "previous-year", f"the {year - 1} data has errors, so the report makes no "
-                f"comparison with {year - 1}; run ntm validate --year {year - 1} to see them",
-                file=prev.shown))
+                "previous-year", _("the {year} data has errors, so the report makes no "
+                                   "comparison with {year}; run ntm validate --year {year} to "
+                                   "see them").format(year=year - 1), file=prev.shown))
         elif prev is not None:
             data.previous = prev.data
         _previous_figures(data, outputs_root or config.outputs_dir(), findings)
@@ -170,8 +176,8 @@ def _previous_figures(data: UnitData, outputs_root: Path, findings: list[Finding
         figures = recorded["figures"]
     except (OSError, ValueError, KeyError, AttributeError):
         findings.append(Finding.warning(
-            "previous-year", "the file cannot be read, so the comparison is computed from "
-            f"the {data.year - 1} data", file=shown))
+            "previous-year", _("the file cannot be read, so the comparison is computed from the "
+                               "{year} data").format(year=data.year - 1), file=shown))
         return
     if str(unit.get("code")) != data.unit.code or not isinstance(figures, dict):
         return

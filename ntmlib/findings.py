@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .i18n import _, pgettext
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -28,19 +30,24 @@ class Finding:
 
     @property
     def location(self) -> str:
-        parts = [self.file or "?"]
+        """Where, in the user's language: `training.csv, row 7, column "stars"`, or
+        `tệp training.csv, dòng 7, cột "stars"`."""
+        parts = [pgettext("location", "{file}").format(file=self.file or "?")]
         if self.sheet:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(pgettext("location", "sheet {sheet}").format(sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(pgettext("location", "row {row}").format(row=self.row))
         if self.column:
-            parts.append(f'column "{self.column}"')
+            parts.append(pgettext("location", 'column "{column}"').format(column=self.column))
         if self.section:
-            parts.append(f'section "{self.section}"')
+            parts.append(pgettext("location", 'section "{section}"').format(
+                section=self.section))
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        return f"{self.severity.upper()}: {self.location}: {self.message}"
+        text = _("ERROR: {location}: {message}") if self.severity == "error" else \
+            _("WARNING: {location}: {message}")
+        return text.format(location=self.location, message=self.message)
 
     def to_dict(self) -> dict:
         return asdict(self)

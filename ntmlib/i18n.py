@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +34,21 @@ def set_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
     os.environ["NTM_LANG"] = lang
+
+
+@contextmanager
+def using(lang: str) -> Iterator[None]:
+    """Messages in `lang` inside the block (for instance English for developer documentation),
+    then in the language of before."""
+    before = os.environ.get("NTM_LANG")
+    set_language(lang)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("NTM_LANG", None)
+        else:
+            os.environ["NTM_LANG"] = before
 
 
 @cache
@@ -62,10 +79,14 @@ class _PoTranslations(gettext.NullTranslations):
                 if all(message.string):
                     self._plurals[message.id[0]] = tuple(message.string)
             elif message.string:
-                self._messages[message.id] = message.string
+                key = f"{message.context}\x04{message.id}" if message.context else message.id
+                self._messages[key] = message.string
 
     def gettext(self, message: str) -> str:
         return self._messages.get(message, message)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._messages.get(f"{context}\x04{message}", message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         forms = self._plurals.get(singular)
@@ -82,6 +103,38 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for `n`, in the user's language."""
     return _catalogue(language()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the user's language, where the same English text needs a different
+    translation in another `context` (or no English words at all: `pgettext("location",
+    "{file}")` is the file alone in English, "tệp {file}" in Vietnamese)."""
+    return _catalogue(language()).pgettext(context, message)
+
+
+def every_language(message: str) -> set[str]:
+    """`message` as it reads in each language: what a person may have typed for it, for
+    instance a column's name in a filled form."""
+    return {_catalogue(lang).gettext(message) for lang in LANGUAGES}
+
+
+def number(value: float) -> str:
+    """A value quoted in a message: 6442.7 and 1e+06 as Python writes them in English,
+    6.442,7 and 1.000.000 in Vietnamese (a dot there groups thousands)."""
+    if language() == "en":
+        return f"{value:g}"
+    from .formatting import fmt_number
+
+    return fmt_number(value, places=6)
+
+
+def count(value: int) -> str:
+    """A whole number with its thousands grouped: 50,000 in English, 50.000 in Vietnamese."""
+    if language() == "en":
+        return f"{value:,}"
+    from .formatting import fmt_number
+
+    return fmt_number(value, places=0)
 
 
 def N_(message: str) -> str:

@@ -22,6 +22,7 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -29,8 +30,9 @@ import yaml
 
 from .errors import DataNotFoundError
 from .findings import Finding
-from .parsing import char_name, nfc
-from .schema import HEADER_LIST_FIELDS, TABLES, TABLES_BY_NAME
+from .i18n import _, count, every_language
+from .parsing import char_name, match_key, nfc
+from .schema import HEADER_LIST_FIELDS, SHEET_LABELS, TABLES, TABLES_BY_NAME
 
 HEADER_FILE = "header.yaml"
 NARRATIVE_FILE = "narrative.md"
@@ -51,17 +53,37 @@ FAR_COLUMNS = 50  # a header cell beyond this many blank columns is a stray cell
 
 @dataclass
 class RawTable:
-    """One table as read: cells untouched, with where they came from."""
+    """One table as read: cells untouched, with where they came from. The frame's columns
+    are the schema's names; `headings` keeps the heading of those typed otherwise (the
+    Excel form's translated headings), so that findings name a column as the analyst sees
+    it."""
 
     name: str
     frame: pd.DataFrame
     file: str  # path shown to the analyst
-    sheet: str | None = None
+    sheet: str | None = None  # the sheet's name as in the workbook
     first_row: int = 2  # row number (as Excel shows it) of the first data row
+    headings: dict[str, str] = field(default_factory=dict)  # column -> heading in the sheet
+    labelled: bool = False  # a sheet of the Excel form: named and headed in words
+
+    def shown(self, column: str) -> str:
+        """A column as the analyst sees it: its heading in the sheet, the form's heading of a
+        column absent from a form's sheet, else its name."""
+        if column in self.headings:
+            return self.headings[column]
+        spec = TABLES_BY_NAME.get(self.name)
+        if self.labelled and spec is not None and column in spec.column_names:
+            return _(spec.column(column).heading)
+        return column
 
     def where(self, row_index: int | None = None, column: str | None = None) -> dict:
         row = None if row_index is None else self.first_row + row_index
-        return {"file": self.file, "sheet": self.sheet, "row": row, "column": column}
+        return self.at(row, column)
+
+    def at(self, row: int | None, column: str | None) -> dict:
+        """Where a cell is, its row numbered as in the file or sheet."""
+        return {"file": self.file, "sheet": self.sheet, "row": row,
+                "column": None if column is None else self.shown(column)}
 
 
 @dataclass
@@ -81,6 +103,13 @@ class RawDataset:
     # tables (and "header", "narrative") present but refused with an error finding, so that
     # validation does not report them missing as well
     unreadable: set[str] = field(default_factory=set)
+    labelled: bool = False  # an Excel form with sheets named in words (see RawTable)
+    sheets: dict[str, str] = field(default_factory=dict)  # table (header...) -> sheet's name
+
+    def sheet(self, name: str) -> str | None:
+        """The name of the sheet that holds a table, "header" or "narrative" (None for a
+        folder)."""
+        return self.sheets.get(name, name) if self.kind == "workbook" else None
 
 
 def sha256(path: Path) -> str:
@@ -100,9 +129,8 @@ def district_source(data_root: Path, year: int, district_slug: str) -> Path:
     if book.is_file():
         return book
     raise DataNotFoundError(
-        f"No data for {district_slug} in {year}: expected the folder {folder} "
-        f"or the workbook {book}"
-    )
+        _("No data for {unit} in {year}: expected the folder {folder} or the workbook {book}")
+        .format(unit=district_slug, year=year, folder=folder, book=book))
 
 
 def read_dataset(source: Path, display_root: Path | None = None) -> RawDataset:
@@ -130,21 +158,22 @@ class UnsafeFile(Exception):
     """A file that is not read; the message is meant for the analyst."""
 
 
-def _kind(mode: int) -> str:
+def _not_regular(mode: int) -> str:
+    """Why a file that is not a regular file was not read."""
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("the file is a named pipe (FIFO), not a regular file, and was not read")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("the file is a device, not a regular file, and was not read")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return _("the file is a socket, not a regular file, and was not read")
     if stat.S_ISDIR(mode):
-        return "a folder"
-    return "something other than a file"
+        return _("the file is a folder, not a regular file, and was not read")
+    return _("the file is something other than a file, not a regular file, and was not read")
 
 
 def _too_big(limit: int) -> UnsafeFile:
-    return UnsafeFile(f"the file is larger than the limit of {limit // 2**20} MB and was not "
-                      "read; check that it is the right file")
+    return UnsafeFile(_("the file is larger than the limit of {size} MB and was not read; check "
+                        "that it is the right file").format(size=limit // 2**20))
 
 
 def read_bytes(path: Path, inside: tuple[Path, ...] = (), limit: int = MAX_FILE_BYTES) -> bytes:
@@ -157,19 +186,19 @@ def read_bytes(path: Path, inside: tuple[Path, ...] = (), limit: int = MAX_FILE_
     if stat.S_ISLNK(st.st_mode):
         target = Path(os.path.realpath(path))
         if inside and not any(target.is_relative_to(folder) for folder in inside):
-            raise UnsafeFile(f"the file is a link to {target}, a place outside the data "
-                             "folder, and was not read; put the file itself in the folder")
+            raise UnsafeFile(_("the file is a link to {target}, a place outside the data "
+                               "folder, and was not read; put the file itself in the folder")
+                             .format(target=target))
     st = os.stat(path)  # FileNotFoundError for a link to nothing: the file is missing
     if not stat.S_ISREG(st.st_mode):
-        raise UnsafeFile(f"the file is {_kind(st.st_mode)}, not a regular file, and was not "
-                         "read")
+        raise UnsafeFile(_not_regular(st.st_mode))
     if st.st_size > limit:
         raise _too_big(limit)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
     try:
         now = os.fstat(fd)
         if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(now.st_mode):
-            raise UnsafeFile("the file was replaced while it was being read; run again")
+            raise UnsafeFile(_("the file was replaced while it was being read; run again"))
         chunks, size = [], 0
         while True:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -214,18 +243,19 @@ _UTF8_MULTIBYTE = re.compile(
 
 
 def decode_text(data: bytes) -> tuple[str, str | None]:
-    """Decode a text file; returns (text, note). UTF-8 (with or without BOM) is expected;
-    UTF-16 with a BOM, and Windows-1258 when the file holds no UTF-8 sequence at all, which
-    Excel writes, are read and noted. Anything else raises UndecodableText naming the line,
-    the byte and its position (counted from 0), so that one stray byte in a UTF-8 file is
-    reported rather than the whole file read as Windows-1258 ("Kiá»ƒm tra")."""
+    """Decode a text file; returns (text, the encoding when it is not UTF-8). UTF-8 (with or
+    without BOM) is expected; UTF-16 with a BOM, and Windows-1258 when the file holds no UTF-8
+    sequence at all, which Excel writes, are read and named ("UTF-16", "Windows-1258").
+    Anything else raises UndecodableText naming the line, the byte and its position (counted
+    from 0), so that one stray byte in a UTF-8 file is reported rather than the whole file
+    read as Windows-1258 ("Kiá»ƒm tra")."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "saved as UTF-16"
+            return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as exc:
             raise UndecodableText(
-                f"the file starts as UTF-16 but is not valid UTF-16 (at position {exc.start}); "
-                "save it as UTF-8 (in Excel: CSV UTF-8)") from None
+                _("the file starts as UTF-16 but is not valid UTF-16 (at position {position}); "
+                  "save it as UTF-8 (in Excel: CSV UTF-8)").format(position=exc.start)) from None
     skip = len(_BOM) if data.startswith(_BOM) else 0
     try:
         return data[skip:].decode("utf-8"), None
@@ -233,13 +263,14 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
         at = skip + exc.start
     if not _UTF8_MULTIBYTE.search(data):
         try:
-            return data.decode("cp1258"), "saved as Windows-1258 (not UTF-8)"
+            return data.decode("cp1258"), "Windows-1258"
         except UnicodeDecodeError:
             pass
     line = data.count(b"\n", 0, at) + 1
     raise UndecodableText(
-        f"the file is not valid UTF-8: line {line}, byte 0x{data[at]:02X} at position {at}; "
-        "save it as UTF-8 (in Excel: CSV UTF-8)")
+        _("the file is not valid UTF-8: line {line}, byte {byte} at position {position}; save "
+          "it as UTF-8 (in Excel: CSV UTF-8)").format(line=line, byte=f"0x{data[at]:02X}",
+                                                      position=at))
 
 
 # -- formulas at the CSV boundary ----------------------------------------------------------
@@ -291,9 +322,7 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
             unreadable.add(what)
             return None
         if note:
-            findings.append(Finding.warning(
-                "encoding", f"the file was {note}; it was read as such, save it as CSV UTF-8",
-                file=shown))
+            findings.append(Finding.warning("encoding", _ENCODING_NOTES[note](), file=shown))
         return text
 
     header: dict = {}
@@ -303,7 +332,7 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
     if text is not None:
         header = _parse_header(text, header_shown, findings)
     elif "header" not in unreadable:
-        findings.append(Finding.error("missing-table", "the file header.yaml is missing",
+        findings.append(Finding.error("missing-table", _("the file header.yaml is missing"),
                                       file=header_shown))
     narrative: dict[str, list[str]] = {}
     narr_path = folder / NARRATIVE_FILE
@@ -338,29 +367,45 @@ def _parse_csv(text: str, shown: str, findings: list[Finding]) -> pd.DataFrame |
     not CSV gives an empty frame and an error (its columns are then reported missing)."""
     first_line = text[:text.find("\n")] if "\n" in text else text
     if first_line.count(",") >= MAX_COLUMNS:  # before pandas makes a column of each
-        findings.append(Finding.error("too-large", _too_many_columns("file"), file=shown))
+        findings.append(Finding.error("too-large", _too_many_columns(sheet=False), file=shown))
         return None
     try:  # one row more than allowed tells that there are too many, without reading them all
         frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False,
                             nrows=MAX_ROWS + 1)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         findings.append(Finding.error(
-            "csv", f"the file cannot be read as CSV ({str(exc).splitlines()[0]})", file=shown))
+            "csv", _("the file cannot be read as CSV ({reason})").format(
+                reason=str(exc).splitlines()[0]), file=shown))
         return pd.DataFrame()
     if len(frame) > MAX_ROWS:
-        findings.append(Finding.error("too-large", _too_many_rows("file"), file=shown))
+        findings.append(Finding.error("too-large", _too_many_rows(sheet=False), file=shown))
         return None
     return frame
 
 
-def _too_many_rows(what: str) -> str:
-    return (f"the {what} has more than {MAX_ROWS:,} rows, the limit for one table; check that "
-            f"it is the right {what}")
+def _too_many_rows(sheet: bool) -> str:
+    text = _("the sheet has more than {limit} rows, the limit for one table; check that it is "
+             "the right sheet") if sheet else \
+        _("the file has more than {limit} rows, the limit for one table; check that it is the "
+          "right file")
+    return text.format(limit=count(MAX_ROWS))
 
 
-def _too_many_columns(what: str) -> str:
-    return (f"the {what} has more than {MAX_COLUMNS} columns, the limit for one table; check "
-            f"that it is the right {what}")
+def _too_many_columns(sheet: bool) -> str:
+    text = _("the sheet has more than {limit} columns, the limit for one table; check that it "
+             "is the right sheet") if sheet else \
+        _("the file has more than {limit} columns, the limit for one table; check that it is "
+          "the right file")
+    return text.format(limit=MAX_COLUMNS)
+
+
+# the warning for a text file read in an encoding other than UTF-8 (decode_text's note)
+_ENCODING_NOTES = {
+    "UTF-16": lambda: _("the file was saved as UTF-16; it was read as such, save it as CSV "
+                        "UTF-8"),
+    "Windows-1258": lambda: _("the file was saved as Windows-1258 (not UTF-8); it was read as "
+                              "such, save it as CSV UTF-8"),
+}
 
 
 def _untext_cells(frame: pd.DataFrame) -> None:
@@ -390,23 +435,26 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict:
         bad = _YAML_HIDDEN.search(line)
         if bad:  # reported by field, then replaced so that the other fields are still read
             findings.append(Finding.error(
-                "hidden-character", f"line {number} holds the invisible character "
-                f"{char_name(bad.group())}, which must not reach the report; delete it",
+                "hidden-character", _("line {line} holds the invisible character {character}, "
+                                      "which must not reach the report; delete it").format(
+                    line=number, character=char_name(bad.group())),
                 file=shown, column=field_name))
             lines[number - 1] = _YAML_HIDDEN.sub("\ufffd", line)
     try:
         loaded = yaml.safe_load("\n".join(lines))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
+        message = _("the file is not valid YAML ({reason}, line {line})") if mark is not None \
+            else _("the file is not valid YAML ({reason})")
         findings.append(Finding.error(
-            "header", f"the file is not valid YAML ({exc.__class__.__name__}{where})",
+            "header", message.format(reason=exc.__class__.__name__,
+                                     line=mark.line + 1 if mark is not None else None),
             file=shown))
         return {}
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
-        findings.append(Finding.error("header", "the file must hold 'field: value' lines",
+        findings.append(Finding.error("header", _("the file must hold 'field: value' lines"),
                                       file=shown))
         return {}
     header = {}
@@ -414,8 +462,8 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict:
         items = value if isinstance(value, list) else [value]
         if any(isinstance(v, dict | list | set) for v in items):
             findings.append(Finding.error(
-                "header", "the field must be one value or a list of values, not a nested "
-                "structure", file=shown, column=str(key)))
+                "header", _("the field must be one value or a list of values, not a nested "
+                            "structure"), file=shown, column=str(key)))
             continue
         header[key] = value
     return header
@@ -471,23 +519,30 @@ def _zip_problem(archive: zipfile.ZipFile) -> str | None:
     parts = archive.infolist()
     total = sum(p.file_size for p in parts)
     if total > MAX_UNZIPPED_BYTES:
-        return (f"the workbook would take {total / 2**20:,.0f} MB once uncompressed, more than "
-                f"the limit of {MAX_UNZIPPED_BYTES // 2**20} MB; check that it is the right file")
+        return _("the workbook would take {size} MB once uncompressed, more than the limit of "
+                 "{limit} MB; check that it is the right file").format(
+            size=count(round(total / 2**20)), limit=MAX_UNZIPPED_BYTES // 2**20)
     for p in parts:
         is_sheet = re.fullmatch(r"xl/worksheets/[^/]+\.xml", p.filename) is not None
         if not is_sheet and p.file_size > MAX_PART_BYTES:
-            return (f"the workbook's part {p.filename} would take {p.file_size / 2**20:,.0f} MB "
-                    f"once uncompressed, more than the limit of {MAX_PART_BYTES // 2**20} MB; "
-                    "only a damaged or malicious file has so much shared text or styling")
+            return _("the workbook's part {part} would take {size} MB once uncompressed, more "
+                     "than the limit of {limit} MB; only a damaged or malicious file has so much "
+                     "shared text or styling").format(
+                part=p.filename, size=count(round(p.file_size / 2**20)),
+                limit=MAX_PART_BYTES // 2**20)
         if p.file_size > 2**20 and p.file_size > MAX_RATIO * max(p.compress_size, 1):
-            return (f"the workbook's part {p.filename} expands "
-                    f"{p.file_size // max(p.compress_size, 1):,} times when uncompressed, "
-                    "which only a damaged or malicious file does (a zip bomb)")
+            return _("the workbook's part {part} expands {ratio} times when uncompressed, which "
+                     "only a damaged or malicious file does (a zip bomb)").format(
+                part=p.filename, ratio=count(p.file_size // max(p.compress_size, 1)))
     sheets = sum(1 for p in parts if re.fullmatch(r"xl/worksheets/[^/]+\.xml", p.filename))
     if sheets > MAX_SHEETS:
-        return (f"the workbook has {sheets:,} sheets, more than the limit of {MAX_SHEETS}; "
-                "check that it is the right file")
+        return _too_many_sheets(sheets)
     return None
+
+
+def _too_many_sheets(sheets: int) -> str:
+    return _("the workbook has {count} sheets, more than the limit of {limit}; check that it is "
+             "the right file").format(count=count(sheets), limit=MAX_SHEETS)
 
 
 @dataclass
@@ -534,7 +589,7 @@ def _read_sheet(ws, book) -> _Sheet:
                             timedelta_formats=book._timedelta_formats)
         for n_elements, (idx, cells) in enumerate(parser.parse(), 1):
             if n_elements > 4 * MAX_ROWS:  # formatted but empty rows, by the hundred thousand
-                sheet.too_large = _too_many_rows("sheet")
+                sheet.too_large = _too_many_rows(sheet=True)
                 break
             cells = [c for c in cells if c["value"] not in (None, "") or c["formula"]]
             if not cells:
@@ -569,7 +624,7 @@ def _read_sheet(ws, book) -> _Sheet:
             if not in_table:
                 continue
             if idx - header_row > MAX_ROWS:
-                sheet.too_large = _too_many_rows("sheet")
+                sheet.too_large = _too_many_rows(sheet=True)
                 break
             for c in in_table:  # an error value (#REF!...) stays, for validation to report
                 col = c["column"] - 1
@@ -583,16 +638,18 @@ def _read_sheet(ws, book) -> _Sheet:
     if header_row is None:
         return sheet
     if width > MAX_COLUMNS:
-        sheet.too_large = _too_many_columns("sheet")
+        sheet.too_large = _too_many_columns(sheet=True)
     sheet.first_row = header_row + 1
     sheet.rows = [kept.get(r, [None] * width) for r in range(header_row + 1, last + 1)]
     if n_stray:
-        extent = (f"columns A to {get_column_letter(width)}, rows {header_row} to {last}"
-                  if width else f"which has no columns, row {header_row}")
-        message = (f"the cell {stray[0]} holds a value outside the table ({extent}) and is "
-                   "ignored" if n_stray == 1 else
-                   f"the cell {stray[0]} and {n_stray - 1:,} more hold values outside the "
-                   f"table ({extent}) and are ignored")
+        extent = (_("columns A to {last_column}, rows {first_row} to {last_row}").format(
+                      last_column=get_column_letter(width), first_row=header_row, last_row=last)
+                  if width else _("which has no columns, row {row}").format(row=header_row))
+        message = (_("the cell {cell} holds a value outside the table ({extent}) and is "
+                     "ignored").format(cell=stray[0], extent=extent) if n_stray == 1 else
+                   _("the cell {cell} and {more} more hold values outside the table ({extent}) "
+                     "and are ignored").format(cell=stray[0], more=count(n_stray - 1),
+                                               extent=extent))
         row = int(re.sub(r"^[A-Z]+", "", stray[0]))
         sheet.issues.append(("outside", "warning", row, None, message))
     # trailing blank header cells are no columns
@@ -616,25 +673,24 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     try:
         data = read_bytes(path, _inside(path, root))
     except FileNotFoundError:
-        raise DataNotFoundError(f"No such workbook: {path}") from None
+        raise DataNotFoundError(_("No such workbook: {path}").format(path=path)) from None
     except UnsafeFile as exc:
         findings.append(Finding.error("unsafe-file", str(exc), file=shown))
         return empty()
     files[path.name] = hashlib.sha256(data).hexdigest()
     if not zipfile.is_zipfile(_io.BytesIO(data)):
         if data[:8].startswith(b"\xd0\xcf\x11\xe0"):
-            why = "it is encrypted with a password or an old .xls file; save it as .xlsx " \
-                  "without a password"
+            why = _("the workbook cannot be opened: it is encrypted with a password or an old "
+                    ".xls file; save it as .xlsx without a password")
         else:
-            why = "it is not an Excel .xlsx file"
-        findings.append(Finding.error("workbook", f"the workbook cannot be opened: {why}",
-                                      file=shown))
+            why = _("the workbook cannot be opened: it is not an Excel .xlsx file")
+        findings.append(Finding.error("workbook", why, file=shown))
         return empty()
     try:
         with zipfile.ZipFile(_io.BytesIO(data)) as archive:
             problem = _zip_problem(archive)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        problem = f"the workbook cannot be opened ({exc.__class__.__name__})"
+        problem = _cannot_open(exc)
     if problem:
         findings.append(Finding.error("workbook", problem, file=shown))
         return empty()
@@ -642,28 +698,35 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
         book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
             TypeError) as exc:
-        findings.append(Finding.error(
-            "workbook", f"the workbook cannot be opened ({exc.__class__.__name__})", file=shown))
+        findings.append(Finding.error("workbook", _cannot_open(exc), file=shown))
         return empty()
     try:
         if len(book.sheetnames) > MAX_SHEETS:
-            findings.append(Finding.error(
-                "workbook", f"the workbook has {len(book.sheetnames):,} sheets, more than the "
-                f"limit of {MAX_SHEETS}; check that it is the right file", file=shown))
+            findings.append(Finding.error("workbook", _too_many_sheets(len(book.sheetnames)),
+                                          file=shown))
             return empty()
-        sheets: dict[str, _Sheet] = {}
-        for name in book.sheetnames:
-            ws = book[name]
-            if (name in TABLES_BY_NAME or name in ("header", "narrative")) and \
-                    hasattr(ws, "_get_source"):
-                try:
-                    sheets[name] = _read_sheet(ws, book)
-                except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError,
-                        SyntaxError) as exc:  # a damaged sheet (lxml raises SyntaxError's kin)
-                    findings.append(Finding.error(
-                        "workbook", f"the sheet cannot be read ({exc.__class__.__name__})",
-                        file=shown, sheet=name))
-                    unreadable.add(name)
+        sheets: dict[str, _Sheet] = {}  # by table (or header, narrative)
+        titles: dict[str, str] = {}  # table -> the name of its sheet
+        for title in book.sheetnames:
+            name = sheet_table(title)
+            ws = book[title]
+            if name is None or not hasattr(ws, "_get_source"):  # not a table, or a chart
+                continue
+            if name in titles:
+                findings.append(Finding.warning(
+                    "workbook", _("the sheet holds the same table as the sheet {other} and is "
+                                  "ignored").format(other=titles[name]),
+                    file=shown, sheet=title))
+                continue
+            titles[name] = title
+            try:
+                sheets[name] = _read_sheet(ws, book)
+            except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError,
+                    SyntaxError) as exc:  # a damaged sheet (lxml raises SyntaxError's kin)
+                findings.append(Finding.error(
+                    "workbook", _("the sheet cannot be read ({reason})").format(
+                        reason=exc.__class__.__name__), file=shown, sheet=title))
+                unreadable.add(name)
         sheetnames = list(book.sheetnames)
     finally:
         book.close()
@@ -671,7 +734,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     for name, sheet in sheets.items():
         if sheet.too_large:
             findings.append(Finding.error("too-large", sheet.too_large, file=shown,
-                                          sheet=name))
+                                          sheet=titles[name]))
             unreadable.add(name)
     header: dict = {}
     if "header" in sheets and "header" not in unreadable:
@@ -686,7 +749,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                     header.setdefault(key, []).append(value)
             else:
                 header[key] = value
-        _place_issues(sheet, "header", shown, findings,
+        _place_issues(sheet, titles["header"], shown, findings,
                       lambda r, c: str(sheet.rows[r - sheet.first_row][0] or "")
                       if 0 <= r - sheet.first_row < len(sheet.rows) else None)
     narrative: dict[str, list[str]] = {}
@@ -696,32 +759,76 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
             section, text = (row + [None, None])[:2]
             if section and text not in (None, ""):
                 narrative.setdefault(str(section).strip(), []).append(nfc(str(text)))
-        _place_issues(sheet, "narrative", shown, findings, lambda r, c: None)
+        _place_issues(sheet, titles["narrative"], shown, findings, lambda r, c: None)
 
     tables: dict[str, RawTable] = {}
-    for name in sheetnames:
+    for name, title in titles.items():
         if name not in TABLES_BY_NAME or name not in sheets or name in unreadable:
             continue
         sheet = sheets[name]
         if sheet.merged:
             findings.append(Finding.error(
-                "merged", f"merged cells ({sheet.merged[0]}) are not allowed: unmerge them so "
-                "that each column has its own header", file=shown, sheet=name))
+                "merged", _("merged cells ({cells}) are not allowed: unmerge them so that each "
+                            "column has its own header").format(cells=sheet.merged[0]),
+                file=shown, sheet=title))
         columns = sheet.columns
-        _place_issues(sheet, name, shown, findings,
+        _place_issues(sheet, title, shown, findings,
                       lambda r, c, cols=columns: str(cols[c]) if c is not None and
                       c < len(cols) and cols[c] is not None else None)
-        names = [nfc(str(c)).strip() if c is not None else "" for c in columns]
+        typed = [nfc(str(c)).strip() if c is not None else "" for c in columns]
+        names = [column_for(name, h) or h if h else "" for h in typed]
+        headings = {n: h for n, h in zip(names, typed, strict=True) if n != h}
         rows = [r[:len(names)] for r in sheet.rows]
         frame = pd.DataFrame(rows, columns=names, dtype=object) if names else pd.DataFrame()
         frame = frame.loc[:, [c for c in frame.columns if c != ""]]
-        tables[name] = RawTable(name, frame, shown, sheet=name, first_row=sheet.first_row)
+        tables[name] = RawTable(name, frame, shown, sheet=title, first_row=sheet.first_row,
+                                headings=headings, labelled=title != name or bool(headings))
     if not sheetnames or (not tables and not header and not unreadable):
         findings.append(Finding.error(
-            "workbook", "the workbook holds none of the expected sheets (header, narrative, "
-            + ", ".join(t.name for t in TABLES[:3]) + ", ...)", file=shown))
+            "workbook", _("the workbook holds none of the expected sheets ({sheets}, ...)")
+            .format(sheets=", ".join(["header", "narrative", *(t.name for t in TABLES[:3])])),
+            file=shown))
+    labelled = any(title != name for name, title in titles.items())
     return RawDataset(path, "workbook", header, narrative, tables, files, findings, shown, shown,
-                      unreadable=unreadable)
+                      unreadable=unreadable, labelled=labelled, sheets=titles)
+
+
+@cache
+def _sheet_names() -> dict[str, str]:
+    names = {}
+    for spec in TABLES:
+        for text in {spec.name} | every_language(spec.label):
+            names[match_key(text)] = spec.name
+    for name, label in SHEET_LABELS.items():
+        for text in {name} | every_language(label):
+            names[match_key(text)] = name
+    return names
+
+
+def sheet_table(title: str) -> str | None:
+    """The table (or "header", "narrative") a sheet holds, from its name: the table's own
+    name, or the Excel form's name for it in any language ("Sản phẩm OCOP", "OCOP
+    products"); None for another sheet (instructions, lists)."""
+    return _sheet_names().get(match_key(title))
+
+
+@cache
+def _column_names(table: str) -> dict[str, str]:
+    names = {}
+    for col in TABLES_BY_NAME[table].columns:
+        for text in {col.name} | every_language(col.heading):
+            names[match_key(text)] = col.name
+    return names
+
+
+def column_for(table: str, heading: str) -> str | None:
+    """The column a heading of a table's sheet stands for: the column's name, or the Excel
+    form's heading for it in any language ("Số sao", "Stars"); None for an unknown one."""
+    return _column_names(table).get(match_key(heading))
+
+
+def _cannot_open(exc: Exception) -> str:
+    return _("the workbook cannot be opened ({reason})").format(reason=exc.__class__.__name__)
 
 
 def _place_issues(sheet: _Sheet, name: str, shown: str, findings: list[Finding],
@@ -731,8 +838,8 @@ def _place_issues(sheet: _Sheet, name: str, shown: str, findings: list[Finding],
         where = {"file": shown, "sheet": name, "row": row, "column": column_of(row, col)}
         if rule == "formula":
             findings.append(Finding.error(
-                "formula", "the cell holds a formula with no saved result: open the workbook "
-                "in Excel, let it calculate, and save it", **where))
+                "formula", _("the cell holds a formula with no saved result: open the workbook "
+                             "in Excel, let it calculate, and save it"), **where))
         else:
             findings.append(Finding(severity, rule, detail, **where))
 

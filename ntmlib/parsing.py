@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .i18n import _
+
 _PLAIN_INT = re.compile(r"^-?\d+$")
 _VN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _VN_DECIMAL = re.compile(r"^-?(\d{1,3}(\.\d{3})*|\d+),\d+$")
@@ -40,17 +42,23 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def match_key(text: object) -> str:
+    """A name or a label as compared with the ones a form offers: composed, spaces
+    collapsed, in any case ("Số  sao" is "số sao")."""
+    return " ".join(nfc(str(text)).split()).casefold()
+
+
 def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -> Number | None:
     """Read a number from a cell; None for a blank cell. Raises ParseError with a clear reason."""
     if raw is None:
         return None
     if isinstance(raw, bool):
-        raise ParseError(f"{raw} is not a number")
+        raise ParseError(_("{value} is not a number").format(value=raw))
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if raw != raw:  # NaN from an empty numeric cell
             return None
         if integer and float(raw) != int(raw):
-            raise ParseError(f"{raw:g} is not a whole number")
+            raise ParseError(_("{value} is not a whole number").format(value=f"{raw:g}"))
         return Number(int(raw) if integer else float(raw), "plain")
     text = _SPACES.sub("", nfc(str(raw)))
     if text == "":
@@ -60,36 +68,35 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
     if _PLAIN_INT.match(text):
         return Number(int(text) if integer else float(text), "plain")
     if _EN_THOUSANDS.match(text):
-        raise ParseError(
-            f"'{raw}' uses English thousands separators; write it as {text.replace(',', '')}"
-        )
+        raise ParseError(_("'{value}' uses English thousands separators; write it as "
+                           "{number}").format(value=raw, number=text.replace(",", "")))
     if _VN_THOUSANDS.match(text):
         whole = int(text.replace(".", ""))
         if integer:
             return Number(whole, "vn")
         if text.count(".") == 1:
-            raise ParseError(
-                f"'{raw}' is ambiguous: {whole} in Vietnamese format or {text} in English; "
-                f"write {whole} or {text.replace('.', ',')}"
-            )
+            raise ParseError(_(
+                "'{value}' is ambiguous: {whole} in Vietnamese format or {text} in English; "
+                "write {whole} or {decimal}").format(value=raw, whole=whole, text=text,
+                                                     decimal=text.replace(".", ",")))
         return Number(float(whole), "vn")
     if _VN_DECIMAL.match(text):
         value = _decimal(text.replace(".", "").replace(",", "."), raw)
         if integer:
-            raise ParseError(f"'{raw}' is not a whole number")
+            raise ParseError(_("'{value}' is not a whole number").format(value=raw))
         return Number(value, "vn")
     if _DOT_DECIMAL.match(text):
         if integer:
-            raise ParseError(f"'{raw}' is not a whole number")
+            raise ParseError(_("'{value}' is not a whole number").format(value=raw))
         return Number(_decimal(text, raw), "en")
-    raise ParseError(f"'{raw}' is not a number")
+    raise ParseError(_("'{value}' is not a number").format(value=raw))
 
 
 def _decimal(text: str, raw: object) -> float:
     try:
         return float(Decimal(text))
     except InvalidOperation as exc:  # pragma: no cover - the regexes admit only numbers
-        raise ParseError(f"'{raw}' is not a number") from exc
+        raise ParseError(_("'{value}' is not a number").format(value=raw)) from exc
 
 
 def parse_date(raw: object) -> dt.date | None:
@@ -108,7 +115,8 @@ def parse_date(raw: object) -> dt.date | None:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ParseError(f"'{raw}' is not a valid date (write dd/mm/yyyy, e.g. 02/03/2023)")
+    raise ParseError(_("'{value}' is not a valid date (write dd/mm/yyyy, e.g. 02/03/2023)")
+                     .format(value=raw))
 
 
 def parse_bool(raw: object) -> bool | None:
@@ -124,7 +132,7 @@ def parse_bool(raw: object) -> bool | None:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ParseError(f"'{raw}' is not yes or no")
+    raise ParseError(_("'{value}' is not yes or no").format(value=raw))
 
 
 def clean_text(raw: object) -> tuple[str | None, bool]:
@@ -178,15 +186,19 @@ def hidden_character(text: str, *, multiline: bool = False) -> str | None:
     if m is None:
         return None
     ch, pos = m.group(), m.start() + 1 + (len(text) - len(text.lstrip()) if not multiline else 0)
-    if ch in "\t\n\r" and not multiline:
-        what = "a tab" if ch == "\t" else "a line break"
-        return (f"the text holds {what} at character {pos} where one line is expected; "
-                "replace it with a space")
+    if ch == "\t" and not multiline:
+        return _("the text holds a tab at character {position} where one line is expected; "
+                 "replace it with a space").format(position=pos)
+    if ch in "\n\r" and not multiline:
+        return _("the text holds a line break at character {position} where one line is "
+                 "expected; replace it with a space").format(position=pos)
     if _BIDI.fullmatch(ch):
-        return (f"the text holds the invisible direction mark {char_name(ch)} at character "
-                f"{pos}, which can make it print differently from what was typed; delete it")
-    return (f"the text holds the control character {char_name(ch)} at character {pos}, which "
-            "cannot be printed; delete it (it usually comes with a copy and paste)")
+        return _("the text holds the invisible direction mark {character} at character "
+                 "{position}, which can make it print differently from what was typed; delete "
+                 "it").format(character=char_name(ch), position=pos)
+    return _("the text holds the control character {character} at character {position}, "
+             "which cannot be printed; delete it (it usually comes with a copy and paste)"
+             ).format(character=char_name(ch), position=pos)
 
 
 def visible(text: str, limit: int = 80) -> str:

@@ -55,15 +55,19 @@ class Unit:
         return ((self.valid_from is None or self.valid_from <= dt.date(year, 12, 31))
                 and (self.valid_to is None or self.valid_to >= dt.date(year, 1, 1)))
 
-    def validity(self) -> str:
-        """'until 30/06/2025', 'from 01/07/2025' or 'from … until …'."""
+    def existed(self) -> str:
+        """'Huyện Trà Cú (849) existed until 30/06/2025', 'from 01/07/2025', 'from … until …'
+        (in the user's language)."""
         if self.valid_from and self.valid_to:
-            return f"from {_date(self.valid_from)} until {_date(self.valid_to)}"
-        if self.valid_to:
-            return f"until {_date(self.valid_to)}"
-        if self.valid_from:
-            return f"from {_date(self.valid_from)}"
-        return "throughout"
+            text = _("{unit} ({code}) existed from {start} until {end}")
+        elif self.valid_to:
+            text = _("{unit} ({code}) existed until {end}")
+        elif self.valid_from:
+            text = _("{unit} ({code}) existed from {start}")
+        else:
+            text = _("{unit} ({code}) existed throughout")
+        return text.format(unit=self.name, code=self.code, start=_date(self.valid_from),
+                           end=_date(self.valid_to))
 
 
 @dataclass(frozen=True)
@@ -134,19 +138,21 @@ class Period:
 
 def _read(path: Path) -> pd.DataFrame:
     if not path.exists():
-        raise NtmError(f"The reference table {path.name} is missing from {path.parent}")
+        raise NtmError(_("The reference table {table} is missing from {folder}").format(
+            table=path.name, folder=path.parent))
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise NtmError(f"The reference table {path.name} cannot be read "
-                       f"({str(exc).splitlines()[0]})") from exc
+        raise NtmError(_("The reference table {table} cannot be read ({reason})").format(
+            table=path.name, reason=str(exc).splitlines()[0])) from exc
     return frame
 
 
 def _need(frame: pd.DataFrame, name: str, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise NtmError(f"The reference table {name} has no column {', '.join(missing)}")
+        raise NtmError(_("The reference table {table} has no column {columns}").format(
+            table=name, columns=", ".join(missing)))
 
 
 def _int(frame: pd.DataFrame, name: str, column: str, default: int | None = None) -> pd.Series:
@@ -158,8 +164,9 @@ def _int(frame: pd.DataFrame, name: str, column: str, default: int | None = None
         try:
             values.append(int(v))
         except ValueError:
-            raise NtmError(f"The reference table {name}, row {row}, column \"{column}\": "
-                           f"'{v}' is not a whole number") from None
+            raise NtmError(_("The reference table {table}, row {row}, column \"{column}\": "
+                             "'{value}' is not a whole number").format(
+                table=name, row=row, column=column, value=v)) from None
     return pd.Series(values, index=frame.index, dtype="int64")
 
 
@@ -172,8 +179,9 @@ def _dates(frame: pd.DataFrame, name: str, column: str) -> list[dt.date | None]:
         try:
             out.append(dt.date.fromisoformat(v))
         except ValueError:
-            raise NtmError(f"The reference table {name}, row {row}, column \"{column}\": "
-                           f"'{v}' is not a date (yyyy-mm-dd)") from None
+            raise NtmError(_("The reference table {table}, row {row}, column \"{column}\": "
+                             "'{value}' is not a date (yyyy-mm-dd)").format(
+                table=name, row=row, column=column, value=v)) from None
     return out
 
 
@@ -249,8 +257,8 @@ class Reference:
             raise UnknownDistrictError(_("{year} is not a year.").format(year=year))
         if not _SLUG.match(text):
             raise UnknownDistrictError(
-                f"'{ident}' is not a unit id: use the ASCII id (e.g. tra-cu) or the official "
-                "code (e.g. 849)")
+                _("'{unit}' is not a unit id: use the ASCII id (e.g. tra-cu) or the official "
+                  "code (e.g. 849)").format(unit=ident))
         found = [u for u in self._year_index(year).get(text, [])
                  if level is None or u.level == level]
         if found:
@@ -259,7 +267,8 @@ class Reference:
             if len({u.level for u in pool}) > 1 and level is None:
                 choices = "; ".join(f"{u.name} ({u.code})" for u in pool)
                 raise UnknownDistrictError(
-                    f"'{ident}' names more than one unit in {year}: {choices}; use the code")
+                    _("'{unit}' names more than one unit in {year}: {choices}; use the code")
+                    .format(unit=ident, year=year, choices=choices))
             return _latest(pool, year)
         raise UnknownDistrictError(self._not_in_year(text, year, level))
 
@@ -273,29 +282,42 @@ class Reference:
         if not others:
             import difflib
 
-            what = {"district": "district", "commune": "commune", "province": "province"}.get(
-                level or "", "unit")
+            none = {"district": _("No district '{unit}' existed in {year} "
+                                  "(data/reference/units.csv)"),
+                    "commune": _("No commune '{unit}' existed in {year} "
+                                 "(data/reference/units.csv)"),
+                    "province": _("No province '{unit}' existed in {year} "
+                                  "(data/reference/units.csv)")}.get(
+                level or "", _("No unit '{unit}' existed in {year} (data/reference/units.csv)"))
             pool = sorted({u.slug for us in self._year_index(year).values() for u in us
                            if level is None or u.level == level})
             close = difflib.get_close_matches(ident, pool, n=3, cutoff=0.75)
-            hint = f"; did you mean {', '.join(close)}?" if close else \
-                "; check the id or use the official code"
-            return (f"No {what} '{ident}' existed in {year} (data/reference/units.csv){hint}")
+            hint = _("{message}; did you mean {units}?") if close else \
+                _("{message}; check the id or use the official code")
+            return hint.format(message=none.format(unit=ident, year=year),
+                               units=", ".join(close))
+
+        def named(name: str, part: bool) -> str:
+            return _("{unit} (part)").format(unit=name) if part else name
+
         parts = []
         for u in sorted(others, key=lambda u: u.valid_from or dt.date.min):
-            line = f"{u.name} ({u.code}) existed {u.validity()}"
+            line = u.existed()
             if u.valid_to and u.valid_to.year < year:
                 after = self.successors(u)
                 if after:
-                    line += "; its area is now " + ", ".join(
-                        f"{n.name} ({n.code}){' (part)' if part else ''}" for n, part in after)
+                    line = _("{existed}; its area is now {units}").format(
+                        existed=line, units=", ".join(named(f"{n.name} ({n.code})", part)
+                                                      for n, part in after))
             elif u.valid_from and u.valid_from.year > year:
                 before = self.predecessors(u)
                 if before:
-                    line += f"; in {year} its area was " + ", ".join(
-                        f"{o}{' (part)' if part else ''}" for o, part in before)
+                    line = _("{existed}; in {year} its area was {units}").format(
+                        existed=line, year=year,
+                        units=", ".join(named(o, part) for o, part in before))
             parts.append(line)
-        return f"No unit '{ident}' existed in {year}: " + "; ".join(parts)
+        return _("No unit '{unit}' existed in {year}: {details}").format(
+            unit=ident, year=year, details="; ".join(parts))
 
     def successors(self, unit: Unit) -> list[tuple[Unit, bool]]:
         """The units formed (wholly or in part) from `unit` or, for a district, from its
@@ -387,8 +409,9 @@ class Reference:
         rows = k[(k["type"] == type_) & (k["level"] == lvl)]
         if rows.empty:
             known = ", ".join(sorted(set(k.loc[k["level"] == lvl, "type"])))
-            raise NtmError(f"The unit kind '{type_}' ({lvl}) is not in "
-                           f"data/reference/unit_kinds.csv (known: {known})")
+            raise NtmError(_("The unit kind '{kind}' ({level}) is not in "
+                             "data/reference/unit_kinds.csv (known: {known})").format(
+                kind=type_, level=lvl, known=known))
         r = rows.iloc[0]
         return Kind(r["level"], r["type"], r["role"], r["word"], r["party_committee"],
                     r["hamlet_term"], int(r["order"] or 0))
@@ -412,8 +435,9 @@ class Reference:
             rows = p[(p["first_year"] <= year) & (p["last_year"] >= year)]
             if rows.empty:
                 spans = ", ".join(p["period"])
-                raise NtmError(f"No criteria period covers {year} (periods in "
-                               f"data/reference/periods.csv: {spans})")
+                raise NtmError(_("No criteria period covers {year} (periods in "
+                                 "data/reference/periods.csv: {periods})").format(
+                    year=year, periods=spans))
             r = rows.iloc[0]
             sets = {role: r[f"{role}_set"] for role in SET_ROLES
                     if f"{role}_set" in r and r[f"{role}_set"]}
@@ -479,7 +503,7 @@ class Reference:
             return []
         c = _read(path)
         rows = c[c["period"] == self.period(year).period]
-        return [dict(r) for _, r in rows.iterrows()]
+        return [dict(r) for _i, r in rows.iterrows()]
 
     def commune_group(self, code: str, year: int) -> dict | None:
         """A commune's group for the 2026-2030 criteria (nhóm 1, 2 or 3), as the province set
@@ -505,15 +529,19 @@ class Reference:
 
     def fund_label(self, source: str, year: int, unit: Unit) -> str:
         """'Ngân sách tỉnh', or 'Ngân sách thành phố' under a centrally-governed city."""
-        rows = self.fund_sources(year)
-        rows = rows[rows["source"] == source]
-        if rows.empty:
-            return source
+        return self.fund_labels(year, unit).get(source, source)
+
+    def fund_labels(self, year: int, unit: Unit) -> dict[str, str]:
+        """Every fund source of `year` with its label for `unit` (see fund_label)."""
         words = {}
         for level in LEVELS:
             a = self.ancestor(unit, level, year)
             words[level] = self.kind(a).word if a is not None else LEVEL_WORDS[level]
-        return str(rows.iloc[0]["label"]).format(**words)
+        labels: dict[str, str] = {}
+        for source, label in zip(*(self.fund_sources(year)[c] for c in ("source", "label")),
+                                 strict=True):
+            labels.setdefault(source, str(label).format(**words))
+        return labels
 
     def component_label(self, component: str, planned: bool = False) -> str:
         c = self.fund_components
@@ -563,9 +591,9 @@ def load_reference(root: Path | None = None) -> Reference:
         units[col] = pd.Series(_dates(units, "units.csv", col), index=units.index, dtype=object)
     bad = units[~units["level"].isin(LEVELS)]
     if not bad.empty:
-        raise NtmError(f"The reference table units.csv, row {bad.index[0] + 2}, column "
-                       f"\"level\": '{bad.iloc[0]['level']}' is not province, district or "
-                       "commune")
+        raise NtmError(_("The reference table units.csv, row {row}, column \"level\": "
+                         "'{value}' is not province, district or commune").format(
+            row=bad.index[0] + 2, value=bad.iloc[0]["level"]))
     kinds = _read(ref / "unit_kinds.csv")
     _need(kinds, "unit_kinds.csv", ("level", "type", "role", "word", "party_committee",
                                     "hamlet_term", "order"))

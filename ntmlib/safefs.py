@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import NtmError
+from .i18n import _
 
 BACKUP_DIR = ".backup"  # backups of folders go to <parent>/.backup/<name>-<stamp>
 STALE_AFTER = 24 * 3600  # seconds after which a folder whose owner cannot be checked is stale
@@ -62,7 +63,8 @@ def guard_overwrite(path: Path, force: bool) -> Path | None:
     if not os.path.lexists(path):
         return None
     if not force:
-        raise NtmError(f"{path} already exists; use --force to replace it (a backup is kept)")
+        raise NtmError(_("{path} already exists; use --force to replace it (a backup is kept)")
+                       .format(path=path))
     if path.is_dir() and not path.is_symlink():
         backup = _free(path.parent / BACKUP_DIR / f"{path.name}-{_stamp()}")
         backup.parent.mkdir(parents=True, exist_ok=True)
@@ -199,12 +201,12 @@ def atomic_folder(target: Path, *, replace: bool = False, wait: float = 10.0) ->
             recover_folder(target)
             remove_stale(target.parent, f".{target.name}.")
             if not replace and os.path.lexists(target):
-                raise NtmError(f"{target} already exists; it was not overwritten")
+                raise NtmError(_not_overwritten(target))
             staging = staging_folder(target)
             try:
                 yield staging
                 if not replace and os.path.lexists(target):
-                    raise NtmError(f"{target} already exists; it was not overwritten")
+                    raise NtmError(_not_overwritten(target))
                 replace_folder(staging, target)
                 _fsync(target.parent)
                 done = True
@@ -216,6 +218,10 @@ def atomic_folder(target: Path, *, replace: bool = False, wait: float = 10.0) ->
                 target.parent.rmdir()
             except OSError:
                 pass
+
+
+def _not_overwritten(target: Path) -> str:
+    return _("{path} already exists; it was not overwritten").format(path=target)
 
 
 # -- stale folders -------------------------------------------------------------------------
@@ -300,8 +306,9 @@ class FolderLock:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise NtmError(
-                        f"the folder {self.folder} is being written by another run (pid "
-                        f"{holder}); try again when it has finished") from None
+                        _("the folder {folder} is being written by another run (pid {pid}); try "
+                          "again when it has finished").format(folder=self.folder, pid=holder)
+                    ) from None
                 if self.waiting is not None and not told:
                     self.waiting(holder)
                     told = True

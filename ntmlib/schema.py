@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .i18n import N_
+
 Kind = Literal["text", "int", "float", "percent", "date", "bool", "code", "year",
                "reconstructed"]
 
@@ -17,7 +19,9 @@ YES_NO = ("yes", "no")
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a table."""
+    """One column of a table. `description`, `label` and the value labels are English texts
+    marked for the catalogue: `_()` shows them in the user's language (the Excel form, the
+    findings), while the schema doc prints them as they are."""
 
     name: str
     kind: Kind
@@ -30,6 +34,14 @@ class Column:
     optional_column: bool = False  # the column itself may be absent from the file
     # allowed values defined by the reference data for the year (see validate.reference_values)
     allowed_ref: str = ""
+    label: str = ""  # the column's heading in the Excel form
+    # (stored value, what the form's drop-down list shows for it) of a closed list
+    value_labels: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def heading(self) -> str:
+        """The English heading of the form (the column's name when it has no label)."""
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,7 @@ class Table:
     may_be_empty: bool = True
     scopes: tuple[str, ...] = ("report",)  # data scopes in which the table is required
     levels: tuple[str, ...] = ("district", "commune")  # unit levels that must have it
+    label: str = ""  # the sheet's name in the Excel form (at most 31 characters translated)
 
     @property
     def filename(self) -> str:
@@ -60,24 +73,35 @@ class Table:
         return [c.name for c in self.columns]
 
 
-def _count(name: str, description: str, unit: str, required: bool = True) -> Column:
-    return Column(name, "int", description, required=required, unit=unit, min=0)
+def _count(name: str, description: str, unit: str, label: str, required: bool = True
+           ) -> Column:
+    return Column(name, "int", description, required=required, unit=unit, min=0, label=label)
 
 
-def _money(name: str, description: str, required: bool = True) -> Column:
-    return Column(name, "float", description, required=required, unit="triệu đồng", min=0)
+def _money(name: str, description: str, label: str, required: bool = True) -> Column:
+    return Column(name, "float", description, required=required, unit="triệu đồng", min=0,
+                  label=label)
 
+
+YES_NO_LABELS = (("yes", N_("yes")), ("no", N_("no")))
+LEVEL_LABELS = (("province", N_("province")), ("district", N_("district")),
+                ("commune", N_("commune")), ("hamlet", N_("hamlet")))
 
 RECONSTRUCTED = Column(
     "reconstructed",
     "reconstructed",
-    "values not stated by the source, constructed to agree with its aggregates (listed in "
-    "data/README.md): yes for the whole row, or the names of the columns concerned, "
-    "separated by commas",
+    N_("values not stated by the source, constructed to agree with its aggregates (listed in "
+       "data/README.md): yes for the whole row, or the names of the columns concerned, "
+       "separated by commas"),
     required=False,
     optional_column=True,
+    label=N_("Reconstructed"),
 )
-NOTE = Column("note", "text", "free remark", required=False, optional_column=True)
+NOTE = Column("note", "text", N_("free remark"), required=False, optional_column=True,
+              label=N_("Note"))
+DOC_ID = N_("Document id")
+ACTIVITY_ID = N_("Activity id")
+COMMUNE_CODE = N_("Commune code")
 
 DOC_TYPES = (
     "Kế hoạch", "Quyết định", "Công văn", "Chỉ thị", "Nghị quyết", "Thông báo",
@@ -96,308 +120,394 @@ OCOP_GROUPS = (
 TABLES: tuple[Table, ...] = (
     Table(
         "documents",
-        "Documents cited by the report: the directive documents issued this year (appendix 09) "
-        "and the decisions the text refers to.",
+        N_("Documents cited by the report: the directive documents issued this year (appendix "
+           "09) and the decisions the text refers to."),
         (
-            Column("doc_id", "code", "short stable id used to cite the document, e.g. kh17"),
-            Column("number", "text", "number and symbol as printed, e.g. 17/KH-UBND"),
-            Column("date", "date", "date of issue"),
-            Column("issuer", "text", "issuing body, as the report names it"),
-            Column("doc_type", "text", "type of document", allowed=DOC_TYPES),
-            Column("summary", "text", "subject (trích yếu), starting 'về việc ...' or similar"),
+            Column("doc_id", "code", N_("short stable id used to cite the document, e.g. kh17"),
+                   label=DOC_ID),
+            Column("number", "text", N_("number and symbol as printed, e.g. 17/KH-UBND"),
+                   label=N_("Number and symbol")),
+            Column("date", "date", N_("date of issue"), label=N_("Date of issue")),
+            Column("issuer", "text", N_("issuing body, as the report names it"),
+                   label=N_("Issuing body")),
+            Column("doc_type", "text", N_("type of document"), allowed=DOC_TYPES,
+                   label=N_("Type of document")),
+            Column("summary", "text",
+                   N_("subject (trích yếu), starting 'về việc ...' or similar"),
+                   label=N_("Subject")),
             Column(
                 "listed", "bool",
-                "yes: one of this year's directive documents (section I.1 and appendix 09)",
-                allowed=YES_NO,
+                N_("yes: one of this year's directive documents (section I.1 and appendix 09)"),
+                allowed=YES_NO, value_labels=YES_NO_LABELS, label=N_("Directive of the year"),
             ),
             RECONSTRUCTED,
         ),
         key=("doc_id",),
         scopes=("report",),
+        label=N_("Documents"),
     ),
     Table(
         "facts",
-        "Single counts the report states that belong to no other table.",
+        N_("Single counts the report states that belong to no other table."),
         (
-            Column("key", "code", "what is counted: other_directive_documents, "
-                   "ocop_producers_supported, hamlets_registered_model are used by the "
-                   "report's sentences; any other key is a figure fact[key] that the narrative "
-                   "and notes may cite"),
-            Column("value", "float", "the count", min=0),
-            Column("label", "text", "what the value is, for the review copy",
-                   required=False, optional_column=True),
-            Column("unit", "text", "unit word, e.g. lớp, máy", required=False,
-                   optional_column=True),
+            Column("key", "code", N_("what is counted: other_directive_documents, "
+                                     "ocop_producers_supported, hamlets_registered_model are "
+                                     "used by the report's sentences; any other key is a figure "
+                                     "fact[key] that the narrative and notes may cite"),
+                   label=N_("Key")),
+            Column("value", "float", N_("the count"), min=0, label=N_("Value")),
+            Column("label", "text", N_("what the value is, for the review copy"),
+                   required=False, optional_column=True, label=N_("What is counted")),
+            Column("unit", "text", N_("unit word, e.g. lớp, máy"), required=False,
+                   optional_column=True, label=N_("Unit of measure")),
             NOTE,
         ),
         key=("key",),
         scopes=("report",),
+        label=N_("Other counts"),
     ),
     Table(
         "propaganda",
-        "Propaganda, campaign and mobilisation activities (section I.2).",
+        N_("Propaganda, campaign and mobilisation activities (section I.2)."),
         (
-            Column("activity_id", "code", "short stable id, cited in the narrative as "
-                   "{propaganda.<id>.sessions}"),
-            Column("name", "text", "what the activity is"),
-            _count("sessions", "sessions held (cuộc)", "cuộc"),
-            _count("participants", "participants, all groups", "lượt người", required=False),
-            Column("doc_id", "code", "document that ordered it (documents.doc_id)",
-                   required=False),
+            Column("activity_id", "code", N_("short stable id, cited in the narrative as "
+                                             "{propaganda.<id>.sessions}"), label=ACTIVITY_ID),
+            Column("name", "text", N_("what the activity is"), label=N_("Activity")),
+            _count("sessions", N_("sessions held"), "cuộc", N_("Sessions")),
+            _count("participants", N_("participants, all groups"), "lượt người",
+                   N_("Participants"), required=False),
+            Column("doc_id", "code", N_("document that ordered it (documents.doc_id)"),
+                   required=False, label=DOC_ID),
             RECONSTRUCTED,
         ),
         key=("activity_id",),
+        label=N_("Propaganda"),
     ),
     Table(
         "propaganda_groups",
-        "Participants of an activity by group; their sum is checked against "
-        "propaganda.participants.",
+        N_("Participants of an activity by group; their sum is checked against "
+           "propaganda.participants."),
         (
-            Column("activity_id", "code", "propaganda.activity_id"),
-            Column("group_id", "code", "short stable id of the group"),
-            Column("group", "text", "participant group as printed, e.g. cán bộ, quần chúng"),
-            _count("participants", "participants of this group", "lượt người"),
+            Column("activity_id", "code", N_("propaganda.activity_id"), label=ACTIVITY_ID),
+            Column("group_id", "code", N_("short stable id of the group"),
+                   label=N_("Group id")),
+            Column("group", "text",
+                   N_("participant group as printed, e.g. cán bộ, quần chúng"),
+                   label=N_("Group")),
+            _count("participants", N_("participants of this group"), "lượt người",
+                   N_("Participants")),
             RECONSTRUCTED,
         ),
         key=("activity_id", "group_id"),
         required=False,
+        label=N_("Propaganda by group"),
     ),
     Table(
         "propaganda_quantities",
-        "Physical results of an activity, with their unit (km of road, tonnes of waste, ...).",
+        N_("Physical results of an activity, with their unit (km of road, tonnes of waste, "
+           "...)."),
         (
-            Column("activity_id", "code", "propaganda.activity_id"),
-            Column("item_id", "code", "short stable id of the quantity"),
-            Column("item", "text", "what was measured, as the report words it"),
-            Column("quantity", "float", "the amount", min=0),
-            Column("unit", "text", "unit as printed: km, tấn, lượt cây, hộ, m², ..."),
+            Column("activity_id", "code", N_("propaganda.activity_id"), label=ACTIVITY_ID),
+            Column("item_id", "code", N_("short stable id of the quantity"),
+                   label=N_("Item id")),
+            Column("item", "text", N_("what was measured, as the report words it"),
+                   label=N_("Item")),
+            Column("quantity", "float", N_("the amount"), min=0, label=N_("Quantity")),
+            Column("unit", "text", N_("unit as printed: km, tấn, lượt cây, hộ, m², ..."),
+                   label=N_("Unit of measure")),
             RECONSTRUCTED,
         ),
         key=("activity_id", "item_id"),
         required=False,
+        label=N_("Propaganda results"),
     ),
     Table(
         "training",
-        "Training classes by topic (section I.3); the totals are computed.",
+        N_("Training classes by topic (section I.3); the totals are computed."),
         (
-            Column("topic_id", "code", "short stable id; 'ocop' is cited again in section II.2"),
-            Column("topic", "text", "topic as the report words it"),
-            _count("classes", "classes held", "lớp"),
-            _count("trainees", "trainees", "người"),
-            Column("kind", "code", "training (tập huấn, default) or vocational (đào tạo nghề: "
-                   "its own sentence)", required=False, optional_column=True,
-                   allowed=("training", "vocational")),
-            Column("trainee_word", "text", "word for the trainees, default người (e.g. học "
-                   "viên)", required=False, optional_column=True),
+            Column("topic_id", "code",
+                   N_("short stable id; 'ocop' is cited again in section II.2"),
+                   label=N_("Topic id")),
+            Column("topic", "text", N_("topic as the report words it"), label=N_("Topic")),
+            _count("classes", N_("classes held"), "lớp", N_("Classes")),
+            _count("trainees", N_("trainees"), "người", N_("Trainees")),
+            Column("kind", "code", N_("training (tập huấn, default) or vocational (đào tạo "
+                                      "nghề: its own sentence)"),
+                   required=False, optional_column=True, allowed=("training", "vocational"),
+                   value_labels=(("training", N_("training")),
+                                 ("vocational", N_("vocational"))),
+                   label=N_("Kind of training")),
+            Column("trainee_word", "text", N_("word for the trainees, default người (e.g. học "
+                                              "viên)"),
+                   required=False, optional_column=True, label=N_("Word for the trainees")),
             RECONSTRUCTED,
         ),
         key=("topic_id",),
         may_be_empty=False,
+        label=N_("Training"),
     ),
     Table(
         "steering_bodies",
-        "Steering bodies and their membership (section I.4).",
+        N_("Steering bodies and their membership (section I.4)."),
         (
-            Column("level", "code", "level of the body",
-                   allowed=("province", "district", "commune", "hamlet")),
-            Column("name", "text", "name of the body"),
-            _count("bodies", "number of bodies at this level", "ban"),
-            _count("members", "members, all bodies of this level", "thành viên"),
-            Column("doc_id", "code", "establishing decision (documents.doc_id)", required=False),
-            Column("head", "text", "who heads it", required=False),
+            Column("level", "code", N_("level of the body"),
+                   allowed=("province", "district", "commune", "hamlet"),
+                   value_labels=LEVEL_LABELS, label=N_("Level")),
+            Column("name", "text", N_("name of the body"), label=N_("Name of the body")),
+            _count("bodies", N_("number of bodies at this level"), "ban", N_("Bodies")),
+            _count("members", N_("members, all bodies of this level"), "thành viên",
+                   N_("Members")),
+            Column("doc_id", "code", N_("establishing decision (documents.doc_id)"),
+                   required=False, label=DOC_ID),
+            Column("head", "text", N_("who heads it"), required=False, label=N_("Head")),
             RECONSTRUCTED,
         ),
         key=("level",),
+        label=N_("Steering bodies"),
     ),
     Table(
         "inspections",
-        "Inspections and reviews of the communes (section I.5).",
+        N_("Inspections and reviews of the communes (section I.5)."),
         (
-            Column("inspection_id", "code", "short stable id"),
-            Column("scope", "text", "what was inspected"),
-            _count("commune_visits", "communes visited, counted per visit", "lượt xã"),
+            Column("inspection_id", "code", N_("short stable id"), label=N_("Inspection id")),
+            Column("scope", "text", N_("what was inspected"), label=N_("What was inspected")),
+            _count("commune_visits", N_("communes visited, counted per visit"), "lượt xã",
+                   N_("Commune visits")),
             RECONSTRUCTED,
         ),
         key=("inspection_id",),
         levels=("district",),
+        label=N_("Inspections"),
     ),
     Table(
         "production_models",
-        "Production-support models and their funds (section II.1, appendix 07c).",
+        N_("Production-support models and their funds (section II.1, appendix 07c)."),
         (
-            Column("model_id", "code", "short stable id"),
-            Column("name", "text", "name of the model"),
-            Column("source", "code", "direct: programme funds; integrated: other programmes",
-                   allowed=("direct", "integrated")),
-            _money("allocated", "funds allocated"),
-            _money("disbursed", "funds disbursed so far", required=False),
-            Column("stated_rate", "percent", "disbursement rate as the source states it; "
-                   "checked against disbursed / allocated", required=False, unit="%",
-                   min=0, max=100),
-            Column("expected_rate", "percent", "disbursement rate expected at year end",
-                   required=False, unit="%", min=0, max=100),
-            Column("over_allocation_ok", "bool", "yes allows disbursed above allocated",
-                   required=False, optional_column=True, allowed=YES_NO),
-            Column("note", "text", "what was done with the funds", required=False),
+            Column("model_id", "code", N_("short stable id"), label=N_("Model id")),
+            Column("name", "text", N_("name of the model"), label=N_("Name of the model")),
+            Column("source", "code",
+                   N_("direct: programme funds; integrated: other programmes"),
+                   allowed=("direct", "integrated"),
+                   value_labels=(("direct", N_("direct")), ("integrated", N_("integrated"))),
+                   label=N_("Funding")),
+            _money("allocated", N_("funds allocated"), N_("Allocated")),
+            _money("disbursed", N_("funds disbursed so far"), N_("Disbursed"), required=False),
+            Column("stated_rate", "percent", N_("disbursement rate as the source states it; "
+                                                "checked against disbursed / allocated"),
+                   required=False, unit="%", min=0, max=100, label=N_("Stated rate")),
+            Column("expected_rate", "percent", N_("disbursement rate expected at year end"),
+                   required=False, unit="%", min=0, max=100, label=N_("Expected rate")),
+            Column("over_allocation_ok", "bool", N_("yes allows disbursed above allocated"),
+                   required=False, optional_column=True, allowed=YES_NO,
+                   value_labels=YES_NO_LABELS, label=N_("Over allocation allowed")),
+            Column("note", "text", N_("what was done with the funds"), required=False,
+                   label=N_("Note")),
             RECONSTRUCTED,
         ),
         key=("model_id",),
+        label=N_("Production models"),
     ),
     Table(
         "ocop_products",
-        "OCOP products certified in the district (section II.2, appendix 08).",
+        N_("OCOP products certified in the district (section II.2, appendix 08)."),
         (
-            Column("product_id", "code", "short stable id"),
-            Column("name", "text", "product name as certified"),
-            Column("producer", "text", "producer (chủ thể)", required=False),
-            Column("commune_code", "code", "commune of the producer (units.code)"),
-            Column("stars", "int", "star rating", min=3, max=5, allowed=("3", "4", "5")),
-            Column("year_recognised", "year", "year of certification"),
-            Column("expiry_year", "year", "year the 36-month certificate expires (default: "
-                   "year_recognised + 3); the product no longer counts at the end of that year",
-                   required=False, optional_column=True),
-            Column("group", "text", "product group", required=False, allowed=OCOP_GROUPS),
+            Column("product_id", "code", N_("short stable id"), label=N_("Product id")),
+            Column("name", "text", N_("product name as certified"), label=N_("Product")),
+            Column("producer", "text", N_("producer (chủ thể)"), required=False,
+                   label=N_("Producer")),
+            Column("commune_code", "code", N_("commune of the producer (units.code)"),
+                   label=COMMUNE_CODE),
+            Column("stars", "int", N_("star rating"), min=3, max=5, allowed=("3", "4", "5"),
+                   label=N_("Stars")),
+            Column("year_recognised", "year", N_("year of certification"),
+                   label=N_("Year recognised")),
+            Column("expiry_year", "year", N_("year the 36-month certificate expires (default: "
+                                             "year_recognised + 3); the product no longer "
+                                             "counts at the end of that year"),
+                   required=False, optional_column=True, label=N_("Expiry year")),
+            Column("group", "text", N_("product group"), required=False, allowed=OCOP_GROUPS,
+                   label=N_("Product group")),
             RECONSTRUCTED,
         ),
         key=("product_id",),
         scopes=("report", "baseline"),
+        label=N_("OCOP products"),
     ),
     Table(
         "households",
-        "Cultured households (hộ GĐVH-NTM) and NTM hamlets by commune (section II.3, "
-        "appendix 10).",
+        N_("Cultured households (hộ GĐVH-NTM) and NTM hamlets by commune (section II.3, "
+           "appendix 10)."),
         (
-            Column("commune_code", "code", "commune (units.code)"),
-            _count("households_registered", "households registered for the title", "hộ"),
-            _count("households_recognised", "households recognised", "hộ"),
-            _count("hamlets", "hamlets (ấp) of the commune; towns have none", "ấp"),
-            _count("hamlets_registered", "hamlets registered as NTM hamlets", "ấp"),
-            _count("hamlets_recognised", "hamlets recognised as NTM hamlets", "ấp"),
-            Column("hamlet_term", "text", "what the commune's hamlets are called (ấp, khóm, "
-                   "thôn, bản, tổ dân phố ...); default from data/reference/unit_kinds.csv",
-                   required=False, optional_column=True),
+            Column("commune_code", "code", N_("commune (units.code)"), label=COMMUNE_CODE),
+            _count("households_registered", N_("households registered for the title"), "hộ",
+                   N_("Households registered")),
+            _count("households_recognised", N_("households recognised"), "hộ",
+                   N_("Households recognised")),
+            _count("hamlets", N_("hamlets (ấp) of the commune; towns have none"), "ấp",
+                   N_("Hamlets")),
+            _count("hamlets_registered", N_("hamlets registered as NTM hamlets"), "ấp",
+                   N_("Hamlets registered")),
+            _count("hamlets_recognised", N_("hamlets recognised as NTM hamlets"), "ấp",
+                   N_("Hamlets recognised")),
+            Column("hamlet_term", "text", N_("what the commune's hamlets are called (ấp, khóm, "
+                                             "thôn, bản, tổ dân phố ...); default from "
+                                             "data/reference/unit_kinds.csv"),
+                   required=False, optional_column=True, label=N_("Word for the hamlets")),
             RECONSTRUCTED,
         ),
         key=("commune_code",),
         may_be_empty=False,
+        label=N_("Households and hamlets"),
     ),
     Table(
         "commune_criteria",
-        "Criteria achieved, per commune and criterion, for each commune set (appendices 01, 02).",
+        N_("Criteria achieved, per commune and criterion, for each commune set (appendices 01, "
+           "02)."),
         (
-            Column("commune_code", "code", "commune (units.code)"),
-            Column("set_id", "code", "criteria set of the period (data/reference/periods.csv)",
-                   allowed_ref="commune_sets"),
-            Column("criterion", "int", "criterion number in its set", min=1),
-            Column("achieved", "bool", "yes when met at the end of the year", allowed=YES_NO),
-            Column("year_met", "year", "year the criterion was first met", required=False),
+            Column("commune_code", "code", N_("commune (units.code)"), label=COMMUNE_CODE),
+            Column("set_id", "code",
+                   N_("criteria set of the period (data/reference/periods.csv)"),
+                   allowed_ref="commune_sets", label=N_("Criteria set")),
+            Column("criterion", "int", N_("criterion number in its set"), min=1,
+                   label=N_("Criterion")),
+            Column("achieved", "bool", N_("yes when met at the end of the year"),
+                   allowed=YES_NO, value_labels=YES_NO_LABELS, label=N_("Achieved")),
+            Column("year_met", "year", N_("year the criterion was first met"), required=False,
+                   label=N_("Year met")),
             RECONSTRUCTED,
         ),
         key=("commune_code", "set_id", "criterion"),
         scopes=("report", "baseline"),
+        label=N_("Commune criteria"),
     ),
     Table(
         "district_criteria",
-        "District criteria achieved (section II.4.4, appendix 04).",
+        N_("District criteria achieved (section II.4.4, appendix 04)."),
         (
-            Column("set_id", "code", "criteria set of the period (data/reference/periods.csv)",
-                   allowed_ref="district_sets"),
-            Column("criterion", "int", "criterion number in its set", min=1),
-            Column("achieved", "bool", "yes when met at the end of the year", allowed=YES_NO),
-            Column("year_met", "year", "year the criterion was first met", required=False),
-            Column("assessment", "text", "self-assessment", required=False),
+            Column("set_id", "code",
+                   N_("criteria set of the period (data/reference/periods.csv)"),
+                   allowed_ref="district_sets", label=N_("Criteria set")),
+            Column("criterion", "int", N_("criterion number in its set"), min=1,
+                   label=N_("Criterion")),
+            Column("achieved", "bool", N_("yes when met at the end of the year"),
+                   allowed=YES_NO, value_labels=YES_NO_LABELS, label=N_("Achieved")),
+            Column("year_met", "year", N_("year the criterion was first met"), required=False,
+                   label=N_("Year met")),
+            Column("assessment", "text", N_("self-assessment"), required=False,
+                   label=N_("Self-assessment")),
             RECONSTRUCTED,
         ),
         key=("set_id", "criterion"),
         may_be_empty=False,
         scopes=("report", "baseline"),
         levels=("district",),
+        label=N_("District criteria"),
     ),
     Table(
         "recognitions",
-        "Titles conferred on communes, towns and the district, with their decision and period.",
+        N_("Titles conferred on communes, towns and the district, with their decision and "
+           "period."),
         (
-            Column("unit_code", "code", "unit (units.code)"),
-            Column("title", "code", "title conferred (data/reference/titles.csv)",
-                   allowed_ref="titles"),
-            Column("period", "code", "criteria period of the recognition, e.g. 2016-2020",
-                   allowed_ref="periods"),
-            Column("year", "year", "year of the decision", required=False),
-            Column("decision", "text", "decision number and symbol", required=False),
-            Column("decision_date", "date", "date of the decision", required=False,
-                   optional_column=True),
-            Column("issuer", "text", "who signed the decision, e.g. Thủ tướng Chính phủ",
-                   required=False, optional_column=True),
+            Column("unit_code", "code", N_("unit (units.code)"), label=N_("Unit code")),
+            Column("title", "code", N_("title conferred (data/reference/titles.csv)"),
+                   allowed_ref="titles", label=N_("Title")),
+            Column("period", "code",
+                   N_("criteria period of the recognition, e.g. 2016-2020"),
+                   allowed_ref="periods", label=N_("Period")),
+            Column("year", "year", N_("year of the decision"), required=False,
+                   label=N_("Year")),
+            Column("decision", "text", N_("decision number and symbol"), required=False,
+                   label=N_("Decision")),
+            Column("decision_date", "date", N_("date of the decision"), required=False,
+                   optional_column=True, label=N_("Date of the decision")),
+            Column("issuer", "text",
+                   N_("who signed the decision, e.g. Thủ tướng Chính phủ"),
+                   required=False, optional_column=True, label=N_("Signed by")),
             RECONSTRUCTED,
         ),
         key=("unit_code", "title", "period"),
         scopes=("report", "baseline"),
+        label=N_("Recognitions"),
     ),
     Table(
         "funds",
-        "Funds mobilised in the year by source and component (section II.6, appendix 07a, 11).",
+        N_("Funds mobilised in the year by source and component (section II.6, appendix 07a, "
+           "11)."),
         (
-            Column("source", "code", "source of funds (data/reference/fund_sources.csv)",
-                   allowed_ref="fund_sources"),
-            Column("component", "code", "component within the source "
-                   "(data/reference/fund_components.csv)", allowed_ref="fund_components"),
-            _money("amount", "amount"),
-            Column("quantity", "float", "physical quantity behind a people's contribution",
-                   required=False, min=0),
-            Column("quantity_unit", "text", "unit of quantity: m², ngày công",
-                   required=False),
-            Column("description", "text", "what the contribution is, as the report words it",
-                   required=False),
+            Column("source", "code", N_("source of funds (data/reference/fund_sources.csv)"),
+                   allowed_ref="fund_sources", label=N_("Source")),
+            Column("component", "code", N_("component within the source "
+                                           "(data/reference/fund_components.csv)"),
+                   allowed_ref="fund_components", label=N_("Component")),
+            _money("amount", N_("amount"), N_("Amount")),
+            Column("quantity", "float",
+                   N_("physical quantity behind a people's contribution"),
+                   required=False, min=0, label=N_("Quantity")),
+            Column("quantity_unit", "text", N_("unit of quantity: m², ngày công"),
+                   required=False, label=N_("Unit of quantity")),
+            Column("description", "text",
+                   N_("what the contribution is, as the report words it"),
+                   required=False, label=N_("Description")),
             RECONSTRUCTED,
         ),
         key=("source", "component"),
         may_be_empty=False,
+        label=N_("Funds"),
     ),
     Table(
         "planned_funds",
-        "Funds planned for next year (section IV.3).",
+        N_("Funds planned for next year (section IV.3)."),
         (
-            Column("source", "code", "source of funds (data/reference/fund_sources.csv, next "
-                   "year's)", allowed_ref="planned_sources"),
-            Column("component", "code", "component within the source",
-                   allowed_ref="fund_components"),
-            _money("amount", "amount"),
-            Column("description", "text", "what the line is, for source other",
-                   required=False, optional_column=True),
+            Column("source", "code", N_("source of funds (data/reference/fund_sources.csv, "
+                                        "next year's)"),
+                   allowed_ref="planned_sources", label=N_("Source")),
+            Column("component", "code", N_("component within the source"),
+                   allowed_ref="fund_components", label=N_("Component")),
+            _money("amount", N_("amount"), N_("Amount")),
+            Column("description", "text", N_("what the line is, for source other"),
+                   required=False, optional_column=True, label=N_("Description")),
             RECONSTRUCTED,
         ),
         key=("source", "component"),
+        label=N_("Planned funds"),
     ),
     Table(
         "stated_figures",
-        "Totals and percentages exactly as the source document states them. Each is checked "
-        "against the figure computed from the tables (at the precision stated); a mismatch is "
-        "reported, never corrected. The report prints the computed figure.",
+        N_("Totals and percentages exactly as the source document states them. Each is "
+           "checked against the figure computed from the tables (at the precision stated); a "
+           "mismatch is reported, never corrected. The report prints the computed figure."),
         (
-            Column("key", "code", "figure key, as in figures.json"),
-            Column("value", "float", "value as stated"),
-            Column("where", "text", "where the source states it"),
+            Column("key", "code", N_("figure key, as in figures.json"),
+                   label=N_("Figure key")),
+            Column("value", "float", N_("value as stated"), label=N_("Value as stated")),
+            Column("where", "text", N_("where the source states it"),
+                   label=N_("Where stated")),
             NOTE,
         ),
         key=("key",),
         required=False,
+        label=N_("Stated figures"),
     ),
     Table(
         "appendices",
-        "The office's own appendix numbers (e.g. 09, 07a). Appendices not listed are numbered "
-        "after the listed ones in print order; without this table all are numbered in print "
-        "order.",
+        N_("The office's own appendix numbers (e.g. 09, 07a). Appendices not listed are "
+           "numbered after the listed ones in print order; without this table all are "
+           "numbered in print order."),
         (
-            Column("appendix", "code", "which appendix", allowed=APPENDIX_KEYS),
-            Column("number", "text", "its number as the office cites it: 01, 07a, IV"),
-            Column("title", "text", "title, when the office's differs from ours",
-                   required=False, optional_column=True),
-            Column("citation", "text", "how the text cites it, e.g. (phụ lục {number} đính "
-                   "kèm); {number:KEY} is another appendix's number; - : not cited; blank: "
-                   "(Phụ lục N đính kèm)", required=False, optional_column=True),
+            Column("appendix", "code", N_("which appendix"), allowed=APPENDIX_KEYS,
+                   label=N_("Appendix")),
+            Column("number", "text", N_("its number as the office cites it: 01, 07a, IV"),
+                   label=N_("Number")),
+            Column("title", "text", N_("title, when the office's differs from ours"),
+                   required=False, optional_column=True, label=N_("Title of the appendix")),
+            Column("citation", "text", N_("how the text cites it, e.g. (phụ lục {number} đính "
+                                          "kèm); {number:KEY} is another appendix's number; "
+                                          "- : not cited; blank: (Phụ lục N đính kèm)"),
+                   required=False, optional_column=True, label=N_("Citation")),
         ),
         key=("appendix",),
         required=False,
+        label=N_("Appendices"),
     ),
 )
 
@@ -406,50 +516,56 @@ TABLES_BY_NAME = {t.name: t for t in TABLES}
 HEADER_FIELDS: dict[str, tuple[str, bool]] = {
     # field: (description, required in a report); a field that is not required and has a
     # default (validate.header_defaults) takes it when blank
-    "unit_code": ("official code of the reporting unit (units.code)", True),
-    "year": ("reporting year", True),
-    "scope": ("report (full data) or baseline (only what a later report compares with)", True),
-    "issuer": ("the issuing body's name, one line per item, all in bold capitals; default "
-               "ỦY BAN NHÂN DÂN / the unit's name", False),
-    "issuer_parent": ("a different parent body printed above the issuer in regular capitals "
-                      "(blank for an Ủy ban nhân dân)", False),
-    "doc_number": ("document number, blank until registered", False),
-    "doc_symbol": ("document symbol; default BC-UBND", False),
-    "place": ("place name in the date line; default the unit's name without its kind", False),
-    "date": ("date of the report (dd/mm/yyyy or yyyy-mm-dd)", True),
-    "title": ("summary line (trích yếu) under BÁO CÁO; may cite {year}", False),
-    "recipients": ("'Kính gửi' list, one recipient per item; default from "
-                   "reference/wording.csv", False),
-    "cc": ("'Nơi nhận' list, one per item; default Như trên, Lưu: VT", False),
-    "signer_authority": ("default TM. ỦY BAN NHÂN DÂN", False),
-    "signer_deputy": ("e.g. KT. CHỦ TỊCH (blank when the head signs)", False),
-    "signer_title": ("e.g. PHÓ CHỦ TỊCH; default CHỦ TỊCH", False),
-    "signer_name": ("name of the signer", True),
-    "money_decimals": ("decimals of computed money in triệu đồng (0 to 3); default 1", False),
-    "sample_data": ("yes marks invented sample data: every page then says DỮ LIỆU MẪU", False),
-    "reconstructed": ("header fields not stated by the source", False),
+    "unit_code": (N_("official code of the reporting unit (units.code)"), True),
+    "year": (N_("reporting year"), True),
+    "scope": (N_("report (full data) or baseline (only what a later report compares with)"),
+              True),
+    "issuer": (N_("the issuing body's name, one line per item, all in bold capitals; default "
+                  "ỦY BAN NHÂN DÂN / the unit's name"), False),
+    "issuer_parent": (N_("a different parent body printed above the issuer in regular "
+                         "capitals (blank for an Ủy ban nhân dân)"), False),
+    "doc_number": (N_("document number, blank until registered"), False),
+    "doc_symbol": (N_("document symbol; default BC-UBND"), False),
+    "place": (N_("place name in the date line; default the unit's name without its kind"),
+              False),
+    "date": (N_("date of the report (dd/mm/yyyy or yyyy-mm-dd)"), True),
+    "title": (N_("summary line (trích yếu) under BÁO CÁO; may cite {year}"), False),
+    "recipients": (N_("'Kính gửi' list, one recipient per item; default from "
+                      "reference/wording.csv"), False),
+    "cc": (N_("'Nơi nhận' list, one per item; default Như trên, Lưu: VT"), False),
+    "signer_authority": (N_("default TM. ỦY BAN NHÂN DÂN"), False),
+    "signer_deputy": (N_("e.g. KT. CHỦ TỊCH (blank when the head signs)"), False),
+    "signer_title": (N_("e.g. PHÓ CHỦ TỊCH; default CHỦ TỊCH"), False),
+    "signer_name": (N_("name of the signer"), True),
+    "money_decimals": (N_("decimals of computed money in triệu đồng (0 to 3); default 1"),
+                       False),
+    "sample_data": (N_("yes marks invented sample data: every page then says DỮ LIỆU MẪU"),
+                    False),
+    "reconstructed": (N_("header fields not stated by the source"), False),
 }
+# the names in the Excel form of the sheets that are not tables
+SHEET_LABELS = {"header": N_("Report header"), "narrative": N_("Narrative")}
 HEADER_LIST_FIELDS = ("issuer", "recipients", "cc", "reconstructed")
 BASELINE_HEADER = ("unit_code", "year", "scope")
 
 NARRATIVE_SECTIONS: dict[str, str] = {
-    "propaganda": "I.2 propaganda and mobilisation; may cite figures as {key}",
-    "steering": "I.4 steering bodies",
-    "inspection": "I.5 inspections",
-    "production_assessment": "II.1 general assessment of production support",
-    "households": "II.3 remarks on households and hamlets",
-    "ntm_communes": "II.4.1 commune NTM criteria",
-    "advanced_communes": "II.4.2 advanced communes",
-    "model_communes": "II.4.3 model communes",
-    "district_criteria": "II.4.4 district criteria",
-    "advanced_district": "II.4.5 advanced district",
-    "achievements": "III.1 achievements",
-    "limitations": "III.2 limitations",
-    "causes": "III.3 causes of the limitations",
-    "objectives": "IV.1 objectives for next year",
-    "solutions": "IV.2 solutions; '### ' starts a numbered sub-heading",
-    "proposals": "V.1 proposals",
-    "recommendations": "V.2 recommendations",
+    "propaganda": N_("I.2 propaganda and mobilisation; may cite figures as {key}"),
+    "steering": N_("I.4 steering bodies"),
+    "inspection": N_("I.5 inspections"),
+    "production_assessment": N_("II.1 general assessment of production support"),
+    "households": N_("II.3 remarks on households and hamlets"),
+    "ntm_communes": N_("II.4.1 commune NTM criteria"),
+    "advanced_communes": N_("II.4.2 advanced communes"),
+    "model_communes": N_("II.4.3 model communes"),
+    "district_criteria": N_("II.4.4 district criteria"),
+    "advanced_district": N_("II.4.5 advanced district"),
+    "achievements": N_("III.1 achievements"),
+    "limitations": N_("III.2 limitations"),
+    "causes": N_("III.3 causes of the limitations"),
+    "objectives": N_("IV.1 objectives for next year"),
+    "solutions": N_("IV.2 solutions; '### ' starts a numbered sub-heading"),
+    "proposals": N_("V.1 proposals"),
+    "recommendations": N_("V.2 recommendations"),
 }
 REQUIRED_NARRATIVE = ("achievements", "limitations", "objectives", "solutions")
 
@@ -459,7 +575,9 @@ def _g(v: float | None) -> str:
 
 
 def schema_markdown() -> str:
-    """The tables and columns as Markdown (the generated part of data/README.md)."""
+    """The tables and columns as Markdown (the generated part of data/README.md): developer
+    documentation, in English whatever the user's language (it prints the English texts of
+    the schema as they are, never through `_()`)."""
     out: list[str] = []
     out.append("### header.yaml (sheet `header`: columns field, value)\n")
     out.append("| field | meaning | required |\n|---|---|---|")

@@ -18,7 +18,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .errors import NtmError
 from .findings import Finding
+from .i18n import _, count, every_language, number, pgettext
 from .io import RawDataset, RawTable
 from .model import DistrictData
 from .parsing import (
@@ -26,6 +28,7 @@ from .parsing import (
     clean_text,
     excel_error,
     hidden_character,
+    match_key,
     parse_bool,
     parse_date,
     parse_number,
@@ -78,10 +81,51 @@ def reference_values(reference, year: int, level: str = "district") -> dict[str,
     return out
 
 
+def reference_labels(reference, year: int, unit: Unit) -> dict[str, dict[str, str]]:
+    """What the Excel form's drop-down lists show for the values the reference data defines
+    (by the name a column's allowed_ref gives): the labels of data/reference/, such as
+    {"fund_sources": {"central": "Ngân sách Trung ương", "province": "Ngân sách tỉnh"}}.
+    A value without a label is shown as it is; a list whose labels are not all different is
+    left out (its values are shown)."""
+    out: dict[str, dict[str, str]] = {}
+    try:
+        sets = reference.sets_of_period(year)
+    except Exception:  # noqa: BLE001 - a year outside every period is reported on its own
+        sets = []
+    out["commune_sets"] = {s.set_id: s.short for s in sets if s.level == "commune"}
+    out["district_sets"] = {s.set_id: s.short for s in sets if s.level == "district"}
+    out["titles"] = dict(zip(reference.titles["title"], reference.titles["label"], strict=True))
+    values = reference_values(reference, year, unit.level)
+    for name, y in (("fund_sources", year), ("planned_sources", year + 1)):
+        try:
+            labels = reference.fund_labels(y, unit)
+            out[name] = {s: labels.get(s, s) for s in values[name]}
+        except NtmError:  # a unit kind missing from the reference data: values are shown
+            continue
+    out["fund_components"] = {c: reference.component_label(c)
+                              for c in values["fund_components"]}
+    out = {name: {value: label or value for value, label in labels.items()}
+           for name, labels in out.items()}  # a value without a label shows as it is
+    return {name: labels for name, labels in out.items()
+            if len(set(labels.values())) == len(labels)}
+
+
+def _label_values(col: Column, reference: dict[str, str]) -> dict[str, str]:
+    """The stored value of each label a form may show for a column's values (schema labels
+    in every language, reference labels), by `match_key`."""
+    pairs = [(value, text) for value, label in col.value_labels
+             for text in every_language(label)]
+    pairs += list(reference.items())
+    return {match_key(text): value for value, text in pairs}
+
+
 def type_tables(raw: RawDataset, scope: str, allowed: dict[str, tuple] | None = None,
-                level: str = "district") -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+                level: str = "district", labels: dict[str, dict[str, str]] | None = None
+                ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
     """Typed frames for every table of the schema (empty frames for absent optional ones).
-    `allowed` gives the values of the columns whose allowed list is reference data."""
+    `allowed` gives the values of the columns whose allowed list is reference data, `labels`
+    what the Excel form shows for them (`reference_labels`): a workbook may hold the labels,
+    which are read as the values they stand for."""
     findings: list[Finding] = []
     typed: dict[str, pd.DataFrame] = {}
     for spec in TABLES:
@@ -90,19 +134,20 @@ def type_tables(raw: RawDataset, scope: str, allowed: dict[str, tuple] | None = 
         if table is None:
             if needed and spec.name not in raw.unreadable:  # else reported when it was read
                 where = _missing_where(raw, spec)
-                findings.append(Finding.error("missing-table", f"the table {spec.name} is "
-                                              "missing", **where))
+                findings.append(Finding.error(
+                    "missing-table", _("the table {table} is missing").format(
+                        table=where.get("sheet") or spec.name), **where))
             typed[spec.name] = _empty(spec)
             continue
-        frame, f = _type_table(spec, table, needed, allowed or {})
+        frame, f = _type_table(spec, table, needed, allowed or {}, labels or {})
         findings += f
         typed[spec.name] = frame
     return typed, findings
 
 
 def _missing_where(raw: RawDataset, spec: Table) -> dict:
-    if raw.kind == "workbook":
-        return {"file": raw.header_file, "sheet": spec.name}
+    if raw.kind == "workbook":  # a form with translated sheet names misses the translated one
+        return {"file": raw.header_file, "sheet": _(spec.label) if raw.labelled else spec.name}
     return {"file": str(_join(raw.header_file, spec.filename))}
 
 
@@ -120,8 +165,8 @@ def _dtype(col: Column) -> str:
             "bool": "boolean"}.get(col.kind, "object")
 
 
-def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, tuple]
-                ) -> tuple[pd.DataFrame, list[Finding]]:
+def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, tuple],
+                labels: dict[str, dict[str, str]]) -> tuple[pd.DataFrame, list[Finding]]:
     findings: list[Finding] = []
     frame = table.frame
     present = list(frame.columns)
@@ -129,42 +174,52 @@ def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, t
     for name in present:
         if name not in known:
             findings.append(Finding.warning(
-                "extra-column", f"unknown column '{visible(name)}' is ignored (expected: "
-                f"{', '.join(spec.column_names)})", **table.where(column=visible(name))))
+                "extra-column", _("unknown column '{column}' is ignored (expected: {expected})")
+                .format(column=visible(name),
+                        expected=", ".join(table.shown(c) for c in spec.column_names)),
+                **table.where(column=visible(name))))
     dupes = {c for c in present if present.count(c) > 1}
     for name in sorted(dupes):
-        findings.append(Finding.error("duplicate-column", f"the column '{name}' appears twice",
-                                      **table.where(column=name)))
+        findings.append(Finding.error(
+            "duplicate-column", _("the column '{column}' appears twice").format(
+                column=table.shown(name)), **table.where(column=name)))
     # a column that may be blank may also be left out
     missing = [c for c in spec.columns
                if c.name not in present and c.required and not c.optional_column]
     for col in missing:
         findings.append(Finding.error(
-            "missing-column", f"the column '{col.name}' ({col.description}) is missing",
+            "missing-column", _("the column '{column}' ({description}) is missing").format(
+                column=table.shown(col.name), description=_(col.description)),
             **table.where()))
     frame = frame.loc[:, ~frame.columns.duplicated()]
     # drop rows that are entirely blank (Excel leaves them behind)
     keep_index = [i for i, r in enumerate(frame.itertuples(index=False, name=None))
                   if not all(_is_blank(v) for v in r)]
     if needed and not spec.may_be_empty and not keep_index:
-        findings.append(Finding.error("empty-table", f"the table {spec.name} has no rows",
-                                      **table.where()))
+        findings.append(Finding.error(
+            "empty-table", _("the table {table} has no rows").format(
+                table=table.sheet or spec.name), **table.where()))
     out: dict[str, list] = {}
     for col in spec.columns:
         values: list = []
         raw_col = frame[col.name].tolist() if col.name in frame.columns else None
         styles: dict[str, tuple[int, object]] = {}
         texts: dict[str, tuple] = {}
+        by_label = _label_values(col, labels.get(col.allowed_ref, {})) \
+            if table.sheet is not None else {}  # a workbook: maybe the Excel form
+        offered = _offered(col, labels.get(col.allowed_ref)) if table.labelled else None
         for i in keep_index:
             raw_value = None if raw_col is None else raw_col[i]
             value = _convert(col, raw_value, table, i, findings, styles, texts,
-                             allowed.get(col.allowed_ref) if col.allowed_ref else None)
+                             allowed.get(col.allowed_ref) if col.allowed_ref else None,
+                             by_label, offered)
             values.append(value)
         if "vn" in styles and "en" in styles:
             (vi, vv), (ei, ev) = styles["vn"], styles["en"]
             findings.append(Finding.error(
-                "mixed-format", f"the column mixes Vietnamese ({vv}) and English ({ev}) number "
-                "formats; use one", **table.where(max(vi, ei), col.name)))
+                "mixed-format", _("the column mixes Vietnamese ({vietnamese}) and English "
+                                  "({english}) number formats; use one").format(
+                    vietnamese=vv, english=ev), **table.where(max(vi, ei), col.name)))
         out[col.name] = pd.Series(values, dtype=_dtype(col))
     typed = pd.DataFrame(out)
     typed.index = pd.Index([table.first_row + i for i in keep_index], name="row")
@@ -178,8 +233,9 @@ def _is_blank(v: object) -> bool:
 
 def _excel_error(code: str, where: dict) -> Finding:
     """A cell showing an Excel error value (#REF!...): what a broken formula left."""
-    return Finding.error("excel-error", f"the cell holds the Excel error {code}: correct the "
-                         "formula or type the value", **where)
+    return Finding.error("excel-error", _("the cell holds the Excel error {code}: correct the "
+                                          "formula or type the value").format(code=code),
+                         **where)
 
 
 def _text_facts(raw: str, multiline: bool, texts: dict[str, tuple]) -> tuple:
@@ -194,15 +250,29 @@ def _text_facts(raw: str, multiline: bool, texts: dict[str, tuple]) -> tuple:
     return facts
 
 
+def _offered(col: Column, reference: dict[str, str] | None) -> list[str] | None:
+    """What the Excel form's drop-down list offers for a column whose values it shows in
+    words, in the user's language; None when it shows the values themselves."""
+    if col.value_labels:
+        return [_(label) for _value, label in col.value_labels]
+    if reference:
+        return list(reference.values())
+    return None
+
+
 def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[Finding],
              styles: dict, texts: dict[str, tuple] | None = None,
-             ref_allowed: tuple | None = None) -> object:
-    """One cell typed, or None with one finding that says why (never two for one cell)."""
+             ref_allowed: tuple | None = None, by_label: dict[str, str] | None = None,
+             offered: list[str] | None = None) -> object:
+    """One cell typed, or None with one finding that says why (never two for one cell).
+    `by_label`: the values of the labels an Excel form shows for the column's values;
+    `offered`: what its list offers, named by a finding about a value outside it."""
     where = table.where(i, col.name)
     if _is_blank(raw):
         if col.required and not col.optional_column:
-            findings.append(Finding.error("blank", f"a value is required ({col.description})",
-                                          **where))
+            findings.append(Finding.error(
+                "blank", _("a value is required ({description})").format(
+                    description=_(col.description)), **where))
         return None
     texts = {} if texts is None else texts
     code = excel_error(raw)
@@ -213,8 +283,10 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
         # no code, number, date or yes/no is this long, and parsing it would only cost time
         if len(raw) > MAX_ONE_LINE:
             findings.append(Finding.error(
-                "too-long", f"the cell has {len(raw):,} characters, more than {MAX_ONE_LINE} "
-                f"for a value of this column ({col.kind})", **where))
+                "too-long", _("the cell has {length} characters, more than {limit} for a value "
+                              "of this column ({kind})").format(
+                    length=count(len(raw)), limit=MAX_ONE_LINE, kind=_kind_word(col.kind)),
+                **where))
             return None
         problem = _text_facts(raw, False, texts)[0]
         if problem:
@@ -233,7 +305,8 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
                 return None
             if col.allowed and str(value) not in col.allowed:
                 findings.append(Finding.error(
-                    "allowed", f"{raw} is not one of {', '.join(col.allowed)}", **where))
+                    "allowed", _("{value} is not one of {allowed}").format(
+                        value=raw, allowed=", ".join(col.allowed)), **where))
                 return None
             return value
         if col.kind == "date":
@@ -256,25 +329,32 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
         return None
     if stray:
         findings.append(Finding.warning(
-            "spaces", f"'{_short(raw)}' has extra spaces; read as '{_short(text)}'", **where))
+            "spaces", _("'{value}' has extra spaces; read as '{text}'").format(
+                value=_short(raw), text=_short(text)), **where))
+    if by_label and col.kind in ("code", "text"):
+        text = by_label.get(match_key(text), text)
     if len(text) > MAX_TEXT:
         findings.append(Finding.error(
-            "too-long", f"the text has {len(text):,} characters, more than {MAX_TEXT:,}; "
-            "was a file pasted into the cell?", **where))
+            "too-long", _("the text has {length} characters, more than {limit}; was a file "
+                          "pasted into the cell?").format(length=count(len(text)),
+                                                          limit=count(MAX_TEXT)), **where))
         return None
     if col.allowed and text not in col.allowed:
         findings.append(Finding.error(
-            "allowed", f"'{_short(text)}' is not one of: {', '.join(col.allowed)}", **where))
+            "allowed", _("'{value}' is not one of: {allowed}").format(
+                value=_short(text), allowed=", ".join(offered or col.allowed)), **where))
         return None
     if ref_allowed is not None and text not in ref_allowed:
-        defined = ", ".join(ref_allowed) or "none"
+        defined = ", ".join(offered or ref_allowed) or _("none")
         findings.append(Finding.error(
-            "reference", f"'{_short(text)}' is not defined by the reference data "
-            f"(data/reference/) for this year; defined: {defined}", **where))
+            "reference", _("'{value}' is not defined by the reference data (data/reference/) "
+                           "for this year; defined: {defined}").format(
+                value=_short(text), defined=defined), **where))
         return None
     if col.kind == "code" and col.name.endswith("_code") and not text.isdigit():
-        findings.append(Finding.error("type", f"'{text}' is not an official unit code (digits)",
-                                      **where))
+        findings.append(Finding.error(
+            "type", _("'{value}' is not an official unit code (digits)").format(value=text),
+            **where))
         return None
     return text
 
@@ -292,8 +372,9 @@ def _reconstructed_flag(raw: object, table: RawTable, where: dict,
     known = set(table.frame.columns)
     bad = [n for n in names if n not in known or n == "reconstructed"]
     if bad:
-        raise ParseError(f"'{_short(text)}' is neither yes/no nor the names of columns of this "
-                         f"table (unknown: {', '.join(bad)})")
+        raise ParseError(_("'{value}' is neither yes/no nor the names of columns of this table "
+                           "(unknown: {unknown})").format(value=_short(text),
+                                                          unknown=", ".join(bad)))
     return ",".join(names)
 
 
@@ -306,21 +387,44 @@ def _short(value: object, limit: int = 80) -> str:
 def _check_range(col: Column, value: float, where: dict, findings: list[Finding]) -> bool:
     """Add the finding of a value outside its range; True when there was one."""
     if col.name == "stars" and not (col.min <= value <= col.max):
-        findings.append(Finding.error("range", f"{value:g} is not a star rating (3, 4 or 5)",
-                                      **where))
+        findings.append(Finding.error(
+            "range", _("{value} is not a star rating (3, 4 or 5)").format(value=number(value)),
+            **where))
         return True
     if col.min is not None and value < col.min:
-        what = "a count" if col.kind == "int" and col.min == 0 else f"at least {col.min:g}"
-        msg = (f"{value:g} is negative; it must be {what}" if value < 0
-               else f"{value:g} is below {col.min:g}")
-        findings.append(Finding.error("range", msg, **where))
+        if value >= 0:
+            msg = _("{value} is below {min}")
+        elif col.kind == "int" and col.min == 0:
+            msg = _("{value} is negative; it must be a count")
+        else:
+            msg = _("{value} is negative; it must be at least {min}")
+        findings.append(Finding.error("range", msg.format(value=number(value),
+                                                          min=number(col.min)), **where))
         return True
     if col.max is not None and value > col.max:
-        msg = f"{value:g}% is above 100%" if col.kind == "percent" else \
-            f"{value:g} is above {col.max:g}"
-        findings.append(Finding.error("range", msg, **where))
+        msg = _("{value}% is above 100%") if col.kind == "percent" else \
+            _("{value} is above {max}")
+        findings.append(Finding.error("range", msg.format(value=number(value),
+                                                          max=number(col.max)), **where))
         return True
     return False
+
+
+def _kind_word(kind: str) -> str:
+    """A column's kind as a message names it: the kind itself in English, a word for it in
+    Vietnamese."""
+    words = {
+        "text": pgettext("column kind", "text"),
+        "int": pgettext("column kind", "int"),
+        "float": pgettext("column kind", "float"),
+        "percent": pgettext("column kind", "percent"),
+        "date": pgettext("column kind", "date"),
+        "bool": pgettext("column kind", "bool"),
+        "code": pgettext("column kind", "code"),
+        "year": pgettext("column kind", "year"),
+        "reconstructed": pgettext("column kind", "reconstructed"),
+    }
+    return words.get(kind, kind)
 
 
 def _check_keys(spec: Table, typed: pd.DataFrame, table: RawTable) -> list[Finding]:
@@ -331,11 +435,11 @@ def _check_keys(spec: Table, typed: pd.DataFrame, table: RawTable) -> list[Findi
     subset = typed[key].astype(str)
     dup = subset.duplicated(keep="first")
     for row in typed.index[dup]:
-        values = ", ".join(f"{k}={typed.at[row, k]}" for k in key)
+        values = ", ".join(f"{table.shown(k)}={typed.at[row, k]}" for k in key)
         first = typed.index[(subset == subset.loc[row]).all(axis=1)][0]
         findings.append(Finding.error(
-            "duplicate", f"duplicate row ({values}); it first appears in row {first}",
-            file=table.file, sheet=table.sheet, row=int(row), column=key[0]))
+            "duplicate", _("duplicate row ({values}); it first appears in row {first}").format(
+                values=values, first=first), **table.at(int(row), key[0])))
     return findings
 
 
@@ -366,15 +470,15 @@ def header_defaults(unit: Unit, year: int, reference) -> dict:
 def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
                 ) -> tuple[dict, list[Finding]]:
     findings: list[Finding] = []
-    where = {"file": raw.header_file, "sheet": "header" if raw.kind == "workbook" else None}
+    where = {"file": raw.header_file, "sheet": raw.sheet("header")}
     header: dict = {}
     refused = set()  # fields already reported, not to be reported blank as well
     for key, value in raw.header.items():
         key = str(key)
         if key not in HEADER_FIELDS:
             findings.append(Finding.warning(
-                "extra-field", f"unknown field '{visible(key)}' is ignored",
-                column=visible(key), **where))
+                "extra-field", _("unknown field '{field}' is ignored").format(
+                    field=visible(key)), column=visible(key), **where))
             continue
         if not _header_text_ok(key, value, where, findings):
             refused.add(key)
@@ -396,7 +500,8 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
             if key == "money_decimals" and header.get(key) is not None \
                     and not 0 <= header[key] <= 3:
                 findings.append(Finding.error(
-                    "range", f"{header[key]} decimals: write 0, 1, 2 or 3", column=key, **where))
+                    "range", _("{value} decimals: write 0, 1, 2 or 3").format(value=header[key]),
+                    column=key, **where))
                 header[key] = None
         elif key == "sample_data":
             try:
@@ -413,8 +518,9 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
             header[key] = value
     scope = header.get("scope") or "report"
     if scope not in ("report", "baseline"):
-        findings.append(Finding.error("allowed", f"scope '{scope}' is not report or baseline",
-                                      column="scope", **where))
+        findings.append(Finding.error(
+            "allowed", _("scope '{scope}' is not report or baseline").format(scope=scope),
+            column="scope", **where))
         scope = "report"
     header["scope"] = scope
     required = BASELINE_HEADER if scope == "baseline" else [
@@ -422,20 +528,22 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
     for key in required if "header" not in raw.unreadable else ():
         if header.get(key) in (None, "", []) and key not in refused:
             findings.append(Finding.error(
-                "blank", f"the header field '{key}' ({HEADER_FIELDS[key][0]}) is required",
-                column=key, **where))
+                "blank", _("the header field '{field}' ({description}) is required").format(
+                    field=key, description=_(HEADER_FIELDS[key][0])), column=key, **where))
     if header.get("year") not in (None, year):
         findings.append(Finding.error(
-            "header", f"the header says year {header['year']} but the data is filed under "
-            f"{year}", column="year", **where))
+            "header", _("the header says year {stated} but the data is filed under {year}")
+            .format(stated=header["year"], year=year), column="year", **where))
     if header.get("unit_code") not in (None, "") and str(header["unit_code"]) != unit.code:
         findings.append(Finding.error(
-            "header", f"the header names unit {header['unit_code']}, but the folder is "
-            f"{unit.slug} ({unit.code})", column="unit_code", **where))
+            "header", _("the header names unit {stated}, but the folder is {unit} ({code})")
+            .format(stated=header["unit_code"], unit=unit.slug, code=unit.code),
+            column="unit_code", **where))
     date = header.get("date")
     if date is not None and not (dt.date(year, 1, 1) <= date <= dt.date(year + 1, 12, 31)):
         findings.append(Finding.error(
-            "date", f"the report date {date:%d/%m/%Y} is not in {year} or early {year + 1}",
+            "date", _("the report date {date} is not in {year} or early {next_year}").format(
+                date=f"{date:%d/%m/%Y}", year=year, next_year=year + 1),
             column="date", **where))
     return header, findings
 
@@ -448,8 +556,8 @@ def _header_text_ok(key: str, value: object, where: dict, findings: list[Finding
         items = value if isinstance(value, list) else [value]
         if len(items) > MAX_ITEMS:
             findings.append(Finding.error(
-                "too-long", f"the list has {len(items):,} items, more than {MAX_ITEMS}",
-                column=key, **where))
+                "too-long", _("the list has {count} items, more than {limit}").format(
+                    count=count(len(items)), limit=MAX_ITEMS), column=key, **where))
             return False
         for n, item in enumerate(items, 1):
             if not isinstance(item, str):
@@ -458,12 +566,14 @@ def _header_text_ok(key: str, value: object, where: dict, findings: list[Finding
             if excel_error(item):
                 findings.append(_excel_error(excel_error(item), {"column": key, **where}))
             elif problem:
-                findings.append(Finding.error("hidden-character", f"item {n}: {problem}",
-                                              column=key, **where))
+                findings.append(Finding.error(
+                    "hidden-character", _("item {item}: {problem}").format(
+                        item=n, problem=problem), column=key, **where))
             elif len(item.strip()) > MAX_ITEM:
                 findings.append(Finding.error(
-                    "too-long", f"item {n} has {len(item.strip()):,} characters, more than "
-                    f"{MAX_ITEM}", column=key, **where))
+                    "too-long", _("item {item} has {length} characters, more than {limit}")
+                    .format(item=n, length=count(len(item.strip())), limit=MAX_ITEM),
+                    column=key, **where))
     elif isinstance(value, str):
         problem = hidden_character(value)
         if excel_error(value):
@@ -472,29 +582,32 @@ def _header_text_ok(key: str, value: object, where: dict, findings: list[Finding
             findings.append(Finding.error("hidden-character", problem, column=key, **where))
         elif len(value.strip()) > MAX_ONE_LINE:
             findings.append(Finding.error(
-                "too-long", f"the field has {len(value.strip()):,} characters, more than "
-                f"{MAX_ONE_LINE}", column=key, **where))
+                "too-long", _("the field has {length} characters, more than {limit}").format(
+                    length=count(len(value.strip())), limit=MAX_ONE_LINE), column=key, **where))
     return len(findings) == before
 
 
 def check_narrative(raw: RawDataset, scope: str) -> list[Finding]:
     findings = []
-    where = {"file": raw.narrative_file, "sheet": "narrative" if raw.kind == "workbook" else None}
+    where = {"file": raw.narrative_file, "sheet": raw.sheet("narrative")}
     for section in raw.narrative:
         if section not in NARRATIVE_SECTIONS:
             findings.append(Finding.warning(
-                "extra-section", f"unknown section '{visible(section)}' is not printed (known: "
-                f"{', '.join(NARRATIVE_SECTIONS)})", section=visible(section), **where))
+                "extra-section", _("unknown section '{section}' is not printed (known: {known})")
+                .format(section=visible(section), known=", ".join(NARRATIVE_SECTIONS)),
+                section=visible(section), **where))
     if "narrative" in raw.unreadable:
         pass  # refused when it was read; its sections are not missing
     elif scope == "report" and raw.kind == "folder" and not raw.narrative_present:
-        findings.append(Finding.error("missing-table", "the file narrative.md (assessment, "
-                                      "plans, proposals) is missing", **where))
+        findings.append(Finding.error(
+            "missing-table", _("the file narrative.md (assessment, plans, proposals) is missing"),
+            **where))
     elif scope == "report":
         for section in REQUIRED_NARRATIVE:
             if not raw.narrative.get(section):
                 findings.append(Finding.error(
-                    "blank", f"the section '{section}' ({NARRATIVE_SECTIONS[section]}) is empty",
+                    "blank", _("the section '{section}' ({description}) is empty").format(
+                        section=section, description=_(NARRATIVE_SECTIONS[section])),
                     section=section, **where))
     for section, paras in raw.narrative.items():
         for p in paras:
@@ -506,8 +619,9 @@ def check_narrative(raw: RawDataset, scope: str) -> list[Finding]:
                                               section=visible(section), **where))
             elif len(p) > MAX_TEXT:
                 findings.append(Finding.error(
-                    "too-long", f"a paragraph of {len(p):,} characters is longer than "
-                    f"{MAX_TEXT:,}", section=section, **where))
+                    "too-long", _("a paragraph of {length} characters is longer than {limit}")
+                    .format(length=count(len(p)), limit=count(MAX_TEXT)), section=section,
+                    **where))
     return findings
 
 
@@ -547,9 +661,11 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
     ref = data.reference
 
     def where(table: str, row: int, column: str) -> dict:
+        return _at(raw, table, int(row), column)
+
+    def shown(table: str, column: str) -> str:
         rt = raw.tables.get(table)
-        return {"file": rt.file if rt else table, "sheet": rt.sheet if rt else None,
-                "row": int(row), "column": column}
+        return rt.shown(column) if rt else column
 
     communes = data.communes
     codes = set(communes["code"])
@@ -564,14 +680,18 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                 continue
             if code not in codes:
                 other = ref.unit(code, data.year)
-                why = (f"{code} ({other.name}) is not a commune of {data.unit.name}"
-                       if other else f"{code} is not a commune code that existed in {data.year}")
+                why = (_("{code} ({name}) is not a commune of {unit}").format(
+                           code=code, name=other.name, unit=data.unit.name) if other else
+                       _("{code} is not a commune code that existed in {year}").format(
+                           code=code, year=data.year))
                 findings.append(Finding.error("reference", why, **where(table, row, column)))
             elif table == "commune_criteria" and code not in rural:
                 kinds = ", ".join(ref.kinds_with_role("rural"))
                 findings.append(Finding.error(
-                    "reference", f"{data.commune_name(code)} is not a {kinds.lower()}: the "
-                    "commune criteria do not apply to it", **where(table, row, column)))
+                    "reference", _("{commune} is not a {kinds}: the commune criteria do not "
+                                   "apply to it").format(commune=data.commune_name(code),
+                                                         kinds=kinds.lower()),
+                    **where(table, row, column)))
 
     period = ref.period(data.year).period
     for table in ("commune_criteria", "district_criteria"):
@@ -582,16 +702,17 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
             crit = ref.criteria(r["set_id"], period)
             if crit.empty:
                 findings.append(Finding.error(
-                    "reference", f"the criteria set {r['set_id']} has no criteria for "
-                    f"{period} in data/reference/criteria.csv", **where(table, row, "set_id")))
+                    "reference", _("the criteria set {set} has no criteria for {period} in "
+                                   "data/reference/criteria.csv").format(
+                        set=r["set_id"], period=period), **where(table, row, "set_id")))
             elif int(r["criterion"]) not in set(crit["number"]):
                 findings.append(Finding.error(
-                    "reference", f"criterion {r['criterion']} is not in the set {r['set_id']} "
-                    f"(1 to {crit['number'].max()})", **where(table, row, "criterion")))
+                    "reference", _("criterion {criterion} is not in the set {set} (1 to {last})")
+                    .format(criterion=r["criterion"], set=r["set_id"],
+                            last=crit["number"].max()), **where(table, row, "criterion")))
             if pd.notna(r["year_met"]) and int(r["year_met"]) > data.year:
-                findings.append(Finding.error(
-                    "date", f"year {r['year_met']} is after the reporting year {data.year}",
-                    **where(table, row, "year_met")))
+                findings.append(_year_after(r["year_met"], data.year,
+                                            where(table, row, "year_met")))
     findings += _check_criteria_complete(data, raw)
     findings += check_group(data)
 
@@ -600,15 +721,15 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
         for row, doc in t[table]["doc_id"].items():
             if doc is not None and doc not in doc_ids:
                 findings.append(Finding.error(
-                    "reference", f"document '{doc}' is not in documents",
-                    **where(table, row, "doc_id")))
+                    "reference", _("document '{document}' is not in documents").format(
+                        document=doc), **where(table, row, "doc_id")))
     activities = set(t["propaganda"]["activity_id"].dropna())
     for table in ("propaganda_groups", "propaganda_quantities"):
         for row, act in t[table]["activity_id"].items():
             if act is not None and act not in activities:
                 findings.append(Finding.error(
-                    "reference", f"activity '{act}' is not in propaganda",
-                    **where(table, row, "activity_id")))
+                    "reference", _("activity '{activity}' is not in propaganda").format(
+                        activity=act), **where(table, row, "activity_id")))
 
     report_date = data.report_date
     for row, r in t["documents"].iterrows():
@@ -616,23 +737,22 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
             continue
         if report_date and r["date"] > report_date:
             findings.append(Finding.error(
-                "date", f"{r['date']:%d/%m/%Y} is after the report date "
-                f"{report_date:%d/%m/%Y}", **where("documents", row, "date")))
+                "date", _("{date} is after the report date {report_date}").format(
+                    date=f"{r['date']:%d/%m/%Y}", report_date=f"{report_date:%d/%m/%Y}"),
+                **where("documents", row, "date")))
         if r["listed"] is True and r["date"].year != data.year:
             findings.append(Finding.warning(
-                "date", f"a document listed as issued in {data.year} is dated "
-                f"{r['date']:%d/%m/%Y}", **where("documents", row, "date")))
+                "date", _("a document listed as issued in {year} is dated {date}").format(
+                    year=data.year, date=f"{r['date']:%d/%m/%Y}"),
+                **where("documents", row, "date")))
     for row, r in t["ocop_products"].iterrows():
         if pd.notna(r["year_recognised"]) and int(r["year_recognised"]) > data.year:
-            findings.append(Finding.error(
-                "date", f"year {r['year_recognised']} is after the reporting year {data.year}",
-                **where("ocop_products", row, "year_recognised")))
+            findings.append(_year_after(r["year_recognised"], data.year,
+                                        where("ocop_products", row, "year_recognised")))
     titles = ref.titles.set_index("title")
     for row, r in t["recognitions"].iterrows():
         if pd.notna(r["year"]) and int(r["year"]) > data.year:
-            findings.append(Finding.error(
-                "date", f"year {r['year']} is after the reporting year {data.year}",
-                **where("recognitions", row, "year")))
+            findings.append(_year_after(r["year"], data.year, where("recognitions", row, "year")))
         if _ok(r["title"]) and _ok(r["unit_code"]) and r["title"] in titles.index:
             level = titles.at[r["title"], "level"]
             own = r["unit_code"] == data.unit.code
@@ -640,16 +760,20 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
             if level != unit_level:
                 who = data.unit.name if own else data.commune_name(r["unit_code"])
                 findings.append(Finding.error(
-                    "reference", f"the title {r['title']} ({titles.at[r['title'], 'label']}) is "
-                    f"for a {level}-level unit, not for {who}",
+                    "reference", _("the title {title} ({label}) is for a {level}-level unit, not "
+                                   "for {unit}").format(
+                        title=r["title"], label=titles.at[r["title"], "label"],
+                        level=_level_word(level), unit=who),
                     **where("recognitions", row, "title")))
 
     for row, r in t["production_models"].iterrows():
         if pd.notna(r["disbursed"]) and pd.notna(r["allocated"]) and \
                 r["disbursed"] > r["allocated"] and r.get("over_allocation_ok") is not True:
             findings.append(Finding.error(
-                "disbursed", f"disbursed {r['disbursed']:g} is above allocated "
-                f"{r['allocated']:g}; if that is right, write yes in over_allocation_ok",
+                "disbursed", _("disbursed {disbursed} is above allocated {allocated}; if that is "
+                               "right, write yes in {column}").format(
+                    disbursed=number(r["disbursed"]), allocated=number(r["allocated"]),
+                    column=shown("production_models", "over_allocation_ok")),
                 **where("production_models", row, "disbursed")))
     for row, r in t["households"].iterrows():
         for part, whole in (("households_recognised", "households_registered"),
@@ -657,9 +781,30 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                             ("hamlets_recognised", "hamlets_registered")):
             if pd.notna(r[part]) and pd.notna(r[whole]) and r[part] > r[whole]:
                 findings.append(Finding.error(
-                    "part-whole", f"{part} ({r[part]}) is more than {whole} ({r[whole]})",
+                    "part-whole", _("{part} ({part_value}) is more than {whole} ({whole_value})")
+                    .format(part=shown("households", part), part_value=r[part],
+                            whole=shown("households", whole), whole_value=r[whole]),
                     **where("households", row, part)))
     return findings
+
+
+def _at(raw: RawDataset, table: str, row: int | None, column: str | None) -> dict:
+    """Where a cell of `table` is (row as the file numbers it), as the analyst knows it."""
+    rt = raw.tables.get(table)
+    if rt is None:
+        return {"file": table, "sheet": None, "row": row, "column": column}
+    return rt.at(row, column)
+
+
+def _year_after(year: object, reporting_year: int, where: dict) -> Finding:
+    return Finding.error("date", _("year {year} is after the reporting year {reporting_year}")
+                         .format(year=year, reporting_year=reporting_year), **where)
+
+
+def _level_word(level: str) -> str:
+    """A unit level as a message names it: province, district, commune (tỉnh, huyện, xã)."""
+    words = {"province": _("province"), "district": _("district"), "commune": _("commune")}
+    return words.get(level, level)
 
 
 def check_group(data: DistrictData) -> list[Finding]:
@@ -670,8 +815,9 @@ def check_group(data: DistrictData) -> list[Finding]:
     if data.reference.commune_group(data.unit.code, data.year) is not None:
         return []
     return [Finding.error(
-        "group", f"{data.unit.name} ({data.unit.code}) has no group (nhóm 1, 2 or 3) for "
-        f"{data.year} in data/reference/commune_groups.csv; add the row the province decided",
+        "group", _("{unit} ({code}) has no group (nhóm 1, 2 or 3) for {year} in "
+                   "data/reference/commune_groups.csv; add the row the province decided").format(
+            unit=data.unit.name, code=data.unit.code, year=data.year),
         file="reference/commune_groups.csv", column="group")]
 
 
@@ -690,6 +836,8 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
     t = data.tables["commune_criteria"]
     rt = raw.tables.get("commune_criteria")
     where = {"file": rt.file if rt else "commune_criteria", "sheet": rt.sheet if rt else None}
+    criterion = rt.shown("criterion") if rt else "criterion"
+    commune = rt.shown("commune_code") if rt else "commune_code"
     period = data.period
     t = t[t["set_id"].notna() & t["commune_code"].notna()]
     for set_id, group in t.groupby("set_id"):
@@ -701,17 +849,19 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
             lacking = sorted(numbers - have)
             if lacking:
                 findings.append(Finding.error(
-                    "incomplete", f"{data.commune_name(code)} has no row for criteria "
-                    f"{', '.join(map(str, lacking))} of {set_id}", row=int(rows.index[0]),
-                    column="criterion", **where))
+                    "incomplete", _("{commune} has no row for criteria {criteria} of {set}")
+                    .format(commune=data.commune_name(code),
+                            criteria=", ".join(map(str, lacking)), set=set_id),
+                    row=int(rows.index[0]), column=criterion, **where))
     commune_set = data.criteria_set("commune")
     if commune_set is not None and data.level != "province" and (
             not t.empty or data.level == "commune"):
         ntm = set(t.loc[t["set_id"] == commune_set.set_id, "commune_code"])
         for code in sorted(set(data.rural_communes["code"]) - ntm):
             findings.append(Finding.error(
-                "incomplete", f"{data.commune_name(code)} has no rows in the "
-                f"{commune_set.set_id} set", column="commune_code", **where))
+                "incomplete", _("{commune} has no rows in the {set} set").format(
+                    commune=data.commune_name(code), set=commune_set.set_id),
+                column=commune, **where))
     return findings
 
 
@@ -727,20 +877,19 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
     if placeholders_only:
         return _check_placeholders(data, figures, raw)
     stated = data.tables["stated_figures"]
-    rt = raw.tables.get("stated_figures")
     for row, r in stated.iterrows():
-        where = {"file": rt.file if rt else "stated_figures", "sheet": rt.sheet if rt else None,
-                 "row": int(row), "column": "value"}
+        where = _at(raw, "stated_figures", int(row), "value")
         key = r["key"]
         if key not in figures and data.previous is None and _needs_previous(key):
             findings.append(Finding.warning(
-                "stated-figure", f"'{key}' compares with {data.year - 1}, whose data is not "
-                "available, so it cannot be checked", **where))
+                "stated-figure", _("'{key}' compares with {year}, whose data is not available, "
+                                   "so it cannot be checked").format(key=key, year=data.year - 1),
+                **where))
             continue
         if key not in figures:
             findings.append(Finding.error(
-                "unknown-figure", f"'{key}' is not a figure of the report", **{
-                    **where, "column": "key"}))
+                "unknown-figure", _("'{key}' is not a figure of the report").format(key=key),
+                **_at(raw, "stated_figures", int(row), "key")))
             continue
         computed = figures[key].value
         if computed is None or pd.isna(r["value"]):
@@ -749,13 +898,13 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
         if not _half_up_equal(float(computed), float(r["value"]), places):
             label = figures[key].label
             findings.append(Finding.warning(
-                "stated-figure", f"the source states {label} = {_g(r['value'])} but the "
-                f"tables give {_g(computed)}; the report prints {figures[key].text()}",
-                **where))
+                "stated-figure", _("the source states {label} = {stated} but the tables give "
+                                   "{computed}; the report prints {printed}").format(
+                    label=label, stated=_g(r["value"]), computed=_g(computed),
+                    printed=figures[key].text()), **where))
 
     groups = data.tables["propaganda_groups"]
     prop = data.tables["propaganda"]
-    rt = raw.tables.get("propaganda")
     for act, rows in groups.groupby("activity_id"):
         match = prop[prop["activity_id"] == act]
         if match.empty:
@@ -765,10 +914,11 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
         parts = int(rows["participants"].sum())
         if pd.notna(total) and int(total) != parts:
             findings.append(Finding.warning(
-                "total", f"participants of '{act}' are {int(total)} but its groups add up to "
-                f"{parts} ({' + '.join(str(int(v)) for v in rows['participants'])})",
-                file=rt.file if rt else "propaganda", sheet=rt.sheet if rt else None, row=row,
-                column="participants"))
+                "total", _("participants of '{activity}' are {total} but its groups add up to "
+                           "{sum} ({parts})").format(
+                    activity=act, total=int(total), sum=parts,
+                    parts=" + ".join(str(int(v)) for v in rows["participants"])),
+                **_at(raw, "propaganda", row, "participants")))
 
     for row, r in data.tables["production_models"].iterrows():
         fig = figures.get(f"models.rate[{r['model_id']}]")
@@ -776,58 +926,61 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
             continue
         if not _half_up_equal(float(fig.value), float(r["stated_rate"]),
                               _places(r["stated_rate"])):
-            rt = raw.tables.get("production_models")
             findings.append(Finding.warning(
-                "stated-figure", f"the source states a disbursement rate of "
-                f"{_g(r['stated_rate'])}% but {_g(r['disbursed'])} / {_g(r['allocated'])} gives "
-                f"{_g(fig.value)}%; the report prints {_g(fig.value)}%",
-                file=rt.file if rt else "production_models", sheet=rt.sheet if rt else None,
-                row=int(row), column="stated_rate"))
+                "stated-figure", _("the source states a disbursement rate of {stated}% but "
+                                   "{disbursed} / {allocated} gives {computed}%; the report "
+                                   "prints {computed}%").format(
+                    stated=_g(r["stated_rate"]), disbursed=_g(r["disbursed"]),
+                    allocated=_g(r["allocated"]), computed=_g(fig.value)),
+                **_at(raw, "production_models", int(row), "stated_rate")))
     return findings + _check_placeholders(data, figures, raw)
 
 
 def _check_placeholders(data: DistrictData, figures, raw: RawDataset) -> list[Finding]:
     findings: list[Finding] = []
     for table, row, column, key in cell_placeholders(data.tables):
-        rt = raw.tables.get(table)
-        loc = {"file": rt.file if rt else table, "sheet": rt.sheet if rt else None,
-               "row": row, "column": column}
+        loc = _at(raw, table, row, column)
         if key.startswith("doc:"):
             if key[4:] not in set(data.tables["documents"]["doc_id"]):
-                findings.append(Finding.error(
-                    "placeholder", f"{{{key}}} cites a document that is not in documents",
-                    **loc))
+                findings.append(Finding.error("placeholder", _no_document(key), **loc))
         elif key not in figures and not (table == "funds" and key in ROW_PLACEHOLDERS):
-            findings.append(Finding.error(
-                "placeholder", f"{{{key}}} is not a figure of the report{_suggest(key, figures)}",
-                **loc))
+            findings.append(Finding.error("placeholder", _no_figure(key, figures), **loc))
     where = {"file": raw.narrative_file,
-             "sheet": "narrative" if raw.kind == "workbook" else None}
+             "sheet": raw.sheet("narrative")}
     for section, key in placeholders(data.narrative):
         if key.startswith("doc:"):
             if key[4:] not in set(data.tables["documents"]["doc_id"]):
-                findings.append(Finding.error(
-                    "placeholder", f"{{{key}}} cites a document that is not in documents",
-                    section=section, **where))
+                findings.append(Finding.error("placeholder", _no_document(key),
+                                              section=section, **where))
         elif key not in figures and _needs_previous(key) and data.previous is None \
                 and not data.previous_figures:
             findings.append(Finding.warning(
-                "placeholder", f"{{{key}}} compares with {data.year - 1}, whose data is not "
-                "available; it prints as …", section=section, **where))
+                "placeholder", _("{placeholder} compares with {year}, whose data is not "
+                                 "available; it prints as …").format(
+                    placeholder="{" + key + "}", year=data.year - 1),
+                section=section, **where))
         elif key not in figures:
-            findings.append(Finding.error(
-                "placeholder", f"{{{key}}} is not a figure of the report"
-                f"{_suggest(key, figures)}", section=section, **where))
+            findings.append(Finding.error("placeholder", _no_figure(key, figures),
+                                          section=section, **where))
     return findings
 
 
-def _suggest(key: str, figures) -> str:
-    """'; did you mean {training.classes[ocop]}?' for a mistyped or old-style key."""
+def _no_document(key: str) -> str:
+    return _("{placeholder} cites a document that is not in documents").format(
+        placeholder="{" + key + "}")
+
+
+def _no_figure(key: str, figures) -> str:
+    """'{x} is not a figure of the report; did you mean {training.classes[ocop]}?' for a
+    mistyped or old-style key."""
     import difflib
 
     keys = list(figures.keys()) if hasattr(figures, "keys") else list(figures)
     close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-    return f"; did you mean {{{close[0]}}}?" if close else ""
+    if close:
+        return _("{placeholder} is not a figure of the report; did you mean {suggestion}?") \
+            .format(placeholder="{" + key + "}", suggestion="{" + close[0] + "}")
+    return _("{placeholder} is not a figure of the report").format(placeholder="{" + key + "}")
 
 
 def _needs_previous(key: str) -> bool:

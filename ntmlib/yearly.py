@@ -5,8 +5,9 @@ take the filled form back.
   the year's activity tables are created empty, and it lists what the analyst must fill in.
   It never overwrites existing data.
   A failure leaves no half-written folder (it is built beside and renamed into place).
-- `write_template` writes the input workbook (instructions sheet, one sheet per table, frozen
-  header, column notes, drop-down lists for closed lists), prefilled with what is known. It
+- `write_template` writes the input workbook in the user's language (instructions sheet, one
+  sheet per table, frozen header, column notes, drop-down lists for closed lists), prefilled
+  with what is known, numbers and dates as Excel numbers and dates. It
   overwrites nothing without `force` (then a backup is kept), refuses a name that is not .xlsx
   or a place inside the data folder, and writes atomically.
 - `import_workbook` validates a filled workbook and stores it as the district's data; a
@@ -30,6 +31,7 @@ import yaml
 from . import config
 from .dataset import LoadResult, load_source, load_unit, unit_source
 from .errors import DataValidationError, NtmError
+from .i18n import N_, _, language, ngettext, number
 from .indicators import ocop_valid
 from .io import (
     HEADER_FILE,
@@ -40,6 +42,7 @@ from .io import (
     read_dataset,
 )
 from .model import DistrictData
+from .parsing import ParseError, parse_bool, parse_date, parse_number
 from .reference import load_reference
 from .safefs import atomic_file, atomic_folder, guard_overwrite
 from .schema import (
@@ -47,7 +50,10 @@ from .schema import (
     HEADER_LIST_FIELDS,
     NARRATIVE_SECTIONS,
     REQUIRED_NARRATIVE,
+    SHEET_LABELS,
     TABLES,
+    Column,
+    Table,
 )
 
 # Tables whose content persists from one year to the next (the rest is the year's activity).
@@ -83,7 +89,7 @@ def write_folder(folder: Path, header: dict, narrative: dict[str, list[str]],
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)
         if frame is not None:
-            for _, row in frame.iterrows():
+            for _i, row in frame.iterrows():
                 writer.writerow([_csv_value(row.get(c)) for c in columns])
         (folder / spec.filename).write_text(buf.getvalue(), encoding="utf-8")
     clean = {}
@@ -120,7 +126,8 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     ref.period(to_year)  # and a criteria period must cover the year
     target = root / str(to_year) / unit.slug
     if target.exists() or (root / str(to_year) / f"{unit.slug}.xlsx").exists():
-        raise NtmError(f"{target} already exists; new-year never overwrites data")
+        raise NtmError(_("{folder} already exists; new-year never overwrites data").format(
+            folder=target))
     source = load_unit(from_year, unit.code, root, previous=False, level=unit.level)
     data = source.raise_for_errors()
 
@@ -151,12 +158,14 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     with atomic_folder(target) as staging:
         write_folder(staging, header, {}, tables)
 
-    todo = ["header.yaml: date, doc_number (and check recipients, signer)"]
-    todo += [f"{t.filename}: {t.description}" for t in TABLES
+    todo = [_("header.yaml: date, doc_number (and check recipients, signer)")]
+    todo += [f"{t.filename}: {_(t.description)}" for t in TABLES
              if t.name not in tables and t.required and "report" in t.scopes]
-    todo += [f"update {name}.csv (carried from {from_year}: {n} row{'s' if n != 1 else ''})"
-             for name, n in carried.items()]
-    todo += [f"narrative.md: section {s}" for s in REQUIRED_NARRATIVE]
+    todo += [ngettext("update {file} (carried from {year}: {count} row)",
+                      "update {file} (carried from {year}: {count} rows)", n).format(
+                 file=f"{name}.csv", year=from_year, count=n) for name, n in carried.items()]
+    todo += [_("narrative.md: section {section} ({description})").format(
+                 section=s, description=_(NARRATIVE_SECTIONS[s])) for s in REQUIRED_NARRATIVE]
     return NewYear(target, carried, todo)
 
 
@@ -168,20 +177,34 @@ def _criteria_for_period(frame: pd.DataFrame, old: str, new: str) -> pd.DataFram
 # -- Excel form -----------------------------------------------------------------------------
 
 
-INSTRUCTIONS = [
-    "HƯỚNG DẪN NHẬP SỐ LIỆU BÁO CÁO NÔNG THÔN MỚI",
+# The form is written in the user's language: sheets, headings, notes and the words of its
+# drop-down lists; `io.read_dataset` and `validate` read those words back as the data's names
+# and values, and still read a workbook written with the names themselves.
+GUIDE_SHEET = N_("Instructions")
+COMMUNES_SHEET = N_("Communes")
+LISTS_SHEET = N_("Lists")
+GUIDE = (
+    N_("HOW TO FILL IN THE DATA OF THE NEW RURAL DEVELOPMENT REPORT"),
     "",
-    "1. Mỗi trang tính (sheet) là một bảng; dòng 1 là tên cột, không đổi tên cột.",
-    "2. Rê chuột vào ô tên cột để xem ý nghĩa, đơn vị tính và giá trị cho phép.",
-    "3. Cột có danh sách (mũi tên) chỉ nhận giá trị trong danh sách.",
-    "4. Số nhập dạng số (ví dụ 1018 hoặc 6442,7); tiền tính bằng triệu đồng; tỷ lệ từ 0 đến 100.",
-    "5. Ngày nhập dạng dd/mm/yyyy. Có/không: yes/no.",
-    "6. Không gộp ô (merge), không dùng công thức chưa tính, không đặt mật khẩu.",
-    "7. Trang 'narrative': mỗi dòng là một đoạn văn; không gõ số liệu vào văn bản, "
-    "dùng {khóa} (xem figures.json).",
-    "8. Trang 'communes': mã và tên các xã, thị trấn (để tra mã).",
-    "9. Kiểm tra: ntm import <tệp.xlsx> --year <năm> --district <mã huyện>.",
-]
+    N_("1. Each sheet is one table; row 1 holds the column names: do not rename, move or "
+       "delete them."),
+    N_("2. Point at a column name to read what it means, its unit and the values allowed."),
+    N_("3. A column with a list (an arrow in the cell) takes only the values of its list."),
+    N_("4. Type numbers as numbers (e.g. 1018 or 6442.7); money in million đồng; rates from 0 "
+       "to 100."),
+    N_("5. Type dates as dd/mm/yyyy. Yes/no columns: choose {yes} or {no}."),
+    N_("6. Do not merge cells, leave formulas uncalculated or set a password."),
+    N_('7. Sheet "{header}": one field per row (a list takes one row per item); column C says '
+       "what the field is."),
+    N_('8. Sheet "{narrative}": one paragraph per row, its section in column A; never type a '
+       "figure into the text, write its key in braces instead, e.g. {example} (see "
+       "figures.json)."),
+    N_('9. Sheet "{communes}": the codes and names of the communes, to look codes up.'),
+    N_("10. Check the form: ntm import <file.xlsx> --year <year> --district <district id>."),
+)
+CRITERIA = tuple(range(1, 20))  # the drop-down list of criterion numbers
+FORM_ROWS = 1000  # rows of a sheet that get the column's drop-down list
+DATE_FORMAT = "DD/MM/YYYY"
 
 
 @dataclass
@@ -195,32 +218,28 @@ def template_path(out: Path, data_root: Path) -> Path:
     workbook) and lie outside the data folder, where a workbook would be read as data."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
-        raise NtmError(f"{out} does not end in .xlsx; the form is an Excel workbook, name it "
-                       "e.g. tra-cu-2024.xlsx")
+        raise NtmError(_("{path} does not end in .xlsx; the form is an Excel workbook, name it "
+                         "e.g. tra-cu-2024.xlsx").format(path=out))
     where = out.parent.resolve() / out.name
     if where.is_relative_to(data_root.resolve()):
-        raise NtmError(f"{out} is inside the data folder {data_root}, where it could be read "
-                       "as a district's data; write the form elsewhere")
+        raise NtmError(_("{path} is inside the data folder {folder}, where it could be read as "
+                         "a district's data; write the form elsewhere").format(
+            path=out, folder=data_root))
     return out
 
 
 def make_template(year: int, district: str, out: Path, data_dir: Path | None = None,
                   force: bool = False) -> Template:
-    """The input workbook for a district and year, prefilled with what is already known.
-    An existing `out` is replaced only with `force`, and then kept as a backup first; the
-    file is written atomically, so a crash leaves the previous one."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from .io import build_workbook
-
+    """The input workbook for a district and year, prefilled with what is already known, in
+    the user's language. An existing `out` is replaced only with `force`, and then kept as a
+    backup first; the file is written atomically, so a crash leaves the previous one."""
     root = Path(data_dir).resolve() if data_dir else config.data_dir()
     out = template_path(out, root)
     ref = load_reference(root)
     unit = ref.resolve(district, year)
     if out.is_dir():
-        raise NtmError(f"{out} is a folder; give the name of the .xlsx file to write")
+        raise NtmError(_("{path} is a folder; give the name of the .xlsx file to write").format(
+            path=out))
     if not force:
         guard_overwrite(out, force)  # refuses an existing file now, before any work
     try:
@@ -234,48 +253,239 @@ def make_template(year: int, district: str, out: Path, data_dir: Path | None = N
         tables.setdefault(spec.name, pd.DataFrame(columns=spec.column_names))
         frame = tables[spec.name]
         tables[spec.name] = frame.reindex(columns=spec.column_names)
-    book = build_workbook(header, narrative, tables)
-
-    guide = book.create_sheet("Hướng dẫn", 0)
-    for line in INSTRUCTIONS:
-        append_row(guide, [line])
-    guide["A1"].font = Font(bold=True, size=13)
-    guide.column_dimensions["A"].width = 110
-    communes = ref.communes(unit.code, year)
-    cs = book.create_sheet("communes")
-    append_row(cs, ["code", "name", "type"])
-    for _, r in communes.iterrows():  # names come from data files: neutralised like the rest
-        append_row(cs, [r["code"], r["name"], r["type"]])
-    n_comm = len(communes) + 1
-    for spec in TABLES:
-        ws = book[spec.name]
-        ws.freeze_panes = "A2"
-        for i, col in enumerate(spec.columns, start=1):
-            c = ws.cell(1, i)
-            c.font = Font(bold=True)
-            note = col.description + (f" ({col.unit})" if col.unit else "")
-            if col.allowed:
-                note += f". Cho phép: {', '.join(col.allowed)}"
-            c.comment = Comment(note, "ntm-reports")
-            ws.column_dimensions[c.column_letter].width = max(12, min(40, len(col.name) + 4))
-            formula = None
-            if col.name in ("commune_code", "unit_code"):
-                formula = f"=communes!$A$2:$A${n_comm}"
-            elif col.allowed and len(",".join(col.allowed)) < 250:
-                formula = '"' + ",".join(col.allowed) + '"'
-            elif col.name == "criterion":
-                formula = '"' + ",".join(str(n) for n in range(1, 20)) + '"'
-            if formula:
-                dv = DataValidation(type="list", formula1=formula, allow_blank=True,
-                                    showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
-                                    error=f"Chọn trong danh sách: {col.description}")
-                ws.add_data_validation(dv)
-                dv.add(f"{c.column_letter}2:{c.column_letter}1000")
-    book.active = 0
+    book = _form(unit, year, ref, header, narrative, tables)
     backup = guard_overwrite(out, force)
     with atomic_file(out) as tmp:
         book.save(tmp)
     return Template(out, backup)
+
+
+def _form(unit, year: int, ref, header: dict, narrative: dict[str, list[str]],
+          tables: dict[str, pd.DataFrame]):  # Unit, Reference -> an openpyxl Workbook
+    """The form's workbook: instructions, the header, the narrative, one sheet per table,
+    the communes to look codes up, and (hidden) the values of the drop-down lists."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from .validate import reference_labels, reference_values
+
+    # the reference data's labels are Vietnamese: an English form shows the values
+    labels = reference_labels(ref, year, unit) if language() != "en" else {}
+    values = reference_values(ref, year, unit.level)
+    book = openpyxl.Workbook()
+    guide = book.active
+    guide.title = _(GUIDE_SHEET)
+    words = {"yes": _("yes"), "no": _("no"), "header": _(SHEET_LABELS["header"]),
+             "narrative": _(SHEET_LABELS["narrative"]), "communes": _(COMMUNES_SHEET),
+             "example": "{training.classes}"}
+    for line in GUIDE:
+        append_row(guide, [_(line).format(**words) if line else None])
+    guide["A1"].font = Font(bold=True, size=13)
+    guide.column_dimensions["A"].width = 110
+    lists = _Lists(book)
+    communes = ref.communes(unit.code, year)
+    # the communes, then the unit itself, which a recognition may also name
+    commune_list = f"{_sheet_ref(_(COMMUNES_SHEET))}!$A$2:$A${len(communes) + 1}"
+    unit_list = f"{_sheet_ref(_(COMMUNES_SHEET))}!$A$2:$A${len(communes) + 2}"
+
+    ws = book.create_sheet(_(SHEET_LABELS["header"]))
+    append_row(ws, [_("Field"), _("Value"), _("Meaning")])
+    for key, (description, required) in HEADER_FIELDS.items():
+        value = header.get(key)
+        meaning = _("{description} (required)").format(description=_(description)) \
+            if required else _(description)
+        for item in (value if isinstance(value, list) else [value]) or [None]:
+            append_row(ws, [key, _header_cell(item), meaning])
+            if isinstance(item, dt.date):
+                ws.cell(ws.max_row, 2).number_format = DATE_FORMAT
+    _headings(ws, (18, 50, 100))
+
+    ws = book.create_sheet(_(SHEET_LABELS["narrative"]))
+    append_row(ws, [_("Section"), _("Text")])
+    for section, paras in narrative.items():
+        for p in paras:
+            append_row(ws, [section, p])
+    _headings(ws, (24, 110))
+    _note(ws.cell(1, 1), "\n".join(
+        [_("The section of the paragraph:")] +
+        [f"{name}: {_(description)}" + (" *" if name in REQUIRED_NARRATIVE else "")
+         for name, description in NARRATIVE_SECTIONS.items()] +
+        [_("* a report needs at least one paragraph of the section")]))
+    _drop_down(ws, 1, lists.formula(list(NARRATIVE_SECTIONS)), _("section"))
+
+    for spec in TABLES:
+        ws = book.create_sheet(_(spec.label))
+        append_row(ws, [_(col.heading) for col in spec.columns])
+        for row in tables[spec.name].itertuples(index=False):
+            append_row(ws, [_form_value(col, v, labels.get(col.allowed_ref))
+                            for col, v in zip(spec.columns, row, strict=True)])
+        ws.freeze_panes = "A2"
+        _headings(ws, [max(12, min(40, len(_(col.heading)) + 4)) for col in spec.columns])
+        for i, col in enumerate(spec.columns, start=1):
+            if col.name in ("commune_code", "unit_code"):
+                choices = None
+                formula = commune_list if col.name == "commune_code" else unit_list
+            else:
+                choices = _choices(col, labels, values)
+                formula = lists.formula(choices) if choices else None
+            _note(ws.cell(1, i), _column_note(spec, col, choices))
+            if formula:
+                _drop_down(ws, i, formula, _(col.description))
+            if col.kind == "date":
+                for r in range(2, ws.max_row + 1):
+                    ws.cell(r, i).number_format = DATE_FORMAT
+
+    cs = book.create_sheet(_(COMMUNES_SHEET))
+    append_row(cs, [_("Code"), _("Name"), _("Kind")])
+    for _i, r in communes.iterrows():  # names come from data files: neutralised like the rest
+        append_row(cs, [r["code"], r["name"], r["type"]])
+    append_row(cs, [unit.code, unit.name, unit.type])
+    _headings(cs, (10, 40, 16))
+    lists.close()
+    book.active = 0
+    return book
+
+
+class _Lists:
+    """The hidden sheet of the form's drop-down lists, one row per list. A list in a sheet,
+    unlike a list written into the rule itself, may hold commas (an OCOP group has one) and
+    be longer than Excel's 255 characters."""
+
+    def __init__(self, book) -> None:  # an openpyxl Workbook
+        self.book = book
+        self.ws = None
+        self.rows: dict[tuple, str] = {}
+
+    def formula(self, values: list) -> str:
+        """The range that holds `values`, for a data validation's formula."""
+        from openpyxl.utils import get_column_letter
+
+        key = tuple(values)
+        if key not in self.rows:
+            if self.ws is None:
+                self.ws = self.book.create_sheet(_(LISTS_SHEET))
+            append_row(self.ws, list(values))
+            row, last = self.ws.max_row, get_column_letter(len(values))
+            self.rows[key] = f"{_sheet_ref(self.ws.title)}!$A${row}:${last}${row}"
+        return self.rows[key]
+
+    def close(self) -> None:
+        if self.ws is not None:
+            self.book.move_sheet(self.ws, len(self.book.sheetnames))  # last
+            self.ws.sheet_state = "hidden"
+
+
+def _sheet_ref(title: str) -> str:
+    """A sheet's name in a formula: quoted, an apostrophe doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _headings(ws, widths) -> None:
+    from openpyxl.styles import Font
+
+    ws.freeze_panes = "A2"
+    for i, width in enumerate(widths, start=1):
+        ws.cell(1, i).font = Font(bold=True)
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = width
+
+
+def _note(cell, text: str) -> None:
+    from openpyxl.comments import Comment
+
+    lines = text.split("\n")
+    cell.comment = Comment(text, "ntm-reports", width=360,
+                           height=max(80, 20 * sum(1 + len(x) // 55 for x in lines)))
+
+
+def _drop_down(ws, column: int, formula: str, what: str) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letter = get_column_letter(column)
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                        errorTitle=_("Invalid value"),
+                        error=_("Choose a value from the list: {what}").format(what=what))
+    ws.add_data_validation(dv)
+    dv.add(f"{letter}2:{letter}{FORM_ROWS}")
+
+
+def _choices(col: Column, labels: dict[str, dict[str, str]], values: dict[str, tuple]
+             ) -> list | None:
+    """What the column's drop-down list offers, in the user's language (numbers as numbers,
+    as the cells hold them); None for no list."""
+    if col.kind in ("int", "year") and (col.allowed or col.name == "criterion"):
+        return [int(v) for v in col.allowed or CRITERIA]
+    if col.value_labels:
+        return [_(label) for _value, label in col.value_labels]
+    if col.allowed_ref in labels:
+        return list(labels[col.allowed_ref].values())
+    if col.allowed_ref:
+        return list(values.get(col.allowed_ref, ())) or None
+    if col.allowed:
+        return list(col.allowed)
+    return None
+
+
+def _column_note(spec: Table, col: Column, choices: list | None) -> str:
+    """The note of a column's heading: what it is, its unit, what it takes."""
+    text = _(col.description)
+    lines = [text[:1].upper() + text[1:]]
+    if col.unit:
+        lines.append(_("Unit: {unit}").format(unit=col.unit))
+    if col.name in ("commune_code", "unit_code"):
+        lines.append(_('Allowed: a code of the sheet "{sheet}"').format(sheet=_(COMMUNES_SHEET)))
+    elif choices and col.name != "criterion":
+        lines.append(_("Allowed: {values}").format(values="; ".join(map(str, choices))))
+    elif col.min is not None and col.max is not None:
+        lines.append(_("From {min} to {max}").format(min=number(col.min), max=number(col.max)))
+    elif col.min is not None:
+        lines.append(_("At least {min}").format(min=number(col.min)))
+    lines.append(_("Required.") if col.required and not col.optional_column else
+                 _("May be left blank."))
+    lines.append(_("In the data files: column {column} of {file}").format(
+        column=col.name, file=spec.filename))
+    return "\n".join(lines)
+
+
+def _blank(v: object) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v) or \
+        (isinstance(v, str) and not v.strip())
+
+
+def _header_cell(v: object) -> object:
+    if _blank(v):
+        return None
+    if isinstance(v, bool):
+        return _("yes") if v else _("no")
+    return v
+
+
+def _form_value(col: Column, v: object, ref_labels: dict[str, str] | None) -> object:
+    """A known value as the form shows it: numbers and dates as Excel numbers and dates (not
+    text), yes/no and the values of closed lists by their words. A value that cannot be read
+    is shown as it is, for the analyst to correct."""
+    if _blank(v):
+        return None
+    try:
+        if col.kind in ("int", "year", "float", "percent"):
+            num = parse_number(v, integer=col.kind in ("int", "year"),
+                               percent=col.kind == "percent")
+            return None if num is None else num.value
+        if col.kind == "date":
+            return parse_date(v)
+        if col.kind == "bool":
+            return _("yes") if parse_bool(v) else _("no")
+    except ParseError:
+        return v
+    if isinstance(v, str):
+        if col.kind == "reconstructed" and v.strip().lower() == "yes":
+            return _("yes")
+        for value, label in col.value_labels:
+            if v == value:
+                return _(label)
+        if ref_labels and v in ref_labels:
+            return ref_labels[v]
+    return v
 
 
 def write_template(year: int, district: str, out: Path, data_dir: Path | None = None,
@@ -302,9 +512,11 @@ def import_workbook(path: Path, year: int, district: str, data_dir: Path | None 
     unit = ref.resolve(district, year)
     result = load_source(Path(path), year, unit, ref, data_root=root)
     if not result.ok:
+        n = len(result.errors)
         raise DataValidationError(
-            f"The workbook has {len(result.errors)} error(s) and was not imported:\n"
-            + "\n".join(str(f) for f in result.errors), result.findings)
+            ngettext("The workbook has {count} error and was not imported:\n{errors}",
+                     "The workbook has {count} errors and was not imported:\n{errors}", n)
+            .format(count=n, errors="\n".join(str(f) for f in result.errors)), result.findings)
     data: DistrictData = result.data
     target = root / str(year) / unit.slug
     backup = guard_overwrite(target, force)  # to data/<year>/.backup/<district>-<stamp>

@@ -9,17 +9,39 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ntmlib import config
+from ntmlib import config, i18n
 from ntmlib.dataset import LoadResult, load_district
 
 BUNDLED = config.PROJECT_DIR / "data"
 FIXTURES = config.PROJECT_DIR / "tests" / "fixtures" / "data"
 
 
+@pytest.fixture(autouse=True)
+def default_language(monkeypatch):
+    """Every test starts in the default language, Vietnamese, whatever the shell or an earlier
+    `ntm --lang en` in the same process set."""
+    monkeypatch.setenv("NTM_LANG", "")  # records the value to restore after the test
+    monkeypatch.delenv("NTM_LANG")
+
+
+@pytest.fixture
+def english(monkeypatch):
+    """Messages in English (NTM_LANG=en), for the tests of a message's English wording."""
+    monkeypatch.setenv("NTM_LANG", "en")
+
+
 @pytest.fixture(scope="session")
 def bundled() -> LoadResult:
-    """Trà Cú 2023 as bundled."""
-    return load_district(2023, "tra-cu", BUNDLED)
+    """Trà Cú 2023 as bundled, its findings in Vietnamese."""
+    with i18n.using("vi"):
+        return load_district(2023, "tra-cu", BUNDLED)
+
+
+@pytest.fixture(scope="session")
+def bundled_en() -> LoadResult:
+    """Trà Cú 2023 as bundled, its findings in English."""
+    with i18n.using("en"):
+        return load_district(2023, "tra-cu", BUNDLED)
 
 
 @pytest.fixture

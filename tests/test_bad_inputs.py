@@ -1,8 +1,8 @@
 """A catalogue of broken and hostile inputs, as data files arrive from many offices.
 
 Each case breaks a copy of the bundled Trà Cú data in one way and states the exact finding it
-must produce (severity, file, sheet, row, column, message). For every error, `ntm report` must
-stop before executing anything and leave no output behind.
+must produce (severity, file, sheet, row, column, message: in English, NTM_LANG=en). For every
+error, `ntm report` must stop before executing anything and leave no output behind.
 """
 
 from __future__ import annotations
@@ -419,7 +419,7 @@ def _finding(result, case: Case):
 
 @pytest.mark.parametrize("case", ERRORS, ids=[c.id for c in ERRORS])
 def test_error_is_found_and_the_run_stops_before_execution(case, data_root, tmp_path,
-                                                          monkeypatch):
+                                                          monkeypatch, english):
     # no kernel is started: a run with invalid data stops before it would need one (and a
     # kernel per case made this catalogue the slowest part of the suite)
     monkeypatch.setattr("ntmlib.runner.take_kernel", lambda *args, **kwargs: None)
@@ -434,7 +434,7 @@ def test_error_is_found_and_the_run_stops_before_execution(case, data_root, tmp_
 
 
 @pytest.mark.parametrize("case", WARNINGS, ids=[c.id for c in WARNINGS])
-def test_warning_is_found_and_the_data_still_loads(case, data_root):
+def test_warning_is_found_and_the_data_still_loads(case, data_root, english):
     case.breaks(data_root)
     result = load_district(2023, "tra-cu", data_root)
     assert _finding(result, case), "\n".join(str(f) for f in result.findings)
@@ -489,7 +489,7 @@ def test_html_in_free_text_is_shown_as_text_in_html_and_pdf(data_root):
 
 @pytest.mark.parametrize("district", ["../tra-cu", "tra-cu/../../etc", "..", "/etc/passwd",
                                       "tra cu", "TRA-CU;rm"])
-def test_district_id_with_path_separators_is_refused(district, tmp_path):
+def test_district_id_with_path_separators_is_refused(district, tmp_path, english):
     from ntmlib.errors import UnknownDistrictError
 
     with pytest.raises(UnknownDistrictError, match="is not a unit id"):
@@ -497,7 +497,7 @@ def test_district_id_with_path_separators_is_refused(district, tmp_path):
     assert not any(tmp_path.iterdir())
 
 
-def test_unknown_year_is_a_clear_error(tmp_path):
+def test_unknown_year_is_a_clear_error(tmp_path, english):
     from ntmlib.errors import NtmError
 
     with pytest.raises(NtmError, match=r"^No data for tra-cu in 2021"):

@@ -12,7 +12,7 @@ def test_validate_bundled_exits_0_and_prints_warnings(capsys):
     assert main(["validate", "--year", "2023", "--district", "tra-cu",
                  "--data-dir", str(BUNDLED)]) == 0
     out = capsys.readouterr().out
-    assert out.count("WARNING: ") == 4
+    assert out.count("CẢNH BÁO: tệp data/2023/tra-cu/") == 4
     assert out.rstrip().endswith("0 lỗi, 4 cảnh báo.")
 
 
@@ -20,34 +20,40 @@ def test_validate_exits_1_on_errors(tmp_path, capsys):
     root = tmp_path / "data"
     shutil.copytree(BUNDLED, root)
     edit_csv(root, "ocop_products", lambda t: t.assign(stars="6"))
-    assert main(["validate", "--year", "2023", "--district", "849",
-                 "--data-dir", str(root)]) == 1
-    out = capsys.readouterr().out
+    args = ["validate", "--year", "2023", "--district", "849", "--data-dir", str(root)]
+    assert main(args) == 1
+    assert 'LỖI: tệp data/2023/tra-cu/ocop_products.csv, dòng 2, cột "stars": 6 không phải ' \
+        "là hạng sao hợp lệ (3, 4 hoặc 5 sao)" in capsys.readouterr().out
+    assert main(["--lang", "en", *args]) == 1
     assert 'ERROR: data/2023/tra-cu/ocop_products.csv, row 2, column "stars": 6 is not a star ' \
-        "rating (3, 4 or 5)" in out
+        "rating (3, 4 or 5)" in capsys.readouterr().out
 
 
 def test_unknown_district_is_one_sentence_and_exit_2(capsys):
-    assert main(["validate", "--year", "2023", "--district", "tra-vu",
-                 "--data-dir", str(BUNDLED)]) == 2
+    args = ["validate", "--year", "2023", "--district", "tra-vu", "--data-dir", str(BUNDLED)]
+    assert main(args) == 2
     err = capsys.readouterr().err
-    assert err == ("ntm: No unit 'tra-vu' existed in 2023 (data/reference/units.csv); did you "
-                   "mean tra-cu?\n")
+    assert err == ("ntm: Không có đơn vị 'tra-vu' trong năm 2023 (data/reference/units.csv); "
+                   "có phải ý bạn là tra-cu?\n")
     assert "Traceback" not in err
+    assert main(["--lang", "en", *args]) == 2
+    assert capsys.readouterr().err == ("ntm: No unit 'tra-vu' existed in 2023 "
+                                       "(data/reference/units.csv); did you mean tra-cu?\n")
 
 
 def test_district_id_with_path_separators_is_refused(capsys):
     for bad in ("../tra-cu", "tra-cu/../../etc", "..", "a\\b"):
         assert main(["validate", "--year", "2023", "--district", bad,
                      "--data-dir", str(BUNDLED)]) == 2
-        assert "is not a unit id" in capsys.readouterr().err
+        assert f"'{bad}' không phải là mã đơn vị" in capsys.readouterr().err
 
 
 def test_district_without_data(tmp_path, capsys):
     shutil.copytree(BUNDLED / "reference", tmp_path / "reference")
     assert main(["validate", "--year", "2023", "--district", "cau-ke",
                  "--data-dir", str(tmp_path)]) == 2
-    assert capsys.readouterr().err.startswith("ntm: No data for cau-ke in 2023: expected")
+    assert capsys.readouterr().err.startswith("ntm: Không có số liệu của cau-ke năm 2023: cần có "
+                                              "thư mục")
 
 
 def test_schema_doc_matches_data_readme(capsys):

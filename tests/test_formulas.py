@@ -91,7 +91,7 @@ def test_the_template_neutralises_unit_names(tmp_path):
     frame.loc[frame["name"] == "Xã Tân Sơn", "name"] = hostile
     frame.to_csv(units, index=False)
     form = write_template(2023, "tra-cu", tmp_path / "form.xlsx", root)
-    ws = openpyxl.load_workbook(form)["communes"]
+    ws = openpyxl.load_workbook(form)["Danh sách xã"]
     cells = [c for row in ws.iter_rows() for c in row if c.value == hostile]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
 

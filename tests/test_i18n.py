@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from ntmlib import config, i18n
 
 PO = i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "ntm.po"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def marked_texts() -> set[str]:

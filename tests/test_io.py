@@ -70,7 +70,7 @@ def test_workbook_findings_name_sheet_row_and_column(workbook_root):
                                                   "stars")
 
 
-def test_workbook_formula_with_cached_value_is_taken(workbook_root):
+def test_workbook_formula_with_cached_value_is_taken(workbook_root, english):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
     book["training"]["C2"] = "=4+4"  # openpyxl saves no cached value
@@ -90,20 +90,20 @@ def test_workbook_merged_header_cells(workbook_root):
     assert f.sheet == "training" and "C1:D1" in f.message
 
 
-def test_file_that_is_not_xlsx(workbook_root):
+def test_file_that_is_not_xlsx(workbook_root, english):
     (workbook_root / "2023" / "tra-cu.xlsx").write_text("tên,số\n", encoding="utf-8")
     result = load_district(2023, "tra-cu", workbook_root)
     assert [f.message for f in result.errors] == [
         "the workbook cannot be opened: it is not an Excel .xlsx file"]
 
 
-def test_encrypted_or_legacy_workbook(workbook_root):
+def test_encrypted_or_legacy_workbook(workbook_root, english):
     (workbook_root / "2023" / "tra-cu.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 512)
     result = load_district(2023, "tra-cu", workbook_root)
     assert "encrypted with a password or an old .xls file" in result.errors[0].message
 
 
-def test_empty_workbook(workbook_root):
+def test_empty_workbook(workbook_root, english):
     book = openpyxl.Workbook()
     book.save(workbook_root / "2023" / "tra-cu.xlsx")
     result = load_district(2023, "tra-cu", workbook_root)

@@ -16,6 +16,8 @@ from ntmlib.parsing import (
     visible,
 )
 
+pytestmark = pytest.mark.usefixtures("english")  # the messages' English wording
+
 
 @pytest.mark.parametrize(
     ("raw", "integer", "expected"),

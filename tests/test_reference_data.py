@@ -18,11 +18,11 @@ def test_bundled_2023_loads_with_exactly_the_source_inconsistencies(bundled):
         ("data/2023/tra-cu/stated_figures.csv", 36, "value", "stated-figure"),
         ("data/2023/tra-cu/stated_figures.csv", 37, "value", "stated-figure"),
     ]
-    messages = " | ".join(f.message for f in bundled.warnings)
-    assert "2952 but its groups add up to 2905 (995 + 1910)" in messages
-    assert "rate of 92,92% but 880 / 947 gives 92,93%" in messages
-    assert "= 93.376 but the tables give 138.081,68; the report prints 138.081,7" in messages
-    assert "= 138.081,7 but the tables give 93.376; the report prints 93.376" in messages
+    messages = " | ".join(f.message for f in bundled.warnings)  # in Vietnamese, the default
+    assert "là 2952 nhưng cộng các nhóm được 2905 (995 + 1910)" in messages
+    assert "tỷ lệ giải ngân 92,92% nhưng 880 / 947 cho 92,93%" in messages
+    assert "= 93.376 nhưng số liệu các bảng cho 138.081,68; báo cáo in 138.081,7" in messages
+    assert "= 138.081,7 nhưng số liệu các bảng cho 93.376; báo cáo in 93.376" in messages
 
 
 def test_bundled_2022_baseline_loads():

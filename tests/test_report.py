@@ -322,7 +322,8 @@ def test_invalid_data_stops_before_execution(tmp_path):
     out = tmp_path / "out"
     outcome = run_report(2023, "tra-cu", data_dir=root, out_dir=out, progress=False)
     assert outcome.status == "invalid"
-    assert "negative" in outcome.summary()
+    assert 'LỖI: tệp data/2023/tra-cu/training.csv, dòng 2, cột "classes": -1 là số âm; giá ' \
+        "trị phải là số đếm" in outcome.summary()
     assert not (out / "2023" / "tra-cu").exists()
 
 

@@ -16,7 +16,7 @@ from ntmlib.errors import NtmError
 from ntmlib.safefs import FolderLock, atomic_folder, guard_overwrite
 
 
-def test_guard_overwrite_keeps_a_copy_of_a_folder(tmp_path):
+def test_guard_overwrite_keeps_a_copy_of_a_folder(tmp_path, english):
     folder = tmp_path / "2024" / "tra-cu"
     folder.mkdir(parents=True)
     (folder / "header.yaml").write_text("year: 2024\n", encoding="utf-8")
@@ -29,7 +29,7 @@ def test_guard_overwrite_keeps_a_copy_of_a_folder(tmp_path):
     assert (backup / "header.yaml").read_text(encoding="utf-8") == "year: 2024\n"
 
 
-def test_atomic_folder_refuses_an_existing_target_and_cleans_up(tmp_path):
+def test_atomic_folder_refuses_an_existing_target_and_cleans_up(tmp_path, english):
     target = tmp_path / "2024" / "tra-cu"
     with atomic_folder(target) as staging:
         (staging / "a.csv").write_text("x\n", encoding="utf-8")
@@ -43,7 +43,7 @@ def test_atomic_folder_refuses_an_existing_target_and_cleans_up(tmp_path):
     assert sorted(p.name for p in target.parent.iterdir()) == ["tra-cu"]
 
 
-def test_a_second_holder_of_a_lock_waits_then_gets_a_clear_error(tmp_path):
+def test_a_second_holder_of_a_lock_waits_then_gets_a_clear_error(tmp_path, english):
     folder = tmp_path / "outputs" / "2023" / "tra-cu"
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from ntmlib.safefs import FolderLock\n"

@@ -13,11 +13,19 @@ from ntmlib.cli import main
 from ntmlib.dataset import load_district
 from ntmlib.errors import DataValidationError, NtmError
 from ntmlib.runner import run_report
+from ntmlib.schema import TABLES_BY_NAME
 from ntmlib.yearly import import_workbook, make_template, new_year, write_template
 from tests.conftest import BUNDLED
 
 ACTIVITY = ("facts", "propaganda", "propaganda_groups", "propaganda_quantities", "training",
             "inspections", "production_models", "households", "funds", "planned_funds")
+# the form's sheets (in Vietnamese, the default language)
+SHEETS = {"facts": "Số liệu khác", "propaganda": "Tuyên truyền",
+          "propaganda_groups": "Tuyên truyền theo nhóm",
+          "propaganda_quantities": "Khối lượng thực hiện", "training": "Tập huấn",
+          "inspections": "Kiểm tra", "production_models": "Mô hình sản xuất",
+          "households": "Hộ văn hóa, ấp NTM", "funds": "Nguồn vốn",
+          "planned_funds": "Vốn kế hoạch năm sau", "documents": "Văn bản"}
 
 
 @pytest.fixture
@@ -28,24 +36,26 @@ def root(tmp_path):
 
 
 def fill(form, root):
-    """What an analyst does: type the year's activity into the form (here: 2023's figures)."""
+    """What an analyst does: type the year's activity into the form (here: 2023's figures, as
+    the data files write them: the form also takes yes, no and the lists' own values)."""
     book = openpyxl.load_workbook(form)
     for table in (*ACTIVITY, "documents"):
-        ws = book[table]
+        ws = book[SHEETS[table]]
         present = {r[0].value for r in ws.iter_rows(min_row=2)}
         frame = pd.read_csv(root / "2023/tra-cu" / f"{table}.csv", dtype=str,
                             keep_default_na=False)
-        columns = [c.value for c in ws[1]]
+        columns = TABLES_BY_NAME[table].column_names  # the form's columns, in this order
+        assert ws.max_column == len(columns)
         for _, row in frame.iterrows():
             if row.iloc[0] not in present or table != "documents":
                 ws.append([row.get(c, "") for c in columns])
-    header = book["header"]
+    header = book["Thông tin chung"]
     for row in header.iter_rows(min_row=2):
         if row[0].value == "date":
             row[1].value = "05/12/2024"
         if row[0].value == "doc_number":
             row[1].value = "215"
-    narrative = book["narrative"]
+    narrative = book["Nội dung báo cáo"]
     text = (root / "2023/tra-cu/narrative.md").read_text(encoding="utf-8")
     from ntmlib.io import parse_narrative
 
@@ -55,7 +65,7 @@ def fill(form, root):
     book.save(form)
 
 
-def test_new_year_carries_forward_and_never_overwrites(root):
+def test_new_year_carries_forward_and_never_overwrites(root, english):
     made = new_year(2023, 2024, "tra-cu", root)
     assert made.carried["commune_criteria"] == 15 * 19 + 4 * 19
     # every certificate valid at the end of 2023 is carried; the ten of 2021 expire in 2024
@@ -69,7 +79,7 @@ def test_new_year_carries_forward_and_never_overwrites(root):
         new_year(2023, 2024, "tra-cu", root)
 
 
-def test_year_outside_every_period_or_unit_is_refused(root):
+def test_year_outside_every_period_or_unit_is_refused(root, english):
     with pytest.raises(NtmError, match=r"No unit 'tra-cu' existed in 2026: Huyện Trà Cú \(849\) "
                        r"existed until 30/06/2025; its area is now Xã Trà Cú \(29461\)"):
         new_year(2025, 2026, "tra-cu", root)
@@ -80,12 +90,13 @@ def test_round_trip_2023_to_2024_with_the_form_and_the_report(root, tmp_path):
     form = write_template(2024, "tra-cu", tmp_path / "form.xlsx", root)
     book = openpyxl.load_workbook(form)
     assert book.sheetnames[0] == "Hướng dẫn"
-    ws = book["ocop_products"]
+    ws = book["Sản phẩm OCOP"]
     assert ws.freeze_panes == "A2"
-    assert "star rating" in ws["E1"].comment.text
+    assert (ws["E1"].value, ws["E1"].comment.text.split("\n")[0]) == \
+        ("Số sao", "Số sao được công nhận")
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert lists["E2:E1000"] == '"3,4,5"'
-    assert lists["D2:D1000"].startswith("=communes!$A$2")
+    assert lists["E2:E1000"].startswith("'Danh mục'!$A$")
+    assert lists["D2:D1000"] == "'Danh sách xã'!$A$2:$A$18"  # the 17 communes of 2024
     assert ws.max_row == 31  # prefilled with the carried products
 
     fill(form, root)
@@ -122,16 +133,16 @@ def test_2023_report_says_plainly_that_2022_households_are_absent(bundled):
 def test_broken_workbook_is_refused_with_sheet_row_and_column(root, tmp_path, capsys):
     form = write_template(2023, "tra-cu", tmp_path / "form.xlsx", root)
     book = openpyxl.load_workbook(form)
-    book["ocop_products"]["E5"] = 7
+    book["Sản phẩm OCOP"]["E5"] = 7
     book.save(form)
     with pytest.raises(DataValidationError) as info:
         import_workbook(form, 2023, "tra-cu", root, force=True)
     f = [x for x in info.value.findings if x.severity == "error"][0]
-    assert (f.sheet, f.row, f.column) == ("ocop_products", 5, "stars")
+    assert (f.sheet, f.row, f.column) == ("Sản phẩm OCOP", 5, "Số sao")
     assert main(["import", str(form), "--year", "2023", "--district", "tra-cu",
                  "--data-dir", str(root), "--force"]) == 1
-    assert 'sheet ocop_products, row 5, column "stars": 7 is not a star rating' in \
-        capsys.readouterr().out
+    assert 'LỖI: tệp form.xlsx, trang tính "Sản phẩm OCOP", dòng 5, cột "Số sao": 7 không phải ' \
+        "là hạng sao hợp lệ (3, 4 hoặc 5 sao)" in capsys.readouterr().out
     # the data on disk is untouched and no backup was made for a refused import
     assert load_district(2023, "tra-cu", root).ok
     assert not (root / "2023" / ".backup").exists()
@@ -139,7 +150,7 @@ def test_broken_workbook_is_refused_with_sheet_row_and_column(root, tmp_path, ca
 
 def test_import_without_force_keeps_existing_data(root, tmp_path):
     form = write_template(2023, "tra-cu", tmp_path / "form.xlsx", root)
-    with pytest.raises(NtmError, match="use --force"):
+    with pytest.raises(NtmError, match="đã có; dùng --force để thay thế"):
         import_workbook(form, 2023, "tra-cu", root)
 
 
@@ -152,7 +163,7 @@ def test_template_overwrites_nothing_without_force(root, tmp_path, capsys):
     args = ["template", "--year", "2023", "--district", "tra-cu", "--data-dir", str(root),
             "--out", str(out)]
     assert main(args) == 2
-    assert f"{out} already exists; use --force to replace it (a backup is kept)" in \
+    assert f"{out} đã có; dùng --force để thay thế (bản cũ được lưu dự phòng)" in \
         capsys.readouterr().err
     assert out.read_bytes() == b"the district's filled form"
     assert main([*args, "--force"]) == 0
@@ -170,7 +181,7 @@ def test_template_overwrites_nothing_without_force(root, tmp_path, capsys):
     ("data/2024/form.xlsx", "is inside the data folder"),
 ])
 def test_template_refuses_a_wrong_name_or_a_place_in_the_data_folder(root, tmp_path, out,
-                                                                     message):
+                                                                     message, english):
     with pytest.raises(NtmError, match=message):
         make_template(2023, "tra-cu", tmp_path / out, root, force=True)
     assert not (tmp_path / out).exists()

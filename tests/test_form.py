@@ -1,0 +1,194 @@
+"""The Excel input form (`ntm template`) in the user's language, and `ntm import` reading its
+words back as the data's names and values. The expected texts are written out here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ntmlib import i18n
+from ntmlib.errors import DataValidationError
+from ntmlib.io import build_workbook, column_for, read_dataset, sheet_table
+from ntmlib.schema import HEADER_FIELDS, SHEET_LABELS, TABLES, TABLES_BY_NAME
+from ntmlib.yearly import import_workbook, make_template
+from tests.conftest import BUNDLED
+
+SHEETS_VI = [
+    "Hướng dẫn", "Thông tin chung", "Nội dung báo cáo", "Văn bản", "Số liệu khác",
+    "Tuyên truyền", "Tuyên truyền theo nhóm", "Khối lượng thực hiện", "Tập huấn", "Ban chỉ đạo",
+    "Kiểm tra", "Mô hình sản xuất", "Sản phẩm OCOP", "Hộ văn hóa, ấp NTM", "Tiêu chí xã",
+    "Tiêu chí huyện", "Công nhận danh hiệu", "Nguồn vốn", "Vốn kế hoạch năm sau",
+    "Số liệu văn bản gốc", "Phụ lục", "Danh sách xã", "Danh mục",
+]
+SHEETS_EN = [
+    "Instructions", "Report header", "Narrative", "Documents", "Other counts", "Propaganda",
+    "Propaganda by group", "Propaganda results", "Training", "Steering bodies", "Inspections",
+    "Production models", "OCOP products", "Households and hamlets", "Commune criteria",
+    "District criteria", "Recognitions", "Funds", "Planned funds", "Stated figures",
+    "Appendices", "Communes", "Lists",
+]
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    for part in ("reference", "2022/tra-cu", "2023/tra-cu"):
+        shutil.copytree(BUNDLED / part, tmp_path / "data" / part)
+    return tmp_path / "data"
+
+
+def drop_down(book, ws, cells: str) -> list:
+    """The values a column's drop-down list offers (its list is a row of the lists sheet)."""
+    formula = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}[cells]
+    sheet, ref = formula.rsplit("!", 1)
+    lists = book[sheet.strip("'")]
+    return [c.value for row in lists[ref.replace("$", "")] for c in row]
+
+
+def test_the_form_is_in_vietnamese(root, tmp_path):
+    form = make_template(2023, "tra-cu", tmp_path / "form.xlsx", root).path
+    book = openpyxl.load_workbook(form)
+    assert book.sheetnames == SHEETS_VI
+    assert book["Danh mục"].sheet_state == "hidden"
+    assert book["Hướng dẫn"]["A1"].value == "HƯỚNG DẪN NHẬP SỐ LIỆU BÁO CÁO NÔNG THÔN MỚI"
+    assert book["Hướng dẫn"]["A7"].value == "5. Ngày nhập dạng dd/mm/yyyy. Cột có/không: chọn " \
+        "có hoặc không."
+
+    ws = book["Tuyên truyền"]
+    assert [c.value for c in ws[1]] == ["Mã hoạt động", "Hoạt động", "Số cuộc",
+                                        "Số lượt người tham gia", "Mã văn bản",
+                                        "Giá trị dựng lại"]
+    # the unit is said once, on its own line (it was "sessions held (cuộc) (cuộc)")
+    assert ws["C1"].comment.text == ("Số cuộc đã tổ chức\nĐơn vị tính: cuộc\nKhông nhỏ hơn 0\n"
+                                     "Bắt buộc nhập.\nTrong tệp số liệu: cột sessions của "
+                                     "propaganda.csv")
+    # a known count is a number, not text
+    assert ws["C2"].value == 1018 and ws["C2"].data_type == "n"
+    training = book["Tập huấn"]
+    assert [training.cell(r, 3).value for r in (2, 3, 4)] == [8, 25, 18]
+
+    documents = book["Văn bản"]
+    assert documents["G1"].value == "Văn bản chỉ đạo trong năm"
+    assert drop_down(book, documents, "G2:G1000") == ["có", "không"]
+    assert documents["G2"].value == "có"
+    assert isinstance(documents["C2"].value, dt.datetime)  # a date, shown dd/mm/yyyy
+    assert documents["C2"].number_format == "DD/MM/YYYY"
+
+    steering = book["Ban chỉ đạo"]
+    assert drop_down(book, steering, "A2:A1000") == ["tỉnh", "huyện", "xã", "ấp"]
+    funds = book["Nguồn vốn"]
+    assert drop_down(book, funds, "A2:A1000")[:5] == [
+        "Ngân sách Trung ương", "Ngân sách tỉnh", "Ngân sách huyện", "Ngân sách xã",
+        "Vốn lồng ghép"]
+    assert funds["A2"].value == "Ngân sách Trung ương"
+    ocop = book["Sản phẩm OCOP"]
+    assert drop_down(book, ocop, "E2:E1000") == [3, 4, 5]
+    assert "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch" in \
+        drop_down(book, ocop, "H2:H1000")  # a value with a comma stays one value
+    header = book["Thông tin chung"]
+    assert [c.value for c in header[1]] == ["Thông tin", "Giá trị", "Ý nghĩa"]
+    assert [c.value for c in header[2]] == [
+        "unit_code", "849", "mã đơn vị hành chính của đơn vị báo cáo (units.code) (bắt buộc)"]
+
+
+def import_into(form: Path, root: Path, tmp_path: Path, name: str) -> dict[str, bytes]:
+    """Import `form` as Trà Cú's 2023 data into a copy of `root`; the files written."""
+    copy = tmp_path / name
+    shutil.copytree(root, copy)
+    done = import_workbook(form, 2023, "tra-cu", copy, force=True)
+    assert done.result.ok, [str(f) for f in done.result.errors]
+    return {p.name: p.read_bytes() for p in sorted(done.folder.iterdir())}
+
+
+def old_form(path: Path) -> Path:
+    """The form as it was written before it was translated: sheets and headings named as
+    the data files name them, every cell as text."""
+    raw = read_dataset(BUNDLED / "2023/tra-cu", display_root=BUNDLED)
+    header = {k: v for k, v in raw.header.items() if k in HEADER_FIELDS}
+    tables = {name: t.frame.reindex(columns=TABLES_BY_NAME[name].column_names)
+              for name, t in raw.tables.items()}
+    build_workbook(header, raw.narrative, tables).save(path)
+    return path
+
+
+def test_the_vietnamese_form_imports_as_the_data_it_was_made_from(root, tmp_path):
+    form = make_template(2023, "tra-cu", tmp_path / "form.xlsx", root).path
+    book = openpyxl.load_workbook(form)
+    # the values of closed lists are in words, which the import reads back
+    assert [book["Mô hình sản xuất"].cell(r, 3).value for r in range(2, 8)] == \
+        ["trực tiếp"] * 5 + ["lồng ghép"]
+    assert book["Ban chỉ đạo"]["A2"].value == "huyện"
+    assert book["Tiêu chí xã"]["D2"].value == "có"
+    new = import_into(form, root, tmp_path, "new")
+    old = import_into(old_form(tmp_path / "old.xlsx"), root, tmp_path, "old")
+    assert new == old
+    assert b"\ncentral,investment," in new["funds.csv"]
+    assert b"\ndistrict,Ban Ch" in new["steering_bodies.csv"]
+
+
+def test_a_form_filled_in_vietnamese_words_is_stored_with_the_data_values(root, tmp_path):
+    form = make_template(2023, "tra-cu", tmp_path / "form.xlsx", root).path
+    book = openpyxl.load_workbook(form)
+    ws = book["Mô hình sản xuất"]
+    ws["C2"], ws["H2"] = "Lồng ghép", "Có"  # any case, as typed
+    book["Nguồn vốn"]["A2"] = "ngân sách trung ương"
+    book.save(form)
+    files = import_into(form, root, tmp_path, "typed")
+    models = files["production_models.csv"].decode("utf-8")
+    assert models.splitlines()[0].startswith("model_id,name,source,")
+    assert "bảo quản nông sản\",integrated," in models
+    assert models.count(",yes,") == 1
+    assert files["funds.csv"].decode("utf-8").splitlines()[1].startswith("central,")
+
+
+def test_a_word_outside_the_list_is_refused_by_name(root, tmp_path):
+    form = make_template(2023, "tra-cu", tmp_path / "form.xlsx", root).path
+    book = openpyxl.load_workbook(form)
+    book["Ban chỉ đạo"]["A2"] = "thôn"
+    book["Nguồn vốn"]["A2"] = "Ngân sách thôn"
+    book.save(form)
+    with pytest.raises(DataValidationError) as info:
+        import_workbook(form, 2023, "tra-cu", root, force=True)
+    errors = [str(f) for f in info.value.findings if f.severity == "error"]
+    assert 'LỖI: tệp form.xlsx, trang tính "Ban chỉ đạo", dòng 2, cột "Cấp": \'thôn\' không ' \
+        "thuộc các giá trị: tỉnh, huyện, xã, ấp" in errors
+    assert 'LỖI: tệp form.xlsx, trang tính "Nguồn vốn", dòng 2, cột "Nguồn vốn": \'Ngân sách ' \
+        "thôn' không có trong số liệu danh mục (data/reference/) của năm này; các giá trị có: " \
+        "Ngân sách Trung ương, Ngân sách tỉnh, Ngân sách huyện, Ngân sách xã, Vốn lồng ghép, " \
+        "Vốn tín dụng chính sách, Vốn doanh nghiệp, Vốn dân đóng góp, Nguồn khác" in errors
+
+
+def test_the_form_in_english(root, tmp_path, english):
+    form = make_template(2023, "tra-cu", tmp_path / "form.xlsx", root).path
+    book = openpyxl.load_workbook(form)
+    assert book.sheetnames == SHEETS_EN
+    ws = book["Propaganda"]
+    assert [c.value for c in ws[1]][:3] == ["Activity id", "Activity", "Sessions"]
+    assert ws["C1"].comment.text == ("Sessions held\nUnit: cuộc\nAt least 0\nRequired.\n"
+                                     "In the data files: column sessions of propaganda.csv")
+    documents = book["Documents"]
+    assert drop_down(book, documents, "G2:G1000") == ["yes", "no"]
+    # the reference data's labels are Vietnamese: an English form offers the values
+    assert drop_down(book, book["Funds"], "A2:A1000")[:3] == ["central", "province", "district"]
+    assert import_into(form, root, tmp_path, "en") == \
+        import_into(old_form(tmp_path / "old.xlsx"), root, tmp_path, "old")
+
+
+def test_every_sheet_and_heading_of_the_form_names_one_thing():
+    """Excel's limits on sheet names, and each word read back to one table or column."""
+    for lang in i18n.LANGUAGES:
+        with i18n.using(lang):
+            names = [i18n._(t.label) for t in TABLES] + \
+                [i18n._(label) for label in SHEET_LABELS.values()]
+            assert len(set(names)) == len(names), lang
+            for name in names:
+                assert len(name) <= 31 and not set(name) & set("[]:*?/\\"), name
+                assert sheet_table(name) is not None
+            for t in TABLES:
+                assert sheet_table(i18n._(t.label)) == t.name
+                for col in t.columns:
+                    assert column_for(t.name, i18n._(col.heading)) == col.name, (t.name, col)
+                    assert column_for(t.name, col.name) == col.name

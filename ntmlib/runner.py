@@ -208,6 +208,7 @@ def run_report(
                          "or give --timeout.").format(setting=config.TIMEOUT_PROBLEM))
     limit = timeout or config.REPORT_TIMEOUT
     deadline = started + limit
+    _running.limit = limit  # for the messages of limits reached deeper down (the cell limit)
     data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
     check_output_folder(out_root)
@@ -397,9 +398,13 @@ class ReportTimeout(ReportError):
     """The report took longer than its time limit."""
 
 
+_running = threading.local()  # the time limit of the report this thread runs
+
+
 def _timeout_text(deadline_or_limit: float, limit: float | None = None) -> str:
+    limit = limit or getattr(_running, "limit", None) or config.REPORT_TIMEOUT
     return _("the report took longer than the {seconds} s it is allowed (--timeout) and was "
-             "stopped").format(seconds=int(limit or config.REPORT_TIMEOUT))
+             "stopped").format(seconds=int(limit))
 
 
 _limit: list[float] = []

@@ -15,11 +15,13 @@ PO = i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "ntm.po"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
-def marked_texts() -> set[str]:
+def marked_texts() -> set[tuple[str | None, str]]:
+    """(context, text) of every marked text: a text with a context (pgettext) is a message of
+    its own, translated apart from the same text without it."""
     found = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
             config.PACKAGE_DIR, method_map=[("**.py", "python")], keywords=KEYWORDS):
-        found.add(message if isinstance(message, str) else message[0])
+        found.add((context, message if isinstance(message, str) else message[0]))
     return found
 
 
@@ -29,7 +31,8 @@ def catalogue():
 
 
 def test_every_marked_text_has_a_vietnamese_translation():
-    translated = {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in catalogue()
+    translated = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m.string
+                  for m in catalogue()
                   if m.id and not m.fuzzy and (all(m.string) if isinstance(m.string, tuple)
                                                else m.string)}
     missing = sorted(marked_texts() - set(translated))

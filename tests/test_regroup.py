@@ -71,7 +71,7 @@ def test_existing_folders_are_never_overwritten(root):
     (root / "2026" / "xa-tra-cu" / "keep.txt").write_text("x", encoding="utf-8")
     [made] = new_year_reorganised(2025, 2026, unit="xa-tra-cu", data_dir=root)
     assert made.folder is None
-    assert made.skipped.endswith("2026/xa-tra-cu đã có; new-year không bao giờ ghi đè dữ liệu")
+    assert made.skipped.endswith("2026/xa-tra-cu đã có; new-year không bao giờ ghi đè số liệu")
     assert [p.name for p in (root / "2026" / "xa-tra-cu").iterdir()] == ["keep.txt"]
 
 

@@ -39,6 +39,33 @@ def edit_csv(root: Path, table: str, edit, year: int = 2023, district: str = "tr
     return path
 
 
+def _fixture_report(year: int, unit: str):
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+
+    result = load_unit(year, unit, FIXTURES)
+    assert result.ok and not result.findings, [str(f) for f in result.findings]
+    return Report(result.data)
+
+
+@pytest.fixture(scope="session")
+def hv24():
+    """Huyện Hòa Vang 2024 (2023 baseline), from tests/fixtures/data: its `Report`."""
+    return _fixture_report(2024, "hoa-vang")
+
+
+@pytest.fixture(scope="session")
+def hv19():
+    """Huyện Hòa Vang 2019 (no baseline), by its code."""
+    return _fixture_report(2019, "497")
+
+
+@pytest.fixture(scope="session")
+def kt20():
+    """Thị xã Kiến Tường 2020 (2019 baseline)."""
+    return _fixture_report(2020, "tx-kien-tuong")
+
+
 def findings_for(result: LoadResult, rule: str | None = None, severity: str | None = None):
     return [f for f in result.findings
             if (rule is None or f.rule == rule) and (severity is None or f.severity == severity)]

@@ -1,4 +1,6 @@
-"""Fixtures: the bundled data (read-only), and a writable copy of it for breaking things."""
+"""Fixtures: the bundled data (read-only), a writable copy of it for breaking things, the fixture
+units' reports; and the guard that keeps the fast loop honest: a test not marked `e2e` that
+starts a kernel fails."""
 
 from __future__ import annotations
 
@@ -14,6 +16,27 @@ from ntmlib.dataset import LoadResult, load_district
 
 BUNDLED = config.PROJECT_DIR / "data"
 FIXTURES = config.PROJECT_DIR / "tests" / "fixtures" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _kernels_only_in_e2e(request, monkeypatch):
+    """A test that starts a kernel (a notebook run, papermill, run_report, run_batch, a warm
+    kernel) must be marked e2e: the fast loop (`-m "not e2e"`) never starts one. The start is
+    refused and the test fails, even where the code under test would carry on without it."""
+    if request.node.get_closest_marker("e2e") is not None:
+        yield
+        return
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+    started: list[str] = []
+
+    async def refuse(self, cmd, **kwargs):
+        started.append(" ".join(map(str, cmd))[:80])
+        raise RuntimeError("a test not marked e2e started a kernel")
+
+    monkeypatch.setattr(LocalProvisioner, "launch_kernel", refuse)
+    yield
+    assert not started, f"{request.node.nodeid} starts a kernel: mark it e2e ({started[0]})"
 
 
 @pytest.fixture(scope="session")

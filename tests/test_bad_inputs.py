@@ -24,6 +24,9 @@ from ntmlib.io import write_district_workbook
 from ntmlib.runner import run_report
 from tests.conftest import cp1258, edit_csv, notebook_with
 
+# slow: every case copies the bundled data and loads Trà Cú; some start kernels or render a PDF
+pytestmark = pytest.mark.e2e
+
 D = "data/2023/tra-cu"
 X = "data/2023/tra-cu.xlsx"
 

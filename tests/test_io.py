@@ -43,6 +43,7 @@ def workbook_root(tmp_path, bundled):
     return root
 
 
+@pytest.mark.e2e
 def test_workbook_round_trip_loads_identically(workbook_root, bundled):
     from_book = load_district(2023, "tra-cu", workbook_root)
     assert from_book.ok, [str(f) for f in from_book.errors]
@@ -59,6 +60,7 @@ def test_workbook_round_trip_loads_identically(workbook_root, bundled):
                                                      "stated_figures"}
 
 
+@pytest.mark.e2e
 def test_workbook_findings_name_sheet_row_and_column(workbook_root):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -70,6 +72,7 @@ def test_workbook_findings_name_sheet_row_and_column(workbook_root):
                                                   "stars")
 
 
+@pytest.mark.e2e
 def test_workbook_formula_with_cached_value_is_taken(workbook_root):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -81,6 +84,7 @@ def test_workbook_formula_with_cached_value_is_taken(workbook_root):
     assert "formula with no saved result" in f.message
 
 
+@pytest.mark.e2e
 def test_workbook_merged_header_cells(workbook_root):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -90,6 +94,7 @@ def test_workbook_merged_header_cells(workbook_root):
     assert f.sheet == "training" and "C1:D1" in f.message
 
 
+@pytest.mark.e2e
 def test_file_that_is_not_xlsx(workbook_root):
     (workbook_root / "2023" / "tra-cu.xlsx").write_text("tên,số\n", encoding="utf-8")
     result = load_district(2023, "tra-cu", workbook_root)
@@ -97,12 +102,14 @@ def test_file_that_is_not_xlsx(workbook_root):
         "the workbook cannot be opened: it is not an Excel .xlsx file"]
 
 
+@pytest.mark.e2e
 def test_encrypted_or_legacy_workbook(workbook_root):
     (workbook_root / "2023" / "tra-cu.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 512)
     result = load_district(2023, "tra-cu", workbook_root)
     assert "encrypted with a password or an old .xls file" in result.errors[0].message
 
 
+@pytest.mark.e2e
 def test_empty_workbook(workbook_root):
     book = openpyxl.Workbook()
     book.save(workbook_root / "2023" / "tra-cu.xlsx")

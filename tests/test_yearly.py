@@ -16,6 +16,9 @@ from ntmlib.runner import run_report
 from ntmlib.yearly import import_workbook, make_template, new_year, write_template
 from tests.conftest import BUNDLED
 
+# slow: copies the bundled data, writes and reads whole workbooks; one test runs the report
+pytestmark = pytest.mark.e2e
+
 ACTIVITY = ("facts", "propaganda", "propaganda_groups", "propaganda_quantities", "training",
             "inspections", "production_models", "households", "funds", "planned_funds")
 

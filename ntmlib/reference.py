@@ -176,6 +176,22 @@ def _dates(frame: pd.DataFrame, name: str, column: str) -> list[dt.date | None]:
     return out
 
 
+def _check_bands(levels: pd.DataFrame) -> None:
+    """The level bands of one set and period must not overlap: a commune would be counted in
+    two bands and the levels would add up to more communes than there are."""
+    seen: dict[tuple[str, str], list[tuple[int, int, int, str]]] = {}
+    for row, (key, band, low, high) in enumerate(zip(
+            zip(levels["set_id"], levels["period"], strict=True), levels["band"], levels["min"],
+            levels["max"], strict=True), start=2):
+        for other_low, other_high, other_row, other in seen.get(key, []):
+            if low <= other_high and other_low <= high:
+                raise NtmError(f"The reference table levels.csv, row {row}: the band {band} "
+                               f"({low} to {high}) overlaps the band {other} of row "
+                               f"{other_row} ({other_low} to {other_high}) of {key[0]} "
+                               f"{key[1]}")
+        seen.setdefault(key, []).append((low, high, row, band))
+
+
 @dataclass(frozen=True, eq=False)
 class Reference:
     """The reference tables of one data root, read once and indexed."""
@@ -574,6 +590,7 @@ def load_reference(root: Path | None = None) -> Reference:
     levels = _read(ref / "levels.csv")
     for col in ("min", "max"):
         levels[col] = _int(levels, "levels.csv", col)
+    _check_bands(levels)
     periods = _read(ref / "periods.csv")
     _need(periods, "periods.csv", ("period", "first_year", "last_year", "commune_set"))
     periods["first_year"] = _int(periods, "periods.csv", "first_year")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import openpyxl
@@ -74,6 +75,31 @@ def test_workbook_findings_name_sheet_row_and_column(workbook_root):
 
 @pytest.mark.e2e
 def test_workbook_formula_with_cached_value_is_taken(workbook_root):
+    """A formula Excel has calculated and saved: its saved result is the value."""
+    import zipfile
+
+    path = workbook_root / "2023" / "tra-cu.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.sheetnames.index("training") + 1
+    book["training"]["C2"] = "=4+4"
+    book.save(path)
+    with zipfile.ZipFile(path) as old:
+        parts = {i.filename: old.read(i.filename) for i in old.infolist()}
+    name = f"xl/worksheets/sheet{sheet}.xml"
+    xml = parts[name].decode("utf-8")
+    saved = re.sub(r'(<c r="C2"[^>]*>)<f>4\+4</f><v\s*/?>(</v>)?', r"\1<f>4+4</f><v>8</v>", xml)
+    assert saved != xml
+    parts[name] = saved.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for part, content in parts.items():
+            new.writestr(part, content)
+    result = load_district(2023, "tra-cu", workbook_root)
+    assert result.ok and not findings_for(result, "formula")
+    assert result.data["training"].at[2, "classes"] == 8
+
+
+@pytest.mark.e2e
+def test_workbook_formula_without_a_saved_result_is_refused(workbook_root):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
     book["training"]["C2"] = "=4+4"  # openpyxl saves no cached value

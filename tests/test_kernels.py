@@ -130,4 +130,13 @@ def test_long_runs_are_still_saved_every_interval(tmp_path):
     out.write_text("sentinel")
     manager.last_save_time = manager.now().replace(year=2000)  # the last save is long past
     manager.cell_start(nb.cells[0], 0)
-    assert out.read_text() != "sentinel"
+    # the notebook itself is written, as it stands: its cell running
+    saved = nbformat.read(out, as_version=4)
+    assert [c.source for c in saved.cells] == ["x = 1"]
+    assert saved.cells[0].metadata.papermill.status == "running"
+    # and the next save waits for the interval again (made long here, so a slow machine
+    # cannot pass it)
+    manager.autosave_cell_every = 3600
+    out.write_text("sentinel")
+    manager.cell_complete(nb.cells[0], 0)
+    assert out.read_text() == "sentinel"

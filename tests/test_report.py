@@ -279,9 +279,16 @@ def test_pdf_landscape_appendices_and_attachment(run):
     boxes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
     assert boxes[0][0] < boxes[0][1]  # A4 portrait
     texts = [p.extract_text() for p in reader.pages]
-    landscape = [t.split("\n", 3)[:3] for (w, h), t in zip(boxes, texts, strict=True) if w > h]
-    # the two criteria grids (19 columns of marks) and nothing else
-    assert len(landscape) == 2
+    # each page belongs to the last appendix that started at or before it (None: the text)
+    owner, current = [], None
+    for t in texts:
+        start = re.search(r"^\s*\d*\s*Phụ lục (\d\d[a-c]?)\s*$", t, re.M)
+        current = start.group(1) if start else current
+        owner.append(current)
+    # every page of the two criteria grids (19 columns of marks) is landscape, and no other
+    assert sorted({o for o, (w, h) in zip(owner, boxes, strict=True) if w > h}) == ["01", "02"]
+    assert all(w > h for o, (w, h) in zip(owner, boxes, strict=True) if o in ("01", "02"))
+    assert all(w < h for o, (w, h) in zip(owner, boxes, strict=True) if o not in ("01", "02"))
     assert "provenance.json" in reader.attachments
     prov = json.loads(reader.attachments["provenance.json"][0])
     assert prov["unit"]["code"] == "849"

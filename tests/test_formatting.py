@@ -36,6 +36,12 @@ def test_percentages_round_half_up_with_two_decimals():
 
 def test_counts_pad_under_ten():
     assert [fmt_count(n) for n in (2, 8, 10, 15, 0)] == ["02", "08", "10", "15", "0"]
+    assert [fmt_count(n) for n in (1, 9, 9.0, 1018)] == ["01", "09", "09", "1.018"]
+
+
+def test_a_missing_value_prints_as_a_dash_and_a_missing_date_as_an_ellipsis():
+    assert fmt_number(None) == "—" and fmt_count(None) == "—" and fmt_percent(None) == "—"
+    assert fmt_date(None) == "…"
 
 
 def test_dates():
@@ -50,4 +56,7 @@ def test_dates():
 
 
 def test_roman():
-    assert [roman(n) for n in (1, 4, 9, 10, 14)] == ["I", "IV", "IX", "X", "XIV"]
+    assert [roman(n) for n in range(1, 16)] == [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
+        "XV"]
+    assert roman(19) == "XIX" and roman(0) == ""

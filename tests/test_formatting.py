@@ -30,6 +30,8 @@ def test_percentages_round_half_up_with_two_decimals():
     assert percent(397, 400) == 99.25
     assert fmt_percent(percent(890, 1000)) == "89"
     assert percent(1, 0) is None
+    assert percent(1, 3, places=3) == 33.333 and percent(2, 3, places=0) == 67
+    assert fmt_percent(96.7188) == "96,72" and fmt_percent(12.5) == "12,5"
     assert float(round_half_up(0.125, 2)) == 0.13  # banker's rounding would give 0.12
     assert float(round_half_up(2.675, 2)) == 2.68  # binary float 2.67499... still rounds up
 

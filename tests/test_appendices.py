@@ -324,3 +324,22 @@ def test_every_appendix_has_a_number_a_title_and_rows(unit, request):
         frame = a.frame(report.figures)
         assert len(frame) >= 1 and a.title_text(report.figures).isupper(), a.key
         assert "{" not in a.title_text(report.figures) and "nan" not in frame.to_string()
+
+
+def test_each_appendix_cites_the_report_by_its_date_in_decree_30_style(hv24):
+    import dataclasses
+    import datetime as dt
+
+    from ntmlib.render import Renderer, plain
+
+    # a report dated in February: the month is padded (03/02/2025, not 03/2/2025)
+    data = dataclasses.replace(hv24.data, header={**hv24.data.header,
+                                                  "date": dt.date(2025, 2, 3),
+                                                  "doc_number": "15"})
+    r = Renderer(data, hv24.figures, hv24.appendices, [])
+    a = next(a for a in hv24.appendices if a.key == "levels")
+    html = r.env.get_template("common/appendix.html.j2").render(a=a, **r.context())
+    text = plain(html)
+    assert text.startswith("Phụ lục 06 KẾT QUẢ ĐẠT CHUẨN NÔNG THÔN MỚI THEO MỨC ĐỘ (Kèm theo "
+                           "Báo cáo số 15/BC-UBND ngày 03/02/2025 của Ủy ban nhân dân huyện "
+                           "Hòa Vang)")

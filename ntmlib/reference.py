@@ -388,6 +388,9 @@ class Reference:
     def kind(self, unit: Unit | str, level: str | None = None) -> Kind:
         """The kind of a unit (or of a kind name at a level)."""
         type_, lvl = (unit.type, unit.level) if isinstance(unit, Unit) else (unit, level)
+        key = ("kind", type_, lvl)
+        if key in self._cache:  # asked for every word of every sentence: looked up once
+            return self._cache[key]
         k = self.kinds_table
         rows = k[(k["type"] == type_) & (k["level"] == lvl)]
         if rows.empty:
@@ -395,8 +398,9 @@ class Reference:
             raise NtmError(f"The unit kind '{type_}' ({lvl}) is not in "
                            f"data/reference/unit_kinds.csv (known: {known})")
         r = rows.iloc[0]
-        return Kind(r["level"], r["type"], r["role"], r["word"], r["party_committee"],
-                    r["hamlet_term"], int(r["order"] or 0))
+        self._cache[key] = Kind(r["level"], r["type"], r["role"], r["word"],
+                                r["party_committee"], r["hamlet_term"], int(r["order"] or 0))
+        return self._cache[key]
 
     def kinds_of(self, level: str) -> list[Kind]:
         k = self.kinds_table
@@ -510,6 +514,12 @@ class Reference:
 
     def fund_label(self, source: str, year: int, unit: Unit) -> str:
         """'Ngân sách tỉnh', or 'Ngân sách thành phố' under a centrally-governed city."""
+        key = ("fund_label", source, year, unit)
+        if key not in self._cache:
+            self._cache[key] = self._fund_label(source, year, unit)
+        return self._cache[key]
+
+    def _fund_label(self, source: str, year: int, unit: Unit) -> str:
         rows = self.fund_sources(year)
         rows = rows[rows["source"] == source]
         if rows.empty:

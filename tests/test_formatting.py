@@ -1,6 +1,7 @@
 """Vietnamese number, percentage and date formats (domain.md §3)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -24,6 +25,12 @@ def test_numbers(value, text):
     assert fmt_number(value) == text
 
 
+def test_numbers_at_more_decimals_than_three():
+    # a total the source states at more decimals prints at that precision
+    assert fmt_number(0.0001234, 7) == "0,0001234" and fmt_number(1.23456, 5) == "1,23456"
+    assert fmt_number(1.23456, 4) == "1,2346" and fmt_number(2.5, 0) == "3"
+
+
 def test_percentages_round_half_up_with_two_decimals():
     assert percent(880, 947) == 92.93  # 92.925... -> 92.93, not 92.92
     assert percent(38968, 40290) == 96.72
@@ -34,6 +41,7 @@ def test_percentages_round_half_up_with_two_decimals():
     assert fmt_percent(96.7188) == "96,72" and fmt_percent(12.5) == "12,5"
     assert float(round_half_up(0.125, 2)) == 0.13  # banker's rounding would give 0.12
     assert float(round_half_up(2.675, 2)) == 2.68  # binary float 2.67499... still rounds up
+    assert round_half_up(2.675) == Decimal("2.68")  # two decimals unless told otherwise
 
 
 def test_counts_pad_under_ten():

@@ -183,3 +183,52 @@ def test_the_same_bands_in_another_period_do_not_overlap(tmp_path):
     ref = load_reference(root)
     assert [b.band for b in ref.criteria_set("commune", 2024).bands] == [
         "all", "15_18", "10_14", "5_9", "under_5"]
+
+
+# -- the rules no other fast test reaches ------------------------------------------------------
+
+
+def test_unknown_header_fields_and_narrative_sections_are_warned_about(raw):
+    copied = copy.deepcopy(raw)
+    copied.header["ghi_chu"] = "x"
+    copied.narrative["ghi_chu"] = ["Đoạn văn không thuộc mục nào."]
+    result = validate(copied)
+    assert result.ok
+    found = sorted((f.rule, f.file, f.column, f.section) for f in result.warnings)
+    assert found == [("extra-field", f"{FOLDER}/header.yaml", "ghi_chu", None),
+                     ("extra-section", f"{FOLDER}/narrative.md", None, "ghi_chu")]
+
+
+def test_a_column_twice_is_an_error(raw):
+    copied = copy.deepcopy(raw)
+    frame = copied.tables["training"].frame
+    copied.tables["training"].frame = frame.set_axis(
+        ["topic_id", "topic", "classes", "classes"], axis=1)
+    result = validate(copied)
+    assert ("duplicate-column", f"{FOLDER}/training.csv", None, "classes") in where(result)
+
+
+def test_a_file_that_is_not_csv_is_an_error(tmp_path):
+    folder = tmp_path / "data" / "2020" / "tx-kien-tuong"
+    shutil.copytree(FIXTURES / "2020" / "tx-kien-tuong", folder)
+    (folder / "training.csv").write_text('topic_id,topic\n"ocop,chương trình\n',
+                                         encoding="utf-8")
+    raw = read_dataset(folder, display_root=tmp_path / "data")
+    assert [(f.rule, f.file) for f in raw.findings if f.severity == "error"] == [
+        ("csv", f"{FOLDER}/training.csv")]
+
+
+def test_last_years_data_with_errors_gives_a_warning_and_no_comparison(tmp_path):
+    from ntmlib.dataset import load_unit
+
+    root = tmp_path / "data"
+    for part in ("2019/tx-kien-tuong", "2020/tx-kien-tuong"):
+        shutil.copytree(FIXTURES / part, root / part)
+    path = root / "2019/tx-kien-tuong/ocop_products.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",3,2018,", ",7,2018,"),
+                    encoding="utf-8")
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.ok
+    assert [(f.rule, f.file) for f in result.warnings] == [
+        ("previous-year", "2019/tx-kien-tuong")]
+    assert result.data.previous is None

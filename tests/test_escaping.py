@@ -161,3 +161,38 @@ def test_the_appendices_workbook_neutralises_every_text_cell(first):
         (c.coordinate, c.data_type, c.quotePrefix) for c in cells]
     numbers = [c.value for c in book.worksheets[0]["A"] if isinstance(c.value, int)]
     assert numbers == [1, 2]  # numbers stay numbers
+
+
+@pytest.mark.e2e  # slow: renders the whole document of a unit loaded from a copy
+def test_the_whole_document_shows_hostile_names_and_narrative_as_text(tmp_path):
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+    from tests.conftest import BUNDLED, FIXTURES
+
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    for part in ("2023/hoa-vang", "2024/hoa-vang"):
+        shutil.copytree(FIXTURES / part, root / part)
+    units = root / "reference" / "units.csv"
+    text = units.read_text(encoding="utf-8")
+    for old, new in (("497,Huyện Hòa Vang,", '497,"Huyện Hòa <i>Vang</i>",'),
+                     ("20293,Xã Hòa Bắc,", '20293,"Xã Hòa <b>Bắc</b> & ""Co""",')):
+        assert old in text
+        text = text.replace(old, new)
+    units.write_text(text, encoding="utf-8")
+    narrative = root / "2024/hoa-vang/narrative.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8").replace(
+        "- Huyện duy trì {ntm.communes_met} xã",
+        f"- {HOSTILE} duy trì {{ntm.communes_met}}<img src=x onerror=alert(1)> xã"),
+        encoding="utf-8")
+    result = load_unit(2024, "hoa-vang", root)
+    assert result.ok, [str(f) for f in result.errors]
+    html = Report(result.data).document({}).html
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "<b>Bắc" not in html and "<i>Vang" not in html
+    assert "Hòa &lt;b&gt;Bắc&lt;/b&gt; &amp; &#34;Co&#34;" in html  # in the appendices
+    assert "HUYỆN HÒA &lt;I&gt;VANG&lt;/I&gt;" in html  # the issuer, in capitals
+    assert f"{SHOWN} duy trì <a class=\"fig\"" in html
+    assert "</a>&lt;img src=x onerror=alert(1)&gt; xã" in html

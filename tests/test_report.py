@@ -352,3 +352,14 @@ def test_failing_cell_keeps_partial_notebook_and_previous_outputs(run, tmp_path)
     assert outcome.failed_notebook.exists()
     assert {p.name: p.stat().st_mtime_ns for p in run.out_dir.iterdir()} == before
     assert not [p for p in run.out_dir.parent.iterdir() if p.name.startswith(".tra-cu.")]
+
+
+def test_pdf_numbers_the_charts_from_1_with_this_years_captions(flat):
+    assert re.findall(r"Biểu đồ (\d+)\. ", flat) == ["1", "2", "3", "4", "5"]
+    for caption in (
+            "Biểu đồ 1. Vốn bố trí và giải ngân theo mô hình hỗ trợ phát triển sản xuất",
+            "Biểu đồ 2. Sản phẩm OCOP theo hạng sao đến năm 2023",
+            "Biểu đồ 3. Kết quả thực hiện các tiêu chí xã nông thôn mới theo từng xã năm 2023",
+            "Biểu đồ 4. Số xã theo mức độ đạt tiêu chí nông thôn mới, năm 2022 và năm 2023",
+            "Biểu đồ 5. Nguồn vốn huy động năm 2023 theo nguồn"):
+        assert caption in flat, caption

@@ -38,6 +38,7 @@ test-fast: install
 # hours; not in CI). MODULES=formatting make mutation runs one. Scores: tests/README.md.
 MODULES ?= formatting parsing indicators tables validate render charts io yearly batch runner
 mutation: install
+	rm -f mutants/mutmut-stats.json  # which tests reach which function: collected afresh
 	@for m in $(MODULES); do echo "== ntmlib.$$m"; \
 	  $(BIN)/mutmut run "ntmlib.$$m.*" >/dev/null || exit 1; \
 	  $(BIN)/python scripts/mutation_score.py ntmlib.$$m; done

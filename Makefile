@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha2
 YEAR     ?= 2023
 DISTRICT ?= tra-cu
 
-.PHONY: install report validate test lint lab clean messages
+.PHONY: install report validate test test-fast lint lab clean messages mutation
 
 install: $(STAMP)
 
@@ -29,6 +29,19 @@ validate: install
 test: install
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/pytest -n 2
+
+# The fast loop: every test that starts no kernel and is not slow (under 15 s on 2 cores).
+test-fast: install
+	$(BIN)/pytest -n 2 -m "not e2e"
+
+# Mutation testing of ntmlib's core modules with the fast tests, one module at a time (long:
+# hours; not in CI). MODULES=formatting make mutation runs one. Scores: tests/README.md.
+MODULES ?= formatting parsing indicators tables validate render charts io yearly batch runner
+mutation: install
+	rm -f mutants/mutmut-stats.json  # which tests reach which function: collected afresh
+	@for m in $(MODULES); do echo "== ntmlib.$$m"; \
+	  $(BIN)/mutmut run "ntmlib.$$m.*" >/dev/null || exit 1; \
+	  $(BIN)/python scripts/mutation_score.py ntmlib.$$m; done
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check ntmlib tests

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import platform
+from html import escape
 from importlib.metadata import version
 
 import pandas as pd
@@ -60,7 +61,7 @@ class Table:
     def _repr_html_(self) -> str:
         with pd.option_context("display.max_rows", None, "display.max_columns", None,
                                "display.max_colwidth", None):
-            head = f"<p><b>{self.title}</b></p>" if self.title else ""
+            head = f"<p><b>{escape(self.title)}</b></p>" if self.title else ""
             return head + self.frame.to_html(index=False, na_rep="")
 
 

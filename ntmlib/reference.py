@@ -185,6 +185,22 @@ def _dates(frame: pd.DataFrame, name: str, column: str) -> list[dt.date | None]:
     return out
 
 
+def _check_bands(levels: pd.DataFrame) -> None:
+    """The level bands of one set and period must not overlap: a commune would be counted in
+    two bands and the levels would add up to more communes than there are."""
+    seen: dict[tuple[str, str], list[tuple[int, int, int, str]]] = {}
+    for row, (key, band, low, high) in enumerate(zip(
+            zip(levels["set_id"], levels["period"], strict=True), levels["band"], levels["min"],
+            levels["max"], strict=True), start=2):
+        for other_low, other_high, other_row, other in seen.get(key, []):
+            if low <= other_high and other_low <= high:
+                raise NtmError(f"The reference table levels.csv, row {row}: the band {band} "
+                               f"({low} to {high}) overlaps the band {other} of row "
+                               f"{other_row} ({other_low} to {other_high}) of {key[0]} "
+                               f"{key[1]}")
+        seen.setdefault(key, []).append((low, high, row, band))
+
+
 @dataclass(frozen=True, eq=False)
 class Reference:
     """The reference tables of one data root, read once and indexed."""
@@ -405,6 +421,9 @@ class Reference:
     def kind(self, unit: Unit | str, level: str | None = None) -> Kind:
         """The kind of a unit (or of a kind name at a level)."""
         type_, lvl = (unit.type, unit.level) if isinstance(unit, Unit) else (unit, level)
+        key = ("kind", type_, lvl)
+        if key in self._cache:  # asked for every word of every sentence: looked up once
+            return self._cache[key]
         k = self.kinds_table
         rows = k[(k["type"] == type_) & (k["level"] == lvl)]
         if rows.empty:
@@ -413,8 +432,9 @@ class Reference:
                              "data/reference/unit_kinds.csv (known: {known})").format(
                 kind=type_, level=lvl, known=known))
         r = rows.iloc[0]
-        return Kind(r["level"], r["type"], r["role"], r["word"], r["party_committee"],
-                    r["hamlet_term"], int(r["order"] or 0))
+        self._cache[key] = Kind(r["level"], r["type"], r["role"], r["word"],
+                                r["party_committee"], r["hamlet_term"], int(r["order"] or 0))
+        return self._cache[key]
 
     def kinds_of(self, level: str) -> list[Kind]:
         k = self.kinds_table
@@ -613,6 +633,7 @@ def load_reference(root: Path | None = None) -> Reference:
     levels = _read(ref / "levels.csv")
     for col in ("min", "max"):
         levels[col] = _int(levels, "levels.csv", col)
+    _check_bands(levels)
     periods = _read(ref / "periods.csv")
     _need(periods, "periods.csv", ("period", "first_year", "last_year", "commune_set"))
     periods["first_year"] = _int(periods, "periods.csv", "first_year")

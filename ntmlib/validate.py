@@ -855,7 +855,7 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
                     row=int(rows.index[0]), column=criterion, **where))
     commune_set = data.criteria_set("commune")
     if commune_set is not None and data.level != "province" and (
-            not t.empty or data.level == "commune"):
+            not t.empty or data.level == "commune" or data.scope == "report"):
         ntm = set(t.loc[t["set_id"] == commune_set.set_id, "commune_code"])
         for code in sorted(set(data.rural_communes["code"]) - ntm):
             findings.append(Finding.error(

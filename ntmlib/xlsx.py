@@ -21,6 +21,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from .io import _neutralise_formulas
+
 FONT = "Times New Roman"
 VI = "[$-42A]"  # the Vietnamese locale: Excel and LibreOffice show 1.018,5
 THIN = Side(style="thin", color="000000")
@@ -118,6 +120,8 @@ def _sheet(wb: Workbook, item: dict, taken: set[str], derivations: dict[str, str
     for i, row in enumerate(rows):
         ws.row_dimensions[head_row + 1 + i].height = _height([c["text"] for c in row],
                                                              widths, 11)
+    for cells in ws.iter_rows():  # text from the data that Excel would run as a formula
+        _neutralise_formulas(cells)
     ws.freeze_panes = ws.cell(head_row + 1, 1)
     ws.print_title_rows = f"{head_row}:{head_row}"
     setup = ws.page_setup
@@ -149,6 +153,8 @@ def appendices_xlsx(appendices: list[dict], figures: dict | None = None,
     for r, values in enumerate(sources, start=2):
         for col, value in enumerate(values, start=1):
             ws.cell(r, col, value).font = Font(name=FONT, size=11)
+    for cells in ws.iter_rows():
+        _neutralise_formulas(cells)
     for col, width in zip("ABCDE", (12, 8, 12, 40, 90), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"

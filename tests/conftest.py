@@ -1,4 +1,6 @@
-"""Fixtures: the bundled data (read-only), and a writable copy of it for breaking things."""
+"""Fixtures: the bundled data (read-only), a writable copy of it for breaking things, the fixture
+units' reports; and the guard that keeps the fast loop honest: a test not marked `e2e` that
+starts a kernel fails."""
 
 from __future__ import annotations
 
@@ -30,6 +32,27 @@ def english(monkeypatch):
     monkeypatch.setenv("NTM_LANG", "en")
 
 
+@pytest.fixture(autouse=True)
+def _kernels_only_in_e2e(request, monkeypatch):
+    """A test that starts a kernel (a notebook run, papermill, run_report, run_batch, a warm
+    kernel) must be marked e2e: the fast loop (`-m "not e2e"`) never starts one. The start is
+    refused and the test fails, even where the code under test would carry on without it."""
+    if request.node.get_closest_marker("e2e") is not None:
+        yield
+        return
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+    started: list[str] = []
+
+    async def refuse(self, cmd, **kwargs):
+        started.append(" ".join(map(str, cmd))[:80])
+        raise RuntimeError("a test not marked e2e started a kernel")
+
+    monkeypatch.setattr(LocalProvisioner, "launch_kernel", refuse)
+    yield
+    assert not started, f"{request.node.nodeid} starts a kernel: mark it e2e ({started[0]})"
+
+
 @pytest.fixture(scope="session")
 def bundled() -> LoadResult:
     """Trà Cú 2023 as bundled, its findings in Vietnamese."""
@@ -59,6 +82,33 @@ def edit_csv(root: Path, table: str, edit, year: int = 2023, district: str = "tr
     frame = edit(frame)
     frame.to_csv(path, index=False)
     return path
+
+
+def _fixture_report(year: int, unit: str):
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+
+    result = load_unit(year, unit, FIXTURES)
+    assert result.ok and not result.findings, [str(f) for f in result.findings]
+    return Report(result.data)
+
+
+@pytest.fixture(scope="session")
+def hv24():
+    """Huyện Hòa Vang 2024 (2023 baseline), from tests/fixtures/data: its `Report`."""
+    return _fixture_report(2024, "hoa-vang")
+
+
+@pytest.fixture(scope="session")
+def hv19():
+    """Huyện Hòa Vang 2019 (no baseline), by its code."""
+    return _fixture_report(2019, "497")
+
+
+@pytest.fixture(scope="session")
+def kt20():
+    """Thị xã Kiến Tường 2020 (2019 baseline)."""
+    return _fixture_report(2020, "tx-kien-tuong")
 
 
 def findings_for(result: LoadResult, rule: str | None = None, severity: str | None = None):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from ntmlib.cli import main
 from tests.conftest import BUNDLED, edit_csv
 
 
+@pytest.mark.e2e  # slow: loads Trà Cú
 def test_validate_bundled_exits_0_and_prints_warnings(capsys):
     assert main(["validate", "--year", "2023", "--district", "tra-cu",
                  "--data-dir", str(BUNDLED)]) == 0
@@ -16,6 +19,7 @@ def test_validate_bundled_exits_0_and_prints_warnings(capsys):
     assert out.rstrip().endswith("0 lỗi, 4 cảnh báo.")
 
 
+@pytest.mark.e2e
 def test_validate_exits_1_on_errors(tmp_path, capsys):
     root = tmp_path / "data"
     shutil.copytree(BUNDLED, root)

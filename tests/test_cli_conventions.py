@@ -109,6 +109,7 @@ def test_parameters_file_quiet_run_without_carriage_returns(tmp_path, capsys):
     assert code == 0 and capsys.readouterr().out == ""
 
 
+@pytest.mark.e2e
 def test_timeout_covers_validation_too(tmp_path, monkeypatch):
     """A stage that hangs in this process (here validation) is stopped at the time limit."""
     import ntmlib.dataset

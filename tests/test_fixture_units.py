@@ -12,33 +12,8 @@ Every expected value below is worked out by hand from the fixture files, not by 
 
 from __future__ import annotations
 
-import pytest
-
-from ntmlib.dataset import load_unit
 from ntmlib.report import Report
 from ntmlib.tables import ACHIEVED, NOT_ACHIEVED
-from tests.conftest import FIXTURES
-
-
-@pytest.fixture(scope="module")
-def hv24() -> Report:
-    result = load_unit(2024, "hoa-vang", FIXTURES)
-    assert result.ok and not result.findings, [str(f) for f in result.findings]
-    return Report(result.data)
-
-
-@pytest.fixture(scope="module")
-def hv19() -> Report:
-    result = load_unit(2019, "497", FIXTURES)
-    assert result.ok and not result.findings, [str(f) for f in result.findings]
-    return Report(result.data)
-
-
-@pytest.fixture(scope="module")
-def kt20() -> Report:
-    result = load_unit(2020, "tx-kien-tuong", FIXTURES)
-    assert result.ok and not result.findings, [str(f) for f in result.findings]
-    return Report(result.data)
 
 
 def values(report: Report, expected: dict) -> dict:

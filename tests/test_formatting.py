@@ -1,6 +1,7 @@
 """Vietnamese number, percentage and date formats (domain.md §3)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -24,18 +25,33 @@ def test_numbers(value, text):
     assert fmt_number(value) == text
 
 
+def test_numbers_at_more_decimals_than_three():
+    # a total the source states at more decimals prints at that precision
+    assert fmt_number(0.0001234, 7) == "0,0001234" and fmt_number(1.23456, 5) == "1,23456"
+    assert fmt_number(1.23456, 4) == "1,2346" and fmt_number(2.5, 0) == "3"
+
+
 def test_percentages_round_half_up_with_two_decimals():
     assert percent(880, 947) == 92.93  # 92.925... -> 92.93, not 92.92
     assert percent(38968, 40290) == 96.72
     assert percent(397, 400) == 99.25
     assert fmt_percent(percent(890, 1000)) == "89"
     assert percent(1, 0) is None
+    assert percent(1, 3, places=3) == 33.333 and percent(2, 3, places=0) == 67
+    assert fmt_percent(96.7188) == "96,72" and fmt_percent(12.5) == "12,5"
     assert float(round_half_up(0.125, 2)) == 0.13  # banker's rounding would give 0.12
     assert float(round_half_up(2.675, 2)) == 2.68  # binary float 2.67499... still rounds up
+    assert round_half_up(2.675) == Decimal("2.68")  # two decimals unless told otherwise
 
 
 def test_counts_pad_under_ten():
     assert [fmt_count(n) for n in (2, 8, 10, 15, 0)] == ["02", "08", "10", "15", "0"]
+    assert [fmt_count(n) for n in (1, 9, 9.0, 1018)] == ["01", "09", "09", "1.018"]
+
+
+def test_a_missing_value_prints_as_a_dash_and_a_missing_date_as_an_ellipsis():
+    assert fmt_number(None) == "—" and fmt_count(None) == "—" and fmt_percent(None) == "—"
+    assert fmt_date(None) == "…"
 
 
 def test_dates():
@@ -50,4 +66,7 @@ def test_dates():
 
 
 def test_roman():
-    assert [roman(n) for n in (1, 4, 9, 10, 14)] == ["I", "IV", "IX", "X", "XIV"]
+    assert [roman(n) for n in range(1, 16)] == [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
+        "XV"]
+    assert roman(19) == "XIX" and roman(0) == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import openpyxl
@@ -43,6 +44,7 @@ def workbook_root(tmp_path, bundled):
     return root
 
 
+@pytest.mark.e2e
 def test_workbook_round_trip_loads_identically(workbook_root, bundled):
     from_book = load_district(2023, "tra-cu", workbook_root)
     assert from_book.ok, [str(f) for f in from_book.errors]
@@ -59,6 +61,7 @@ def test_workbook_round_trip_loads_identically(workbook_root, bundled):
                                                      "stated_figures"}
 
 
+@pytest.mark.e2e
 def test_workbook_findings_name_sheet_row_and_column(workbook_root):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -70,7 +73,33 @@ def test_workbook_findings_name_sheet_row_and_column(workbook_root):
                                                   "stars")
 
 
+@pytest.mark.e2e
 def test_workbook_formula_with_cached_value_is_taken(workbook_root, english):
+    """A formula Excel has calculated and saved: its saved result is the value."""
+    import zipfile
+
+    path = workbook_root / "2023" / "tra-cu.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.sheetnames.index("training") + 1
+    book["training"]["C2"] = "=4+4"
+    book.save(path)
+    with zipfile.ZipFile(path) as old:
+        parts = {i.filename: old.read(i.filename) for i in old.infolist()}
+    name = f"xl/worksheets/sheet{sheet}.xml"
+    xml = parts[name].decode("utf-8")
+    saved = re.sub(r'(<c r="C2"[^>]*>)<f>4\+4</f><v\s*/?>(</v>)?', r"\1<f>4+4</f><v>8</v>", xml)
+    assert saved != xml
+    parts[name] = saved.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for part, content in parts.items():
+            new.writestr(part, content)
+    result = load_district(2023, "tra-cu", workbook_root)
+    assert result.ok and not findings_for(result, "formula")
+    assert result.data["training"].at[2, "classes"] == 8
+
+
+@pytest.mark.e2e
+def test_workbook_formula_without_a_saved_result_is_refused(workbook_root, english):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
     book["training"]["C2"] = "=4+4"  # openpyxl saves no cached value
@@ -81,6 +110,7 @@ def test_workbook_formula_with_cached_value_is_taken(workbook_root, english):
     assert "formula with no saved result" in f.message
 
 
+@pytest.mark.e2e
 def test_workbook_merged_header_cells(workbook_root):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -90,6 +120,7 @@ def test_workbook_merged_header_cells(workbook_root):
     assert f.sheet == "training" and "C1:D1" in f.message
 
 
+@pytest.mark.e2e
 def test_file_that_is_not_xlsx(workbook_root, english):
     (workbook_root / "2023" / "tra-cu.xlsx").write_text("tên,số\n", encoding="utf-8")
     result = load_district(2023, "tra-cu", workbook_root)
@@ -97,12 +128,14 @@ def test_file_that_is_not_xlsx(workbook_root, english):
         "the workbook cannot be opened: it is not an Excel .xlsx file"]
 
 
+@pytest.mark.e2e
 def test_encrypted_or_legacy_workbook(workbook_root, english):
     (workbook_root / "2023" / "tra-cu.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 512)
     result = load_district(2023, "tra-cu", workbook_root)
     assert "encrypted with a password or an old .xls file" in result.errors[0].message
 
 
+@pytest.mark.e2e
 def test_empty_workbook(workbook_root, english):
     book = openpyxl.Workbook()
     book.save(workbook_root / "2023" / "tra-cu.xlsx")

@@ -64,6 +64,7 @@ def test_each_report_runs_in_a_kernel_of_its_own(tmp_path):
     assert _kernel_processes() == []
 
 
+@pytest.mark.e2e
 def test_a_kernel_that_was_not_used_is_shut_down():
     kernel = kernels.take_kernel()
     assert kernel is not None and kernel.alive()
@@ -75,6 +76,7 @@ def test_a_kernel_that_was_not_used_is_shut_down():
     assert _kernel_processes() == []
 
 
+@pytest.mark.e2e
 def test_a_warm_kernel_runs_no_client_threads():
     # a heartbeat thread stopped right after its start raised in the thread ("Too many open
     # files" from a destroyed zmq context) when a run ended early, e.g. on an unknown district
@@ -128,4 +130,13 @@ def test_long_runs_are_still_saved_every_interval(tmp_path):
     out.write_text("sentinel")
     manager.last_save_time = manager.now().replace(year=2000)  # the last save is long past
     manager.cell_start(nb.cells[0], 0)
-    assert out.read_text() != "sentinel"
+    # the notebook itself is written, as it stands: its cell running
+    saved = nbformat.read(out, as_version=4)
+    assert [c.source for c in saved.cells] == ["x = 1"]
+    assert saved.cells[0].metadata.papermill.status == "running"
+    # and the next save waits for the interval again (made long here, so a slow machine
+    # cannot pass it)
+    manager.autosave_cell_every = 3600
+    out.write_text("sentinel")
+    manager.cell_complete(nb.cells[0], 0)
+    assert out.read_text() == "sentinel"

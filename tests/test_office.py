@@ -243,3 +243,14 @@ def test_html_printed_from_a_browser_keeps_the_sample_mark_on_every_page(out):
     HTML(filename=str(out / "report.html")).write_pdf(pdf)
     texts = [p.extract_text() for p in PdfReader(pdf).pages]
     assert len(texts) > 10 and all("DỮ LIỆU MẪU" in t for t in texts)
+
+
+def test_word_numbers_the_charts_from_1_with_this_years_captions(doc):
+    captions = [p.text for p in doc.paragraphs if p.text.startswith("Biểu đồ")]
+    # placed by sections II.1 (models), II.2 (OCOP), II.4 (criteria), II.5 (levels), II.6
+    assert captions == [
+        "Biểu đồ 1. Vốn bố trí và giải ngân theo mô hình hỗ trợ phát triển sản xuất",
+        "Biểu đồ 2. Sản phẩm OCOP theo hạng sao đến năm 2024",
+        "Biểu đồ 3. Kết quả thực hiện các tiêu chí xã nông thôn mới theo từng xã năm 2024",
+        "Biểu đồ 4. Số xã theo mức độ đạt tiêu chí nông thôn mới, năm 2023 và năm 2024",
+        "Biểu đồ 5. Nguồn vốn huy động năm 2024 theo nguồn"]

@@ -279,9 +279,16 @@ def test_pdf_landscape_appendices_and_attachment(run):
     boxes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
     assert boxes[0][0] < boxes[0][1]  # A4 portrait
     texts = [p.extract_text() for p in reader.pages]
-    landscape = [t.split("\n", 3)[:3] for (w, h), t in zip(boxes, texts, strict=True) if w > h]
-    # the two criteria grids (19 columns of marks) and nothing else
-    assert len(landscape) == 2
+    # each page belongs to the last appendix that started at or before it (None: the text)
+    owner, current = [], None
+    for t in texts:
+        start = re.search(r"^\s*\d*\s*Phụ lục (\d\d[a-c]?)\s*$", t, re.M)
+        current = start.group(1) if start else current
+        owner.append(current)
+    # every page of the two criteria grids (19 columns of marks) is landscape, and no other
+    assert sorted({o for o, (w, h) in zip(owner, boxes, strict=True) if w > h}) == ["01", "02"]
+    assert all(w > h for o, (w, h) in zip(owner, boxes, strict=True) if o in ("01", "02"))
+    assert all(w < h for o, (w, h) in zip(owner, boxes, strict=True) if o not in ("01", "02"))
     assert "provenance.json" in reader.attachments
     prov = json.loads(reader.attachments["provenance.json"][0])
     assert prov["unit"]["code"] == "849"
@@ -346,3 +353,14 @@ def test_failing_cell_keeps_partial_notebook_and_previous_outputs(run, tmp_path)
     assert outcome.failed_notebook.exists()
     assert {p.name: p.stat().st_mtime_ns for p in run.out_dir.iterdir()} == before
     assert not [p for p in run.out_dir.parent.iterdir() if p.name.startswith(".tra-cu.")]
+
+
+def test_pdf_numbers_the_charts_from_1_with_this_years_captions(flat):
+    assert re.findall(r"Biểu đồ (\d+)\. ", flat) == ["1", "2", "3", "4", "5"]
+    for caption in (
+            "Biểu đồ 1. Vốn bố trí và giải ngân theo mô hình hỗ trợ phát triển sản xuất",
+            "Biểu đồ 2. Sản phẩm OCOP theo hạng sao đến năm 2023",
+            "Biểu đồ 3. Kết quả thực hiện các tiêu chí xã nông thôn mới theo từng xã năm 2023",
+            "Biểu đồ 4. Số xã theo mức độ đạt tiêu chí nông thôn mới, năm 2022 và năm 2023",
+            "Biểu đồ 5. Nguồn vốn huy động năm 2023 theo nguồn"):
+        assert caption in flat, caption

@@ -10,6 +10,10 @@ from ntmlib.dataset import load_district
 from ntmlib.errors import DataValidationError
 from tests.conftest import cp1258, edit_csv, findings_for
 
+# slow: every test copies the bundled data and loads Trà Cú (tests/test_rules.py checks the
+# same rules in the fast loop, on the fixture units in memory)
+pytestmark = pytest.mark.e2e
+
 FOLDER = "data/2023/tra-cu"
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -118,6 +122,13 @@ def test_disbursed_above_allocated_allowed_when_marked(data_root):
     edit_csv(data_root, "production_models", edit)
     result = load(data_root)
     assert not findings_for(result, "disbursed")
+    # the data loaded, with the value as typed and its rate above 100 %
+    assert result.ok and result.data is not None
+    models = result.data["production_models"]
+    assert models.at[2, "disbursed"] == 900 and bool(models.at[2, "over_allocation_ok"])
+    from ntmlib.indicators import compute_all
+
+    assert compute_all(result.data).value("models.rate[raw_materials]") == 112.5  # 900 / 800
 
 
 def test_star_rating_outside_3_to_5(data_root):

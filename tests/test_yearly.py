@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 
 from ntmlib.cli import main
 from ntmlib.dataset import load_district
@@ -16,6 +17,9 @@ from ntmlib.runner import run_report
 from ntmlib.schema import TABLES_BY_NAME
 from ntmlib.yearly import import_workbook, make_template, new_year, write_template
 from tests.conftest import BUNDLED
+
+# slow: copies the bundled data, writes and reads whole workbooks; one test runs the report
+pytestmark = pytest.mark.e2e
 
 ACTIVITY = ("facts", "propaganda", "propaganda_groups", "propaganda_quantities", "training",
             "inspections", "production_models", "households", "funds", "planned_funds")
@@ -71,8 +75,15 @@ def test_new_year_carries_forward_and_never_overwrites(root, english):
     # every certificate valid at the end of 2023 is carried; the ten of 2021 expire in 2024
     assert made.carried["ocop_products"] == 30
     assert any("narrative.md" in t for t in made.todo)
-    header = (made.folder / "header.yaml").read_text(encoding="utf-8")
-    assert "year: 2024" in header and "date: ''" in header
+    header = yaml.safe_load((made.folder / "header.yaml").read_text(encoding="utf-8"))
+    before = yaml.safe_load((root / "2023/tra-cu/header.yaml").read_text(encoding="utf-8"))
+    assert header["year"] == 2024 and header["unit_code"] == "849"
+    # the date and number are cleared, the signer carried, the recipients those of 2024
+    assert header["date"] == "" and header["doc_number"] == "" and header["reconstructed"] == []
+    assert header["signer_name"] == before["signer_name"] == "Huỳnh Văn Nghị"
+    assert header["recipients"] == [
+        "Ủy ban nhân dân tỉnh",
+        "Văn phòng Điều phối nông thôn mới tỉnh (Sở Nông nghiệp và Phát triển nông thôn)"]
     assert (made.folder / "training.csv").read_text(encoding="utf-8").strip() == \
         "topic_id,topic,classes,trainees,kind,trainee_word,reconstructed"
     with pytest.raises(NtmError, match="never overwrites"):
@@ -127,7 +138,17 @@ def test_2023_report_says_plainly_that_2022_households_are_absent(bundled):
     from ntmlib import indicators
 
     figures = indicators.compute_all(bundled.data)
-    assert "prev.households.rate" not in figures  # the 2022 baseline has no households
+    # the 2022 baseline has no households: no comparison is made, and none is printed
+    assert "prev.households.rate" not in figures
+    assert "prev.households.recognised" not in figures
+    # while what the baseline has is compared (so the comparison did run)
+    assert figures.value("prev.levels.count[all]") == 3
+    assert figures.value("prev.ntm.recognised") == 12
+    assert figures.value("prev.district.criteria_met") == 4
+    from ntmlib.report import Report
+
+    text = Report(bundled.data).section("ii3_households").paragraph
+    assert "chiếm tỷ lệ" in text and "(năm 2022:" not in text and "…" not in text
 
 
 def test_broken_workbook_is_refused_with_sheet_row_and_column(root, tmp_path, capsys):

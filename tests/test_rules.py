@@ -1,0 +1,243 @@
+"""Validation rules at their boundaries, fast: Thị xã Kiến Tường 2020 (tests/fixtures/data) is
+read once, and each test changes one cell of a copy in memory before validating it.
+
+Findings are matched by rule, file, row and column, never by their wording (the messages are
+being translated). Reference data is checked too: level bands that overlap are refused.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+
+import pytest
+
+from ntmlib.dataset import validate_raw
+from ntmlib.errors import NtmError
+from ntmlib.io import read_dataset
+from ntmlib.reference import load_reference
+from tests.conftest import BUNDLED, FIXTURES
+
+FOLDER = "data/2020/tx-kien-tuong"
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return read_dataset(FIXTURES / "2020" / "tx-kien-tuong", display_root=FIXTURES)
+
+
+def validate(raw, table: str | None = None, row: int | None = None, **cells):
+    """Validate a copy of the raw data with the cells of `table`'s file row `row` set."""
+    raw = copy.deepcopy(raw)
+    if table is not None:
+        frame = raw.tables[table].frame
+        for column, value in cells.items():
+            if column not in frame:
+                frame[column] = ""
+            frame.loc[row - 2, column] = value
+    ref = load_reference(FIXTURES)
+    unit = ref.resolve("tx-kien-tuong", 2020)
+    return validate_raw(raw, 2020, unit, ref, previous=False, data_root=FIXTURES)
+
+
+def validate_cells(raw, *cells):
+    """Validate a copy with several cells set: (table, file row, column, value) each."""
+    raw = copy.deepcopy(raw)
+    for table, row, column, value in cells:
+        raw.tables[table].frame.loc[row - 2, column] = value
+    return validate(raw)
+
+
+def where(result, severity: str = "error") -> list[tuple]:
+    return sorted((f.rule, f.file, f.row, f.column) for f in result.findings
+                  if f.severity == severity)
+
+
+def test_the_fixture_is_clean(raw):
+    result = validate(raw)
+    assert result.ok and result.findings == [] and result.data is not None
+    assert result.data["production_models"].at[2, "disbursed"] == 450
+
+
+def test_a_model_disbursed_exactly_as_allocated_is_accepted(raw):
+    result = validate(raw, "production_models", 2, disbursed="600", stated_rate="100")
+    assert result.ok and result.findings == []
+    assert result.data["production_models"].at[2, "disbursed"] == 600
+
+
+def test_a_model_disbursed_above_allocated_is_an_error_unless_marked(raw):
+    result = validate(raw, "production_models", 2, disbursed="600.5", stated_rate="")
+    assert where(result) == [("disbursed", f"{FOLDER}/production_models.csv", 2, "disbursed")]
+    assert result.data is None
+    marked = validate(raw, "production_models", 2, disbursed="600.5", stated_rate="",
+                      over_allocation_ok="yes")
+    assert marked.ok and marked.findings == []
+    marked = validate(raw, "production_models", 2, disbursed="600.5", stated_rate="",
+                      over_allocation_ok="no")
+    assert where(marked) == [("disbursed", f"{FOLDER}/production_models.csv", 2, "disbursed")]
+
+
+def test_a_stated_rate_that_disagrees_is_a_warning_at_its_cell(raw):
+    result = validate(raw, "production_models", 2, stated_rate="76")
+    assert result.ok
+    assert where(result, "warning") == [
+        ("stated-figure", f"{FOLDER}/production_models.csv", 2, "stated_rate")]
+
+
+def test_hamlets_at_their_limit_are_accepted(raw):
+    # Xã Thạnh Trị (row 5): 4 hamlets, 4 registered; 4 recognised is the limit
+    result = validate(raw, "households", 5, hamlets_recognised="4", households_recognised="400")
+    assert result.ok and result.findings == []
+
+
+def test_a_part_above_its_whole_is_flagged_where_it_is(raw):
+    # three xã, each with one part above its whole (validated together: one finding each)
+    result = validate_cells(raw, ("households", 5, "hamlets_recognised", "5"),
+                            ("households", 6, "hamlets_registered", "5"),
+                            ("households", 7, "households_recognised", "401"))
+    assert where(result) == [("part-whole", f"{FOLDER}/households.csv", 5, "hamlets_recognised"),
+                             ("part-whole", f"{FOLDER}/households.csv", 6, "hamlets_registered"),
+                             ("part-whole", f"{FOLDER}/households.csv", 7,
+                              "households_recognised")]
+
+
+def test_hamlets_recognised_above_registered_but_within_the_total_is_flagged(raw):
+    result = validate(raw, "households", 5, hamlets_registered="3", hamlets_recognised="4")
+    assert where(result) == [("part-whole", f"{FOLDER}/households.csv", 5,
+                              "hamlets_recognised")]
+
+
+def test_each_wrong_cell_is_one_error_at_that_cell(raw):
+    result = validate_cells(
+        raw, ("ocop_products", 3, "stars", "6"), ("ocop_products", 2, "stars", "2"),
+        ("ocop_products", 2, "year_recognised", "2021"), ("training", 2, "classes", "-1"),
+        ("households", 2, "commune_code", "20293"),  # Xã Hòa Bắc, of Hòa Vang
+        ("commune_criteria", 2, "criterion", "20"), ("recognitions", 3, "year", "2021"))
+    assert not result.ok
+    assert where(result) == sorted([
+        ("range", f"{FOLDER}/ocop_products.csv", 3, "stars"),
+        ("range", f"{FOLDER}/ocop_products.csv", 2, "stars"),
+        ("date", f"{FOLDER}/ocop_products.csv", 2, "year_recognised"),
+        ("range", f"{FOLDER}/training.csv", 2, "classes"),
+        ("reference", f"{FOLDER}/households.csv", 2, "commune_code"),
+        ("reference", f"{FOLDER}/commune_criteria.csv", 2, "criterion"),
+        # criterion 1 of Thạnh Trị is now missing: the set is incomplete
+        ("incomplete", f"{FOLDER}/commune_criteria.csv", 2, "criterion"),
+        ("date", f"{FOLDER}/recognitions.csv", 3, "year")])
+
+
+def test_the_boundaries_that_are_allowed(raw):
+    result = validate_cells(raw, ("ocop_products", 3, "stars", "5"),
+                            ("ocop_products", 3, "year_recognised", "2020"),
+                            ("training", 2, "classes", "0"), ("training", 2, "trainees", "0"))
+    assert result.ok and result.findings == []
+
+
+def test_criteria_for_a_ward_are_refused(raw):
+    # a criteria row of Phường 1 (27787): the commune criteria apply to xã only
+    frame = raw.tables["commune_criteria"].frame
+    assert frame.at[0, "commune_code"] == "27790"
+    result = validate(raw, "commune_criteria", 2, commune_code="27787")
+    assert ("reference", f"{FOLDER}/commune_criteria.csv", 2, "commune_code") in where(result)
+
+
+def test_a_missing_criterion_row_is_reported(raw):
+    copied = copy.deepcopy(raw)
+    copied.tables["commune_criteria"].frame = \
+        copied.tables["commune_criteria"].frame.drop(index=[3])
+    result = validate(copied)
+    assert where(result) == [("incomplete", f"{FOLDER}/commune_criteria.csv", 2, "criterion")]
+
+
+# -- reference data: level bands ---------------------------------------------------------------
+
+
+def _reference_with_levels(tmp_path, edit) -> object:
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    path = root / "reference" / "levels.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+    return root
+
+
+def test_the_bundled_level_bands_do_not_overlap_and_leave_no_gap():
+    ref = load_reference(BUNDLED)
+    for year, size in ((2020, 19), (2024, 19), (2026, 10)):
+        bands = ref.criteria_set("commune", year).bands
+        covered = sorted(n for b in bands for n in range(b.min, b.max + 1))
+        assert covered == list(range(0, size + 1)), year
+
+
+@pytest.mark.parametrize(("line", "new"), [
+    # row 4 (15_18 of 2016-2020) reaching down into 10_14
+    (3, "xa_ntm,2016-2020,15_18,14,18,đạt {min} - {max} tiêu chí"),
+    # row 11 (under_5 of 2021-2025) reaching up into 5_9
+    (10, "xa_ntm,2021-2025,under_5,0,5,đạt dưới {upper} tiêu chí"),
+])
+def test_overlapping_level_bands_are_refused(tmp_path, line, new):
+    def edit(lines):
+        lines[line] = new
+        return lines
+
+    root = _reference_with_levels(tmp_path, edit)
+    with pytest.raises(NtmError) as info:
+        load_reference(root)
+    text = str(info.value)
+    assert "levels.csv" in text and f"row {line + 1}" in text
+
+
+def test_the_same_bands_in_another_period_do_not_overlap(tmp_path):
+    root = _reference_with_levels(tmp_path, lambda lines: lines)  # an unchanged copy
+    ref = load_reference(root)
+    assert [b.band for b in ref.criteria_set("commune", 2024).bands] == [
+        "all", "15_18", "10_14", "5_9", "under_5"]
+
+
+# -- the rules no other fast test reaches ------------------------------------------------------
+
+
+def test_unknown_header_fields_and_narrative_sections_are_warned_about(raw):
+    copied = copy.deepcopy(raw)
+    copied.header["ghi_chu"] = "x"
+    copied.narrative["ghi_chu"] = ["Đoạn văn không thuộc mục nào."]
+    result = validate(copied)
+    assert result.ok
+    found = sorted((f.rule, f.file, f.column, f.section) for f in result.warnings)
+    assert found == [("extra-field", f"{FOLDER}/header.yaml", "ghi_chu", None),
+                     ("extra-section", f"{FOLDER}/narrative.md", None, "ghi_chu")]
+
+
+def test_a_column_twice_is_an_error(raw):
+    copied = copy.deepcopy(raw)
+    frame = copied.tables["training"].frame
+    copied.tables["training"].frame = frame.set_axis(
+        ["topic_id", "topic", "classes", "classes"], axis=1)
+    result = validate(copied)
+    assert ("duplicate-column", f"{FOLDER}/training.csv", None, "classes") in where(result)
+
+
+def test_a_file_that_is_not_csv_is_an_error(tmp_path):
+    folder = tmp_path / "data" / "2020" / "tx-kien-tuong"
+    shutil.copytree(FIXTURES / "2020" / "tx-kien-tuong", folder)
+    (folder / "training.csv").write_text('topic_id,topic\n"ocop,chương trình\n',
+                                         encoding="utf-8")
+    raw = read_dataset(folder, display_root=tmp_path / "data")
+    assert [(f.rule, f.file) for f in raw.findings if f.severity == "error"] == [
+        ("csv", f"{FOLDER}/training.csv")]
+
+
+def test_last_years_data_with_errors_gives_a_warning_and_no_comparison(tmp_path):
+    from ntmlib.dataset import load_unit
+
+    root = tmp_path / "data"
+    for part in ("2019/tx-kien-tuong", "2020/tx-kien-tuong"):
+        shutil.copytree(FIXTURES / part, root / part)
+    path = root / "2019/tx-kien-tuong/ocop_products.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",3,2018,", ",7,2018,"),
+                    encoding="utf-8")
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.ok
+    assert [(f.rule, f.file) for f in result.warnings] == [
+        ("previous-year", "2019/tx-kien-tuong")]
+    assert result.data.previous is None

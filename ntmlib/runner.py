@@ -28,6 +28,7 @@ failed run leaves the previous good outputs in place and keeps its partial noteb
 
 from __future__ import annotations
 
+import logging
 import shutil
 import signal
 import sys
@@ -48,6 +49,7 @@ from .safefs import FolderLock, recover_folder, remove_stale, replace_folder, st
 # What each format writes, for keeping the files of the formats a run does not render.
 FORMAT_FILES = {"html": ("report.html", "review.html"), "pdf": ("report.pdf",),
                 "docx": ("report.docx",), "xlsx": ("appendices.xlsx",)}
+logger = logging.getLogger(__name__)
 # Seconds a run waits for another run of the same unit to finish writing its outputs.
 LOCK_WAIT = config.REPORT_TIMEOUT + 120
 
@@ -230,6 +232,8 @@ def run_report(
                                outputs_dir=out_root)
             outcome.stages["validate"] = time.perf_counter() - started
             outcome.findings = result.findings
+            if result.ok and kernel is not None:
+                _hand_over(kernel, result, year, unit, data_root, out_root)
             if result.ok:
                 _execute_and_export(outcome, notebook, year, unit, out_root, formats,
                                     extra_parameters, deadline, progress, kernel, keep_spare,
@@ -244,6 +248,23 @@ def run_report(
         _release(kernel, keep_spare, env)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _hand_over(kernel: WarmKernel, result, year: int, unit, data_root: Path,
+               out_root: Path) -> None:
+    """Give the notebook's kernel the data validated here, so that it does not validate it
+    again (dataset.hand_over says when the notebook uses it)."""
+    from .dataset import HANDOVER, hand_over
+
+    path = kernel.scratch / "validated.pickle"
+    try:
+        hand_over(result, path, year=year, root=data_root, level=unit.level,
+                  outputs_root=out_root)
+    except Exception as exc:  # noqa: BLE001 - the notebook then validates the data itself
+        path.unlink(missing_ok=True)
+        logger.debug("no hand-over: %s", exc)
+        return
+    kernel.set_env(HANDOVER, str(path))
 
 
 def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, unit,
@@ -373,11 +394,13 @@ def publish(staging: Path, final: Path, formats: tuple[str, ...]) -> None:
 
 def _release(kernel: WarmKernel | None, keep_spare: bool, env: dict | None = None) -> None:
     """Stop the report's kernel and, for a batch worker, start the next report's: in this
-    order, so that a worker never holds two kernels."""
+    order, so that a worker never holds two kernels. Neither is awaited: both happen in a
+    thread while this process exports (the next `take_kernel` waits for them)."""
+    spare = (lambda: start_spare(env=env)) if keep_spare else None
     if kernel is not None:
-        kernel.shutdown()
-    if keep_spare:
-        start_spare(env=env)
+        kernel.shutdown(wait=False, then=spare)
+    elif spare is not None:
+        spare()
 
 
 def _preload_export() -> None:

@@ -292,10 +292,10 @@ def one_report(result: dict, root: Path, work: Path, css: Path, unit: str, round
     print("one report: floor, `ntm report` (cold, --formats html,pdf) and naive", flush=True)
     cold, naive, floors = [], [], []
     for r in range(rounds):  # the three in a rotating order
-        order = [("floor", lambda: floors.append(floor())),
-                 ("cold", lambda: cold.append(ours_cold(root, unit, work / f"cold{r}"))),
-                 ("naive", lambda: naive.append(naive_one(root, unit, work / f"naive{r}" / unit,
-                                                          css)))]
+        order = [("floor", lambda r=r: floors.append(floor())),
+                 ("cold", lambda r=r: cold.append(ours_cold(root, unit, work / f"cold{r}"))),
+                 ("naive", lambda r=r: naive.append(naive_one(
+                     root, unit, work / f"naive{r}" / unit, css)))]
         order = order[r % 3:] + order[:r % 3]
         for _, fn in order:
             fn()

@@ -371,3 +371,22 @@ def _register_exit() -> None:
         # finalizers still run
         util.Finalize(None, shutdown_all, exitpriority=10)
         _exit_registered = True
+
+
+def exit_now(code: int) -> None:
+    """End this process with `code` without the interpreter's teardown (freeing every module
+    and object: about 0,3 s after a report), once what that teardown does that matters is
+    done: kernels stopped and the zygote ended, the exit handlers run (multiprocessing,
+    logging, temporary folders, ours), and the output streams flushed."""
+    import atexit
+
+    try:
+        shutdown_all()
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001, S110 - a closed pipe: nothing left to say
+                pass
+        os._exit(code if isinstance(code, int) else 1)

@@ -19,6 +19,7 @@ and a kernel whose zygote is gone ends too (ipykernel's parent poller).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -95,8 +96,8 @@ def serve(fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the worker, which stops us
     _prepare()
     if threading.active_count() > 1:  # a thread would not survive the fork
-        print(f"ntm zygote: {threading.active_count() - 1} thread(s) after imports",
-              file=sys.stderr)
+        logging.getLogger(__name__).debug("%d thread(s) after the imports",
+                                          threading.active_count() - 1)
     reader = server.makefile("r", encoding="utf-8")
     server.sendall(b'{"ready": true}\n')
     for line in reader:

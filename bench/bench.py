@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -94,6 +95,21 @@ def stylesheet(work: Path) -> Path:
 # -- measuring ----------------------------------------------------------------------------------
 
 
+def cpu(children_only: bool = True) -> float:
+    """CPU seconds (user + system) used so far by the processes this one has waited for (and,
+    unless `children_only`, by this one): under load, wall time is mostly waiting for a core,
+    CPU time is the work done."""
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = c.ru_utime + c.ru_stime
+    if not children_only:
+        s = resource.getrusage(resource.RUSAGE_SELF)
+        total += s.ru_utime + s.ru_stime
+    return total
+
+
+CPU: dict[str, list[float]] = {}  # CPU seconds of each measurement, by name
+
+
 def clock(fn, *args, **kwargs):
     start = time.perf_counter()
     value = fn(*args, **kwargs)
@@ -111,21 +127,23 @@ def floor() -> float:
     """Start a Python kernel and import pandas and matplotlib in it."""
     from jupyter_client.manager import start_new_kernel
 
-    start = time.perf_counter()
+    c0, start = cpu(), time.perf_counter()
     km, kc = start_new_kernel(kernel_name=config.KERNEL_NAME)
     kc.execute_interactive("import pandas, matplotlib.pyplot", timeout=120)
     elapsed = time.perf_counter() - start
     kc.stop_channels()
     km.shutdown_kernel(now=True)
+    CPU.setdefault("floor", []).append(cpu() - c0)
     return elapsed
 
 
 def ours_cold(root: Path, unit: str, out: Path, year: int = YEAR,
               formats: tuple = HTML_PDF) -> float:
     """`ntm report` as a user runs it: a fresh process, until it has exited."""
-    start = time.perf_counter()
+    c0, start = cpu(), time.perf_counter()
     run([sys.executable, "-m", "ntmlib.cli", "report", "--year", year, "--unit", unit,
          "--data-dir", root, "--out-dir", out, "--formats", ",".join(formats), "-q"])
+    CPU.setdefault("ours_cold", []).append(cpu() - c0)
     return time.perf_counter() - start
 
 
@@ -154,7 +172,7 @@ def naive_one(root: Path, unit: str, out: Path, css: Path, *, level: str = "dist
     nb = out / "report.ipynb"
     env = naive_env(root, out_root or out.parent)
     templates = config.TEMPLATES_DIR / "nbconvert"
-    start = time.perf_counter()
+    c0, start = cpu(), time.perf_counter()
     run([BIN / "papermill", config.notebook_for(level), nb, "-p", "year", year, "-p", level,
          unit, "-k", config.KERNEL_NAME, "--no-progress-bar", "--cwd", out], env=env)
     run([BIN / "jupyter", "nbconvert", "--to", "html", "--template", "ntm_document",
@@ -164,6 +182,7 @@ def naive_one(root: Path, unit: str, out: Path, css: Path, *, level: str = "dist
          nb], env=env)
     run([BIN / "weasyprint", "-s", css, "-u", config.TEMPLATES_DIR, out / "report.html",
          out / "report.pdf"], env=env)
+    CPU.setdefault("naive_one", []).append(cpu() - c0)
     return time.perf_counter() - start
 
 
@@ -171,13 +190,14 @@ def naive_batch(root: Path, units: list[str], out_root: Path, css: Path, workers
                 province: str | None = PROVINCE, level: str = "district",
                 year: int = YEAR) -> float:
     """The naive loop: `workers` units at a time, then the province report."""
-    start = time.perf_counter()
+    c0, start = cpu(), time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(lambda u: naive_one(root, u, out_root / str(year) / u, css, level=level,
                                           year=year, out_root=out_root), units))
     if province:
         naive_one(root, province, out_root / str(year) / province, css, level="province",
                   year=year, out_root=out_root)
+    CPU.setdefault("naive_batch", []).append(cpu() - c0)
     return time.perf_counter() - start
 
 
@@ -235,6 +255,7 @@ def ours_batch(root: Path, units: list[str], workers: int, out: Path, *, year: i
                formats: tuple = config.DEFAULT_FORMATS, scheduler: str | None = None,
                province: str | None = None) -> dict:
     """`ntm batch` as it runs by default (province report included)."""
+    c0 = cpu(children_only=False)
     with Memory() as memory:
         seconds, result = clock(run_batch, year, districts=units, province=province,
                                 data_dir=root, out_dir=out, workers=workers, force=True,
@@ -242,7 +263,8 @@ def ours_batch(root: Path, units: list[str], workers: int, out: Path, *, year: i
     bad = [r.district for r in result.results if r.status != "ok"]
     if bad or result.summary_status != "ok":
         raise RuntimeError(f"batch failed: {bad} {result.summary_status}")
-    return {"seconds": seconds, "peak_mb_per_worker": memory.per_worker_mb,
+    return {"seconds": seconds, "cpu_seconds": cpu(children_only=False) - c0,
+            "peak_mb_per_worker": memory.per_worker_mb,
             "peak_mb_one_process": memory.single_process_mb, "growth": memory.growth()}
 
 
@@ -301,14 +323,19 @@ def one_report(result: dict, root: Path, work: Path, css: Path, unit: str, round
             fn()
         print(f"    round {r + 1}: floor {floors[-1]:.2f} s, cold {cold[-1]:.2f} s, naive "
               f"{naive[-1]:.2f} s", flush=True)
+    n = rounds
     result["one_report"] = {
         "naive_vs_cold": comparison("one report", "ours_cold", cold, "naive", naive),
+        "cpu_naive_vs_cold": comparison("one report, CPU seconds", "ours_cold",
+                                        CPU["ours_cold"][-n:], "naive", CPU["naive_one"][-n:]),
+        "cpu_cold_vs_floor": comparison("one report against the floor, CPU seconds", "floor",
+                                        CPU["floor"][-n:], "ours_cold", CPU["ours_cold"][-n:]),
         "cold_vs_floor": comparison("one report against the floor", "floor", floors,
                                     "ours_cold", cold),
         "stages": ours_stages(root, unit, work / "stages"),
     }
-    print(show(result["one_report"]["naive_vs_cold"]))
-    print(show(result["one_report"]["cold_vs_floor"]))
+    for key in ("naive_vs_cold", "cold_vs_floor", "cpu_naive_vs_cold", "cpu_cold_vs_floor"):
+        print(show(result["one_report"][key]))
     print("  stages of one cold report: " + ", ".join(
         f"{k} {v:.2f} s" for k, v in result["one_report"]["stages"].items()))
 
@@ -333,12 +360,16 @@ def batch_vs_naive(result: dict, root: Path, work: Path, css: Path, slugs: list[
 
     xs, ys = interleaved(rounds, a, b)
     ours = comparison(f"batch n={n} workers={workers} (html+pdf)", "ours", xs, "naive", ys)
+    ours["cpu"] = comparison(f"batch n={n} workers={workers} (html+pdf), CPU seconds", "ours",
+                             [e["cpu_seconds"] for e in extra], "naive",
+                             CPU["naive_batch"][-rounds:])
     ours["reports_per_minute"] = {"ours": 60 * (n + 1) / ours["ours"]["median"],
                                   "naive": 60 * (n + 1) / ours["naive"]["median"]}
     ours["peak_mb_per_worker"] = max(e["peak_mb_per_worker"] for e in extra)
     ours["peak_mb_one_process"] = max(e["peak_mb_one_process"] for e in extra)
     result["batch_vs_naive"].append(ours)
     print(show(ours))
+    print(show(ours["cpu"]))
 
 
 def batch_default(result: dict, root: Path, work: Path, slugs: list[str], n: int,
@@ -353,7 +384,8 @@ def batch_default(result: dict, root: Path, work: Path, slugs: list[str], n: int
               f"(all formats) round {r + 1}: {b['seconds']:.1f} s", flush=True)
     secs = [b["seconds"] for b in runs]
     entry = {"n": n, "workers": workers, "scheduler": scheduler or "processes",
-             "seconds": stats(secs), "seconds_per_report": statistics.median(secs) / (n + 1),
+             "seconds": stats(secs), "cpu_seconds": stats([b["cpu_seconds"] for b in runs]),
+             "seconds_per_report": statistics.median(secs) / (n + 1),
              "reports_per_minute": 60 * (n + 1) / statistics.median(secs),
              "peak_mb_per_worker": max(b["peak_mb_per_worker"] for b in runs),
              "peak_mb_one_process": max(b["peak_mb_one_process"] for b in runs),

@@ -123,7 +123,12 @@ def _render(exporter, nb: nbformat.NotebookNode, resources: dict) -> str:
     resources = exporter._init_resources(resources)
     exporter.register_filter("filter_data_type", WidgetsDataTypeFilter(
         notebook_metadata=exporter._nb_metadata, parent=exporter, resources=resources))
-    html, _ = TemplateExporter.from_notebook_node(exporter, nb, resources)
+    try:
+        html, _ = TemplateExporter.from_notebook_node(exporter, nb, resources)
+    finally:  # the cached exporter keeps nothing of this unit (nor grows with each one)
+        exporter._nb_metadata.clear()
+        for name in ("highlight_code", "filter_data_type"):
+            exporter.environment.filters.pop(name, None)
     return html
 
 

@@ -404,11 +404,16 @@ def _release(kernel: WarmKernel | None, keep_spare: bool, env: dict | None = Non
 
 
 def _preload_export() -> None:
+    """What the export needs, loaded while the kernel computes: the libraries, and nbconvert's
+    exporters with their templates compiled (export._exporter keeps them)."""
     try:
         import nbconvert  # noqa: F401
         import weasyprint  # noqa: F401
 
-        from . import export  # noqa: F401
+        from . import export
+
+        for kind in ("document", "review"):
+            export._exporter(kind).template  # noqa: B018 - compiles it
     except Exception:  # noqa: BLE001 - the export step will raise it where it belongs
         pass
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import select
 import signal
 import socket
 import sys
@@ -51,7 +52,6 @@ def _become_kernel(request: dict, server: socket.socket) -> None:
     try:
         os.close(server.detach())  # the worker's line to the zygote is not the kernel's
         os.setsid()  # its own process group, as jupyter_client starts kernels
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         null = os.open(os.devnull, os.O_RDONLY)
@@ -90,29 +90,50 @@ def _become_kernel(request: dict, server: socket.socket) -> None:
             os._exit(code)
 
 
+def _reap() -> None:
+    """Collect the kernels that have ended (so that their CPU time counts as this process's
+    children's, as a kernel's does for the process that started it)."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def serve(fd: int) -> None:
     server = socket.socket(fileno=fd)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps its children
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the worker, which stops us
     _prepare()
     if threading.active_count() > 1:  # a thread would not survive the fork
         logging.getLogger(__name__).debug("%d thread(s) after the imports",
                                           threading.active_count() - 1)
-    reader = server.makefile("r", encoding="utf-8")
     server.sendall(b'{"ready": true}\n')
-    for line in reader:
-        try:
-            request = json.loads(line)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-        except Exception as exc:  # noqa: BLE001 - the worker starts a kernel the usual way
-            answer = {"error": f"{type(exc).__name__}: {exc}"}
-        else:
-            if pid == 0:
-                _become_kernel(request, server)
-            answer = {"pid": pid}
-        server.sendall(json.dumps(answer).encode() + b"\n")
+    pending = b""
+    while True:
+        ready, _, _ = select.select([server], [], [], 1.0)
+        _reap()
+        if not ready:
+            continue
+        chunk = server.recv(1 << 16)
+        if not chunk:  # the worker is gone
+            return
+        pending += chunk
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            try:
+                request = json.loads(line)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+            except Exception as exc:  # noqa: BLE001 - the worker starts a kernel the usual way
+                answer = {"error": f"{type(exc).__name__}: {exc}"}
+            else:
+                if pid == 0:
+                    _become_kernel(request, server)
+                answer = {"pid": pid}
+            server.sendall(json.dumps(answer).encode() + b"\n")
 
 
 if __name__ == "__main__":

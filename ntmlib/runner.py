@@ -484,7 +484,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, deadline
     except Exception as exc:  # kernel died, timeout, missing kernel: all end this report
         name = type(exc).__name__
         if "Timeout" in name or "timed out" in str(exc).lower():
-            return STOPPED + _timeout_text(0)
+            return STOPPED + _timeout_text(0, _limit[-1] if _limit else None)
         if "DeadKernel" in name:
             return STOPPED + _("the notebook's kernel died (out of memory?)")
         return f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"

@@ -18,7 +18,7 @@ import nbformat
 import psutil
 import pytest
 
-from ntmlib import config, kernels
+from ntmlib import config, export, kernels
 from ntmlib.dataset import HANDOVER, _handed_over, hand_over, load_unit
 from ntmlib.runner import run_report
 
@@ -131,6 +131,11 @@ def test_a_unit_cannot_see_another_units_data_through_the_zygote(two_units, tmp_
     # the scan finds the marker where the data holds it, and nowhere else
     assert first["marker_found"] and again["marker_found"]
     assert not other["marker_found"]
+    # the exporters this process keeps between reports keep nothing of the last one
+    for kind in ("document", "review"):
+        exporter = export._exporter(kind)
+        assert exporter._nb_metadata == {}
+        assert "filter_data_type" not in exporter.environment.filters
     # nothing left running: kernels, zygote, scratch folders
     assert _kernel_pids() == set()
     assert not psutil.pid_exists(zygote_pid) or \

@@ -419,6 +419,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=None, help="rounds of each comparison")
     parser.add_argument("--long", type=int, default=500,
                         help="reports in the memory run (--full only)")
+    parser.add_argument("--dask-units", type=int, default=32,
+                        help="units in the Dask runs (--full only)")
     parser.add_argument("--only", default="", help="comma-separated parts to run: one, "
                         "naive, default, long, vinh-long, dask (default: all of the mode's)")
     parser.add_argument("--out", type=Path, default=None,
@@ -432,7 +434,8 @@ def main() -> int:
         {"one", "naive", "default", "long", "vinh-long", "dask"} if full else \
         {"one", "naive", "default"}
     sizes = [8, 32, 128] if full else [8]
-    n_units = max([*sizes, args.long if "long" in parts else 0])
+    n_units = max([*sizes, args.long if "long" in parts else 0,
+                   args.dask_units if "dask" in parts else 0])
 
     work = Path(tempfile.mkdtemp(prefix="ntm-bench-"))
     root = work / "data"
@@ -462,7 +465,8 @@ def main() -> int:
             vinh_long(result, work, 2)
         if "dask" in parts:
             for w in (1, 2):
-                batch_default(result, root, work, slugs, 32, w, 1, scheduler="local")
+                batch_default(result, root, work, slugs, args.dask_units, w, 1,
+                              scheduler="local")
     finally:
         result["machine"]["load_average_at_end"] = os.getloadavg()
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

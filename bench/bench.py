@@ -1,10 +1,26 @@
-"""Benchmark: one report by stage, the naive CLI way, the floor, and batches of N districts.
+"""Benchmark: `ntm` against the naive way of making the same documents, measured fairly.
 
-    .venv/bin/python bench/bench.py [--sizes 8,32,128] [--naive-sizes 8,32] [--out FILE]
+    python bench/bench.py --quick     # a few minutes: one report, a batch of 8
+    python bench/bench.py --full      # about an hour: batches of 8, 32, 128 with 1 and 2
+                                      # workers, 500 reports for memory, Tỉnh Vĩnh Long, Dask
 
-Everything is measured in this one run on this machine and printed as ratios; nothing here is
-a test (the machines are shared and noisy). Synthetic districts are copies of the sample
-generator's output under new unit codes (province 99), in a temporary data folder.
+Every comparison is measured in this one run, interleaved: each round runs A then B (B then A
+in the next round), so that the load of this shared machine falls on both alike; the printed
+figures are medians over the rounds with their ranges, and each ratio is the median of the
+rounds' own ratios. Nothing here is a test: no time is asserted.
+
+What "naive" is: the three command-line tools an analyst would chain, each a fresh process,
+making the same document as `ntm`: `papermill` (same notebook, same kernel), `jupyter
+nbconvert` with the project's templates (ntm_document for report.html; nbconvert's lab template
+for the review copy, since ours needs a filter only the library registers) and `weasyprint`
+with the project's fonts and sample-data stylesheet. The naive loop runs as many units at a
+time as the batch has workers, and then the province report, as `ntm batch` does. The naive
+tools make HTML and PDF only, so the ratios compare both on `--formats html,pdf`; `ntm batch`
+with its default formats (html, pdf, docx, xlsx) is measured beside them.
+
+Synthetic districts are copies of the sample generator's output under new unit codes
+(province 99, "Tỉnh Mẫu", with its own folder for the province report), in a temporary data
+folder; the Vĩnh Long run uses the project's sample data for 2026.
 """
 
 from __future__ import annotations
@@ -13,12 +29,15 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -27,30 +46,30 @@ import psutil
 from ntmlib import config
 from ntmlib.batch import run_batch
 from ntmlib.reference import load_reference
-from ntmlib.sample import generate_district
+from ntmlib.sample import generate_district, generate_province_folder
 
 BIN = Path(sys.executable).parent
 YEAR = 2023
+PROVINCE = "tinh-mau"
+HTML_PDF = ("html", "pdf")
 
 
-def clock(fn, *args, **kwargs):
-    start = time.perf_counter()
-    value = fn(*args, **kwargs)
-    return time.perf_counter() - start, value
+# -- data ---------------------------------------------------------------------------------------
 
 
 def synthetic_root(n: int, root: Path) -> list[str]:
-    """`n` synthetic districts (copies of Cầu Kè's communes under new codes)."""
+    """`n` synthetic districts (copies of Cầu Kè's communes under new codes) of a synthetic
+    province that has its own folder, so that a batch makes its province report."""
     shutil.copytree(config.data_dir() / "reference", root / "reference", dirs_exist_ok=True)
     units = pd.read_csv(root / "reference/units.csv", dtype=str, keep_default_na=False)
     template = units[units["parent_code"] == "845"]
     rows = [{"code": "99", "name": "Tỉnh Mẫu", "type": "Tỉnh", "level": "province",
-             "parent_code": "", "slug": "tinh-mau", "valid_from": "", "valid_to": ""}]
+             "parent_code": "", "slug": PROVINCE, "valid_from": "", "valid_to": "2025-06-30"}]
     for i in range(1, n + 1):
         code = f"99{i:03d}"
         rows.append({"code": code, "name": f"Huyện Mẫu {i:03d}", "type": "Huyện",
                      "level": "district", "parent_code": "99", "slug": f"synthetic-{i:03d}",
-                     "valid_from": "", "valid_to": ""})
+                     "valid_from": "", "valid_to": "2025-06-30"})
         for j, (_, c) in enumerate(template.iterrows()):
             rows.append({**c.to_dict(), "code": f"{code}{j:02d}", "parent_code": code})
     pd.concat([units, pd.DataFrame(rows)]).to_csv(root / "reference/units.csv", index=False)
@@ -60,83 +79,142 @@ def synthetic_root(n: int, root: Path) -> list[str]:
     for i in range(1, n + 1):
         generate_district(f"99{i:03d}", YEAR, root, ref, seed=i)
         slugs.append(f"synthetic-{i:03d}")
+    generate_province_folder("99", YEAR, root, ref)
     return slugs
+
+
+def stylesheet(work: Path) -> Path:
+    """The fonts (and the sample-data mark) `ntm` gives WeasyPrint, as a file for the CLI."""
+    from ntmlib.export import _font_css, _sample_css
+
+    path = work / "naive.css"
+    path.write_text(_font_css() + "\n" + _sample_css() + "\n", encoding="utf-8")
+    return path
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+def cpu(children_only: bool = True) -> float:
+    """CPU seconds (user + system) used so far by the processes this one has waited for (and,
+    unless `children_only`, by this one): under load, wall time is mostly waiting for a core,
+    CPU time is the work done."""
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = c.ru_utime + c.ru_stime
+    if not children_only:
+        s = resource.getrusage(resource.RUSAGE_SELF)
+        total += s.ru_utime + s.ru_stime
+    return total
+
+
+CPU: dict[str, list[float]] = {}  # CPU seconds of each measurement, by name
+
+
+def clock(fn, *args, **kwargs):
+    start = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return time.perf_counter() - start, value
+
+
+def run(cmd: list, env: dict | None = None, cwd: Path | None = None) -> None:
+    done = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env,
+                          cwd=cwd)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{done.stderr[-3000:]}")
 
 
 def floor() -> float:
     """Start a Python kernel and import pandas and matplotlib in it."""
     from jupyter_client.manager import start_new_kernel
 
-    start = time.perf_counter()
+    c0, start = cpu(), time.perf_counter()
     km, kc = start_new_kernel(kernel_name=config.KERNEL_NAME)
     kc.execute_interactive("import pandas, matplotlib.pyplot", timeout=120)
     elapsed = time.perf_counter() - start
     kc.stop_channels()
     km.shutdown_kernel(now=True)
+    CPU.setdefault("floor", []).append(cpu() - c0)
     return elapsed
 
 
-def ours_cold(root: Path, slug: str, out: Path) -> dict[str, float]:
-    """One report as a user runs it: a fresh process, nothing imported or started yet."""
-    code = ("import json, sys, time; t = time.perf_counter()\n"
+def ours_cold(root: Path, unit: str, out: Path, year: int = YEAR,
+              formats: tuple = HTML_PDF) -> float:
+    """`ntm report` as a user runs it: a fresh process, until it has exited."""
+    c0, start = cpu(), time.perf_counter()
+    run([sys.executable, "-m", "ntmlib.cli", "report", "--year", year, "--unit", unit,
+         "--data-dir", root, "--out-dir", out, "--formats", ",".join(formats), "-q"])
+    CPU.setdefault("ours_cold", []).append(cpu() - c0)
+    return time.perf_counter() - start
+
+
+def ours_stages(root: Path, unit: str, out: Path) -> dict[str, float]:
+    """One cold report's stages (validate, execute, each output), from run_report's record."""
+    code = ("import json, time; t = time.perf_counter()\n"
             "from ntmlib.runner import run_report\n"
-            f"o = run_report({YEAR}, {slug!r}, data_dir={str(root)!r}, out_dir={str(out)!r}, "
-            "progress=False)\n"
+            f"o = run_report({YEAR}, {unit!r}, data_dir={str(root)!r}, out_dir={str(out)!r}, "
+            f"formats={HTML_PDF!r}, progress=False)\n"
             "assert o.ok, o.summary()\n"
-            "print(json.dumps({**o.stages, 'total': time.perf_counter() - t}))")
-    start = time.perf_counter()
+            "print(json.dumps({**o.stages, 'in-process total': time.perf_counter() - t}))")
     done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                           text=True)
-    stages = json.loads(done.stdout.strip().splitlines()[-1])
-    stages["process"] = time.perf_counter() - start  # with the interpreter's own start
-    return stages
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def ours_warm(root: Path, slug: str, out: Path) -> dict[str, float]:
-    """One report in a batch worker's steady state: libraries imported, a spare kernel up."""
-    from ntmlib import kernels
-    from ntmlib.runner import run_report
-
-    run_report(YEAR, slug, data_dir=root, out_dir=out, progress=False, keep_spare=True)
-    time.sleep(3)  # the spare kernel finishes its imports, as it does while a worker exports
-    start = time.perf_counter()
-    o = run_report(YEAR, slug, data_dir=root, out_dir=out, progress=False)
-    total = time.perf_counter() - start
-    kernels.shutdown_spare()
-    assert o.ok, o.summary()
-    return {**o.stages, "total": total}
+def naive_env(root: Path, out_root: Path) -> dict[str, str]:
+    return {**os.environ, "NTM_DATA_DIR": str(root), "NTM_OUTPUT_DIR": str(out_root)}
 
 
-def naive_one(root: Path, slug: str, out: Path) -> dict[str, float]:
-    """The same report by hand: three command-line tools, each a fresh process."""
+def naive_one(root: Path, unit: str, out: Path, css: Path, *, level: str = "district",
+              year: int = YEAR, out_root: Path | None = None) -> float:
+    """The same report by hand: papermill, nbconvert (the document and a review copy) and
+    weasyprint, each a fresh process, with the project's templates and stylesheet."""
     out.mkdir(parents=True, exist_ok=True)
     nb = out / "report.ipynb"
-    cmds = {
-        "papermill": [BIN / "papermill", str(config.REPORT_NOTEBOOK), str(nb), "-p", "year",
-                      str(YEAR), "-p", "district", slug, "-p", "data_dir", str(root), "-k",
-                      config.KERNEL_NAME, "--no-progress-bar", "--cwd", str(out)],
-        "nbconvert": [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", str(nb)],
-        "pdf": [BIN / "weasyprint", str(out / "report.html"), str(out / "report.pdf")],
-    }
-    times = {}
-    for name, cmd in cmds.items():
-        times[name], _ = clock(subprocess.run, [str(c) for c in cmd], check=True,
-                               capture_output=True)
-    times["total"] = sum(times.values())
-    return times
+    env = naive_env(root, out_root or out.parent)
+    templates = config.TEMPLATES_DIR / "nbconvert"
+    c0, start = cpu(), time.perf_counter()
+    run([BIN / "papermill", config.notebook_for(level), nb, "-p", "year", year, "-p", level,
+         unit, "-k", config.KERNEL_NAME, "--no-progress-bar", "--cwd", out], env=env)
+    run([BIN / "jupyter", "nbconvert", "--to", "html", "--template", "ntm_document",
+         f"--TemplateExporter.extra_template_basedirs={templates}", "--output", "report",
+         nb], env=env)
+    run([BIN / "jupyter", "nbconvert", "--to", "html", "--embed-images", "--output", "review",
+         nb], env=env)
+    run([BIN / "weasyprint", "-s", css, "-u", config.TEMPLATES_DIR, out / "report.html",
+         out / "report.pdf"], env=env)
+    CPU.setdefault("naive_one", []).append(cpu() - c0)
+    return time.perf_counter() - start
 
 
-class PeakMemory:
-    """Samples, every 0,1 s, the resident memory of each worker process together with the
-    kernels it started; keeps the largest sum and the largest single process."""
+def naive_batch(root: Path, units: list[str], out_root: Path, css: Path, workers: int,
+                province: str | None = PROVINCE, level: str = "district",
+                year: int = YEAR) -> float:
+    """The naive loop: `workers` units at a time, then the province report."""
+    c0, start = cpu(), time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(lambda u: naive_one(root, u, out_root / str(year) / u, css, level=level,
+                                          year=year, out_root=out_root), units))
+    if province:
+        naive_one(root, province, out_root / str(year) / province, css, level="province",
+                  year=year, out_root=out_root)
+    CPU.setdefault("naive_batch", []).append(cpu() - c0)
+    return time.perf_counter() - start
 
-    def __init__(self) -> None:
+
+class Memory:
+    """Samples, every `every` seconds, each worker process (a child of this one) with the
+    processes it started (kernels): the largest resident sum per worker, the largest single
+    process, and the workers' own resident memory over time (for growth)."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.every = every
         self.per_worker_mb = 0.0
         self.single_process_mb = 0.0
+        self.own: dict[int, list[tuple[float, float]]] = {}  # worker pid: [(time, MB)]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> PeakMemory:
+    def __enter__(self) -> Memory:
         self._thread.start()
         return self
 
@@ -146,97 +224,254 @@ class PeakMemory:
 
     def _run(self) -> None:
         me = psutil.Process()
-        while not self._stop.wait(0.1):
+        t0 = time.perf_counter()
+        while not self._stop.wait(self.every):
             for worker in me.children():
                 try:
+                    own = worker.memory_info().rss / 2**20
                     tree = [worker, *worker.children(recursive=True)]
                     sizes = [p.memory_info().rss / 2**20 for p in tree]
                 except psutil.Error:
                     continue
+                self.own.setdefault(worker.pid, []).append((time.perf_counter() - t0, own))
                 self.per_worker_mb = max(self.per_worker_mb, sum(sizes))
                 self.single_process_mb = max(self.single_process_mb, *sizes)
 
+    def growth(self) -> dict:
+        """Each worker's own memory: first and last tenth of its life, in MB."""
+        out = []
+        for samples in self.own.values():
+            if len(samples) < 20:
+                continue
+            k = max(1, len(samples) // 10)
+            out.append({"seconds": round(samples[-1][0] - samples[0][0], 1),
+                        "first_mb": round(statistics.median(m for _, m in samples[:k]), 1),
+                        "last_mb": round(statistics.median(m for _, m in samples[-k:]), 1),
+                        "max_mb": round(max(m for _, m in samples), 1)})
+        return {"workers_seen": len(self.own), "lives": out}
 
-def ours_batch(root: Path, slugs: list[str], workers: int, out: Path) -> dict:
-    with PeakMemory() as memory:
-        seconds, result = clock(run_batch, YEAR, districts=slugs, data_dir=root, out_dir=out,
-                                workers=workers, force=True, summary=False, progress=False)
+
+def ours_batch(root: Path, units: list[str], workers: int, out: Path, *, year: int = YEAR,
+               formats: tuple = config.DEFAULT_FORMATS, scheduler: str | None = None,
+               province: str | None = None) -> dict:
+    """`ntm batch` as it runs by default (province report included)."""
+    c0 = cpu(children_only=False)
+    with Memory() as memory:
+        seconds, result = clock(run_batch, year, districts=units, province=province,
+                                data_dir=root, out_dir=out, workers=workers, force=True,
+                                formats=formats, progress=False, scheduler=scheduler)
     bad = [r.district for r in result.results if r.status != "ok"]
-    return {"seconds": seconds, "reports_per_minute": 60 * len(slugs) / seconds,
-            "seconds_per_report": seconds / len(slugs), "failed": bad,
+    if bad or result.summary_status != "ok":
+        raise RuntimeError(f"batch failed: {bad} {result.summary_status}")
+    return {"seconds": seconds, "cpu_seconds": cpu(children_only=False) - c0,
             "peak_mb_per_worker": memory.per_worker_mb,
-            "peak_mb_one_process": memory.single_process_mb}
+            "peak_mb_one_process": memory.single_process_mb, "growth": memory.growth()}
 
 
-def naive_batch(root: Path, slugs: list[str], out: Path) -> dict:
-    seconds = 0.0
-    for slug in slugs:
-        seconds += naive_one(root, slug, out / slug)["total"]
-    return {"seconds": seconds, "reports_per_minute": 60 * len(slugs) / seconds}
+# -- statistics ---------------------------------------------------------------------------------
 
 
-def report(result: dict, naive_sizes: list[int], workers: list[int]) -> None:
-    """Print the stage breakdown and the ratios."""
-    one, floor_s = result["one_report"], result["floor_seconds"]
+def stats(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "runs": values}
 
-    def stages(d: dict) -> str:
-        return ", ".join(f"{k} {v:.2f} s" for k, v in d.items())
 
-    print(f"floor (kernel + pandas + matplotlib): {floor_s:.2f} s")
-    for name in ("ours_cold", "ours_warm", "naive"):
-        print(f"one report, {name}: {stages(one[name])}")
-    for name in ("ours_cold", "ours_warm"):
-        print(f"ratio {name}/naive: {one[name]['total'] / one['naive']['total']:.2f}; "
-              f"{name}/floor: {one[name]['total'] / floor_s:.2f}")
-    for name, b in result["batch"].items():
-        extra = (f", peak {b['peak_mb_per_worker']:.0f} MB per worker with its kernels"
-                 if "peak_mb_per_worker" in b else "")
-        print(f"{name}: {b['seconds']:.1f} s, {b['reports_per_minute']:.1f} reports/min{extra}")
-    for n in naive_sizes:
-        for w in workers:
-            key = f"ours n={n} workers={w}"
-            if key in result["batch"]:
-                ratio = (result["batch"][key]["reports_per_minute"]
-                         / result["batch"][f"naive n={n}"]["reports_per_minute"])
-                print(f"throughput ours/naive, n={n}, {w} worker(s): {ratio:.2f}x")
+def interleaved(rounds: int, a, b) -> tuple[list[float], list[float]]:
+    """Run `a` and `b` (callables taking the round number, returning seconds) `rounds` times,
+    A then B, then B then A, and so on."""
+    xs, ys = [], []
+    for r in range(rounds):
+        if r % 2 == 0:
+            xs.append(a(r))
+            ys.append(b(r))
+        else:
+            ys.append(b(r))
+            xs.append(a(r))
+        print(f"    round {r + 1}: {xs[-1]:.1f} s / {ys[-1]:.1f} s", flush=True)
+    return xs, ys
+
+
+def comparison(name: str, a_name: str, xs: list[float], b_name: str, ys: list[float]) -> dict:
+    ratios = [y / x for x, y in zip(xs, ys, strict=True)]
+    return {"name": name, a_name: stats(xs), b_name: stats(ys), "ratio": stats(ratios),
+            "ratio_of": f"{b_name} / {a_name}"}
+
+
+def show(c: dict) -> str:
+    parts = []
+    for key, value in c.items():
+        if isinstance(value, dict) and "median" in value and key != "ratio":
+            parts.append(f"{key} {value['median']:.2f} s [{value['min']:.2f}-{value['max']:.2f}]")
+    r = c["ratio"]
+    return (f"{c['name']}: " + "; ".join(parts) + f"; {c['ratio_of']} = {r['median']:.2f}x "
+            f"[{r['min']:.2f}-{r['max']:.2f}]")
+
+
+# -- the measurements ---------------------------------------------------------------------------
+
+
+def one_report(result: dict, root: Path, work: Path, css: Path, unit: str, rounds: int) -> None:
+    print("one report: floor, `ntm report` (cold, --formats html,pdf) and naive", flush=True)
+    cold, naive, floors = [], [], []
+    for r in range(rounds):  # the three in a rotating order
+        order = [("floor", lambda r=r: floors.append(floor())),
+                 ("cold", lambda r=r: cold.append(ours_cold(root, unit, work / f"cold{r}"))),
+                 ("naive", lambda r=r: naive.append(naive_one(
+                     root, unit, work / f"naive{r}" / unit, css)))]
+        order = order[r % 3:] + order[:r % 3]
+        for _, fn in order:
+            fn()
+        print(f"    round {r + 1}: floor {floors[-1]:.2f} s, cold {cold[-1]:.2f} s, naive "
+              f"{naive[-1]:.2f} s", flush=True)
+    n = rounds
+    result["one_report"] = {
+        "naive_vs_cold": comparison("one report", "ours_cold", cold, "naive", naive),
+        "cpu_naive_vs_cold": comparison("one report, CPU seconds", "ours_cold",
+                                        CPU["ours_cold"][-n:], "naive", CPU["naive_one"][-n:]),
+        "cpu_cold_vs_floor": comparison("one report against the floor, CPU seconds", "floor",
+                                        CPU["floor"][-n:], "ours_cold", CPU["ours_cold"][-n:]),
+        "cold_vs_floor": comparison("one report against the floor", "floor", floors,
+                                    "ours_cold", cold),
+        "stages": ours_stages(root, unit, work / "stages"),
+    }
+    for key in ("naive_vs_cold", "cold_vs_floor", "cpu_naive_vs_cold", "cpu_cold_vs_floor"):
+        print(show(result["one_report"][key]))
+    print("  stages of one cold report: " + ", ".join(
+        f"{k} {v:.2f} s" for k, v in result["one_report"]["stages"].items()))
+
+
+def batch_vs_naive(result: dict, root: Path, work: Path, css: Path, slugs: list[str], n: int,
+                   workers: int, rounds: int) -> None:
+    print(f"batch of {n} + province, {workers} worker(s), html+pdf: ntm batch and naive loop",
+          flush=True)
+    units = slugs[:n]
+    ours, extra = [], []
+
+    def a(r: int) -> float:
+        b = ours_batch(root, units, workers, work / f"b{n}-{workers}-{r}", formats=HTML_PDF)
+        extra.append(b)
+        shutil.rmtree(work / f"b{n}-{workers}-{r}", ignore_errors=True)
+        return b["seconds"]
+
+    def b(r: int) -> float:
+        s = naive_batch(root, units, work / f"nb{n}-{workers}-{r}", css, workers)
+        shutil.rmtree(work / f"nb{n}-{workers}-{r}", ignore_errors=True)
+        return s
+
+    xs, ys = interleaved(rounds, a, b)
+    ours = comparison(f"batch n={n} workers={workers} (html+pdf)", "ours", xs, "naive", ys)
+    ours["cpu"] = comparison(f"batch n={n} workers={workers} (html+pdf), CPU seconds", "ours",
+                             [e["cpu_seconds"] for e in extra], "naive",
+                             CPU["naive_batch"][-rounds:])
+    ours["reports_per_minute"] = {"ours": 60 * (n + 1) / ours["ours"]["median"],
+                                  "naive": 60 * (n + 1) / ours["naive"]["median"]}
+    ours["peak_mb_per_worker"] = max(e["peak_mb_per_worker"] for e in extra)
+    ours["peak_mb_one_process"] = max(e["peak_mb_one_process"] for e in extra)
+    result["batch_vs_naive"].append(ours)
+    print(show(ours))
+    print(show(ours["cpu"]))
+
+
+def batch_default(result: dict, root: Path, work: Path, slugs: list[str], n: int,
+                  workers: int, rounds: int, scheduler: str | None = None) -> None:
+    runs = []
+    for r in range(rounds):
+        b = ours_batch(root, slugs[:n], workers, work / f"d{n}-{workers}-{r}",
+                       scheduler=scheduler)
+        shutil.rmtree(work / f"d{n}-{workers}-{r}", ignore_errors=True)
+        runs.append(b)
+        print(f"    batch n={n} workers={workers} scheduler={scheduler or 'processes'} "
+              f"(all formats) round {r + 1}: {b['seconds']:.1f} s", flush=True)
+    secs = [b["seconds"] for b in runs]
+    entry = {"n": n, "workers": workers, "scheduler": scheduler or "processes",
+             "seconds": stats(secs), "cpu_seconds": stats([b["cpu_seconds"] for b in runs]),
+             "seconds_per_report": statistics.median(secs) / (n + 1),
+             "reports_per_minute": 60 * (n + 1) / statistics.median(secs),
+             "peak_mb_per_worker": max(b["peak_mb_per_worker"] for b in runs),
+             "peak_mb_one_process": max(b["peak_mb_one_process"] for b in runs),
+             "growth": runs[-1]["growth"]}
+    result["batch_default"].append(entry)
+    print(f"batch n={n}+1 workers={workers} {entry['scheduler']} (html,pdf,docx,xlsx): "
+          f"{entry['seconds']['median']:.1f} s [{entry['seconds']['min']:.1f}-"
+          f"{entry['seconds']['max']:.1f}], {entry['seconds_per_report']:.2f} s a report, "
+          f"peak {entry['peak_mb_per_worker']:.0f} MB per worker with its kernels", flush=True)
+
+
+def vinh_long(result: dict, work: Path, workers: int) -> None:
+    """The 124 communes of Tỉnh Vĩnh Long and the province report, from the sample data."""
+    root = config.PROJECT_DIR / "data"
+    start = time.perf_counter()
+    run([sys.executable, "-m", "ntmlib.cli", "batch", "--year", "2026", "--province",
+         "vinh-long", "--data-dir", root, "--out-dir", work / "vl", "--force", "-q",
+         "--workers", workers])
+    seconds = time.perf_counter() - start
+    result["vinh_long"] = {"units": 125, "workers": workers, "seconds": seconds}
+    print(f"ntm batch --year 2026 --province vinh-long: {seconds:.0f} s", flush=True)
+    shutil.rmtree(work / "vl", ignore_errors=True)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="8,32,128")
-    parser.add_argument("--naive-sizes", default="8,32")
-    parser.add_argument("--workers", default="1,2")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "result.json")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="a few minutes (the default)")
+    mode.add_argument("--full", action="store_true", help="everything, about an hour")
+    parser.add_argument("--rounds", type=int, default=None, help="rounds of each comparison")
+    parser.add_argument("--long", type=int, default=500,
+                        help="reports in the memory run (--full only)")
+    parser.add_argument("--dask-units", type=int, default=32,
+                        help="units in the Dask runs (--full only)")
+    parser.add_argument("--only", default="", help="comma-separated parts to run: one, "
+                        "naive, default, long, vinh-long, dask (default: all of the mode's)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="result file (default bench/result-quick.json or result.json)")
     args = parser.parse_args()
-    sizes = [int(x) for x in args.sizes.split(",") if x]
-    naive_sizes = [int(x) for x in args.naive_sizes.split(",") if x]
-    workers = [int(x) for x in args.workers.split(",") if x]
+    full = args.full
+    rounds = args.rounds or (5 if full else 3)
+    batch_rounds = args.rounds or (3 if full else 2)
+    out = args.out or Path(__file__).parent / ("result.json" if full else "result-quick.json")
+    parts = set(args.only.split(",")) if args.only else \
+        {"one", "naive", "default", "long", "vinh-long", "dask"} if full else \
+        {"one", "naive", "default"}
+    sizes = [8, 32, 128] if full else [8]
+    n_units = max([*sizes, args.long if "long" in parts else 0,
+                   args.dask_units if "dask" in parts else 0])
 
     work = Path(tempfile.mkdtemp(prefix="ntm-bench-"))
     root = work / "data"
-    slugs = synthetic_root(max(sizes + naive_sizes + [1]), root)
+    slugs = synthetic_root(n_units, root)
+    css = stylesheet(work)
     os.environ["NTM_DATA_DIR"] = str(root)
-    result: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
-
-    result["floor_seconds"] = min(floor() for _ in range(3))
-    best = lambda runs: min(runs, key=lambda r: r["total"])  # noqa: E731
-    result["one_report"] = {
-        "ours_cold": best([ours_cold(root, slugs[0], work / f"cold{i}") for i in range(3)]),
-        "ours_warm": best([ours_warm(root, slugs[0], work / f"warm{i}") for i in range(3)]),
-        "naive": best([naive_one(root, slugs[0], work / f"naive{i}") for i in range(3)]),
-    }
-    result["batch"] = {}
-    for n in sizes:
-        for w in workers:
-            result["batch"][f"ours n={n} workers={w}"] = ours_batch(
-                root, slugs[:n], w, work / f"b{n}-{w}")
-            print(f"  batch n={n} workers={w}: "
-                  f"{result['batch'][f'ours n={n} workers={w}']['seconds']:.1f} s", flush=True)
-    for n in naive_sizes:
-        result["batch"][f"naive n={n}"] = naive_batch(root, slugs[:n], work / f"nb{n}")
-    report(result, naive_sizes, workers)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    shutil.rmtree(work, ignore_errors=True)
+    result: dict = {"mode": "full" if full else "quick", "rounds": rounds,
+                    "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                                "load_average_at_start": os.getloadavg()},
+                    "batch_vs_naive": [], "batch_default": []}
+    try:
+        if "one" in parts:
+            one_report(result, root, work, css, slugs[0], rounds)
+        if "naive" in parts:
+            batch_vs_naive(result, root, work, css, slugs, 8, 2, batch_rounds)
+            if full:
+                batch_vs_naive(result, root, work, css, slugs, 8, 1, batch_rounds)
+                batch_vs_naive(result, root, work, css, slugs, 32, 2, batch_rounds)
+        if "default" in parts:
+            for n in sizes:
+                for w in ([1, 2] if full else [2]):
+                    batch_default(result, root, work, slugs, n, w, 1 if n >= 128 else
+                                  (2 if full else 1))
+        if "long" in parts:
+            batch_default(result, root, work, slugs, args.long, 2, 1)
+        if "vinh-long" in parts:
+            vinh_long(result, work, 2)
+        if "dask" in parts:
+            for w in (1, 2):
+                batch_default(result, root, work, slugs, args.dask_units, w, 1,
+                              scheduler="local")
+    finally:
+        result["machine"]["load_average_at_end"] = os.getloadavg()
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"written to {out}")
     return 0
 
 

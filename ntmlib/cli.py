@@ -383,7 +383,11 @@ def _early_language(argv: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv is None:  # the `ntm` command itself: ends without the interpreter's teardown
+        from .kernels import exit_now
+
+        exit_now(main(sys.argv[1:]))
+    argv = list(argv)
     _early_language(argv)
     argparse._ = i18n._  # argparse looks its words up at call time
     argparse.ngettext = i18n.ngettext

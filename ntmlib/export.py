@@ -9,6 +9,7 @@ written to a temporary name and renamed, so it appears whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -83,36 +84,78 @@ def _page_title(nb: nbformat.NotebookNode) -> dict:
     return {"metadata": {"name": titles[-1]}} if titles else {}
 
 
-def report_html(nb: nbformat.NotebookNode) -> str:
-    """The document: the outputs of the cells tagged `report`, no code (nbconvert)."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        extra_template_basedirs=[str(NBCONVERT_TEMPLATES)], template_name="ntm_document")
-    body, _ = exporter.from_notebook_node(nb, resources=_page_title(nb))
-    return body
-
-
-def review_html(nb: nbformat.NotebookNode, recorded: dict | None = None) -> str:
-    """The executed notebook with its code and outputs, loading nothing from the network;
-    each section's figure table is drawn from the final record (`recorded`, figures.json),
-    with an anchor fig-KEY per figure."""
+@functools.cache
+def _exporter(kind: str):
+    """One nbconvert exporter per kind and process, so that its Jinja templates are compiled
+    once per batch worker rather than once per report. It holds no unit's data: the figures
+    the review copy draws from reach its filter through each call's resources."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     from .review import FIGURE_TABLE_MIME, section_table
 
+    if kind == "document":
+        return HTMLExporter(extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+                            template_name="ntm_document")
     priority = [FIGURE_TABLE_MIME, "application/javascript", "text/html", "text/markdown",
                 "image/svg+xml", "text/latex", "image/png", "image/jpeg", "text/plain"]
     exporter = HTMLExporter(
         config=Config({"NbConvertBase": {"display_data_priority": priority}}),
         extra_template_basedirs=[str(NBCONVERT_TEMPLATES)], template_name="ntm_review",
         embed_images=True)
-    figures = (recorded or {}).get("figures", {})
-    exporter.register_filter("ntm_section", lambda data, _resources: section_table(data,
-                                                                                    figures))
-    body, _ = exporter.from_notebook_node(nb, resources=_page_title(nb))
-    return body
+    exporter.register_filter("ntm_section", lambda data, resources: section_table(
+        data, resources.get("ntm_figures", {})))
+    return exporter
+
+
+def _render(exporter, nb: nbformat.NotebookNode, resources: dict) -> str:
+    """The exporter's template applied to `nb`, without HTMLExporter's BeautifulSoup pass over
+    the whole page (it parsed and re-serialised every output, our own HTML included, to add
+    tabindex and alt attributes: most of the review copy's time). `_accessible` adds the same
+    attributes to the tags the lab template writes."""
+    from nbconvert.exporters import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    lang = nb.metadata.get("language_info", {})
+    exporter.register_filter("highlight_code", Highlight2HTML(
+        pygments_lexer=lang.get("pygments_lexer", lang.get("name")), parent=exporter))
+    resources = exporter._init_resources(resources)
+    exporter.register_filter("filter_data_type", WidgetsDataTypeFilter(
+        notebook_metadata=exporter._nb_metadata, parent=exporter, resources=resources))
+    try:
+        html, _ = TemplateExporter.from_notebook_node(exporter, nb, resources)
+    finally:  # the cached exporter keeps nothing of this unit (nor grows with each one)
+        exporter._nb_metadata.clear()
+        for name in ("highlight_code", "filter_data_type"):
+            exporter.environment.filters.pop(name, None)
+    return html
+
+
+_INPUT_WRAPPER = '<div class="jp-Cell-inputWrapper">'
+_OUTPUT_DIV = re.compile(r'(<div (?:id="[^"]*" )?class="[^"]*\bjp-OutputArea-output\b[^"]*")')
+_IMG_NO_ALT = re.compile(r"<img(?![^>]*\salt=)")
+
+
+def _accessible(html: str) -> str:
+    """What nbconvert's BeautifulSoup pass added, on the lab template's own tags only: inputs
+    and outputs reachable by keyboard, and a text for images that have none."""
+    html = html.replace(_INPUT_WRAPPER, '<div class="jp-Cell-inputWrapper" tabindex="0">')
+    html = _OUTPUT_DIV.sub(r'\1 tabindex="0"', html)
+    return _IMG_NO_ALT.sub('<img alt="No description has been provided for this image"', html)
+
+
+def report_html(nb: nbformat.NotebookNode) -> str:
+    """The document: the outputs of the cells tagged `report`, no code (nbconvert)."""
+    return _render(_exporter("document"), nb, _page_title(nb))
+
+
+def review_html(nb: nbformat.NotebookNode, recorded: dict | None = None) -> str:
+    """The executed notebook with its code and outputs, loading nothing from the network;
+    each section's figure table is drawn from the final record (`recorded`, figures.json),
+    with an anchor fig-KEY per figure."""
+    resources = {**_page_title(nb), "ntm_figures": (recorded or {}).get("figures", {})}
+    return _accessible(_render(_exporter("review"), nb, resources))
 
 
 def _font_css() -> str:

@@ -6,18 +6,34 @@ the data validation of a single run, or the export of the previous district in a
 Each kernel still runs exactly one notebook and is then shut down, so nothing passes from one
 district to the next. This module imports only jupyter_client, so that a kernel can start
 before the heavier libraries load.
+
+A batch worker starts its kernels from a zygote (`ntmlib.zygote`): a process of its own that
+has imported ipykernel and the report's libraries once, and forks a fresh kernel per report,
+so that a report no longer pays a Python start and its imports (`use_zygote`). The zygote is
+replaced after `ZYGOTE_FORKS` kernels, and whenever it is gone; a kernel that cannot be forked
+is started the usual way.
+
+A kernel's shutdown is not awaited: it is killed and its scratch folder removed in a thread,
+and `wait_shutdowns` (also run at exit) waits for those still going.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager, BlockingKernelClient
+from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.utils import run_sync
 
 from . import config
@@ -26,13 +42,174 @@ from .safefs import owned_prefix
 logger = logging.getLogger(__name__)
 
 # Imports only: a warm kernel has loaded code, never data, so it holds no district's state.
+# The names the imports bind are deleted: each notebook starts with an empty namespace.
 WARM_UP = ("import ntmlib.charts, ntmlib.dataset, ntmlib.indicators, ntmlib.notebook, "
-           "ntmlib.render, ntmlib.report, ntmlib.tables, IPython.display")
+           "ntmlib.render, ntmlib.report, ntmlib.tables, IPython.display\n"
+           "del ntmlib, IPython")
 # what nbclient passes to the kernels it starts: no IPython history database
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
 # a kernel's scratch folder is /tmp/ntm-kernel-<pid>-<host>.XXXXXXXX: the runner removes those
 # of processes that were killed (safefs.remove_stale)
 SCRATCH_PREFIX = "ntm-kernel-"
+# kernels one zygote forks before it is replaced by a new one
+ZYGOTE_FORKS = 200
+
+
+class _Forked:
+    """A kernel forked by the zygote, handled like the subprocess.Popen that jupyter_client
+    keeps for the kernels it starts (it is the zygote's child, not ours: no waitpid)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        import psutil
+
+        self.pid = pid
+        self.returncode: int | None = None
+        try:
+            self._proc: psutil.Process | None = psutil.Process(pid)
+        except psutil.Error:
+            self._proc = None
+
+    def poll(self) -> int | None:
+        import psutil
+
+        if self.returncode is None:
+            try:
+                running = self._proc is not None and self._proc.is_running() and \
+                    self._proc.status() != psutil.STATUS_ZOMBIE
+            except psutil.Error:
+                running = False
+            if not running:
+                self.returncode = -signal.SIGKILL
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class Zygote:
+    """The worker's kernel factory (see `ntmlib.zygote`): started with the kernel spec's
+    interpreter, it imports the libraries once and forks a kernel on request."""
+
+    def __init__(self, argv: list[str]) -> None:
+        python = argv[:argv.index("-m")] if "-m" in argv else [sys.executable]
+        mine, theirs = socket.socketpair()
+        self.forks = 0
+        self._lock = threading.Lock()
+        self.process = subprocess.Popen(
+            [*python, "-m", "ntmlib.zygote", str(theirs.fileno())], pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL, env=dict(os.environ))
+        theirs.close()
+        self._sock = mine
+        self._reader = mine.makefile("r", encoding="utf-8")
+        self._ready = False
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
+        """A new kernel process: `python -m ipykernel_launcher ARGV` forked from the zygote."""
+        with self._lock:
+            if not self._ready:  # waits for the zygote's imports, the first time only
+                if json.loads(self._reader.readline() or "{}").get("ready") is not True:
+                    raise RuntimeError("the kernel zygote did not start")
+                self._ready = True
+            self._sock.sendall(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode()
+                               + b"\n")
+            answer = json.loads(self._reader.readline() or '{"error": "zygote gone"}')
+            if "pid" not in answer:
+                raise RuntimeError(answer.get("error", "no kernel"))
+            self.forks += 1
+            return int(answer["pid"])
+
+    def stop(self) -> None:
+        """End the zygote (its kernels end with it, but each is shut down by its owner)."""
+        try:
+            self._reader.close()
+            self._sock.close()
+        finally:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+
+
+_zygote: Zygote | None = None
+_zygote_wanted = False
+_zygote_lock = threading.Lock()
+
+
+def use_zygote(wanted: bool = True) -> None:
+    """Start this process's kernels from a zygote from now on (batch workers)."""
+    global _zygote_wanted
+    _zygote_wanted = wanted
+    if wanted:
+        _register_exit()
+
+
+def _current_zygote(argv: list[str]) -> Zygote | None:
+    """This process's zygote: started on first use, replaced when it is gone or has forked
+    ZYGOTE_FORKS kernels."""
+    global _zygote
+    with _zygote_lock:
+        if _zygote is not None and (not _zygote.alive() or _zygote.forks >= ZYGOTE_FORKS):
+            _zygote.stop()
+            _zygote = None
+        if _zygote is None:
+            _zygote = Zygote(argv)
+        return _zygote
+
+
+def stop_zygote() -> None:
+    global _zygote
+    with _zygote_lock:
+        if _zygote is not None:
+            _zygote.stop()
+            _zygote = None
+
+
+class ZygoteProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, the kernel process forked by the zygote instead of
+    started with Popen (a kernel that cannot be forked starts the usual way)."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs):
+        if "ipykernel_launcher" not in cmd:
+            return await super().launch_kernel(cmd, **kwargs)
+        argv = cmd[cmd.index("ipykernel_launcher") + 1:]
+        env = dict(kwargs.get("env") or os.environ)
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        try:
+            pid = _current_zygote(cmd).fork(argv, env, cwd)
+        except Exception as exc:  # noqa: BLE001 - a kernel the usual way rather than none
+            logger.debug("no kernel from the zygote: %s", exc)
+            stop_zygote()
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = _Forked(pid)
+        self.pid = self.pgid = pid  # the kernel leads a session of its own (setsid)
+        self.cwd = cwd
+        return self.connection_info
 
 
 class WarmKernel:
@@ -47,6 +224,9 @@ class WarmKernel:
         # the network, and ipykernel has no "running over TCP without encryption" to warn of
         self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
                                      ip=str(self.scratch / "kernel"))
+        if _zygote_wanted:
+            self.km.provisioner = ZygoteProvisioner(
+                kernel_id=None, kernel_spec=self.km.kernel_spec, parent=self.km)
         # the data and outputs folders reach the notebook through the environment, so that no
         # machine path is written into the notebook's parameters
         run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(self.scratch),
@@ -67,14 +247,37 @@ class WarmKernel:
 
     def chdir(self, path: Path) -> None:
         """Make `path` the kernel's working directory, as a freshly started kernel's would be."""
-        self._client.execute(f"import os; os.chdir({str(path)!r})", silent=True,
+        self._client.execute(f"__import__('os').chdir({str(path)!r})", silent=True,
                              store_history=False)
 
-    def shutdown(self) -> None:
-        """Stop the kernel and remove its scratch folder (once; later calls do nothing)."""
+    def set_env(self, name: str, value: str) -> None:
+        """Set an environment variable in the kernel (binding no name in its namespace)."""
+        self._client.execute(f"__import__('os').environ[{name!r}] = {value!r}", silent=True,
+                             store_history=False)
+
+    def shutdown(self, wait: bool = True, then=None) -> None:
+        """Stop the kernel and remove its scratch folder (once; later calls do nothing). With
+        `wait` false this happens in a thread, which `wait_shutdowns` waits for, and `then`
+        is called in that thread once the kernel has stopped."""
         if not self._running:
             return
         self._running = False
+        if not wait:
+            def stop() -> None:
+                self._stop()
+                if then is not None:
+                    then()
+
+            thread = threading.Thread(target=stop, daemon=True)
+            with _pending_lock:
+                _pending[:] = [t for t in _pending if t.is_alive()]
+                _pending.append(thread)
+            _register_exit()
+            thread.start()
+            return
+        self._stop()
+
+    def _stop(self) -> None:
         try:
             self._client.stop_channels()
             if run_sync(self.km.is_alive)():
@@ -83,6 +286,18 @@ class WarmKernel:
             logger.warning("could not shut down kernel: %s", exc)
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+_pending: list[threading.Thread] = []  # shutdowns going on in the background
+_pending_lock = threading.Lock()
+
+
+def wait_shutdowns(timeout: float = 10) -> None:
+    """Wait for the kernels being shut down in the background (before this process exits)."""
+    with _pending_lock:
+        threads, _pending[:] = list(_pending), []
+    for thread in threads:
+        thread.join(timeout)
 
 
 _spare: WarmKernel | None = None
@@ -95,6 +310,7 @@ def take_kernel(kernel_name: str = config.KERNEL_NAME, env: dict[str, str] | Non
     environment), else a new one; None when no kernel can be started (papermill then tries
     itself and reports why)."""
     global _spare
+    wait_shutdowns()  # a kernel still stopping, and the spare that starts after it
     with _spare_lock:
         kernel, _spare = _spare, None
         if kernel is not None and (kernel.kernel_name != kernel_name or not kernel.alive()
@@ -127,10 +343,18 @@ def start_spare(kernel_name: str = config.KERNEL_NAME, env: dict[str, str] | Non
 def shutdown_spare() -> None:
     """Stop the spare kernel, if any (at process exit)."""
     global _spare
+    wait_shutdowns()
     with _spare_lock:
         if _spare is not None:
             _spare.shutdown()
             _spare = None
+
+
+def shutdown_all() -> None:
+    """Every kernel of this process stopped, and its zygote (at exit)."""
+    shutdown_spare()
+    wait_shutdowns()
+    stop_zygote()
 
 
 _exit_registered = False
@@ -142,8 +366,27 @@ def _register_exit() -> None:
         import atexit
         from multiprocessing import util
 
-        atexit.register(shutdown_spare)
+        atexit.register(shutdown_all)
         # pool workers leave through os._exit, which skips atexit; multiprocessing's own
         # finalizers still run
-        util.Finalize(None, shutdown_spare, exitpriority=10)
+        util.Finalize(None, shutdown_all, exitpriority=10)
         _exit_registered = True
+
+
+def exit_now(code: int) -> None:
+    """End this process with `code` without the interpreter's teardown (freeing every module
+    and object: about 0,3 s after a report), once what that teardown does that matters is
+    done: kernels stopped and the zygote ended, the exit handlers run (multiprocessing,
+    logging, temporary folders, ours), and the output streams flushed."""
+    import atexit
+
+    try:
+        shutdown_all()
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001, S110 - a closed pipe: nothing left to say
+                pass
+        os._exit(code if isinstance(code, int) else 1)

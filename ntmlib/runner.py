@@ -28,6 +28,7 @@ failed run leaves the previous good outputs in place and keeps its partial noteb
 
 from __future__ import annotations
 
+import logging
 import shutil
 import signal
 import sys
@@ -48,6 +49,7 @@ from .safefs import FolderLock, recover_folder, remove_stale, replace_folder, st
 # What each format writes, for keeping the files of the formats a run does not render.
 FORMAT_FILES = {"html": ("report.html", "review.html"), "pdf": ("report.pdf",),
                 "docx": ("report.docx",), "xlsx": ("appendices.xlsx",)}
+logger = logging.getLogger(__name__)
 # Seconds a run waits for another run of the same unit to finish writing its outputs.
 LOCK_WAIT = config.REPORT_TIMEOUT + 120
 
@@ -231,6 +233,8 @@ def run_report(
                                outputs_dir=out_root)
             outcome.stages["validate"] = time.perf_counter() - started
             outcome.findings = result.findings
+            if result.ok and kernel is not None:
+                _hand_over(kernel, result, year, unit, data_root, out_root)
             if result.ok:
                 _execute_and_export(outcome, notebook, year, unit, out_root, formats,
                                     extra_parameters, deadline, progress, kernel, keep_spare,
@@ -245,6 +249,23 @@ def run_report(
         _release(kernel, keep_spare, env)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _hand_over(kernel: WarmKernel, result, year: int, unit, data_root: Path,
+               out_root: Path) -> None:
+    """Give the notebook's kernel the data validated here, so that it does not validate it
+    again (dataset.hand_over says when the notebook uses it)."""
+    from .dataset import HANDOVER, hand_over
+
+    path = kernel.scratch / "validated.pickle"
+    try:
+        hand_over(result, path, year=year, root=data_root, level=unit.level,
+                  outputs_root=out_root)
+    except Exception as exc:  # noqa: BLE001 - the notebook then validates the data itself
+        path.unlink(missing_ok=True)
+        logger.debug("no hand-over: %s", exc)
+        return
+    kernel.set_env(HANDOVER, str(path))
 
 
 def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, unit,
@@ -374,19 +395,26 @@ def publish(staging: Path, final: Path, formats: tuple[str, ...]) -> None:
 
 def _release(kernel: WarmKernel | None, keep_spare: bool, env: dict | None = None) -> None:
     """Stop the report's kernel and, for a batch worker, start the next report's: in this
-    order, so that a worker never holds two kernels."""
+    order, so that a worker never holds two kernels. Neither is awaited: both happen in a
+    thread while this process exports (the next `take_kernel` waits for them)."""
+    spare = (lambda: start_spare(env=env)) if keep_spare else None
     if kernel is not None:
-        kernel.shutdown()
-    if keep_spare:
-        start_spare(env=env)
+        kernel.shutdown(wait=False, then=spare)
+    elif spare is not None:
+        spare()
 
 
 def _preload_export() -> None:
+    """What the export needs, loaded while the kernel computes: the libraries, and nbconvert's
+    exporters with their templates compiled (export._exporter keeps them)."""
     try:
         import nbconvert  # noqa: F401
         import weasyprint  # noqa: F401
 
-        from . import export  # noqa: F401
+        from . import export
+
+        for kind in ("document", "review"):
+            export._exporter(kind).template  # noqa: B018 - compiles it
     except Exception:  # noqa: BLE001 - the export step will raise it where it belongs
         pass
 
@@ -461,7 +489,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, deadline
     except Exception as exc:  # kernel died, timeout, missing kernel: all end this report
         name = type(exc).__name__
         if "Timeout" in name or "timed out" in str(exc).lower():
-            return STOPPED + _timeout_text(0)
+            return STOPPED + _timeout_text(0, _limit[-1] if _limit else None)
         if "DeadKernel" in name:
             return STOPPED + _("the notebook's kernel died (out of memory?)")
         return f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"

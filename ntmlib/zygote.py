@@ -1,0 +1,142 @@
+"""A kernel factory for batch workers: a process that has imported the report's libraries once
+and forks a fresh IPython kernel for each report.
+
+Starting a kernel the usual way costs a Python start, ipykernel's imports and the report's
+imports (pandas, matplotlib, ntmlib) for every unit: about 1 s of a core each time. The zygote
+pays them once per worker; each kernel is then a fork of it that starts ipykernel's app, as
+`python -m ipykernel_launcher` would, in a new session, with the kernel's working folder and
+environment. Isolation is that of a new process: the zygote only imports modules and never
+runs a unit's code or reads its data, so a kernel starts with nothing of any unit, and each
+kernel still runs one notebook and is then shut down.
+
+    python -m ntmlib.zygote FD     # FD: a socket; one JSON request a line, one answer a line
+
+A request is {"argv": [...ipykernel arguments], "env": {...}, "cwd": "..."}; the answer is
+{"pid": N} or {"error": "..."}. The zygote ends when the socket closes (its worker is gone),
+and a kernel whose zygote is gone ends too (ipykernel's parent poller).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import select
+import signal
+import socket
+import sys
+import threading
+import traceback
+
+# What a kernel would import in its first cells anyway (kernels.WARM_UP), and ipykernel.
+IMPORTS = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ntmlib.charts",
+           "ntmlib.dataset", "ntmlib.indicators", "ntmlib.notebook", "ntmlib.render",
+           "ntmlib.report", "ntmlib.tables", "ntmlib.province", "IPython.display")
+
+
+def _prepare() -> None:
+    """Import what every kernel needs, in the state a kernel would import it: ipykernel
+    chooses the inline matplotlib backend before any user code runs, so the zygote does the
+    same before matplotlib loads (ntmlib.charts then selects Agg, as it does in a kernel)."""
+    import importlib
+
+    if not os.environ.get("MPLBACKEND"):
+        os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    for name in IMPORTS:
+        importlib.import_module(name)
+
+
+def _become_kernel(request: dict, server: socket.socket) -> None:
+    """In the forked child: become `python -m ipykernel_launcher ARGV` in `cwd` with `env`."""
+    code = 1
+    try:
+        os.close(server.detach())  # the worker's line to the zygote is not the kernel's
+        os.setsid()  # its own process group, as jupyter_client starts kernels
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # ends with the zygote
+        # a fresh process draws its own random numbers
+        import random
+
+        import numpy
+
+        random.seed()
+        numpy.random.seed()
+        if sys.path and sys.path[0] in ("", os.getcwd()):
+            del sys.path[0]
+        import ipykernel_launcher
+        from ipykernel import kernelapp
+
+        # ipykernel read JPY_PARENT_PID when the zygote imported it: say it again
+        sys.argv = [ipykernel_launcher.__file__, *request["argv"],
+                    f"--IPKernelApp.parent_handle={os.getppid()}"]
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001 - say why on stderr, as a kernel that fails would
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def _reap() -> None:
+    """Collect the kernels that have ended (so that their CPU time counts as this process's
+    children's, as a kernel's does for the process that started it)."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def serve(fd: int) -> None:
+    server = socket.socket(fileno=fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the worker, which stops us
+    _prepare()
+    if threading.active_count() > 1:  # a thread would not survive the fork
+        logging.getLogger(__name__).debug("%d thread(s) after the imports",
+                                          threading.active_count() - 1)
+    server.sendall(b'{"ready": true}\n')
+    pending = b""
+    while True:
+        ready, _, _ = select.select([server], [], [], 1.0)
+        _reap()
+        if not ready:
+            continue
+        chunk = server.recv(1 << 16)
+        if not chunk:  # the worker is gone
+            return
+        pending += chunk
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            try:
+                request = json.loads(line)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+            except Exception as exc:  # noqa: BLE001 - the worker starts a kernel the usual way
+                answer = {"error": f"{type(exc).__name__}: {exc}"}
+            else:
+                if pid == 0:
+                    _become_kernel(request, server)
+                answer = {"pid": pid}
+            server.sendall(json.dumps(answer).encode() + b"\n")
+
+
+if __name__ == "__main__":
+    if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
+        del sys.path[0]
+    serve(int(sys.argv[1]))

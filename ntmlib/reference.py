@@ -377,9 +377,12 @@ class Reference:
         u = self.units_in(year)
         rows = u[u["parent_code"] == unit.code]
         if unit.valid_from or unit.valid_to:  # a reused code: only the children of this window
-            rows = rows[[(unit.valid_to is None or f is None or f <= unit.valid_to)
-                         and (unit.valid_from is None or t is None or t >= unit.valid_from)
-                         for f, t in zip(rows["valid_from"], rows["valid_to"], strict=True)]]
+            # a boolean Series, not a list: an empty list would select no columns
+            rows = rows[pd.Series(
+                [(unit.valid_to is None or f is None or f <= unit.valid_to)
+                 and (unit.valid_from is None or t is None or t >= unit.valid_from)
+                 for f, t in zip(rows["valid_from"], rows["valid_to"], strict=True)],
+                index=rows.index, dtype=bool)]
         return rows.sort_values("code")
 
     def communes(self, unit_code: str, year: int) -> pd.DataFrame:

@@ -283,10 +283,14 @@ def _form(unit, year: int, ref, header: dict, narrative: dict[str, list[str]],
     guide["A1"].font = Font(bold=True, size=13)
     guide.column_dimensions["A"].width = 110
     lists = _Lists(book)
-    communes = ref.communes(unit.code, year)
+    # a commune's form names only the commune itself; a district's or province's, its communes
+    communes = ref.communes(unit.code, year) if unit.level != "commune" else \
+        ref.units.iloc[0:0]
     # the communes, then the unit itself, which a recognition may also name
     commune_list = f"{_sheet_ref(_(COMMUNES_SHEET))}!$A$2:$A${len(communes) + 1}"
     unit_list = f"{_sheet_ref(_(COMMUNES_SHEET))}!$A$2:$A${len(communes) + 2}"
+    if communes.empty:  # a commune: its own code is the only commune code
+        commune_list = unit_list
 
     ws = book.create_sheet(_(SHEET_LABELS["header"]))
     append_row(ws, [_("Field"), _("Value"), _("Meaning")])
@@ -313,7 +317,12 @@ def _form(unit, year: int, ref, header: dict, narrative: dict[str, list[str]],
         [_("* a report needs at least one paragraph of the section")]))
     _drop_down(ws, 1, lists.formula(list(NARRATIVE_SECTIONS)), _("section"))
 
+    criteria = {level: sorted({int(n) for cs in ref.sets_of_period(year, level)
+                               for n in cs.criteria["number"]}) or list(CRITERIA)
+                for level in ("commune", "district")}
     for spec in TABLES:
+        if unit.level not in spec.levels and tables[spec.name].empty:
+            continue  # a table of another level (a commune has no district criteria)
         ws = book.create_sheet(_(spec.label))
         append_row(ws, [_(col.heading) for col in spec.columns])
         for row in tables[spec.name].itertuples(index=False):
@@ -326,7 +335,8 @@ def _form(unit, year: int, ref, header: dict, narrative: dict[str, list[str]],
                 choices = None
                 formula = commune_list if col.name == "commune_code" else unit_list
             else:
-                choices = _choices(col, labels, values)
+                choices = _choices(col, labels, values, criteria[
+                    "district" if "district" in spec.name else "commune"])
                 formula = lists.formula(choices) if choices else None
             _note(ws.cell(1, i), _column_note(spec, col, choices))
             if formula:
@@ -409,12 +419,13 @@ def _drop_down(ws, column: int, formula: str, what: str) -> None:
     dv.add(f"{letter}2:{letter}{FORM_ROWS}")
 
 
-def _choices(col: Column, labels: dict[str, dict[str, str]], values: dict[str, tuple]
-             ) -> list | None:
+def _choices(col: Column, labels: dict[str, dict[str, str]], values: dict[str, tuple],
+             criteria: list[int] = list(CRITERIA)) -> list | None:  # noqa: B006 - not mutated
     """What the column's drop-down list offers, in the user's language (numbers as numbers,
-    as the cells hold them); None for no list."""
+    as the cells hold them; `criteria`: the criterion numbers of the period's sets); None for
+    no list."""
     if col.kind in ("int", "year") and (col.allowed or col.name == "criterion"):
-        return [int(v) for v in col.allowed or CRITERIA]
+        return [int(v) for v in col.allowed] if col.allowed else list(criteria)
     if col.value_labels:
         return [_(label) for _value, label in col.value_labels]
     if col.allowed_ref in labels:

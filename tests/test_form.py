@@ -15,7 +15,7 @@ from ntmlib.errors import DataValidationError
 from ntmlib.io import build_workbook, column_for, read_dataset, sheet_table
 from ntmlib.schema import HEADER_FIELDS, SHEET_LABELS, TABLES, TABLES_BY_NAME
 from ntmlib.yearly import import_workbook, make_template
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, FIXTURES
 
 SHEETS_VI = [
     "Hướng dẫn", "Thông tin chung", "Nội dung báo cáo", "Văn bản", "Số liệu khác",
@@ -192,3 +192,31 @@ def test_every_sheet_and_heading_of_the_form_names_one_thing():
                 for col in t.columns:
                     assert column_for(t.name, i18n._(col.heading)) == col.name, (t.name, col)
                     assert column_for(t.name, col.name) == col.name
+
+
+@pytest.fixture
+def commune_root(tmp_path) -> Path:
+    shutil.copytree(BUNDLED / "reference", tmp_path / "data" / "reference")
+    shutil.copytree(FIXTURES / "2026/xa-tra-on", tmp_path / "data/2026/xa-tra-on")
+    return tmp_path / "data"
+
+
+def test_a_communes_form_has_its_own_code_and_the_periods_criteria(commune_root, tmp_path):
+    form = make_template(2026, "xa-tra-on", tmp_path / "xa.xlsx", commune_root).path
+    book = openpyxl.load_workbook(form)
+    # a commune has no district criteria and no inspections of communes
+    assert [s for s in SHEETS_VI if s not in book.sheetnames] == ["Kiểm tra", "Tiêu chí huyện"]
+    criteria = book["Tiêu chí xã"]
+    assert drop_down(book, criteria, "A2:A1000") == ["29821"]  # the commune itself
+    assert drop_down(book, criteria, "C2:C1000") == list(range(1, 11))  # Decision 51: 10
+    assert [criteria.cell(r, 4).value for r in range(2, 12)] == \
+        ["có", "không", "có", "có", "không", "có", "có", "có", "không", "có"]
+    assert [[c.value for c in row] for row in book["Danh sách xã"].iter_rows()] == [
+        ["Mã", "Tên", "Loại"], ["29821", "Xã Trà Ôn", "Xã"]]
+    copy = tmp_path / "copy"
+    shutil.copytree(commune_root, copy)
+    done = import_workbook(form, 2026, "xa-tra-on", copy, force=True)
+    assert done.result.ok, [str(f) for f in done.result.errors]
+    stored = (done.folder / "commune_criteria.csv").read_text(encoding="utf-8").splitlines()
+    assert stored[1:4] == ["29821,xa_ntm,1,yes,,", "29821,xa_ntm,2,no,,",
+                           "29821,xa_ntm,3,yes,,"]

@@ -120,9 +120,9 @@ def test_rerun_skips_unchanged_and_cli_exits_non_zero_on_failure(batch, province
                  str(out), "--formats", "html,pdf", "--no-summary"])
     assert code == 1
     printed = capsys.readouterr().out
-    assert re.search(r"^tra-cu +không đổi ", printed, re.M)
-    assert re.search(r"^tieu-can +không đổi ", printed, re.M)
-    assert re.search(r"^cau-ke +lỗi dữ liệu ", printed, re.M)
+    assert re.search(r"^tra-cu +không đổi ", printed, re.M), printed
+    assert re.search(r"^tieu-can +không đổi ", printed, re.M), printed
+    assert re.search(r"^cau-ke +lỗi dữ liệu ", printed, re.M), printed
 
 
 def test_only_failed_retries_just_the_failures(batch, province_root):

@@ -24,6 +24,11 @@ from .model import UnitData, each_row
 # -- helpers ------------------------------------------------------------------------------------
 
 
+def _numbers(numbers) -> str:
+    """Criterion numbers as a derivation lists them: "1, 5, 17", or "không có"."""
+    return ", ".join(map(str, numbers)) or "không có"
+
+
 def _rows(frame: pd.DataFrame, mask) -> list[int]:
     return [int(i) for i in frame.index[mask]] if not frame.empty else []
 
@@ -635,9 +640,9 @@ def unit_set(data: UnitData, f: Figures, role: str) -> None:
     if before is not None:
         added = sorted(set(met) - set(before))
         f.listing(keys.added_list, added, label=f"tiêu chí {s.set_id} đạt thêm trong năm",
-                  derivation=f"đạt cuối năm {data.year} ({','.join(map(str, met))}) nhưng "
-                  f"chưa đạt cuối năm {data.year - 1} ({','.join(map(str, before))}): "
-                  + (",".join(map(str, added)) or "không có"), inputs=[keys.met_list])
+                  derivation=f"đạt cuối năm {data.year} ({_numbers(met)}) nhưng chưa đạt "
+                  f"cuối năm {data.year - 1} ({_numbers(before)}): {_numbers(added)}",
+                  inputs=[keys.met_list])
         f.given(keys.added, len(added), kind="int",
                 label=f"số tiêu chí {s.set_id} đạt thêm trong năm",
                 derivation=f"đếm các tiêu chí đạt thêm: {len(added)}", inputs=[keys.added_list])

@@ -75,6 +75,8 @@ def test_hoa_vang_2024_printed_forms(hv24):
     assert f.text("households.rate") == "70,45"
     assert f.text("ntm.communes_met") == "03"
     assert f.text("advanced_district.added_list") == "5,7"
+    assert f["district.added_list"].derivation.endswith(
+        "nhưng chưa đạt cuối năm 2023 (1, 2, 3, 4, 5, 6, 7, 8, 9): không có")
 
 
 def test_hoa_vang_2024_words_come_from_the_reference_data(hv24):

@@ -14,7 +14,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -540,6 +540,11 @@ class Renderer:
 
     # -- parts ------------------------------------------------------------------------------------
 
+    @cached_property
+    def records(self) -> dict[str, list[dict]]:
+        """Every table's rows as dicts, made once: every part's context offers them."""
+        return {name: records(frame) for name, frame in self.data.tables.items()}
+
     def context(self) -> dict:
         d = self.data
         h = d.header
@@ -560,7 +565,7 @@ class Renderer:
             "lower_first": lower_first, "upper_first": upper_first, "join": join_vi,
             "year": d.year, "period": d.period, "set": d.criteria_set,
             "appendices": self.appendices, "table": self.table, "fmt_date": fmt_date,
-            "R": {name: records(frame) for name, frame in d.tables.items()},
+            "R": self.records,
             "date_line": fmt_date_line(h.get("place") or d.unit.short_name, h["date"])
             if h.get("date") else "",
         }

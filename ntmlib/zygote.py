@@ -44,6 +44,7 @@ def _prepare() -> None:
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     for name in IMPORTS:
         importlib.import_module(name)
+    importlib.import_module("ntmlib.charts").warm_up()  # fonts loaded once, not per kernel
 
 
 def _become_kernel(request: dict, server: socket.socket) -> None:

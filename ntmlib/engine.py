@@ -21,13 +21,35 @@ from .kernels import WarmKernel
 ENGINE = "ntm"
 
 
+def stable_metadata(nb) -> None:
+    """papermill gives the injected parameters cell a random id and records the notebook's
+    absolute paths: a fixed id and paths relative to the project keep the outputs identical
+    from run to run and free of machine paths."""
+    from . import config
+
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+    meta = nb.metadata.get("papermill", {})
+    if meta.get("input_path"):
+        path = Path(meta["input_path"])
+        try:
+            meta["input_path"] = path.resolve().relative_to(config.PROJECT_DIR).as_posix()
+        except ValueError:
+            meta["input_path"] = path.name
+    if meta.get("output_path"):
+        meta["output_path"] = "report.ipynb"
+
+
 class _SparseSaves(NotebookExecutionManager):
-    """Saves at the start, every `autosave_cell_every` seconds, and at the end."""
+    """Saves at the start, every `autosave_cell_every` seconds, and at the end of a run that
+    was stopped (a run that ends is saved by papermill itself, once)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._saved = False
         self._closing = False
+        self.finished = False  # the cells ran to the end (or to a cell's error)
         self.last_started = None  # the cell a timeout or a dead kernel interrupted
 
     def cell_start(self, cell, cell_index=None, **kwargs) -> None:
@@ -35,6 +57,8 @@ class _SparseSaves(NotebookExecutionManager):
         super().cell_start(cell, cell_index, **kwargs)
 
     def save(self, **kwargs) -> None:
+        if self._closing and self.finished:
+            return  # papermill writes the finished notebook after the engine returns
         if self._closing or not self._saved:
             self._saved = True
             super().save(**kwargs)
@@ -62,6 +86,8 @@ class NtmEngine(NBClientEngine):
         nb_man.notebook_start()
         try:
             cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            stable_metadata(nb_man.nb)
+            nb_man.finished = True
         except Exception:
             # papermill marks a cell that raised; mark the one a timeout or a dead kernel
             # stopped too, so that the partial notebook shows where the run ended

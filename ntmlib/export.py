@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 
 from . import config
+from .engine import stable_metadata
 from .errors import ReportError
 from .notebook import APPENDIX_MIME, FIGURES_MIME
 
@@ -55,24 +56,6 @@ def recorded_figures(nb: nbformat.NotebookNode) -> dict:
     if not found:
         raise ReportError("The notebook recorded no figures: its last cell did not run")
     return found[-1]
-
-
-def _stable_cell_ids(nb: nbformat.NotebookNode) -> None:
-    """papermill gives the injected parameters cell a random id and records the notebook's
-    absolute paths: a fixed id and paths relative to the project keep the outputs identical
-    from run to run and free of machine paths."""
-    for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell["id"] = "injected-parameters"
-    meta = nb.metadata.get("papermill", {})
-    if meta.get("input_path"):
-        path = Path(meta["input_path"])
-        try:
-            meta["input_path"] = path.resolve().relative_to(config.PROJECT_DIR).as_posix()
-        except ValueError:
-            meta["input_path"] = path.name
-    if meta.get("output_path"):
-        meta["output_path"] = "report.ipynb"
 
 
 def _page_title(nb: nbformat.NotebookNode) -> dict:
@@ -257,9 +240,11 @@ def unstrand_charts(doc, tree) -> bool:
 
 
 def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...],
-               timings: dict[str, float] | None = None) -> list[Path]:
+               timings: dict[str, float] | None = None,
+               nb: nbformat.NotebookNode | None = None) -> list[Path]:
     """Write every output of an executed notebook into `out_dir`; `timings` receives the
-    seconds each one took."""
+    seconds each one took. `nb` is the notebook saved at `executed`, when the caller has it in
+    memory (papermill returns it): it is then not read back."""
     timings = {} if timings is None else timings
     clock = time.perf_counter()
 
@@ -269,9 +254,12 @@ def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...],
         timings[name] = now - clock
         clock = now
 
-    nb = nbformat.read(executed, as_version=4)
-    _stable_cell_ids(nb)
-    nbformat.write(nb, executed)
+    if nb is None:
+        nb = nbformat.read(executed, as_version=4)
+        before = nbformat.writes(nb)
+        stable_metadata(nb)
+        if nbformat.writes(nb) != before:
+            nbformat.write(nb, executed)
     recorded = recorded_figures(nb)
     written = [atomic_write(out_dir / "figures.json", json.dumps(
         recorded, ensure_ascii=False, indent=2, sort_keys=True) + "\n")]

@@ -347,8 +347,9 @@ def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[st
         try:
             if kernel is None and env:  # no warm kernel: papermill starts one, with our env
                 kernel = take_kernel(env=env)
+            done: list = []  # papermill's executed notebook, when it ran to the end
             error = _execute(notebook, executed, parameters, staging, deadline, progress,
-                             kernel)
+                             kernel, done)
         finally:
             _release(kernel, keep_spare, env)  # free its memory before the export
         stages = {"execute": time.perf_counter() - started}
@@ -369,7 +370,7 @@ def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[st
 
         if deadline is not None and time.perf_counter() > deadline:
             raise ReportTimeout(_timeout_text(deadline))
-        export_all(executed, staging, formats, stages)
+        export_all(executed, staging, formats, stages, nb=done[0] if done else None)
         publish(staging, final, formats)
         staging = None
         return NotebookRun(final, sorted(p for p in final.iterdir()
@@ -464,9 +465,11 @@ def time_limit(seconds: float):
 
 
 def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, deadline: float | None,
-             progress: bool, kernel: WarmKernel | None = None) -> str:
+             progress: bool, kernel: WarmKernel | None = None, done: list | None = None
+             ) -> str:
     """Run the notebook with papermill; returns "" or what went wrong, naming the cell (a run
-    that was stopped, by its time limit or a dead kernel, starts with STOPPED)."""
+    that was stopped, by its time limit or a dead kernel, starts with STOPPED). The executed
+    notebook is appended to `done` when the run succeeds."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -474,11 +477,13 @@ def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, deadline
 
     remaining = (deadline - time.perf_counter()) if deadline else config.REPORT_TIMEOUT
     try:
-        papermill.execute_notebook(
+        nb = papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=config.KERNEL_NAME,
             cwd=str(cwd), progress_bar=progress, execution_timeout=max(1, int(remaining)),
             start_timeout=120, engine_name=ENGINE, kernel=kernel,
         )
+        if done is not None:
+            done.append(nb)
     except PapermillExecutionError as exc:
         first = (exc.evalue or "").strip().splitlines()
         return _("{cell} raised {error}").format(

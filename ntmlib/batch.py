@@ -93,9 +93,9 @@ def render_district(task: DistrictTask) -> DistrictResult:
                 errors=outcome.n_errors, first=first) if first else ""
         return DistrictResult(
             task.district, task.name, outcome.status, outcome.seconds, outcome.n_errors,
-            outcome.n_warnings, [str(p) for p in outcome.outputs], error,
+            outcome.n_warnings, [_beside(p, task) for p in outcome.outputs], error,
             task.build_key if outcome.ok else "",
-            str(outcome.failed_notebook) if outcome.failed_notebook else "",
+            _beside(outcome.failed_notebook, task) if outcome.failed_notebook else "",
             task.kind, _is_sample(outcome.out_dir))
     except Exception as exc:  # a bug in one district must not end the batch
         return DistrictResult(task.district, task.name, "failed",
@@ -449,6 +449,15 @@ def _province_reports(year: int, units: list[str], data_root: Path, out_root: Pa
 # -- reporting ----------------------------------------------------------------------------------
 
 
+def _beside(path: Path, task: DistrictTask) -> str:
+    """A path as build.json records it: relative to the year's outputs folder, where build.json
+    is (no machine path in an output)."""
+    try:
+        return Path(path).relative_to(Path(task.out_dir) / str(task.year)).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
 def write_manifest(year: int, results: list[DistrictResult], out_root: Path, data_root: Path,
                    env_key: str, summary_status: str) -> Path:
     from importlib.metadata import version
@@ -462,7 +471,8 @@ def write_manifest(year: int, results: list[DistrictResult], out_root: Path, dat
         "packages": {p: version(p) for p in ("papermill", "nbconvert", "weasyprint", "pandas",
                                               "matplotlib", "distributed")},
         "environment_key": env_key,
-        "data_dir": str(data_root),
+        # relative to this file's folder: the tree can move, and no machine path is written
+        "data_dir": Path(os.path.relpath(data_root, out_root / str(year))).as_posix(),
         "input_sha256": _input_hashes(year, [r.district for r in results], data_root),
         "province_summary": summary_status,
         "districts": {r.district: asdict(r) for r in results},

@@ -61,6 +61,11 @@ def test_manifest_records_versions_inputs_status_and_time(batch):
     assert tra_cu["status"] == "ok" and tra_cu["seconds"] > 0 and tra_cu["warnings"] == 4
     assert manifest["districts"]["cau-ke"]["status"] == "invalid"
     assert manifest["province_summary"] == "ok"  # the province report
+    # no machine path: outputs beside build.json, the data folder relative to it
+    assert "tra-cu/report.pdf" in tra_cu["outputs"]
+    assert manifest["data_dir"] == "../../batch0/data"
+    text = (out / "2023" / "build.json").read_text(encoding="utf-8")
+    assert str(out) not in text and str(out.parent) not in text
 
 
 def test_index_links_reports_and_shows_the_failure(batch):

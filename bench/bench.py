@@ -60,7 +60,9 @@ HTML_PDF = ("html", "pdf")
 def synthetic_root(n: int, root: Path) -> list[str]:
     """`n` synthetic districts (copies of Cầu Kè's communes under new codes) of a synthetic
     province that has its own folder, so that a batch makes its province report."""
-    shutil.copytree(config.data_dir() / "reference", root / "reference", dirs_exist_ok=True)
+    # the bundled reference data (NTM_DATA_DIR may already name another synthetic province)
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", root / "reference",
+                    dirs_exist_ok=True)
     units = pd.read_csv(root / "reference/units.csv", dtype=str, keep_default_na=False)
     template = units[units["parent_code"] == "845"]
     rows = [{"code": "99", "name": "Tỉnh Mẫu", "type": "Tỉnh", "level": "province",
@@ -260,7 +262,7 @@ def ours_batch(root: Path, units: list[str], workers: int, out: Path, *, year: i
         seconds, result = clock(run_batch, year, districts=units, province=province,
                                 data_dir=root, out_dir=out, workers=workers, force=True,
                                 formats=formats, progress=False, scheduler=scheduler)
-    bad = [r.district for r in result.results if r.status != "ok"]
+    bad = [f"{r.district} {r.status}: {r.error}" for r in result.results if r.status != "ok"]
     if bad or result.summary_status != "ok":
         raise RuntimeError(f"batch failed: {bad} {result.summary_status}")
     return {"seconds": seconds, "cpu_seconds": cpu(children_only=False) - c0,
@@ -423,6 +425,10 @@ def main() -> int:
                         help="units in the Dask runs (--full only)")
     parser.add_argument("--only", default="", help="comma-separated parts to run: one, "
                         "naive, default, long, vinh-long, dask (default: all of the mode's)")
+    parser.add_argument("--sizes", default="", help="comma-separated batch sizes of the default "
+                        "part (default: 8 with --quick; 8, 32 and 128 with --full)")
+    parser.add_argument("--workers", default="", help="comma-separated worker counts of the "
+                        "default part (default: 2 with --quick; 1 and 2 with --full)")
     parser.add_argument("--out", type=Path, default=None,
                         help="result file (default bench/result-quick.json or result.json)")
     args = parser.parse_args()
@@ -433,13 +439,23 @@ def main() -> int:
     parts = set(args.only.split(",")) if args.only else \
         {"one", "naive", "default", "long", "vinh-long", "dask"} if full else \
         {"one", "naive", "default"}
-    sizes = [8, 32, 128] if full else [8]
-    n_units = max([*sizes, args.long if "long" in parts else 0,
-                   args.dask_units if "dask" in parts else 0])
+    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else \
+        [8, 32, 128] if full else [8]
+    worker_counts = [int(n) for n in args.workers.split(",")] if args.workers else \
+        [1, 2] if full else [2]
 
     work = Path(tempfile.mkdtemp(prefix="ntm-bench-"))
-    root = work / "data"
-    slugs = synthetic_root(n_units, root)
+    roots: dict[int, tuple[Path, list[str]]] = {}
+
+    def province(n: int) -> tuple[Path, list[str]]:
+        """A synthetic province of exactly `n` districts: a batch of n then makes the same
+        province report as in real use, from the n reports' recorded figures (a province with
+        more members than the batch rendered would compute the others from their data)."""
+        if n not in roots:
+            roots[n] = (work / f"data-{n}", synthetic_root(n, work / f"data-{n}"))
+        return roots[n]
+
+    root, slugs = province(8)
     css = stylesheet(work)
     os.environ["NTM_DATA_DIR"] = str(root)
     result: dict = {"mode": "full" if full else "quick", "rounds": rounds,
@@ -453,19 +469,22 @@ def main() -> int:
             batch_vs_naive(result, root, work, css, slugs, 8, 2, batch_rounds)
             if full:
                 batch_vs_naive(result, root, work, css, slugs, 8, 1, batch_rounds)
-                batch_vs_naive(result, root, work, css, slugs, 32, 2, batch_rounds)
+                batch_vs_naive(result, *province(32)[:1], work, css, province(32)[1], 32, 2,
+                               batch_rounds)
         if "default" in parts:
             for n in sizes:
-                for w in ([1, 2] if full else [2]):
-                    batch_default(result, root, work, slugs, n, w, 1 if n >= 128 else
-                                  (2 if full else 1))
+                for w in worker_counts:
+                    batch_default(result, province(n)[0], work, province(n)[1], n, w,
+                                  1 if n >= 128 else (2 if full else 1))
         if "long" in parts:
-            batch_default(result, root, work, slugs, args.long, 2, 1)
+            batch_default(result, province(args.long)[0], work, province(args.long)[1],
+                          args.long, 2, 1)
         if "vinh-long" in parts:
             vinh_long(result, work, 2)
         if "dask" in parts:
             for w in (1, 2):
-                batch_default(result, root, work, slugs, args.dask_units, w, 1,
+                batch_default(result, province(args.dask_units)[0], work,
+                              province(args.dask_units)[1], args.dask_units, w, 1,
                               scheduler="local")
     finally:
         result["machine"]["load_average_at_end"] = os.getloadavg()

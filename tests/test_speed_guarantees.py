@@ -22,6 +22,9 @@ from ntmlib import config, export, kernels
 from ntmlib.dataset import HANDOVER, _handed_over, hand_over, load_unit
 from ntmlib.runner import run_report
 
+# kernels and their factory (the zygote) are started here: the whole file is end to end
+pytestmark = pytest.mark.e2e
+
 MARKER = "NTM-MARKER-0c5e7d1a"
 
 # First cell: what the kernel holds before the notebook's own code runs.

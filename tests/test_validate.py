@@ -12,10 +12,9 @@ from tests.conftest import cp1258, edit_csv, findings_for
 
 # slow: every test copies the bundled data and loads Trà Cú (tests/test_rules.py checks the
 # same rules in the fast loop, on the fixture units in memory)
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("english")]
 
 FOLDER = "data/2023/tra-cu"
-pytestmark = pytest.mark.usefixtures("english")
 
 
 def load(root, year=2023):

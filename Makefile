@@ -16,7 +16,8 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.lock
-	$(BIN)/pip install -q --no-deps -e .
+	@# setuptools prints its editable-install notices as warnings: not for the user
+	PYTHONWARNINGS=ignore $(BIN)/pip install -q --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name ntm-reports --display-name "Python (ntm-reports)" >/dev/null
 	rm -f $(VENV)/.installed-* && touch $@
 

@@ -138,3 +138,9 @@ def notebook_with(cell_source: str, folder: Path, at: int = 3) -> Path:
     path = folder / "extra-cell.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def code_points(text: str) -> str:
+    """A test id for a string of special characters: its code points (U003D+U0009), which
+    pytest and the tools that pass node ids back to it (mutmut) read as written."""
+    return "+".join(f"U{ord(ch):04X}" for ch in text)

@@ -21,6 +21,7 @@ from ntmlib.notebook import AppendixView, FindingsTable, Table, findings_frame
 from ntmlib.render import Renderer
 from ntmlib.review import figure_row
 from ntmlib.tables import Appendix, Mark, Ref, Rich, Text
+from tests.conftest import code_points
 
 HOSTILE = '<script>alert("x")</script>'
 SHOWN = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"  # markupsafe's quotes
@@ -139,7 +140,7 @@ def test_the_notebooks_tables_escape_their_titles_and_cells():
 # -- formulas in workbooks ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("first", FORMULA_START, ids=[repr(c) for c in FORMULA_START])
+@pytest.mark.parametrize("first", FORMULA_START, ids=code_points)
 def test_the_appendices_workbook_neutralises_every_text_cell(first):
     from ntmlib.xlsx import appendices_xlsx
 

@@ -19,7 +19,7 @@ from ntmlib.io import (
     write_workbook,
 )
 from ntmlib.yearly import import_workbook, write_folder, write_template
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, code_points
 
 FOLDER = "2023/tra-cu"
 
@@ -27,7 +27,7 @@ FOLDER = "2023/tra-cu"
 LEADING = [*FORMULA_START, "'=", "''+", "'"]
 
 
-@pytest.mark.parametrize("first", LEADING, ids=[repr(c) for c in LEADING])
+@pytest.mark.parametrize("first", LEADING, ids=code_points)
 def test_csv_text_round_trip_is_exact_and_safe(first):
     text = first + 'HYPERLINK("http://x","y")'
     stored = csv_text(text)
@@ -39,7 +39,7 @@ def test_csv_text_round_trip_is_exact_and_safe(first):
     assert csv_text("Gạo Tân Thịnh") == "Gạo Tân Thịnh" and csv_untext("'Gạo") == "'Gạo"
 
 
-@pytest.mark.parametrize("first", FORMULA_START, ids=[repr(c) for c in FORMULA_START])
+@pytest.mark.parametrize("first", FORMULA_START, ids=code_points)
 def test_folder_written_from_a_workbook_is_safe_and_reads_back_exactly(tmp_path, bundled, first):
     text = first + "SUM(1,2)"
     tables = dict(bundled.data.tables)
@@ -69,7 +69,7 @@ def test_import_stores_formula_text_so_that_excel_shows_it(tmp_path, bundled):
     assert "= 33.370 + 5.947" in set(notes)
 
 
-@pytest.mark.parametrize("first", FORMULA_START, ids=[repr(c) for c in FORMULA_START])
+@pytest.mark.parametrize("first", FORMULA_START, ids=code_points)
 def test_everything_written_to_a_workbook_is_neutralised(tmp_path, bundled, first):
     text = first + 'HYPERLINK("http://x","y")'
     tables = {"training": bundled.data.tables["training"].assign(topic=text)}

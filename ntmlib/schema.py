@@ -87,6 +87,15 @@ YES_NO_LABELS = (("yes", N_("yes")), ("no", N_("no")))
 LEVEL_LABELS = (("province", N_("province")), ("district", N_("district")),
                 ("commune", N_("commune")), ("hamlet", N_("hamlet")))
 
+# a criterion's result, the same in the commune and the district criteria
+CRITERION_COLUMNS = (
+    Column("criterion", "int", N_("criterion number in its set"), min=1,
+           label=N_("Criterion")),
+    Column("achieved", "bool", N_("yes when met at the end of the year"),
+           allowed=YES_NO, value_labels=YES_NO_LABELS, label=N_("Achieved")),
+    Column("year_met", "year", N_("year the criterion was first met"), required=False,
+           label=N_("Year met")),
+)
 RECONSTRUCTED = Column(
     "reconstructed",
     "reconstructed",
@@ -368,12 +377,7 @@ TABLES: tuple[Table, ...] = (
             Column("set_id", "code",
                    N_("criteria set of the period (data/reference/periods.csv)"),
                    allowed_ref="commune_sets", label=N_("Criteria set")),
-            Column("criterion", "int", N_("criterion number in its set"), min=1,
-                   label=N_("Criterion")),
-            Column("achieved", "bool", N_("yes when met at the end of the year"),
-                   allowed=YES_NO, value_labels=YES_NO_LABELS, label=N_("Achieved")),
-            Column("year_met", "year", N_("year the criterion was first met"), required=False,
-                   label=N_("Year met")),
+            *CRITERION_COLUMNS,
             RECONSTRUCTED,
         ),
         key=("commune_code", "set_id", "criterion"),
@@ -387,12 +391,7 @@ TABLES: tuple[Table, ...] = (
             Column("set_id", "code",
                    N_("criteria set of the period (data/reference/periods.csv)"),
                    allowed_ref="district_sets", label=N_("Criteria set")),
-            Column("criterion", "int", N_("criterion number in its set"), min=1,
-                   label=N_("Criterion")),
-            Column("achieved", "bool", N_("yes when met at the end of the year"),
-                   allowed=YES_NO, value_labels=YES_NO_LABELS, label=N_("Achieved")),
-            Column("year_met", "year", N_("year the criterion was first met"), required=False,
-                   label=N_("Year met")),
+            *CRITERION_COLUMNS,
             Column("assessment", "text", N_("self-assessment"), required=False,
                    label=N_("Self-assessment")),
             RECONSTRUCTED,

@@ -270,8 +270,29 @@ def hand_over(result: LoadResult, path: Path, *, year: int, root: Path, level: s
                                                                 Path(outputs_root).resolve()),
               "result": result}
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    with open(tmp, "wb") as fh:
+        _Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump(record)
     os.replace(tmp, path)
+
+
+# The reference tables are most of a load's bytes (every unit of the country) and the same for
+# every unit of a batch: the record names them by their folder, and the kernel reads them itself
+# (or has them already: load_reference caches them per process). Their files' hashes are among
+# the record's inputs, so tables changed in between are not mistaken for the ones validated.
+class _Pickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        if isinstance(obj, Reference):
+            # root is the tables' folder: its parent is a data root whose tables they are
+            return ("reference", str(Path(obj.root).parent))
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid):
+        kind, root = pid
+        if kind != "reference":
+            raise pickle.UnpicklingError(f"unknown persistent id {kind!r}")
+        return load_reference(Path(root))
 
 
 def _handed_over(year: int, unit: str, root: Path, level: str | None, previous: bool,
@@ -282,7 +303,7 @@ def _handed_over(year: int, unit: str, root: Path, level: str | None, previous: 
     outputs_root = Path(outputs_dir).resolve() if outputs_dir else config.outputs_dir()
     try:
         with open(path, "rb") as fh:
-            record = pickle.load(fh)
+            record = _Unpickler(fh).load()
         if record["key"] != _key(year, root, level, previous, outputs_root) or \
                 str(unit) not in record["unit"]:
             return None

@@ -627,34 +627,60 @@ def report_css() -> Markup:
     return Markup(f"<style>{paper}</style>\n<style media=\"screen\">{screen}</style>")
 
 
-def render_report(data: UnitData, figures: Figures, appendices: list[Appendix],
-                  charts: list[Chart | None], provenance: dict | None = None,
-                  extra: dict | None = None) -> Document:
-    """The whole report: header, every section's part, closing, appendices, the note on
-    reconstructed values; as a notebook body and as a full page."""
+@dataclass
+class RenderedParts:
+    """Every part of one report rendered once, in print order (chart numbers and the
+    sentences recorded for each figure follow that order): the notebook shows them section
+    by section and the document is assembled from them."""
+
+    parts: dict[str, Markup]
+    appendices: list[Markup]
+    marked: bool  # a reconstructed value was printed
+
+    def local(self, name: str) -> Markup:
+        """A part as the notebook shows it: each figure linked to its own row on the page."""
+        return Markup(str(self.parts[name]).replace('href="review.html#fig-', 'href="#fig-'))
+
+
+def render_parts(data: UnitData, figures: Figures, appendices: list[Appendix],
+                 charts: list[Chart | None], extra: dict | None = None) -> RenderedParts:
+    """Header, every section's part, closing and appendices, each figure linked to its
+    calculation in review.html."""
     r = Renderer(data, figures, appendices, charts, extra=extra)
-    parts = REPORT_PARTS[data.level]
-    body = [r.part("header", "context")] + [r.part(p) for p in parts]
-    body.append(r.part("closing", "context"))
+    parts = {"header": r.part("header", "context")}
+    parts.update((p, r.part(p)) for p in REPORT_PARTS[data.level])
+    parts["closing"] = r.part("closing", "context")
+    tables_html = []
     for a in appendices:
         r.section_id = "appendices"
         html = r.env.get_template("common/appendix.html.j2").render(a=a, **r.context())
         r._record(html.replace("</tr>", "</tr>\n"))
-        body.append(Markup(html))
+        tables_html.append(Markup(html))
+    return RenderedParts(parts, tables_html, r.marked)
+
+
+def render_report(data: UnitData, figures: Figures, appendices: list[Appendix],
+                  charts: list[Chart | None], provenance: dict | None = None,
+                  extra: dict | None = None, rendered: RenderedParts | None = None) -> Document:
+    """The whole report: header, every section's part, closing, appendices, the note on
+    reconstructed values; as a notebook body and as a full page. `rendered`: the parts
+    already rendered for these figures (else they are rendered here)."""
+    if rendered is None:
+        rendered = render_parts(data, figures, appendices, charts, extra)
     note = Markup(f'<p class="reconstructed-note">{escape(RECONSTRUCTED_NOTE)}</p>') \
-        if r.marked else Markup("")
+        if rendered.marked else Markup("")
     css = report_css()
     prov = Markup(json.dumps(provenance or {}, ensure_ascii=False, sort_keys=True)
                   .replace("<", "\\u003c"))
     sample = " sample" if data.header.get("sample_data") else ""
     banner = Markup('<div class="sample-banner">DỮ LIỆU MẪU – không phải số liệu thật</div>') \
         if sample else Markup("")
-    inner = Markup("").join(body[:-len(appendices) or None])
-    doc = (Markup(f'<div class="ntm-doc{sample}">') + banner + inner + note
-           + Markup("").join(body[len(body) - len(appendices):] if appendices else [])
+    doc = (Markup(f'<div class="ntm-doc{sample}">') + banner
+           + Markup("").join(rendered.parts.values()) + note
+           + Markup("").join(rendered.appendices)
            + Markup('<script type="application/json" id="ntm-provenance">') + prov
            + Markup("</script></div>"))
     title = f"Báo cáo NTM {data.unit.name} {data.year}"
-    page = r.env.get_template("page.html.j2").render(body=doc, css=css, title=title)
+    page = environment().get_template("page.html.j2").render(body=doc, css=css, title=title)
     return Document(body=css + doc, html=page,
                     provenance=provenance or {}, title=title)

@@ -8,6 +8,8 @@ and the finished document; the last cell records every figure for figures.json.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from markupsafe import Markup
 
 from . import charts as charts_mod
@@ -22,7 +24,14 @@ from .notebook import (
     provenance,
     record_figures,
 )
-from .render import REPORT_PARTS, SECTION_TITLES, Document, Renderer, render_report
+from .render import (
+    REPORT_PARTS,
+    SECTION_TITLES,
+    Document,
+    RenderedParts,
+    render_parts,
+    render_report,
+)
 
 
 class Report:
@@ -49,10 +58,12 @@ class Report:
             self.figures = compute_all(data)
             self.appendices = tables.appendices(data, self.figures, appendix_numbering)
             self.charts = charts_mod.all_charts(data, self.figures)
-        # in the notebook a figure links to its own row, on the same page
-        self._renderer = Renderer(data, self.figures, self.appendices, self.charts, href="",
-                                  extra=self.extra)
         self._document: Document | None = None
+
+    @cached_property
+    def _rendered(self) -> RenderedParts:
+        # every part rendered once, in print order, whichever section the notebook shows first
+        return render_parts(self.data, self.figures, self.appendices, self.charts, self.extra)
 
     def section(self, section: str) -> SectionView:
         """A section's figures, with how each was computed, and its paragraph as printed."""
@@ -63,7 +74,7 @@ class Report:
             keys = [f.key for f in self.figures if f.section in ("funds", "ocop")]
         paragraph = ""
         if section in REPORT_PARTS[self.data.level]:
-            paragraph = str(Markup('<div class="ntm-doc">') + self._renderer.part(section)
+            paragraph = str(Markup('<div class="ntm-doc">') + self._rendered.local(section)
                             + Markup("</div>"))
         return SectionView(section, self.figures.subset(keys), paragraph)
 
@@ -83,7 +94,8 @@ class Report:
     def document(self, parameters: dict) -> Document:
         """The finished document, every number linked to its row in review.html."""
         self._document = render_report(self.data, self.figures, self.appendices, self.charts,
-                                       self.provenance(parameters), self.extra)
+                                       self.provenance(parameters), self.extra,
+                                       rendered=self._rendered)
         charts_mod.close(self.charts)
         return self._document
 

@@ -35,7 +35,16 @@ print(_json.dumps({"pid": _os.getpid(), "ppid": _os.getppid(),
                                    and n not in ("In", "Out", "get_ipython", "exit", "quit",
                                                  "open")),
                    "reference_cache": _reference.load_reference.cache_info().currsize,
-                   "handed_over": _os.environ.get("NTM_VALIDATED", "")}))"""
+                   "handed_over": _os.environ.get("NTM_VALIDATED", "")}))
+# counts the loads that read and validate a unit's files (the notebook's own load_unit must
+# not: the runner handed its validated data over)
+import ntmlib.dataset as _dataset
+_dataset._probe_source_loads = []
+_load_source = _dataset.load_source
+def _counting_load_source(*a, **k):
+    _dataset._probe_source_loads.append(1)
+    return _load_source(*a, **k)
+_dataset.load_source = _counting_load_source"""
 
 # Last cell: is MARKER anywhere in the kernel's objects? (the same scan finds it in the unit
 # whose data holds it, so that finding nothing elsewhere means something). The marker is
@@ -53,7 +62,9 @@ def _scan(hexed):
             if any(isinstance(x, str) and marker in x for x in list(obj)):
                 return True
     return False
+import ntmlib.dataset as _dataset
 print(_json.dumps({"marker_found": _scan(%r),
+                   "source_loads": len(_dataset._probe_source_loads),
                    "reference_cache_end": _reference.load_reference.cache_info().currsize}))"""
 
 
@@ -128,9 +139,11 @@ def test_a_unit_cannot_see_another_units_data_through_the_zygote(two_units, tmp_
         # the namespace starts empty and no module cache holds reference or unit data
         assert probe["names"] == []
         assert probe["reference_cache"] == 0
-        # the data validated by the runner was handed over, so the kernel loaded nothing
+        # the data validated by the runner was handed over: the kernel read no unit's files,
+        # only the reference tables (the same for every unit) that the hand-over names
         assert probe["handed_over"]
-        assert probe["reference_cache_end"] == 0
+        assert probe["source_loads"] == 0
+        assert probe["reference_cache_end"] == 1
     # the scan finds the marker where the data holds it, and nowhere else
     assert first["marker_found"] and again["marker_found"]
     assert not other["marker_found"]

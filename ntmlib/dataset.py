@@ -18,7 +18,7 @@ from .findings import Finding, has_errors
 from .i18n import _, ngettext
 from .io import RawDataset, district_source, read_dataset, sha256
 from .model import UnitData
-from .reference import Reference, Unit, load_reference
+from .reference import Reference, Unit, load_reference, reference_in, tables_digest
 from .schema import NARRATIVE_SECTIONS, TABLES
 from .validate import (
     check_figures,
@@ -264,6 +264,10 @@ def hand_over(result: LoadResult, path: Path, *, year: int, root: Path, level: s
     """Write `result` (a load of `result.data.unit` with these arguments) for the notebook's
     `load_unit` to pick up (see above)."""
     unit = result.data.unit
+    tables = result.data.reference
+    if tables.digest != tables_digest(tables.root):
+        # validated with tables read before their files changed: the kernel reads its own
+        raise NtmError(f"the reference tables in {tables.root} have changed")
     record = {"key": _key(year, Path(root).resolve(), level, previous,
                           Path(outputs_root).resolve()),
               "unit": [unit.code, unit.slug], "inputs": _inputs(Path(root).resolve(), year, unit,
@@ -282,17 +286,16 @@ def hand_over(result: LoadResult, path: Path, *, year: int, root: Path, level: s
 class _Pickler(pickle.Pickler):
     def persistent_id(self, obj):
         if isinstance(obj, Reference):
-            # root is the tables' folder: its parent is a data root whose tables they are
-            return ("reference", str(Path(obj.root).parent))
+            return ("reference", str(obj.root), obj.digest)
         return None
 
 
 class _Unpickler(pickle.Unpickler):
     def persistent_load(self, pid):
-        kind, root = pid
+        kind, folder, digest = pid
         if kind != "reference":
             raise pickle.UnpicklingError(f"unknown persistent id {kind!r}")
-        return load_reference(Path(root))
+        return reference_in(folder, digest)
 
 
 def _handed_over(year: int, unit: str, root: Path, level: str | None, previous: bool,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import platform
+from functools import cache
 from html import escape
 from importlib.metadata import version
 
@@ -135,10 +136,17 @@ def provenance(data: UnitData, parameters: dict) -> dict:
         "previous_figures": data.previous_figures_file or None,
         "ntmlib_version": __version__,
         "python": platform.python_version(),
-        "packages": {p: version(p) for p in PACKAGES},
+        "packages": package_versions(),
         "sample_data": bool(data.header.get("sample_data")),
         "report_date": data.report_date.isoformat() if data.report_date else None,
     }
+
+
+@cache
+def package_versions() -> dict[str, str]:
+    """The versions of the libraries that shape the outputs (read once a process: looking a
+    distribution up scans site-packages)."""
+    return {p: version(p) for p in PACKAGES}
 
 
 def _hashed(data: UnitData) -> list[tuple[str, str]]:

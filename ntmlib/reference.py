@@ -10,6 +10,7 @@ a new set or a reorganisation is an edit of those files, not of code.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -218,6 +219,7 @@ class Reference:
     fund_components: pd.DataFrame
     wording_table: pd.DataFrame
     groups_table: pd.DataFrame
+    digest: str = ""  # of the folder's files: tells a copy kept elsewhere from changed tables
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- units -----------------------------------------------------------------------------
@@ -574,12 +576,21 @@ class Reference:
         return labels
 
     def component_label(self, component: str, planned: bool = False) -> str:
-        c = self.fund_components
-        rows = c[c["component"] == component]
-        if rows.empty:
+        labels = self._component_labels.get(component)
+        if labels is None:
             return component
-        r = rows.iloc[0]
-        return str(r["planned_label"] if planned and r["planned_label"] else r["label"])
+        label, planned_label = labels
+        return str(planned_label if planned and planned_label else label)
+
+    @cached_property
+    def _component_labels(self) -> dict[str, tuple]:
+        c = self.fund_components
+        labels: dict[str, tuple] = {}
+        planned_labels = c["planned_label"] if "planned_label" in c else [""] * len(c)
+        rows = zip(c["component"], c["label"], planned_labels, strict=True)
+        for component, label, planned in rows:
+            labels.setdefault(component, (label, planned))  # the first row of a component
+        return labels
 
     # -- wording -------------------------------------------------------------------------------
 
@@ -664,5 +675,36 @@ def load_reference(root: Path | None = None) -> Reference:
         pd.DataFrame(columns=["code", "first_year", "last_year", "group", "decision", "sample"])
     groups["first_year"] = _int(groups, "commune_groups.csv", "first_year")
     groups["last_year"] = _int(groups, "commune_groups.csv", "last_year", default=0)
-    return Reference(ref, units, kinds, origins, criteria, sets, levels, periods, titles,
-                     sources, components, wording, groups)
+    loaded = Reference(ref, units, kinds, origins, criteria, sets, levels, periods, titles,
+                       sources, components, wording, groups, digest=tables_digest(ref))
+    _LOADED[str(ref)] = loaded
+    return loaded
+
+
+# The tables this process has read, by folder: a batch's kernel factory reads them once, and
+# each kernel forked from it finds them here (dataset's hand-over names them by folder and
+# digest instead of copying them).
+_LOADED: dict[str, Reference] = {}
+
+
+def tables_digest(folder: Path) -> str:
+    """SHA-256 over the names and contents of a reference folder's files."""
+    h = hashlib.sha256()
+    for p in sorted(Path(folder).glob("*")):
+        if p.is_file():
+            h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def reference_in(folder: str | Path, digest: str) -> Reference:
+    """The reference tables of `folder` whose files had `digest`: the copy this process holds
+    if it was read from them, else the files read again (NtmError when they no longer have
+    that digest)."""
+    held = _LOADED.get(str(folder))
+    if held is not None and held.digest == digest:
+        return held
+    load_reference.cache_clear()  # read the files as they are now
+    fresh = load_reference(Path(folder).parent)  # the data root whose tables they are
+    if str(fresh.root) != str(folder) or fresh.digest != digest:
+        raise NtmError(f"the reference tables in {folder} have changed")
+    return fresh

@@ -8,6 +8,8 @@ and the finished document; the last cell records every figure for figures.json.
 
 from __future__ import annotations
 
+import copy
+import json
 from functools import cached_property
 
 from markupsafe import Markup
@@ -59,6 +61,7 @@ class Report:
             self.appendices = tables.appendices(data, self.figures, appendix_numbering)
             self.charts = charts_mod.all_charts(data, self.figures)
         self._document: Document | None = None
+        self._provenance: dict[str, dict] = {}
 
     @cached_property
     def _rendered(self) -> RenderedParts:
@@ -100,7 +103,11 @@ class Report:
         return self._document
 
     def provenance(self, parameters: dict) -> dict:
-        return provenance(self.data, parameters)
+        # the document and figures.json record the same: the files are hashed once
+        key = json.dumps(parameters, sort_keys=True, default=str)
+        if key not in self._provenance:
+            self._provenance[key] = provenance(self.data, parameters)
+        return copy.deepcopy(self._provenance[key])
 
     def record(self, parameters: dict) -> RecordedFigures:
         """Every figure with its derivation, sources and uses, for figures.json."""

@@ -91,6 +91,27 @@ def _become_kernel(request: dict, server: socket.socket) -> None:
             os._exit(code)
 
 
+def _preload_reference(request: dict) -> None:
+    """Read the reference tables of the kernel's data folder (the same for every unit: the
+    country's units, criteria, periods), once, so that each kernel forked after has them.
+    They are checked against the files when a kernel uses them (reference.reference_in)."""
+    root = request.get("env", {}).get("NTM_DATA_DIR")
+    if not root:
+        return
+    from pathlib import Path
+
+    from ntmlib import config, reference
+
+    try:
+        folder = config.reference_dir(Path(root))
+        held = reference._LOADED.get(str(folder))
+        if held is None or held.digest != reference.tables_digest(folder):
+            reference.load_reference.cache_clear()
+            reference.load_reference(Path(root))
+    except Exception:  # noqa: BLE001 - the kernel reads them itself, and says what is wrong
+        logging.getLogger(__name__).debug("reference tables not preloaded", exc_info=True)
+
+
 def _reap() -> None:
     """Collect the kernels that have ended (so that their CPU time counts as this process's
     children's, as a kernel's does for the process that started it)."""
@@ -125,6 +146,7 @@ def serve(fd: int) -> None:
             line, pending = pending.split(b"\n", 1)
             try:
                 request = json.loads(line)
+                _preload_reference(request)
                 sys.stdout.flush()
                 sys.stderr.flush()
                 pid = os.fork()

@@ -160,3 +160,54 @@ def test_reference_units_cover_tra_vinh():
     assert len(ref.communes("849", 2023)) == 17
     # after the July 2025 reorganisation there is no district level
     assert ref.districts(2025 + 1) == []
+
+
+def test_a_kept_copy_of_the_reference_tables_is_used_only_while_the_files_are_unchanged(
+        tmp_path):
+    """The hand-over to a kernel names the tables by folder and digest (dataset._Pickler):
+    a copy read before the files changed must not pass for them."""
+    import shutil
+
+    from ntmlib import config
+    from ntmlib.errors import NtmError
+    from ntmlib.reference import reference_in, tables_digest
+
+    root = tmp_path / "data"
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", root / "reference")
+    load_reference.cache_clear()
+    held = load_reference(root)
+    folder = root / "reference"
+    assert held.digest == tables_digest(folder)
+    assert reference_in(str(folder), held.digest) is held
+    titles = folder / "titles.csv"
+    titles.write_text(titles.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    # the files changed: the copy held is not theirs, so they are read again
+    fresh = reference_in(str(folder), tables_digest(folder))
+    assert fresh is not held and fresh.digest != held.digest
+    assert reference_in(str(folder), fresh.digest) is fresh
+    # a digest neither held nor the files' (the tables as they were) cannot be honoured
+    with pytest.raises(NtmError, match="changed"):
+        reference_in(str(folder), held.digest)
+    load_reference.cache_clear()
+
+
+def test_no_hand_over_of_data_validated_with_tables_older_than_their_files(tmp_path):
+    import shutil
+
+    from ntmlib import config
+    from ntmlib.dataset import hand_over, load_unit
+    from ntmlib.errors import NtmError
+
+    root = tmp_path / "data"
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", root / "reference")
+    shutil.copytree(BUNDLED / "2023" / "tra-cu", root / "2023" / "tra-cu")
+    load_reference.cache_clear()
+    result = load_unit(2023, "tra-cu", root, previous=False)
+    path = tmp_path / "validated.pickle"
+    hand_over(result, path, year=2023, root=root, level="district", outputs_root=tmp_path)
+    assert path.stat().st_size < 200_000  # the tables are named, not copied
+    titles = root / "reference" / "titles.csv"
+    titles.write_text(titles.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(NtmError, match="changed"):
+        hand_over(result, path, year=2023, root=root, level="district", outputs_root=tmp_path)
+    load_reference.cache_clear()

@@ -136,9 +136,10 @@ def test_a_unit_cannot_see_another_units_data_through_the_zygote(two_units, tmp_
     assert len({first["pid"], other["pid"], again["pid"]}) == 3
     assert first["ppid"] == other["ppid"] == again["ppid"] == zygote_pid
     for probe in (first, other, again):
-        # the namespace starts empty and no module cache holds reference or unit data
+        # the namespace starts empty; the only module cache that holds data holds the
+        # reference tables (read once by the zygote: the same for every unit)
         assert probe["names"] == []
-        assert probe["reference_cache"] == 0
+        assert probe["reference_cache"] <= 1
         # the data validated by the runner was handed over: the kernel read no unit's files,
         # only the reference tables (the same for every unit) that the hand-over names
         assert probe["handed_over"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import zlib
 
+import pytest
+
 from ntmlib.export import pdf_bytes, unlinked
 
 LINKED = ('<p>Đã có <a class="fig" data-figure="communes_ntm" href="review.html#fig-communes_ntm"'
@@ -31,6 +33,7 @@ def _pdf_strings(pdf: bytes) -> bytes:
     return b"\n".join(out)
 
 
+@pytest.mark.e2e  # renders a PDF: WeasyPrint alone takes 1,5 s to import
 def test_the_pdf_has_no_link_to_the_review_copy():
     page = f'<html><body><div class="ntm-doc">{LINKED}</div></body></html>'
     everything = _pdf_strings(pdf_bytes(page))

@@ -31,8 +31,9 @@ test: install
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/pytest -n 2
 
-# The fast loop: every test that starts no kernel and is not slow (about 25 s on 2 cores);
-# by file, so that each worker builds only the fixture reports its files use.
+# The fast loop: every test that starts no kernel and is not slow (about 27 s on 2 cores; the
+# target is 15 s); by file, the files that use the fixture units' reports on one worker and the
+# longest file first (tests/conftest.py), so that each report is built once.
 test-fast: install
 	$(BIN)/pytest -n 2 --dist loadfile -m "not e2e"
 

@@ -1,21 +1,99 @@
 """Fixtures: the bundled data (read-only), a writable copy of it for breaking things, the fixture
-units' reports; and the guard that keeps the fast loop honest: a test not marked `e2e` that
-starts a kernel fails."""
+units' reports; the guard that keeps the fast loop honest: a test not marked `e2e` that
+starts a kernel fails; and what keeps the fast loop fast under `-n 2 --dist loadfile`."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pytest
 
 from ntmlib import config, i18n
-from ntmlib.dataset import LoadResult, load_district
+
+if TYPE_CHECKING:
+    from ntmlib.dataset import LoadResult
+
+# pandas and ntmlib.dataset are imported where used: under xdist the controller loads this file
+# before it starts the workers, and it has no use for them (0,7 s of the fast loop's wall time)
 
 BUNDLED = config.PROJECT_DIR / "data"
 FIXTURES = config.PROJECT_DIR / "tests" / "fixtures" / "data"
+
+# A test file whose tests are all end to end: `pytestmark = pytest.mark.e2e` at its top level.
+_E2E_FILE = re.compile(r"^pytestmark = pytest\.mark\.e2e$", re.M)
+# The session fixtures that build a fixture unit's `Report` (seconds each): the files that use
+# them run on one worker, which builds each once.
+_REPORT_FIXTURES = re.compile(r"\b(hv24|hv19|kt20)\b")
+_DURATIONS_KEY = "ntm/file-seconds"
+_file_seconds: dict[str, float] = {}  # this run's, setup and teardown included
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under `-m "not e2e"`, a file of end-to-end tests only is not imported at all: each
+    worker would import it (papermill, docx, pypdf...) only to deselect every test in it."""
+    if (config.getoption("markexpr", "") == "not e2e" and collection_path.suffix == ".py"
+            and collection_path.name.startswith("test_")
+            and _E2E_FILE.search(collection_path.read_text(encoding="utf-8"))):
+        return True
+    return None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadfile`, with two changes for a 2-core machine: the files that use the
+    fixture units' reports are one unit of work (each report is built on one worker, not
+    on both), and the longest unit, as timed by the last run, is handed out first (so that
+    no worker is left with a long file at the end)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    seconds: dict[str, float] = (
+        config.cache.get(_DURATIONS_KEY, {}) if getattr(config, "cache", None) else {})
+
+    grouped: dict[str, bool] = {}  # by file: does it use a fixture unit's report?
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            if path not in grouped:
+                file = Path(config.rootpath, path)
+                grouped[path] = file.is_file() and bool(
+                    _REPORT_FIXTURES.search(file.read_text(encoding="utf-8")))
+            return "<fixture reports>" if grouped[path] else path
+
+        def _assign_work_unit(self, node) -> None:
+            def cost(scope: str) -> float:
+                files = {n.split("::", 1)[0] for n in self.workqueue[scope]}
+                # a file not timed yet: as long as its number of tests says (0,1 s each)
+                return sum(seconds.get(f, 0.1 * len(self.workqueue[scope])) for f in files)
+
+            longest = max(self.workqueue, key=cost)
+            self.workqueue.move_to_end(longest, last=False)
+            super()._assign_work_unit(node)
+
+    return Scheduling(config, log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller (or a run without xdist) keeps how long each file took, setup included,
+    for the scheduler's next run."""
+    cfg = session.config
+    if hasattr(cfg, "workerinput") or getattr(cfg, "cache", None) is None:
+        return
+    if _file_seconds:
+        seconds = cfg.cache.get(_DURATIONS_KEY, {})
+        seconds.update({f: round(s, 2) for f, s in _file_seconds.items()})
+        cfg.cache.set(_DURATIONS_KEY, seconds)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    path = report.nodeid.split("::", 1)[0]
+    _file_seconds[path] = _file_seconds.get(path, 0.0) + report.duration
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +134,8 @@ def _kernels_only_in_e2e(request, monkeypatch):
 @pytest.fixture(scope="session")
 def bundled() -> LoadResult:
     """Trà Cú 2023 as bundled, its findings in Vietnamese."""
+    from ntmlib.dataset import load_district
+
     with i18n.using("vi"):
         return load_district(2023, "tra-cu", BUNDLED)
 
@@ -63,6 +143,8 @@ def bundled() -> LoadResult:
 @pytest.fixture(scope="session")
 def bundled_en() -> LoadResult:
     """Trà Cú 2023 as bundled, its findings in English."""
+    from ntmlib.dataset import load_district
+
     with i18n.using("en"):
         return load_district(2023, "tra-cu", BUNDLED)
 
@@ -77,6 +159,8 @@ def data_root(tmp_path: Path) -> Path:
 
 def edit_csv(root: Path, table: str, edit, year: int = 2023, district: str = "tra-cu") -> Path:
     """Apply `edit(frame)` to a CSV of the copied data (all cells as text) and save it."""
+    import pandas as pd
+
     path = root / str(year) / district / f"{table}.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame = edit(frame)

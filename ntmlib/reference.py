@@ -232,6 +232,11 @@ class Reference:
             "code", "name", "type", "level", "parent_code", "slug", "valid_from", "valid_to")),
             strict=True)]
 
+    def warm_up(self) -> None:
+        """Build the indexes every report uses whatever its year (a kernel factory does it
+        once for the kernels it forks)."""
+        self._unit_objects  # noqa: B018 - a cached property, built here
+
     def _year_index(self, year: int) -> dict[str, list[Unit]]:
         """Units that existed at some point of `year`, by code and by slug."""
         key = ("year", year)

@@ -107,7 +107,8 @@ def _preload_reference(request: dict) -> None:
         held = reference._LOADED.get(str(folder))
         if held is None or held.digest != reference.tables_digest(folder):
             reference.load_reference.cache_clear()
-            reference.load_reference(Path(root))
+            held = reference.load_reference(Path(root))
+        held.warm_up()
     except Exception:  # noqa: BLE001 - the kernel reads them itself, and says what is wrong
         logging.getLogger(__name__).debug("reference tables not preloaded", exc_info=True)
 

@@ -55,13 +55,19 @@ class Report:
             self.appendices = tables.number_appendices(
                 data, self.figures, tables.province_appendices(data, self.figures, members),
                 appendix_numbering)
-            self.charts = charts_mod.province_charts(data, self.figures)
         else:
             self.figures = compute_all(data)
             self.appendices = tables.appendices(data, self.figures, appendix_numbering)
-            self.charts = charts_mod.all_charts(data, self.figures)
         self._document: Document | None = None
         self._provenance: dict[str, dict] = {}
+
+    @cached_property
+    def charts(self) -> list:
+        """The report's charts, drawn when first needed (the sections, the notebook's chart
+        cell or the document), not by a Report built only for its figures."""
+        if self.data.level == "province":
+            return charts_mod.province_charts(self.data, self.figures)
+        return charts_mod.all_charts(self.data, self.figures)
 
     @cached_property
     def _rendered(self) -> RenderedParts:

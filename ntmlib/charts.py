@@ -22,6 +22,7 @@ import numpy as np  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.transforms import offset_copy  # noqa: E402
 
 from . import config  # noqa: E402
 from .figures import Figures  # noqa: E402
@@ -107,10 +108,18 @@ def _figure(height_in: float) -> tuple[plt.Figure, plt.Axes]:
 
 
 def _legend_below(ax: plt.Axes, handles: list, labels: list[str]) -> None:
-    """A legend under the plotting area (never over a bar), only for series with data."""
-    if handles:
-        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16),
-                  ncol=len(handles), frameon=False)
+    """A legend under the plotting area and under the x axis's tick labels and title (never
+    over a bar or a word), only for series with data. Call it once the axis is labelled."""
+    if not handles:
+        return
+    fig = ax.figure
+    # how far the x axis's words reach below the plotting area, in points: a fixed share of the
+    # axes' height would fall on them in a short chart (one production model)
+    words = ax.xaxis.get_tightbbox(fig.canvas.get_renderer())
+    depth = max(0.0, ax.bbox.y0 - words.y0) * 72 / fig.dpi if words is not None else 0.0
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0),
+              bbox_transform=offset_copy(ax.transAxes, fig=fig, y=-(depth + 4), units="points"),
+              ncol=len(handles), frameon=False)
 
 
 def _text(figures: Figures | None, key: str) -> str:

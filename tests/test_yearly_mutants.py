@@ -469,3 +469,34 @@ def test_new_year_takes_the_recipients_of_the_new_year(tmp_path, monkeypatch, en
     header = yaml.safe_load((made.folder / "header.yaml").read_text(encoding="utf-8"))
     assert header["recipients"][1].endswith("(Sở Nông nghiệp và Môi trường)")
     assert (header["year"], header["date"], header["signer_name"]) == (2025, "", "Nguyễn Văn Thử")
+
+
+def test_write_folder_writes_utf_8_whatever_the_locale(tmp_path):
+    """A machine whose locale is not UTF-8 (an old Windows or a C locale) still gets UTF-8
+    files: run in a Python whose default encoding is ASCII (no UTF-8 mode, C locale not
+    coerced), where a file opened without an encoding could not even hold 'Nghị'."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import locale, sys, pandas as pd\n"
+        "from pathlib import Path\n"
+        "from ntmlib import yearly\n"
+        "assert locale.getpreferredencoding(False).lower() in ('ascii', 'ansi_x3.4-1968')\n"
+        "yearly.write_folder(Path(sys.argv[1]), {'unit_code': '849', 'year': 2024,\n"
+        "    'signer_name': 'Huỳnh Văn Nghị'}, {'objectives': ['Giữ vững.']},\n"
+        "    {'training': pd.DataFrame({'topic_id': ['t1'], 'topic': ['Kỹ thuật'],\n"
+        "     'classes': [8], 'trainees': [250]})})\n"
+    )
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0",
+           "PYTHONCOERCECLOCALE": "0", "PYTHONIOENCODING": "utf-8"}
+    folder = tmp_path / "out"
+    script = tmp_path / "write.py"  # a source file is read as UTF-8 whatever the locale
+    script.write_text(code, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(folder)], env=env,
+                          capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    assert "signer_name: Huỳnh Văn Nghị\n" in (folder / "header.yaml").read_bytes().decode()
+    assert "Giữ vững." in (folder / "narrative.md").read_bytes().decode()
+    assert ",Kỹ thuật," in (folder / "training.csv").read_bytes().decode()

@@ -219,11 +219,14 @@ def _distinct(words: list[str]) -> str:
     return ", ".join(seen)
 
 
+REVIEW_PAGE = "review.html"  # where each printed figure links to its calculation
+
+
 class Renderer:
     """Renders the parts of one report and records which sentence uses which figure."""
 
     def __init__(self, data: UnitData, figures: Figures, appendices: list[Appendix] | None = None,
-                 charts: list[Chart | None] | None = None, *, href: str = "review.html",
+                 charts: list[Chart | None] | None = None, *,
                  extra: dict | None = None) -> None:
         self.data = data
         self.extra = dict(extra or {})
@@ -231,7 +234,6 @@ class Renderer:
         self.appendices = appendices or []
         self.charts = {c.key: c for c in (charts or []) if c is not None}
         self.chart_numbers: dict[str, int] = {}
-        self.href = href
         self.env = environment()
         self.env.filters.update(short=self.short, commune=self.commune)
         self.words = Words(data)
@@ -253,7 +255,7 @@ class Renderer:
             self.marked = True
             text += Markup('<span class="rc">*</span>')
         return Markup('<a class="fig" data-figure="{k}" href="{h}#fig-{k}" title="{t}">{x}</a>'
-                      ).format(k=key, h=self.href, t=fig.derivation, x=text)
+                      ).format(k=key, h=REVIEW_PAGE, t=fig.derivation, x=text)
 
     def V(self, key: str):  # noqa: N802
         """The figure's value (None when the figure does not exist)."""
@@ -639,7 +641,7 @@ class RenderedParts:
 
     def local(self, name: str) -> Markup:
         """A part as the notebook shows it: each figure linked to its own row on the page."""
-        return Markup(str(self.parts[name]).replace('href="review.html#fig-', 'href="#fig-'))
+        return Markup(str(self.parts[name]).replace(f'href="{REVIEW_PAGE}#fig-', 'href="#fig-'))
 
 
 def render_parts(data: UnitData, figures: Figures, appendices: list[Appendix],
@@ -659,14 +661,10 @@ def render_parts(data: UnitData, figures: Figures, appendices: list[Appendix],
     return RenderedParts(parts, tables_html, r.marked)
 
 
-def render_report(data: UnitData, figures: Figures, appendices: list[Appendix],
-                  charts: list[Chart | None], provenance: dict | None = None,
-                  extra: dict | None = None, rendered: RenderedParts | None = None) -> Document:
-    """The whole report: header, every section's part, closing, appendices, the note on
-    reconstructed values; as a notebook body and as a full page. `rendered`: the parts
-    already rendered for these figures (else they are rendered here)."""
-    if rendered is None:
-        rendered = render_parts(data, figures, appendices, charts, extra)
+def render_report(data: UnitData, rendered: RenderedParts,
+                  provenance: dict | None = None) -> Document:
+    """The whole report from its rendered parts: header, every section's part, closing,
+    appendices, the note on reconstructed values; as a notebook body and as a full page."""
     note = Markup(f'<p class="reconstructed-note">{escape(RECONSTRUCTED_NOTE)}</p>') \
         if rendered.marked else Markup("")
     css = report_css()

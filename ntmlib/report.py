@@ -102,9 +102,8 @@ class Report:
 
     def document(self, parameters: dict) -> Document:
         """The finished document, every number linked to its row in review.html."""
-        self._document = render_report(self.data, self.figures, self.appendices, self.charts,
-                                       self.provenance(parameters), self.extra,
-                                       rendered=self._rendered)
+        self._document = render_report(self.data, self._rendered,
+                                       self.provenance(parameters))
         charts_mod.close(self.charts)
         return self._document
 

@@ -21,6 +21,7 @@ import pandas as pd
 from . import config
 from .errors import NtmError, UnknownDistrictError
 from .i18n import _
+from .io import sha256
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LEVELS = ("province", "district", "commune")
@@ -697,7 +698,7 @@ def tables_digest(folder: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(Path(folder).glob("*")):
         if p.is_file():
-            h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+            h.update(f"{p.name}\0{sha256(p)}\n".encode())
     return h.hexdigest()
 
 

@@ -511,7 +511,7 @@ def write_index(year: int, results: list[DistrictResult], out_root: Path,
     """outputs/<year>/index.html: every unit (its kind, whether it is sample data), a link to
     each of its outputs and to its review copy, each failure and why; the province reports."""
     from .export import atomic_write
-    from .formatting import fmt_number
+    from .formatting import fmt_fixed
 
     year_dir = out_root / str(year)
     mark = escape(_("SAMPLE DATA"))
@@ -529,7 +529,7 @@ def write_index(year: int, results: list[DistrictResult], out_root: Path,
             f'<tr class="{r.status}"><td>{escape(r.name)}{sample if r.sample else ""}</td>'
             f"<td>{escape(r.kind.lower())}</td><td>{escape(r.district)}</td>"
             f"<td>{escape(_(STATUS[r.status]))}</td>"
-            f'<td class="num">{fmt_number(r.seconds, 1)}</td><td class="num">{r.errors}</td>'
+            f'<td class="num">{fmt_fixed(r.seconds)}</td><td class="num">{r.errors}</td>'
             f'<td class="num">{r.warnings}</td><td>{links}</td><td>{reason}</td></tr>')
     provinces = ""
     if summary_status == "ok":
@@ -580,7 +580,7 @@ tr.failed td, tr.invalid td {{ background: #fde8e8; }} tr.skipped td {{ color: #
 
 def summary_table(results: list[DistrictResult]) -> str:
     """The terminal summary: unit, status, time, findings, outputs or why not."""
-    from .formatting import fmt_number
+    from .formatting import fmt_fixed
 
     heads = (_("unit"), _("status"), _("time"), _("errors"), _("warnings"))
     head = (f"{heads[0]:<22} {heads[1]:<10} {heads[2]:>8} {heads[3]:>6} {heads[4]:>8}  "
@@ -592,6 +592,6 @@ def summary_table(results: list[DistrictResult]) -> str:
         detail = (_("{files} files").format(files=len(r.outputs)) if r.status == "ok"
                   else r.error)
         lines.append(f"{r.district:<22} {status[r.status]:<10} "
-                     f"{fmt_number(r.seconds, 1) + ' s':>8} {r.errors:>6} {r.warnings:>8}  "
+                     f"{fmt_fixed(r.seconds) + ' s':>8} {r.errors:>6} {r.warnings:>8}  "
                      f"{detail}")
     return "\n".join(lines)

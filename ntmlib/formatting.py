@@ -41,6 +41,14 @@ def _formatted(value: float | int, places: int) -> str:
     return format_decimal(d, format="#,##0.##########", locale=LOCALE)
 
 
+def fmt_fixed(value: float | int | None, places: int = 1) -> str:
+    """13 -> '13,0'; 1234.56 -> '1.234,6': always `places` decimals, for a column of times."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    return format_decimal(round_half_up(value, places), format=pattern, locale=LOCALE)
+
+
 def fmt_count(value: float | int | None) -> str:
     """A count in administrative style: padded to two digits under 10 ('02 xã', '08 lớp')."""
     if value is None:

@@ -109,7 +109,7 @@ class ReportOutcome:
         return sum(f.severity == "warning" for f in self.findings)
 
     def summary(self) -> str:
-        from .formatting import fmt_number
+        from .formatting import fmt_fixed
 
         head = f"{self.district} {self.year}: "
         if self.status == "invalid":
@@ -127,7 +127,7 @@ class ReportOutcome:
                         "listed in review.html; {seconds} s").format(
             count=len(self.outputs), folder=self.out_dir,
             files=", ".join(p.name for p in self.outputs), warnings=self.n_warnings,
-            seconds=fmt_number(self.seconds, 1))
+            seconds=fmt_fixed(self.seconds))
 
 
 def notebook_parameters(notebook: Path) -> dict:

@@ -9,6 +9,7 @@ from ntmlib.formatting import (
     fmt_count,
     fmt_date,
     fmt_date_line,
+    fmt_fixed,
     fmt_number,
     fmt_percent,
     percent,
@@ -29,6 +30,12 @@ def test_numbers_at_more_decimals_than_three():
     # a total the source states at more decimals prints at that precision
     assert fmt_number(0.0001234, 7) == "0,0001234" and fmt_number(1.23456, 5) == "1,23456"
     assert fmt_number(1.23456, 4) == "1,2346" and fmt_number(2.5, 0) == "3"
+
+
+def test_times_keep_their_decimals_so_a_column_lines_up():
+    assert fmt_fixed(13) == "13,0" and fmt_fixed(13.04) == "13,0" and fmt_fixed(0.05) == "0,1"
+    assert fmt_fixed(1234.56) == "1.234,6" and fmt_fixed(2.345, 2) == "2,35"
+    assert fmt_fixed(7.5, 0) == "8" and fmt_fixed(None) == "—"
 
 
 def test_percentages_round_half_up_with_two_decimals():

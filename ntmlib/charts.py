@@ -31,6 +31,10 @@ from .model import UnitData  # noqa: E402
 
 WIDTH_IN = 16.5 / 2.54  # A4 text width: 210 mm less 30 mm and 15 mm margins
 DPI = 200
+# zlib level 1: a quarter less time to save a chart for a sixth more bytes (WeasyPrint
+# compresses the image again for the PDF); the bytes stay the same from run to run
+PNG_OPTIONS = {"format": "png", "dpi": DPI, "metadata": {"Software": None},
+               "pil_kwargs": {"compress_level": 1}}
 GREEN, RED, BLUE, GREY, GOLD = "#2e7d32", "#c62828", "#1f4e79", "#9e9e9e", "#c99a06"
 FONT = "Liberation Serif"
 for _ttf in sorted(config.FONTS_DIR.glob("*.ttf")):
@@ -70,7 +74,7 @@ class Chart:
         embeds it); fixed metadata keeps the bytes identical from run to run."""
         if self._png is None:
             buf = io.BytesIO()
-            self.figure.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+            self.figure.savefig(buf, **PNG_OPTIONS)
             self._png = base64.b64encode(buf.getvalue()).decode("ascii")
         return self._png
 
@@ -88,7 +92,7 @@ def warm_up() -> None:
     ax.set_title("Số xã đạt tiêu chí")
     ax.yaxis.set_major_formatter(FuncFormatter(vn_axis))
     fig.tight_layout()
-    fig.savefig(io.BytesIO(), format="png", dpi=DPI, metadata={"Software": None})
+    fig.savefig(io.BytesIO(), **PNG_OPTIONS)
     plt.close(fig)
 
 

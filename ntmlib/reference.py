@@ -233,18 +233,26 @@ class Reference:
             "code", "name", "type", "level", "parent_code", "slug", "valid_from", "valid_to")),
             strict=True)]
 
+    @cached_property
+    def _unit_years(self) -> list[tuple[Unit, int, int]]:
+        # (unit, first year, last year): a unit existed in a year when its dates meet the year
+        # (Unit.existed_in), i.e. when the year lies between the years of its dates; a year
+        # index for each report's year is then built from integers (a tenth of the time)
+        return [(u, u.valid_from.year if u.valid_from else 0,
+                 u.valid_to.year if u.valid_to else 9999) for u in self._unit_objects]
+
     def warm_up(self) -> None:
         """Build the indexes every report uses whatever its year (a kernel factory does it
         once for the kernels it forks)."""
-        self._unit_objects  # noqa: B018 - a cached property, built here
+        self._unit_years  # noqa: B018 - cached properties, built here
 
     def _year_index(self, year: int) -> dict[str, list[Unit]]:
         """Units that existed at some point of `year`, by code and by slug."""
         key = ("year", year)
         if key not in self._cache:
             index: dict[str, list[Unit]] = {}
-            for unit in self._unit_objects:
-                if unit.existed_in(year):
+            for unit, first, last in self._unit_years:
+                if first <= year <= last:
                     index.setdefault(unit.code, []).append(unit)
                     if unit.slug != unit.code:
                         index.setdefault(unit.slug, []).append(unit)

@@ -108,13 +108,28 @@ def _render(exporter, nb: nbformat.NotebookNode, resources: dict) -> str:
     resources = exporter._init_resources(resources)
     exporter.register_filter("filter_data_type", WidgetsDataTypeFilter(
         notebook_metadata=exporter._nb_metadata, parent=exporter, resources=resources))
+    lexer = lang.get("pygments_lexer", lang.get("name"))
+    exporter.register_filter("ntm_code", lambda source, metadata=None: _code_html(
+        lexer, source, (metadata or {}).get("magics_language")))
     try:
         html, _ = TemplateExporter.from_notebook_node(exporter, nb, resources)
     finally:  # the cached exporter keeps nothing of this unit (nor grows with each one)
         exporter._nb_metadata.clear()
-        for name in ("highlight_code", "filter_data_type"):
+        for name in ("highlight_code", "filter_data_type", "ntm_code"):
             exporter.environment.filters.pop(name, None)
     return html
+
+
+@functools.lru_cache(maxsize=256)
+def _code_html(lexer: str | None, source: str, magics_language: str | None) -> str:
+    """A code cell as the lab template shows it (highlighted, then cleaned), kept for the
+    next report: every unit's notebook has the same code but for its parameters, and
+    highlighting and cleaning it was half of the review copy's time."""
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.strings import clean_html
+
+    metadata = {"magics_language": magics_language} if magics_language else None
+    return str(clean_html(Highlight2HTML(pygments_lexer=lexer)(source, metadata=metadata)))
 
 
 _INPUT_WRAPPER = '<div class="jp-Cell-inputWrapper">'

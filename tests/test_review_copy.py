@@ -1,0 +1,30 @@
+"""The review copy's code cells: highlighted as nbconvert's lab template does, and each
+notebook's own code, although the highlighted HTML is kept from one report to the next."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from ntmlib.export import review_html
+
+
+def _notebook(unit: str) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=[new_code_cell(f'unit = "{unit}"  # <b>not markup</b>'),
+                             new_code_cell("total = 1 + 2")])
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    return nb
+
+
+def test_each_notebook_shows_its_own_code_highlighted_and_escaped():
+    first = review_html(_notebook("xa-mot"))
+    second = review_html(_notebook("xa-hai"))
+    assert "xa-mot" in first and "xa-hai" not in first
+    assert "xa-hai" in second and "xa-mot" not in second
+    for html in (first, second):
+        # Pygments' classes: a name, an operator, a number
+        assert '<span class="n">total</span>' in html and '<span class="o">+</span>' in html
+        assert '<span class="mi">2</span>' in html
+        # code is text: its angle brackets are escaped, never markup
+        assert "&lt;b&gt;not markup&lt;/b&gt;" in html and "<b>not markup</b>" not in html
+        assert 'class=" highlight hl-ipython3"' in html  # as nbconvert writes it

@@ -20,9 +20,8 @@ def test_validate_bundled_exits_0_and_prints_warnings(capsys):
 
 
 @pytest.mark.e2e
-def test_validate_exits_1_on_errors(tmp_path, capsys):
-    root = tmp_path / "data"
-    shutil.copytree(BUNDLED, root)
+def test_validate_exits_1_on_errors(data_root, capsys):
+    root = data_root
     edit_csv(root, "ocop_products", lambda t: t.assign(stars="6"))
     args = ["validate", "--year", "2023", "--district", "849", "--data-dir", str(root)]
     assert main(args) == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 
 import nbformat
@@ -322,9 +321,8 @@ def test_roman_appendix_numbering_where_the_data_gives_no_numbers(tmp_path):
     assert not (outcome.out_dir / "report.pdf").exists()
 
 
-def test_invalid_data_stops_before_execution(tmp_path):
-    root = tmp_path / "data"
-    shutil.copytree(BUNDLED, root)
+def test_invalid_data_stops_before_execution(tmp_path, data_root):
+    root = data_root
     edit_csv(root, "training", lambda t: t.assign(classes="-1"))
     out = tmp_path / "out"
     outcome = run_report(2023, "tra-cu", data_dir=root, out_dir=out, progress=False)

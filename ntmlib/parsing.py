@@ -8,6 +8,7 @@ own files use) is 6442.7; "1.018" where decimals are allowed is ambiguous and re
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,8 +58,11 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if raw != raw:  # NaN from an empty numeric cell
             return None
+        if raw in (math.inf, -math.inf):
+            raise ParseError(_("{value} is not a number").format(value=raw))
         if integer and float(raw) != int(raw):
-            raise ParseError(_("{value} is not a whole number").format(value=f"{raw:g}"))
+            # the number as the cell holds it, every digit (":g" kept six: 35498.2)
+            raise ParseError(_("{value} is not a whole number").format(value=repr(float(raw))))
         return Number(int(raw) if integer else float(raw), "plain")
     text = _SPACES.sub("", nfc(str(raw)))
     if text == "":

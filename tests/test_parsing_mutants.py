@@ -117,6 +117,11 @@ def test_a_blank_number_cell_is_none(raw):
         (True, False, "True is not a number"),
         (False, True, "False is not a number"),
         (2.5, True, "2.5 is not a whole number"),
+        # every digit of the cell, not six of them
+        (35498.25, True, "35498.25 is not a whole number"),
+        (1234567.5, True, "1234567.5 is not a whole number"),
+        (float("inf"), False, "inf is not a number"),
+        (float("-inf"), True, "-inf is not a number"),
         ("1,018,000", True, "'1,018,000' uses English thousands separators; write it as 1018000"),
         ("1,018.5", False, "'1,018.5' uses English thousands separators; write it as 1018.5"),
         (

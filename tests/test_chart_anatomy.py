@@ -1,0 +1,255 @@
+"""How each chart is drawn, beyond the values it plots (tests/test_chart_content.py): the colour
+of each series, where the bars stand, the room left above them, the size of the figure, the
+labels' offsets, and how long model names are wrapped. These are the report's chart style;
+a change to it shows here first. Expected values are worked out by hand from the fixture units
+(tests/fixtures/data) and the style in ntmlib/charts.py's docstring."""
+
+from __future__ import annotations
+
+import base64
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.colors import to_hex
+
+from ntmlib.charts import _wrap, close, warm_up
+from ntmlib.dataset import load_unit
+from ntmlib.report import Report
+from tests.conftest import FIXTURES
+
+
+@pytest.mark.parametrize(("text", "width", "wrapped"), [
+    ("Mô hình trồng rau an toàn", 44, "Mô hình trồng rau an toàn"),
+    ("aa bb", 5, "aa bb"),  # exactly the width: one line
+    ("aa bb", 4, "aa\nbb"),
+    ("a bb ccc", 4, "a bb\nccc"),
+    ("a b c", 1, "a\nb\nc"),  # three lines: all shown
+    ("a b c d", 1, "a\nb\nc…"),  # a fourth line is cut, and the cut is marked
+    ("  a   b  ", 10, "a b"),  # runs of spaces are one space
+    ("tiếng-Việt-dài", 3, "tiếng-Việt-dài"),  # a word longer than the width is not cut
+])
+def test_model_names_wrap_at_the_width_on_at_most_three_lines(text, width, wrapped):
+    assert _wrap(text, width) == wrapped
+
+
+# -- the fixture units' charts ---------------------------------------------------------------
+# Hòa Vang 2024 (tests/fixtures/data/2024/hoa-vang; see tests/test_chart_content.py for the
+# values): 11 communes in the grid, 3 direct models, 5 level bands, 7 fund sources.
+
+GREEN, RED, BLUE, GREY, GOLD = "#2e7d32", "#c62828", "#1f4e79", "#9e9e9e", "#c99a06"
+WIDTH_IN = 16.5 / 2.54  # the A4 text width the charts are drawn at
+
+
+def chart(report, key: str):
+    found = [c for c in report.charts if c.key == key]
+    assert len(found) == 1, [c.key for c in report.charts]
+    return found[0]
+
+
+def colours(container) -> set[str]:
+    return {to_hex(p.get_facecolor()) for p in container.patches}
+
+
+def boxes(container) -> list[tuple[float, float, float, float]]:
+    """(x, y, width, height) of each bar, rounded to the millimetre of a data unit."""
+    return [tuple(round(float(v), 3) for v in (p.get_x(), p.get_y(), p.get_width(),
+                                                p.get_height())) for p in container.patches]
+
+
+def label_offsets(ax) -> set[tuple[tuple[float, float], float]]:
+    """(offset from the bar in points, font size) of the bar labels."""
+    return {(tuple(t.xyann), t.get_fontsize()) for t in ax.texts}
+
+
+def size(c) -> list[float]:
+    return [round(float(v), 3) for v in c.figure.get_size_inches()]
+
+
+def limits(values) -> list[float]:
+    return [round(float(v), 3) for v in values]
+
+
+def test_hv24_levels_bars_side_by_side_grey_then_blue(hv24):
+    c = chart(hv24, "levels")
+    ax = c.figure.axes[0]
+    before, now = ax.containers
+    assert colours(before) == {GREY} and colours(now) == {BLUE}
+    # bars 0,38 wide: last year's left of each band's tick, this year's right of it
+    assert boxes(before) == [(x - 0.38, 0.0, 0.38, h) for x, h in
+                             zip(range(5), [2, 2, 2, 2, 3], strict=True)]
+    assert boxes(now) == [(float(x), 0.0, 0.38, h) for x, h in
+                          zip(range(5), [3, 2, 2, 2, 2], strict=True)]
+    assert limits(ax.get_ylim()) == [0.0, 3.75]  # a quarter above the highest bar (3)
+    assert size(c) == [round(WIDTH_IN, 3), 2.8]
+    assert label_offsets(ax) == {((0, 2), 10.0)}
+
+
+def test_hv19_levels_bars_centred_without_a_baseline(hv19):
+    ax = chart(hv19, "levels").figure.axes[0]
+    (now,) = ax.containers
+    assert boxes(now) == [(x - 0.19, 0.0, 0.38, h) for x, h in
+                          zip(range(5), [9, 2, 0, 0, 0], strict=True)]
+    assert limits(ax.get_ylim()) == [0.0, 11.25]  # 9 × 1,25
+
+
+def test_hv24_models_allocated_grey_above_disbursed_green(hv24):
+    c = chart(hv24, "models")
+    ax = c.figure.axes[0]
+    allocated, disbursed = ax.containers
+    assert colours(allocated) == {GREY} and colours(disbursed) == {GREEN}
+    # each model's two bars 0,38 high, allocated above its tick and disbursed below it
+    assert boxes(allocated) == [(0.0, y, w, 0.38) for y, w in
+                                zip((0.0, 1.0, 2.0), (200, 300, 500), strict=True)]
+    assert boxes(disbursed) == [(0.0, y - 0.38, w, 0.38) for y, w in
+                                zip((0.0, 1.0, 2.0), (250, 0, 500), strict=True)]
+    assert limits(ax.get_xlim()) == [0.0, 650.0]  # 500 allocated × 1,3
+    assert size(c) == [round(WIDTH_IN, 3), 2.75]  # 1,1 + 0,55 a model
+    assert label_offsets(ax) == {((2, 0), 9.0)}  # names and labels in 9 pt
+    assert {t.get_fontsize() for t in ax.get_yticklabels()} == {9.0}
+    assert ax.get_xlabel() == "Triệu đồng"
+
+
+def test_hv24_ocop_new_products_stacked_in_gold_on_the_earlier_grey(hv24):
+    c = chart(hv24, "ocop")
+    ax = c.figure.axes[0]
+    earlier, new = ax.containers
+    assert colours(earlier) == {GREY} and colours(new) == {GOLD}
+    assert boxes(earlier) == [(-0.4, 0.0, 0.8, 1.0), (0.6, 0.0, 0.8, 0.0),
+                              (1.6, 0.0, 0.8, 1.0)]
+    assert boxes(new) == [(-0.4, 1.0, 0.8, 0.0), (0.6, 0.0, 0.8, 0.0), (1.6, 1.0, 0.8, 0.0)]
+    assert limits(ax.get_ylim()) == [0.0, 2.3]  # the highest stack (1) × 1,3 + 1
+    assert size(c) == [round(WIDTH_IN, 3), 2.4]
+    assert ax.get_ylabel() == "Số sản phẩm"
+
+
+def test_hv24_funds_blue_bars_with_room_for_their_labels(hv24):
+    c = chart(hv24, "funds")
+    ax = c.figure.axes[0]
+    (bars,) = ax.containers
+    assert colours(bars) == {BLUE}
+    assert limits(ax.get_xlim()) == [0.0, 1563.125]  # 1.250,5 × 1,25
+    assert size(c) == [round(WIDTH_IN, 3), 3.64]  # 0,7 + 0,42 a source, 7 sources
+    assert label_offsets(ax) == {((3, 0), 10.0)}
+
+
+def test_hv24_criteria_grid_cells_parted_by_white_lines_numbers_on_top(hv24):
+    c = chart(hv24, "criteria_grid_commune")
+    ax = c.figure.axes[0]
+    assert size(c) == [round(WIDTH_IN, 3), 3.75]  # 1 + 0,25 a commune, 11 communes
+    assert limits(ax.get_xlim()) == [-0.5, 18.5] and limits(ax.get_ylim()) == [10.5, -0.5]
+    minor = ax.xaxis.get_minor_ticks() + ax.yaxis.get_minor_ticks()
+    assert [round(float(v), 1) for v in ax.get_xticks(minor=True)] == \
+        [n - 0.5 for n in range(20)]
+    assert [round(float(v), 1) for v in ax.get_yticks(minor=True)] == \
+        [n - 0.5 for n in range(12)]
+    # between the cells: white lines 1,5 pt wide, without tick marks
+    assert {(t.gridline.get_visible(), to_hex(t.gridline.get_color()),
+             t.gridline.get_linewidth(), t.tick1line.get_markersize()) for t in minor} == \
+        {(True, "#ffffff", 1.5, 0)}
+    # the criterion numbers and "Tiêu chí" above the grid, no frame around it
+    assert ax.xaxis.get_ticks_position() == "top"
+    assert ax.get_xlabel() == "Tiêu chí" and ax.xaxis.get_label_position() == "top"
+    assert not any(s.get_visible() for s in ax.spines.values())
+    legend = ax.get_legend()
+    assert legend._ncols == 2 and not legend.get_frame_on()
+    assert [to_hex(h.get_facecolor()) for h in legend.legend_handles] == [GREEN, RED]
+
+
+def test_kt20_criteria_grid_height_follows_its_five_xa(kt20):
+    assert size(chart(kt20, "criteria_grid_commune")) == [round(WIDTH_IN, 3), 2.25]
+
+
+# -- the province report's charts ------------------------------------------------------------
+# Tỉnh Vĩnh Long 2026 from its two fixture communes (tests/test_communes.py): bands 10/10: 01
+# (Ngãi Tứ), 5-9: 01 (Trà Ôn), under 5: none; funds summed from both: Trung ương 1.500,5 +
+# 1.000 = 2.500,5; địa phương 950 + 300 = 1.250; lồng ghép 420; tín dụng 1.000; doanh nghiệp
+# 250; cộng đồng 185.
+
+
+@pytest.fixture(scope="module")
+def province():
+    result = load_unit(2026, "86", FIXTURES)
+    assert result.ok, [str(f) for f in result.findings]
+    return Report(result.data)
+
+
+def test_province_communes_by_criteria_met(province):
+    c = chart(province, "members")
+    assert c.caption == "Số xã theo số tiêu chí đạt năm 2026"
+    ax = c.figure.axes[0]
+    (bars,) = ax.containers
+    assert colours(bars) == {BLUE}
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["10", "5–9", "0–4"]
+    assert boxes(bars) == [(-0.4, 0.0, 0.8, 1.0), (0.6, 0.0, 0.8, 1.0), (1.6, 0.0, 0.8, 0.0)]
+    assert [t.get_text() for t in ax.texts] == ["01", "01", "0"]
+    assert label_offsets(ax) == {((0, 2), 10.0)}
+    assert ax.get_xlabel() == "Số tiêu chí đạt" and ax.get_ylabel() == "Số xã"
+    assert limits(ax.get_ylim()) == [0.0, 1.25]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1", "2"]  # whole numbers
+    assert size(c) == [round(WIDTH_IN, 3), 2.6]
+
+
+def test_province_funds_by_source_from_its_communes(province):
+    c = chart(province, "funds")
+    assert c.caption == "Nguồn vốn huy động năm 2026 theo nguồn"
+    ax = c.figure.axes[0]
+    (bars,) = ax.containers
+    assert colours(bars) == {BLUE}
+    sources = ["Ngân sách Trung ương", "Ngân sách địa phương", "Vốn lồng ghép",
+               "Vốn tín dụng chính sách", "Vốn doanh nghiệp", "Vốn cộng đồng dân cư"]
+    amounts = [2500.5, 1250, 420, 1000, 250, 185]
+    # the first source at the top
+    assert [t.get_text() for t in ax.get_yticklabels()] == sources[::-1]
+    assert [b[2] for b in boxes(bars)] == amounts[::-1]
+    assert [t.get_text() for t in ax.texts] == ["185", "250", "1.000", "420", "1.250",
+                                                "2.500,5"]
+    assert label_offsets(ax) == {((3, 0), 10.0)}
+    assert limits(ax.get_xlim()) == [0.0, 3250.65]  # 2.500,5 × 1,3
+    assert ax.get_xlabel() == "Triệu đồng"
+    assert [t.get_text() for t in ax.get_xticklabels()][:3] == ["0", "500", "1.000"]
+    assert size(c) == [round(WIDTH_IN, 3), 3.22]  # 0,7 + 0,42 a source, 6 sources
+
+
+# -- legends, and what a chart leaves behind --------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["levels", "models", "ocop"])
+def test_a_legend_sits_centred_4_pt_under_the_x_axis_words(hv24, key):
+    c = chart(hv24, key)
+    fig, ax = c.figure, c.figure.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    words = ax.xaxis.get_tightbbox(renderer)
+    legend = ax.get_legend()
+    box = legend.get_window_extent(renderer)
+    pad = legend.borderaxespad * legend.prop.get_size_in_points()  # matplotlib's own margin
+    assert box.y1 == pytest.approx(words.y0 - (4 + pad) * fig.dpi / 72, abs=0.5)
+    assert (box.x0 + box.x1) / 2 == pytest.approx((ax.bbox.x0 + ax.bbox.x1) / 2, abs=0.5)
+    # one row, as many columns as entries, no frame
+    assert legend._ncols == len(legend.get_texts()) and not legend.get_frame_on()
+
+
+def test_closed_charts_free_their_figures(hv24):
+    from ntmlib.report import Report as Fresh
+
+    charts = Fresh(hv24.data).charts
+    numbers = [c.figure.number for c in charts]
+    assert all(plt.fignum_exists(n) for n in numbers)
+    close([None, *charts])  # a missing chart is skipped
+    assert not any(plt.fignum_exists(n) for n in numbers)
+
+
+def test_a_chart_shows_in_the_notebook_as_the_png_the_document_embeds(hv24):
+    c = chart(hv24, "ocop")
+    png = c._repr_png_()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert base64.b64encode(png).decode("ascii") == c.png_base64()
+    # 200 dpi: the width in pixels is the text width in inches × 200
+    width = int.from_bytes(png[16:20], "big")
+    assert width == round(WIDTH_IN * 200)
+
+
+def test_warming_up_leaves_no_figure_open():
+    before = set(plt.get_fignums())
+    warm_up()
+    assert set(plt.get_fignums()) == before

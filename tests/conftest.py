@@ -4,6 +4,7 @@ starts a kernel fails; and what keeps the fast loop fast under `-n 2 --dist load
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import unicodedata
@@ -30,6 +31,17 @@ _E2E_FILE = re.compile(r"^pytestmark = pytest\.mark\.e2e$", re.M)
 _REPORT_FIXTURES = re.compile(r"\b(hv24|hv19|kt20)\b")
 _DURATIONS_KEY = "ntm/file-seconds"
 _file_seconds: dict[str, float] = {}  # this run's, setup and teardown included
+
+
+def shared(scope: str):
+    """The scope of a fixture that builds something slow many tests read (a report, a
+    validated unit): `scope` normally, one per test under mutmut. mutmut credits each function
+    to the tests during which it ran and runs only those against its mutants; a report built
+    once would credit its code to the first test that asked for it, and the others, which
+    check what it holds, would never meet a mutant of that code."""
+    def decide(fixture_name: str, config: pytest.Config) -> str:
+        return "function" if "MUTANT_UNDER_TEST" in os.environ else scope
+    return decide
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -131,7 +143,7 @@ def _kernels_only_in_e2e(request, monkeypatch):
     assert not started, f"{request.node.nodeid} starts a kernel: mark it e2e ({started[0]})"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def bundled() -> LoadResult:
     """Trà Cú 2023 as bundled, its findings in Vietnamese."""
     from ntmlib.dataset import load_district
@@ -140,7 +152,7 @@ def bundled() -> LoadResult:
         return load_district(2023, "tra-cu", BUNDLED)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def bundled_en() -> LoadResult:
     """Trà Cú 2023 as bundled, its findings in English."""
     from ntmlib.dataset import load_district
@@ -184,19 +196,19 @@ def _fixture_report(year: int, unit: str):
     return Report(result.data)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def hv24():
     """Huyện Hòa Vang 2024 (2023 baseline), from tests/fixtures/data: its `Report`."""
     return _fixture_report(2024, "hoa-vang")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def hv19():
     """Huyện Hòa Vang 2019 (no baseline), by its code."""
     return _fixture_report(2019, "497")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def kt20():
     """Thị xã Kiến Tường 2020 (2019 baseline)."""
     return _fixture_report(2020, "tx-kien-tuong")

@@ -15,7 +15,7 @@ from matplotlib.colors import to_hex
 from ntmlib.charts import _wrap, close, warm_up
 from ntmlib.dataset import load_unit
 from ntmlib.report import Report
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, shared
 
 
 @pytest.mark.parametrize(("text", "width", "wrapped"), [
@@ -166,7 +166,7 @@ def test_kt20_criteria_grid_height_follows_its_five_xa(kt20):
 # 250; cộng đồng 185.
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def province():
     result = load_unit(2026, "86", FIXTURES)
     assert result.ok, [str(f) for f in result.findings]

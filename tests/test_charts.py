@@ -9,7 +9,7 @@ import pytest
 
 from ntmlib.dataset import load_unit
 from ntmlib.report import Report
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, shared
 
 VN_NUMBER = re.compile(r"^−?-?\d{1,3}(\.\d{3})*(,\d+)?$")
 
@@ -20,7 +20,7 @@ def charts_of(year: int, unit: str, root) -> list:
     return Report(result.data).charts
 
 
-@pytest.fixture(scope="module", params=[
+@pytest.fixture(scope=shared("module"), params=[
     "district-fixture",
     "commune",  # Xã Trà Cú 2026: one production model, the shortest chart
     # slow: Trà Cú's charts, and the province's, which loads its 9 districts' figures

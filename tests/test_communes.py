@@ -24,17 +24,17 @@ from ntmlib.dataset import load_unit
 from ntmlib.errors import UnknownDistrictError
 from ntmlib.render import plain
 from ntmlib.report import Report
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, shared
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def tra_on() -> Report:
     result = load_unit(2026, "xa-tra-on", FIXTURES)
     assert result.ok and not result.findings, [str(f) for f in result.findings]
     return Report(result.data)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def province() -> Report:
     result = load_unit(2026, "86", FIXTURES)
     assert result.ok, [str(f) for f in result.findings]

@@ -16,13 +16,13 @@ import yaml
 
 from ntmlib.dataset import load_unit
 from ntmlib.yearly import new_year
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, shared
 
 KT = "tx-kien-tuong"
 XA = ("27790", "27793", "27799", "27805", "27817")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def made(tmp_path_factory):
     root = tmp_path_factory.mktemp("period") / "data"
     for part in (f"2019/{KT}", f"2020/{KT}"):

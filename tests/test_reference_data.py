@@ -6,7 +6,7 @@ import pytest
 from ntmlib import indicators
 from ntmlib.dataset import load_district
 from ntmlib.reference import load_reference
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, shared
 
 
 def test_bundled_2023_loads_with_exactly_the_source_inconsistencies(bundled):
@@ -42,7 +42,7 @@ def test_official_code_works_as_district_id():
     assert result.ok and result.data.unit.slug == "tra-cu"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def figures(bundled):
     return indicators.compute_all(bundled.data)
 

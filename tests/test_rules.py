@@ -16,12 +16,12 @@ from ntmlib.dataset import validate_raw
 from ntmlib.errors import NtmError
 from ntmlib.io import read_dataset
 from ntmlib.reference import load_reference
-from tests.conftest import BUNDLED, FIXTURES
+from tests.conftest import BUNDLED, FIXTURES, shared
 
 FOLDER = "data/2020/tx-kien-tuong"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def raw():
     return read_dataset(FIXTURES / "2020" / "tx-kien-tuong", display_root=FIXTURES)
 

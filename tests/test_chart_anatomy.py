@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.colors import to_hex
 
-from ntmlib.charts import _wrap, close, warm_up
+from ntmlib.charts import _is_key, _wrap, close, criteria_grid, ocop_stars, warm_up
 from ntmlib.dataset import load_unit
 from ntmlib.report import Report
 from tests.conftest import FIXTURES, shared
@@ -234,9 +234,12 @@ def test_closed_charts_free_their_figures(hv24):
 
     charts = Fresh(hv24.data).charts
     numbers = [c.figure.number for c in charts]
+    other = plt.figure()  # the current figure now: closing must not take it for a chart's
     assert all(plt.fignum_exists(n) for n in numbers)
     close([None, *charts])  # a missing chart is skipped
     assert not any(plt.fignum_exists(n) for n in numbers)
+    assert plt.fignum_exists(other.number)
+    plt.close(other)
 
 
 def test_a_chart_shows_in_the_notebook_as_the_png_the_document_embeds(hv24):
@@ -253,3 +256,47 @@ def test_warming_up_leaves_no_figure_open():
     before = set(plt.get_fignums())
     warm_up()
     assert set(plt.get_fignums()) == before
+
+
+def test_a_caption_part_in_braces_names_a_figure():
+    assert _is_key("{year}") and _is_key("{prev_year}")
+    assert not _is_key("{year") and not _is_key("year}") and not _is_key("năm ")
+
+
+def test_the_criteria_grid_is_the_commune_sets_unless_told(hv24):
+    c = criteria_grid(hv24.data, hv24.figures)
+    assert c.key == "criteria_grid_commune"
+    close([c])
+
+
+class _Given:
+    """A figure as the charts read it: a value and its text."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def text(self) -> str:
+        return "0" if self.value == 0 else f"{self.value:02d}"
+
+
+def test_ocop_legend_names_only_this_years_products_in_gold_when_there_are_no_earlier(hv24):
+    # a unit whose OCOP products were all recognised this year (two 3-star, one 4-star)
+    given = {"ocop.total": 3, "year": 2026,
+             **{f"ocop.earlier_stars[{s}]": 0 for s in (3, 4, 5)},
+             **{f"ocop.new_stars[{s}]": n for s, n in ((3, 2), (4, 1), (5, 0))},
+             **{f"ocop.stars[{s}]": n for s, n in ((3, 2), (4, 1), (5, 0))}}
+    figures = {k: _Given(v) for k, v in given.items()}
+    c = ocop_stars(hv24.data, figures)
+    ax = c.figure.axes[0]
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Công nhận năm 2026"]
+    assert [to_hex(h.get_facecolor()) for h in legend.legend_handles] == [GOLD]
+    assert [t.get_text() for t in ax.texts] == ["02", "01", "0"]
+    close([c])
+
+
+def test_the_province_charts_are_set_in_the_body_font(province):
+    for c in province.charts:
+        ax = c.figure.axes[0]
+        texts = [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label]
+        assert {tuple(t.get_fontfamily()) for t in texts} == {("Liberation Serif",)}, c.key

@@ -35,12 +35,14 @@ _file_seconds: dict[str, float] = {}  # this run's, setup and teardown included
 
 def shared(scope: str):
     """The scope of a fixture that builds something slow many tests read (a report, a
-    validated unit): `scope` normally, one per test under mutmut. mutmut credits each function
-    to the tests during which it ran and runs only those against its mutants; a report built
-    once would credit its code to the first test that asked for it, and the others, which
-    check what it holds, would never meet a mutant of that code."""
+    validated unit): `scope`, except while mutmut records which tests run which function
+    (its "stats" run), when it is built for each test. mutmut runs only those tests against a
+    function's mutants; a report built once would credit its code to the first test that
+    asked for it, and the others, which check what it holds, would never meet a mutant of
+    that code. Each mutant's run is a new session, so a shared report is built with the
+    mutant."""
     def decide(fixture_name: str, config: pytest.Config) -> str:
-        return "function" if "MUTANT_UNDER_TEST" in os.environ else scope
+        return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else scope
     return decide
 
 

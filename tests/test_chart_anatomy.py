@@ -12,7 +12,15 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.colors import to_hex
 
-from ntmlib.charts import _is_key, _wrap, close, criteria_grid, ocop_stars, warm_up
+from ntmlib.charts import (
+    _is_key,
+    _wrap,
+    close,
+    criteria_grid,
+    levels_comparison,
+    ocop_stars,
+    warm_up,
+)
 from ntmlib.dataset import load_unit
 from ntmlib.report import Report
 from tests.conftest import FIXTURES, shared
@@ -299,4 +307,41 @@ def test_the_province_charts_are_set_in_the_body_font(province):
     for c in province.charts:
         ax = c.figure.axes[0]
         texts = [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label]
+        assert {tuple(t.get_fontfamily()) for t in texts} == {("Liberation Serif",)}, c.key
+
+
+def test_no_levels_chart_without_the_level_counts(hv24):
+    assert levels_comparison(hv24.data, {}) is None
+
+
+def test_no_levels_chart_for_a_period_without_a_commune_set():
+    class NoSet:
+        def criteria_set(self, role):
+            return None
+
+    assert levels_comparison(NoSet(), {}) is None
+
+
+def test_levels_of_a_single_commune_leave_a_quarter_above_its_bar(hv24):
+    # one commune in the top band at the year's end, no baseline
+    bands = ["all", "15_18", "10_14", "5_9", "under_5"]  # reference/levels.csv, 2021-2025
+    given = {"year": 2024, **{f"levels.count[{b}]": n for b, n in
+                              zip(bands, (1, 0, 0, 0, 0), strict=True)}}
+    c = levels_comparison(hv24.data, {k: _Given(v) for k, v in given.items()})
+    ax = c.figure.axes[0]
+    assert limits(ax.get_ylim()) == [0.0, 1.25]
+    assert [t.get_text() for t in ax.texts] == ["01", "0", "0", "0", "0"]
+    close([c])
+
+
+def test_level_counts_are_read_on_whole_numbers(kt20):
+    ax = chart(kt20, "levels").figure.axes[0]  # at most 2 communes in a band: 2,5 high
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1", "2", "3"]
+
+
+def test_the_district_charts_are_set_in_the_body_font(hv24):
+    for c in hv24.charts:
+        ax = c.figure.axes[0]
+        texts = [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label,
+                 ax.yaxis.label]
         assert {tuple(t.get_fontfamily()) for t in texts} == {("Liberation Serif",)}, c.key

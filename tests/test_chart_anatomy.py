@@ -14,10 +14,12 @@ from matplotlib.colors import to_hex
 
 from ntmlib.charts import (
     _is_key,
+    _text,
     _wrap,
     close,
     criteria_grid,
     levels_comparison,
+    models_disbursement,
     ocop_stars,
     warm_up,
 )
@@ -300,6 +302,7 @@ def test_ocop_legend_names_only_this_years_products_in_gold_when_there_are_no_ea
     assert [t.get_text() for t in legend.get_texts()] == ["Công nhận năm 2026"]
     assert [to_hex(h.get_facecolor()) for h in legend.legend_handles] == [GOLD]
     assert [t.get_text() for t in ax.texts] == ["02", "01", "0"]
+    assert limits(ax.get_ylim()) == [0.0, 3.6]  # the highest stack (2) × 1,3 + 1
     close([c])
 
 
@@ -345,3 +348,70 @@ def test_the_district_charts_are_set_in_the_body_font(hv24):
         texts = [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label,
                  ax.yaxis.label]
         assert {tuple(t.get_fontfamily()) for t in texts} == {("Liberation Serif",)}, c.key
+
+
+class _Text(_Given):
+    """A figure printed in Vietnamese style (1.234,5), as the report prints it."""
+
+    def text(self) -> str:
+        whole, _, decimals = f"{self.value:.1f}".partition(".")
+        return f"{int(whole):,}".replace(",", ".") + ("" if decimals == "0" else f",{decimals}")
+
+
+def test_model_bars_print_the_report_figures_and_say_when_there_is_none(hv24):
+    # m1, m2, m3 of Hòa Vang; m2's disbursement not given
+    given = {"models.allocated[m1]": 1234.5, "models.allocated[m2]": 300,
+             "models.allocated[m3]": 200, "models.disbursed[m1]": 1000.5,
+             "models.disbursed[m3]": 250}
+    c = models_disbursement(hv24.data, {k: _Text(v) for k, v in given.items()})
+    ax = c.figure.axes[0]
+    # drawn from the bottom up: m3, m2, m1
+    assert [t.get_text() for t in ax.texts] == ["200", "300", "1.234,5",
+                                                "250", "chưa có số liệu", "1.000,5"]
+    assert limits(ax.get_xlim()) == [0.0, 1604.85]  # 1.234,5 × 1,3
+    close([c])
+
+
+def test_model_bars_under_one_million_keep_a_scale_of_at_least_one(hv24):
+    given = {"models.allocated[m1]": 0.5, "models.allocated[m2]": 0.25,
+             "models.allocated[m3]": 0.75}
+    c = models_disbursement(hv24.data, {k: _Text(v) for k, v in given.items()})
+    assert limits(c.figure.axes[0].get_xlim()) == [0.0, 1.3]  # 1 × 1,3, not 0,75 × 1,3
+    close([c])
+
+
+def test_ocop_stacks_leave_room_above_the_highest_and_count_in_whole_numbers(hv24, kt20):
+    ax = chart(hv24, "ocop").figure.axes[0]
+    assert label_offsets(ax) == {((0, 2), 10.0)}
+    ax = chart(kt20, "ocop").figure.axes[0]  # one product at most in a stack: 2,3 high
+    assert limits(ax.get_ylim()) == [0.0, 2.3]
+    assert all("," not in t.get_text() for t in ax.get_yticklabels())
+
+
+def test_the_grid_legend_sits_centred_under_the_grid(hv24):
+    c = chart(hv24, "criteria_grid_commune")
+    fig, ax = c.figure, c.figure.axes[0]
+    fig.canvas.draw()
+    legend = ax.get_legend()
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    pad = legend.borderaxespad * legend.prop.get_size_in_points() * fig.dpi / 72
+    # anchored at 2 % of the grid's height under its bottom edge, upper centre
+    assert box.y1 == pytest.approx(ax.bbox.y0 - 0.02 * ax.bbox.height - pad, abs=0.5)
+    assert (box.x0 + box.x1) / 2 == pytest.approx((ax.bbox.x0 + ax.bbox.x1) / 2, abs=0.5)
+
+
+def test_a_grid_of_communes_that_all_meet_every_criterion_is_all_green(bundled):
+    from ntmlib.report import Report as Fresh
+
+    c = criteria_grid(bundled.data, Fresh(bundled.data).figures)  # Trà Cú 2023: 15/15
+    image = c.figure.axes[0].images[0]
+    colours_drawn = {to_hex(rgba) for row in image.to_rgba(image.get_array()) for rgba in row}
+    assert colours_drawn == {GREEN}
+    assert [t.get_text() for t in c.figure.axes[0].get_legend().get_texts()] == ["Đạt"]
+    close([c])
+
+
+def test_a_caption_figure_that_is_missing_prints_nothing():
+    assert _text(None, "year") == "" and _text({}, "year") == ""
+    assert _text({"year": _Given(None)}, "year") == ""
+    assert _text({"year": _Given(7)}, "year") == "07"

@@ -147,6 +147,7 @@ def test_hv24_criteria_grid_cells_parted_by_white_lines_numbers_on_top(hv24):
     ax = c.figure.axes[0]
     assert size(c) == [round(WIDTH_IN, 3), 3.75]  # 1 + 0,25 a commune, 11 communes
     assert limits(ax.get_xlim()) == [-0.5, 18.5] and limits(ax.get_ylim()) == [10.5, -0.5]
+    assert ax.get_aspect() == "auto"  # cells as wide as the page allows, not square
     minor = ax.xaxis.get_minor_ticks() + ax.yaxis.get_minor_ticks()
     assert [round(float(v), 1) for v in ax.get_xticks(minor=True)] == \
         [n - 0.5 for n in range(20)]

@@ -346,8 +346,9 @@ def test_level_counts_are_read_on_whole_numbers(kt20):
 def test_the_district_charts_are_set_in_the_body_font(hv24):
     for c in hv24.charts:
         ax = c.figure.axes[0]
+        legend = ax.get_legend()
         texts = [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label,
-                 ax.yaxis.label]
+                 ax.yaxis.label, *(legend.get_texts() if legend else [])]
         assert {tuple(t.get_fontfamily()) for t in texts} == {("Liberation Serif",)}, c.key
 
 

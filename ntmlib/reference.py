@@ -496,6 +496,14 @@ class Reference:
             self._cache[key] = rows
         return self._cache[key].copy(deep=False)
 
+    def criterion_numbers(self, set_id: str, period: str) -> frozenset[int]:
+        """The numbers of a set's top-level criteria in a period (empty for a set the period
+        does not have): validation looks each row's criterion up in them."""
+        key = ("numbers", set_id, period)
+        if key not in self._cache:
+            self._cache[key] = frozenset(int(n) for n in self.criteria(set_id, period)["number"])
+        return self._cache[key]
+
     def criteria_set(self, role: str, year: int) -> CriteriaSet | None:
         """The set that plays `role` in the period of `year`, or None if the period has none."""
         period = self.period(year)

@@ -700,14 +700,11 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                     **where(table, row, column)))
 
     period = ref.period(data.year).period
-    numbers: dict[str, set[int]] = {}  # of each set in the period: a few sets, many rows
     for table in ("commune_criteria", "district_criteria"):
         for row, r in each_row(t[table]):
             if r["set_id"] is None or r["criterion"] is None:
                 continue
-            if r["set_id"] not in numbers:
-                numbers[r["set_id"]] = set(ref.criteria(r["set_id"], period)["number"])
-            known = numbers[r["set_id"]]
+            known = ref.criterion_numbers(r["set_id"], period)
             if not known:
                 findings.append(Finding.error(
                     "reference", _("the criteria set {set} has no criteria for {period} in "
@@ -849,7 +846,7 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
     period = data.period
     t = t[t["set_id"].notna() & t["commune_code"].notna()]
     for set_id, group in t.groupby("set_id"):
-        numbers = set(data.reference.criteria(set_id, period)["number"])
+        numbers = data.reference.criterion_numbers(set_id, period)
         if not numbers:
             continue
         for code, rows in group.groupby("commune_code"):

@@ -28,7 +28,7 @@ FIXTURES = config.PROJECT_DIR / "tests" / "fixtures" / "data"
 _E2E_FILE = re.compile(r"^pytestmark = pytest\.mark\.e2e$", re.M)
 # The session fixtures that build a fixture unit's `Report` (seconds each): the files that use
 # them run on one worker, which builds each once.
-_REPORT_FIXTURES = re.compile(r"\b(hv24|hv19|kt20)\b")
+_REPORT_FIXTURES = re.compile(r"\b(hv24|hv19|kt20|vl26)\b")
 _DURATIONS_KEY = "ntm/file-seconds"
 _file_seconds: dict[str, float] = {}  # this run's, setup and teardown included
 
@@ -214,6 +214,26 @@ def hv19():
 def kt20():
     """Thị xã Kiến Tường 2020 (2019 baseline)."""
     return _fixture_report(2020, "tx-kien-tuong")
+
+
+@pytest.fixture(scope=shared("session"))
+def vl26():
+    """Tỉnh Vĩnh Long 2026 (code 86), its province report made from the two fixture communes
+    of tests/fixtures/data/2026 (122 of its 124 units without data)."""
+    from ntmlib.dataset import load_unit
+
+    result = load_unit(2026, "86", FIXTURES)
+    assert result.ok, [str(f) for f in result.findings]
+    from ntmlib.report import Report
+
+    return Report(result.data)
+
+
+def chart(report, key: str):
+    """The one chart of `report` with this key."""
+    found = [c for c in report.charts if c.key == key]
+    assert len(found) == 1, [c.key for c in report.charts]
+    return found[0]
 
 
 def findings_for(result: LoadResult, rule: str | None = None, severity: str | None = None):

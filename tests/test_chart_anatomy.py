@@ -23,9 +23,7 @@ from ntmlib.charts import (
     ocop_stars,
     warm_up,
 )
-from ntmlib.dataset import load_unit
-from ntmlib.report import Report
-from tests.conftest import FIXTURES, shared
+from tests.conftest import chart
 
 
 @pytest.mark.parametrize(("text", "width", "wrapped"), [
@@ -48,12 +46,6 @@ def test_model_names_wrap_at_the_width_on_at_most_three_lines(text, width, wrapp
 
 GREEN, RED, BLUE, GREY, GOLD = "#2e7d32", "#c62828", "#1f4e79", "#9e9e9e", "#c99a06"
 WIDTH_IN = 16.5 / 2.54  # the A4 text width the charts are drawn at
-
-
-def chart(report, key: str):
-    found = [c for c in report.charts if c.key == key]
-    assert len(found) == 1, [c.key for c in report.charts]
-    return found[0]
 
 
 def colours(container) -> set[str]:
@@ -177,15 +169,8 @@ def test_kt20_criteria_grid_height_follows_its_five_xa(kt20):
 # 250; cộng đồng 185.
 
 
-@pytest.fixture(scope=shared("module"))
-def province():
-    result = load_unit(2026, "86", FIXTURES)
-    assert result.ok, [str(f) for f in result.findings]
-    return Report(result.data)
-
-
-def test_province_communes_by_criteria_met(province):
-    c = chart(province, "members")
+def test_province_communes_by_criteria_met(vl26):
+    c = chart(vl26, "members")
     assert c.caption == "Số xã theo số tiêu chí đạt năm 2026"
     ax = c.figure.axes[0]
     (bars,) = ax.containers
@@ -200,8 +185,8 @@ def test_province_communes_by_criteria_met(province):
     assert size(c) == [round(WIDTH_IN, 3), 2.6]
 
 
-def test_province_funds_by_source_from_its_communes(province):
-    c = chart(province, "funds")
+def test_province_funds_by_source_from_its_communes(vl26):
+    c = chart(vl26, "funds")
     assert c.caption == "Nguồn vốn huy động năm 2026 theo nguồn"
     ax = c.figure.axes[0]
     (bars,) = ax.containers
@@ -307,8 +292,8 @@ def test_ocop_legend_names_only_this_years_products_in_gold_when_there_are_no_ea
     close([c])
 
 
-def test_the_province_charts_are_set_in_the_body_font(province):
-    for c in province.charts:
+def test_the_province_charts_are_set_in_the_body_font(vl26):
+    for c in vl26.charts:
         ax = c.figure.axes[0]
         texts = [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label]
         assert {tuple(t.get_fontfamily()) for t in texts} == {("Liberation Serif",)}, c.key

@@ -11,12 +11,7 @@ import numpy as np
 
 from ntmlib import config
 from ntmlib.render import Renderer
-
-
-def chart(report, key: str):
-    found = [c for c in report.charts if c.key == key]
-    assert len(found) == 1, [c.key for c in report.charts]
-    return found[0]
+from tests.conftest import chart
 
 
 def ticks(labels) -> list[str]:

@@ -34,13 +34,6 @@ def tra_on() -> Report:
     return Report(result.data)
 
 
-@pytest.fixture(scope=shared("module"))
-def province() -> Report:
-    result = load_unit(2026, "86", FIXTURES)
-    assert result.ok, [str(f) for f in result.findings]
-    return Report(result.data)
-
-
 def text_of(report: Report) -> str:
     return " ".join(plain(report.document({"year": 2026}).html).split())
 
@@ -95,7 +88,8 @@ def test_commune_criteria_appendix_lists_its_criteria(tra_on):
     assert marks[-1] == "7"  # the total row: criteria met
 
 
-def test_province_names_every_missing_unit_and_marks_its_totals_partial(province):
+def test_province_names_every_missing_unit_and_marks_its_totals_partial(vl26):
+    province = vl26
     figures = province.figures
     assert values(province, {"members.total": 124, "members.reported": 2,
                              "members.missing": 122, "members.band[all]": 1,

@@ -44,8 +44,9 @@ class Figure:
         """The key with its data parts as […]: what a search of the code finds."""
         return _BRACKETS.sub("[…]", self.key)
 
-    def text(self) -> str:
-        """The figure as the report prints it."""
+    def text(self, unit: bool = True) -> str:
+        """The figure as the report prints it (a quantity with its unit, unless `unit` is
+        False)."""
         v = self.value
         if v is None:
             return "—"
@@ -60,7 +61,7 @@ class Figure:
         if self.kind in ("year", "int"):
             return str(int(v))
         printed = fmt_number(v, self.places if self.places is not None else 2)
-        if self.kind == "quantity" and self.unit:
+        if self.kind == "quantity" and self.unit and unit:
             return f"{printed} {self.unit}"
         return printed
 

@@ -244,13 +244,14 @@ class Renderer:
 
     # -- figures -------------------------------------------------------------------------------
 
-    def F(self, key: str) -> Markup:  # noqa: N802 - the templates' short name
+    def F(self, key: str, unit: bool = True) -> Markup:  # noqa: N802 - the templates' name
         """The figure as printed, linked to its calculation ('…' for a figure that cannot be
-        computed, such as a comparison with a year whose data is missing: validation warned)."""
+        computed, such as a comparison with a year whose data is missing: validation warned);
+        `unit=False` leaves out a quantity's unit."""
         fig = self.figures.get(key)
         if fig is None:
             return Markup('<span class="missing-figure" data-missing="{}">…</span>').format(key)
-        text = escape(fig.text())
+        text = escape(fig.text(unit))
         if fig.reconstructed:
             self.marked = True
             text += Markup('<span class="rc">*</span>')
@@ -530,7 +531,8 @@ class Renderer:
             return ""
         if isinstance(cell, Ref):
             fig = self.figures.get(cell.key)
-            return "" if fig is None or fig.value is None else str(self.F(cell.key))
+            return "" if fig is None or fig.value is None else str(self.F(cell.key,
+                                                                          not cell.bare))
         if isinstance(cell, Rich):
             return "".join(str(escape(p)) if isinstance(p, str) else self._cell(p, appendix, row)
                            for p in cell.parts)

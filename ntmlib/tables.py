@@ -33,9 +33,11 @@ TOTAL = "Tổng cộng"
 
 @dataclass(frozen=True)
 class Ref:
-    """A cell printing the figure `key`."""
+    """A cell printing the figure `key`; `bare` leaves out a quantity's unit, for a table whose
+    next column states it."""
 
     key: str
+    bare: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def cell_text(cell: Cell, figures: Figures) -> str:
         return ""
     if isinstance(cell, Ref):
         fig = figures.get(cell.key)
-        return "" if fig is None or fig.value is None else fig.text()
+        return "" if fig is None or fig.value is None else fig.text(unit=not cell.bare)
     if isinstance(cell, Rich):
         return "".join(p if isinstance(p, str) else cell_text(p, figures) for p in cell.parts)
     return cell.text
@@ -430,9 +432,9 @@ def _described(text: str | None, quantity: str, amount: str, figures: Figures) -
     return Rich(tuple(p for p in parts if p != "")) if len(parts) > 1 else Text(text)
 
 
-def _ref_value(figures: Figures, key: str) -> Cell:
+def _ref_value(figures: Figures, key: str, *, bare: bool = False) -> Cell:
     fig = figures.get(key)
-    return Ref(key) if fig is not None and fig.value is not None else Text("")
+    return Ref(key, bare) if fig is not None and fig.value is not None else Text("")
 
 
 def ocop_table(data: UnitData, figures: Figures) -> Appendix | None:
@@ -521,7 +523,7 @@ def people_table(data: UnitData, figures: Figures) -> Appendix | None:
         a = amount.format(s="people", c=r["component"])
         rows.append([_described(r["description"], q, a, figures)
                      or Text(data.reference.component_label(r["component"])),
-                     _ref_value(figures, q),
+                     _ref_value(figures, q, bare=True),  # the unit has its own column
                      Text(r["quantity_unit"] or ""),
                      Ref(amount.format(s="people", c=r["component"]))])
     rows.append([Text(TOTAL), Text(""), Text(""), Ref(source_key.format(s="people"))])

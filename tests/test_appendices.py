@@ -270,6 +270,8 @@ def test_kt20_money_without_decimals_and_people_by_quantity(kt20):
     _, _, _, _, _, rows = table(kt20, "people")
     assert rows[0][1] == "nhân dân hiến 1.200 m² đất làm đường, trị giá 300 triệu đồng"
     assert rows[0][4] == "300" and rows[1] == ["", "Tổng cộng", "", "", "300"]
+    # the quantity bare, its unit in the next column (not "1.200 m²" then "m²")
+    assert rows[0][2:4] == ["1.200", "m²"]
 
 
 def test_kt20_households_of_wards_and_xa_in_unit_order(kt20):

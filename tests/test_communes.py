@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+import re
+
 import pytest
 
 from ntmlib.dataset import load_unit
@@ -78,6 +80,28 @@ def test_commune_sentences(tra_on):
     assert "đã giải ngân 250 triệu đồng, đạt 125% so kế hoạch vốn" in text
     # a commune report has no district parts
     assert "huyện nông thôn mới" not in text.lower()
+
+
+def test_people_appendix_prints_each_unit_once(tra_on):
+    people = next(a for a in tra_on.appendices if a.key == "people")
+    frame = people.frame(tra_on.figures)
+    assert list(frame.columns) == ["STT", "Nội dung", "Khối lượng", "Đơn vị",
+                                   "Giá trị (triệu đồng)"]
+    assert frame.values.tolist() == [["1", "Tiền mặt", "", "", "90"],
+                                     ["2", "Ngày công lao động", "400", "ngày công", "60"],
+                                     ["3", "Hiện vật", "", "", "35"],
+                                     ["", "Tổng cộng", "", "", "185"]]
+    # the document prints the same cells (its own renderer, linked numbers)
+    html = tra_on.document({"year": 2026}).html
+    table = html[html.index("NHÂN DÂN ĐÓNG GÓP"):]
+    table = table[:table.index("</table>")]
+    rows = [[plain(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+            for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
+    assert [r for r in rows if r] == [["", "Tiền mặt", "", "", "90"],
+                                      ["", "Ngày công lao động", "400", "ngày công", "60"],
+                                      ["", "Hiện vật", "", "", "35"],
+                                      ["", "Tổng cộng", "", "", "185"]]
+    assert "400 ngày công ngày công" not in text_of(tra_on)
 
 
 def test_commune_criteria_appendix_lists_its_criteria(tra_on):

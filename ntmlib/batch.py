@@ -245,7 +245,7 @@ def run_batch(
     level: str | None = None,
     data_dir: Path | None = None,
     out_dir: Path | None = None,
-    workers: int = 2,
+    workers: int | None = None,
     scheduler: str | None = None,
     force: bool = False,
     only_failed: bool = False,
@@ -257,9 +257,10 @@ def run_batch(
 ) -> BatchResult:
     """Render every selected unit (districts until 2025, communes from 2026, or `level`);
     write the manifest and the index; then the report of each province they belong to, from
-    their recorded figures."""
+    their recorded figures. `workers` defaults to `config.default_workers()`."""
     from .runner import check_formats, check_output_folder
 
+    workers = workers or config.default_workers()
     data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
     check_formats(tuple(formats))

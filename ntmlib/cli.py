@@ -326,8 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", choices=("district", "commune"),
                    help=_("units to report on (default: districts until 2025, communes "
                           "from 2026)"))
-    p.add_argument("--workers", type=_positive_int, default=2,
-                   help=_("reports made at the same time (default 2)"))
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help=_("reports made at the same time (default: one more than the "
+                          "cores)"))
     p.add_argument("--scheduler", help=_("Dask scheduler address (tcp://host:8786), or "
                                          "'local' for a Dask cluster on this machine"))
     p.add_argument("--force", action="store_true",

@@ -156,3 +156,12 @@ def test_a_partial_batch_keeps_the_other_units_in_the_index(batch, province_root
     manifest = json.loads((out / "2023" / "build.json").read_text(encoding="utf-8"))
     assert set(manifest["districts"]) == {"cau-ke", "tieu-can", "tra-cu"}
     assert manifest["districts"]["cau-ke"]["status"] == "invalid"
+
+
+def test_default_workers_is_one_more_than_the_cores(monkeypatch):
+    from ntmlib import config
+
+    monkeypatch.setattr(config.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert config.default_workers() == 3
+    monkeypatch.setattr(config.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3, 4, 5})
+    assert config.default_workers() == 7

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 
-import re
-
 import pytest
 
 from ntmlib.dataset import load_unit

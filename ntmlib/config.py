@@ -70,13 +70,17 @@ def _seconds(*names: str, default: int = 600) -> tuple[int, str]:
 REPORT_TIMEOUT, TIMEOUT_PROBLEM = _seconds("NTM_TIMEOUT", "NTM_NOTEBOOK_TIMEOUT")
 
 
+def cores() -> int:
+    """The cores this process may use (its CPU affinity where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def default_workers() -> int:
     """Reports a batch makes at a time: one more than the cores this process may use. A
     worker waits on its kernel and the kernel on its worker, so one worker a core leaves a
     core idle part of the time (Tỉnh Vĩnh Long on 2 cores, 4 interleaved rounds: 3 workers
     172-182 s, 2 workers 185-194 s, 4 workers 186 s; bench/README.md)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return cores + 1
+    return cores() + 1

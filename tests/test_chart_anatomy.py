@@ -248,6 +248,38 @@ def test_a_chart_shows_in_the_notebook_as_the_png_the_document_embeds(hv24):
     assert width == round(WIDTH_IN * 200)
 
 
+def test_a_chart_is_saved_without_an_alpha_channel_as_it_looks_on_paper(hv24):
+    import io
+
+    from PIL import Image
+
+    c = chart(hv24, "ocop")
+    im = Image.open(io.BytesIO(c._repr_png_()))
+    assert im.mode == "RGB" and round(im.info["dpi"][0]) == 200
+    w, h = c.figure.get_size_inches() * 200
+    assert im.size == (round(w), round(h))
+    assert im.getpixel((0, 0)) == (255, 255, 255)  # the paper
+    bar = c.figure.axes[0].patches[0].get_facecolor()  # the grey of earlier products
+    assert tuple(round(v * 255) for v in bar[:3]) in {px for _, px in im.getcolors(2**20)}
+
+
+def test_see_through_parts_are_laid_on_white():
+    import io
+
+    from PIL import Image
+
+    from ntmlib.charts import png_bytes
+
+    fig = plt.figure(figsize=(1, 1))
+    fig.patch.set_alpha(0.0)  # a transparent page: the PNG must still be white paper
+    fig.add_artist(plt.Rectangle((0, 0), 1, 1, color="#000000", alpha=0.5,
+                                 transform=fig.transFigure))
+    im = Image.open(io.BytesIO(png_bytes(fig)))
+    plt.close(fig)
+    assert im.mode == "RGB" and im.size == (200, 200)
+    assert all(abs(v - 128) <= 1 for v in im.getpixel((100, 100)))  # half black over white
+
+
 def test_warming_up_leaves_no_figure_open():
     before = set(plt.get_fignums())
     warm_up()

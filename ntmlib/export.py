@@ -176,17 +176,25 @@ def _sample_css() -> str:
             '.ntm-doc.sample .sample-banner { display: none !important; }')
 
 
-def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
-    """A4 PDF of the document (WeasyPrint), with the fonts bundled in ntmlib and the
-    provenance attached as provenance.json."""
-    from weasyprint import CSS, HTML, Attachment
+@functools.lru_cache(maxsize=2)
+def _pdf_style(sample: bool) -> tuple:
+    """WeasyPrint's font configuration with the bundled fonts, and the stylesheet that
+    declares them (and marks sample data): made once per process, not once per PDF, as
+    WeasyPrint allows (a batch worker writes a hundred PDFs)."""
+    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    extra = _font_css()
-    if provenance and provenance.get("sample_data"):
-        extra += "\n" + _sample_css()
-    css = CSS(string=extra, font_config=font_config)
+    extra = _font_css() + ("\n" + _sample_css() if sample else "")
+    return font_config, CSS(string=extra, font_config=font_config)
+
+
+def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
+    """A4 PDF of the document (WeasyPrint), with the fonts bundled in ntmlib and the
+    provenance attached as provenance.json."""
+    from weasyprint import HTML, Attachment
+
+    font_config, css = _pdf_style(bool(provenance and provenance.get("sample_data")))
     attachments = []
     if provenance:
         # dated by the report, not by the clock, so that the same inputs give the same bytes

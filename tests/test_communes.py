@@ -152,3 +152,83 @@ def test_commune_report_end_to_end(tmp_path):
     assert "XÃ TRÀ ÔN" in pdf and "đạt 7/10 tiêu chí" in pdf and "4.305,5" in pdf
     assert (outcome.out_dir / "report.docx").stat().st_size > 0
     assert (outcome.out_dir / "appendices.xlsx").stat().st_size > 0
+
+
+def test_province_appendix_has_a_row_per_member_from_its_own_figures(vl26):
+    members = next(a for a in vl26.appendices if a.key == "members")
+    frame = members.frame(vl26.figures)
+    assert members.title_text(vl26.figures) == "KẾT QUẢ THEO ĐƠN VỊ NĂM 2026"
+    assert frame.columns.tolist() == ["STT", "Đơn vị", "Nhóm", "Số tiêu chí đạt",
+                                      "Đã công nhận NTM", "Nguồn vốn (triệu đồng)",
+                                      "Sản phẩm OCOP"]
+    assert len(frame) == 125 and members.total_rows == {124}  # 124 units, then the total
+    rows = {r[1]: r[2:] for r in frame.astype(str).values.tolist()}
+    # by hand from the fixtures: Ngãi Tứ meets 10/10, 1.300 million, no OCOP product; Trà Ôn
+    # 7/10, 4.305,5 million, 2 products in force (p3 of 2022 has expired); both recognised
+    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "01", "1.300", "0"]
+    assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "01", "4.305,5", "02"]
+    assert rows["Phường Bến Tre"] == ["(chưa có số liệu)", "", "", "", ""]
+    assert rows["Tổng cộng"] == ["", "", "02", "5.605,5", "02"]
+    assert frame["STT"].tolist()[:3] == ["1", "2", "3"] and frame["STT"].iloc[-1] == ""
+
+
+def test_commune_criteria_appendix_reads_only_its_own_set_and_commune(tra_on):
+    import pandas as pd
+
+    from ntmlib import tables
+
+    data = tra_on.data
+    own = data["commune_criteria"]
+    other = own.assign(achieved=~own["achieved"])  # every mark the other way round
+    mixed = pd.concat([other.assign(commune_code="29767"), own.iloc[:9],
+                       other.assign(set_id="xa_ntm_hien_dai")], ignore_index=True)
+    data.tables["commune_criteria"] = mixed  # criterion 10 of its own has no row now
+    try:
+        frame = tables.criteria_list(data, tra_on.figures, "commune").frame(tra_on.figures)
+    finally:
+        data.tables["commune_criteria"] = own
+    marks = frame[frame.columns[-1]].tolist()
+    assert marks[:10] == ["x", "–", "x", "x", "–", "x", "x", "x", "–", "–"]
+
+
+def test_indicators_and_group_thresholds_added_to_the_reference_data_are_listed(tmp_path):
+    """criteria.csv accepts indicators (rows with a parent criterion) and each group's
+    requirement (threshold_1..3): the commune's appendix lists them under their criterion,
+    with its group's requirement (Xã Trà Ôn: nhóm 2)."""
+    import shutil
+
+    import pandas as pd
+
+    from ntmlib import config, tables
+
+    root = tmp_path / "data"
+    shutil.copytree(config.reference_dir(None), root / "reference")
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2026" / "xa-tra-on")
+    path = root / "reference" / "criteria.csv"
+    criteria = pd.read_csv(path, dtype=str, keep_default_na=False)
+    added = pd.DataFrame([
+        {"set_id": "xa_ntm", "period": "2026-2030", "number": "1.1", "parent": "1",
+         "name": "Có quy hoạch chung xã", "threshold_1": "Đạt", "threshold_2": "Đạt (a)",
+         "threshold_3": "Đạt (b)"},
+        {"set_id": "xa_ntm", "period": "2026-2030", "number": "1.2", "parent": "1",
+         "name": "Ban hành quy định quản lý", "threshold_2": "Có"},
+        {"set_id": "xa_ntm", "period": "2021-2025", "number": "1.9", "parent": "1",
+         "name": "Of another period", "threshold_2": "Không"}])
+    criteria = pd.concat([criteria, added], ignore_index=True).fillna("")
+    criteria.loc[(criteria["set_id"] == "xa_ntm") & (criteria["period"] == "2026-2030")
+                 & (criteria["number"] == "2"), "threshold_2"] = "100%"
+    criteria.to_csv(path, index=False)
+
+    result = load_unit(2026, "xa-tra-on", root)
+    assert result.ok, [str(f) for f in result.findings]
+    report = Report(result.data)
+    frame = tables.criteria_list(result.data, report.figures, "commune").frame(report.figures)
+    rows = frame.astype(str).values.tolist()
+    assert rows[:5] == [["1", "Quy hoạch", "—", "x"],
+                        ["1.1", "Có quy hoạch chung xã", "Đạt (a)", ""],
+                        ["1.2", "Ban hành quy định quản lý", "Có", ""],
+                        ["2", "Hạ tầng kinh tế - xã hội", "100%", "–"],
+                        ["3", "Phát triển kinh tế nông thôn", "—", "x"]]
+    # the count is of criteria, not of indicators
+    assert len(rows) == 13 and rows[-1] == ["Tổng cộng", "Số tiêu chí đạt", "", "7"]
+    assert frame.columns[2] == "Mức yêu cầu (nhóm 2)"

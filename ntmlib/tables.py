@@ -623,7 +623,7 @@ def number_appendices(data: UnitData, figures: Figures, items: list[Appendix],
             counter += 1
             label = roman(counter) if scheme == "roman" else f"{counter:02d}"
         used.add(label)
-        figures.given(key, label, kind="label", label=f"số phụ lục: {a.title}",
+        figures.given(key, label, kind="label", label=f"số phụ lục: {a.title_text(figures)}",
                       derivation=f"thứ tự in của phụ lục ({scheme}): {label}")
         figures[key].section = "appendices"
         a.number = Ref(key)
@@ -634,6 +634,6 @@ def _number_figure(figures: Figures, key: str, number: str, a: Appendix, row: in
     from .figures import Figure
 
     src = figures.source_of("appendices", [row], "number")
-    return Figure(key, number, "label", f"số phụ lục: {a.title}", "", None,
+    return Figure(key, number, "label", f"số phụ lục: {a.title_text(figures)}", "", None,
                   f"số phụ lục theo {src['file']}, dòng {row}: {number}", [src],
                   section="appendices")

@@ -224,6 +224,29 @@ def test_kt20_own_numbers_and_the_rest_in_print_order(kt20):
                    ("households", "Phụ lục 09"), ("people", "Phụ lục 10")]
 
 
+def test_kt20_appendix_numbers_record_where_they_come_from(kt20):
+    given = kt20.figures["appendix.number[documents]"]  # appendices.csv, its second data row
+    assert (given.value, given.kind, given.unit, given.section) == ("05", "label", "",
+                                                                     "appendices")
+    assert given.label == "số phụ lục: VĂN BẢN CHỈ ĐẠO ĐÃ BAN HÀNH NĂM 2020"
+    assert given.derivation == "số phụ lục theo 2020/tx-kien-tuong/appendices.csv, dòng 3: 05"
+    assert given.sources == [{"file": "2020/tx-kien-tuong/appendices.csv", "sheet": None,
+                              "column": "number", "rows": [3]}]
+    ordered = kt20.figures["appendix.number[funds]"]  # not in appendices.csv: print order
+    assert (ordered.value, ordered.section, ordered.sources) == ("04", "appendices", [])
+    assert ordered.label == "số phụ lục: KẾT QUẢ HUY ĐỘNG NGUỒN LỰC NĂM 2020"
+    assert ordered.derivation == "thứ tự in của phụ lục (arabic): 04"
+
+
+def test_an_appendix_without_a_number_and_a_cell_without_a_figure(kt20):
+    from ntmlib.tables import Appendix, Ref, Text, cell_text
+
+    assert Appendix("x", "T", [Text("A")], []).label(kt20.figures) == "Phụ lục"
+    assert cell_text(Ref("no.such.figure"), kt20.figures) == ""
+    assert cell_text(None, kt20.figures) == ""
+    assert cell_text(Ref("appendix.number[levels]"), kt20.figures) == "03"
+
+
 def test_kt20_grid_has_only_the_xa_and_the_2016_2020_set(kt20):
     _, title, landscape, note, head, rows = table(kt20, "criteria_commune")
     assert title == ("KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ QUỐC GIA VỀ XÃ NÔNG THÔN MỚI GIAI ĐOẠN "

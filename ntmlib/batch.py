@@ -302,6 +302,13 @@ def run_batch(
         spare = scheduler is None and max(1, workers) < config.cores()
         for i, task in enumerate(tasks):
             task.keep_spare = spare and i < len(tasks) - max(1, workers)
+        if summary and tasks and _provinces(year, selected, data_root, province):
+            # the province report's kernel starts and imports its libraries now, beside the
+            # workers, instead of on one core after the last unit
+            from .kernels import start_spare
+            from .runner import kernel_env
+
+            start_spare(env=kernel_env(data_root, out_root))
         results += _run_tasks(tasks, workers, scheduler, progress)
         results.sort(key=lambda r: r.district)
 
@@ -415,13 +422,10 @@ def _run_dask(tasks: list[DistrictTask], scheduler: str, bar, workers: int = 2
     return results
 
 
-def _province_reports(year: int, units: list[str], data_root: Path, out_root: Path,
-                      formats: tuple[str, ...], timeout: int | None, progress: bool,
-                      province: str | None, parameters: dict | None = None) -> str:
-    """The report of each province of the rendered units that has its own folder for the
-    year (header and narrative); '' when none has one."""
-    from .runner import run_report
-
+def _provinces(year: int, units: list[str], data_root: Path, province: str | None
+               ) -> list[tuple]:
+    """(slug, unit) of each province of `units` (or `province` alone) that has its own data
+    for the year (header and narrative), in order."""
     ref = load_reference(data_root)
     provinces = {}
     for slug in units:
@@ -431,11 +435,20 @@ def _province_reports(year: int, units: list[str], data_root: Path, out_root: Pa
     if province:
         p = ref.resolve(province, year, level="province")
         provinces = {p.slug: p}
+    return [(slug, p) for slug, p in sorted(provinces.items())
+            if (data_root / str(year) / slug).is_dir()
+            or (data_root / str(year) / f"{slug}.xlsx").is_file()]
+
+
+def _province_reports(year: int, units: list[str], data_root: Path, out_root: Path,
+                      formats: tuple[str, ...], timeout: int | None, progress: bool,
+                      province: str | None, parameters: dict | None = None) -> str:
+    """The report of each province of the rendered units that has its own folder for the
+    year (header and narrative); '' when none has one."""
+    from .runner import run_report
+
     statuses = []
-    for slug, p in sorted(provinces.items()):
-        if not ((data_root / str(year) / slug).is_dir()
-                or (data_root / str(year) / f"{slug}.xlsx").is_file()):
-            continue
+    for slug, p in _provinces(year, units, data_root, province):
         outcome = run_report(year, p.code, level="province", data_dir=data_root,
                              out_dir=out_root, formats=formats, timeout=timeout,
                              progress=progress, extra_parameters=parameters or None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -36,9 +37,16 @@ def province_root(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def batch(province_root, tmp_path_factory):
+    from ntmlib import kernels
+
     out = tmp_path_factory.mktemp("batch-out")
-    result = run_batch(2023, data_dir=province_root, out_dir=out, workers=2,
-                       formats=("html", "pdf"), progress=False)
+    started = []
+    with pytest.MonkeyPatch.context() as mp:
+        start = kernels.start_spare
+        mp.setattr(kernels, "start_spare", lambda **kw: (started.append(kw), start(**kw)))
+        result = run_batch(2023, data_dir=province_root, out_dir=out, workers=2,
+                           formats=("html", "pdf"), progress=False)
+    result.spare_started, result.spare_left = started, kernels._spare is not None
     return result, out
 
 
@@ -50,6 +58,18 @@ def test_one_broken_district_does_not_stop_the_others(batch):
     for slug in ("tieu-can", "tra-cu"):
         assert (out / "2023" / slug / "report.pdf").exists()
     assert not (out / "2023" / "cau-ke").exists()
+
+
+def test_the_province_reports_kernel_starts_while_the_units_run_and_is_used(batch, tmp_path):
+    from ntmlib.batch import _provinces
+
+    result, out = batch
+    assert [kw["env"]["NTM_OUTPUT_DIR"] for kw in result.spare_started] == [str(out)]
+    assert not result.spare_left  # the province report took it
+    root = Path(result.spare_started[0]["env"]["NTM_DATA_DIR"])
+    assert [slug for slug, _ in _provinces(2023, ["tra-cu"], root, None)] == ["tra-vinh"]
+    # no kernel for a province without its own data folder
+    assert _provinces(2023, ["tra-cu"], tmp_path, None) == []
 
 
 def test_manifest_records_versions_inputs_status_and_time(batch):

@@ -45,6 +45,21 @@ def member_level(province: Unit, year: int, reference) -> str:
     return "district" if (children["level"] == "district").any() else "commune"
 
 
+def member_units(province: Unit, year: int, reference):
+    """The units a province report sums, from reference/units.csv: its communes from July
+    2025; before, its districts with at least one rural commune (a kind whose role is
+    "rural" in unit_kinds.csv, the xã) in the year. An urban district (quận: only phường)
+    or one without communes takes no part in the programme and is not a missing unit."""
+    level = member_level(province, year, reference)
+    children = reference.children(province, year)
+    children = children[children["level"] == level]
+    if level == "district":
+        rural = set(reference.kinds_with_role("rural"))
+        children = children[[bool(rural & set(reference.communes(code, year)["type"]))
+                             for code in children["code"]]]
+    return children
+
+
 def _fresh(recorded: dict, data_root: Path) -> bool:
     """Whether a recorded figures.json was made from the data files as they are now."""
     hashes = recorded.get("provenance", {}).get("data_files_sha256", {})
@@ -69,8 +84,7 @@ def load_members(data: UnitData, data_root: Path | None = None,
     outputs_root = Path(outputs_root or data.outputs_root or config.outputs_dir())
     ref = data.reference
     level = member_level(data.unit, data.year, ref)
-    children = ref.children(data.unit, data.year)
-    children = children[children["level"] == level]
+    children = member_units(data.unit, data.year, ref)
     out = []
     rows = list(children.itertuples(index=False))
     if progress:
@@ -147,7 +161,7 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
         else members
     f.given("members.total", len(members), kind="count",
             label="số đơn vị trực thuộc",
-            derivation=f"đếm các đơn vị cấp {'xã' if level == 'commune' else 'huyện'} của "
+            derivation=f"đếm các đơn vị cấp {'xã' if level == 'commune' else 'huyện có xã'} của "
             f"{data.unit.name} năm {data.year} trong reference/units.csv: {len(members)}")
     _count(f, "members.reported", members, lambda m: True, label="số đơn vị có số liệu",
            what="số liệu hợp lệ")

@@ -234,3 +234,39 @@ def plain(html: str) -> str:
     from ntmlib.render import plain as strip
 
     return strip(html)
+
+
+def test_a_city_province_sums_its_districts_with_communes_not_its_urban_districts(tmp_path):
+    """Thành phố Đà Nẵng 2024: eight district-level units, six quận (only phường), Huyện
+    Hoàng Sa (no commune) and Huyện Hòa Vang. Only Hòa Vang takes part in the programme:
+    the quận and Hoàng Sa are not "missing" units of the province report."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2024" / "hoa-vang", root / "2024" / "hoa-vang")
+    own = root / "2024" / "da-nang"
+    own.mkdir()
+    header = (FIXTURES / "2026" / "vinh-long" / "header.yaml").read_text(encoding="utf-8")
+    (own / "header.yaml").write_text(
+        header.replace('unit_code: "86"', 'unit_code: "48"').replace("2026", "2024"),
+        encoding="utf-8")
+    shutil.copy(FIXTURES / "2026" / "vinh-long" / "narrative.md", own / "narrative.md")
+    result = load_unit(2024, "da-nang", root)
+    assert result.ok, [str(f) for f in result.findings]
+    report = Report(result.data)
+    f = report.figures
+    assert (f["members.total"].value, f["members.reported"].value,
+            f["members.missing"].value) == (1, 1, 0)
+    members = next(a for a in report.appendices if a.key == "members")
+    frame = members.frame(f)
+    assert frame.columns.tolist() == ["STT", "Đơn vị", "Số xã", "Xã đã công nhận NTM",
+                                      "Tiêu chí huyện đạt", "Nguồn vốn (triệu đồng)",
+                                      "Sản phẩm OCOP"]
+    # by hand from the Hòa Vang fixture: 11 xã, 8 recognised, 9/9 district criteria,
+    # 4.175,8 million mobilised, 2 OCOP products in force
+    assert frame.astype(str).values.tolist() == [
+        ["1", "Huyện Hòa Vang", "11", "08", "9", "4.175,8", "02"],
+        ["", "Tổng cộng", "11", "08", "", "4.175,8", "02"]]

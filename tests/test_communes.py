@@ -180,7 +180,9 @@ def test_commune_criteria_appendix_reads_only_its_own_set_and_commune(tra_on):
     data = tra_on.data
     own = data["commune_criteria"]
     other = own.assign(achieved=~own["achieved"])  # every mark the other way round
-    mixed = pd.concat([other.assign(commune_code="29767"), own.iloc[:9],
+    blank = own.iloc[:9].copy()
+    blank.loc[blank["criterion"] == 8, "achieved"] = pd.NA  # not said: not achieved
+    mixed = pd.concat([other.assign(commune_code="29767"), blank,
                        other.assign(set_id="xa_ntm_hien_dai")], ignore_index=True)
     data.tables["commune_criteria"] = mixed  # criterion 10 of its own has no row now
     try:
@@ -188,7 +190,7 @@ def test_commune_criteria_appendix_reads_only_its_own_set_and_commune(tra_on):
     finally:
         data.tables["commune_criteria"] = own
     marks = frame[frame.columns[-1]].tolist()
-    assert marks[:10] == ["x", "–", "x", "x", "–", "x", "x", "x", "–", "–"]
+    assert marks[:10] == ["x", "–", "x", "x", "–", "x", "x", "–", "–", "–"]
 
 
 def test_indicators_and_group_thresholds_added_to_the_reference_data_are_listed(tmp_path):
@@ -212,6 +214,8 @@ def test_indicators_and_group_thresholds_added_to_the_reference_data_are_listed(
          "threshold_3": "Đạt (b)"},
         {"set_id": "xa_ntm", "period": "2026-2030", "number": "1.2", "parent": "1",
          "name": "Ban hành quy định quản lý", "threshold_2": "Có"},
+        {"set_id": "xa_ntm", "period": "2026-2030", "number": "2.1", "parent": "2",
+         "name": "Only for nhóm 1", "threshold_1": "Có"},
         {"set_id": "xa_ntm", "period": "2021-2025", "number": "1.9", "parent": "1",
          "name": "Of another period", "threshold_2": "Không"}])
     criteria = pd.concat([criteria, added], ignore_index=True).fillna("")
@@ -222,13 +226,21 @@ def test_indicators_and_group_thresholds_added_to_the_reference_data_are_listed(
     result = load_unit(2026, "xa-tra-on", root)
     assert result.ok, [str(f) for f in result.findings]
     report = Report(result.data)
-    frame = tables.criteria_list(result.data, report.figures, "commune").frame(report.figures)
+    appendix = tables.criteria_list(result.data, report.figures, "commune")
+    frame = appendix.frame(report.figures)
     rows = frame.astype(str).values.tolist()
-    assert rows[:5] == [["1", "Quy hoạch", "—", "x"],
+    assert rows[:6] == [["1", "Quy hoạch", "—", "x"],
                         ["1.1", "Có quy hoạch chung xã", "Đạt (a)", ""],
                         ["1.2", "Ban hành quy định quản lý", "Có", ""],
                         ["2", "Hạ tầng kinh tế - xã hội", "100%", "–"],
+                        ["2.1", "Only for nhóm 1", "—", ""],
                         ["3", "Phát triển kinh tế nông thôn", "—", "x"]]
     # the count is of criteria, not of indicators
-    assert len(rows) == 13 and rows[-1] == ["Tổng cộng", "Số tiêu chí đạt", "", "7"]
-    assert frame.columns[2] == "Mức yêu cầu (nhóm 2)"
+    assert len(rows) == 14 and rows[-1] == ["Tổng cộng", "Số tiêu chí đạt", "", "7"]
+    assert appendix.total_rows == {13} and not appendix.numbered
+    assert frame.columns.tolist() == ["Tiêu chí", "Nội dung", "Mức yêu cầu (nhóm 2)", "Kết quả"]
+    assert appendix.title_text(report.figures) == (
+        "KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ QUỐC GIA VỀ XÃ NÔNG THÔN MỚI GIAI ĐOẠN 2026 - 2030")
+    assert appendix.note == "x: đạt; –: chưa đạt."
+    indicator = appendix.rows[1][1]  # printed as an indicator under its criterion
+    assert (indicator.text, indicator.css) == ("Có quy hoạch chung xã", "indicator")

@@ -6,6 +6,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml scripts/system-deps.sh | sha256sum | cut -c1-12)
 YEAR     ?= 2023
 DISTRICT ?= tra-cu
+# Keep Python's bytecode cache (__pycache__, ignored by git) where the environment turns it off:
+# without it every run compiles ntmlib again and pytest rewrites every test file's asserts
+# again (about 2 s of the fast loop).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install report validate test test-fast lint lab clean messages mutation
 

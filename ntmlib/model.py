@@ -40,6 +40,7 @@ class UnitData:
     # units from these, never from another data folder)
     data_root: Path | None = None
     outputs_root: Path | None = None
+    _flag_cache: dict = field(default_factory=dict, init=False, repr=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -133,15 +134,25 @@ class UnitData:
 
     def is_reconstructed(self, table: str, row: int, column: str | None = None) -> bool:
         """Whether a cell (or, without a column, any cell of the row) was reconstructed."""
+        flag = self._flags(table).get(row)
+        if flag is None:
+            return False
+        return flag == "*" or column is None or column in flag.split(",")
+
+    def _flags(self, table: str) -> dict[int, str]:
+        # the flagged rows of a table, read once: every figure asks about each of its rows,
+        # and a cell looked up through pandas costs as much as the figure's own arithmetic
         frame = self.tables.get(table)
-        if frame is None or "reconstructed" not in frame or row not in frame.index:
-            return False
-        flag = frame.at[row, "reconstructed"]
-        if not flag or flag is pd.NA:
-            return False
-        if flag == "*" or column is None:
-            return True
-        return column in str(flag).split(",")
+        held = self._flag_cache.get(table)
+        if held is not None and held[0] is frame:
+            return held[1]
+        flags: dict[int, str] = {}
+        if frame is not None and "reconstructed" in frame:
+            for row, flag in frame["reconstructed"].items():
+                if flag is not pd.NA and flag:
+                    flags[row] = str(flag)
+        self._flag_cache[table] = (frame, flags)
+        return flags
 
     def reconstructed_cells(self) -> list[dict]:
         """Every reconstructed value: file, row, column, value (for the review copy)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -647,6 +647,12 @@ def load_reference(root: Path | None = None) -> Reference:
     """Read the reference tables of a data root (default: the project's data folder). A data
     folder without its own `reference/` uses the bundled one."""
     ref = config.reference_dir(Path(root) if root else None)
+    digest = tables_digest(ref)
+    same = _BY_DIGEST.get(digest)
+    if same is not None:  # a copy of tables already read (a test's or a batch's copied data)
+        loaded = _alias(same, ref)
+        _LOADED[str(ref)] = loaded
+        return loaded
     units = _read(ref / "units.csv")
     _need(units, "units.csv", ("code", "name", "type", "level", "parent_code", "slug",
                                "valid_from", "valid_to"))
@@ -698,15 +704,29 @@ def load_reference(root: Path | None = None) -> Reference:
     groups["first_year"] = _int(groups, "commune_groups.csv", "first_year")
     groups["last_year"] = _int(groups, "commune_groups.csv", "last_year", default=0)
     loaded = Reference(ref, units, kinds, origins, criteria, sets, levels, periods, titles,
-                       sources, components, wording, groups, digest=tables_digest(ref))
+                       sources, components, wording, groups, digest=digest)
     _LOADED[str(ref)] = loaded
+    _BY_DIGEST[digest] = loaded
     return loaded
+
+
+def _alias(held: Reference, folder: Path) -> Reference:
+    """`held`'s tables and indexes under another folder whose files are byte for byte the
+    same (the digest covers every file of the folder, so nothing read from it can differ).
+    The tables are shared, not copied: a Reference is read-only."""
+    alias = replace(held, root=folder)
+    for name, value in held.__dict__.items():  # built indexes (cached properties, _cache)
+        if name not in alias.__dict__ or name == "_cache":
+            alias.__dict__[name] = value
+    return alias
 
 
 # The tables this process has read, by folder: a batch's kernel factory reads them once, and
 # each kernel forked from it finds them here (dataset's hand-over names them by folder and
 # digest instead of copying them).
 _LOADED: dict[str, Reference] = {}
+# The same by their files' digest: tables read once serve every folder holding the same files.
+_BY_DIGEST: dict[str, Reference] = {}
 
 
 def tables_digest(folder: Path) -> str:

@@ -149,7 +149,7 @@ class UnitData:
         flags: dict[int, str] = {}
         if frame is not None and "reconstructed" in frame:
             for row, flag in frame["reconstructed"].items():
-                if flag is not pd.NA and flag:
+                if not _blank(flag) and flag:  # blank: "", None, NA or NaN
                     flags[row] = str(flag)
         self._flag_cache[table] = (frame, flags)
         return flags

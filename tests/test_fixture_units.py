@@ -270,3 +270,24 @@ def test_a_city_province_sums_its_districts_with_communes_not_its_urban_district
     assert frame.astype(str).values.tolist() == [
         ["1", "Huyện Hòa Vang", "11", "08", "9", "4.175,8", "02"],
         ["", "Tổng cộng", "11", "08", "", "4.175,8", "02"]]
+
+
+def test_reconstructed_flags_follow_the_table_the_data_holds(hv24):
+    import dataclasses
+
+    import pandas as pd
+
+    frame = pd.DataFrame({"name": ["a", "b", "c", "d"], "stars": [3, 4, 5, 3],
+                          "reconstructed": ["*", "name,stars", "", pd.NA]}, index=[2, 3, 4, 5])
+    data = dataclasses.replace(hv24.data, tables={"ocop_products": frame})
+    asked = [(2, "stars"), (2, None), (3, "stars"), (3, "name"), (3, "year"), (3, None),
+             (4, "name"), (4, None), (5, None), (6, None)]
+    assert [data.is_reconstructed("ocop_products", r, c) for r, c in asked] == [
+        True, True, True, True, False, True, False, False, False, False]
+    assert not data.is_reconstructed("models", 2)  # a table the data does not hold
+    # the table replaced (an edited copy): its own flags, not those read before
+    data.tables["ocop_products"] = frame.assign(reconstructed=["", "", "stars", ""])
+    assert [data.is_reconstructed("ocop_products", r, "stars") for r in (2, 3, 4)] == [
+        False, False, True]
+    data.tables["ocop_products"] = frame.drop(columns="reconstructed")
+    assert not data.is_reconstructed("ocop_products", 4, "stars")

@@ -211,3 +211,26 @@ def test_no_hand_over_of_data_validated_with_tables_older_than_their_files(tmp_p
     with pytest.raises(NtmError, match="changed"):
         hand_over(result, path, year=2023, root=root, level="district", outputs_root=tmp_path)
     load_reference.cache_clear()
+
+
+def test_a_copy_of_the_same_tables_is_read_once_and_a_changed_copy_again(tmp_path):
+    import shutil
+
+    from ntmlib import config
+
+    bundled = load_reference(config.PROJECT_DIR / "data")
+    root = tmp_path / "data"
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", root / "reference")
+    (root / "reference" / "province_conditions.csv").write_text(
+        "period,number,name,measure,threshold\n", encoding="utf-8")
+    emptied = load_reference(root)  # one file differs: every table read from the copy
+    assert emptied.units is not bundled.units
+    assert emptied.province_conditions(2026) == []
+    assert bundled.province_conditions(2026) != []
+    twin = tmp_path / "twin"
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", twin / "reference")
+    same = load_reference(twin)  # byte for byte the bundled files: their tables, its folder
+    assert same is not bundled and same.root == twin / "reference"
+    assert same.units is bundled.units and same.digest == bundled.digest
+    assert same.province_conditions(2026) == bundled.province_conditions(2026)
+    assert same.unit("29461", 2026).name == bundled.unit("29461", 2026).name

@@ -132,6 +132,28 @@ def test_province_names_every_missing_unit_and_marks_its_totals_partial(vl26):
         "thiếu" in figures["funds.total"].derivation
 
 
+def test_province_funds_by_source_with_the_parts_of_local_budgets(vl26):
+    # by hand, Trà Ôn + Ngãi Tứ (tests/fixtures/data/2026/*/funds.csv): Trung ương 1.500,5 +
+    # 1.000; tỉnh 800 + 300 and xã 150 (inside "Ngân sách địa phương" from 2026); the rest
+    # from Trà Ôn alone
+    f = vl26.figures
+    sums = {s: f.value(f"funds.source[{s}]") if f"funds.source[{s}]" in f else "absent"
+            for s in ("central", "local", "province", "commune", "integrated", "credit",
+                      "enterprise", "people", "district", "other")}
+    assert sums == {"central": 2500.5, "local": 1250, "province": 1100, "commune": 150,
+                    "integrated": 420, "credit": 1000, "enterprise": 250, "people": 185,
+                    "district": "absent", "other": 0}
+    assert (f["funds.source[province]"].label, f["funds.source[commune]"].label) == (
+        "Ngân sách tỉnh", "Ngân sách xã")
+    text = text_of(vl26)
+    part = text[text.index("KẾT QUẢ HUY ĐỘNG NGUỒN LỰC"):text.index("Chương trình mỗi xã")]
+    # the text lists the sources of the first level; the parts are in the appendix
+    assert re.findall(r"- ([^:]+): ([\d.,]+) triệu đồng\.", part) == [
+        ("Ngân sách Trung ương", "2.500,5"), ("Ngân sách địa phương", "1.250"),
+        ("Vốn lồng ghép", "420"), ("Vốn tín dụng chính sách", "1.000"),
+        ("Vốn doanh nghiệp", "250"), ("Vốn cộng đồng dân cư", "185")]
+
+
 def test_a_district_after_the_reorganisation_is_a_clear_error():
     with pytest.raises(UnknownDistrictError, match="Huyện Trà Cú \\(849\\)") as err:
         load_unit(2026, "tra-cu", FIXTURES)

@@ -270,6 +270,11 @@ def test_a_city_province_sums_its_districts_with_communes_not_its_urban_district
     assert frame.astype(str).values.tolist() == [
         ["1", "Huyện Hòa Vang", "11", "08", "9", "4.175,8", "02"],
         ["", "Tổng cộng", "11", "08", "", "4.175,8", "02"]]
+    # a centrally-governed city's own budget is "Ngân sách thành phố", in figures and text
+    assert (f["funds.source[province]"].label, f.value("funds.source[province]")) == (
+        "Ngân sách thành phố", 800)
+    text = " ".join(plain(report.document({"year": 2024}).html).split())
+    assert "- Ngân sách thành phố: 800 triệu đồng." in text and "Ngân sách tỉnh" not in text
 
 
 def test_reconstructed_flags_follow_the_table_the_data_holds(hv24):
@@ -291,3 +296,29 @@ def test_reconstructed_flags_follow_the_table_the_data_holds(hv24):
         False, False, True]
     data.tables["ocop_products"] = frame.drop(columns="reconstructed")
     assert not data.is_reconstructed("ocop_products", 4, "stars")
+
+
+def test_last_years_ocop_count_is_counted_in_last_years_list(tmp_path):
+    """Without last year's figures.json, last year's OCOP count comes from last year's data:
+    a product dropped from this year's list (Bánh tráng Túy Loan, 3 sao 2022) still counts
+    at the end of 2023, as the 2023 list holds it. At the end of 2024 only Mật ong rừng Hòa
+    Ninh (2023) is in force: Trà thảo mộc Hòa Bắc (2021) has passed its 36 months."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from tests.conftest import FIXTURES, edit_csv
+
+    root = tmp_path / "data"
+    for year in (2023, 2024):
+        shutil.copytree(FIXTURES / str(year) / "hoa-vang", root / str(year) / "hoa-vang")
+    edit_csv(root, "ocop_products", lambda t: t[t["product_id"] != "p2"], 2024, "hoa-vang")
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    assert result.data is not None, [str(x) for x in result.findings]
+    f = Report(result.data).figures
+    assert (f.value("ocop.total"), f.value("ocop.prev_total"), f.value("ocop.change")) == (
+        1, 3, -2)
+    prev = f["ocop.prev_total"]
+    assert prev.derivation == ("tính từ dữ liệu năm 2023: đếm các dòng của ocop_products có "
+                               "còn hiệu lực cuối năm 2023: 3")
+    assert [(s["file"], s["rows"]) for s in prev.sources] == [
+        ("2023/hoa-vang/ocop_products.csv", [2, 3, 4])]

@@ -303,18 +303,11 @@ def test_last_years_ocop_count_is_counted_in_last_years_list(tmp_path):
     a product dropped from this year's list (Bánh tráng Túy Loan, 3 sao 2022) still counts
     at the end of 2023, as the 2023 list holds it. At the end of 2024 only Mật ong rừng Hòa
     Ninh (2023) is in force: Trà thảo mộc Hòa Bắc (2021) has passed its 36 months."""
-    import shutil
+    from tests.conftest import edit_csv
 
-    from ntmlib.dataset import load_unit
-    from tests.conftest import FIXTURES, edit_csv
-
-    root = tmp_path / "data"
-    for year in (2023, 2024):
-        shutil.copytree(FIXTURES / str(year) / "hoa-vang", root / str(year) / "hoa-vang")
+    root = _hoa_vang_copy(tmp_path)
     edit_csv(root, "ocop_products", lambda t: t[t["product_id"] != "p2"], 2024, "hoa-vang")
-    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
-    assert result.data is not None, [str(x) for x in result.findings]
-    f = Report(result.data).figures
+    f = _load_report(tmp_path, root).figures
     assert (f.value("ocop.total"), f.value("ocop.prev_total"), f.value("ocop.change")) == (
         1, 3, -2)
     prev = f["ocop.prev_total"]
@@ -322,3 +315,41 @@ def test_last_years_ocop_count_is_counted_in_last_years_list(tmp_path):
                                "còn hiệu lực cuối năm 2023: 3")
     assert [(s["file"], s["rows"]) for s in prev.sources] == [
         ("2023/hoa-vang/ocop_products.csv", [2, 3, 4])]
+
+
+def _hoa_vang_copy(tmp_path):
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    for year in (2023, 2024):
+        shutil.copytree(FIXTURES / str(year) / "hoa-vang", root / str(year) / "hoa-vang")
+    return root
+
+
+def _load_report(tmp_path, root) -> Report:
+    from ntmlib.dataset import load_unit
+
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    assert result.data is not None, [str(x) for x in result.findings]
+    return Report(result.data)
+
+
+def test_last_years_households_are_computed_from_last_years_table(tmp_path):
+    """The 2023 baseline given a households table of two xã: 300 of 400 and 80 of 100
+    households recognised, 380 of 500 = 76 %; the 2024 sentence compares with it."""
+    root = _hoa_vang_copy(tmp_path)
+    (root / "2023" / "hoa-vang" / "households.csv").write_text(
+        "commune_code,households_registered,households_recognised,hamlets,"
+        "hamlets_registered,hamlets_recognised\n20293,400,300,5,5,5\n20296,100,80,5,5,5\n",
+        encoding="utf-8")
+    report = _load_report(tmp_path, root)
+    f = report.figures
+    assert (f.value("prev.households.recognised"), f.value("prev.households.rate")) == (380, 76)
+    assert f["prev.households.rate"].derivation.startswith("tính từ dữ liệu năm 2023: ")
+    assert [(s["file"], s["column"], s["rows"]) for s in
+            f["prev.households.recognised"].sources] == [
+        ("2023/hoa-vang/households.csv", "households_recognised", [2, 3])]
+    text = plain(str(report.section("ii3_households").paragraph))
+    assert "(năm 2023: 380 hộ, 76%)" in text

@@ -35,13 +35,14 @@ test: install
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/pytest -n 2
 
-# The fast loop: every test that starts no kernel and is not slow (about 27 s on 2 cores; the
-# target is 15 s); by file, the files that use the fixture units' reports on one worker and the
-# longest file first (tests/conftest.py), so that each report is built once.
+# The fast loop: every test that starts no kernel and is not slow (about 15 s on 2 cores); by
+# file, the files that use the fixture units' reports on one worker and the longest file first
+# (tests/conftest.py), so that each report is built once.
 test-fast: install
-	$(BIN)/pytest -n 2 --dist loadfile -m "not e2e"
+	$(BIN)/pytest -n 2 --dist loadfile -m "not e2e and not slow"
 
-# Mutation testing of ntmlib's core modules with the fast tests, one module at a time (long:
+# Mutation testing of ntmlib's core modules with the tests that start no kernel (the fast loop
+# and the slow tests), one module at a time (long:
 # hours; not in CI). MODULES=formatting make mutation runs one. Scores: tests/README.md.
 MODULES ?= formatting parsing indicators tables validate render charts io yearly batch runner
 mutation: install

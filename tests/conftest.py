@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 BUNDLED = config.PROJECT_DIR / "data"
 FIXTURES = config.PROJECT_DIR / "tests" / "fixtures" / "data"
 
-# A test file whose tests are all end to end: `pytestmark = pytest.mark.e2e` at its top level.
-_E2E_FILE = re.compile(r"^pytestmark = pytest\.mark\.e2e$", re.M)
+# The marks of a whole test file: `pytestmark = pytest.mark.e2e` (or a list) at its top level.
+_FILE_MARKS = re.compile(r"^pytestmark = (.*)$", re.M)
+# What the fast loop and the mutation runs leave out, by their -m expression: a file marked
+# with one of these marks is not imported at all.
+_LEFT_OUT = {"not e2e": {"e2e"}, "not e2e and not slow": {"e2e", "slow"}}
 # The session fixtures that build a fixture unit's `Report` (seconds each): the files that use
 # them run on one worker, which builds each once.
 _REPORT_FIXTURES = re.compile(r"\b(hv24|hv19|kt20|vl26)\b")
@@ -47,12 +50,15 @@ def shared(scope: str):
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Under `-m "not e2e"`, a file of end-to-end tests only is not imported at all: each
-    worker would import it (papermill, docx, pypdf...) only to deselect every test in it."""
-    if (config.getoption("markexpr", "") == "not e2e" and collection_path.suffix == ".py"
-            and collection_path.name.startswith("test_")
-            and _E2E_FILE.search(collection_path.read_text(encoding="utf-8"))):
-        return True
+    """Under `-m "not e2e"` (or `"not e2e and not slow"`), a file whose every test is left
+    out is not imported at all: each worker would import it (papermill, docx, pypdf...) only
+    to deselect every test in it."""
+    left_out = _LEFT_OUT.get(config.getoption("markexpr", ""))
+    if (left_out and collection_path.suffix == ".py"
+            and collection_path.name.startswith("test_")):
+        found = _FILE_MARKS.search(collection_path.read_text(encoding="utf-8"))
+        if found and left_out & set(re.findall(r"pytest\.mark\.(\w+)", found.group(1))):
+            return True
     return None
 
 

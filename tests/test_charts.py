@@ -24,8 +24,8 @@ def charts_of(year: int, unit: str, root) -> list:
     "district-fixture",
     "commune",  # Xã Trà Cú 2026: one production model, the shortest chart
     # slow: Trà Cú's charts, and the province's, which loads its 9 districts' figures
-    pytest.param("district", marks=pytest.mark.e2e),
-    pytest.param("province", marks=pytest.mark.e2e)])
+    pytest.param("district", marks=pytest.mark.slow),
+    pytest.param("province", marks=pytest.mark.slow)])
 def charts(request):
     if request.param == "district":  # the session's Trà Cú 2023
         found = Report(request.getfixturevalue("bundled").data).charts

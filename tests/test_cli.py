@@ -10,7 +10,7 @@ from ntmlib.cli import main
 from tests.conftest import BUNDLED, edit_csv
 
 
-@pytest.mark.e2e  # slow: loads Trà Cú
+@pytest.mark.slow  # loads Trà Cú
 def test_validate_bundled_exits_0_and_prints_warnings(capsys):
     assert main(["validate", "--year", "2023", "--district", "tra-cu",
                  "--data-dir", str(BUNDLED)]) == 0
@@ -19,7 +19,7 @@ def test_validate_bundled_exits_0_and_prints_warnings(capsys):
     assert out.rstrip().endswith("0 lỗi, 4 cảnh báo.")
 
 
-@pytest.mark.e2e
+@pytest.mark.slow
 def test_validate_exits_1_on_errors(data_root, capsys):
     root = data_root
     edit_csv(root, "ocop_products", lambda t: t.assign(stars="6"))

@@ -18,7 +18,7 @@ from ntmlib.yearly import import_workbook, make_template
 from tests.conftest import BUNDLED, FIXTURES
 
 # slow: each form is made from, and imported into, a copy of the bundled data
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.slow
 
 SHEETS_VI = [
     "Hướng dẫn", "Thông tin chung", "Nội dung báo cáo", "Văn bản", "Số liệu khác",

@@ -44,7 +44,7 @@ def workbook_root(tmp_path, bundled):
     return root
 
 
-@pytest.mark.e2e
+@pytest.mark.slow
 def test_workbook_round_trip_loads_identically(workbook_root, bundled):
     from_book = load_district(2023, "tra-cu", workbook_root)
     assert from_book.ok, [str(f) for f in from_book.errors]
@@ -61,7 +61,7 @@ def test_workbook_round_trip_loads_identically(workbook_root, bundled):
                                                      "stated_figures"}
 
 
-@pytest.mark.e2e
+@pytest.mark.slow
 def test_workbook_findings_name_sheet_row_and_column(workbook_root):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -73,7 +73,7 @@ def test_workbook_findings_name_sheet_row_and_column(workbook_root):
                                                   "stars")
 
 
-@pytest.mark.e2e
+@pytest.mark.slow
 def test_workbook_formula_with_cached_value_is_taken(workbook_root, english):
     """A formula Excel has calculated and saved: its saved result is the value."""
     import zipfile
@@ -98,7 +98,7 @@ def test_workbook_formula_with_cached_value_is_taken(workbook_root, english):
     assert result.data["training"].at[2, "classes"] == 8
 
 
-@pytest.mark.e2e
+@pytest.mark.slow
 def test_workbook_formula_without_a_saved_result_is_refused(workbook_root, english):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -110,7 +110,7 @@ def test_workbook_formula_without_a_saved_result_is_refused(workbook_root, engli
     assert "formula with no saved result" in f.message
 
 
-@pytest.mark.e2e
+@pytest.mark.slow
 def test_workbook_merged_header_cells(workbook_root):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -120,7 +120,7 @@ def test_workbook_merged_header_cells(workbook_root):
     assert f.sheet == "training" and "C1:D1" in f.message
 
 
-@pytest.mark.e2e
+@pytest.mark.slow
 def test_file_that_is_not_xlsx(workbook_root, english):
     (workbook_root / "2023" / "tra-cu.xlsx").write_text("tên,số\n", encoding="utf-8")
     result = load_district(2023, "tra-cu", workbook_root)
@@ -128,14 +128,14 @@ def test_file_that_is_not_xlsx(workbook_root, english):
         "the workbook cannot be opened: it is not an Excel .xlsx file"]
 
 
-@pytest.mark.e2e
+@pytest.mark.slow
 def test_encrypted_or_legacy_workbook(workbook_root, english):
     (workbook_root / "2023" / "tra-cu.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 512)
     result = load_district(2023, "tra-cu", workbook_root)
     assert "encrypted with a password or an old .xls file" in result.errors[0].message
 
 
-@pytest.mark.e2e
+@pytest.mark.slow
 def test_empty_workbook(workbook_root, english):
     book = openpyxl.Workbook()
     book.save(workbook_root / "2023" / "tra-cu.xlsx")

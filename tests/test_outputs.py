@@ -53,7 +53,7 @@ def test_concurrent_runs_of_one_unit_both_end_well(tmp_path, monkeypatch, exchan
 
     def writer(tag: str) -> None:
         try:
-            for _ in range(25):
+            for _ in range(12):
                 staging = _staged(final, tag)
                 with FolderLock(final, wait=30):  # as run_notebook holds it
                     publish(staging, final, ("html", "pdf"))

@@ -33,7 +33,7 @@ def _pdf_strings(pdf: bytes) -> bytes:
     return b"\n".join(out)
 
 
-@pytest.mark.e2e  # renders a PDF: WeasyPrint alone takes 1,5 s to import
+@pytest.mark.slow  # renders a PDF: WeasyPrint alone takes 1,5 s to import
 def test_the_pdf_has_no_link_to_the_review_copy():
     page = f'<html><body><div class="ntm-doc">{LINKED}</div></body></html>'
     everything = _pdf_strings(pdf_bytes(page))

@@ -36,7 +36,7 @@ def test_previous_year_is_attached(bundled):
     assert bundled.data.previous.year == 2022
 
 
-@pytest.mark.e2e  # slow: loads Trà Cú
+@pytest.mark.slow  # loads Trà Cú
 def test_official_code_works_as_district_id():
     result = load_district(2023, "849", BUNDLED)
     assert result.ok and result.data.unit.slug == "tra-cu"

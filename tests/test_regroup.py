@@ -75,7 +75,7 @@ def test_existing_folders_are_never_overwritten(root):
     assert [p.name for p in (root / "2026" / "xa-tra-cu").iterdir()] == ["keep.txt"]
 
 
-@pytest.mark.e2e  # slow (3 s): every one of the province's 124 units; the rules are tested above
+@pytest.mark.slow  # 3 s: every one of the province's 124 units; the rules are tested above
 def test_province_round_from_the_command_line(root, capsys):
     code = main(["new-year", "--from", "2025", "--to", "2026", "--province", "vinh-long",
                  "--data-dir", str(root)])

@@ -55,8 +55,8 @@ def test_a_second_holder_of_a_lock_waits_then_gets_a_clear_error(tmp_path, engli
         assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
         with pytest.raises(NtmError) as info:
-            FolderLock(folder, wait=0.5).acquire()
-        assert time.monotonic() - started >= 0.5
+            FolderLock(folder, wait=0.2).acquire()
+        assert time.monotonic() - started >= 0.2
         assert str(info.value) == (f"the folder {folder} is being written by another run (pid "
                                    f"{holder.pid}); try again when it has finished")
     finally:

@@ -12,7 +12,7 @@ from ntmlib.sample import generate_district, generate_province
 from tests.conftest import BUNDLED
 
 # slow: generates and validates whole districts and the 124 communes of Vĩnh Long
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -764,10 +764,15 @@ def _levels_only(data: UnitData) -> Figures:
     if data.criteria_set("commune") is not None:
         commune_set(data, f, "commune")
     s = data.criteria_set("commune")
+    cc = data["commune_criteria"]
     for band, codes in level_counts(data):
         b = next(x for x in s.bands if x.band == band)
+        # the rows counted: a reviewer of this year's report opens last year's file there
+        rows = cc.index[(cc["set_id"] == s.set_id) & cc["commune_code"].isin(codes)]
         f.given(f"levels.count[{band}]", len(codes), kind="count", label=f"số xã {band_text(b)}",
-                derivation=f"đếm các xã {band_text(b)}: {len(codes)}")
+                derivation=f"đếm các xã {band_text(b)}: {len(codes)}"
+                + (f" ({', '.join(codes)})" if codes else ""),
+                sources=[f.source_of("commune_criteria", rows, "achieved")])
     return f
 
 

@@ -356,3 +356,22 @@ def test_last_years_households_are_computed_from_last_years_table(tmp_path):
     # the one part, without the charts the whole document would draw
     text = plain(str(Renderer(report.data, f, report.appendices, []).part("ii3_households")))
     assert "(năm 2023: 380 hộ, 76%)" in text
+
+
+def test_last_years_levels_name_their_communes_and_rows(hv24):
+    """By hand from tests/fixtures/data/2023/hoa-vang/commune_criteria.csv (19 rows a xã, in
+    code order from row 2): 20293 and 20296 meet 19, 20299 18, 20302 15, 20308 14, 20317 10,
+    20320 9, 20323 5, 20326 4, 20329 and 20332 none: two xã in each band, three under 5."""
+    f = hv24.figures
+    expected = {"all": ("19/19", ["20293", "20296"], (2, 39)),
+                "15_18": ("15 - 18", ["20299", "20302"], (40, 77)),
+                "10_14": ("10 - 14", ["20308", "20317"], (78, 115)),
+                "5_9": ("5 - 9", ["20320", "20323"], (116, 153)),
+                "under_5": ("dưới 5", ["20326", "20329", "20332"], (154, 210))}
+    for band, (words, codes, (first, last)) in expected.items():
+        prev = f[f"prev.levels.count[{band}]"]
+        assert prev.value == len(codes)
+        assert prev.derivation == (f"tính từ dữ liệu năm 2023: đếm các xã đạt {words} tiêu chí: "
+                                   f"{len(codes)} ({', '.join(codes)})")
+        assert [(s["file"], s["column"], s["rows"]) for s in prev.sources] == [
+            ("2023/hoa-vang/commune_criteria.csv", "achieved", list(range(first, last + 1)))]

@@ -336,13 +336,17 @@ def _load_report(tmp_path, root) -> Report:
     return Report(result.data)
 
 
-def test_last_years_households_are_computed_from_last_years_table(tmp_path):
-    """The 2023 baseline given a households table of two xã: 300 of 400 and 80 of 100
-    households recognised, 380 of 500 = 76 %; the 2024 sentence compares with it."""
+def test_last_years_households_and_funds_are_computed_from_last_years_tables(tmp_path):
+    """The 2023 baseline given a households table of two xã (300 of 400 and 80 of 100
+    households recognised: 380 of 500 = 76 %) and funds (1.000 from the central budget,
+    500,5 from the city's: 1.500,5); the 2024 sentences compare with them."""
     root = _hoa_vang_copy(tmp_path)
     (root / "2023" / "hoa-vang" / "households.csv").write_text(
         "commune_code,households_registered,households_recognised,hamlets,"
         "hamlets_registered,hamlets_recognised\n20293,400,300,5,5,5\n20296,100,80,5,5,5\n",
+        encoding="utf-8")
+    (root / "2023" / "hoa-vang" / "funds.csv").write_text(
+        "source,component,amount\ncentral,investment,1000\nprovince,total,500.5\n",
         encoding="utf-8")
     report = _load_report(tmp_path, root)
     f = report.figures
@@ -356,6 +360,12 @@ def test_last_years_households_are_computed_from_last_years_table(tmp_path):
     # the one part, without the charts the whole document would draw
     text = plain(str(Renderer(report.data, f, report.appendices, []).part("ii3_households")))
     assert "(năm 2023: 380 hộ, 76%)" in text
+    prev = f["prev.funds.total"]
+    assert (prev.value, f.text("prev.funds.total")) == (1500.5, "1.500,5")
+    assert prev.derivation.startswith("tính từ dữ liệu năm 2023: ")
+    assert prev.derivation.endswith("1.000 + 500,5 = 1.500,5")
+    text = plain(str(Renderer(report.data, f, report.appendices, []).part("ii6_funds")))
+    assert "(năm 2023: 1.500,5 triệu đồng)" in text
 
 
 def test_last_years_levels_name_their_communes_and_rows(hv24):
@@ -375,3 +385,45 @@ def test_last_years_levels_name_their_communes_and_rows(hv24):
                                    f"{len(codes)} ({', '.join(codes)})")
         assert [(s["file"], s["column"], s["rows"]) for s in prev.sources] == [
             ("2023/hoa-vang/commune_criteria.csv", "achieved", list(range(first, last + 1)))]
+
+
+def _record_2023(tmp_path, code: str, figures: dict) -> None:
+    import json
+
+    folder = tmp_path / "outputs" / "2023" / "hoa-vang"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "figures.json").write_text(json.dumps(
+        {"provenance": {"unit": {"code": code}}, "figures": figures}), encoding="utf-8")
+
+
+def test_last_years_printed_figures_win_over_last_years_data(tmp_path):
+    """outputs/2023/hoa-vang/figures.json, as last year's report recorded it, holds 5 OCOP
+    products, advanced-district criteria 1-3 (a bare list) and 3.000,5 million; what it does
+    not hold (the levels) is still computed from the 2023 data."""
+    root = _hoa_vang_copy(tmp_path)
+    _record_2023(tmp_path, "497", {
+        "ocop.total": {"value": 5, "places": None},
+        "advanced_district.met_list": [1, 2, 3], "advanced_district.criteria_met": 3,
+        "funds.total": {"value": 3000.5, "places": 1}})
+    report = _load_report(tmp_path, root)
+    f = report.figures
+    shown = "outputs/2023/hoa-vang/figures.json"
+    assert (f.value("ocop.prev_total"), f.value("ocop.change")) == (5, -3)
+    assert f["ocop.prev_total"].derivation == (
+        f"số liệu báo cáo năm 2023 đã in: ocop.total = 5 ({shown})")
+    assert f["ocop.prev_total"].sources == [
+        {"file": shown, "sheet": None, "column": "ocop.total", "rows": []}]
+    # met at the end of 2024: 1, 2, 3, 4, 5, 7 (test_hoa_vang_2024_figures)
+    assert f.value("prev.advanced_district.criteria_met") == 3
+    assert f.value("advanced_district.added_list") == [4, 5, 7]
+    assert f.value("advanced_district.criteria_added") == 3
+    assert (f.value("prev.funds.total"), f.text("prev.funds.total")) == (3000.5, "3.000,5")
+    assert f["prev.levels.count[all]"].derivation.startswith("tính từ dữ liệu năm 2023: ")
+    district = next(a for a in report.appendices
+                    if a.key == "advanced_district_criteria").frame(f)
+    assert district["Năm 2023"].tolist() == ["Đạt"] * 3 + ["Chưa đạt"] * 6
+    # a record of another unit is not this unit's last year: the 2023 data is used
+    _record_2023(tmp_path, "498", {"ocop.total": {"value": 5, "places": None}})
+    f = _load_report(tmp_path, root).figures
+    assert f.value("ocop.prev_total") == 3 and "prev.funds.total" not in f
+    assert f.value("advanced_district.added_list") == [5, 7]

@@ -427,3 +427,21 @@ def test_last_years_printed_figures_win_over_last_years_data(tmp_path):
     f = _load_report(tmp_path, root).figures
     assert f.value("ocop.prev_total") == 3 and "prev.funds.total" not in f
     assert f.value("advanced_district.added_list") == [5, 7]
+
+
+def test_facts_print_as_counts_and_say_when_facts_csv_lacks_them(hv24, kt20):
+    """facts.csv: Hòa Vang 2024 gives 1 hamlet registered as a model (row 4); Kiến Tường 2020
+    gives 6 other directive documents (row 2) and no row for the OCOP producers supported
+    (no figure) nor for the model hamlets (0 by default)."""
+    f = hv24.figures
+    assert (f.value("hamlets.registered_model"), f.text("hamlets.registered_model")) == (1, "01")
+    assert f["hamlets.registered_model"].derivation == (
+        "số liệu nhập: 2024/hoa-vang/facts.csv, dòng 4, cột value = 1")
+    f = kt20.figures
+    assert (f.value("documents.other"), f.text("documents.other")) == (6, "06")
+    producers = f["ocop.producers_supported"]
+    assert (producers.value, producers.kind) == (None, "count")
+    assert producers.derivation == "facts.csv không có dòng ocop_producers_supported"
+    model = f["hamlets.registered_model"]
+    assert (model.value, f.text("hamlets.registered_model"), model.kind) == (0, "0", "count")
+    assert model.derivation == "facts.csv không có dòng hamlets_registered_model: 0"

@@ -445,3 +445,21 @@ def test_facts_print_as_counts_and_say_when_facts_csv_lacks_them(hv24, kt20):
     model = f["hamlets.registered_model"]
     assert (model.value, f.text("hamlets.registered_model"), model.kind) == (0, "0", "count")
     assert model.derivation == "facts.csv không có dòng hamlets_registered_model: 0"
+
+
+def test_an_expiry_year_in_the_data_overrides_the_36_months(tmp_path):
+    """Hòa Vang 2024's products: Trà thảo mộc Hòa Bắc (2021) would lapse in 2024, but the data
+    says its certificate runs to 2026 (re-assessed); the other two have no expiry_year and
+    keep the default (2022 + 3 = 2025, 2023 + 3 = 2026). All three are in force at the end of
+    2024 and none expired in it (without the column: 2 in force, 1 expired)."""
+    from tests.conftest import edit_csv
+
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "ocop_products", lambda t: t.assign(expiry_year=["2026", "", ""]),
+             2024, "hoa-vang")
+    f = _load_report(tmp_path, root).figures
+    assert (f.value("ocop.total"), f.value("ocop.expired")) == (3, 0)
+    edit_csv(root, "ocop_products", lambda t: t.assign(expiry_year=["", "2024", ""]),
+             2024, "hoa-vang")  # Bánh tráng Túy Loan (2022) withdrawn early, in 2024
+    f = _load_report(tmp_path, root).figures
+    assert (f.value("ocop.total"), f.value("ocop.expired")) == (1, 2)

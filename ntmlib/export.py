@@ -22,7 +22,6 @@ from pathlib import Path
 import nbformat
 
 from . import config
-from .engine import stable_metadata
 from .errors import ReportError
 from .notebook import APPENDIX_MIME, FIGURES_MIME
 
@@ -294,6 +293,8 @@ def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...],
         clock = now
 
     if nb is None:
+        from .engine import stable_metadata  # papermill's: only for a notebook read back
+
         nb = nbformat.read(executed, as_version=4)
         before = nbformat.writes(nb)
         stable_metadata(nb)

@@ -15,7 +15,6 @@ import psutil
 import pytest
 
 from ntmlib import kernels
-from ntmlib.engine import _SparseSaves
 from ntmlib.runner import run_report
 from tests.conftest import notebook_with
 
@@ -93,6 +92,7 @@ def test_no_kernel_for_an_unknown_kernel_name():
 
 
 def _prepared(sources: list[str]) -> nbformat.NotebookNode:
+    # papermill is imported by the tests that use it, not by every worker that collects them
     from papermill.execute import prepare_notebook_metadata
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
@@ -103,6 +103,8 @@ def _prepared(sources: list[str]) -> nbformat.NotebookNode:
 
 
 def test_the_notebook_is_saved_at_start_and_end_not_after_every_cell(tmp_path):
+    from ntmlib.engine import _SparseSaves
+
     out = tmp_path / "run.ipynb"
     nb = _prepared([f"x = {i}" for i in range(5)])
     manager = _SparseSaves(nb, output_path=str(out), progress_bar=False,
@@ -122,6 +124,8 @@ def test_the_notebook_is_saved_at_start_and_end_not_after_every_cell(tmp_path):
 
 
 def test_long_runs_are_still_saved_every_interval(tmp_path):
+    from ntmlib.engine import _SparseSaves
+
     out = tmp_path / "run.ipynb"
     nb = _prepared(["x = 1"])
     manager = _SparseSaves(nb, output_path=str(out), progress_bar=False,

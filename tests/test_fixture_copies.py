@@ -1,0 +1,180 @@
+"""The fixture units copied to a temporary folder and changed: last year's figures, as
+recorded or computed from last year's data, an OCOP expiry in the data, and a city province
+made around Huyện Hòa Vang. Expected values by hand from tests/fixtures/data (see its
+README). These tests build their own reports, so this file is scheduled on its own."""
+
+from __future__ import annotations
+
+from ntmlib.render import plain
+from ntmlib.report import Report
+
+
+def test_a_city_province_sums_its_districts_with_communes_not_its_urban_districts(tmp_path):
+    """Thành phố Đà Nẵng 2024: eight district-level units, six quận (only phường), Huyện
+    Hoàng Sa (no commune) and Huyện Hòa Vang. Only Hòa Vang takes part in the programme:
+    the quận and Hoàng Sa are not "missing" units of the province report."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2024" / "hoa-vang", root / "2024" / "hoa-vang")
+    own = root / "2024" / "da-nang"
+    own.mkdir()
+    header = (FIXTURES / "2026" / "vinh-long" / "header.yaml").read_text(encoding="utf-8")
+    (own / "header.yaml").write_text(
+        header.replace('unit_code: "86"', 'unit_code: "48"').replace("2026", "2024"),
+        encoding="utf-8")
+    shutil.copy(FIXTURES / "2026" / "vinh-long" / "narrative.md", own / "narrative.md")
+    result = load_unit(2024, "da-nang", root)
+    assert result.ok, [str(f) for f in result.findings]
+    report = Report(result.data)
+    f = report.figures
+    assert (f["members.total"].value, f["members.reported"].value,
+            f["members.missing"].value) == (1, 1, 0)
+    members = next(a for a in report.appendices if a.key == "members")
+    frame = members.frame(f)
+    assert frame.columns.tolist() == ["STT", "Đơn vị", "Số xã", "Xã đã công nhận NTM",
+                                      "Tiêu chí huyện đạt", "Nguồn vốn (triệu đồng)",
+                                      "Sản phẩm OCOP"]
+    # by hand from the Hòa Vang fixture: 11 xã, 8 recognised, 9/9 district criteria,
+    # 4.175,8 million mobilised, 2 OCOP products in force
+    assert frame.astype(str).values.tolist() == [
+        ["1", "Huyện Hòa Vang", "11", "08", "9", "4.175,8", "02"],
+        ["", "Tổng cộng", "11", "08", "", "4.175,8", "02"]]
+    # a centrally-governed city's own budget is "Ngân sách thành phố", in figures and text
+    assert (f["funds.source[province]"].label, f.value("funds.source[province]")) == (
+        "Ngân sách thành phố", 800)
+    text = " ".join(plain(report.document({"year": 2024}).html).split())
+    assert "- Ngân sách thành phố: 800 triệu đồng." in text and "Ngân sách tỉnh" not in text
+
+
+def test_last_years_ocop_count_is_counted_in_last_years_list(tmp_path):
+    """Without last year's figures.json, last year's OCOP count comes from last year's data:
+    a product dropped from this year's list (Bánh tráng Túy Loan, 3 sao 2022) still counts
+    at the end of 2023, as the 2023 list holds it. At the end of 2024 only Mật ong rừng Hòa
+    Ninh (2023) is in force: Trà thảo mộc Hòa Bắc (2021) has passed its 36 months."""
+    from tests.conftest import edit_csv
+
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "ocop_products", lambda t: t[t["product_id"] != "p2"], 2024, "hoa-vang")
+    f = _load_report(tmp_path, root).figures
+    assert (f.value("ocop.total"), f.value("ocop.prev_total"), f.value("ocop.change")) == (
+        1, 3, -2)
+    prev = f["ocop.prev_total"]
+    assert prev.derivation == ("tính từ dữ liệu năm 2023: đếm các dòng của ocop_products có "
+                               "còn hiệu lực cuối năm 2023: 3")
+    assert [(s["file"], s["rows"]) for s in prev.sources] == [
+        ("2023/hoa-vang/ocop_products.csv", [2, 3, 4])]
+
+
+def _hoa_vang_copy(tmp_path):
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    for year in (2023, 2024):
+        shutil.copytree(FIXTURES / str(year) / "hoa-vang", root / str(year) / "hoa-vang")
+    return root
+
+
+def _load_report(tmp_path, root) -> Report:
+    from ntmlib.dataset import load_unit
+
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    assert result.data is not None, [str(x) for x in result.findings]
+    return Report(result.data)
+
+
+def test_last_years_households_and_funds_are_computed_from_last_years_tables(tmp_path):
+    """The 2023 baseline given a households table of two xã (300 of 400 and 80 of 100
+    households recognised: 380 of 500 = 76 %) and funds (1.000 from the central budget,
+    500,5 from the city's: 1.500,5); the 2024 sentences compare with them."""
+    root = _hoa_vang_copy(tmp_path)
+    (root / "2023" / "hoa-vang" / "households.csv").write_text(
+        "commune_code,households_registered,households_recognised,hamlets,"
+        "hamlets_registered,hamlets_recognised\n20293,400,300,5,5,5\n20296,100,80,5,5,5\n",
+        encoding="utf-8")
+    (root / "2023" / "hoa-vang" / "funds.csv").write_text(
+        "source,component,amount\ncentral,investment,1000\nprovince,total,500.5\n",
+        encoding="utf-8")
+    report = _load_report(tmp_path, root)
+    f = report.figures
+    assert (f.value("prev.households.recognised"), f.value("prev.households.rate")) == (380, 76)
+    assert f["prev.households.rate"].derivation.startswith("tính từ dữ liệu năm 2023: ")
+    assert [(s["file"], s["column"], s["rows"]) for s in
+            f["prev.households.recognised"].sources] == [
+        ("2023/hoa-vang/households.csv", "households_recognised", [2, 3])]
+    from ntmlib.render import Renderer
+
+    # the one part, without the charts the whole document would draw
+    text = plain(str(Renderer(report.data, f, report.appendices, []).part("ii3_households")))
+    assert "(năm 2023: 380 hộ, 76%)" in text
+    prev = f["prev.funds.total"]
+    assert (prev.value, f.text("prev.funds.total")) == (1500.5, "1.500,5")
+    assert prev.derivation.startswith("tính từ dữ liệu năm 2023: ")
+    assert prev.derivation.endswith("1.000 + 500,5 = 1.500,5")
+    text = plain(str(Renderer(report.data, f, report.appendices, []).part("ii6_funds")))
+    assert "(năm 2023: 1.500,5 triệu đồng)" in text
+
+
+def _record_2023(tmp_path, code: str, figures: dict) -> None:
+    import json
+
+    folder = tmp_path / "outputs" / "2023" / "hoa-vang"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "figures.json").write_text(json.dumps(
+        {"provenance": {"unit": {"code": code}}, "figures": figures}), encoding="utf-8")
+
+
+def test_last_years_printed_figures_win_over_last_years_data(tmp_path):
+    """outputs/2023/hoa-vang/figures.json, as last year's report recorded it, holds 5 OCOP
+    products, advanced-district criteria 1-3 (a bare list) and 3.000,5 million; what it does
+    not hold (the levels) is still computed from the 2023 data."""
+    root = _hoa_vang_copy(tmp_path)
+    _record_2023(tmp_path, "497", {
+        "ocop.total": {"value": 5, "places": None},
+        "advanced_district.met_list": [1, 2, 3], "advanced_district.criteria_met": 3,
+        "funds.total": {"value": 3000.5, "places": 1}})
+    report = _load_report(tmp_path, root)
+    f = report.figures
+    shown = "outputs/2023/hoa-vang/figures.json"
+    assert (f.value("ocop.prev_total"), f.value("ocop.change")) == (5, -3)
+    assert f["ocop.prev_total"].derivation == (
+        f"số liệu báo cáo năm 2023 đã in: ocop.total = 5 ({shown})")
+    assert f["ocop.prev_total"].sources == [
+        {"file": shown, "sheet": None, "column": "ocop.total", "rows": []}]
+    # met at the end of 2024: 1, 2, 3, 4, 5, 7 (test_hoa_vang_2024_figures)
+    assert f.value("prev.advanced_district.criteria_met") == 3
+    assert f.value("advanced_district.added_list") == [4, 5, 7]
+    assert f.value("advanced_district.criteria_added") == 3
+    assert (f.value("prev.funds.total"), f.text("prev.funds.total")) == (3000.5, "3.000,5")
+    assert f["prev.levels.count[all]"].derivation.startswith("tính từ dữ liệu năm 2023: ")
+    district = next(a for a in report.appendices
+                    if a.key == "advanced_district_criteria").frame(f)
+    assert district["Năm 2023"].tolist() == ["Đạt"] * 3 + ["Chưa đạt"] * 6
+    # a record of another unit is not this unit's last year: the 2023 data is used
+    _record_2023(tmp_path, "498", {"ocop.total": {"value": 5, "places": None}})
+    f = _load_report(tmp_path, root).figures
+    assert f.value("ocop.prev_total") == 3 and "prev.funds.total" not in f
+    assert f.value("advanced_district.added_list") == [5, 7]
+
+
+def test_an_expiry_year_in_the_data_overrides_the_36_months(tmp_path):
+    """Hòa Vang 2024's products: Trà thảo mộc Hòa Bắc (2021) would lapse in 2024, but the data
+    says its certificate runs to 2026 (re-assessed); the other two have no expiry_year and
+    keep the default (2022 + 3 = 2025, 2023 + 3 = 2026). All three are in force at the end of
+    2024 and none expired in it (without the column: 2 in force, 1 expired)."""
+    from tests.conftest import edit_csv
+
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "ocop_products", lambda t: t.assign(expiry_year=["2026", "", ""]),
+             2024, "hoa-vang")
+    f = _load_report(tmp_path, root).figures
+    assert (f.value("ocop.total"), f.value("ocop.expired")) == (3, 0)
+    edit_csv(root, "ocop_products", lambda t: t.assign(expiry_year=["", "2024", ""]),
+             2024, "hoa-vang")  # Bánh tráng Túy Loan (2022) withdrawn early, in 2024
+    f = _load_report(tmp_path, root).figures
+    assert (f.value("ocop.total"), f.value("ocop.expired")) == (1, 2)

@@ -205,6 +205,23 @@ def hidden_character(text: str, *, multiline: bool = False) -> str | None:
              ).format(character=char_name(ch), position=pos)
 
 
+# Invisible format characters a copy from a web page or Word brings along (zero-width space
+# and joiners, word joiner, soft hyphen, byte-order mark): harmless in running text, but in a
+# number, a code or a date they make "2000" unreadable while it looks right.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060-\u2064\ufeff]")
+
+
+def invisible_character(value: str) -> str | None:
+    """Why a one-value cell (a number, a code, a date, yes/no) cannot be read as it looks, or
+    None: it holds an invisible format character."""
+    m = _INVISIBLE.search(value)
+    if m is None:
+        return None
+    return _("the value holds the invisible character {character} at character {position}; "
+             "delete it (it usually comes with a copy and paste)").format(
+        character=char_name(m.group()), position=m.start() + 1)
+
+
 def visible(text: str, limit: int = 80) -> str:
     """`text` for quoting in a message: control and direction characters written as \\uXXXX
     (so that a terminal or a page shows them instead of obeying them), cut to `limit`."""

@@ -28,6 +28,7 @@ from .parsing import (
     clean_text,
     excel_error,
     hidden_character,
+    invisible_character,
     match_key,
     parse_bool,
     parse_date,
@@ -290,7 +291,7 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
                     length=count(len(raw)), limit=MAX_ONE_LINE, kind=_kind_word(col.kind)),
                 **where))
             return None
-        problem = _text_facts(raw, False, texts)[0]
+        problem = _text_facts(raw, False, texts)[0] or invisible_character(raw)
         if problem:
             findings.append(Finding.error("hidden-character", problem, **where))
             return None

@@ -9,6 +9,7 @@ from ntmlib.parsing import (
     clean_text,
     excel_error,
     hidden_character,
+    invisible_character,
     nfc,
     parse_bool,
     parse_date,
@@ -142,6 +143,23 @@ def test_tabs_and_line_breaks_only_where_several_lines_are_allowed():
     assert hidden_character("Xã\nTân Sơn").startswith("the text holds a line break at")
     assert hidden_character("  Xã Tân Sơn\t\n") is None  # stray spaces, removed by clean_text
     assert hidden_character("Xã Tân Sơn, Trà Cú (Trà Vinh) – 100%") is None
+
+
+@pytest.mark.parametrize(("value", "named", "position"), [
+    ("2000\u200b", "U+200B (ZERO WIDTH SPACE)", 5),
+    ("\ufeff29461", "U+FEFF (ZERO WIDTH NO-BREAK SPACE)", 1),
+    ("1.2\u00ad00", "U+00AD (SOFT HYPHEN)", 4),
+    ("29\u200d461", "U+200D (ZERO WIDTH JOINER)", 3),
+    ("20\u206024", "U+2060 (WORD JOINER)", 3)])
+def test_an_invisible_character_in_one_value_is_named_where_it_is(value, named, position):
+    assert invisible_character(value) == (
+        f"the value holds the invisible character {named} at character {position}; delete it "
+        "(it usually comes with a copy and paste)")
+
+
+def test_values_without_invisible_characters_pass():
+    for value in ("2000", "1.250,5", "29461", "2024-12-31", "có", "Ngân sách\u00a0xã"):
+        assert invisible_character(value) is None
 
 
 def test_visible_writes_invisible_characters_out():

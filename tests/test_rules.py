@@ -126,6 +126,38 @@ def test_each_wrong_cell_is_one_error_at_that_cell(raw):
         ("date", f"{FOLDER}/recognitions.csv", 3, "year")])
 
 
+def test_hostile_cells_are_each_one_finding_at_their_cell(raw):
+    """What a pasted or mistyped cell becomes, one per row of the Kiến Tường fixture."""
+    result = validate_cells(
+        raw,
+        ("production_models", 2, "allocated", "6" * 301),  # 301 digits: past 300, not parsed
+        ("funds", 2, "amount", "2000\u200b"),  # a zero-width space inside a number
+        ("funds", 3, "amount", "#DIV/0!"),  # Excel's error, saved as text
+        ("funds", 2, "source", "central_budget"),  # not a source of the reference data
+        ("ocop_products", 2, "commune_code", "TC01"),  # not an official code
+        ("ocop_products", 3, "name", "x" * 5001),  # a file pasted into a cell
+        ("documents", 2, "summary", "về nông thôn mới\x07"),  # a control character
+        ("training", 2, "classes", "8,5"),  # half a class
+    )
+    assert where(result) == sorted([
+        ("too-long", f"{FOLDER}/production_models.csv", 2, "allocated"),
+        ("hidden-character", f"{FOLDER}/funds.csv", 2, "amount"),
+        ("excel-error", f"{FOLDER}/funds.csv", 3, "amount"),
+        ("reference", f"{FOLDER}/funds.csv", 2, "source"),
+        ("type", f"{FOLDER}/ocop_products.csv", 2, "commune_code"),
+        ("too-long", f"{FOLDER}/ocop_products.csv", 3, "name"),
+        ("hidden-character", f"{FOLDER}/documents.csv", 2, "summary"),
+        ("type", f"{FOLDER}/training.csv", 2, "classes")])
+    assert result.data is None
+
+
+def test_extra_spaces_are_a_warning_and_read_without_them(raw):
+    result = validate(raw, "documents", 2, issuer="  Ủy ban nhân dân thị xã ")
+    assert result.ok and where(result, "warning") == [
+        ("spaces", f"{FOLDER}/documents.csv", 2, "issuer")]
+    assert result.data["documents"].at[2, "issuer"] == "Ủy ban nhân dân thị xã"
+
+
 def test_the_boundaries_that_are_allowed(raw):
     result = validate_cells(raw, ("ocop_products", 3, "stars", "5"),
                             ("ocop_products", 3, "year_recognised", "2020"),

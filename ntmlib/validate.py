@@ -498,12 +498,14 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
                 header[key] = parse_date(value)
             except ParseError as exc:
                 findings.append(Finding.error("type", str(exc), column=key, **where))
+                refused.add(key)  # one finding for the field, not "required" as well
         elif key in ("year", "money_decimals"):
             try:
                 num = parse_number(value, integer=True)
                 header[key] = None if num is None else int(num.value)
             except ParseError as exc:
                 findings.append(Finding.error("type", str(exc), column=key, **where))
+                refused.add(key)
             if key == "money_decimals" and header.get(key) is not None \
                     and not 0 <= header[key] <= 3:
                 findings.append(Finding.error(
@@ -515,6 +517,7 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
                 header[key] = bool(parse_bool(value))
             except ParseError as exc:
                 findings.append(Finding.error("type", str(exc), column=key, **where))
+                refused.add(key)
         else:
             header[key] = clean_text(value)[0] if value is not None else None
     for key in HEADER_FIELDS:  # the same keys whatever the source (YAML or workbook)

@@ -158,6 +158,44 @@ def test_extra_spaces_are_a_warning_and_read_without_them(raw):
     assert result.data["documents"].at[2, "issuer"] == "Ủy ban nhân dân thị xã"
 
 
+def header_findings(raw, **fields) -> list[tuple]:
+    """(severity, rule, column) of the header's findings once `fields` are set."""
+    raw = copy.deepcopy(raw)
+    raw.header.update(fields)
+    return sorted((f.severity, f.rule, f.column) for f in validate(raw).findings
+                  if f.file == f"{FOLDER}/header.yaml")
+
+
+def test_each_wrong_header_field_is_one_finding_at_its_field(raw):
+    assert header_findings(
+        raw, date="31/02/2020", money_decimals=5, sample_data="có lẽ", scope="draft",
+        year=2019, unit_code="794", signer_name="Trần\x1bThị Mẫu", signer_title="#REF!",
+        place="x" * 301, cc=["Lưu: VT"] * 51, recipients=["UBND tỉnh", "y" * 201],
+        issuer=["UBND\u202etỉnh"], colour="xanh") == sorted([
+            ("error", "type", "date"), ("error", "range", "money_decimals"),
+            ("error", "type", "sample_data"), ("error", "allowed", "scope"),
+            ("error", "header", "year"), ("error", "header", "unit_code"),
+            ("error", "hidden-character", "signer_name"),
+            ("error", "excel-error", "signer_title"), ("error", "too-long", "place"),
+            ("error", "too-long", "cc"), ("error", "too-long", "recipients"),
+            ("error", "hidden-character", "issuer"), ("warning", "extra-field", "colour")])
+
+
+@pytest.mark.parametrize(("fields", "found"), [
+    ({"date": "2020-01-01"}, []), ({"date": "2021-12-31"}, []),  # this year or early next
+    ({"date": "2019-12-31"}, [("error", "date", "date")]),
+    ({"date": "2022-01-01"}, [("error", "date", "date")]),
+    ({"money_decimals": 3}, []), ({"money_decimals": -1}, [("error", "range", "money_decimals")]),
+    ({"scope": "baseline"}, []),
+    ({"signer_name": ""}, [("error", "blank", "signer_name")]),
+    ({"signer_name": "#N/A"}, [("error", "excel-error", "signer_name")]),  # not also blank
+    ({"cc": ["Lưu: VT"] * 50}, []),
+    ({"year": "hai nghìn"}, [("error", "type", "year")]),  # one finding, not "required" too
+    ({"date": "2020-13-01"}, [("error", "type", "date")])])
+def test_header_fields_at_their_limits(raw, fields, found):
+    assert header_findings(raw, **fields) == found
+
+
 def test_the_boundaries_that_are_allowed(raw):
     result = validate_cells(raw, ("ocop_products", 3, "stars", "5"),
                             ("ocop_products", 3, "year_recognised", "2020"),

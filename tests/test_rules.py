@@ -196,6 +196,37 @@ def test_header_fields_at_their_limits(raw, fields, found):
     assert header_findings(raw, **fields) == found
 
 
+@pytest.mark.parametrize(("table", "row", "column", "value", "message"), [
+    ("production_models", 2, "stated_rate", "100,5", "100.5% is above 100%"),  # in English
+    ("training", 2, "classes", "-1", "-1 is negative; it must be a count"),
+    ("funds", 2, "amount", "-2.000,5", "-2000.5 is negative; it must be at least 0"),
+    ("commune_criteria", 2, "criterion", "0", "0 is below 1"),
+    ("ocop_products", 2, "stars", "2", "2 is not a star rating (3, 4 or 5)"),
+    ("funds", 2, "reconstructed", "amount; soure",
+     "'amount; soure' is neither yes/no nor the names of columns of this table (unknown: "
+     "soure)"),
+    ("funds", 2, "reconstructed", "reconstructed",
+     "'reconstructed' is neither yes/no nor the names of columns of this table (unknown: "
+     "reconstructed)")])
+def test_a_value_out_of_range_says_why_in_words(raw, english, table, row, column, value,
+                                                message):
+    result = validate(raw, table, row, **{column: value})
+    # (criterion 0 also leaves criterion 1 of its commune missing: another finding)
+    errors = [f for f in result.findings if f.severity == "error" and f.rule != "incomplete"]
+    assert [(f.file, f.row, f.column, f.message) for f in errors] == [
+        (f"{FOLDER}/{table}.csv", row, column, message)]
+
+
+def test_reconstructed_flags_in_words_and_by_column(raw):
+    result = validate_cells(raw, ("funds", 2, "reconstructed", "Có"),
+                            ("funds", 3, "reconstructed", "amount, source"))
+    assert result.ok
+    flags = result.data["funds"]["reconstructed"].tolist()
+    assert flags[:2] == ["*", "amount,source"] and set(flags[2:]) <= {None}
+    result = validate(raw, "funds", 2, reconstructed="không")
+    assert result.data["funds"]["reconstructed"].tolist()[0] == ""
+
+
 def test_the_boundaries_that_are_allowed(raw):
     result = validate_cells(raw, ("ocop_products", 3, "stars", "5"),
                             ("ocop_products", 3, "year_recognised", "2020"),

@@ -227,6 +227,30 @@ def test_reconstructed_flags_in_words_and_by_column(raw):
     assert result.data["funds"]["reconstructed"].tolist()[0] == ""
 
 
+def narrative_findings(raw, present: bool = True, **sections) -> list[tuple]:
+    """(severity, rule, section) of the narrative's findings once `sections` are set."""
+    raw = copy.deepcopy(raw)
+    raw.narrative.update(sections)
+    raw.narrative_present = present
+    return sorted((f.severity, f.rule, f.section) for f in validate(raw).findings
+                  if f.file == f"{FOLDER}/narrative.md")
+
+
+def test_each_wrong_narrative_paragraph_is_one_finding_in_its_section(raw):
+    assert narrative_findings(
+        raw, achievements=[], limitations=["Còn hạn chế\x00."], objectives=["#VALUE!"],
+        solutions=["x" * 5001], propaganda=["Dòng một\nDòng hai\tcột."],
+        plans=["Kế hoạch."]) == sorted([
+            ("error", "blank", "achievements"), ("error", "hidden-character", "limitations"),
+            ("error", "excel-error", "objectives"), ("error", "too-long", "solutions"),
+            ("warning", "extra-section", "plans")])
+    assert narrative_findings(raw, solutions=["x" * 5000]) == []  # at the limit
+
+
+def test_a_report_without_its_narrative_file_is_one_error(raw):
+    assert narrative_findings(raw, present=False) == [("error", "missing-table", None)]
+
+
 def test_the_boundaries_that_are_allowed(raw):
     result = validate_cells(raw, ("ocop_products", 3, "stars", "5"),
                             ("ocop_products", 3, "year_recognised", "2020"),

@@ -79,11 +79,9 @@ def _previous(f: Figures, data: UnitData, key: str, prev_key: str, label: str,
     fig = cache[compute].get(prev_key)
     if fig is None:
         return
-    folder = data.previous.table_files.get("header", {}).get("file", "").rsplit("/", 1)[0]
     f.given(key, fig.value, kind=kind, label=label, unit=unit, places=fig.places,
             derivation=f"tính từ dữ liệu năm {data.year - 1}: {fig.derivation}",
-            sources=fig.sources or [{"file": folder, "sheet": None, "column": None,
-                                     "rows": []}], reconstructed=fig.reconstructed)
+            sources=fig.sources, reconstructed=fig.reconstructed)
 
 
 # -- context ------------------------------------------------------------------------------------

@@ -91,7 +91,8 @@ def _load_report(tmp_path, root) -> Report:
 def test_last_years_households_and_funds_are_computed_from_last_years_tables(tmp_path):
     """The 2023 baseline given a households table of two xã (300 of 400 and 80 of 100
     households recognised: 380 of 500 = 76 %) and funds (1.000 from the central budget,
-    500,5 from the city's: 1.500,5); the 2024 sentences compare with them."""
+    500,5 from the city's: 1.500,5, as its stated_figures.csv states); the 2024 sentences
+    compare with them."""
     root = _hoa_vang_copy(tmp_path)
     (root / "2023" / "hoa-vang" / "households.csv").write_text(
         "commune_code,households_registered,households_recognised,hamlets,"
@@ -100,9 +101,13 @@ def test_last_years_households_and_funds_are_computed_from_last_years_tables(tmp
     (root / "2023" / "hoa-vang" / "funds.csv").write_text(
         "source,component,amount\ncentral,investment,1000\nprovince,total,500.5\n",
         encoding="utf-8")
+    (root / "2023" / "hoa-vang" / "stated_figures.csv").write_text(
+        "key,value,where,note\nfunds.total,1500.5,Phụ lục 2,\n", encoding="utf-8")
     report = _load_report(tmp_path, root)
     f = report.figures
     assert (f.value("prev.households.recognised"), f.value("prev.households.rate")) == (380, 76)
+    assert (f["prev.households.recognised"].kind, f["prev.households.rate"].kind) == (
+        "count", "percent")
     assert f["prev.households.rate"].derivation.startswith("tính từ dữ liệu năm 2023: ")
     assert [(s["file"], s["column"], s["rows"]) for s in
             f["prev.households.recognised"].sources] == [
@@ -115,7 +120,9 @@ def test_last_years_households_and_funds_are_computed_from_last_years_tables(tmp
     prev = f["prev.funds.total"]
     assert (prev.value, f.text("prev.funds.total")) == (1500.5, "1.500,5")
     assert prev.derivation.startswith("tính từ dữ liệu năm 2023: ")
-    assert prev.derivation.endswith("1.000 + 500,5 = 1.500,5")
+    # last year's source states the same total: checked in last year's data as in this year's
+    assert prev.derivation.endswith(
+        "1.000 + 500,5 = 1.500,5; khớp số liệu nguồn nêu (stated_figures, dòng 2)")
     text = plain(str(Renderer(report.data, f, report.appendices, []).part("ii6_funds")))
     assert "(năm 2023: 1.500,5 triệu đồng)" in text
 
@@ -137,7 +144,7 @@ def test_last_years_printed_figures_win_over_last_years_data(tmp_path):
     _record_2023(tmp_path, "497", {
         "ocop.total": {"value": 5, "places": None},
         "advanced_district.met_list": [1, 2, 3], "advanced_district.criteria_met": 3,
-        "funds.total": {"value": 3000.5, "places": 1}})
+        "funds.total": {"value": 3000.55, "places": 2}})
     report = _load_report(tmp_path, root)
     f = report.figures
     shown = "outputs/2023/hoa-vang/figures.json"
@@ -146,11 +153,17 @@ def test_last_years_printed_figures_win_over_last_years_data(tmp_path):
         f"số liệu báo cáo năm 2023 đã in: ocop.total = 5 ({shown})")
     assert f["ocop.prev_total"].sources == [
         {"file": shown, "sheet": None, "column": "ocop.total", "rows": []}]
+    assert (f["ocop.prev_total"].kind, f["ocop.prev_total"].unit) == ("count", "")
     # met at the end of 2024: 1, 2, 3, 4, 5, 7 (test_hoa_vang_2024_figures)
     assert f.value("prev.advanced_district.criteria_met") == 3
     assert f.value("advanced_district.added_list") == [4, 5, 7]
     assert f.value("advanced_district.criteria_added") == 3
-    assert (f.value("prev.funds.total"), f.text("prev.funds.total")) == (3000.5, "3.000,5")
+    # printed at the precision last year's report printed it
+    prev = f["prev.funds.total"]
+    assert (prev.value, f.text("prev.funds.total")) == (3000.55, "3.000,55")
+    assert (prev.kind, prev.label, prev.unit, prev.places) == (
+        "money", "tổng nguồn vốn năm 2023", "triệu đồng", 2)
+    assert prev.derivation == f"số liệu báo cáo năm 2023 đã in: funds.total = 3.000,55 ({shown})"
     assert f["prev.levels.count[all]"].derivation.startswith("tính từ dữ liệu năm 2023: ")
     district = next(a for a in report.appendices
                     if a.key == "advanced_district_criteria").frame(f)
@@ -160,6 +173,11 @@ def test_last_years_printed_figures_win_over_last_years_data(tmp_path):
     f = _load_report(tmp_path, root).figures
     assert f.value("ocop.prev_total") == 3 and "prev.funds.total" not in f
     assert f.value("advanced_district.added_list") == [5, 7]
+    # a list recorded with its places, as figures.json records every figure
+    _record_2023(tmp_path, "497", {"advanced_district.met_list": {"value": [1, 2],
+                                                                  "places": None}})
+    f = _load_report(tmp_path, root).figures
+    assert f.value("advanced_district.added_list") == [3, 4, 5, 7]
 
 
 def test_an_expiry_year_in_the_data_overrides_the_36_months(tmp_path):

@@ -284,11 +284,13 @@ def test_facts_print_as_counts_and_say_when_facts_csv_lacks_them(hv24, kt20):
     assert (f.value("hamlets.registered_model"), f.text("hamlets.registered_model")) == (1, "01")
     assert f["hamlets.registered_model"].derivation == (
         "số liệu nhập: 2024/hoa-vang/facts.csv, dòng 4, cột value = 1")
+    assert f["hamlets.registered_model"].label == "thôn, ấp đăng ký nông thôn mới kiểu mẫu"
     f = kt20.figures
     assert (f.value("documents.other"), f.text("documents.other")) == (6, "06")
     producers = f["ocop.producers_supported"]
     assert (producers.value, producers.kind) == (None, "count")
     assert producers.derivation == "facts.csv không có dòng ocop_producers_supported"
+    assert producers.label == "chủ thể được hỗ trợ đánh giá, phân hạng"
     model = f["hamlets.registered_model"]
     assert (model.value, f.text("hamlets.registered_model"), model.kind) == (0, "0", "count")
     assert model.derivation == "facts.csv không có dòng hamlets_registered_model: 0"

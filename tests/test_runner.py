@@ -1,0 +1,298 @@
+"""The runner's checks and messages without a kernel: output formats and folder, notebook
+parameters and their types, a run's summary, the time limit, and where a partial notebook
+stopped. The runs themselves are in the e2e tests (test_report, test_kernels, test_outputs)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ntmlib import runner
+from ntmlib.errors import NtmError, ReportError
+from ntmlib.findings import Finding
+from ntmlib.runner import (
+    ReportOutcome,
+    ReportTimeout,
+    check_extra_parameters,
+    check_formats,
+    check_output_folder,
+    check_parameters,
+    time_limit,
+)
+
+KNOWN = "html, pdf, docx, xlsx"
+
+
+@pytest.mark.parametrize(("formats", "named"), [
+    (("html", "odt", "pdf", "csv", "odt"), "csv, odt"),  # each once, sorted
+    (("PDF",), "PDF"),  # formats are lower case
+    ((), "-"),  # none at all
+])
+def test_unknown_or_no_formats_are_refused_naming_them(formats, named):
+    with pytest.raises(NtmError) as err:
+        check_formats(formats)
+    assert str(err.value) == f"Không có định dạng đầu ra {named}: dùng {KNOWN}."
+
+
+def test_known_formats_pass():
+    check_formats(("xlsx",))
+    check_formats(("html", "pdf", "docx", "xlsx"))
+
+
+def test_an_outputs_folder_under_a_file_is_refused_naming_the_file(tmp_path):
+    blocker = tmp_path / "kết quả"
+    blocker.write_text("", encoding="utf-8")
+    folder = blocker / "2024" / "x"
+    with pytest.raises(NtmError) as err:
+        check_output_folder(folder)
+    assert str(err.value) == (f"Không dùng được thư mục kết quả {folder}: {blocker} là một tệp, "
+                              "không phải thư mục.")
+
+
+def test_an_outputs_folder_not_made_yet_passes_when_its_parent_can_be_written(tmp_path):
+    check_output_folder(tmp_path / "new" / "deeper")
+    assert not (tmp_path / "new").exists()  # only checked, not made
+
+
+def _notebook(tmp_path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    cell = nbformat.v4.new_code_cell(
+        'year: int = 2024  # năm\ncommune: str = "xa-a"\nshare: float = 0.5\n'
+        'draft: bool = False\nnote = None  # no type: any value')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# x"), cell, nbformat.v4.new_code_cell("1")]
+    path = tmp_path / "thu.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _refusal(notebook: Path, parameters: dict, extra: bool = False) -> str:
+    with pytest.raises(ReportError) as err:
+        (check_extra_parameters if extra else check_parameters)(notebook, parameters)
+    return str(err.value)
+
+
+def test_an_undeclared_parameter_is_refused_with_those_the_notebook_takes(tmp_path):
+    nb = _notebook(tmp_path)
+    assert _refusal(nb, {"year": 2024, "comune": "xa-a", "draft": True, "Year": 1}) == (
+        "Notebook không có tham số Year, comune; thu.ipynb nhận các tham số: "
+        "year, commune, share, draft, note.")
+
+
+@pytest.mark.parametrize(("parameters", "message"), [
+    ({"year": "2024"}, "Tham số year phải là một số nguyên, không phải '2024'."),
+    ({"year": 2024.0}, "Tham số year phải là một số nguyên, không phải 2024.0."),
+    ({"year": True}, "Tham số year phải là một số nguyên, không phải True."),
+    ({"share": "0,5"}, "Tham số share phải là một số, không phải '0,5'."),
+    ({"share": False}, "Tham số share phải là một số, không phải False."),
+    ({"draft": 1}, "Tham số draft phải là true hoặc false, không phải 1."),
+    ({"draft": "yes"}, "Tham số draft phải là true hoặc false, không phải 'yes'."),
+    ({"commune": 7}, "Tham số commune phải là một chuỗi ký tự, không phải 7."),
+    ({"year": 2024, "commune": ["xa-a"]},
+     "Tham số commune phải là một chuỗi ký tự, không phải ['xa-a']."),
+])
+def test_a_value_of_another_type_than_declared_is_refused(tmp_path, parameters, message):
+    assert _refusal(_notebook(tmp_path), parameters) == message
+
+
+def test_values_of_the_declared_types_pass(tmp_path):
+    nb = _notebook(tmp_path)
+    check_parameters(nb, {"year": 2025, "commune": "xa-b", "share": 1, "draft": True})
+    check_parameters(nb, {"share": 0.25, "draft": False})
+    check_parameters(nb, {"note": 3})  # declared without a type: any value
+    check_parameters(nb, {"note": "văn bản"})
+    check_parameters(nb, {})
+
+
+@pytest.mark.parametrize(("name", "option"), [
+    ("year", "--year"), ("district", "--unit"), ("commune", "--unit"),
+    ("province", "--unit"), ("data_dir", "--data-dir"),
+])
+def test_parameters_the_command_sets_are_refused_from_p_naming_the_option(tmp_path, name,
+                                                                          option):
+    assert _refusal(_notebook(tmp_path), {"share": 1.0, name: 1}, extra=True) == (
+        f"Tham số {name} được nhập bằng {option}, không nhập bằng -p hay tệp tham số.")
+
+
+def test_extra_parameters_are_checked_against_the_notebook_too(tmp_path):
+    nb = _notebook(tmp_path)
+    assert _refusal(nb, {"shares": 1.0}, extra=True).startswith(
+        "Notebook không có tham số shares; thu.ipynb")
+    assert _refusal(nb, {"draft": "no"}, extra=True) == (
+        "Tham số draft phải là true hoặc false, không phải 'no'.")
+    check_extra_parameters(nb, {"share": 2, "draft": True})
+
+
+def _findings() -> list[Finding]:
+    return [Finding.error("range", "giá trị âm", file="ocop.csv", row=4, column="stars"),
+            Finding.warning("total", "tổng lệch", file="funds.csv", row=2, column="total"),
+            Finding.error("required", "thiếu", file="a.xlsx", sheet="hộ", row=9,
+                          column="x"),
+            Finding.warning("total", "lệch nữa", file="funds.csv")]
+
+
+def test_the_summary_of_invalid_data_lists_its_errors_then_says_nothing_was_made():
+    out = ReportOutcome(2025, "xa-a", "invalid", findings=_findings())
+    assert (out.ok, out.n_errors, out.n_warnings) == (False, 2, 2)
+    assert out.summary().splitlines() == [
+        'LỖI: tệp ocop.csv, dòng 4, cột "stars": giá trị âm',
+        'LỖI: tệp a.xlsx, trang tính "hộ", dòng 9, cột "x": thiếu',
+        "xa-a 2025: chưa lập: dữ liệu có 2 lỗi; sửa rồi chạy lại."]
+
+
+def test_the_summary_of_a_failed_run_names_the_error_and_the_partial_notebook(tmp_path):
+    out = ReportOutcome(2024, "phuong-b", "failed", error="ô 7 báo lỗi KeyError: 'x'")
+    assert not out.ok
+    assert out.summary() == "phuong-b 2024: lỗi: ô 7 báo lỗi KeyError: 'x'"
+    out.failed_notebook = tmp_path / "phuong-b.failed.ipynb"
+    assert out.summary() == ("phuong-b 2024: lỗi: ô 7 báo lỗi KeyError: 'x'; notebook chạy dở "
+                             f"được giữ ở {tmp_path / 'phuong-b.failed.ipynb'}")
+
+
+def test_the_summary_of_a_good_run_counts_and_names_its_outputs(tmp_path):
+    out = ReportOutcome(2026, "xa-c", "ok", out_dir=tmp_path,
+                        outputs=[tmp_path / "report.html", tmp_path / "report.pdf"],
+                        findings=_findings()[1:2], seconds=12.349)
+    assert (out.ok, out.n_errors, out.n_warnings) == (True, 0, 1)
+    assert out.summary() == (f"xa-c 2026: 2 tệp kết quả trong {tmp_path} (report.html, "
+                             "report.pdf); 1 cảnh báo, xem review.html; 12,3 giây")
+
+
+def test_the_summary_in_english(english):
+    out = ReportOutcome(2025, "xa-a", "invalid", findings=_findings()[:1])
+    assert out.summary().splitlines()[-1] == (
+        "xa-a 2025: not made: the data has 1 error(s); correct them and run again.")
+
+
+def test_kernel_env_carries_the_data_and_outputs_folders(tmp_path):
+    assert runner.kernel_env(tmp_path / "d", tmp_path / "o") == {
+        "NTM_DATA_DIR": str(tmp_path / "d"), "NTM_OUTPUT_DIR": str(tmp_path / "o")}
+
+
+# -- the time limit ---------------------------------------------------------------------------
+
+
+def test_the_time_limit_stops_a_stuck_step_and_says_how_long_was_allowed():
+    before = signal.getsignal(signal.SIGALRM)
+    started = time.perf_counter()
+    with pytest.raises(ReportTimeout) as err, time_limit(0.05):
+        time.sleep(5)
+    assert time.perf_counter() - started < 2
+    assert str(err.value) == "báo cáo chạy quá 0 giây cho phép (--timeout) nên đã bị dừng"
+    # the alarm is off and the handler restored, also after the limit was reached
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert runner._limit == []
+
+
+def test_a_step_within_its_limit_runs_to_the_end_and_leaves_no_alarm():
+    before = signal.getsignal(signal.SIGALRM)
+    with time_limit(30):
+        assert runner._limit == [30]
+        assert 29 < signal.getitimer(signal.ITIMER_REAL)[0] <= 30
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert runner._limit == []
+
+
+def test_an_inner_time_limit_leaves_the_outer_one_in_charge():
+    with time_limit(30):
+        with time_limit(0.01):
+            time.sleep(0.1)  # the inner limit is not armed: no timeout
+            assert runner._limit == [30]
+        assert 29 < signal.getitimer(signal.ITIMER_REAL)[0] <= 30
+
+
+def test_outside_the_main_thread_the_time_limit_is_not_armed():
+    seen = []
+
+    def work():
+        try:
+            with time_limit(0.01):
+                time.sleep(0.1)
+                seen.append(runner._limit.copy())
+        except Exception as exc:  # noqa: BLE001 - recorded and asserted below
+            seen.append(exc)
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert seen == [[]]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_the_timeout_message_names_the_limit_of_the_report_running():
+    assert runner._timeout_text(0, 90) == (
+        "báo cáo chạy quá 90 giây cho phép (--timeout) nên đã bị dừng")
+    runner._running.limit = 45
+    try:
+        assert runner._timeout_text(time.perf_counter()) == (
+            "báo cáo chạy quá 45 giây cho phép (--timeout) nên đã bị dừng")
+        assert "quá 120 giây" in runner._timeout_text(0, 120.9)  # whole seconds
+    finally:
+        del runner._running.limit
+    got = []
+    t = threading.Thread(target=lambda: got.append(runner._timeout_text(0)))
+    t.start()
+    t.join()
+    assert got == [f"báo cáo chạy quá {int(runner.config.REPORT_TIMEOUT)} giây cho phép "
+                   "(--timeout) nên đã bị dừng"]
+
+
+# -- where a partial notebook stopped ---------------------------------------------------------
+
+
+def _partial(tmp_path: Path, cells: list) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    path = tmp_path / "x.failed.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _code(count, outputs=(), status="completed"):
+    cell = nbformat.v4.new_code_cell("x", execution_count=count, outputs=list(outputs))
+    cell.metadata["papermill"] = {"status": status}
+    return cell
+
+
+def _error(ename, evalue):
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[])
+
+
+def test_the_first_error_output_names_its_cell_and_the_first_line_of_its_message(tmp_path):
+    path = _partial(tmp_path, [
+        nbformat.v4.new_markdown_cell("# a"),
+        _code(1, [nbformat.v4.new_output("stream", text="ok")]),
+        _code(4, [_error("ValueError", "  giá trị sai\nchi tiết  ")], status="failed"),
+        _code(5, [_error("KeyError", "'y'")]),
+    ])
+    assert runner._cell_error(path) == ("ô 4", "ValueError: giá trị sai")
+
+
+def test_an_error_without_a_message_is_its_name_alone(tmp_path):
+    path = _partial(tmp_path, [_code(2, [_error("StopIteration", "")], status="failed")])
+    assert runner._cell_error(path) == ("ô 2", "StopIteration")
+
+
+def test_a_cell_stopped_without_an_error_is_found_by_its_papermill_status(tmp_path):
+    path = _partial(tmp_path, [_code(1), _code(2), _code(3, status="failed"), _code(None)])
+    assert runner._cell_error(path) == ("ô 3", "")
+    # never started (no execution count): numbered among the code cells
+    path = _partial(tmp_path, [nbformat.v4.new_markdown_cell("# a"), _code(1),
+                               _code(None, status="failed")])
+    assert runner._cell_error(path) == ("ô 2", "")
+
+
+def test_a_partial_notebook_without_a_failed_cell_or_unreadable_names_nothing(tmp_path):
+    assert runner._cell_error(_partial(tmp_path, [_code(1), _code(2)])) == ("", "")
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": [', encoding="utf-8")
+    assert runner._cell_error(broken) == ("", "")

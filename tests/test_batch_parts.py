@@ -1,0 +1,386 @@
+"""The batch's parts that start no kernel: which units have data, the build key that decides
+what is rendered again, the manifest, the index and the terminal summary, and a worker that
+never raises. The batch runs themselves are in test_batch.py and test_incremental.py (e2e)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+
+from ntmlib import batch, config, runner
+from ntmlib.batch import (
+    DistrictResult,
+    DistrictTask,
+    build_key,
+    default_level,
+    merge_results,
+    read_manifest,
+    select_units,
+    summary_table,
+    units_with_data,
+    write_index,
+    write_manifest,
+)
+from ntmlib.findings import Finding
+
+BUNDLED = config.PROJECT_DIR / "data"
+
+
+def test_districts_until_2025_and_communes_from_2026():
+    assert [default_level(y) for y in (2016, 2025, 2026, 2030)] == [
+        "district", "district", "commune", "commune"]
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """A data folder (the bundled reference tables) with units named by id, by code and by
+    workbook, and things that are not units."""
+    root = tmp_path / "data"
+    y = root / "2024"
+    (y / "tra-cu").mkdir(parents=True)  # by id
+    (y / "845").mkdir()  # Cầu Kè by its code
+    (y / "tieu-can.xlsx").write_bytes(b"")  # a workbook
+    (y / "cang-long.csv").write_bytes(b"")  # not a folder or workbook
+    (y / "huyen-khong-co").mkdir()  # no such unit
+    (y / "tt-tra-cu").mkdir()  # a commune of 2024
+    (root / "2023" / "duyen-hai").mkdir(parents=True)  # another year
+    return root
+
+
+def test_units_with_data_by_id_code_or_workbook_of_the_level(data):
+    assert units_with_data(2024, data) == ["cau-ke", "tieu-can", "tra-cu"]
+    assert units_with_data(2024, data, "commune") == ["tt-tra-cu"]
+    assert units_with_data(2023, data) == ["duyen-hai"]
+    assert units_with_data(2022, data) == []  # no folder for the year
+    assert batch.districts_with_data(2024, data) == ["cau-ke", "tieu-can", "tra-cu"]
+
+
+def test_select_units_named_or_of_a_province(data):
+    assert select_units(2024, data, ["849", "cau-ke"]) == ["tra-cu", "cau-ke"]
+    assert select_units(2024, data) == ["cau-ke", "tieu-can", "tra-cu"]
+    assert select_units(2024, data, province="tra-vinh") == ["cau-ke", "tieu-can", "tra-cu"]
+    assert select_units(2024, data, province="ben-tre") == []
+    assert select_units(2024, data, province="84", level="commune") == ["tt-tra-cu"]
+
+
+def test_provinces_of_the_units_with_their_own_data():
+    got = batch._provinces(2026, ["xa-tra-cu", "phuong-ben-tre"], BUNDLED, None)
+    assert [(slug, u.code) for slug, u in got] == [("vinh-long", "86")]
+    assert batch._provinces(2023, ["tra-cu"], BUNDLED, None)[0][0] == "tra-vinh"
+    # a province without its own folder for the year has no report
+    assert batch._provinces(2022, ["tra-cu"], BUNDLED, None) == []
+
+
+# -- the build key -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def keyed(tmp_path):
+    """A unit with this year's and last year's data, last year's figures and a notebook."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    for y in (2024, 2023):
+        (data / str(y) / "tra-cu").mkdir(parents=True)
+        (data / str(y) / "tra-cu" / "header.csv").write_text(f"y,{y}\n", encoding="utf-8")
+    (data / "2024" / "cau-ke").mkdir()
+    (data / "2024" / "cau-ke" / "header.csv").write_text("x\n", encoding="utf-8")
+    (out / "2023" / "tra-cu").mkdir(parents=True)
+    (out / "2023" / "tra-cu" / "figures.json").write_text("{}", encoding="utf-8")
+    nb = tmp_path / "nb.ipynb"
+    nb.write_text("{}", encoding="utf-8")
+
+    def key(**change) -> str:
+        args = {"formats": ("html", "pdf"), "env_key": "env", "parameters": None} | change
+        return build_key(2024, "tra-cu", data, nb, args["formats"], args["env_key"], out,
+                         args["parameters"])
+    return data, out, nb, key
+
+
+def test_the_build_key_is_the_same_for_the_same_inputs(keyed):
+    data, out, nb, key = keyed
+    assert key() == key()
+    assert re.fullmatch(r"[0-9a-f]{64}", key())
+    assert key(parameters={}) == key()  # no parameters
+    (data / "2024" / "cau-ke" / "header.csv").write_text("changed\n", encoding="utf-8")
+    (data / "2025").mkdir()
+    (data / "2025" / "tra-cu").mkdir()  # next year's data is not an input
+    (out / "2024" / "tra-cu").mkdir(parents=True)  # nor this year's own outputs
+    assert key() == keyed[3]()
+
+
+@pytest.mark.parametrize("change", [
+    "this year's data", "a file added", "last year's data", "last year's figures",
+    "last year's figures removed", "the notebook", "the formats", "the parameters",
+    "the environment", "a reference table", "this year as a workbook",
+])
+def test_the_build_key_changes_with_each_input(keyed, change):
+    data, out, nb, key = keyed
+    before = key()
+    extra = {}
+    if change == "this year's data":
+        (data / "2024" / "tra-cu" / "header.csv").write_text("y,2024 \n", encoding="utf-8")
+    elif change == "a file added":
+        (data / "2024" / "tra-cu" / "ocop.csv").write_text("", encoding="utf-8")
+    elif change == "last year's data":
+        (data / "2023" / "tra-cu" / "header.csv").write_text("y,2022\n", encoding="utf-8")
+    elif change == "last year's figures":
+        (out / "2023" / "tra-cu" / "figures.json").write_text('{"a": 1}', encoding="utf-8")
+    elif change == "last year's figures removed":
+        (out / "2023" / "tra-cu" / "figures.json").unlink()
+    elif change == "the notebook":
+        nb.write_text('{"cells": []}', encoding="utf-8")
+    elif change == "the formats":
+        extra = {"formats": ("html",)}
+    elif change == "the parameters":
+        extra = {"parameters": {"appendix_numbering": "roman"}}
+    elif change == "the environment":
+        extra = {"env_key": "env2"}
+    elif change == "a reference table":
+        shutil.copytree(config.PROJECT_DIR / "data" / "reference", data / "reference")
+        before = key()
+        with open(data / "reference" / "titles.csv", "a", encoding="utf-8") as f:
+            f.write("\n")
+    elif change == "this year as a workbook":
+        shutil.rmtree(data / "2024" / "tra-cu")
+        (data / "2024" / "tra-cu.xlsx").write_bytes(b"PK")
+        before = key()
+        (data / "2024" / "tra-cu.xlsx").write_bytes(b"PK2")
+    assert key(**extra) != before
+
+
+def test_the_environment_key_is_stable_in_one_checkout():
+    assert batch.environment_key() == batch.environment_key()
+    assert re.fullmatch(r"[0-9a-f]{64}", batch.environment_key())
+
+
+# -- the manifest and merging -------------------------------------------------------------------
+
+
+def test_a_missing_or_unreadable_manifest_reads_as_empty(tmp_path):
+    assert read_manifest(tmp_path, 2024) == {}
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "build.json").write_text('{"districts": {', encoding="utf-8")
+    assert read_manifest(tmp_path, 2024) == {}
+    (tmp_path / "2024" / "build.json").write_text('{"year": 2024}', encoding="utf-8")
+    assert read_manifest(tmp_path, 2024) == {"year": 2024}
+
+
+def test_merged_results_keep_the_units_not_run_and_drop_broken_entries():
+    previous = {
+        "a": {"district": "a", "name": "A", "status": "ok", "seconds": 3.5, "future": 1},
+        "b": {"district": "b", "name": "B", "status": "failed", "error": "x"},
+        "c": {"district": "c", "status": "ok"},  # no name: not a result
+        "d": "ok",  # not an entry
+    }
+    now = [DistrictResult("b", "B", "ok", 2.0), DistrictResult("0", "Z", "invalid")]
+    merged = merge_results(previous, now)
+    assert [(r.district, r.status) for r in merged] == [("0", "invalid"), ("a", "ok"),
+                                                         ("b", "ok")]
+    assert merged[1].seconds == 3.5 and merged[2].error == ""
+
+
+def test_a_skipped_unit_keeps_what_its_last_run_recorded():
+    unit = type("U", (), {"name": "Huyện Trà Cú", "type": "Huyện"})()
+    before = {"errors": 0, "warnings": 3, "outputs": ["tra-cu/report.pdf"], "build_key": "k1",
+              "sample": True, "seconds": 40.0}
+    r = batch._skipped(before, "tra-cu", unit, "không đổi")
+    assert r == DistrictResult("tra-cu", "Huyện Trà Cú", "skipped", 0.0, 0, 3,
+                               ["tra-cu/report.pdf"], "không đổi", "k1", "", "Huyện", True)
+    assert batch._skipped({}, "x", unit, "y").sample is False
+
+
+def test_the_manifest_records_versions_inputs_relative_paths_and_every_unit(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    (data / "2024" / "tra-cu").mkdir(parents=True)
+    (data / "2024" / "tra-cu" / "header.csv").write_bytes(b"abc")
+    (data / "2024" / "tra-cu" / "sub").mkdir()  # not a file: not hashed
+    (data / "2024" / "cau-ke.xlsx").write_bytes(b"")
+    results = [DistrictResult("cau-ke", "Huyện Cầu Kè", "invalid", errors=2),
+               DistrictResult("tra-cu", "Huyện Trà Cú", "ok", 1.25, outputs=["tra-cu/a"]),
+               DistrictResult("gone", "Huyện X", "failed")]  # no data any more
+    path = write_manifest(2024, results, out, data, "envkey", "ok")
+    assert path == out / "2024" / "build.json"
+    m = json.loads(path.read_text(encoding="utf-8"))
+    assert (m["year"], m["environment_key"], m["province_summary"]) == (2024, "envkey", "ok")
+    assert m["data_dir"] == "../../data"
+    assert m["input_sha256"] == {
+        "2024/tra-cu/header.csv":
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        "2024/cau-ke.xlsx":
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}
+    assert list(m["districts"]) == ["cau-ke", "tra-cu", "gone"]
+    assert m["districts"]["tra-cu"]["outputs"] == ["tra-cu/a"]
+    assert m["districts"]["cau-ke"]["errors"] == 2
+    assert set(m["packages"]) == {"papermill", "nbconvert", "weasyprint", "pandas",
+                                  "matplotlib", "distributed"}
+
+
+# -- a worker never raises ----------------------------------------------------------------------
+
+
+def _task(tmp_path: Path) -> DistrictTask:
+    return DistrictTask(2024, "tra-cu", "Huyện Trà Cú", str(tmp_path / "data"),
+                        str(tmp_path / "out"), ("html",), "key1", kind="Huyện")
+
+
+def test_a_worker_records_a_bug_as_a_failure(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("x")
+    monkeypatch.setattr(runner, "run_report", broken)
+    r = batch.render_district(_task(tmp_path))
+    assert (r.district, r.name, r.status, r.error, r.kind, r.build_key) == (
+        "tra-cu", "Huyện Trà Cú", "failed", "KeyError: 'x'", "Huyện", "")
+
+
+def test_a_worker_reports_invalid_data_by_its_first_error(tmp_path, monkeypatch):
+    findings = [Finding.warning("w", "cảnh báo", file="a.csv"),
+                Finding.error("range", "âm", file="ocop.csv", row=3, column="stars"),
+                Finding.error("range", "lớn", file="ocop.csv", row=4, column="stars")]
+    monkeypatch.setattr(runner, "run_report", lambda *a, **k: runner.ReportOutcome(
+        2024, "tra-cu", "invalid", findings=findings, seconds=0.5))
+    r = batch.render_district(_task(tmp_path))
+    assert (r.status, r.errors, r.warnings, r.build_key, r.seconds) == (
+        "invalid", 2, 1, "", 0.5)
+    assert r.error == '2 lỗi dữ liệu; lỗi đầu tiên: LỖI: tệp ocop.csv, dòng 3, cột "stars": âm'
+
+
+def test_a_worker_records_outputs_beside_build_json_and_the_key_only_when_ok(tmp_path,
+                                                                            monkeypatch):
+    final = tmp_path / "out" / "2024" / "tra-cu"
+    final.mkdir(parents=True)
+    (final / "figures.json").write_text('{"provenance": {"sample_data": true}}',
+                                        encoding="utf-8")
+    monkeypatch.setattr(runner, "run_report", lambda *a, **k: runner.ReportOutcome(
+        2024, "tra-cu", "ok", out_dir=final, outputs=[final / "report.html", final / "x.pdf"]))
+    r = batch.render_district(_task(tmp_path))
+    assert (r.status, r.outputs, r.build_key, r.sample) == (
+        "ok", ["tra-cu/report.html", "tra-cu/x.pdf"], "key1", True)
+    failed = tmp_path / "out" / "2024" / "tra-cu.failed.ipynb"
+    monkeypatch.setattr(runner, "run_report", lambda *a, **k: runner.ReportOutcome(
+        2024, "tra-cu", "failed", error="ô 3 báo lỗi", failed_notebook=failed))
+    r = batch.render_district(_task(tmp_path))
+    assert (r.status, r.error, r.failed_notebook, r.build_key, r.sample) == (
+        "failed", "ô 3 báo lỗi", "tra-cu.failed.ipynb", "", False)
+
+
+def test_a_path_outside_the_years_outputs_is_recorded_by_its_name(tmp_path):
+    assert batch._beside(tmp_path / "elsewhere" / "r.pdf", _task(tmp_path)) == "r.pdf"
+
+
+def test_sample_data_is_read_from_the_recorded_provenance(tmp_path):
+    assert batch._is_sample(None) is False
+    assert batch._is_sample(tmp_path) is False  # no figures.json
+    (tmp_path / "figures.json").write_text("[1]", encoding="utf-8")
+    assert batch._is_sample(tmp_path) is False
+    (tmp_path / "figures.json").write_text('{"provenance": {"sample_data": false}}',
+                                           encoding="utf-8")
+    assert batch._is_sample(tmp_path) is False
+    (tmp_path / "figures.json").write_text("{not json", encoding="utf-8")
+    assert batch._is_sample(tmp_path) is False
+
+
+def test_a_worker_that_died_is_a_failure_naming_why(tmp_path):
+    fut: Future = Future()
+    fut.set_exception(RuntimeError("killed"))
+    r = batch._result_of(fut, _task(tmp_path))
+    assert (r.status, r.error, r.kind) == (
+        "failed", "tiến trình xử lý bị dừng: RuntimeError: killed", "Huyện")
+    ok: Future = Future()
+    ok.set_result(DistrictResult("tra-cu", "T", "ok"))
+    assert batch._result_of(ok, _task(tmp_path)).status == "ok"
+
+
+# -- the index and the terminal summary ---------------------------------------------------------
+
+
+def _results() -> list[DistrictResult]:
+    return [
+        DistrictResult("cau-ke", "Huyện Cầu Kè", "ok", 61.04, 0, 2, kind="Huyện", sample=True),
+        DistrictResult("tra-cu", "Huyện Trà Cú", "skipped", 0.0, 0, 1, error="không đổi",
+                       kind="Huyện"),
+        DistrictResult("tx-duyen-hai", "Thị xã Duyên Hải", "invalid", 1.5, 3, 0,
+                       error="3 lỗi dữ liệu", kind="Thị xã"),
+        DistrictResult("tieu-can", "Huyện Tiểu Cần", "failed", 20.0, error="ô 4 báo lỗi",
+                       failed_notebook="tieu-can.failed.ipynb", kind="Huyện"),
+    ]
+
+
+def _rows(html: str) -> list[list[str]]:
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.strip().splitlines()]
+
+
+def test_the_index_lists_each_unit_with_its_outputs_or_why(tmp_path):
+    year = tmp_path / "2024"
+    for unit, names in (("cau-ke", ("report.pdf", "review.html", "report.ipynb")),
+                        ("tra-cu", ("report.docx", "appendices.xlsx")),
+                        ("tieu-can", ("report.pdf",))):  # a failed run's old outputs
+        (year / unit).mkdir(parents=True)
+        for name in names:
+            (year / unit / name).write_bytes(b"")
+    html = write_index(2024, _results(), tmp_path, "").read_text(encoding="utf-8")
+    assert "<title>Báo cáo kết quả xây dựng nông thôn mới năm 2024</title>" in html
+    assert "<p>4 đơn vị (3 huyện, 1 thị xã); 2 lỗi.</p>" in html
+    assert _rows(html) == [
+        ['Huyện Cầu Kè <span class="sample">DỮ LIỆU MẪU</span>', "huyện", "cau-ke",
+         "Hoàn thành", "61,0", "0", "2",
+         '<a href="cau-ke/report.pdf">PDF</a> · <a href="cau-ke/review.html">Bản soát xét</a>'
+         ' · <a href="cau-ke/report.ipynb">Notebook</a>', ""],
+        ["Huyện Trà Cú", "huyện", "tra-cu", "Không đổi (giữ bản trước)", "0,0", "0", "1",
+         '<a href="tra-cu/report.docx">Word</a> · '
+         '<a href="tra-cu/appendices.xlsx">Excel (phụ lục)</a>', ""],
+        ["Thị xã Duyên Hải", "thị xã", "tx-duyen-hai", "Dữ liệu có lỗi", "1,5", "3", "0", "",
+         "3 lỗi dữ liệu"],
+        ["Huyện Tiểu Cần", "huyện", "tieu-can", "Lỗi khi chạy", "20,0", "0", "0",
+         '<a href="tieu-can.failed.ipynb">Notebook lỗi</a>', "ô 4 báo lỗi"],
+    ]
+    assert '<tr class="invalid">' in html and '<tr class="failed">' in html
+    assert html.count("<tr class=") == 4 and '<html lang="vi">' in html
+
+
+def test_the_index_links_the_province_reports_or_says_why_they_failed(tmp_path):
+    year = tmp_path / "2026"
+    for slug, level, name in (("vinh-long", "province", "Tỉnh Vĩnh Long"),
+                              ("xa-a", "commune", "Xã A")):
+        (year / slug).mkdir(parents=True)
+        (year / slug / "report.pdf").write_bytes(b"")
+        (year / slug / "figures.json").write_text(json.dumps(
+            {"provenance": {"unit": {"level": level, "name": name}}}), encoding="utf-8")
+    (year / "broken").mkdir()
+    (year / "broken" / "figures.json").write_text("{", encoding="utf-8")
+    results = [DistrictResult("xa-a", "Xã A", "ok", kind="Xã")]
+    html = write_index(2026, results, tmp_path, "ok").read_text(encoding="utf-8")
+    assert '<p>Tỉnh Vĩnh Long: <a href="vinh-long/report.pdf">PDF</a></p>' in html
+    assert "Xã A: " not in html and "<p>1 đơn vị (1 xã); 0 lỗi.</p>" in html
+    html = write_index(2026, results, tmp_path, "vinh-long: ô 2 báo lỗi").read_text(
+        encoding="utf-8")
+    assert "<p>Báo cáo cấp tỉnh: lỗi: vinh-long: ô 2 báo lỗi</p>" in html
+    assert "Tỉnh Vĩnh Long: " not in html
+    html = write_index(2026, results, tmp_path, "").read_text(encoding="utf-8")
+    assert "Báo cáo cấp tỉnh" not in html and "Tỉnh Vĩnh Long: " not in html
+
+
+def test_the_terminal_summary_has_a_line_per_unit():
+    r = _results()
+    r[0] = DistrictResult("cau-ke", "Huyện Cầu Kè", "ok", 61.04, 0, 2,
+                          outputs=["a", "b", "c"])
+    lines = summary_table(r).splitlines()
+    head = ("đơn vị                 trạng thái thời gian    lỗi cảnh báo  kết quả / lý do")
+    assert lines[:2] == [head, "-" * len(head)]
+    assert lines[2:] == [
+        "cau-ke                 xong         61,0 s      0        2  3 tệp",
+        "tra-cu                 không đổi     0,0 s      0        1  không đổi",
+        "tx-duyen-hai           lỗi dữ liệu    1,5 s      3        0  3 lỗi dữ liệu",
+        "tieu-can               lỗi          20,0 s      0        0  ô 4 báo lỗi",
+    ]
+
+
+def test_a_batch_result_is_ok_only_without_failed_or_invalid_units(tmp_path):
+    res = batch.BatchResult(2024, _results(), tmp_path, tmp_path)
+    assert [r.district for r in res.failed] == ["tx-duyen-hai", "tieu-can"]
+    assert not res.ok
+    assert batch.BatchResult(2024, _results()[:2], tmp_path, tmp_path).ok

@@ -155,11 +155,11 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
                                                   notebook=notebook.name,
                                                   declared=", ".join(declared)))
     for name, value in parameters.items():
-        wanted = TYPES.get(declared[name].get("inferred_type_name") or "")
+        wanted = TYPES.get(declared[name].get("inferred_type_name"))
         if wanted and (not isinstance(value, wanted) or isinstance(value, bool)
                        and bool not in wanted):
             raise ReportError(_("The parameter {name} must be {kind}, not {value!r}.").format(
-                name=name, value=value, kind=_(KIND_WORDS.get(wanted[-1], "a value"))))
+                name=name, value=value, kind=_(KIND_WORDS[wanted[-1]])))
 
 
 KIND_WORDS = {int: N_("a whole number"), float: N_("a number"), str: N_("a text"),

@@ -54,6 +54,27 @@ def test_an_outputs_folder_under_a_file_is_refused_naming_the_file(tmp_path):
                               "không phải thư mục.")
 
 
+def test_an_outputs_folder_without_permission_to_write_is_refused_naming_where(tmp_path,
+                                                                              monkeypatch):
+    import os
+
+    locked = tmp_path / "khóa"
+    locked.mkdir()
+    asked = []
+
+    def access(path, mode):  # as for a user without write permission there (tests run as root)
+        asked.append((Path(path), mode))
+        return Path(path) != locked
+
+    monkeypatch.setattr(os, "access", access)
+    with pytest.raises(NtmError) as err:
+        check_output_folder(locked / "2024")
+    assert str(err.value) == (f"Không ghi được vào thư mục kết quả {locked / '2024'}: không có "
+                              f"quyền ghi trong {locked}.")
+    assert asked == [(locked, os.W_OK | os.X_OK)]
+    check_output_folder(tmp_path / "mở")
+
+
 def test_an_outputs_folder_not_made_yet_passes_when_its_parent_can_be_written(tmp_path):
     check_output_folder(tmp_path / "new" / "deeper")
     assert not (tmp_path / "new").exists()  # only checked, not made
@@ -283,8 +304,9 @@ def test_an_error_without_a_message_is_its_name_alone(tmp_path):
 
 
 def test_a_cell_stopped_without_an_error_is_found_by_its_papermill_status(tmp_path):
-    path = _partial(tmp_path, [_code(1), _code(2), _code(3, status="failed"), _code(None)])
-    assert runner._cell_error(path) == ("ô 3", "")
+    unmarked = nbformat.v4.new_code_cell("y", execution_count=2)  # no papermill metadata
+    path = _partial(tmp_path, [_code(5), unmarked, _code(7, status="failed"), _code(None)])
+    assert runner._cell_error(path) == ("ô 7", "")
     # never started (no execution count): numbered among the code cells
     path = _partial(tmp_path, [nbformat.v4.new_markdown_cell("# a"), _code(1),
                                _code(None, status="failed")])
@@ -296,3 +318,20 @@ def test_a_partial_notebook_without_a_failed_cell_or_unreadable_names_nothing(tm
     broken = tmp_path / "broken.ipynb"
     broken.write_text('{"cells": [', encoding="utf-8")
     assert runner._cell_error(broken) == ("", "")
+
+
+def test_kernel_scratch_folders_of_dead_runs_are_found_in_the_temporary_folder(tmp_path,
+                                                                              monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    from ntmlib import safefs
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid is now free
+    stale = tmp_path / "tmp" / f"ntm-kernel-{dead.pid}-{safefs._HOST}.abcd1234"
+    stale.mkdir(parents=True)
+    runner.recover_outputs(tmp_path / "out" / "2024" / "tra-cu")
+    assert not stale.exists()

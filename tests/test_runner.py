@@ -335,3 +335,80 @@ def test_kernel_scratch_folders_of_dead_runs_are_found_in_the_temporary_folder(t
     stale.mkdir(parents=True)
     runner.recover_outputs(tmp_path / "out" / "2024" / "tra-cu")
     assert not stale.exists()
+
+
+# -- run_report up to the notebook ------------------------------------------------------------
+
+
+class _Kernel:
+    """Stands in for the warm kernel run_report takes first: these runs end before the
+    notebook, so it is only released."""
+
+    def __init__(self) -> None:
+        self.released: list[tuple] = []
+
+    def shutdown(self, wait: bool = True, then=None) -> None:
+        self.released.append((wait, then))
+
+
+@pytest.fixture
+def kernel(monkeypatch):
+    k = _Kernel()
+    k.taken = []
+    monkeypatch.setattr(runner, "take_kernel", lambda env=None, **kw: k.taken.append(env) or k)
+    return k
+
+
+def test_invalid_data_is_reported_without_running_the_notebook(tmp_path, monkeypatch, kernel):
+    (tmp_path / "data" / "2024" / "tra-cu").mkdir(parents=True)  # no header.yaml
+    monkeypatch.chdir(tmp_path)
+    out = runner.run_report(2024, "849", data_dir=Path("data"), out_dir=Path("out"),
+                            progress=False)
+    assert (out.status, out.year, out.district, out.out_dir, out.outputs, out.error) == (
+        "invalid", 2024, "tra-cu", None, [], "")
+    assert [str(f) for f in out.findings] == [
+        "LỖI: tệp data/2024/tra-cu/header.yaml: thiếu tệp header.yaml"]
+    assert list(out.stages) == ["validate"] and 0 < out.stages["validate"] <= out.seconds < 30
+    assert out.summary().splitlines()[-1] == (
+        "tra-cu 2024: chưa lập: dữ liệu có 1 lỗi; sửa rồi chạy lại.")
+    # the kernel was started with the folders as absolute paths, and released without waiting
+    assert kernel.taken == [{"NTM_DATA_DIR": str(tmp_path / "data"),
+                             "NTM_OUTPUT_DIR": str(tmp_path / "out")}]
+    assert kernel.released == [(False, None)]
+    assert not (tmp_path / "out" / "2024").exists()  # nothing written
+
+
+def test_a_batch_worker_starts_its_next_kernel_when_it_releases_this_one(tmp_path, kernel):
+    (tmp_path / "2024" / "tra-cu").mkdir(parents=True)
+    runner.run_report(2024, "tra-cu", data_dir=tmp_path, out_dir=tmp_path / "out",
+                      progress=False, keep_spare=True)
+    [(wait, then)] = kernel.released
+    assert wait is False and callable(then)
+
+
+def test_a_unit_named_at_another_level_is_refused(tmp_path, kernel):
+    from ntmlib.errors import NtmError
+
+    with pytest.raises(NtmError):
+        runner.run_report(2024, "tra-cu", level="commune", data_dir=tmp_path,
+                          out_dir=tmp_path / "out", progress=False)
+    assert kernel.taken == []  # refused before a kernel was taken
+
+
+def test_a_stuck_validation_is_stopped_at_the_time_limit(tmp_path, monkeypatch, kernel):
+    from ntmlib import dataset
+
+    monkeypatch.setattr(dataset, "load_unit", lambda *a, **k: time.sleep(10))
+    out = runner.run_report(2024, "tra-cu", data_dir=tmp_path, out_dir=tmp_path / "out",
+                            progress=False, timeout=1)
+    assert (out.status, out.error, out.failed_notebook) == (
+        "failed", "báo cáo chạy quá 1 giây cho phép (--timeout) nên đã bị dừng", None)
+    assert 1 <= out.seconds < 5 and kernel.released == [(False, None)]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    # a partial notebook left beside the outputs is named in the outcome
+    failed = tmp_path / "out" / "2024" / "tra-cu.failed.ipynb"
+    failed.parent.mkdir(parents=True)
+    failed.write_text("{}", encoding="utf-8")
+    out = runner.run_report(2024, "tra-cu", data_dir=tmp_path, out_dir=tmp_path / "out",
+                            progress=False, timeout=0.2)
+    assert (out.status, out.failed_notebook) == ("failed", failed)

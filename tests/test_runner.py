@@ -395,6 +395,7 @@ def test_a_unit_named_at_another_level_is_refused(tmp_path, kernel):
     assert kernel.taken == []  # refused before a kernel was taken
 
 
+@pytest.mark.slow  # waits for a one-second limit
 def test_a_stuck_validation_is_stopped_at_the_time_limit(tmp_path, monkeypatch, kernel):
     from ntmlib import dataset
 

@@ -413,3 +413,161 @@ def test_a_stuck_validation_is_stopped_at_the_time_limit(tmp_path, monkeypatch, 
     out = runner.run_report(2024, "tra-cu", data_dir=tmp_path, out_dir=tmp_path / "out",
                             progress=False, timeout=0.2)
     assert (out.status, out.failed_notebook) == ("failed", failed)
+
+
+# -- what a notebook run that went wrong says, and what it leaves ------------------------------
+
+
+@pytest.fixture
+def papermill_raises(monkeypatch):
+    """papermill.execute_notebook replaced by one that records its arguments and raises the
+    given exception (the real runs are in the e2e tests; these are the messages)."""
+    import papermill
+
+    calls: list[dict] = []
+
+    def set_to(exc: BaseException | None, partial: list | None = None):
+        def execute(input_path, output_path, **kwargs):
+            calls.append({"input": input_path, "output": output_path, **kwargs})
+            if partial is not None:
+                _partial(Path(output_path).parent, partial).rename(output_path)
+            if exc is not None:
+                raise exc
+            return "executed"
+        monkeypatch.setattr(papermill, "execute_notebook", execute)
+        return calls
+    return set_to
+
+
+def _execute(tmp_path: Path, deadline: float | None = None) -> tuple[str, list]:
+    done: list = []
+    error = runner._execute(tmp_path / "nb.ipynb", tmp_path / "out.ipynb", {"year": 2024},
+                            tmp_path, deadline, False, None, done)
+    return error, done
+
+
+def test_a_good_run_passes_papermill_the_parameters_limits_and_engine(tmp_path,
+                                                                       papermill_raises):
+    calls = papermill_raises(None)
+    assert _execute(tmp_path, time.perf_counter() + 50.9) == ("", ["executed"])
+    call = calls[0]
+    assert (call["input"], call["output"], call["parameters"], call["cwd"]) == (
+        str(tmp_path / "nb.ipynb"), str(tmp_path / "out.ipynb"), {"year": 2024},
+        str(tmp_path))
+    assert call["execution_timeout"] in (49, 50)
+    assert (call["kernel_name"], call["engine_name"], call["start_timeout"], call["kernel"],
+            call["progress_bar"]) == (runner.config.KERNEL_NAME, "ntm", 120, None, False)
+    _execute(tmp_path, time.perf_counter() - 5)  # past its deadline: still at least 1 s
+    assert calls[1]["execution_timeout"] == 1
+    _execute(tmp_path)
+    assert calls[2]["execution_timeout"] == int(runner.config.REPORT_TIMEOUT)
+
+
+@pytest.mark.parametrize(("raised", "said"), [
+    ("cell", "ô 6 báo lỗi ValueError: số âm"),
+    ("cell-no-message", "ô 6 báo lỗi ZeroDivisionError"),
+    ("other", "RuntimeError: không mở được"),
+    ("other-empty", "OSError: "),
+])
+def test_what_a_run_that_raised_says(tmp_path, papermill_raises, raised, said):
+    from papermill.exceptions import PapermillExecutionError
+
+    exc = {"cell": PapermillExecutionError(3, 6, "x", "ValueError", "  số âm\nchi tiết", []),
+           "cell-no-message": PapermillExecutionError(3, 6, "x", "ZeroDivisionError", "", []),
+           "other": RuntimeError("không mở được\ndòng hai"),
+           "other-empty": OSError()}[raised]
+    papermill_raises(exc)
+    assert _execute(tmp_path) == (said, [])
+
+
+@pytest.mark.parametrize(("raised", "said"), [
+    ("cell-timeout", "báo cáo chạy quá 600 giây cho phép (--timeout) nên đã bị dừng"),
+    ("timed-out", "báo cáo chạy quá 600 giây cho phép (--timeout) nên đã bị dừng"),
+    ("dead", "kernel của notebook bị dừng đột ngột (hết bộ nhớ?)"),
+    ("report-timeout", "đã hết giờ"),
+])
+def test_a_run_that_was_stopped_says_why_marked_as_stopped(tmp_path, papermill_raises,
+                                                           monkeypatch, raised, said):
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    monkeypatch.setattr(runner._running, "limit", 600, raising=False)  # as run_report sets it
+    exc = {"cell-timeout": CellTimeoutError("Cell execution timed out"),
+           "timed-out": RuntimeError("Kernel didn't respond: timed out"),
+           "dead": DeadKernelError("Kernel died"),
+           "report-timeout": ReportTimeout("đã hết giờ")}[raised]
+    papermill_raises(exc)
+    error, done = _execute(tmp_path)
+    assert (error, done) == (runner.STOPPED + said, [])
+
+
+def test_a_timeout_inside_a_time_limit_names_that_limit(tmp_path, papermill_raises):
+    from nbclient.exceptions import CellTimeoutError
+
+    papermill_raises(CellTimeoutError("x"))
+    with time_limit(75):
+        error, _ = _execute(tmp_path)
+    assert error == runner.STOPPED + "báo cáo chạy quá 75 giây cho phép (--timeout) nên đã bị dừng"
+
+
+def _run(tmp_path: Path, deadline: float | None = None) -> runner.NotebookRun:
+    final = tmp_path / "out" / "2024" / "tra-cu"
+    return runner.run_notebook(tmp_path / "nb.ipynb", {"year": 2024}, final, ("html",),
+                               deadline=deadline, progress=False)
+
+
+def _left(tmp_path: Path) -> list[str]:
+    return sorted(p.name for p in (tmp_path / "out" / "2024").iterdir())
+
+
+def test_a_failed_run_keeps_its_partial_notebook_beside_the_outputs(tmp_path, papermill_raises):
+    from papermill.exceptions import PapermillExecutionError
+
+    final = tmp_path / "out" / "2024" / "tra-cu"
+    final.mkdir(parents=True)
+    (final / "report.html").write_text("last good", encoding="utf-8")
+    papermill_raises(PapermillExecutionError(3, 9, "x", "KeyError", "'z'", []),
+                     [_code(1), _code(4, [_error("ValueError", "sai ở đây")], "failed")])
+    run = _run(tmp_path)
+    failed = tmp_path / "out" / "2024" / "tra-cu.failed.ipynb"
+    # the partial notebook's own error, where it stopped, rather than papermill's summary
+    assert (run.error, run.failed_notebook, run.outputs) == (
+        "ô 4 báo lỗi ValueError: sai ở đây", failed, [])
+    assert list(run.stages) == ["execute"]
+    assert nbformat.read(failed, as_version=4).cells[1].execution_count == 4
+    # the last good outputs are kept as they were, and no staging folder is left
+    assert _left(tmp_path) == ["tra-cu", "tra-cu.failed.ipynb"]
+    assert (final / "report.html").read_text(encoding="utf-8") == "last good"
+
+
+def test_a_stopped_run_says_why_and_where(tmp_path, papermill_raises, monkeypatch):
+    from nbclient.exceptions import CellTimeoutError
+
+    monkeypatch.setattr(runner._running, "limit", 300, raising=False)
+    papermill_raises(CellTimeoutError("x"), [_code(1), _code(2, status="failed")])
+    run = _run(tmp_path)
+    assert run.error == "báo cáo chạy quá 300 giây cho phép (--timeout) nên đã bị dừng (ô 2)"
+    assert run.failed_notebook == tmp_path / "out" / "2024" / "tra-cu.failed.ipynb"
+
+
+def test_a_run_stopped_before_any_notebook_was_written_names_no_partial(tmp_path,
+                                                                        papermill_raises):
+    from nbclient.exceptions import DeadKernelError
+
+    papermill_raises(DeadKernelError("x"))
+    run = _run(tmp_path)
+    assert (run.error, run.failed_notebook) == (
+        "kernel của notebook bị dừng đột ngột (hết bộ nhớ?)", None)
+    assert _left(tmp_path) == []  # neither outputs nor staging
+
+
+def test_a_partial_notebook_without_a_failed_cell_keeps_papermills_message(tmp_path,
+                                                                          papermill_raises):
+    papermill_raises(RuntimeError("hỏng"), [_code(1), _code(2)])
+    assert _run(tmp_path).error == "RuntimeError: hỏng"
+
+
+def test_a_run_past_its_deadline_is_not_exported(tmp_path, papermill_raises):
+    papermill_raises(None, [_code(1), _code(2)])
+    with pytest.raises(ReportTimeout):
+        _run(tmp_path, deadline=time.perf_counter() - 1)
+    assert _left(tmp_path) == []  # the staging folder is removed

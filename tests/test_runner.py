@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ntmlib import runner
+from ntmlib import config, runner
 from ntmlib.errors import NtmError, ReportError
 from ntmlib.findings import Finding
 from ntmlib.runner import (
@@ -341,19 +341,25 @@ def test_kernel_scratch_folders_of_dead_runs_are_found_in_the_temporary_folder(t
 
 
 class _Kernel:
-    """Stands in for the warm kernel run_report takes first: these runs end before the
-    notebook, so it is only released."""
+    """Stands in for the warm kernel run_report takes first: it is handed the validated data
+    and released; papermill, replaced, never runs code in it."""
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: Path) -> None:
         self.released: list[tuple] = []
+        self.scratch = scratch
+        self.env: dict[str, str] = {}
+
+    def set_env(self, name: str, value: str) -> None:
+        self.env[name] = value
 
     def shutdown(self, wait: bool = True, then=None) -> None:
         self.released.append((wait, then))
 
 
 @pytest.fixture
-def kernel(monkeypatch):
-    k = _Kernel()
+def kernel(monkeypatch, tmp_path):
+    k = _Kernel(tmp_path / "scratch")
+    k.scratch.mkdir()
     k.taken = []
     monkeypatch.setattr(runner, "take_kernel", lambda env=None, **kw: k.taken.append(env) or k)
     return k
@@ -571,3 +577,42 @@ def test_a_run_past_its_deadline_is_not_exported(tmp_path, papermill_raises):
     with pytest.raises(ReportTimeout):
         _run(tmp_path, deadline=time.perf_counter() - 1)
     assert _left(tmp_path) == []  # the staging folder is removed
+
+
+@pytest.mark.slow  # loads Trà Cú
+def test_valid_data_is_handed_to_the_kernel_and_the_notebook_runs_in_it(tmp_path, kernel,
+                                                                        papermill_raises):
+    from papermill.exceptions import PapermillExecutionError
+
+    from ntmlib.dataset import HANDOVER
+
+    calls = papermill_raises(PapermillExecutionError(3, 2, "x", "ValueError", "x", []))
+    out = runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
+                            out_dir=tmp_path / "out", progress=False,
+                            extra_parameters={"appendix_numbering": "roman"})
+    assert kernel.env == {HANDOVER: str(kernel.scratch / "validated.pickle")}
+    assert (kernel.scratch / "validated.pickle").stat().st_size > 1000
+    [call] = calls
+    assert call["kernel"] is kernel and call["input"] == str(config.REPORT_NOTEBOOK)
+    assert call["parameters"] == {"year": 2023, "district": "tra-cu",
+                                  "appendix_numbering": "roman"}
+    assert Path(call["output"]).name == "report.ipynb"
+    assert Path(call["output"]).parent.parent == tmp_path / "out" / "2023"
+    assert 0 < call["execution_timeout"] <= runner.config.REPORT_TIMEOUT
+    assert (out.status, out.error, out.failed_notebook, out.out_dir) == (
+        "failed", "ô 2 báo lỗi ValueError: x", None, None)
+    assert list(out.stages) == ["validate", "execute"] and out.n_errors == 0
+    # run_notebook stops it before exporting; run_report's own release after it does nothing
+    # on a real kernel
+    assert kernel.released == [(False, None), (False, None)]
+
+
+@pytest.mark.slow  # loads Trà Cú
+def test_a_parameter_the_notebook_does_not_take_fails_the_run_before_it_starts(
+        tmp_path, kernel, papermill_raises):
+    calls = papermill_raises(None)
+    out = runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
+                            out_dir=tmp_path / "out", progress=False,
+                            notebook=_notebook(tmp_path))  # takes commune, not district
+    assert (out.status, calls) == ("failed", [])
+    assert out.error.startswith("Notebook không có tham số district; thu.ipynb nhận")

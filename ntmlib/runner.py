@@ -369,7 +369,7 @@ def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[st
         from .export import export_all
 
         if deadline is not None and time.perf_counter() > deadline:
-            raise ReportTimeout(_timeout_text(deadline))
+            raise ReportTimeout(_timeout_text())
         export_all(executed, staging, formats, stages, nb=done[0] if done else None)
         publish(staging, final, formats)
         staging = None
@@ -430,7 +430,8 @@ class ReportTimeout(ReportError):
 _running = threading.local()  # the time limit of the report this thread runs
 
 
-def _timeout_text(deadline_or_limit: float, limit: float | None = None) -> str:
+def _timeout_text(limit: float | None = None) -> str:
+    """The message of a report stopped at its limit: `limit`, else the running report's."""
     limit = limit or getattr(_running, "limit", None) or config.REPORT_TIMEOUT
     return _("the report took longer than the {seconds} s it is allowed (--timeout) and was "
              "stopped").format(seconds=int(limit))
@@ -451,7 +452,7 @@ def time_limit(seconds: float):
         return
 
     def alarm(_signum, _frame):
-        raise ReportTimeout(_timeout_text(0, seconds))
+        raise ReportTimeout(_timeout_text(seconds))
 
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -494,7 +495,7 @@ def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, deadline
     except Exception as exc:  # kernel died, timeout, missing kernel: all end this report
         name = type(exc).__name__
         if "Timeout" in name or "timed out" in str(exc).lower():
-            return STOPPED + _timeout_text(0, _limit[-1] if _limit else None)
+            return STOPPED + _timeout_text(_limit[-1] if _limit else None)
         if "DeadKernel" in name:
             return STOPPED + _("the notebook's kernel died (out of memory?)")
         return f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"

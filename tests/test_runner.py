@@ -250,17 +250,17 @@ def test_outside_the_main_thread_the_time_limit_is_not_armed():
 
 
 def test_the_timeout_message_names_the_limit_of_the_report_running():
-    assert runner._timeout_text(0, 90) == (
+    assert runner._timeout_text(90) == (
         "báo cáo chạy quá 90 giây cho phép (--timeout) nên đã bị dừng")
     runner._running.limit = 45
     try:
-        assert runner._timeout_text(time.perf_counter()) == (
+        assert runner._timeout_text() == (
             "báo cáo chạy quá 45 giây cho phép (--timeout) nên đã bị dừng")
-        assert "quá 120 giây" in runner._timeout_text(0, 120.9)  # whole seconds
+        assert "quá 120 giây" in runner._timeout_text(120.9)  # whole seconds
     finally:
         del runner._running.limit
     got = []
-    t = threading.Thread(target=lambda: got.append(runner._timeout_text(0)))
+    t = threading.Thread(target=lambda: got.append(runner._timeout_text()))
     t.start()
     t.join()
     assert got == [f"báo cáo chạy quá {int(runner.config.REPORT_TIMEOUT)} giây cho phép "
@@ -361,7 +361,11 @@ def kernel(monkeypatch, tmp_path):
     k = _Kernel(tmp_path / "scratch")
     k.scratch.mkdir()
     k.taken = []
-    monkeypatch.setattr(runner, "take_kernel", lambda env=None, **kw: k.taken.append(env) or k)
+
+    def take(env=None, **kw):  # the first time this one, then others
+        k.taken.append(env)
+        return k if len(k.taken) == 1 else _Kernel(tmp_path)
+    monkeypatch.setattr(runner, "take_kernel", take)
     return k
 
 
@@ -588,7 +592,7 @@ def test_valid_data_is_handed_to_the_kernel_and_the_notebook_runs_in_it(tmp_path
 
     calls = papermill_raises(PapermillExecutionError(3, 2, "x", "ValueError", "x", []))
     out = runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
-                            out_dir=tmp_path / "out", progress=False,
+                            out_dir=tmp_path / "out", timeout=50,
                             extra_parameters={"appendix_numbering": "roman"})
     assert kernel.env == {HANDOVER: str(kernel.scratch / "validated.pickle")}
     assert (kernel.scratch / "validated.pickle").stat().st_size > 1000
@@ -598,7 +602,7 @@ def test_valid_data_is_handed_to_the_kernel_and_the_notebook_runs_in_it(tmp_path
                                   "appendix_numbering": "roman"}
     assert Path(call["output"]).name == "report.ipynb"
     assert Path(call["output"]).parent.parent == tmp_path / "out" / "2023"
-    assert 0 < call["execution_timeout"] <= runner.config.REPORT_TIMEOUT
+    assert call["execution_timeout"] in (48, 49, 50) and call["progress_bar"] is True
     assert (out.status, out.error, out.failed_notebook, out.out_dir) == (
         "failed", "ô 2 báo lỗi ValueError: x", None, None)
     assert list(out.stages) == ["validate", "execute"] and out.n_errors == 0
@@ -616,3 +620,53 @@ def test_a_parameter_the_notebook_does_not_take_fails_the_run_before_it_starts(
                             notebook=_notebook(tmp_path))  # takes commune, not district
     assert (out.status, calls) == ("failed", [])
     assert out.error.startswith("Notebook không có tham số district; thu.ipynb nhận")
+
+
+@pytest.mark.slow  # loads Trà Cú
+def test_a_batch_worker_starts_its_next_kernel_after_the_notebook_run(tmp_path, kernel,
+                                                                       papermill_raises,
+                                                                       monkeypatch):
+    papermill_raises(RuntimeError("x"))
+    started = []
+    monkeypatch.setattr(runner, "start_spare", lambda env=None: started.append(env))
+    runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
+                      out_dir=tmp_path / "out", progress=False, keep_spare=True)
+    assert kernel.released and all(w is False and callable(t) for w, t in kernel.released)
+    kernel.released[0][1]()
+    assert started == [{"NTM_DATA_DIR": str(config.PROJECT_DIR / "data"),
+                        "NTM_OUTPUT_DIR": str(tmp_path / "out")}]
+
+
+@pytest.mark.slow  # loads Trà Cú
+def test_without_a_hand_over_the_notebook_validates_the_data_itself(tmp_path, kernel,
+                                                                    papermill_raises,
+                                                                    monkeypatch):
+    from ntmlib import dataset
+
+    def cannot(result, path, **kwargs):
+        path.write_bytes(b"half")
+        raise OSError("disk full")
+    monkeypatch.setattr(dataset, "hand_over", cannot)
+    calls = papermill_raises(RuntimeError("x"))
+    runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
+                      out_dir=tmp_path / "out", progress=False)
+    assert kernel.env == {} and list(kernel.scratch.iterdir()) == []
+    assert len(calls) == 1  # the run went on
+
+
+def test_a_run_waits_for_another_run_of_the_same_unit_and_says_so(tmp_path, papermill_raises,
+                                                                 capsys):
+    import os
+
+    from ntmlib.safefs import FolderLock
+
+    calls = papermill_raises(None)
+    final = tmp_path / "out" / "2024" / "tra-cu"
+    with FolderLock(final):
+        for progress in (True, False):
+            with pytest.raises(NtmError):
+                runner.run_notebook(tmp_path / "nb.ipynb", {}, final, ("html",),
+                                    progress=progress, lock_wait=0.2)
+    assert capsys.readouterr().err == (
+        f"đang chờ một lần chạy khác (tiến trình {os.getpid()}) ghi xong {final}\n")
+    assert calls == []

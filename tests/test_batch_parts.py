@@ -26,6 +26,7 @@ from ntmlib.batch import (
     write_index,
     write_manifest,
 )
+from ntmlib.errors import NtmError
 from ntmlib.findings import Finding
 
 BUNDLED = config.PROJECT_DIR / "data"
@@ -384,3 +385,100 @@ def test_a_batch_result_is_ok_only_without_failed_or_invalid_units(tmp_path):
     assert [r.district for r in res.failed] == ["tx-duyen-hai", "tieu-can"]
     assert not res.ok
     assert batch.BatchResult(2024, _results()[:2], tmp_path, tmp_path).ok
+
+
+# -- what a batch renders again, without rendering ----------------------------------------------
+
+
+@pytest.fixture
+def rerun(tmp_path, monkeypatch):
+    """Three districts with data and a batch whose units are 'rendered' by a stand-in for the
+    worker pool, which records the tasks it is given; run(**options) runs the batch and
+    returns the tasks, by unit, and the result."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    for unit in ("cau-ke", "tieu-can", "tra-cu"):
+        for y in (2023, 2024):
+            (data / str(y) / unit).mkdir(parents=True)
+            (data / str(y) / unit / "header.yaml").write_text(f"{unit} {y}\n",
+                                                              encoding="utf-8")
+    given: list[list[DistrictTask]] = []
+
+    def pool(tasks, workers, scheduler, progress):
+        given.append(tasks)
+        for t in tasks:  # what a good run leaves
+            if t.district != "tieu-can":
+                (out / "2024" / t.district).mkdir(parents=True, exist_ok=True)
+        return [DistrictResult(t.district, t.name, "failed" if t.district == "tieu-can"
+                               else "ok", 1.0, build_key=t.build_key if t.district != "tieu-can"
+                               else "", kind=t.kind) for t in tasks]
+    monkeypatch.setattr(batch, "_run_tasks", pool)
+
+    def run(**options):
+        res = batch.run_batch(2024, data_dir=data, out_dir=out, summary=False, progress=False,
+                              **options)
+        tasks = {t.district: t for t in (given.pop() if given else [])}
+        return tasks, {r.district: (r.status, r.error) for r in res.results}, res
+    run.data, run.out = data, out
+    return run
+
+
+def test_a_second_batch_renders_again_only_the_failed_and_the_changed(rerun):
+    tasks, status, res = rerun()
+    assert sorted(tasks) == ["cau-ke", "tieu-can", "tra-cu"] and not res.ok
+    assert status["tieu-can"] == ("failed", "")
+    tasks, status, _ = rerun()  # nothing changed: only the failed unit again
+    assert sorted(tasks) == ["tieu-can"]
+    assert status == {"cau-ke": ("skipped", "không đổi"), "tieu-can": ("failed", ""),
+                      "tra-cu": ("skipped", "không đổi")}
+    (rerun.data / "2024" / "cau-ke" / "header.yaml").write_text("sửa\n", encoding="utf-8")
+    (rerun.data / "2023" / "tra-cu" / "header.yaml").write_text("sửa\n", encoding="utf-8")
+    tasks, status, _ = rerun()  # this year's data or last year's corrected
+    assert sorted(tasks) == ["cau-ke", "tieu-can", "tra-cu"]
+    tasks, _, _ = rerun()
+    assert sorted(tasks) == ["tieu-can"]
+    shutil.rmtree(rerun.out / "2024" / "tra-cu")
+    tasks, _, res = rerun(districts=["tra-cu"])  # its outputs gone; a batch of one
+    assert sorted(tasks) == ["tra-cu"]
+    # the units not selected keep their rows in the manifest and the index
+    assert [r.district for r in res.results] == ["tra-cu"]
+    manifest = json.loads(res.manifest.read_text(encoding="utf-8"))["districts"]
+    assert {k: v["status"] for k, v in manifest.items()} == {
+        "cau-ke": "skipped", "tieu-can": "failed", "tra-cu": "ok"}
+    assert res.index.read_text(encoding="utf-8").count("<tr class=") == 3
+
+
+def test_force_renders_everything_and_only_failed_just_the_failures(rerun):
+    rerun()
+    tasks, _, _ = rerun(force=True)
+    assert sorted(tasks) == ["cau-ke", "tieu-can", "tra-cu"]
+    (rerun.data / "2024" / "cau-ke" / "header.yaml").write_text("sửa\n", encoding="utf-8")
+    tasks, status, _ = rerun(only_failed=True)  # cau-ke changed but did not fail
+    assert sorted(tasks) == ["tieu-can"]
+    assert status["cau-ke"] == ("skipped", "lần trước không lỗi")
+    tasks, _, _ = rerun(only_failed=True, force=True)
+    assert sorted(tasks) == ["cau-ke", "tieu-can", "tra-cu"]
+
+
+def test_each_task_carries_the_run_and_a_worker_keeps_a_spare_kernel_only_if_cores_are_idle(
+        rerun, monkeypatch):
+    monkeypatch.setattr(config, "cores", lambda: 2)
+    tasks, _, _ = rerun(workers=1, formats=("pdf", "html"), timeout=99,
+                        extra_parameters={"appendix_numbering": "roman"})
+    t = tasks["tra-cu"]
+    assert (t.year, t.name, t.kind, t.data_dir, t.out_dir, t.formats, t.timeout,
+            t.parameters) == (2024, "Huyện Trà Cú", "Huyện", str(rerun.data), str(rerun.out),
+                              ("pdf", "html"), 99, {"appendix_numbering": "roman"})
+    # with one worker on two cores each unit but the last starts its successor's kernel
+    assert [tasks[u].keep_spare for u in ("cau-ke", "tieu-can", "tra-cu")] == [
+        True, True, False]
+    tasks, _, _ = rerun(workers=2, force=True)
+    assert not any(t.keep_spare for t in tasks.values())
+    tasks, _, _ = rerun(workers=1, force=True, scheduler="local")
+    assert not any(t.keep_spare for t in tasks.values())
+
+
+def test_a_batch_with_no_unit_to_render_says_where_it_looked(tmp_path):
+    with pytest.raises(NtmError) as err:
+        batch.run_batch(2024, data_dir=tmp_path, out_dir=tmp_path / "out", progress=False)
+    assert str(err.value) == (f"Không có đơn vị cấp district nào có dữ liệu năm 2024 trong "
+                              f"{tmp_path}.")

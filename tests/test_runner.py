@@ -4,8 +4,11 @@ stopped. The runs themselves are in the e2e tests (test_report, test_kernels, te
 
 from __future__ import annotations
 
+import logging
+import shutil
 import signal
 import threading
+import types
 import time
 from pathlib import Path
 
@@ -385,7 +388,29 @@ def test_invalid_data_is_reported_without_running_the_notebook(tmp_path, monkeyp
     assert kernel.taken == [{"NTM_DATA_DIR": str(tmp_path / "data"),
                              "NTM_OUTPUT_DIR": str(tmp_path / "out")}]
     assert kernel.released == [(False, None)]
+    assert kernel.env == {} and list(kernel.scratch.iterdir()) == []  # nothing handed over
     assert not (tmp_path / "out" / "2024").exists()  # nothing written
+
+
+def test_the_data_and_outputs_folders_default_to_the_environments(tmp_path, monkeypatch,
+                                                                  kernel):
+    (tmp_path / "d" / "2024" / "cau-ke").mkdir(parents=True)
+    monkeypatch.setenv("NTM_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("NTM_OUTPUT_DIR", str(tmp_path / "o"))
+    out = runner.run_report(2024, "cau-ke", progress=False)
+    assert out.status == "invalid" and kernel.taken == [
+        {"NTM_DATA_DIR": str(tmp_path / "d"), "NTM_OUTPUT_DIR": str(tmp_path / "o")}]
+
+
+@pytest.mark.slow  # reads a copy of the reference tables
+def test_units_are_found_in_the_data_folders_own_reference_tables(tmp_path, kernel):
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", tmp_path / "reference")
+    with open(tmp_path / "reference" / "units.csv", "a", encoding="utf-8") as f:
+        f.write("99999,Huyện Mới,Huyện,district,84,huyen-moi,,2025-06-30\n")
+    (tmp_path / "2024" / "huyen-moi").mkdir(parents=True)
+    out = runner.run_report(2024, "huyen-moi", data_dir=tmp_path, out_dir=tmp_path / "out",
+                            progress=False)
+    assert (out.status, out.district) == ("invalid", "huyen-moi")
 
 
 def test_a_batch_worker_starts_its_next_kernel_when_it_releases_this_one(tmp_path, kernel):
@@ -632,26 +657,34 @@ def test_a_batch_worker_starts_its_next_kernel_after_the_notebook_run(tmp_path, 
     runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
                       out_dir=tmp_path / "out", progress=False, keep_spare=True)
     assert kernel.released and all(w is False and callable(t) for w, t in kernel.released)
-    kernel.released[0][1]()
+    for _wait, then in kernel.released:  # run_notebook's release, then run_report's
+        then()
     assert started == [{"NTM_DATA_DIR": str(config.PROJECT_DIR / "data"),
-                        "NTM_OUTPUT_DIR": str(tmp_path / "out")}]
+                        "NTM_OUTPUT_DIR": str(tmp_path / "out")}] * 2
 
 
 @pytest.mark.slow  # loads Trà Cú
 def test_without_a_hand_over_the_notebook_validates_the_data_itself(tmp_path, kernel,
                                                                     papermill_raises,
-                                                                    monkeypatch):
+                                                                    monkeypatch, caplog):
     from ntmlib import dataset
 
     def cannot(result, path, **kwargs):
-        path.write_bytes(b"half")
+        if kwargs["year"] == 2023:
+            path.write_bytes(b"half")
         raise OSError("disk full")
     monkeypatch.setattr(dataset, "hand_over", cannot)
     calls = papermill_raises(RuntimeError("x"))
-    runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
-                      out_dir=tmp_path / "out", progress=False)
+    with caplog.at_level(logging.DEBUG, logger="ntmlib.runner"):
+        runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
+                          out_dir=tmp_path / "out", progress=False)
     assert kernel.env == {} and list(kernel.scratch.iterdir()) == []
     assert len(calls) == 1  # the run went on
+    assert caplog.messages == ["no hand-over: disk full"]
+    # nothing written before it failed: nothing to remove
+    unit = types.SimpleNamespace(level="district")
+    runner._hand_over(kernel, None, 2024, unit, tmp_path, tmp_path)
+    assert kernel.env == {}
 
 
 def test_a_run_waits_for_another_run_of_the_same_unit_and_says_so(tmp_path, papermill_raises,
@@ -670,3 +703,18 @@ def test_a_run_waits_for_another_run_of_the_same_unit_and_says_so(tmp_path, pape
     assert capsys.readouterr().err == (
         f"đang chờ một lần chạy khác (tiến trình {os.getpid()}) ghi xong {final}\n")
     assert calls == []
+
+
+@pytest.mark.slow  # loads Trà Cú
+def test_outside_the_main_thread_a_cell_timeout_names_the_reports_limit(tmp_path, kernel,
+                                                                        papermill_raises):
+    from nbclient.exceptions import CellTimeoutError
+
+    papermill_raises(CellTimeoutError("x"))
+    got = []
+    t = threading.Thread(target=lambda: got.append(runner.run_report(
+        2023, "tra-cu", data_dir=config.PROJECT_DIR / "data", out_dir=tmp_path / "out",
+        progress=False, timeout=77)))
+    t.start()
+    t.join()
+    assert got[0].error == "báo cáo chạy quá 77 giây cho phép (--timeout) nên đã bị dừng"

@@ -8,8 +8,8 @@ import logging
 import shutil
 import signal
 import threading
-import types
 import time
+import types
 from pathlib import Path
 
 import nbformat

@@ -5,6 +5,7 @@ never raises. The batch runs themselves are in test_batch.py and test_incrementa
 from __future__ import annotations
 
 import json
+import platform
 import re
 import shutil
 from concurrent.futures import Future
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import ntmlib
 from ntmlib import batch, config, runner
 from ntmlib.batch import (
     DistrictResult,
@@ -59,6 +61,8 @@ def test_units_with_data_by_id_code_or_workbook_of_the_level(data):
     assert units_with_data(2023, data) == ["duyen-hai"]
     assert units_with_data(2022, data) == []  # no folder for the year
     assert batch.districts_with_data(2024, data) == ["cau-ke", "tieu-can", "tra-cu"]
+    (data / "2026" / "xa-tra-cu").mkdir(parents=True)
+    assert batch.districts_with_data(2026, data) == []  # no districts from July 2025
 
 
 def test_select_units_named_or_of_a_province(data):
@@ -67,6 +71,8 @@ def test_select_units_named_or_of_a_province(data):
     assert select_units(2024, data, province="tra-vinh") == ["cau-ke", "tieu-can", "tra-cu"]
     assert select_units(2024, data, province="ben-tre") == []
     assert select_units(2024, data, province="84", level="commune") == ["tt-tra-cu"]
+    with pytest.raises(NtmError):  # a commune named in a batch of districts
+        select_units(2024, data, ["tt-tra-cu"], level="district")
 
 
 def test_provinces_of_the_units_with_their_own_data():
@@ -75,6 +81,18 @@ def test_provinces_of_the_units_with_their_own_data():
     assert batch._provinces(2023, ["tra-cu"], BUNDLED, None)[0][0] == "tra-vinh"
     # a province without its own folder for the year has no report
     assert batch._provinces(2022, ["tra-cu"], BUNDLED, None) == []
+    # the province asked for, by code, whatever the units
+    got = batch._provinces(2023, ["tra-cu"], BUNDLED, "86")
+    assert got == []  # Tỉnh Vĩnh Long did not exist in 2023
+    got = batch._provinces(2026, ["xa-tra-cu"], BUNDLED, "86")
+    assert [(slug, u.level) for slug, u in got] == [("vinh-long", "province")]
+
+
+def test_a_province_with_a_workbook_has_a_report(tmp_path):
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "tra-vinh.xlsx").write_bytes(b"")
+    assert [s for s, _ in batch._provinces(2024, ["cau-ke"], tmp_path, None)] == ["tra-vinh"]
+    assert batch._provinces(2024, ["tx-duyen-hai"], tmp_path, "84")[0][0] == "tra-vinh"
 
 
 # -- the build key -----------------------------------------------------------------------------
@@ -106,6 +124,8 @@ def test_the_build_key_is_the_same_for_the_same_inputs(keyed):
     assert key() == key()
     assert re.fullmatch(r"[0-9a-f]{64}", key())
     assert key(parameters={}) == key()  # no parameters
+    assert key(parameters={"a": 1, "b": 2}) == key(parameters={"b": 2, "a": 1})
+    assert key(parameters={"p": Path("x")}) != key()  # any value, written as text
     (data / "2024" / "cau-ke" / "header.csv").write_text("changed\n", encoding="utf-8")
     (data / "2025").mkdir()
     (data / "2025" / "tra-cu").mkdir()  # next year's data is not an input
@@ -186,12 +206,13 @@ def test_merged_results_keep_the_units_not_run_and_drop_broken_entries():
 
 def test_a_skipped_unit_keeps_what_its_last_run_recorded():
     unit = type("U", (), {"name": "Huyện Trà Cú", "type": "Huyện"})()
-    before = {"errors": 0, "warnings": 3, "outputs": ["tra-cu/report.pdf"], "build_key": "k1",
+    before = {"errors": 2, "warnings": 3, "outputs": ["tra-cu/report.pdf"], "build_key": "k1",
               "sample": True, "seconds": 40.0}
     r = batch._skipped(before, "tra-cu", unit, "không đổi")
-    assert r == DistrictResult("tra-cu", "Huyện Trà Cú", "skipped", 0.0, 0, 3,
+    assert r == DistrictResult("tra-cu", "Huyện Trà Cú", "skipped", 0.0, 2, 3,
                                ["tra-cu/report.pdf"], "không đổi", "k1", "", "Huyện", True)
-    assert batch._skipped({}, "x", unit, "y").sample is False
+    assert batch._skipped({}, "x", unit, "y") == DistrictResult(
+        "x", "Huyện Trà Cú", "skipped", 0.0, 0, 0, [], "y", "", "", "Huyện", False)
 
 
 def test_the_manifest_records_versions_inputs_relative_paths_and_every_unit(tmp_path):
@@ -218,6 +239,33 @@ def test_the_manifest_records_versions_inputs_relative_paths_and_every_unit(tmp_
     assert m["districts"]["cau-ke"]["errors"] == 2
     assert set(m["packages"]) == {"papermill", "nbconvert", "weasyprint", "pandas",
                                   "matplotlib", "distributed"}
+    assert (m["ntmlib_version"], m["python"]) == (ntmlib.__version__,
+                                                 platform.python_version())
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('{\n  "year": 2024,\n') and '"name": "Huyện Cầu Kè"' in text
+
+
+def test_the_environment_key_follows_the_code_and_the_lock_file_not_the_caches(tmp_path,
+                                                                              monkeypatch):
+    pkg, project = tmp_path / "ntmlib", tmp_path
+    (pkg / "templates").mkdir(parents=True)
+    (pkg / "__pycache__").mkdir()
+    (pkg / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (pkg / "templates" / "t.html").write_text("<p>", encoding="utf-8")
+    monkeypatch.setattr(config, "PACKAGE_DIR", pkg)
+    monkeypatch.setattr(config, "PROJECT_DIR", project)
+    keys = [batch.environment_key()]
+    (pkg / "__pycache__" / "a.pyc").write_bytes(b"1")
+    assert batch.environment_key() == keys[0]  # compiled files do not count
+    (project / "requirements.lock").write_text("pandas==2\n", encoding="utf-8")
+    keys.append(batch.environment_key())
+    (project / "requirements.lock").write_text("pandas==3\n", encoding="utf-8")
+    keys.append(batch.environment_key())
+    (pkg / "templates" / "t.html").write_text("<p> ", encoding="utf-8")
+    keys.append(batch.environment_key())
+    (pkg / "b.py").write_text("", encoding="utf-8")
+    keys.append(batch.environment_key())
+    assert len(set(keys)) == 5
 
 
 # -- a worker never raises ----------------------------------------------------------------------
@@ -235,6 +283,33 @@ def test_a_worker_records_a_bug_as_a_failure(tmp_path, monkeypatch):
     r = batch.render_district(_task(tmp_path))
     assert (r.district, r.name, r.status, r.error, r.kind, r.build_key) == (
         "tra-cu", "Huyện Trà Cú", "failed", "KeyError: 'x'", "Huyện", "")
+    assert 0 <= r.seconds < 5
+
+
+def test_a_worker_runs_the_report_as_its_task_says(tmp_path, monkeypatch):
+    from ntmlib import kernels
+
+    asked, zygote = [], []
+    monkeypatch.setattr(kernels, "use_zygote", lambda wanted=True: zygote.append(wanted))
+
+    def report(*args, **kwargs):
+        asked.append((args, kwargs))
+        return runner.ReportOutcome(2024, "tra-cu", "failed", error="x")
+    monkeypatch.setattr(runner, "run_report", report)
+    task = DistrictTask(2024, "tra-cu", "Huyện Trà Cú", str(tmp_path / "d"),
+                        str(tmp_path / "o"), ("pdf", "docx"), "k", timeout=70,
+                        parameters={"appendix_numbering": "roman"}, keep_spare=True,
+                        kind="Huyện", zygote=False)
+    r = batch.render_district(task)
+    assert asked == [((2024, "tra-cu"), {
+        "data_dir": tmp_path / "d", "out_dir": tmp_path / "o", "formats": ("pdf", "docx"),
+        "extra_parameters": {"appendix_numbering": "roman"}, "timeout": 70,
+        "progress": False, "keep_spare": True})]
+    assert zygote == [False]
+    assert (r.district, r.name, r.kind, r.error, r.failed_notebook) == (
+        "tra-cu", "Huyện Trà Cú", "Huyện", "x", "")
+    batch.render_district(_task(tmp_path))  # no parameters: None, as run_report takes them
+    assert asked[-1][1]["extra_parameters"] is None and zygote[-1] is True
 
 
 def test_a_worker_reports_invalid_data_by_its_first_error(tmp_path, monkeypatch):
@@ -288,8 +363,9 @@ def test_a_worker_that_died_is_a_failure_naming_why(tmp_path):
     fut: Future = Future()
     fut.set_exception(RuntimeError("killed"))
     r = batch._result_of(fut, _task(tmp_path))
-    assert (r.status, r.error, r.kind) == (
-        "failed", "tiến trình xử lý bị dừng: RuntimeError: killed", "Huyện")
+    assert (r.district, r.name, r.status, r.error, r.kind) == (
+        "tra-cu", "Huyện Trà Cú", "failed", "tiến trình xử lý bị dừng: RuntimeError: killed",
+        "Huyện")
     ok: Future = Future()
     ok.set_result(DistrictResult("tra-cu", "T", "ok"))
     assert batch._result_of(ok, _task(tmp_path)).status == "ok"
@@ -340,6 +416,9 @@ def test_the_index_lists_each_unit_with_its_outputs_or_why(tmp_path):
          '<a href="tieu-can.failed.ipynb">Notebook lỗi</a>', "ô 4 báo lỗi"],
     ]
     assert '<tr class="invalid">' in html and '<tr class="failed">' in html
+    assert re.findall(r"<th>(.*?)</th>", html) == [
+        "Đơn vị", "Loại", "Mã", "Trạng thái", "Thời gian (giây)", "Lỗi dữ liệu", "Cảnh báo",
+        "Kết quả", "Lý do"]
     assert html.count("<tr class=") == 4 and '<html lang="vi">' in html
 
 
@@ -355,7 +434,8 @@ def test_the_index_links_the_province_reports_or_says_why_they_failed(tmp_path):
     (year / "broken" / "figures.json").write_text("{", encoding="utf-8")
     results = [DistrictResult("xa-a", "Xã A", "ok", kind="Xã")]
     html = write_index(2026, results, tmp_path, "ok").read_text(encoding="utf-8")
-    assert '<p>Tỉnh Vĩnh Long: <a href="vinh-long/report.pdf">PDF</a></p>' in html
+    assert '<p>Tỉnh Vĩnh Long: <a href="vinh-long/report.pdf">PDF</a></p>\n' in html
+    assert "</p><p>" not in html
     assert "Xã A: " not in html and "<p>1 đơn vị (1 xã); 0 lỗi.</p>" in html
     html = write_index(2026, results, tmp_path, "vinh-long: ô 2 báo lỗi").read_text(
         encoding="utf-8")
@@ -402,9 +482,11 @@ def rerun(tmp_path, monkeypatch):
             (data / str(y) / unit / "header.yaml").write_text(f"{unit} {y}\n",
                                                               encoding="utf-8")
     given: list[list[DistrictTask]] = []
+    pool_args: list[tuple] = []
 
     def pool(tasks, workers, scheduler, progress):
         given.append(tasks)
+        pool_args.append((workers, scheduler, progress))
         for t in tasks:  # what a good run leaves
             if t.district != "tieu-can":
                 (out / "2024" / t.district).mkdir(parents=True, exist_ok=True)
@@ -418,7 +500,7 @@ def rerun(tmp_path, monkeypatch):
                               **options)
         tasks = {t.district: t for t in (given.pop() if given else [])}
         return tasks, {r.district: (r.status, r.error) for r in res.results}, res
-    run.data, run.out = data, out
+    run.data, run.out, run.pool_args = data, out, pool_args
     return run
 
 
@@ -426,10 +508,11 @@ def test_a_second_batch_renders_again_only_the_failed_and_the_changed(rerun):
     tasks, status, res = rerun()
     assert sorted(tasks) == ["cau-ke", "tieu-can", "tra-cu"] and not res.ok
     assert status["tieu-can"] == ("failed", "")
-    tasks, status, _ = rerun()  # nothing changed: only the failed unit again
-    assert sorted(tasks) == ["tieu-can"]
-    assert status == {"cau-ke": ("skipped", "không đổi"), "tieu-can": ("failed", ""),
-                      "tra-cu": ("skipped", "không đổi")}
+    for _ in range(2):  # nothing changed: only the failed unit again, also after a skip
+        tasks, status, _ = rerun()
+        assert sorted(tasks) == ["tieu-can"]
+        assert status == {"cau-ke": ("skipped", "không đổi"), "tieu-can": ("failed", ""),
+                          "tra-cu": ("skipped", "không đổi")}
     (rerun.data / "2024" / "cau-ke" / "header.yaml").write_text("sửa\n", encoding="utf-8")
     (rerun.data / "2023" / "tra-cu" / "header.yaml").write_text("sửa\n", encoding="utf-8")
     tasks, status, _ = rerun()  # this year's data or last year's corrected
@@ -482,3 +565,57 @@ def test_a_batch_with_no_unit_to_render_says_where_it_looked(tmp_path):
         batch.run_batch(2024, data_dir=tmp_path, out_dir=tmp_path / "out", progress=False)
     assert str(err.value) == (f"Không có đơn vị cấp district nào có dữ liệu năm 2024 trong "
                               f"{tmp_path}.")
+
+
+def test_the_province_report_follows_the_units_that_are_good(rerun, monkeypatch):
+    from ntmlib import kernels
+
+    (rerun.data / "2024" / "tra-vinh").mkdir()  # the province's own data for the year
+    spare, asked = [], []
+    monkeypatch.setattr(kernels, "start_spare", lambda env=None: spare.append(env))
+
+    def province(*args):
+        asked.append(args)
+        return "tra-vinh: ô 2 báo lỗi"
+    monkeypatch.setattr(batch, "_province_reports", province)
+    res = batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
+                          workers=3, formats=("pdf",), timeout=80, province="84",
+                          extra_parameters={"appendix_numbering": "roman"})
+    # its kernel started beside the units, with the batch's folders
+    assert spare == [{"NTM_DATA_DIR": str(rerun.data), "NTM_OUTPUT_DIR": str(rerun.out)}]
+    assert rerun.pool_args == [(3, None, False)]
+    assert asked == [(2024, ["cau-ke", "tra-cu"], rerun.data, rerun.out, ("pdf",), 80, False,
+                      "84", {"appendix_numbering": "roman"})]
+    assert res.summary_status == "tra-vinh: ô 2 báo lỗi" and res.year == 2024
+    manifest = json.loads(res.manifest.read_text(encoding="utf-8"))
+    assert manifest["province_summary"] == "tra-vinh: ô 2 báo lỗi"
+    assert "<p>Báo cáo cấp tỉnh: lỗi: tra-vinh: ô 2 báo lỗi</p>" in res.index.read_text(
+        encoding="utf-8")
+    # nothing to render: no kernel started for it, but its report is made again from the
+    # units' recorded figures
+    batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=True,
+                    districts=["cau-ke"], formats=("pdf",), timeout=80,
+                    extra_parameters={"appendix_numbering": "roman"})
+    assert len(spare) == 1 and asked[-1][1] == ["cau-ke"]
+    assert rerun.pool_args[-1] == (config.default_workers(), None, True)  # (no tasks)
+    # without a province report, none is asked for
+    batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
+                    summary=False, force=True)
+    assert len(spare) == 1 and len(asked) == 2
+    assert rerun.pool_args[-1][2] is False
+
+
+def test_a_batch_takes_its_folders_from_the_environment(rerun, monkeypatch):
+    monkeypatch.setenv("NTM_DATA_DIR", str(rerun.data))
+    monkeypatch.setenv("NTM_OUTPUT_DIR", str(rerun.out))
+    res = batch.run_batch(2024, progress=False, summary=False)
+    assert res.manifest == rerun.out / "2024" / "build.json" and len(res.results) == 3
+
+
+def test_only_one_batch_of_a_year_at_a_time(rerun):
+    from ntmlib.safefs import FolderLock
+
+    with FolderLock(rerun.out / "2024" / "batch"), pytest.raises(NtmError):
+        batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
+                        summary=False)
+    assert not (rerun.out / "2024" / "build.json").exists()

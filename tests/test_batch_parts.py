@@ -619,3 +619,39 @@ def test_only_one_batch_of_a_year_at_a_time(rerun):
         batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
                         summary=False)
     assert not (rerun.out / "2024" / "build.json").exists()
+
+
+def test_the_province_reports_status_is_ok_or_names_each_failure(tmp_path, monkeypatch):
+    for slug in ("tra-vinh", "vinh-long"):
+        (tmp_path / "2024" / slug).mkdir(parents=True)
+    asked = []
+
+    def report(year, code, **kwargs):
+        asked.append((year, code, kwargs))
+        status = "ok" if code == "84" or kwargs["timeout"] == 1 else "failed"
+        return runner.ReportOutcome(year, code, status, error="" if status == "ok" else
+                                    "ô 5 báo lỗi")
+    monkeypatch.setattr(runner, "run_report", report)
+    got = batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path / "o", ("html",), 60,
+                                  False, None, {"appendix_numbering": "roman"})
+    assert got == "ok"
+    assert asked == [(2024, "84", {
+        "level": "province", "data_dir": tmp_path, "out_dir": tmp_path / "o",
+        "formats": ("html",), "timeout": 60, "progress": False,
+        "extra_parameters": {"appendix_numbering": "roman"}})]
+    # Tỉnh Vĩnh Long did not exist in 2024: asked for by its code, its report fails
+    monkeypatch.setattr(batch, "_provinces", lambda *a: [
+        ("tra-vinh", type("P", (), {"code": "84"})()),
+        ("vinh-long", type("P", (), {"code": "86"})())])
+    assert batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path, ("html",), 60, True,
+                                   None) == "vinh-long: ô 5 báo lỗi"
+    assert asked[-1][2]["extra_parameters"] is None and asked[-1][2]["progress"] is True
+    assert batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path, ("html",), 1, True,
+                                   None) == "ok"
+    monkeypatch.setattr(runner, "run_report", lambda year, code, **kw: runner.ReportOutcome(
+        year, code, "ok" if code == "84" else "invalid"))  # data errors: no error text
+    assert batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path, ("html",), 60, True,
+                                   None) == "vinh-long: invalid"
+    monkeypatch.setattr(batch, "_provinces", lambda *a: [])
+    assert batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path, ("html",), 60, True,
+                                   None) == ""

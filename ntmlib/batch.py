@@ -452,7 +452,9 @@ def _province_reports(year: int, units: list[str], data_root: Path, out_root: Pa
         outcome = run_report(year, p.code, level="province", data_dir=data_root,
                              out_dir=out_root, formats=formats, timeout=timeout,
                              progress=progress, extra_parameters=parameters or None)
-        statuses.append((slug, "ok" if outcome.ok else (outcome.error or outcome.status)))
+        # data errors leave no error text: their status, in words
+        statuses.append((slug, "ok" if outcome.ok else
+                         (outcome.error or _(STATUS[outcome.status]))))
     if not statuses:
         return ""
     if all(s == "ok" for _, s in statuses):

@@ -651,7 +651,7 @@ def test_the_province_reports_status_is_ok_or_names_each_failure(tmp_path, monke
     monkeypatch.setattr(runner, "run_report", lambda year, code, **kw: runner.ReportOutcome(
         year, code, "ok" if code == "84" else "invalid"))  # data errors: no error text
     assert batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path, ("html",), 60, True,
-                                   None) == "vinh-long: invalid"
+                                   None) == "vinh-long: Dữ liệu có lỗi"
     monkeypatch.setattr(batch, "_provinces", lambda *a: [])
     assert batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path, ("html",), 60, True,
                                    None) == ""

@@ -613,14 +613,25 @@ def test_valid_data_is_handed_to_the_kernel_and_the_notebook_runs_in_it(tmp_path
                                                                         papermill_raises):
     from papermill.exceptions import PapermillExecutionError
 
+    from ntmlib import dataset
     from ntmlib.dataset import HANDOVER
 
     calls = papermill_raises(PapermillExecutionError(3, 2, "x", "ValueError", "x", []))
+    last_year = tmp_path / "out" / "2022" / "tra-cu" / "figures.json"
+    last_year.parent.mkdir(parents=True)
+    last_year.write_text("{", encoding="utf-8")  # read from the outputs folder given
     out = runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
                             out_dir=tmp_path / "out", timeout=50,
                             extra_parameters={"appendix_numbering": "roman"})
+    assert [f.file for f in out.findings if f.rule == "previous-year"] == [
+        "outputs/2022/tra-cu/figures.json"]
     assert kernel.env == {HANDOVER: str(kernel.scratch / "validated.pickle")}
-    assert (kernel.scratch / "validated.pickle").stat().st_size > 1000
+    with open(kernel.scratch / "validated.pickle", "rb") as fh:
+        record = dataset._Unpickler(fh).load()
+    # handed over as the notebook will ask for it: this unit, level, data and outputs
+    assert record["key"] == dataset._key(2023, config.PROJECT_DIR / "data", "district", True,
+                                         tmp_path / "out")
+    assert record["unit"] == ["849", "tra-cu"]
     [call] = calls
     assert call["kernel"] is kernel and call["input"] == str(config.REPORT_NOTEBOOK)
     assert call["parameters"] == {"year": 2023, "district": "tra-cu",
@@ -679,7 +690,7 @@ def test_without_a_hand_over_the_notebook_validates_the_data_itself(tmp_path, ke
         runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
                           out_dir=tmp_path / "out", progress=False)
     assert kernel.env == {} and list(kernel.scratch.iterdir()) == []
-    assert len(calls) == 1  # the run went on
+    assert len(calls) == 1 and calls[0]["progress_bar"] is False  # the run went on
     assert caplog.messages == ["no hand-over: disk full"]
     # nothing written before it failed: nothing to remove
     unit = types.SimpleNamespace(level="district")

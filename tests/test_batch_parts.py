@@ -50,6 +50,7 @@ def data(tmp_path) -> Path:
     (y / "tieu-can.xlsx").write_bytes(b"")  # a workbook
     (y / "cang-long.csv").write_bytes(b"")  # not a folder or workbook
     (y / "huyen-khong-co").mkdir()  # no such unit
+    (y / "cau-ngang.cu").mkdir()  # a unit's name with a suffix: not its data
     (y / "tt-tra-cu").mkdir()  # a commune of 2024
     (root / "2023" / "duyen-hai").mkdir(parents=True)  # another year
     return root
@@ -322,6 +323,10 @@ def test_a_worker_reports_invalid_data_by_its_first_error(tmp_path, monkeypatch)
     assert (r.status, r.errors, r.warnings, r.build_key, r.seconds) == (
         "invalid", 2, 1, "", 0.5)
     assert r.error == '2 lỗi dữ liệu; lỗi đầu tiên: LỖI: tệp ocop.csv, dòng 3, cột "stars": âm'
+    monkeypatch.setattr(runner, "run_report", lambda *a, **k: runner.ReportOutcome(
+        2024, "tra-cu", "invalid", findings=findings[:1]))  # no error among them
+    r = batch.render_district(_task(tmp_path))
+    assert (r.status, r.error) == ("invalid", "")
 
 
 def test_a_worker_records_outputs_beside_build_json_and_the_key_only_when_ok(tmp_path,
@@ -430,12 +435,16 @@ def test_the_index_links_the_province_reports_or_says_why_they_failed(tmp_path):
         (year / slug / "report.pdf").write_bytes(b"")
         (year / slug / "figures.json").write_text(json.dumps(
             {"provenance": {"unit": {"level": level, "name": name}}}), encoding="utf-8")
+    (year / "ben-tre").mkdir()  # a province report without a name
+    (year / "ben-tre" / "report.pdf").write_bytes(b"")
+    (year / "ben-tre" / "figures.json").write_text(json.dumps(
+        {"provenance": {"unit": {"level": "province"}}}), encoding="utf-8")
     (year / "broken").mkdir()
     (year / "broken" / "figures.json").write_text("{", encoding="utf-8")
     results = [DistrictResult("xa-a", "Xã A", "ok", kind="Xã")]
     html = write_index(2026, results, tmp_path, "ok").read_text(encoding="utf-8")
-    assert '<p>Tỉnh Vĩnh Long: <a href="vinh-long/report.pdf">PDF</a></p>\n' in html
-    assert "</p><p>" not in html
+    assert ('<p>: <a href="ben-tre/report.pdf">PDF</a></p>'
+            '<p>Tỉnh Vĩnh Long: <a href="vinh-long/report.pdf">PDF</a></p>\n') in html
     assert "Xã A: " not in html and "<p>1 đơn vị (1 xã); 0 lỗi.</p>" in html
     html = write_index(2026, results, tmp_path, "vinh-long: ô 2 báo lỗi").read_text(
         encoding="utf-8")
@@ -517,10 +526,27 @@ def test_a_second_batch_renders_again_only_the_failed_and_the_changed(rerun):
     (rerun.data / "2023" / "tra-cu" / "header.yaml").write_text("sửa\n", encoding="utf-8")
     tasks, status, _ = rerun()  # this year's data or last year's corrected
     assert sorted(tasks) == ["cau-ke", "tieu-can", "tra-cu"]
+    tasks, _, res = rerun()
+    assert sorted(tasks) == ["tieu-can"]
+    m = json.loads(res.manifest.read_text(encoding="utf-8"))
+    assert m["environment_key"] == batch.environment_key()
+    assert m["districts"]["tra-cu"]["build_key"] == build_key(
+        2024, "tra-cu", rerun.data, config.notebook_for("district"), config.DEFAULT_FORMATS,
+        batch.environment_key(), rerun.out)
+    index = res.index.read_text(encoding="utf-8")
+    assert "<h1>Báo cáo kết quả xây dựng nông thôn mới năm 2024</h1>" in index
+    assert "Báo cáo cấp tỉnh" not in index and m["province_summary"] == ""
+    (rerun.out / "2023" / "cau-ke").mkdir(parents=True)  # last year's report, recorded
+    (rerun.out / "2023" / "cau-ke" / "figures.json").write_text("{}", encoding="utf-8")
     tasks, _, _ = rerun()
+    assert sorted(tasks) == ["cau-ke", "tieu-can"]
+    tasks, _, _ = rerun(extra_parameters={"appendix_numbering": "roman"})
+    assert sorted(tasks) == ["cau-ke", "tieu-can", "tra-cu"]
+    tasks, _, _ = rerun(extra_parameters={"appendix_numbering": "roman"})
     assert sorted(tasks) == ["tieu-can"]
     shutil.rmtree(rerun.out / "2024" / "tra-cu")
-    tasks, _, res = rerun(districts=["tra-cu"])  # its outputs gone; a batch of one
+    tasks, _, res = rerun(districts=["tra-cu"], extra_parameters={"appendix_numbering": "roman"})
+    # its outputs gone; a batch of one
     assert sorted(tasks) == ["tra-cu"]
     # the units not selected keep their rows in the manifest and the index
     assert [r.district for r in res.results] == ["tra-cu"]

@@ -597,6 +597,7 @@ def test_the_province_report_follows_the_units_that_are_good(rerun, monkeypatch)
     from ntmlib import kernels
 
     (rerun.data / "2024" / "tra-vinh").mkdir()  # the province's own data for the year
+    (rerun.data / "2024" / "cho-lach").mkdir()  # a district of another province
     spare, asked = [], []
     monkeypatch.setattr(kernels, "start_spare", lambda env=None: spare.append(env))
 
@@ -681,3 +682,28 @@ def test_the_province_reports_status_is_ok_or_names_each_failure(tmp_path, monke
     monkeypatch.setattr(batch, "_provinces", lambda *a: [])
     assert batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path, ("html",), 60, True,
                                    None) == ""
+
+
+def test_a_batch_of_another_level_renders_its_units(rerun):
+    (rerun.data / "2024" / "tt-tra-cu").mkdir()
+    tasks, _, _ = rerun(level="commune")
+    assert sorted(tasks) == ["tt-tra-cu"]
+
+
+def test_the_province_asked_for_and_every_failure_named(tmp_path, monkeypatch):
+    for slug in ("tra-vinh", "ben-tre", "vinh-long"):
+        (tmp_path / "2024" / slug).mkdir(parents=True)
+    asked = []
+
+    def report(year, code, **kwargs):
+        asked.append(code)
+        return runner.ReportOutcome(year, code, "failed", error=f"lỗi {code}")
+    monkeypatch.setattr(runner, "run_report", report)
+    got = batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path, ("html",), 60, False,
+                                  "83")  # Bến Tre asked for, whatever the units
+    assert (asked, got) == (["83"], "ben-tre: lỗi 83")
+    monkeypatch.setattr(batch, "_provinces", lambda *a: [
+        ("ben-tre", type("P", (), {"code": "83"})()),
+        ("tra-vinh", type("P", (), {"code": "84"})())])
+    assert batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path, ("html",), 60, False,
+                                   None) == "ben-tre: lỗi 83; tra-vinh: lỗi 84"

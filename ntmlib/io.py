@@ -920,12 +920,13 @@ def write_district_workbook(data, path: Path) -> Path:  # a DistrictData
 
 
 def _cell(v: object) -> object:
+    """A table value as a workbook cell: blanks empty, yes/no as the forms write them."""
     if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
         return None
-    if isinstance(v, bool):
-        return "yes" if v else "no"
     if isinstance(v, dt.date):
         return v
-    if hasattr(v, "item"):  # numpy scalars
-        return v.item()
+    if hasattr(v, "item"):  # numpy scalars (a nullable boolean column gives numpy.bool_)
+        v = v.item()
+    if isinstance(v, bool):
+        return "yes" if v else "no"
     return v

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import stat
 
 import openpyxl
 import pandas as pd
@@ -156,3 +157,52 @@ def test_written_workbooks_neutralise_formula_injection(tmp_path, bundled):
     cells = [ws.cell(r, 2) for r in (2, 3, 4)]
     assert [c.value for c in cells] == ['=HYPERLINK("http://x","a")', "+1+1", "@SUM(A1)"]
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_table_values_become_cells_as_the_forms_write_them():
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from ntmlib.io import _cell
+
+    assert [_cell(v) for v in (None, float("nan"), np.float64("nan"), pd.NA)] == [None] * 4
+    got = [_cell(v) for v in (True, False, np.bool_(True), np.bool_(False))]
+    assert got == ["yes", "no", "yes", "no"]
+    got = [_cell(v) for v in (np.int64(3), np.float64(2.5), 7, 0, "có", "")]
+    assert got == [3, 2.5, 7, 0, "có", ""]
+    assert [type(v) for v in got[:2]] == [int, float]
+    day = dt.date(2024, 3, 1)
+    assert _cell(day) is day and _cell(pd.Timestamp("2024-03-01")) == pd.Timestamp("2024-03-01")
+
+
+@pytest.mark.parametrize(("mode", "message"), [
+    (stat.S_IFIFO, "tệp là một đường ống (FIFO), không phải tệp thông thường, nên không được đọc"),
+    (stat.S_IFCHR, "tệp là một thiết bị, không phải tệp thông thường, nên không được đọc"),
+    (stat.S_IFBLK, "tệp là một thiết bị, không phải tệp thông thường, nên không được đọc"),
+    (stat.S_IFSOCK, "tệp là một socket, không phải tệp thông thường, nên không được đọc"),
+    (stat.S_IFDIR, "đây là một thư mục, không phải tệp thông thường, nên không được đọc"),
+    (stat.S_IFLNK, "đây không phải là tệp thông thường nên không được đọc"),
+])
+def test_why_a_file_that_is_not_a_regular_file_was_not_read(mode, message):
+    from ntmlib.io import _not_regular
+
+    assert _not_regular(mode | 0o644) == message
+
+
+def test_the_limits_messages_name_the_limit():
+    from ntmlib import io
+
+    assert str(io._too_big(3 * 2**20 + 5)) == (
+        "tệp lớn hơn giới hạn 3 MB nên không được đọc; hãy kiểm tra có đúng tệp không")
+    assert io._too_many_sheets(101) == (
+        "tệp Excel có 101 trang tính, vượt giới hạn 100; hãy kiểm tra có đúng tệp không")
+    assert io._too_many_rows(True) == ("trang tính có hơn 50.000 dòng, vượt giới hạn của một "
+                                       "bảng; hãy kiểm tra có đúng trang tính không")
+    assert io._too_many_rows(False) == ("tệp có hơn 50.000 dòng, vượt giới hạn của một bảng; "
+                                        "hãy kiểm tra có đúng tệp không")
+    assert io._too_many_columns(True) == ("trang tính có hơn 200 cột, vượt giới hạn của một "
+                                          "bảng; hãy kiểm tra có đúng trang tính không")
+    assert io._too_many_columns(False) == ("tệp có hơn 200 cột, vượt giới hạn của một bảng; "
+                                           "hãy kiểm tra có đúng tệp không")

@@ -206,3 +206,23 @@ def test_the_limits_messages_name_the_limit():
                                           "bảng; hãy kiểm tra có đúng trang tính không")
     assert io._too_many_columns(False) == ("tệp có hơn 200 cột, vượt giới hạn của một bảng; "
                                            "hãy kiểm tra có đúng tệp không")
+
+
+def test_a_built_workbook_holds_header_narrative_and_each_table_as_sheets():
+    from ntmlib.io import build_workbook
+
+    training = pd.DataFrame({"course": ["Nghề", "=1+1"], "classes": [3, 4]}, index=[7, 9])
+    book = build_workbook({"unit": "xa-a", "sample_data": True, "signers": ["A", "B"]},
+                          {"ii1_assessment": ["Đoạn một.", "Đoạn hai."]},
+                          {"training": training, "not_a_table": training})
+    assert book.sheetnames == ["header", "narrative", "training"]
+    rows = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book}
+    assert rows["header"] == [["field", "value"], ["unit", "xa-a"], ["sample_data", "yes"],
+                              ["signers", "A"], ["signers", "B"]]
+    assert rows["narrative"] == [["section", "text"], ["ii1_assessment", "Đoạn một."],
+                                 ["ii1_assessment", "Đoạn hai."]]
+    # the index is not written; formula-like text is written as text
+    assert rows["training"] == [["course", "classes"], ["Nghề", 3], ["=1+1", 4]]
+    cell = book["training"]["A3"]
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    assert book["training"].freeze_panes == "A2"

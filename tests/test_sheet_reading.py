@@ -1,0 +1,135 @@
+"""How one sheet of a workbook is read (io._read_sheet), on small workbooks written here: where
+the table starts, how wide it is, blank rows inside it, values outside it, formulas without a
+saved result, merged cells. Whole workbooks are read in test_io.py and test_safe_reading.py."""
+
+from __future__ import annotations
+
+import io as _io
+
+import openpyxl
+import pytest
+
+from ntmlib import io
+
+
+def _sheet(cells: dict[str, object], merged: tuple[str, ...] = ()) -> io._Sheet:
+    book = openpyxl.Workbook()
+    ws = book.active
+    for ref, value in cells.items():
+        ws[ref] = value
+    for ref in merged:
+        ws.merge_cells(ref)
+    buf = _io.BytesIO()
+    book.save(buf)
+    read = openpyxl.load_workbook(_io.BytesIO(buf.getvalue()), read_only=True, data_only=True)
+    return io._read_sheet(read.worksheets[0], read)
+
+
+def test_the_table_starts_at_its_first_filled_row_and_keeps_blank_rows_inside():
+    s = _sheet({"A3": "course", "B3": "classes", "D3": "note",
+                "A4": "Nghề", "B4": 3, "A6": "Tin học", "D6": "x", "B7": 0})
+    assert s.columns == ["course", "classes", None, "note"]
+    assert s.first_row == 4
+    assert s.rows == [["Nghề", 3, None, None], [None] * 4, ["Tin học", None, None, "x"],
+                      [None, 0, None, None]]
+    assert (s.issues, s.merged, s.too_large) == ([], [], "")
+
+
+def test_an_empty_sheet_has_no_table():
+    s = _sheet({})
+    assert (s.columns, s.rows, s.first_row, s.issues) == ([], [], 2, [])
+
+
+def test_a_header_of_blank_text_only_ends_where_its_last_name_is():
+    s = _sheet({"A1": "a", "B1": "b", "A2": 1})
+    assert s.columns == ["a", "b"] and s.rows == [[1, None]]
+
+
+def test_one_value_outside_the_table_is_one_warning_naming_it_and_the_tables_extent():
+    s = _sheet({"A1": "a", "B1": "b", "A2": 1, "B3": 2, "E2": "lạc"})
+    assert s.rows == [[1, None], [None, 2]]
+    assert s.issues == [("outside", "warning", 2, None,
+                         "ô E2 có giá trị nằm ngoài bảng (cột A đến B, dòng 1 đến 3) nên bị bỏ "
+                         "qua")]
+
+
+def test_several_values_outside_the_table_name_the_first_and_count_the_others():
+    s = _sheet({"A1": "a", "A2": 1, "C2": "x", "D5": "y", "F9": "z"})
+    assert s.rows == [[1]]  # rows with nothing in the table end nothing
+    assert s.issues == [("outside", "warning", 2, None,
+                         "ô C2 và 2 ô khác có giá trị nằm ngoài bảng (cột A đến A, dòng 1 đến "
+                         "2) nên bị bỏ qua")]
+
+
+def test_a_value_far_below_the_table_is_outside_it_and_so_is_everything_after():
+    last = 2 + io.FAR_ROWS  # 1000 blank rows after row 2: still the table
+    s = _sheet({"A1": "a", "A2": 1, f"A{last + 1}": 2})
+    assert len(s.rows) == last and s.rows[-1] == [2] and s.issues == []
+    far = 3 + io.FAR_ROWS + 1
+    s = _sheet({"A1": "a", "A2": 1, f"A{far}": 2, f"A{far + 1}": 3})
+    assert s.rows == [[1]]
+    assert s.issues == [("outside", "warning", far, None,
+                         f"ô A{far} và 1 ô khác có giá trị nằm ngoài bảng (cột A đến A, dòng 1 "
+                         "đến 2) nên bị bỏ qua")]
+
+
+def test_a_header_cell_far_to_the_right_is_no_column():
+    near = openpyxl.utils.get_column_letter(2 + io.FAR_COLUMNS + 1)  # 50 blank columns
+    far = openpyxl.utils.get_column_letter(2 + io.FAR_COLUMNS + 2)
+    s = _sheet({"A1": "a", "B1": "b", f"{near}1": "c", "A2": 1})
+    assert len(s.columns) == 3 + io.FAR_COLUMNS and s.columns[-1] == "c" and s.issues == []
+    s = _sheet({"A1": "a", "B1": "b", f"{far}1": "xa", "A2": 1})
+    assert s.columns == ["a", "b"]
+    assert s.issues == [("outside", "warning", 1, None,
+                         f"ô {far}1 có giá trị nằm ngoài bảng (cột A đến B, dòng 1 đến 2) nên "
+                         "bị bỏ qua")]
+
+
+def test_a_header_with_only_a_far_cell_has_no_columns():
+    far = openpyxl.utils.get_column_letter(1 + io.FAR_COLUMNS + 1)
+    s = _sheet({f"{far}3": "xa"})
+    assert (s.columns, s.rows) == ([], [])
+    assert s.issues == [("outside", "warning", 3, None,
+                         f"ô {far}3 có giá trị nằm ngoài bảng (bảng không có cột nào, dòng 3) "
+                         "nên bị bỏ qua")]
+
+
+def test_a_formula_without_a_saved_result_is_an_error_at_its_cell():
+    s = _sheet({"A1": "a", "B1": "b", "A2": 1, "B3": "=A2*2"})
+    assert s.rows == [[1, None], [None, None]]
+    assert s.issues == [("formula", "error", 3, 1, "")]
+
+
+@pytest.mark.parametrize("merged", [("A1:B1",), ("B2:B3", "A4:B4")])
+def test_merged_cells_are_listed(merged):
+    s = _sheet({"A1": "a", "B1": "b", "A2": 1, "A4": 2}, merged)
+    assert s.merged == sorted(merged)
+
+
+def test_too_many_rows_or_columns_is_said_not_read(monkeypatch):
+    monkeypatch.setattr(io, "MAX_ROWS", 3)
+    s = _sheet({"A1": "a", "A2": 1, "A4": 3})  # three rows
+    assert s.too_large == "" and len(s.rows) == 3
+    s = _sheet({"A1": "a", "A2": 1, "A5": 4, "A6": 5})
+    assert s.too_large == ("trang tính có hơn 3 dòng, vượt giới hạn của một bảng; hãy kiểm tra "
+                           "có đúng trang tính không")
+    monkeypatch.setattr(io, "MAX_COLUMNS", 2)
+    assert _sheet({"A1": "a", "B1": "b", "A2": 1}).too_large == ""
+    assert _sheet({"A1": "a", "B1": "b", "C1": "c", "A2": 1}).too_large == (
+        "trang tính có hơn 2 cột, vượt giới hạn của một bảng; hãy kiểm tra có đúng trang tính "
+        "không")
+
+
+def test_formatted_but_empty_rows_by_the_hundred_thousand_are_not_read(monkeypatch):
+    monkeypatch.setattr(io, "MAX_ROWS", 2)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "a"
+    for r in range(2, 2 + 4 * 2 + 1):  # rows the sheet stores, with no value
+        ws.row_dimensions[r].height = 20
+        ws.cell(r, 2).style = "Note"
+    buf = _io.BytesIO()
+    book.save(buf)
+    read = openpyxl.load_workbook(_io.BytesIO(buf.getvalue()), read_only=True, data_only=True)
+    s = io._read_sheet(read.worksheets[0], read)
+    assert s.too_large.startswith("trang tính có hơn 2 dòng")

@@ -710,7 +710,7 @@ def test_a_run_waits_for_another_run_of_the_same_unit_and_says_so(tmp_path, pape
         for progress in (True, False):
             with pytest.raises(NtmError):
                 runner.run_notebook(tmp_path / "nb.ipynb", {}, final, ("html",),
-                                    progress=progress, lock_wait=0.2)
+                                    progress=progress, lock_wait=0.05)
     assert capsys.readouterr().err == (
         f"đang chờ một lần chạy khác (tiến trình {os.getpid()}) ghi xong {final}\n")
     assert calls == []

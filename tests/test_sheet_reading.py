@@ -133,3 +133,34 @@ def test_formatted_but_empty_rows_by_the_hundred_thousand_are_not_read(monkeypat
     read = openpyxl.load_workbook(_io.BytesIO(buf.getvalue()), read_only=True, data_only=True)
     s = io._read_sheet(read.worksheets[0], read)
     assert s.too_large.startswith("trang tính có hơn 2 dòng")
+
+
+def test_a_formula_without_a_saved_result_is_placed_at_its_sheet_row_and_column(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "header"
+    for row in (["field", "value"], ["unit_code", "849"], ["year", "=2023+1"]):
+        ws.append(row)
+    ws = book.create_sheet("training")
+    for row in (["course", "classes"], ["Nghề", 3], ["Tin học", "=B2*2"]):
+        ws.append(row)
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    raw = io.read_dataset(path)
+    message = "ô có công thức chưa được tính: hãy mở tệp bằng Excel để tính rồi lưu lại"
+    assert [(f.severity, f.rule, f.sheet, f.row, f.column, f.message) for f in raw.findings
+            if f.rule == "formula"] == [("error", "formula", "header", 3, "year", message),
+                                        ("error", "formula", "training", 3, "classes", message)]
+
+
+def test_a_units_workbook_leaves_out_header_fields_without_a_value(tmp_path):
+    import types
+
+    import pandas as pd
+
+    data = types.SimpleNamespace(
+        header={"unit_code": "849", "note": "", "signers": [], "contact": None, "year": 2024},
+        narrative={}, tables={"training": pd.DataFrame({"course": ["Nghề"], "classes": [3]})})
+    path = io.write_district_workbook(data, tmp_path / "x.xlsx")
+    rows = list(openpyxl.load_workbook(path)["header"].iter_rows(values_only=True))
+    assert rows == [("field", "value"), ("unit_code", "849"), ("year", 2024)]

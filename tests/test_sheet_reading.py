@@ -164,3 +164,55 @@ def test_a_units_workbook_leaves_out_header_fields_without_a_value(tmp_path):
     path = io.write_district_workbook(data, tmp_path / "x.xlsx")
     rows = list(openpyxl.load_workbook(path)["header"].iter_rows(values_only=True))
     assert rows == [("field", "value"), ("unit_code", "849"), ("year", 2024)]
+
+
+# -- workbooks that cannot be read ---------------------------------------------------------------
+
+
+def _refused(path, root=None) -> tuple:
+    raw = io.read_dataset(path, root)
+    assert (raw.kind, raw.header, raw.narrative, raw.tables, raw.source) == (
+        "workbook", {}, {}, {}, path)
+    return raw, [(f.severity, f.rule, f.file, f.sheet, f.message) for f in raw.findings]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"unit_code,year\n849,2024\n", "không mở được tệp Excel: đây không phải tệp Excel .xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+     "không mở được tệp Excel: tệp có đặt mật khẩu hoặc là tệp .xls cũ; hãy lưu lại dạng "
+     ".xlsx, không đặt mật khẩu"),
+])
+def test_a_file_that_is_not_a_workbook_is_one_error_and_its_hash_is_kept(tmp_path, content,
+                                                                         message):
+    import hashlib
+
+    path = tmp_path / "data" / "2024" / "tra-cu.xlsx"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    raw, found = _refused(path, tmp_path / "data")
+    assert found == [("error", "workbook", "data/2024/tra-cu.xlsx", None, message)]
+    assert raw.files == {"tra-cu.xlsx": hashlib.sha256(content).hexdigest()}
+    assert raw.header_file == raw.narrative_file == "data/2024/tra-cu.xlsx"
+
+
+def test_a_workbook_linked_from_outside_the_data_folder_is_not_read(tmp_path):
+    outside = tmp_path / "elsewhere.xlsx"
+    outside.write_bytes(b"PK")
+    path = tmp_path / "data" / "2024" / "tra-cu.xlsx"
+    path.parent.mkdir(parents=True)
+    path.symlink_to(outside)
+    raw, found = _refused(path, tmp_path / "data")
+    assert found == [("error", "unsafe-file", "data/2024/tra-cu.xlsx", None,
+                      f"tệp là liên kết tới {outside}, nằm ngoài thư mục số liệu, nên không "
+                      "được đọc; hãy chép chính tệp đó vào thư mục")]
+    assert raw.files == {}
+    # named by the analyst from elsewhere (ntm import): only checked for being a file
+    assert io.read_dataset(path).findings[0].rule == "workbook"
+
+
+def test_a_missing_workbook_says_which(tmp_path):
+    from ntmlib.errors import DataNotFoundError
+
+    with pytest.raises(DataNotFoundError) as err:
+        io.read_dataset(tmp_path / "x.xlsx")
+    assert str(err.value) == f"Không có tệp Excel {tmp_path / 'x.xlsx'}"

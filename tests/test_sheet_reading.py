@@ -216,3 +216,28 @@ def test_a_missing_workbook_says_which(tmp_path):
     with pytest.raises(DataNotFoundError) as err:
         io.read_dataset(tmp_path / "x.xlsx")
     assert str(err.value) == f"Không có tệp Excel {tmp_path / 'x.xlsx'}"
+
+
+def test_a_zip_that_is_no_workbook_names_why_openpyxl_refused_it(tmp_path):
+    import zipfile
+
+    path = tmp_path / "data" / "2024" / "tra-cu.xlsx"
+    path.parent.mkdir(parents=True)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("ghi-chu.txt", "không phải Excel")  # no [Content_Types].xml
+    _, found = _refused(path, tmp_path / "data")
+    assert found == [("error", "workbook", "data/2024/tra-cu.xlsx", None,
+                      "không mở được tệp Excel (KeyError)")]
+
+
+def test_a_workbook_with_too_many_sheets_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "MAX_SHEETS", 2)
+    book = openpyxl.Workbook()
+    for name in ("training", "ocop"):
+        book.create_sheet(name)
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    _, found = _refused(path)
+    assert found == [("error", "workbook", str(path), None,
+                      "tệp Excel có 3 trang tính, vượt giới hạn 2; hãy kiểm tra có đúng tệp "
+                      "không")]

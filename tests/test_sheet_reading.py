@@ -241,3 +241,48 @@ def test_a_workbook_with_too_many_sheets_is_refused_before_it_is_read(tmp_path, 
     assert found == [("error", "workbook", str(path), None,
                       "tệp Excel có 3 trang tính, vượt giới hạn 2; hãy kiểm tra có đúng tệp "
                       "không")]
+
+
+def _book(sheets: dict[str, list[list]], path) -> None:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    book.save(path)
+
+
+def test_a_second_sheet_of_the_same_table_is_ignored_with_a_warning(tmp_path):
+    path = tmp_path / "x.xlsx"
+    _book({"Văn bản": [["doc_id"], ["VB1"]], "documents": [["doc_id"], ["VB2"]],
+           "Hướng dẫn": [["đọc kỹ"]]}, path)
+    raw = io.read_dataset(path)
+    assert [(f.severity, f.rule, f.sheet, f.message) for f in raw.findings] == [
+        ("warning", "workbook", "documents",
+         "trang tính này chứa cùng bảng với trang tính Văn bản nên bị bỏ qua")]
+    assert list(raw.tables) == ["documents"]
+    assert raw.sheet("documents") == "Văn bản"
+
+
+def test_a_table_over_the_limit_is_an_error_at_its_sheet_and_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "MAX_ROWS", 2)
+    path = tmp_path / "x.xlsx"
+    _book({"documents": [["doc_id"], ["VB1"], ["VB2"], ["VB3"]],
+           "facts": [["key", "value"], ["a", 1]]}, path)
+    raw = io.read_dataset(path)
+    assert [(f.severity, f.rule, f.file, f.sheet, f.message) for f in raw.findings] == [
+        ("error", "too-large", str(path), "documents",
+         "trang tính có hơn 2 dòng, vượt giới hạn của một bảng; hãy kiểm tra có đúng trang "
+         "tính không")]
+    assert "documents" in raw.unreadable and "documents" not in raw.tables
+    assert "facts" in raw.tables and "facts" not in raw.unreadable
+
+
+def test_a_workbook_with_as_many_sheets_as_the_limit_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "MAX_SHEETS", 2)
+    path = tmp_path / "x.xlsx"
+    _book({"documents": [["doc_id"], ["VB1"]], "facts": [["key", "value"], ["a", 1]]}, path)
+    raw = io.read_dataset(path)
+    assert raw.findings == [] and sorted(raw.tables) == ["documents", "facts"]
+

@@ -729,3 +729,25 @@ def test_outside_the_main_thread_a_cell_timeout_names_the_reports_limit(tmp_path
     t.start()
     t.join()
     assert got[0].error == "báo cáo chạy quá 77 giây cho phép (--timeout) nên đã bị dừng"
+
+
+def test_a_run_without_a_warm_kernel_takes_one_with_the_folders_and_works_in_staging(
+        tmp_path, papermill_raises, monkeypatch):
+    from nbclient.exceptions import CellTimeoutError
+
+    taken = []
+    fresh = _Kernel(tmp_path)
+    monkeypatch.setattr(runner, "take_kernel", lambda env=None: taken.append(env) or fresh)
+    monkeypatch.setattr(runner._running, "limit", 300, raising=False)
+    calls = papermill_raises(CellTimeoutError("x"), [_code(1), _code(2)])  # no failed cell
+    final = tmp_path / "out" / "2024" / "tra-cu"
+    env = {"NTM_DATA_DIR": "d", "NTM_OUTPUT_DIR": "o"}
+    run = runner.run_notebook(tmp_path / "nb.ipynb", {}, final, ("html",), progress=False,
+                              env=env)
+    assert taken == [env] and calls[0]["kernel"] is fresh and fresh.released == [(False, None)]
+    cwd = Path(calls[0]["cwd"])
+    assert cwd.parent == final.parent and cwd.name.startswith(".tra-cu.")
+    assert calls[0]["output"] == str(cwd / "report.ipynb")
+    # stopped where no cell says so: the reason alone
+    assert run.error == "báo cáo chạy quá 300 giây cho phép (--timeout) nên đã bị dừng"
+    assert run.out_dir == final and 0 <= run.stages["execute"] < 5

@@ -34,6 +34,15 @@ from ntmlib.findings import Finding
 BUNDLED = config.PROJECT_DIR / "data"
 
 
+@pytest.fixture(autouse=True)
+def _zygote_setting_restored(monkeypatch):
+    """render_district sets how this process starts kernels (a batch worker's setting): the
+    tests that call it must not leave it to the e2e tests that run after them."""
+    from ntmlib import kernels
+
+    monkeypatch.setattr(kernels, "_zygote_wanted", kernels._zygote_wanted)
+
+
 def test_districts_until_2025_and_communes_from_2026():
     assert [default_level(y) for y in (2016, 2025, 2026, 2030)] == [
         "district", "district", "commune", "commune"]

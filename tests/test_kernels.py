@@ -36,8 +36,16 @@ def _probe_output(notebook: Path) -> dict:
 
 
 def _kernel_processes() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True)
-            if "ipykernel" in " ".join(p.cmdline())]
+    """The kernels this process runs (a kernel that has exited, a zombie until reaped, is not
+    running: psutil cannot read its command line)."""
+    found = []
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(p.cmdline()):
+                found.append(p)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue
+    return found
 
 
 @pytest.mark.e2e
@@ -50,6 +58,8 @@ def test_each_report_runs_in_a_kernel_of_its_own(tmp_path):
                                  notebook=notebook, formats=("html",), keep_spare=True)
             assert outcome.ok, outcome.summary()
             seen.append(_probe_output(outcome.out_dir / "report.ipynb"))
+            # the run's kernel stops, then the spare starts, in a thread the run does not await
+            kernels.wait_shutdowns()
             assert len(_kernel_processes()) == 1  # only the spare is left running
     finally:
         kernels.shutdown_spare()

@@ -352,25 +352,35 @@ def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
         if scheduler:
             results = _run_dask(tasks, scheduler, bar, workers)
         else:
-            with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=_worker_context(),
-                                     max_tasks_per_child=WORKER_TASKS) as pool:
-                futures = {pool.submit(render_district, t): t for t in tasks}
-                for fut in as_completed(futures):
-                    results.append(_result_of(fut, futures[fut]))
-                    bar.set_postfix_str(results[-1].district)
-                    bar.update()
+            workers = max(1, workers)
+            for tranche in _tranches(tasks, workers * WORKER_TASKS):
+                with ProcessPoolExecutor(max_workers=workers,
+                                         mp_context=_worker_context()) as pool:
+                    futures = {pool.submit(render_district, t): t for t in tranche}
+                    for fut in as_completed(futures):
+                        results.append(_result_of(fut, futures[fut]))
+                        bar.set_postfix_str(results[-1].district)
+                        bar.update()
     finally:
         bar.close()
     return results
 
 
-# A worker is replaced by a new process after this many units, so that what its memory gains
-# with each report (about 0,4 MB: caches, allocator fragmentation) stays bounded over a
-# national batch; its kernels and zygote go with it. max_tasks_per_child needs workers that
-# are not forked from this process (Python 3.11): they are forked from multiprocessing's fork
-# server, which has imported what a worker needs once, so that a new worker starts as fast as
-# a forked one did. The fork server imports modules only, never a unit's data.
+# Workers are replaced by new processes after about this many units each, so that what a
+# worker's memory gains with each report (about 0,4 MB: caches, allocator fragmentation) stays
+# bounded over a national batch; its kernels and zygote go with it. Each tranche of
+# `workers * WORKER_TASKS` units runs in a pool of its own: the pool's own replacement,
+# `max_tasks_per_child`, deadlocks on Python 3.11 and 3.12 once every worker has reached its
+# limit with units still queued (CPython issue 115634; a batch of 500 stopped at 200). The
+# workers are forked from multiprocessing's fork server, which has imported what a worker
+# needs once and lives as long as this process, so that a new pool starts as fast as a
+# forked one did. The fork server imports modules only, never a unit's data.
 WORKER_TASKS = 100
+
+
+def _tranches(tasks: list, size: int) -> list[list]:
+    """`tasks` in consecutive runs of `size` (the last may be shorter)."""
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 WORKER_PRELOAD = ["ntmlib.batch", "ntmlib.runner", "ntmlib.kernels", "ntmlib.dataset",
                   "ntmlib.export"]
 

@@ -717,3 +717,45 @@ def test_the_province_asked_for_and_every_failure_named(tmp_path, monkeypatch):
         ("tra-vinh", type("P", (), {"code": "84"})())])
     assert batch._province_reports(2024, ["tra-cu"], tmp_path, tmp_path, ("html",), 60, False,
                                    None) == "ben-tre: lỗi 83; tra-vinh: lỗi 84"
+
+
+# -- the process pool ---------------------------------------------------------------------------
+
+
+def _rendered_by(task: DistrictTask) -> DistrictResult:
+    """Stands in for render_district in a pool worker: which process took the unit."""
+    import os
+
+    return DistrictResult(task.district, task.name, "ok", error=str(os.getpid()))
+
+
+@pytest.mark.slow  # starts the fork server and six worker processes
+def test_workers_are_replaced_after_their_share_of_units_and_the_batch_ends(monkeypatch,
+                                                                           tmp_path):
+    """Python 3.11's own replacement of workers (max_tasks_per_child) stops a batch for good
+    once every worker has reached its limit with units still waiting (a batch of 500 stopped
+    at 200): the units run in tranches, each in a pool of new workers."""
+    import threading
+
+    import psutil
+
+    monkeypatch.setattr(batch, "WORKER_TASKS", 2)
+    monkeypatch.setattr(batch, "render_district", _rendered_by)
+    tasks = [DistrictTask(2024, f"u{i}", f"Xã {i}", str(tmp_path), str(tmp_path), ("pdf",), "")
+             for i in range(9)]
+    got: list = []
+    run = threading.Thread(target=lambda: got.append(batch._run_tasks(tasks, 2, None, False)),
+                           daemon=True)
+    run.start()
+    run.join(60)
+    if run.is_alive():  # free the pool's thread, or this test process could not exit
+        for child in psutil.Process().children(recursive=True):
+            child.kill()
+        pytest.fail("the batch never ended")
+    by_unit = {r.district: r.error for r in got[0]}
+    assert sorted(by_unit, key=lambda u: int(u[1:])) == [t.district for t in tasks]
+    # 2 workers x 2 units a tranche: units 0-3, 4-7 and 8, each tranche in new processes
+    tranches = [{by_unit[f"u{i}"] for i in part} for part in (range(4), range(4, 8), [8])]
+    assert all(1 <= len(t) <= 2 for t in tranches)
+    assert not (tranches[0] & tranches[1] or tranches[1] & tranches[2]
+                or tranches[0] & tranches[2])

@@ -98,11 +98,19 @@ def stylesheet(work: Path) -> Path:
 
 
 def cpu(children_only: bool = True) -> float:
-    """CPU seconds (user + system) used so far by the processes this one has waited for (and,
-    unless `children_only`, by this one): under load, wall time is mostly waiting for a core,
+    """CPU seconds (user + system) used so far by the processes this one has waited for, by
+    those its living children have waited for (multiprocessing's fork server starts the batch
+    workers and reaps them, and each worker, zygote and kernel reaps what it started), and,
+    unless `children_only`, by this one: under load, wall time is mostly waiting for a core,
     CPU time is the work done."""
     c = resource.getrusage(resource.RUSAGE_CHILDREN)
     total = c.ru_utime + c.ru_stime
+    for child in psutil.Process().children():
+        try:
+            t = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
     if not children_only:
         s = resource.getrusage(resource.RUSAGE_SELF)
         total += s.ru_utime + s.ru_stime
@@ -204,8 +212,8 @@ def naive_batch(root: Path, units: list[str], out_root: Path, css: Path, workers
 
 
 class Memory:
-    """Samples, every `every` seconds, each worker process (a child of this one) with the
-    processes it started (kernels): the largest resident sum per worker, the largest single
+    """Samples, every `every` seconds, each worker process (`_workers`) with the processes it
+    started (zygote, kernels): the largest resident sum per worker, the largest single
     process, and the workers' own resident memory over time (for growth)."""
 
     def __init__(self, every: float = 0.2) -> None:
@@ -228,7 +236,7 @@ class Memory:
         me = psutil.Process()
         t0 = time.perf_counter()
         while not self._stop.wait(self.every):
-            for worker in me.children():
+            for worker in _workers(me):
                 try:
                     own = worker.memory_info().rss / 2**20
                     tree = [worker, *worker.children(recursive=True)]
@@ -251,6 +259,23 @@ class Memory:
                         "last_mb": round(statistics.median(m for _, m in samples[-k:]), 1),
                         "max_mb": round(max(m for _, m in samples), 1)})
         return {"workers_seen": len(self.own), "lives": out}
+
+
+def _workers(me: psutil.Process) -> list[psutil.Process]:
+    """The batch's worker processes: the children of multiprocessing's fork server, which
+    starts them (and the other children of this process, such as the province report's
+    kernel); not the fork server itself, nor multiprocessing's resource tracker."""
+    out = []
+    for child in me.children():
+        try:
+            command = " ".join(child.cmdline())
+            if "multiprocessing.forkserver" in command:
+                out += child.children()
+            elif "multiprocessing.resource_tracker" not in command:
+                out.append(child)
+        except psutil.Error:
+            continue
+    return out
 
 
 def ours_batch(root: Path, units: list[str] | None, workers: int, out: Path, *, year: int = YEAR,

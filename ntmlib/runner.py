@@ -215,39 +215,37 @@ def run_report(
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
     check_output_folder(out_root)
     env = kernel_env(data_root, out_root)
-    # the kernel starts first and imports its libraries while this process loads its own
-    # (pandas, the reference tables), finds the unit and validates the data; None if it
-    # cannot start (papermill then tries, and says why)
+    # the kernel starts first and imports its libraries while this process loads its own and
+    # validates the data; None if it cannot start (papermill then tries, and says why)
+    from .reference import load_reference
+
+    unit = load_reference(data_root).resolve(district, year, level=level)
+    notebook = notebook or config.notebook_for(unit.level)
+    if extra_parameters:
+        check_extra_parameters(notebook, extra_parameters)
+    outcome = ReportOutcome(year, unit.slug, "failed")
     kernel = take_kernel(env=env)
-    try:  # a second release after the one in run_notebook does nothing
-        from .reference import load_reference
+    try:
+        with time_limit(limit):
+            from .dataset import load_unit
 
-        unit = load_reference(data_root).resolve(district, year, level=level)
-        notebook = notebook or config.notebook_for(unit.level)
-        if extra_parameters:
-            check_extra_parameters(notebook, extra_parameters)
-        outcome = ReportOutcome(year, unit.slug, "failed")
-        try:
-            with time_limit(limit):
-                from .dataset import load_unit
-
-                result = load_unit(year, unit.code, data_root, level=unit.level,
-                                   outputs_dir=out_root)
-                outcome.stages["validate"] = time.perf_counter() - started
-                outcome.findings = result.findings
-                if result.ok and kernel is not None:
-                    _hand_over(kernel, result, year, unit, data_root, out_root)
-                if result.ok:
-                    _execute_and_export(outcome, notebook, year, unit, out_root, formats,
-                                        extra_parameters, deadline, progress, kernel,
-                                        keep_spare, env)
-                else:
-                    outcome.status = "invalid"
-        except ReportTimeout as exc:
-            outcome.status, outcome.error = "failed", str(exc)
-            failed = out_root / str(year) / f"{unit.slug}.failed.ipynb"
-            outcome.failed_notebook = failed if failed.exists() else None
-    finally:
+            result = load_unit(year, unit.code, data_root, level=unit.level,
+                               outputs_dir=out_root)
+            outcome.stages["validate"] = time.perf_counter() - started
+            outcome.findings = result.findings
+            if result.ok and kernel is not None:
+                _hand_over(kernel, result, year, unit, data_root, out_root)
+            if result.ok:
+                _execute_and_export(outcome, notebook, year, unit, out_root, formats,
+                                    extra_parameters, deadline, progress, kernel, keep_spare,
+                                    env)
+            else:
+                outcome.status = "invalid"
+    except ReportTimeout as exc:
+        outcome.status, outcome.error = "failed", str(exc)
+        failed = out_root / str(year) / f"{unit.slug}.failed.ipynb"
+        outcome.failed_notebook = failed if failed.exists() else None
+    finally:  # a second release after the one in run_notebook does nothing
         _release(kernel, keep_spare, env)
     outcome.seconds = time.perf_counter() - started
     return outcome

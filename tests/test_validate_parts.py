@@ -1,0 +1,211 @@
+"""validate's small parts on their own: what the Excel form's lists show (reference_labels),
+where a missing table is said to be, the words of its messages, and the helpers that compare a
+stated figure with the computed one. Expected values are read off data/reference/ and the
+catalogue by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ntmlib import validate
+from ntmlib.io import RawDataset, RawTable
+from ntmlib.parsing import ParseError
+from ntmlib.reference import load_reference
+from ntmlib.schema import TABLES_BY_NAME
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return load_reference()
+
+
+# -- what the Excel form's drop-down lists show --------------------------------------------------
+
+
+def test_the_forms_lists_show_the_reference_labels_of_the_year(ref):
+    labels = validate.reference_labels(ref, 2023, ref.resolve("tra-cu", 2023))
+    assert labels["commune_sets"] == {"xa_ntm": "xã NTM", "xa_ntm_nc": "xã NTM nâng cao",
+                                      "xa_ntm_km": "xã NTM kiểu mẫu"}
+    assert labels["district_sets"] == {"huyen_ntm": "huyện NTM",
+                                       "huyen_ntm_nc": "huyện NTM nâng cao"}
+    assert labels["titles"]["xa_ntm_hd"] == "xã nông thôn mới hiện đại"
+    assert labels["titles"]["tinh_hoan_thanh"] == (
+        "tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới")
+    assert len(labels["titles"]) == 8
+    # {province}, {district}, {commune} filled with the words of the unit's own kinds
+    sources = {"central": "Ngân sách Trung ương", "province": "Ngân sách tỉnh",
+               "district": "Ngân sách huyện", "commune": "Ngân sách xã",
+               "integrated": "Vốn lồng ghép", "credit": "Vốn tín dụng chính sách",
+               "enterprise": "Vốn doanh nghiệp", "people": "Vốn dân đóng góp",
+               "other": "Nguồn khác"}
+    assert labels["fund_sources"] == sources and labels["planned_sources"] == sources
+    # a component without a label shows as it is
+    assert labels["fund_components"] == {
+        "investment": "Đầu tư phát triển", "recurrent": "Sự nghiệp", "cash": "Tiền mặt",
+        "land_transport": "Hiến đất giao thông nông thôn",
+        "land_irrigation": "Hiến đất thủy lợi nội đồng", "land": "Hiến đất",
+        "workdays": "Ngày công lao động", "goods": "Hiện vật", "total": "total"}
+
+
+def test_next_years_plan_lists_next_years_sources(ref):
+    """From 2026 there is no district budget, and the commune's people are 'cộng đồng dân
+    cư': the plan made in 2025 lists 2026's sources, the report 2025's."""
+    labels = validate.reference_labels(ref, 2025, ref.resolve("tra-cu", 2025))
+    assert list(labels["fund_sources"]) == ["central", "province", "district", "commune",
+                                            "integrated", "credit", "enterprise", "people",
+                                            "other"]
+    assert labels["planned_sources"] == {
+        "central": "Ngân sách Trung ương", "province": "Ngân sách tỉnh",
+        "commune": "Ngân sách xã", "integrated": "Vốn lồng ghép",
+        "credit": "Vốn tín dụng chính sách", "enterprise": "Vốn doanh nghiệp",
+        "people": "Vốn cộng đồng dân cư", "other": "Nguồn khác"}
+
+
+def test_a_year_outside_every_period_lists_no_sets(ref):
+    labels = validate.reference_labels(ref, 2010, ref.resolve("tra-cu", 2023))
+    assert labels["commune_sets"] == {} and labels["district_sets"] == {}
+    assert labels["titles"]["xa_ntm"] == "xã đạt chuẩn nông thôn mới"
+
+
+# -- where a missing table is said to be -----------------------------------------------------------
+
+
+def _raw(kind: str, header_file: str, labelled: bool = False) -> RawDataset:
+    return RawDataset(source=None, kind=kind, header={}, narrative={}, tables={},
+                      header_file=header_file, labelled=labelled)
+
+
+def test_a_missing_table_is_placed_in_its_folder_or_its_workbook():
+    spec = TABLES_BY_NAME["training"]
+    assert validate._missing_where(_raw("folder", "data/2023/x/header.yaml"), spec) == {
+        "file": "data/2023/x/training.csv"}
+    assert validate._missing_where(_raw("folder", "header.yaml"), spec) == {
+        "file": "training.csv"}
+    assert validate._missing_where(_raw("workbook", "x.xlsx"), spec) == {
+        "file": "x.xlsx", "sheet": "training"}
+    # the Excel form names its sheets in words, in the user's language
+    assert validate._missing_where(_raw("workbook", "x.xlsx", labelled=True), spec) == {
+        "file": "x.xlsx", "sheet": "Tập huấn"}
+
+
+def test_a_cell_of_a_table_that_was_not_read_is_placed_by_the_tables_name():
+    raw = _raw("folder", "header.yaml")
+    assert validate._at(raw, "funds", 7, "amount") == {
+        "file": "funds", "sheet": None, "row": 7, "column": "amount"}
+    raw.tables["funds"] = RawTable("funds", pd.DataFrame(), "d/funds.csv")
+    assert validate._at(raw, "funds", 7, "amount") == {
+        "file": "d/funds.csv", "sheet": None, "row": 7, "column": "amount"}
+
+
+# -- the words of the messages -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "vi", "en"), [
+    ("text", "văn bản", "text"), ("int", "số nguyên", "int"), ("float", "số", "float"),
+    ("percent", "tỷ lệ phần trăm", "percent"), ("date", "ngày", "date"),
+    ("bool", "có/không", "bool"), ("code", "mã", "code"), ("year", "năm", "year"),
+    ("reconstructed", "đánh dấu giá trị dựng lại", "reconstructed"),
+    ("colour", "colour", "colour"),  # a kind without a word: as it is
+])
+def test_each_column_kind_has_its_word(kind, vi, en, monkeypatch):
+    assert validate._kind_word(kind) == vi
+    monkeypatch.setenv("NTM_LANG", "en")
+    assert validate._kind_word(kind) == en
+
+
+def test_an_excel_error_names_the_code_and_what_to_do():
+    f = validate._excel_error("#REF!", {"file": "a.xlsx", "sheet": "funds", "row": 4,
+                                        "column": "amount"})
+    assert (f.severity, f.rule, f.message, f.file, f.sheet, f.row, f.column) == (
+        "error", "excel-error",
+        "ô có lỗi Excel #REF!: hãy sửa công thức hoặc gõ trực tiếp giá trị",
+        "a.xlsx", "funds", 4, "amount")
+
+
+def test_messages_about_years_documents_and_figures(english):
+    f = validate._year_after(2031, 2024, {"file": "documents.csv", "row": 3})
+    assert (f.rule, f.message, f.row) == (
+        "date", "year 2031 is after the reporting year 2024", 3)
+    assert validate._no_document("doc:qd-12") == (
+        "{doc:qd-12} cites a document that is not in documents")
+    figures = {"funds.total": 1, "funds.total_people": 2, "ocop.products": 3}
+    assert validate._no_figure("funds.totl", figures) == (
+        "{funds.totl} is not a figure of the report; did you mean {funds.total}?")
+    # any iterable of keys will do; no close key: no suggestion
+    assert validate._no_figure("households.rate", iter(["ocop.products"])) == (
+        "{households.rate} is not a figure of the report")
+
+
+def test_a_reconstructed_flag_is_yes_no_or_the_columns_concerned():
+    table = RawTable("funds", pd.DataFrame(columns=["source", "amount", "reconstructed"]),
+                     "funds.csv")
+    flag = validate._reconstructed_flag
+    for yes in ("yes", "Có", "x", "X", "TRUE", "1", "*", " yes "):
+        assert flag(yes, table, {}, []) == "*", yes
+    for no in ("no", "Không", "FALSE", "0", "", "  "):
+        assert flag(no, table, {}, []) == "", no
+    assert flag("amount; source", table, {}, []) == "amount,source"
+    with pytest.raises(ParseError) as err:
+        flag("amount, soure, reconstructed", table, {}, [])
+    assert str(err.value) == ("'amount, soure, reconstructed' không phải là có/không, cũng "
+                              "không phải tên các cột của bảng này (tên không có: soure, "
+                              "reconstructed)")
+
+
+def test_a_quoted_value_is_cut_at_80_characters():
+    assert validate._short("a" * 80) == "a" * 80
+    assert validate._short("a" * 81) != "a" * 81
+    assert validate._short("a" * 81).startswith("a" * 70)
+
+
+# -- placeholders in text cells ------------------------------------------------------------------
+
+
+def test_placeholders_are_found_in_the_text_columns_printed_in_sentences():
+    tables = {
+        "production_models": pd.DataFrame({"note": ["{models.count} mô hình", None, 3]},
+                                          index=[2, 3, 4]),
+        "funds": pd.DataFrame({"description": ["{ quantity } ha, {doc:qd-1}"]}, index=[5]),
+        # planned_funds without its description column; not a text column: not looked at
+        "planned_funds": pd.DataFrame({"amount": ["{x}"]}),
+        "training": pd.DataFrame({"note": ["{y}"]}),
+    }
+    assert list(validate.cell_placeholders(tables)) == [
+        ("production_models", 2, "note", "models.count"),
+        ("funds", 5, "description", "quantity"), ("funds", 5, "description", "doc:qd-1")]
+    # a table left out altogether is skipped, not the end of the search
+    del tables["production_models"]
+    assert [k for *_, k in validate.cell_placeholders(tables)] == ["quantity", "doc:qd-1"]
+
+
+# -- stated figures against computed ones -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "places"), [
+    (3, 0), (3.0, 0), (2.5, 1), (96.67, 2), (10.10, 1), (0.1234567, 6), (1e-7, 0), (120, 0),
+])
+def test_the_places_a_stated_figure_was_given_with(value, places):
+    assert validate._places(value) == places
+
+
+def test_a_stated_figure_is_compared_rounded_half_up_to_its_own_places():
+    assert validate._half_up_equal(2.5, 3, 0)  # half up, not to even
+    assert not validate._half_up_equal(2.5, 2, 0)
+    assert validate._half_up_equal(96.6666, 96.67, 2)
+    assert not validate._half_up_equal(96.6666, 96.66, 2)
+
+
+@pytest.mark.parametrize(("key", "needs"), [
+    ("prev.funds.total", True), ("communes.criteria_added", True),
+    ("criteria.added_list", True), ("funds.total", False), ("previous.total", False),
+    ("criteria.added", False),
+])
+def test_the_figures_that_need_last_years_data(key, needs):
+    assert validate._needs_previous(key) is needs
+
+
+def test_a_table_left_out_is_empty_with_its_columns_typed():
+    frame = validate._empty(TABLES_BY_NAME["ocop_products"])
+    assert frame.empty and list(frame.columns) == TABLES_BY_NAME["ocop_products"].column_names
+    assert str(frame["stars"].dtype) == "Int64"

@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 from ntmlib import validate
-from ntmlib.io import RawDataset, RawTable
+from ntmlib.io import RawDataset, RawTable, read_dataset
 from ntmlib.parsing import ParseError
 from ntmlib.reference import load_reference
 from ntmlib.schema import TABLES_BY_NAME
+from tests.conftest import FIXTURES
+from tests.test_rules import validate as validate_fixture
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +211,26 @@ def test_a_table_left_out_is_empty_with_its_columns_typed():
     frame = validate._empty(TABLES_BY_NAME["ocop_products"])
     assert frame.empty and list(frame.columns) == TABLES_BY_NAME["ocop_products"].column_names
     assert str(frame["stars"].dtype) == "Int64"
+
+
+def test_the_form_shows_the_words_of_the_units_own_kinds_and_next_years_sources(ref):
+    """A thị xã's budget is 'Ngân sách thị xã'; the plan made in 2024 lists 2025's sources
+    (a district budget and 'Vốn dân đóng góp' still), not 2026's."""
+    city = ref.resolve("tp-tra-vinh", 2024)
+    labels = validate.reference_labels(ref, 2024, city)
+    assert labels["fund_sources"]["district"] == "Ngân sách thành phố"
+    assert labels["planned_sources"]["district"] == "Ngân sách thành phố"
+    assert labels["planned_sources"]["people"] == "Vốn dân đóng góp"
+
+
+def test_a_stated_figure_that_needs_last_years_data_is_a_warning_when_there_is_none():
+    raw = read_dataset(FIXTURES / "2020" / "tx-kien-tuong", display_root=FIXTURES)
+    raw.tables["stated_figures"] = RawTable(
+        "stated_figures", pd.DataFrame({"key": ["prev.funds.total"], "value": ["12"],
+                                        "where": ["tr. 3"], "note": [""]}),
+        "data/2020/tx-kien-tuong/stated_figures.csv")
+    result = validate_fixture(raw)
+    [f] = [f for f in result.findings if f.rule == "stated-figure"]
+    assert (f.severity, f.message, f.file, f.row, f.column) == (
+        "warning", "'prev.funds.total' so sánh với năm 2019, năm chưa có số liệu, nên không "
+        "kiểm tra được", "data/2020/tx-kien-tuong/stated_figures.csv", 2, "value")

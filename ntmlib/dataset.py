@@ -122,7 +122,7 @@ def validate_raw(
     findings += f
     scope = header.get("scope", "report")
     labels = reference_labels(reference, year, unit) if raw.kind == "workbook" else None
-    tables, f = type_tables(raw, scope, reference_values(reference, year, unit.level),
+    tables, f = type_tables(raw, scope, reference_values(reference, year),
                             unit.level, labels)
     findings += f
     findings += check_narrative(raw, scope)

@@ -57,7 +57,7 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # -- 1. structure and types ---------------------------------------------------------------
 
 
-def reference_values(reference, year: int, level: str = "district") -> dict[str, tuple]:
+def reference_values(reference, year: int) -> dict[str, tuple]:
     """The values the reference data defines for `year`, by the name a column's allowed_ref
     gives (sets of the period, titles, periods, fund sources and components)."""
     out: dict[str, tuple] = {}
@@ -96,7 +96,7 @@ def reference_labels(reference, year: int, unit: Unit) -> dict[str, dict[str, st
     out["commune_sets"] = {s.set_id: s.short for s in sets if s.level == "commune"}
     out["district_sets"] = {s.set_id: s.short for s in sets if s.level == "district"}
     out["titles"] = dict(zip(reference.titles["title"], reference.titles["label"], strict=True))
-    values = reference_values(reference, year, unit.level)
+    values = reference_values(reference, year)
     for name, y in (("fund_sources", year), ("planned_sources", year + 1)):
         try:
             labels = reference.fund_labels(y, unit)

@@ -271,7 +271,7 @@ def _form(unit, year: int, ref, header: dict, narrative: dict[str, list[str]],
 
     # the reference data's labels are Vietnamese: an English form shows the values
     labels = reference_labels(ref, year, unit) if language() != "en" else {}
-    values = reference_values(ref, year, unit.level)
+    values = reference_values(ref, year)
     book = openpyxl.Workbook()
     guide = book.active
     guide.title = _(GUIDE_SHEET)

@@ -1,0 +1,70 @@
+"""render_report on its own: how the parts, the appendices, the sample mark, the note on
+reconstructed values and the provenance record are put together into the document and its page,
+from parts written here (the documents themselves are checked in test_report and
+test_pdf_document)."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+from markupsafe import Markup
+
+from ntmlib import config
+from ntmlib.render import RenderedParts, render_report
+
+PAPER = (config.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+SCREEN = (config.TEMPLATES_DIR / "report-screen.css").read_text(encoding="utf-8")
+CSS = f'<style>{PAPER}</style>\n<style media="screen">{SCREEN}</style>'
+PARTS = RenderedParts({"a": Markup("<p>Phần một</p>"), "b": Markup("<p>Phần hai</p>")},
+                      [Markup("<section>PL 1</section>"), Markup("<section>PL 2</section>")],
+                      marked=False)
+
+
+def _unit(sample: object = None):
+    header = {} if sample is None else {"sample_data": sample}
+    return types.SimpleNamespace(header=header, year=2027,
+                                 unit=types.SimpleNamespace(name="Xã Đông <Hòa>"))
+
+
+def test_the_document_is_its_parts_appendices_and_provenance_in_order():
+    provenance = {"z": 1, "đơn vị": "Xã Đông </script><b>"}
+    doc = render_report(_unit(), PARTS, provenance)
+    body = ('<div class="ntm-doc"><p>Phần một</p><p>Phần hai</p><section>PL 1</section>'
+            '<section>PL 2</section><script type="application/json" id="ntm-provenance">'
+            '{"z": 1, "đơn vị": "Xã Đông \\u003c/script>\\u003cb>"}</script></div>')
+    assert str(doc.body) == CSS + body
+    assert doc.title == "Báo cáo NTM Xã Đông <Hòa> 2027"
+    assert doc.provenance == provenance
+    assert doc.html == (
+        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="ntm-reports">\n'
+        "<title>Báo cáo NTM Xã Đông &lt;Hòa&gt; 2027</title>\n" + CSS + "\n</head>\n<body>\n"
+        + body + "\n</body>\n</html>")
+
+
+@pytest.mark.parametrize("sample", [True, "yes"])
+def test_sample_data_is_marked_on_the_document(sample):
+    doc = render_report(_unit(sample), PARTS)
+    assert str(doc.body).startswith(
+        CSS + '<div class="ntm-doc sample"><div class="sample-banner">DỮ LIỆU MẪU – không '
+        'phải số liệu thật</div><p>Phần một</p>')
+    assert doc.provenance == {} and str(doc.body).endswith(
+        '<script type="application/json" id="ntm-provenance">{}</script></div>')
+
+
+@pytest.mark.parametrize("sample", [None, False, ""])
+def test_real_data_carries_no_sample_mark(sample):
+    body = str(render_report(_unit(sample), PARTS).body)
+    assert body.startswith(CSS + '<div class="ntm-doc"><p>Phần một</p>')
+    assert "sample" not in body.removeprefix(CSS)
+
+
+def test_the_note_on_reconstructed_values_follows_the_last_part_when_one_was_printed():
+    marked = RenderedParts(PARTS.parts, PARTS.appendices, marked=True)
+    body = str(render_report(_unit(), marked).body)
+    assert ('<p>Phần hai</p><p class="reconstructed-note">(*) Số liệu tái dựng, cần đối chiếu '
+            'trước khi ban hành.</p><section>PL 1</section>') in body
+    assert str(render_report(_unit(), PARTS).body).removeprefix(CSS).startswith(
+        '<div class="ntm-doc"><p>Phần một</p><p>Phần hai</p><section>PL 1</section>')

@@ -68,3 +68,18 @@ def test_the_note_on_reconstructed_values_follows_the_last_part_when_one_was_pri
             'trước khi ban hành.</p><section>PL 1</section>') in body
     assert str(render_report(_unit(), PARTS).body).removeprefix(CSS).startswith(
         '<div class="ntm-doc"><p>Phần một</p><p>Phần hai</p><section>PL 1</section>')
+
+
+def test_each_communes_count_of_a_set_with_its_title_held_or_not(hv24):
+    """Hòa Vang 2024, xã NTM nâng cao (tests/fixtures/data/2024/hoa-vang): Hòa Bắc meets all
+    19 and was recognised in 2016-2020, Hòa Liên misses 13 and 18, Hòa Ninh meets all 19 and
+    was recognised in 2021-2025 (recognitions.csv)."""
+    from ntmlib.render import Renderer
+
+    counts = Renderer(hv24.data, hv24.figures, hv24.appendices, []).counts("advanced")
+    assert [(c["code"], c["achieved"], list(c["missing"]), c["complete"], c["recognised"],
+             c["periods"]) for c in counts] == [
+        ("20293", 19, [], True, True, ["2016-2020"]),
+        ("20296", 17, [13, 18], False, False, []),
+        ("20299", 19, [], True, True, ["2021-2025"]),
+    ]

@@ -83,3 +83,13 @@ def test_each_communes_count_of_a_set_with_its_title_held_or_not(hv24):
         ("20296", 17, [13, 18], False, False, []),
         ("20299", 19, [], True, True, ["2021-2025"]),
     ]
+
+
+def test_the_parts_run_from_the_header_through_every_section_to_the_closing(hv24):
+    from ntmlib.render import REPORT_PARTS, Renderer
+
+    assert list(hv24._rendered.parts) == ["header", *REPORT_PARTS["district"], "closing"]
+    assert "ỦY BAN NHÂN DÂN" in str(hv24._rendered.parts["header"])
+    assert "Nơi nhận" in str(hv24._rendered.parts["closing"])
+    r = Renderer(hv24.data, hv24.figures, hv24.appendices, [])
+    assert (r.short("20293"), r.short("20296")) == ("Hòa Bắc", "Hòa Liên")

@@ -93,3 +93,12 @@ def test_the_parts_run_from_the_header_through_every_section_to_the_closing(hv24
     assert "Nơi nhận" in str(hv24._rendered.parts["closing"])
     r = Renderer(hv24.data, hv24.figures, hv24.appendices, [])
     assert (r.short("20293"), r.short("20296")) == ("Hòa Bắc", "Hòa Liên")
+
+
+def test_last_years_recognition_periods_come_from_its_figures(hv24):
+    """Hòa Vang's xã NTM recognitions at the end of 2023 are all of 2016-2020
+    (tests/fixtures/data/2023/hoa-vang/recognitions.csv)."""
+    from ntmlib.render import Renderer
+
+    r = Renderer(hv24.data, hv24.figures, hv24.appendices, [])
+    assert r.prev_recognition_periods() == ["2016-2020"]

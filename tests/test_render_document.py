@@ -102,3 +102,15 @@ def test_last_years_recognition_periods_come_from_its_figures(hv24):
 
     r = Renderer(hv24.data, hv24.figures, hv24.appendices, [])
     assert r.prev_recognition_periods() == ["2016-2020"]
+
+
+def test_the_units_own_recognition_and_a_criterions_short_name(hv24):
+    from ntmlib.render import Renderer
+
+    r = Renderer(hv24.data, hv24.figures, hv24.appendices, [])
+    own = r.own_recognition("district")
+    assert (own["unit_code"], own["title"], own["decision"], own["issuer"]) == (
+        "497", "huyen_ntm", "1234/QĐ-TTg", "Thủ tướng Chính phủ")
+    assert r.own_recognition("commune") == {}  # its communes' titles are not its own
+    assert r.criterion_short("commune", 1) == "Quy hoạch"  # no short name: the name
+    assert r.criterion_short("modern", 1) == ""  # no such set in 2021-2025

@@ -114,3 +114,18 @@ def test_the_units_own_recognition_and_a_criterions_short_name(hv24):
     assert r.own_recognition("commune") == {}  # its communes' titles are not its own
     assert r.criterion_short("commune", 1) == "Quy hoạch"  # no short name: the name
     assert r.criterion_short("modern", 1) == ""  # no such set in 2021-2025
+
+
+def test_a_contribution_places_its_figures_where_its_description_says(hv24):
+    from ntmlib.render import Renderer
+
+    r = Renderer(hv24.data, hv24.figures, hv24.appendices, [])
+    row = {"source": "people", "component": "cash"}
+    # {amount} alone: no figures added after the text; the text escaped
+    out = str(r._contribution({**row, "description": "Tiền mặt {amount} đồng <b>"},
+                              "funds.total", "no.such[{s}/{c}]"))
+    assert out.startswith('Tiền mặt <a class="fig" data-figure="funds.total" ')
+    assert out.endswith("</a> đồng &lt;b&gt;") and out.count("<a ") == 1
+    # {quantity} alone, whose figure does not exist: nothing in its place, nothing added
+    assert str(r._contribution({**row, "description": "{quantity} ha"}, "funds.total",
+                               "no.such[{s}/{c}]")) == " ha"

@@ -370,8 +370,9 @@ def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
 # worker's memory gains with each report (about 0,4 MB: caches, allocator fragmentation) stays
 # bounded over a national batch; its kernels and zygote go with it. Each tranche of
 # `workers * WORKER_TASKS` units runs in a pool of its own: the pool's own replacement,
-# `max_tasks_per_child`, deadlocks on Python 3.11 and 3.12 once every worker has reached its
-# limit with units still queued (CPython issue 115634; a batch of 500 stopped at 200). The
+# `max_tasks_per_child`, deadlocks on Python 3.11 once every worker has reached its limit
+# with units still queued (CPython issue 115634, fixed upstream later but not in 3.11; a
+# batch of 500 stopped at 200). The
 # workers are forked from multiprocessing's fork server, which has imported what a worker
 # needs once and lives as long as this process, so that a new pool starts as fast as a
 # forked one did. The fork server imports modules only, never a unit's data.

@@ -372,18 +372,18 @@ def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
 # `workers * WORKER_TASKS` units runs in a pool of its own: the pool's own replacement,
 # `max_tasks_per_child`, deadlocks on Python 3.11 once every worker has reached its limit
 # with units still queued (CPython issue 115634, fixed upstream later but not in 3.11; a
-# batch of 500 stopped at 200). The
-# workers are forked from multiprocessing's fork server, which has imported what a worker
-# needs once and lives as long as this process, so that a new pool starts as fast as a
-# forked one did. The fork server imports modules only, never a unit's data.
+# batch of 500 stopped at 200). The workers are forked from multiprocessing's fork server,
+# which has imported what a worker needs once and lives as long as this process, so that a
+# new pool starts as fast as a forked one did. The fork server imports modules only, never a
+# unit's data.
 WORKER_TASKS = 100
+WORKER_PRELOAD = ["ntmlib.batch", "ntmlib.runner", "ntmlib.kernels", "ntmlib.dataset",
+                  "ntmlib.export"]
 
 
 def _tranches(tasks: list, size: int) -> list[list]:
     """`tasks` in consecutive runs of `size` (the last may be shorter)."""
     return [tasks[i:i + size] for i in range(0, len(tasks), size)]
-WORKER_PRELOAD = ["ntmlib.batch", "ntmlib.runner", "ntmlib.kernels", "ntmlib.dataset",
-                  "ntmlib.export"]
 
 
 def _worker_context():

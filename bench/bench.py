@@ -399,6 +399,17 @@ def batch_vs_naive(result: dict, root: Path, work: Path, css: Path, slugs: list[
     print(show(ours["cpu"]))
 
 
+def batch_summary(runs: list[dict], reports: int) -> dict:
+    """Several rounds of one batch (`ours_batch`'s results) that makes `reports` reports:
+    wall and CPU seconds over the rounds, the rate, and the largest memory seen."""
+    secs = [b["seconds"] for b in runs]
+    return {"seconds": stats(secs), "cpu_seconds": stats([b["cpu_seconds"] for b in runs]),
+            "seconds_per_report": statistics.median(secs) / reports,
+            "reports_per_minute": 60 * reports / statistics.median(secs),
+            "peak_mb_per_worker": max(b["peak_mb_per_worker"] for b in runs),
+            "peak_mb_one_process": max(b["peak_mb_one_process"] for b in runs)}
+
+
 def batch_default(result: dict, root: Path, work: Path, slugs: list[str], n: int,
                   workers: int, rounds: int, scheduler: str | None = None) -> None:
     runs = []
@@ -409,14 +420,8 @@ def batch_default(result: dict, root: Path, work: Path, slugs: list[str], n: int
         runs.append(b)
         print(f"    batch n={n} workers={workers} scheduler={scheduler or 'processes'} "
               f"(all formats) round {r + 1}: {b['seconds']:.1f} s", flush=True)
-    secs = [b["seconds"] for b in runs]
     entry = {"n": n, "workers": workers, "scheduler": scheduler or "processes",
-             "seconds": stats(secs), "cpu_seconds": stats([b["cpu_seconds"] for b in runs]),
-             "seconds_per_report": statistics.median(secs) / (n + 1),
-             "reports_per_minute": 60 * (n + 1) / statistics.median(secs),
-             "peak_mb_per_worker": max(b["peak_mb_per_worker"] for b in runs),
-             "peak_mb_one_process": max(b["peak_mb_one_process"] for b in runs),
-             "growth": runs[-1]["growth"]}
+             **batch_summary(runs, n + 1), "growth": runs[-1]["growth"]}
     result["batch_default"].append(entry)
     print(f"batch n={n}+1 workers={workers} {entry['scheduler']} (html,pdf,docx,xlsx): "
           f"{entry['seconds']['median']:.1f} s [{entry['seconds']['min']:.1f}-"
@@ -435,13 +440,8 @@ def vinh_long(result: dict, work: Path, rounds: int) -> None:
         shutil.rmtree(work / f"vl-{r}", ignore_errors=True)
         print(f"    ntm batch --year 2026 --province vinh-long round {r + 1}: "
               f"{runs[-1]['seconds']:.1f} s", flush=True)
-    secs = [b["seconds"] for b in runs]
-    result["vinh_long"] = {
-        "units": 125, "workers": config.default_workers(), "seconds": stats(secs),
-        "cpu_seconds": stats([b["cpu_seconds"] for b in runs]),
-        "reports_per_minute": 60 * 125 / statistics.median(secs),
-        "peak_mb_per_worker": max(b["peak_mb_per_worker"] for b in runs),
-        "peak_mb_one_process": max(b["peak_mb_one_process"] for b in runs)}
+    result["vinh_long"] = {"units": 125, "workers": config.default_workers(),
+                           **batch_summary(runs, 125)}
     v = result["vinh_long"]
     print(f"ntm batch --year 2026 --province vinh-long: {v['seconds']['median']:.1f} s "
           f"[{v['seconds']['min']:.1f}-{v['seconds']['max']:.1f}], "

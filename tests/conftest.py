@@ -29,9 +29,9 @@ _FILE_MARKS = re.compile(r"^pytestmark = (.*)$", re.M)
 # What the fast loop and the mutation runs leave out, by their -m expression: a file marked
 # with one of these marks is not imported at all.
 _LEFT_OUT = {"not e2e": {"e2e"}, "not e2e and not slow": {"e2e", "slow"}}
-# The session fixtures that build a fixture unit's `Report` (seconds each): the files that use
-# them run on one worker, which builds each once.
-_REPORT_FIXTURES = re.compile(r"\b(hv24|hv19|kt20|vl26)\b")
+# The session fixtures that build a fixture unit's `Report` (seconds each), and those made
+# from one: the files that use them run on one worker, which builds each once.
+_REPORT_FIXTURES = re.compile(r"\b(hv24|hv19|kt20|vl26|renderer)\b")
 _DURATIONS_KEY = "ntm/file-seconds"
 _file_seconds: dict[str, float] = {}  # this run's, setup and teardown included
 
@@ -208,6 +208,15 @@ def _fixture_report(year: int, unit: str):
 def hv24():
     """Huyện Hòa Vang 2024 (2023 baseline), from tests/fixtures/data: its `Report`."""
     return _fixture_report(2024, "hoa-vang")
+
+
+@pytest.fixture
+def renderer(hv24):
+    """A Renderer of Hòa Vang 2024's report without its charts (a new one for each test: it
+    records what it prints)."""
+    from ntmlib.render import Renderer
+
+    return Renderer(hv24.data, hv24.figures, hv24.appendices, [])
 
 
 @pytest.fixture(scope=shared("session"))

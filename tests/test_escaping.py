@@ -33,11 +33,6 @@ def no_markup_from_data(html: str) -> None:
         "onerror=&#34;", "")
 
 
-@pytest.fixture
-def renderer(hv24):
-    return Renderer(hv24.data, hv24.figures, hv24.appendices, [])
-
-
 def test_narrative_text_before_and_after_a_placeholder_is_escaped(renderer):
     html = str(renderer.fill(f'<b>trước</b> & {{year}} "sau" {HOSTILE}'))
     assert html.startswith("&lt;b&gt;trước&lt;/b&gt; &amp; <a class=\"fig\" "

@@ -70,13 +70,11 @@ def test_the_note_on_reconstructed_values_follows_the_last_part_when_one_was_pri
         '<div class="ntm-doc"><p>Phần một</p><p>Phần hai</p><section>PL 1</section>')
 
 
-def test_each_communes_count_of_a_set_with_its_title_held_or_not(hv24):
+def test_each_communes_count_of_a_set_with_its_title_held_or_not(renderer):
     """Hòa Vang 2024, xã NTM nâng cao (tests/fixtures/data/2024/hoa-vang): Hòa Bắc meets all
     19 and was recognised in 2016-2020, Hòa Liên misses 13 and 18, Hòa Ninh meets all 19 and
     was recognised in 2021-2025 (recognitions.csv)."""
-    from ntmlib.render import Renderer
-
-    counts = Renderer(hv24.data, hv24.figures, hv24.appendices, []).counts("advanced")
+    counts = renderer.counts("advanced")
     assert [(c["code"], c["achieved"], list(c["missing"]), c["complete"], c["recognised"],
              c["periods"]) for c in counts] == [
         ("20293", 19, [], True, True, ["2016-2020"]),
@@ -85,29 +83,25 @@ def test_each_communes_count_of_a_set_with_its_title_held_or_not(hv24):
     ]
 
 
-def test_the_parts_run_from_the_header_through_every_section_to_the_closing(hv24):
-    from ntmlib.render import REPORT_PARTS, Renderer
+def test_the_parts_run_from_the_header_through_every_section_to_the_closing(hv24,
+                                                                             renderer):
+    from ntmlib.render import REPORT_PARTS
 
     assert list(hv24._rendered.parts) == ["header", *REPORT_PARTS["district"], "closing"]
     assert "ỦY BAN NHÂN DÂN" in str(hv24._rendered.parts["header"])
     assert "Nơi nhận" in str(hv24._rendered.parts["closing"])
-    r = Renderer(hv24.data, hv24.figures, hv24.appendices, [])
-    assert (r.short("20293"), r.short("20296")) == ("Hòa Bắc", "Hòa Liên")
+    assert (renderer.short("20293"), renderer.short("20296")) == ("Hòa Bắc", "Hòa Liên")
 
 
-def test_last_years_recognition_periods_come_from_its_figures(hv24):
+def test_last_years_recognition_periods_come_from_its_figures(renderer):
     """Hòa Vang's xã NTM recognitions at the end of 2023 are all of 2016-2020
     (tests/fixtures/data/2023/hoa-vang/recognitions.csv)."""
-    from ntmlib.render import Renderer
-
-    r = Renderer(hv24.data, hv24.figures, hv24.appendices, [])
+    r = renderer
     assert r.prev_recognition_periods() == ["2016-2020"]
 
 
-def test_the_units_own_recognition_and_a_criterions_short_name(hv24):
-    from ntmlib.render import Renderer
-
-    r = Renderer(hv24.data, hv24.figures, hv24.appendices, [])
+def test_the_units_own_recognition_and_a_criterions_short_name(renderer):
+    r = renderer
     own = r.own_recognition("district")
     assert (own["unit_code"], own["title"], own["decision"], own["issuer"]) == (
         "497", "huyen_ntm", "1234/QĐ-TTg", "Thủ tướng Chính phủ")
@@ -116,10 +110,8 @@ def test_the_units_own_recognition_and_a_criterions_short_name(hv24):
     assert r.criterion_short("modern", 1) == ""  # no such set in 2021-2025
 
 
-def test_a_contribution_places_its_figures_where_its_description_says(hv24):
-    from ntmlib.render import Renderer
-
-    r = Renderer(hv24.data, hv24.figures, hv24.appendices, [])
+def test_a_contribution_places_its_figures_where_its_description_says(renderer):
+    r = renderer
     row = {"source": "people", "component": "cash"}
     # {amount} alone: no figures added after the text; the text escaped
     out = str(r._contribution({**row, "description": "Tiền mặt {amount} đồng <b>"},

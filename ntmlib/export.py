@@ -14,9 +14,11 @@ import io
 import json
 import os
 import re
+import signal
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -211,6 +213,41 @@ def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
     return doc.write_pdf(attachments=attachments)
 
 
+class PdfApart:
+    """The PDF written to `path` by a forked child while this process goes on. `wait()` gives
+    `path` once it is written; when the child failed, the PDF is made again in this process,
+    so that its error is raised here, with its traceback, as without the child. `cancel()`
+    ends a child no longer wanted."""
+
+    def __init__(self, html: str, provenance: dict | None, path: Path) -> None:
+        self.html, self.provenance, self.path = html, provenance, path
+        self.status: int | None = None
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: lay out, write, leave without this process's teardown
+            code = 1
+            try:
+                atomic_write(path, pdf_bytes(html, provenance))
+                code = 0
+            finally:
+                os._exit(code)
+
+    def wait(self) -> Path:
+        try:
+            _, status = os.waitpid(self.pid, 0)
+            self.status = os.waitstatus_to_exitcode(status)
+        finally:
+            self.cancel()  # when stopped while waiting (the report's time limit)
+        if self.status != 0:
+            atomic_write(self.path, pdf_bytes(self.html, self.provenance))
+        return self.path
+
+    def cancel(self) -> None:
+        if self.status is None:
+            os.kill(self.pid, signal.SIGKILL)
+            _, status = os.waitpid(self.pid, 0)
+            self.status = os.waitstatus_to_exitcode(status)
+
+
 _FIGURE_LINK = re.compile(r'<a class="fig" [^>]*>(.*?)</a>', re.S)
 
 
@@ -279,10 +316,12 @@ def unstrand_charts(doc, tree) -> bool:
 
 def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...],
                timings: dict[str, float] | None = None,
-               nb: nbformat.NotebookNode | None = None) -> list[Path]:
+               nb: nbformat.NotebookNode | None = None, apart: bool = False) -> list[Path]:
     """Write every output of an executed notebook into `out_dir`; `timings` receives the
     seconds each one took. `nb` is the notebook saved at `executed`, when the caller has it in
-    memory (papermill returns it): it is then not read back."""
+    memory (papermill returns it): it is then not read back. With `apart`, the PDF is laid
+    out in a child process while this one writes the other formats (for a core otherwise
+    idle)."""
     timings = {} if timings is None else timings
     clock = time.perf_counter()
 
@@ -305,11 +344,31 @@ def export_all(executed: Path, out_dir: Path, formats: tuple[str, ...],
         recorded, ensure_ascii=False, indent=2, sort_keys=True) + "\n")]
     html = report_html(nb)
     lap("report.html")
+    child = None
+    if "pdf" in formats and apart and hasattr(os, "fork"):
+        child = PdfApart(html, recorded.get("provenance"), out_dir / "report.pdf")
+    try:
+        written += _write_others(nb, html, recorded, out_dir, formats, child is None, lap)
+    except BaseException:
+        if child is not None:
+            child.cancel()
+        raise
+    if child is not None:
+        written.append(child.wait())
+        lap("report.pdf")  # the time this process waited for it, after the other formats
+    return written
+
+
+def _write_others(nb: nbformat.NotebookNode, html: str, recorded: dict, out_dir: Path,
+                  formats: tuple[str, ...], with_pdf: bool, lap: Callable[[str], None]
+                  ) -> list[Path]:
+    """The outputs of `formats` after figures.json, in order; the PDF only `with_pdf`."""
+    written = []
     if "html" in formats:
         written.append(atomic_write(out_dir / "report.html", html))
         written.append(atomic_write(out_dir / "review.html", review_html(nb, recorded)))
         lap("review.html")
-    if "pdf" in formats:
+    if "pdf" in formats and with_pdf:
         written.append(atomic_write(out_dir / "report.pdf",
                                     pdf_bytes(html, recorded.get("provenance"))))
         lap("report.pdf")

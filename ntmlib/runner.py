@@ -198,11 +198,14 @@ def run_report(
     timeout: int | None = None,
     progress: bool = True,
     keep_spare: bool = False,
+    pdf_apart: bool | None = None,
 ) -> ReportOutcome:
     """Validate, execute and export one unit's report (a district, a commune or a province:
     `district` is the unit's id or code, `level` restricts which level it names). `keep_spare`
     starts the kernel for the next report as soon as this one's has stopped (batch workers,
-    which render one unit after another)."""
+    which render one unit after another). `pdf_apart` lays the PDF out in a process of its own
+    while this one writes the other formats: by default where there is more than one core
+    (a batch whose workers fill the cores says no)."""
     started = time.perf_counter()
     check_formats(formats)
     if timeout is None and config.TIMEOUT_PROBLEM:
@@ -236,9 +239,10 @@ def run_report(
             if result.ok and kernel is not None:
                 _hand_over(kernel, result, year, unit, data_root, out_root)
             if result.ok:
+                apart = config.cores() > 1 if pdf_apart is None else pdf_apart
                 _execute_and_export(outcome, notebook, year, unit, out_root, formats,
                                     extra_parameters, deadline, progress, kernel, keep_spare,
-                                    env)
+                                    env, apart)
             else:
                 outcome.status = "invalid"
     except ReportTimeout as exc:
@@ -271,7 +275,8 @@ def _hand_over(kernel: WarmKernel, result, year: int, unit, data_root: Path,
 def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, unit,
                         out_root: Path, formats: tuple[str, ...],
                         extra_parameters: dict | None, deadline: float, progress: bool,
-                        kernel: WarmKernel | None, keep_spare: bool, env: dict) -> None:
+                        kernel: WarmKernel | None, keep_spare: bool, env: dict,
+                        pdf_apart: bool = False) -> None:
     # the data folder is not a parameter (no machine path in the notebook): the kernel's
     # environment carries it
     parameters = {"year": year, NOTEBOOK_PARAMETER[unit.level]: unit.slug,
@@ -280,7 +285,7 @@ def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, unit,
         check_parameters(notebook, parameters)
         run = run_notebook(notebook, parameters, out_root / str(year) / unit.slug, formats,
                            deadline=deadline, progress=progress, kernel=kernel,
-                           keep_spare=keep_spare, env=env)
+                           keep_spare=keep_spare, env=env, pdf_apart=pdf_apart)
     except NtmError as exc:
         outcome.error = str(exc)
         return
@@ -304,11 +309,13 @@ def run_notebook(
     notebook: Path, parameters: dict, final: Path, formats: tuple[str, ...], *,
     deadline: float | None = None, progress: bool = True, kernel: WarmKernel | None = None,
     keep_spare: bool = False, env: dict | None = None, lock_wait: float | None = None,
+    pdf_apart: bool = False,
 ) -> NotebookRun:
     """Execute `notebook` with papermill in a staging folder and export it; swap the staging
     folder in as `final` only when everything is written. On failure the partial notebook is
     kept beside `final` as `<name>.failed.ipynb`. With `keep_spare` the next report's kernel
-    starts once this one has stopped, and boots while this process exports. The run holds
+    starts once this one has stopped, and boots while this process exports; with `pdf_apart`
+    the PDF is laid out in a child process beside the other formats. The run holds
     `final`'s lock throughout, waiting up to `lock_wait` seconds (default LOCK_WAIT) for
     another run of it to finish, else NtmError."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -322,7 +329,7 @@ def run_notebook(
                     waiting=waiting):
         recover_outputs(final)
         return _run_locked(notebook, parameters, final, formats, deadline, progress, kernel,
-                           keep_spare, env)
+                           keep_spare, env, pdf_apart)
 
 
 def recover_outputs(final: Path, scratch_root: Path | None = None) -> None:
@@ -336,7 +343,8 @@ def recover_outputs(final: Path, scratch_root: Path | None = None) -> None:
 
 def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[str, ...],
                 deadline: float | None, progress: bool, kernel: WarmKernel | None,
-                keep_spare: bool, env: dict | None = None) -> NotebookRun:
+                keep_spare: bool, env: dict | None = None, pdf_apart: bool = False
+                ) -> NotebookRun:
     failed = final.parent / f"{final.name}.failed.ipynb"
     staging: Path | None = staging_folder(final)
     try:
@@ -370,7 +378,8 @@ def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[st
 
         if deadline is not None and time.perf_counter() > deadline:
             raise ReportTimeout(_timeout_text())
-        export_all(executed, staging, formats, stages, nb=done[0] if done else None)
+        export_all(executed, staging, formats, stages, nb=done[0] if done else None,
+                   apart=pdf_apart)
         publish(staging, final, formats)
         staging = None
         return NotebookRun(final, sorted(p for p in final.iterdir()

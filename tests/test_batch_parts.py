@@ -309,12 +309,12 @@ def test_a_worker_runs_the_report_as_its_task_says(tmp_path, monkeypatch):
     task = DistrictTask(2024, "tra-cu", "Huyện Trà Cú", str(tmp_path / "d"),
                         str(tmp_path / "o"), ("pdf", "docx"), "k", timeout=70,
                         parameters={"appendix_numbering": "roman"}, keep_spare=True,
-                        kind="Huyện", zygote=False)
+                        pdf_apart=True, kind="Huyện", zygote=False)
     r = batch.render_district(task)
     assert asked == [((2024, "tra-cu"), {
         "data_dir": tmp_path / "d", "out_dir": tmp_path / "o", "formats": ("pdf", "docx"),
         "extra_parameters": {"appendix_numbering": "roman"}, "timeout": 70,
-        "progress": False, "keep_spare": True})]
+        "progress": False, "keep_spare": True, "pdf_apart": True})]
     assert zygote == [False]
     assert (r.district, r.name, r.kind, r.error, r.failed_notebook) == (
         "tra-cu", "Huyện Trà Cú", "Huyện", "x", "")
@@ -578,7 +578,7 @@ def test_force_renders_everything_and_only_failed_just_the_failures(rerun):
     assert sorted(tasks) == ["cau-ke", "tieu-can", "tra-cu"]
 
 
-def test_each_task_carries_the_run_and_a_worker_keeps_a_spare_kernel_only_if_cores_are_idle(
+def test_each_task_carries_the_run_and_a_worker_uses_a_spare_core_only_if_cores_are_idle(
         rerun, monkeypatch):
     monkeypatch.setattr(config, "cores", lambda: 2)
     tasks, _, _ = rerun(workers=1, formats=("pdf", "html"), timeout=99,
@@ -590,10 +590,12 @@ def test_each_task_carries_the_run_and_a_worker_keeps_a_spare_kernel_only_if_cor
     # with one worker on two cores each unit but the last starts its successor's kernel
     assert [tasks[u].keep_spare for u in ("cau-ke", "tieu-can", "tra-cu")] == [
         True, True, False]
+    # and lays out each PDF, the last one's too, in a process beside the other formats
+    assert [tasks[u].pdf_apart for u in ("cau-ke", "tieu-can", "tra-cu")] == [True] * 3
     tasks, _, _ = rerun(workers=2, force=True)
-    assert not any(t.keep_spare for t in tasks.values())
+    assert not any(t.keep_spare or t.pdf_apart for t in tasks.values())
     tasks, _, _ = rerun(workers=1, force=True, scheduler="local")
-    assert not any(t.keep_spare for t in tasks.values())
+    assert not any(t.keep_spare or t.pdf_apart for t in tasks.values())
 
 
 def test_a_batch_with_no_unit_to_render_says_where_it_looked(tmp_path):

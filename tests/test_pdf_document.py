@@ -3,12 +3,18 @@ to review.html (which lead nowhere once the PDF travels alone)."""
 
 from __future__ import annotations
 
+import copy
+import os
 import re
+import signal
+import time
 import zlib
 
+import nbformat
 import pytest
 
-from ntmlib.export import pdf_bytes, unlinked
+from ntmlib.export import PdfApart, export_all, pdf_bytes, unlinked
+from ntmlib.notebook import FIGURES_MIME
 
 LINKED = ('<p>Đã có <a class="fig" data-figure="communes_ntm" href="review.html#fig-communes_ntm"'
           ' title="3 + 2 = 5">05</a> xã; vốn <a class="fig" data-figure="funds_total" '
@@ -39,3 +45,120 @@ def test_the_pdf_has_no_link_to_the_review_copy():
     everything = _pdf_strings(pdf_bytes(page))
     assert b"review.html" not in everything
     assert b"example.org" in everything  # other links are the document's own: kept
+
+
+# --- the PDF laid out in a child process (export.PdfApart) -----------------------------------
+
+PAGE = f'<html><body><div class="ntm-doc">{LINKED}</div></body></html>'
+PROVENANCE = {"report_date": "2024-12-20", "unit": "Huyện Mẫu"}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:  # reaped: no zombie left either
+        return True
+    return False
+
+
+@pytest.mark.slow
+def test_the_pdf_made_apart_is_the_same_file_as_the_one_made_here(tmp_path):
+    child = PdfApart(PAGE, PROVENANCE, tmp_path / "report.pdf")
+    assert child.pid != os.getpid()
+    assert child.wait() == tmp_path / "report.pdf"
+    assert child.status == 0 and _gone(child.pid)
+    assert (tmp_path / "report.pdf").read_bytes() == pdf_bytes(PAGE, PROVENANCE)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]
+
+
+@pytest.mark.slow
+def test_a_child_that_fails_has_its_error_raised_here_and_writes_nothing(tmp_path):
+    child = PdfApart(PAGE, {"report_date": "20/12/2024"}, tmp_path / "report.pdf")
+    with pytest.raises(ValueError, match="20/12/2024"):  # as pdf_bytes raises it here
+        child.wait()
+    assert child.status == 1 and _gone(child.pid)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_a_child_no_longer_wanted_is_ended_and_reaped(tmp_path):
+    child = PdfApart(PAGE * 40, PROVENANCE, tmp_path / "report.pdf")
+    child.cancel()
+    assert child.status == -signal.SIGKILL and _gone(child.pid)
+    child.cancel()  # a second time does nothing
+    assert not (tmp_path / "report.pdf").exists()
+
+
+@pytest.mark.slow
+def test_a_time_limit_reached_while_waiting_ends_the_child(tmp_path):
+    class Limit(Exception):
+        pass
+
+    def alarm(_signum, _frame):
+        raise Limit
+
+    child = PdfApart(PAGE * 40, PROVENANCE, tmp_path / "report.pdf")
+    before = signal.signal(signal.SIGALRM, alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        with pytest.raises(Limit):
+            child.wait()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    assert child.status == -signal.SIGKILL and _gone(child.pid)
+    assert not (tmp_path / "report.pdf").exists()
+
+
+def _executed() -> nbformat.NotebookNode:
+    """A notebook as the report leaves it, in its smallest form: the document and the
+    recorded figures."""
+    cell = nbformat.v4.new_code_cell("x", execution_count=1, outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": PAGE}),
+        nbformat.v4.new_output("display_data", data={
+            FIGURES_MIME: {"figures": {}, "provenance": PROVENANCE}})])
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+ALL = ("html", "pdf", "docx", "xlsx")
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Your element with mimetype")
+def test_every_output_is_the_same_whether_the_pdf_is_made_apart_or_not(tmp_path):
+    here, apart = tmp_path / "here", tmp_path / "apart"
+    here.mkdir(), apart.mkdir()
+    timings: dict = {}
+    nb = _executed()  # one notebook: nbformat gives each new cell an id of chance
+    names = [p.name for p in export_all(here / "r.ipynb", here, ALL, nb=copy.deepcopy(nb))]
+    assert [p.name for p in export_all(apart / "r.ipynb", apart, ALL, timings, nb,
+                                       apart=True)] == [
+        "figures.json", "report.html", "review.html", "report.docx", "appendices.xlsx",
+        "report.pdf"]  # the PDF waited for last
+    assert sorted(names) == sorted(p.name for p in apart.iterdir())
+    for name in names:
+        assert (here / name).read_bytes() == (apart / name).read_bytes(), name
+    assert list(timings)[-1] == "report.pdf"
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Your element with mimetype")
+def test_when_another_format_fails_the_pdf_child_is_ended(tmp_path, monkeypatch):
+    from ntmlib import export, word
+
+    started = []
+
+    class Recorded(PdfApart):
+        def __init__(self, *args) -> None:
+            super().__init__(*args)
+            started.append(self)
+
+    def broken(html):
+        time.sleep(0.05)  # the child is under way
+        raise RuntimeError("Word hỏng")
+    monkeypatch.setattr(export, "PdfApart", Recorded)
+    monkeypatch.setattr(word, "docx_bytes", broken)
+    with pytest.raises(RuntimeError, match="Word hỏng"):
+        export_all(tmp_path / "r.ipynb", tmp_path, ALL, nb=_executed(), apart=True)
+    [child] = started
+    assert child.status is not None and _gone(child.pid)

@@ -648,6 +648,27 @@ def test_valid_data_is_handed_to_the_kernel_and_the_notebook_runs_in_it(tmp_path
 
 
 @pytest.mark.slow  # loads Trà Cú
+@pytest.mark.parametrize("cores, asked, apart", [(2, None, True), (1, None, False),
+                                                 (4, False, False), (1, True, True)])
+def test_the_pdf_is_laid_out_in_a_process_apart_where_a_core_is_spare(
+        tmp_path, kernel, papermill_raises, monkeypatch, cores, asked, apart):
+    from ntmlib import export
+
+    papermill_raises(None, [_code(1)])
+    exported = []
+
+    def export_all(executed, out_dir, formats, timings, nb=None, apart=False):
+        exported.append((formats, nb, apart))
+        return []
+    monkeypatch.setattr(export, "export_all", export_all)
+    monkeypatch.setattr(runner.config, "cores", lambda: cores)
+    out = runner.run_report(2023, "tra-cu", data_dir=config.PROJECT_DIR / "data",
+                            out_dir=tmp_path / "out", progress=False, formats=("pdf",),
+                            pdf_apart=asked)
+    assert out.status == "ok" and exported == [(("pdf",), "executed", apart)]
+
+
+@pytest.mark.slow  # loads Trà Cú
 def test_a_parameter_the_notebook_does_not_take_fails_the_run_before_it_starts(
         tmp_path, kernel, papermill_raises):
     calls = papermill_raises(None)

@@ -465,7 +465,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="", help="comma-separated batch sizes of the default "
                         "part (default: 8 with --quick; 8, 32 and 128 with --full)")
     parser.add_argument("--workers", default="", help="comma-separated worker counts of the "
-                        "default part (default: 2 with --quick; 1 and 2 with --full)")
+                        "default part (default: 2 with --quick; 1 and 2 with --full); given, "
+                        "the naive part compares batches of 8 with these counts only")
     parser.add_argument("--out", type=Path, default=None,
                         help="result file (default bench/result-quick.json or result.json)")
     args = parser.parse_args()
@@ -502,7 +503,10 @@ def main() -> int:
     try:
         if "one" in parts:
             one_report(result, root, work, css, slugs[0], rounds)
-        if "naive" in parts:
+        if "naive" in parts and args.workers:  # only the worker counts asked for, at 8
+            for w in worker_counts:
+                batch_vs_naive(result, root, work, css, slugs, 8, w, batch_rounds)
+        elif "naive" in parts:
             batch_vs_naive(result, root, work, css, slugs, 8, 2, batch_rounds)
             if full:
                 batch_vs_naive(result, root, work, css, slugs, 8, 1, batch_rounds)

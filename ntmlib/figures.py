@@ -285,7 +285,8 @@ class Figures:
         n, d = self.lookup(numerator), self.lookup(denominator)
         value = None if n.value is None or not d.value else percent(n.value, d.value)
         if value is None:
-            derivation = f"{num(n.value)} / {num(d.value)}: không tính được (mẫu số bằng 0)"
+            why = "chưa có số liệu" if n.value is None or d.value is None else "mẫu số bằng 0"
+            derivation = f"{num(n.value)} / {num(d.value)}: không tính được ({why})"
         else:
             derivation = (f"{num(n.value)} / {num(d.value)} × 100 = {fmt_percent(value)} "
                           f"({HALF_UP})")

@@ -226,9 +226,13 @@ def production(data: UnitData, f: Figures) -> None:
         f.column_sum(keys[0], "production_models", "allocated", rows,
                      label=f"{keys[3]}: vốn bố trí", kind="money", unit="triệu đồng",
                      what=f"source = {source}")
-        f.column_sum(keys[1], "production_models", "disbursed", rows,
-                     label=f"{keys[3]}: đã giải ngân", kind="money", unit="triệu đồng",
-                     what=f"source = {source}")
+        paid = f.column_sum(keys[1], "production_models", "disbursed", rows,
+                            label=f"{keys[3]}: đã giải ngân", kind="money", unit="triệu đồng",
+                            what=f"source = {source}")
+        unknown = [m.at[r, "name"] for r in rows if pd.isna(m.at[r, "disbursed"])]
+        if unknown:  # a blank is not a zero: the total paid out is not known
+            paid.value = None
+            paid.derivation = "chưa có số liệu giải ngân của: " + "; ".join(unknown)
         f.ratio(keys[2], keys[1], keys[0], label=f"{keys[3]}: tỷ lệ giải ngân")
 
 

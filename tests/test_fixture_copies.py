@@ -196,3 +196,29 @@ def test_an_expiry_year_in_the_data_overrides_the_36_months(tmp_path):
              2024, "hoa-vang")  # Bánh tráng Túy Loan (2022) withdrawn early, in 2024
     f = _load_report(tmp_path, root).figures
     assert (f.value("ocop.total"), f.value("ocop.expired")) == (1, 2)
+
+
+def test_a_direct_model_without_a_disbursement_figure_leaves_the_total_unknown(tmp_path):
+    """A blank `disbursed` is not a zero: with Mô hình trồng rau an toàn's (m1) left blank,
+    the direct models' total paid out and its rate are unknown, and the text says that the
+    figures are incomplete rather than that nothing was disbursed. The allocation is still
+    500 + 300 + 200 = 1.000."""
+    from tests.conftest import edit_csv
+
+    root = _hoa_vang_copy(tmp_path)
+
+    def blank_m1(frame):
+        frame.loc[frame["model_id"] == "m1", "disbursed"] = ""
+        return frame
+    edit_csv(root, "production_models", blank_m1, 2024, "hoa-vang")
+    report = _load_report(tmp_path, root)
+    f = report.figures
+    assert (f.value("models.direct.allocated"), f.value("models.direct.disbursed"),
+            f.value("models.direct.rate")) == (1000, None, None)
+    assert f.lookup("models.direct.disbursed").derivation == (
+        "chưa có số liệu giải ngân của: Mô hình trồng rau an toàn")
+    text = " ".join(plain(report.document({"year": 2024}).html).split())
+    assert ("Tổng vốn hỗ trợ trực tiếp bố trí 1.000 triệu đồng, chưa có đủ số liệu giải ngân."
+            in text)
+    assert "Mô hình trồng rau an toàn: vốn bố trí 500 triệu đồng; chưa có số liệu giải ngân" \
+        in text

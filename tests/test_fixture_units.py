@@ -95,6 +95,9 @@ def test_hoa_vang_2024_sentences(hv24):
         "Đào tạo nghề cho lao động nông thôn chưa tổ chức lớp nào.",
         "vốn bố trí 500 triệu đồng; đã giải ngân 500 triệu đồng, đạt 100% so kế hoạch vốn",
         "vốn bố trí 300 triệu đồng; chưa giải ngân",
+        # m1-m3 direct: 500 + 300 + 200 allocated, 500 + 0 + 250 paid out
+        "Tổng vốn hỗ trợ trực tiếp bố trí 1.000 triệu đồng, đã giải ngân 750 triệu đồng, "
+        "đạt 75%.",
         "đạt 125% so kế hoạch vốn",
         "Trong năm chưa có sản phẩm OCOP mới được công nhận; đến nay huyện có 02 sản phẩm "
         "(trong đó có 01 sản phẩm 5 sao, và 01 sản phẩm 3 sao) trên địa bàn 02/11 xã có sản "

@@ -482,25 +482,32 @@ def households_table(data: UnitData, figures: Figures) -> Appendix | None:
         return None
     order = {c: i for i, c in enumerate(data.communes["code"])}
     h = h.assign(_o=h["commune_code"].map(order)).sort_values("_o")
+    # hamlets take part in the programme only in a xã: a phường's or thị trấn's are left
+    # blank, so that the column adds up to its total (validation warns of any given), and a
+    # unit without a xã has no hamlet columns
+    rural = set(data.rural_communes["code"])
+    with_hamlets = bool(rural & set(h["commune_code"]))
     rows: list[list[Cell]] = []
     for _, r in each_row(h):
         c = r["commune_code"]
+        hamlets = [Ref(f"hamlets.{k}[{c}]") if c in rural else Text("")
+                   for k in ("total", "registered", "recognised")]
         rows.append([Text(data.commune_name(c)), Ref(f"households.registered[{c}]"),
                      Ref(f"households.recognised[{c}]"), _ref_value(figures,
                                                                     f"households.rate[{c}]"),
-                     Ref(f"hamlets.total[{c}]"), Ref(f"hamlets.registered[{c}]"),
-                     Ref(f"hamlets.recognised[{c}]")])
+                     *(hamlets if with_hamlets else [])])
     rows.append([Text(TOTAL), Ref("households.registered"), Ref("households.recognised"),
-                 _ref_value(figures, "households.rate"), Ref("hamlets.total"),
-                 Ref("hamlets.registered"), Ref("hamlets.recognised")])
-    terms = _terms([data.hamlet_term(c) for c in h["commune_code"]])
-    return Appendix("households", "KẾT QUẢ BÌNH XÉT HỘ GIA ĐÌNH VĂN HÓA - NÔNG THÔN MỚI VÀ "
-                    f"{terms.upper()} NÔNG THÔN MỚI",
-                    [Text("Đơn vị"), Text("Hộ đăng ký"), Text("Hộ đạt GĐVH-NTM"),
-                     Text("Tỷ lệ (%)"), Text(f"Số {terms}"), Text(f"{terms.capitalize()} "
-                                                                  "đăng ký NTM"),
-                     Text(f"{terms.capitalize()} được công nhận NTM")], rows,
-                    total_rows={len(rows) - 1})
+                 _ref_value(figures, "households.rate"),
+                 *([Ref("hamlets.total"), Ref("hamlets.registered"), Ref("hamlets.recognised")]
+                   if with_hamlets else [])])
+    head = [Text("Đơn vị"), Text("Hộ đăng ký"), Text("Hộ đạt GĐVH-NTM"), Text("Tỷ lệ (%)")]
+    title = "KẾT QUẢ BÌNH XÉT HỘ GIA ĐÌNH VĂN HÓA - NÔNG THÔN MỚI"
+    if with_hamlets:
+        terms = _terms([data.hamlet_term(c) for c in h["commune_code"] if c in rural])
+        head += [Text(f"Số {terms}"), Text(f"{terms.capitalize()} đăng ký NTM"),
+                 Text(f"{terms.capitalize()} được công nhận NTM")]
+        title += f" VÀ {terms.upper()} NÔNG THÔN MỚI"
+    return Appendix("households", title, head, rows, total_rows={len(rows) - 1})
 
 
 def _terms(words: list[str]) -> str:

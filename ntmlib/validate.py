@@ -784,7 +784,17 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                     disbursed=number(r["disbursed"]), allocated=number(r["allocated"]),
                     column=shown("production_models", "over_allocation_ok")),
                 **where("production_models", row, "disbursed")))
+    rural = set(data.rural_communes["code"])
     for row, r in t["households"].iterrows():
+        if r["commune_code"] not in rural and any(
+                pd.notna(r[c]) and r[c] > 0
+                for c in ("hamlets", "hamlets_registered", "hamlets_recognised")):
+            findings.append(Finding.warning(
+                "scope", _("{commune} is not a xã: its {term} are outside the programme, so "
+                           "its figures for them are left out of the totals and the appendix")
+                .format(commune=data.commune_name(r["commune_code"]),
+                        term=data.hamlet_term(r["commune_code"])),
+                **where("households", row, "hamlets")))
         for part, whole in (("households_recognised", "households_registered"),
                             ("hamlets_registered", "hamlets"),
                             ("hamlets_recognised", "hamlets_registered")):

@@ -222,3 +222,43 @@ def test_a_direct_model_without_a_disbursement_figure_leaves_the_total_unknown(t
             in text)
     assert "Mô hình trồng rau an toàn: vốn bố trí 500 triệu đồng; chưa có số liệu giải ngân" \
         in text
+
+
+def test_khu_pho_given_for_a_phuong_are_warned_of_and_left_out_of_the_hamlets(tmp_path):
+    """Thị xã Kiến Tường 2020 with 6 khu phố entered for Phường 1 and 4 (2 registered) for
+    Phường 2: a phường's khu phố are not in the programme. Validation says so for each, in
+    the row and column they were typed; the totals stay those of the five xã (5 × 4 ấp, 4
+    registered and 2 recognised each), and the appendix leaves the phường's hamlet cells
+    blank, so that its columns add up to its total row."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from tests.conftest import FIXTURES, edit_csv
+
+    root = tmp_path / "data"
+    for year in (2019, 2020):
+        shutil.copytree(FIXTURES / str(year) / "tx-kien-tuong",
+                        root / str(year) / "tx-kien-tuong")
+
+    def khu_pho(frame):
+        frame.loc[frame["commune_code"] == "27787", "hamlets"] = "6"
+        frame.loc[frame["commune_code"] == "27788", ["hamlets", "hamlets_registered"]] = \
+            ["4", "2"]
+        return frame
+    edit_csv(root, "households", khu_pho, 2020, "tx-kien-tuong")
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.ok
+    assert [(f.severity, f.file, f.row, f.column, f.message) for f in result.findings] == [
+        ("warning", "data/2020/tx-kien-tuong/households.csv", row, "hamlets",
+         f"{name} không phải là xã: khu phố của "
+         "đơn vị này không thuộc phạm vi Chương trình, nên số liệu về khu phố không được tính "
+         "vào tổng số và phụ lục") for row, name in ((2, "Phường 1"), (3, "Phường 2"))]
+    report = Report(result.data)
+    f = report.figures
+    assert (f.value("hamlets.total"), f.value("hamlets.registered"),
+            f.value("hamlets.recognised")) == (20, 20, 10)
+    appendix = next(a for a in report.appendices if a.key == "households")
+    rows = appendix.frame(f).astype(str).values.tolist()
+    assert rows[0][1:] == ["Phường 1", "300", "270", "90", "", "", ""]
+    assert rows[1][1:] == ["Phường 2", "300", "270", "90", "", "", ""]
+    assert rows[-1][1:] == ["Tổng cộng", "2.900", "2.710", "93,45", "20", "20", "10"]

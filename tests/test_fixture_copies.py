@@ -251,7 +251,7 @@ def test_khu_pho_given_for_a_phuong_are_warned_of_and_left_out_of_the_hamlets(tm
     assert [(f.severity, f.file, f.row, f.column, f.message) for f in result.findings] == [
         ("warning", "data/2020/tx-kien-tuong/households.csv", row, "hamlets",
          f"{name} không phải là xã: khu phố của "
-         "đơn vị này không thuộc phạm vi Chương trình, nên số liệu về khu phố không được tính "
+         "đơn vị này không thuộc phạm vi Chương trình, nên các số liệu này không được tính "
          "vào tổng số và phụ lục") for row, name in ((2, "Phường 1"), (3, "Phường 2"))]
     report = Report(result.data)
     f = report.figures

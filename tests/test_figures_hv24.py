@@ -396,3 +396,34 @@ APPENDIX_NUMBERS = {
 def test_appendix_numbers(hv24):
     """Arabic numbering of the 13 appendices the 2024 data has."""
     assert values(hv24, APPENDIX_NUMBERS) == APPENDIX_NUMBERS
+
+
+# -- what the reviewer reads beside each figure (review.html, figures.json) -------------------
+
+
+def test_household_and_hamlet_figures_say_what_they_count(hv24):
+    """Labels and kinds of the households section: the kind decides the printed form (a
+    count under 10 padded, a percent with two decimals), the label is what review.html and
+    figures.json show beside the number."""
+    f = hv24.figures
+    assert {k: (f[k].label, f[k].kind) for k in (
+        "households.registered", "households.recognised", "households.rate", "hamlets.total",
+        "hamlets.registered", "hamlets.recognised", "households.registered[20293]",
+        "households.recognised[20293]", "households.rate[20293]", "hamlets.total[20293]",
+        "hamlets.registered[20293]", "hamlets.recognised[20293]")} == {
+        "households.registered": ("hộ đăng ký gia đình văn hóa - nông thôn mới", "count"),
+        "households.recognised": ("hộ đạt gia đình văn hóa - nông thôn mới", "count"),
+        "households.rate": ("tỷ lệ hộ đạt trên hộ đăng ký", "percent"),
+        "hamlets.total": ("số thôn, ấp của các xã", "count"),
+        "hamlets.registered": ("thôn, ấp đăng ký đạt chuẩn nông thôn mới", "count"),
+        "hamlets.recognised": ("thôn, ấp được công nhận đạt chuẩn nông thôn mới", "count"),
+        "households.registered[20293]": ("Xã Hòa Bắc: hộ đăng ký", "number"),
+        "households.recognised[20293]": ("Xã Hòa Bắc: hộ đạt", "number"),
+        "households.rate[20293]": ("Xã Hòa Bắc: tỷ lệ hộ đạt", "percent"),
+        "hamlets.total[20293]": ("Xã Hòa Bắc: số thôn, ấp", "number"),
+        "hamlets.registered[20293]": ("Xã Hòa Bắc: thôn, ấp đăng ký", "number"),
+        "hamlets.recognised[20293]": ("Xã Hòa Bắc: thôn, ấp được công nhận", "number")}
+    # the sums say over which rows: the hamlets over the xã only
+    assert f["hamlets.total"].derivation.startswith("tổng cột hamlets của households (các xã): ")
+    assert f["households.registered"].derivation.startswith(
+        "tổng cột households_registered của households: 200 + 200")

@@ -8,6 +8,7 @@ written to a temporary name and renamed, so it appears whole or not at all.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import io
@@ -188,6 +189,11 @@ def _pdf_style(sample: bool) -> tuple:
     font_config = FontConfiguration()
     extra = _font_css() + ("\n" + _sample_css() if sample else "")
     return font_config, CSS(string=extra, font_config=font_config)
+
+
+# the font configuration cleans up through WeasyPrint's libraries: let it go while they are
+# still loaded, not in the interpreter's teardown (which printed "Exception ignored")
+atexit.register(_pdf_style.cache_clear)
 
 
 def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:

@@ -120,6 +120,8 @@ class Figures:
         if isinstance(fig.value, float) and fig.kind in ("count", "int", "year") \
                 and fig.value.is_integer():
             fig.value = int(fig.value)
+        if fig.key in self._items:  # two figures under one key: the first would be lost
+            raise ValueError(f"figure {fig.key} is made twice")
         self._items[fig.key] = fig
         return fig
 

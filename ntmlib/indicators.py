@@ -308,11 +308,13 @@ def ocop(data: UnitData, f: Figures) -> None:
     f.count_rows("ocop.unlisted", "ocop_products", unnamed,
                  label="sản phẩm OCOP chưa có tên trong dữ liệu (không liệt kê)",
                  condition="còn hiệu lực và tên là số liệu tái dựng")
+    # a product's own figures have keys of their own: product ids are the data's (often 1, 2,
+    # 3 ...), and ocop.stars[3] is the count of 3-star products
     for row, r in each_row(p):
-        f.cell(f"ocop.stars[{r['product_id']}]", "ocop_products", row, "stars",
+        f.cell(f"ocop.product_stars[{r['product_id']}]", "ocop_products", row, "stars",
                label=f"{r['name']}: hạng sao", kind="int")
-        f.cell(f"ocop.year[{r['product_id']}]", "ocop_products", row, "year_recognised",
-               label=f"{r['name']}: năm công nhận", kind="year")
+        f.cell(f"ocop.product_year[{r['product_id']}]", "ocop_products", row,
+               "year_recognised", label=f"{r['name']}: năm công nhận", kind="year")
 
 
 def _ocop_only(data: UnitData) -> Figures:

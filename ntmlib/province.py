@@ -170,10 +170,10 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
             label="số đơn vị chưa có số liệu hoặc số liệu có lỗi",
             derivation=f"{len(members)} − {len(members) - len(lacking)} = {len(lacking)}",
             inputs=["members.total", "members.reported"])
-    f.given("members.rural", len(rural), kind="count", label="số xã",
-            derivation=f"đếm các xã trong số các đơn vị: {len(rural)}")
     s = ref.criteria_set("commune", data.year)
     if level == "commune":
+        f.given("members.rural", len(rural), kind="count", label="số xã",
+                derivation=f"đếm các xã trong số các đơn vị: {len(rural)}")
         f.section = "criteria"
         for g in ("1", "2", "3"):
             chosen = [m for m in rural

@@ -453,8 +453,8 @@ def ocop_table(data: UnitData, figures: Figures) -> Appendix | None:
                      Text(data.commune_name(r["commune_code"]),
                           reconstructed=data.is_reconstructed("ocop_products", int(row),
                                                               "commune_code")),
-                     Ref(f"ocop.stars[{r['product_id']}]"),
-                     Ref(f"ocop.year[{r['product_id']}]")])
+                     Ref(f"ocop.product_stars[{r['product_id']}]"),
+                     Ref(f"ocop.product_year[{r['product_id']}]")])
     unlisted = figures.get("ocop.unlisted")
     note = "unlisted" if unlisted is not None and unlisted.value else ""
     if not rows:

@@ -269,7 +269,7 @@ HV19_OCOP = {
     "ocop.new_stars[3]": 1, "ocop.new_stars[4]": 0, "ocop.new_stars[5]": 0,
     "ocop.earlier_stars[3]": 0, "ocop.earlier_stars[4]": 0, "ocop.earlier_stars[5]": 0,
     "ocop.units_with_products": 1, "ocop.producers_supported": None, "ocop.change": 1,
-    "ocop.unlisted": 0, "ocop.stars[q1]": 3, "ocop.year[q1]": 2019,
+    "ocop.unlisted": 0, "ocop.product_stars[q1]": 3, "ocop.product_year[q1]": 2019,
 }
 
 # ocop_products.csv: k1, 3 stars, 2018, in Phường 1 (27787), valid to the end of 2021; k2,
@@ -280,7 +280,8 @@ KT20_OCOP = {
     "ocop.new_stars[3]": 0, "ocop.new_stars[4]": 1, "ocop.new_stars[5]": 0,
     "ocop.earlier_stars[3]": 1, "ocop.earlier_stars[4]": 0, "ocop.earlier_stars[5]": 0,
     "ocop.units_with_products": 2, "ocop.unlisted": 0,
-    "ocop.stars[k1]": 3, "ocop.year[k1]": 2018, "ocop.stars[k2]": 4, "ocop.year[k2]": 2020,
+    "ocop.product_stars[k1]": 3, "ocop.product_year[k1]": 2018,
+    "ocop.product_stars[k2]": 4, "ocop.product_year[k2]": 2020,
 }
 
 

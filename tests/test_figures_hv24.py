@@ -315,9 +315,9 @@ OCOP = {
     "ocop.earlier_stars[3]": 1, "ocop.earlier_stars[4]": 0, "ocop.earlier_stars[5]": 1,
     # no reconstructed name
     "ocop.unlisted": 0,
-    "ocop.stars[p1]": 4, "ocop.year[p1]": 2021,
-    "ocop.stars[p2]": 3, "ocop.year[p2]": 2022,
-    "ocop.stars[p3]": 5, "ocop.year[p3]": 2023,
+    "ocop.product_stars[p1]": 4, "ocop.product_year[p1]": 2021,
+    "ocop.product_stars[p2]": 3, "ocop.product_year[p2]": 2022,
+    "ocop.product_stars[p3]": 5, "ocop.product_year[p3]": 2023,
 }
 
 

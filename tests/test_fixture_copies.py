@@ -262,3 +262,44 @@ def test_khu_pho_given_for_a_phuong_are_warned_of_and_left_out_of_the_hamlets(tm
     assert rows[0][1:] == ["Phường 1", "300", "270", "90", "", "", ""]
     assert rows[1][1:] == ["Phường 2", "300", "270", "90", "", "", ""]
     assert rows[-1][1:] == ["Tổng cộng", "2.900", "2.710", "93,45", "20", "20", "10"]
+
+
+def test_products_numbered_3_4_5_do_not_take_the_place_of_the_counts_by_stars(tmp_path):
+    """Product ids are the data's, and numbers are common: with Hòa Vang 2024's p1, p2, p3
+    renamed 3, 4 and 5, the counts by stars (ocop.stars[3], [4], [5]) are still counts: one
+    3-star product in force (Bánh tráng Túy Loan, 2022), no 4-star one (Trà thảo mộc Hòa Bắc,
+    2021, expired at the end of 2024), one 5-star one (Mật ong rừng Hòa Ninh, 2023); each
+    product's own stars and year are under keys of their own."""
+    from tests.conftest import edit_csv
+
+    root = _hoa_vang_copy(tmp_path)
+
+    def numbered(frame):
+        frame["product_id"] = frame["product_id"].map({"p1": "3", "p2": "4", "p3": "5"})
+        return frame
+    edit_csv(root, "ocop_products", numbered, 2024, "hoa-vang")
+    report = _load_report(tmp_path, root)
+    f = report.figures
+    assert [f.value(f"ocop.stars[{s}]") for s in (3, 4, 5)] == [1, 0, 1]
+    assert [(f.value(f"ocop.product_stars[{i}]"), f.value(f"ocop.product_year[{i}]"))
+            for i in ("3", "4", "5")] == [(4, 2021), (3, 2022), (5, 2023)]
+    text = " ".join(plain(report.document({"year": 2024}).html).split())
+    assert "(trong đó có 01 sản phẩm 5 sao, và 01 sản phẩm 3 sao)" in text
+    ocop = next(a for a in report.appendices if a.key == "ocop")
+    assert [row[1:] for row in ocop.frame(f).astype(str).values.tolist()] == [
+        ["Mật ong rừng Hòa Ninh", "HTX Hòa Ninh", "Xã Hòa Ninh", "5", "2023"],
+        ["Bánh tráng Túy Loan", "Cơ sở Túy Loan", "Xã Hòa Phú", "3", "2022"]]
+
+
+def test_a_figure_made_twice_is_refused_rather_than_the_first_lost(tmp_path):
+    """Two figures under one key (as product 3's stars and the count of 3-star products
+    once were) would leave the report with whichever came last."""
+    import pytest
+
+    from ntmlib.figures import Figures
+
+    f = Figures(None, "ii2_ocop")
+    f.given("ocop.stars[3]", 1, kind="count", label="sản phẩm 3 sao", derivation="1")
+    with pytest.raises(ValueError, match=r"figure ocop\.stars\[3\] is made twice"):
+        f.given("ocop.stars[3]", 4, kind="int", label="hạng sao", derivation="4")
+    assert f.value("ocop.stars[3]") == 1

@@ -126,6 +126,9 @@ class Figures:
         return fig
 
     def __iadd__(self, other: Figures) -> Figures:
+        twice = sorted(set(self._items) & set(other._items))
+        if twice:  # a section that remakes another's figure: the first would be lost
+            raise ValueError(f"figure {twice[0]} is made twice")
         self._items.update(other._items)
         return self
 

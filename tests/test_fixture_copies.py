@@ -303,3 +303,9 @@ def test_a_figure_made_twice_is_refused_rather_than_the_first_lost(tmp_path):
     with pytest.raises(ValueError, match=r"figure ocop\.stars\[3\] is made twice"):
         f.given("ocop.stars[3]", 4, kind="int", label="hạng sao", derivation="4")
     assert f.value("ocop.stars[3]") == 1
+    other = Figures(None, "ii2_ocop")
+    other.given("ocop.total", 1, kind="count", label="sản phẩm", derivation="1")
+    other.given("ocop.stars[3]", 4, kind="int", label="hạng sao", derivation="4")
+    with pytest.raises(ValueError, match=r"figure ocop\.stars\[3\] is made twice"):
+        f += other  # a section merged in
+    assert f.value("ocop.stars[3]") == 1 and "ocop.total" not in f

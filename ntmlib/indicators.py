@@ -302,6 +302,10 @@ def ocop(data: UnitData, f: Figures) -> None:
                      condition=f"còn hiệu lực cuối năm {year - 1} (danh sách năm {year})")
     f.difference("ocop.change", "ocop.total", "ocop.prev_total",
                  label=f"thay đổi số sản phẩm OCOP so với cuối năm {year - 1}", kind="count")
+    if (f.value("ocop.change") or 0) < 0:
+        # the text says "giảm 02 sản phẩm", a count, not "tăng -2"
+        f.difference("ocop.decrease", "ocop.prev_total", "ocop.total",
+                     label=f"số sản phẩm OCOP giảm so với cuối năm {year - 1}", kind="count")
     unnamed = _rows(p, pd.Series([data.is_reconstructed("ocop_products", r, "name")
                                   for r in p.index], index=p.index, dtype=bool) & valid) \
         if not p.empty else []

@@ -952,7 +952,28 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
                     stated=_g(r["stated_rate"]), disbursed=_g(r["disbursed"]),
                     allocated=_g(r["allocated"]), computed=_g(fig.value)),
                 **_at(raw, "production_models", int(row), "stated_rate")))
+    findings += _check_ocop_balance(figures, raw, data.year)
     return findings + _check_placeholders(data, figures, raw)
+
+
+def _check_ocop_balance(figures, raw: RawDataset, year: int) -> list[Finding]:
+    """Last year's OCOP count, plus this year's new products, less those expired, against
+    the products in force: a product that left the list without expiring (withdrawn, or a
+    baseline that counted differently) makes the report's change disagree with its parts."""
+    values = [figures[k].value if k in figures else None
+              for k in ("ocop.prev_total", "ocop.new", "ocop.expired", "ocop.total")]
+    if any(v is None for v in values):
+        return []
+    prev, new, expired, total = (int(v) for v in values)
+    if prev + new - expired == total:
+        return []
+    return [Finding.warning(
+        "total", _("{prev} OCOP products in force at the end of {prev_year}, {new} recognised "
+                   "and {expired} expired in {year} should leave {expected}, but {total} are in "
+                   "force; the report prints the change as {change}").format(
+            prev=prev, prev_year=year - 1, new=new, expired=expired, year=year,
+            expected=prev + new - expired, total=total, change=f"{total - prev:+d}"),
+        **_at(raw, "ocop_products", None, "year_recognised"))]
 
 
 def _check_placeholders(data: DistrictData, figures, raw: RawDataset) -> list[Finding]:

@@ -315,6 +315,8 @@ OCOP = {
     "ocop.earlier_stars[3]": 1, "ocop.earlier_stars[4]": 0, "ocop.earlier_stars[5]": 1,
     # no reconstructed name
     "ocop.unlisted": 0,
+    # 3 at the end of 2023, 2 at the end of 2024: the text says "giảm 01"
+    "ocop.decrease": 1,
     "ocop.product_stars[p1]": 4, "ocop.product_year[p1]": 2021,
     "ocop.product_stars[p2]": 3, "ocop.product_year[p2]": 2022,
     "ocop.product_stars[p3]": 5, "ocop.product_year[p3]": 2023,

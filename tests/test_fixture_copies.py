@@ -309,3 +309,58 @@ def test_a_figure_made_twice_is_refused_rather_than_the_first_lost(tmp_path):
     with pytest.raises(ValueError, match=r"figure ocop\.stars\[3\] is made twice"):
         f += other  # a section merged in
     assert f.value("ocop.stars[3]") == 1 and "ocop.total" not in f
+
+
+def test_fewer_ocop_products_than_last_year_read_as_a_decrease_and_a_gap_is_warned(tmp_path):
+    """Bánh tráng Túy Loan (p2, 3 sao 2022) dropped from the 2024 list: 3 products at the end
+    of 2023 (the 2023 list), none new, Trà thảo mộc Hòa Bắc expired, 1 in force. The text
+    says "giảm 02", never "tăng -2"; the product that left the list without expiring makes
+    3 + 0 - 1 = 2 disagree with 1, which validation warns of at ocop_products.csv."""
+    from ntmlib.dataset import load_unit
+    from tests.conftest import edit_csv
+
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "ocop_products", lambda t: t[t["product_id"] != "p2"], 2024, "hoa-vang")
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    gaps = [x for x in result.findings if x.rule == "total" and "ocop" in str(x.file)]
+    assert [(x.severity, x.file, x.row, x.column) for x in gaps] == [
+        ("warning", "data/2024/hoa-vang/ocop_products.csv", None, "year_recognised")]
+    assert gaps[0].message == (
+        "cuối năm 2023 có 3 sản phẩm OCOP còn hiệu lực, năm 2024 công nhận mới 0 và hết hạn 1, "
+        "lẽ ra còn 2, nhưng danh sách có 1 sản phẩm còn hiệu lực; báo cáo ghi mức thay đổi là -2")
+    report = Report(result.data)
+    assert report.figures.value("ocop.decrease") == 2
+    text = " ".join(plain(report.document({"year": 2024}).html).split())
+    assert ("so với cuối năm 2023 (03 sản phẩm) giảm 02 sản phẩm (hết hạn chứng nhận 01 "
+            "sản phẩm).") in text
+    assert "tăng -" not in text
+
+
+def test_more_ocop_products_than_last_year_read_as_an_increase(tmp_path):
+    """Two products recognised in 2024 (p4 3 sao, p5 4 sao) and Trà thảo mộc Hòa Bắc expired:
+    3 + 2 - 1 = 4 in force, 1 more than at the end of 2023; no gap to warn of."""
+    from ntmlib.dataset import load_unit
+    from tests.conftest import edit_csv
+
+    def add(t):
+        import pandas as pd
+
+        extra = pd.DataFrame([
+            {"product_id": "p4", "name": "Rau Túy Loan", "producer": "HTX Túy Loan",
+             "commune_code": "20317", "stars": "3", "year_recognised": "2024",
+             "group": "Thực phẩm"},
+            {"product_id": "p5", "name": "Chè Hòa Phú", "producer": "HTX Hòa Phú",
+             "commune_code": "20299", "stars": "4", "year_recognised": "2024",
+             "group": "Đồ uống"}])
+        return pd.concat([t, extra.astype(t.dtypes.to_dict())], ignore_index=True)
+
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "ocop_products", add, 2024, "hoa-vang")
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    assert result.data is not None, [str(x) for x in result.findings]
+    assert not [x for x in result.findings if x.rule == "total" and "ocop" in str(x.file)]
+    report = Report(result.data)
+    assert "ocop.decrease" not in report.figures
+    text = " ".join(plain(report.document({"year": 2024}).html).split())
+    assert ("so với cuối năm 2023 (03 sản phẩm) tăng 01 sản phẩm (công nhận mới 02 sản "
+            "phẩm, hết hạn chứng nhận 01 sản phẩm).") in text

@@ -101,7 +101,8 @@ def test_hoa_vang_2024_sentences(hv24):
         "đạt 125% so kế hoạch vốn",
         "Trong năm chưa có sản phẩm OCOP mới được công nhận; đến nay huyện có 02 sản phẩm "
         "(trong đó có 01 sản phẩm 5 sao, và 01 sản phẩm 3 sao) trên địa bàn 02/11 xã có sản "
-        "phẩm OCOP; so với cuối năm 2023 (03 sản phẩm) hết hạn chứng nhận 01 sản phẩm.",
+        "phẩm OCOP; so với cuối năm 2023 (03 sản phẩm) giảm 01 sản phẩm (hết hạn chứng nhận 01 "
+        "sản phẩm).",
         "Ban chỉ đạo các xã chỉ đạo Ban vận động thôn bình xét",
         "có 55/55 thôn đăng ký thôn nông thôn mới, đã công nhận 25 thôn",
         "có 02/02 xã (Hòa Bắc và Hòa Ninh) đạt tiêu chí xã nông thôn mới nâng cao",

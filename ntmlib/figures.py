@@ -231,18 +231,26 @@ class Figures:
 
     def column_sum(self, key: str, table: str, column: str, rows: Iterable[int] | None = None,
                    *, label: str, kind: str, unit: str = "", what: str = "") -> Figure:
-        """The sum of a column over some rows of a table (all rows when `rows` is None)."""
+        """The sum of a column over some rows of a table (all rows when `rows` is None).
+        A blank cell is not a zero: with one, the sum is unknown (None), and its derivation
+        says how many cells are blank (validation requires most summed columns)."""
         frame = self.data.tables[table]
         rows = list(frame.index if rows is None else rows)
         values = [_clean(frame.at[r, column]) for r in rows]
         present = [v for v in values if v is not None]
-        total = sum(present) if present else 0
+        blank = len(values) - len(present)
+        total = None if blank else (sum(present) if present else 0)
         terms = " + ".join(num(v) for v in present[:MAX_TERMS])
         if len(present) > MAX_TERMS:
             terms += f" + … ({len(present)} số hạng)"
         cond = f" ({what})" if what else ""
-        derivation = (f"tổng cột {column} của {table}{cond}: {terms} = {num(total)}"
-                      if present else f"tổng cột {column} của {table}{cond}: không có dòng nào = 0")
+        if blank:
+            derivation = (f"tổng cột {column} của {table}{cond}: {blank}/{len(values)} ô chưa "
+                          "có số liệu, chưa tính được tổng")
+        elif present:
+            derivation = f"tổng cột {column} của {table}{cond}: {terms} = {num(total)}"
+        else:
+            derivation = f"tổng cột {column} của {table}{cond}: không có dòng nào = 0"
         return self.put(Figure(
             key, total, kind, label, unit, self._money_places(kind, total, False), derivation,
             [self.source_of(table, rows, column)],

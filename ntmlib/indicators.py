@@ -230,8 +230,7 @@ def production(data: UnitData, f: Figures) -> None:
                             label=f"{keys[3]}: đã giải ngân", kind="money", unit="triệu đồng",
                             what=f"source = {source}")
         unknown = [m.at[r, "name"] for r in rows if pd.isna(m.at[r, "disbursed"])]
-        if unknown:  # a blank is not a zero: the total paid out is not known
-            paid.value = None
+        if unknown:  # column_sum leaves the total unknown; the reader wants the models' names
             paid.derivation = "chưa có số liệu giải ngân của: " + "; ".join(unknown)
         f.ratio(keys[2], keys[1], keys[0], label=f"{keys[3]}: tỷ lệ giải ngân")
 

@@ -364,3 +364,29 @@ def test_more_ocop_products_than_last_year_read_as_an_increase(tmp_path):
     text = " ".join(plain(report.document({"year": 2024}).html).split())
     assert ("so với cuối năm 2023 (03 sản phẩm) tăng 01 sản phẩm (công nhận mới 02 sản "
             "phẩm, hết hạn chứng nhận 01 sản phẩm).") in text
+
+
+def test_a_sum_with_a_blank_cell_is_unknown_not_the_sum_of_the_others():
+    """A blank is not a zero, in any summed column: 120 + blank + 30 is not 150."""
+    import types
+
+    import pandas as pd
+
+    from ntmlib.figures import Figures
+
+    table = pd.DataFrame({"trainees": [120, None, 30]}, index=[2, 3, 4])
+    data = types.SimpleNamespace(tables={"training": table}, money_places=1,
+                                 table_files={"training": {"file": "2024/x/training.csv"}},
+                                 is_reconstructed=lambda *a: False)
+    f = Figures(data, "i3_training")
+    fig = f.column_sum("training.trainees", "training", "trainees", label="người",
+                       kind="count")
+    assert fig.value is None
+    assert fig.derivation == ("tổng cột trainees của training: 1/3 ô chưa có số liệu, chưa "
+                              "tính được tổng")
+    assert fig.sources == [{"file": "2024/x/training.csv", "sheet": None,
+                            "column": "trainees", "rows": [2, 3, 4]}]
+    whole = f.column_sum("training.trainees_given", "training", "trainees", [2, 4],
+                         label="người", kind="count")
+    assert (whole.value, whole.derivation) == (
+        150, "tổng cột trainees của training: 120 + 30 = 150")

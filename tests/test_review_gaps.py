@@ -55,3 +55,43 @@ def test_documents_appendix_is_in_date_order_whatever_the_file_order(tmp_path):
     dates = [row[2] for row in docs.frame(report.figures).astype(str).values.tolist()]
     assert dates == sorted(dates, key=lambda d: tuple(reversed([int(x) for x in d.split("/")])))
     assert dates[0] == "05/01/2024" and len(dates) >= 2
+
+
+def _attach(html: str) -> str:
+    """The plain text of a part's one citation of its appendices (`<p class="attach">`)."""
+    import re
+
+    [found] = re.findall(r'<p class="attach">.*?</p>', html, re.S)
+    return " ".join(plain(found).split())
+
+
+def test_two_reserved_appendix_numbers_in_a_row_are_both_skipped(tmp_path):
+    """Kiến Tường 2020 with its appendices.csv giving levels 03 and documents 04, two numbers
+    that follow each other: the appendices numbered in print order skip both, so funds (the
+    first after levels) is 05, not 04 again; then 06, 07, 08 and, after documents, 09, 10."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.render import Renderer
+    from ntmlib.report import Report
+
+    root = tmp_path / "data"
+    for year in (2019, 2020):
+        shutil.copytree(FIXTURES / str(year) / "tx-kien-tuong",
+                        root / str(year) / "tx-kien-tuong")
+    (root / "2020" / "tx-kien-tuong" / "appendices.csv").write_text(
+        "appendix,number\nlevels,03\ndocuments,04\n", encoding="utf-8")
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.ok and not result.findings, [str(f) for f in result.findings]
+    report = Report(result.data)
+    got = [(a.key, a.label(report.figures)) for a in report.appendices]
+    assert got == [("criteria_commune", "Phụ lục 01"), ("district_criteria", "Phụ lục 02"),
+                   ("levels", "Phụ lục 03"), ("funds", "Phụ lục 05"),
+                   ("funds_budget", "Phụ lục 06"), ("models", "Phụ lục 07"),
+                   ("ocop", "Phụ lục 08"), ("documents", "Phụ lục 04"),
+                   ("households", "Phụ lục 09"), ("people", "Phụ lục 10")]
+    assert report.figures["appendix.number[funds]"].derivation == (
+        "thứ tự in của phụ lục (arabic): 05")
+    # and the funds section cites them by those numbers
+    html = str(Renderer(report.data, report.figures, report.appendices, []).part("ii6_funds"))
+    assert _attach(html) == "(Phụ lục 05, 06, 07 và 10 đính kèm)"

@@ -147,6 +147,7 @@ def test_the_build_key_is_the_same_for_the_same_inputs(keyed):
     "this year's data", "a file added", "last year's data", "last year's figures",
     "last year's figures removed", "the notebook", "the formats", "the parameters",
     "the environment", "a reference table", "this year as a workbook",
+    "last year as a workbook",
 ])
 def test_the_build_key_changes_with_each_input(keyed, change):
     data, out, nb, key = keyed
@@ -180,6 +181,11 @@ def test_the_build_key_changes_with_each_input(keyed, change):
         (data / "2024" / "tra-cu.xlsx").write_bytes(b"PK")
         before = key()
         (data / "2024" / "tra-cu.xlsx").write_bytes(b"PK2")
+    elif change == "last year as a workbook":  # the baseline as a workbook, this year a folder
+        shutil.rmtree(data / "2023" / "tra-cu")
+        (data / "2023" / "tra-cu.xlsx").write_bytes(b"PK")
+        before = key()
+        (data / "2023" / "tra-cu.xlsx").write_bytes(b"PK2")
     assert key(**extra) != before
 
 

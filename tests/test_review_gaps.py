@@ -95,3 +95,51 @@ def test_two_reserved_appendix_numbers_in_a_row_are_both_skipped(tmp_path):
     # and the funds section cites them by those numbers
     html = str(Renderer(report.data, report.figures, report.appendices, []).part("ii6_funds"))
     assert _attach(html) == "(Phụ lục 05, 06, 07 và 10 đính kèm)"
+
+
+def _vinh_long_copy(tmp_path):
+    """The 2026 fixtures (Tỉnh Vĩnh Long, Xã Trà Ôn, Xã Ngãi Tứ) copied to a data folder."""
+    import shutil
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2026", root / "2026")
+    return root
+
+
+def test_a_recorded_figures_json_is_stale_once_a_data_file_behind_it_is_deleted(tmp_path):
+    """The province report reuses Xã Trà Ôn's outputs/2026/xa-tra-on/figures.json only while
+    every data file it was made from is as it was: a recorded total of 9.999,5 (not what the
+    data gives) is read while the files are unchanged; once a file behind it (its
+    appendices.csv) is deleted, or a file is changed, the figures come from the data again:
+    4.305,5 million, the fixture's total."""
+    import json
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.notebook import provenance
+    from ntmlib.province import load_members
+
+    root, out = _vinh_long_copy(tmp_path), tmp_path / "outputs"
+    own = root / "2026" / "xa-tra-on"
+    (own / "appendices.csv").write_text("appendix,number\nfunds,05\n", encoding="utf-8")
+    commune = load_unit(2026, "xa-tra-on", root)
+    assert commune.ok and not commune.findings, [str(f) for f in commune.findings]
+    recorded = {"provenance": provenance(commune.data, {"year": 2026, "district": "xa-tra-on"}),
+                "figures": {"funds.total": {"value": 9999.5, "printed": "9.999,5"}}}
+    assert "2026/xa-tra-on/appendices.csv" in recorded["provenance"]["data_files_sha256"]
+    (out / "2026" / "xa-tra-on").mkdir(parents=True)
+    (out / "2026" / "xa-tra-on" / "figures.json").write_text(json.dumps(recorded),
+                                                             encoding="utf-8")
+    province = load_unit(2026, "86", root, outputs_dir=out).data
+
+    def tra_on() -> tuple:
+        [m] = [m for m in load_members(province, root, out) if m.unit.code == "29821"]
+        return m.status, m.source, m.value("funds.total")
+
+    assert tra_on() == ("ok", "outputs/2026/xa-tra-on/figures.json", 9999.5)
+    (own / "appendices.csv").unlink()
+    assert tra_on() == ("ok", "2026/xa-tra-on/", 4305.5)
+    # a file changed, not deleted, is stale too
+    (own / "appendices.csv").write_text("appendix,number\nfunds,05\n", encoding="utf-8")
+    assert tra_on()[1] == "outputs/2026/xa-tra-on/figures.json"
+    (own / "appendices.csv").write_text("appendix,number\nfunds,06\n", encoding="utf-8")
+    assert tra_on() == ("ok", "2026/xa-tra-on/", 4305.5)

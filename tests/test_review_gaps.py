@@ -143,3 +143,32 @@ def test_a_recorded_figures_json_is_stale_once_a_data_file_behind_it_is_deleted(
     assert tra_on()[1] == "outputs/2026/xa-tra-on/figures.json"
     (own / "appendices.csv").write_text("appendix,number\nfunds,06\n", encoding="utf-8")
     assert tra_on() == ("ok", "2026/xa-tra-on/", 4305.5)
+
+
+def test_the_modern_commune_share_is_over_the_provinces_xa_not_all_its_units(tmp_path):
+    """Tỉnh Vĩnh Long 2026 with Xã Ngãi Tứ recognised xã nông thôn mới hiện đại (xa_ntm_hd,
+    2026): 1 of its 105 xã (its 124 units less the 19 phường), 1 / 105 = 0,952… → 0,95 %
+    (over all 124 units it would be 0,81 %). Decision 51/2025/QĐ-TTg, Phụ lục III: at least
+    10 % of the xã, so the condition is not met."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.render import Renderer
+    from ntmlib.report import Report
+
+    root = _vinh_long_copy(tmp_path)
+    with open(root / "2026" / "xa-ngai-tu" / "recognitions.csv", "a", encoding="utf-8") as f:
+        f.write("29767,xa_ntm_hd,2026-2030,2026,\n")
+    result = load_unit(2026, "86", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(x) for x in result.findings]
+    report = Report(result.data)
+    f = report.figures
+    assert (f.value("members.total"), f.value("members.rural"), f.value("members.modern")) == (
+        124, 105, 1)
+    assert (f.value("conditions.modern_share"), f.text("conditions.modern_share")) == (
+        0.95, "0,95")
+    r = Renderer(report.data, f, report.appendices, [], extra=report.extra)
+    text = " ".join(plain(str(r.part("p1_results"))).split())
+    assert ("Đến nay có 02/105 xã được công nhận đạt chuẩn nông thôn mới, đạt 1,9%; 01 xã được "
+            "công nhận đạt chuẩn nông thôn mới hiện đại, đạt 0,95%.") in text
+    text = " ".join(plain(str(r.part("p2_conditions"))).split())
+    assert ("- Có ít nhất 10% số xã đạt chuẩn nông thôn mới hiện đại: hiện đạt 0,95%, chưa đạt "
+            "yêu cầu.") in text

@@ -201,3 +201,20 @@ def test_word_numbers_the_rows_of_an_appendix_but_not_its_total_row(renderer):
     total = doc.tables[0].rows[-1].cells
     assert total[0].paragraphs[0].runs == []
     assert [r.bold for r in total[1].paragraphs[0].runs] == [True]
+
+
+def test_tra_cu_funds_section_cites_its_appendices_as_the_reference_report(bundled):
+    """Trà Cú 2023's appendices.csv numbers funds 07a, funds_budget 07b, models 07c and
+    people 11, and gives funds the citation "(Đính kèm phụ lục {number},b,c và
+    {number:people})" (the other three "-": not cited again): the funds section ends with
+    "(Đính kèm phụ lục 07a,b,c và 11)", as the reference report prints it, both numbers
+    linked to their figures."""
+    from ntmlib.render import Renderer
+    from ntmlib.report import Report
+
+    report = Report(bundled.data)
+    html = str(Renderer(report.data, report.figures, report.appendices, []).part("ii6_funds"))
+    assert _attach(html) == "(Đính kèm phụ lục 07a,b,c và 11)"
+    cited = html[html.index('<p class="attach">'):]
+    assert [k for k in ("funds", "funds_budget", "models", "people")
+            if f'data-figure="appendix.number[{k}]"' in cited] == ["funds", "people"]

@@ -86,3 +86,69 @@ def test_a_lock_serialises_threads(tmp_path):
     for t in threads:
         t.join(60)
     assert not overlaps and not any(t.is_alive() for t in threads)
+
+
+def _folder(path, **files) -> None:
+    path.mkdir(parents=True)
+    for name, text in files.items():
+        (path / name).write_text(text, encoding="utf-8")
+
+
+def _contents(path) -> dict | None:
+    """The folder's files and their text; None when there is no folder."""
+    if not path.is_dir():
+        return None
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(path.iterdir())}
+
+
+def test_the_fallback_switch_parks_the_old_folder_and_a_crash_loses_nothing(tmp_path,
+                                                                              monkeypatch):
+    """Without renameat2 (NFS, other systems) the switch is two renames: outputs/tra-cu to
+    outputs/.tra-cu.old, then the new folder to outputs/tra-cu. A crash before the new folder
+    is in place leaves the old set whole under .tra-cu.old, and recover_folder (which every
+    later switch and run calls first) puts it back; a switch that completes leaves only the
+    new set."""
+    from ntmlib import safefs
+
+    monkeypatch.setattr(safefs, "_renameat2", lambda src, dst, flags: False)
+    final, new = tmp_path / "tra-cu", tmp_path / "staging"
+    old_set = {"figures.json": "old figures", "report.pdf": "old pdf"}
+    new_set = {"figures.json": "new figures", "report.pdf": "new pdf"}
+    _folder(final, **old_set)
+    _folder(new, **new_set)
+    rename, calls = os.rename, []
+
+    def killed_putting_the_new_set_in_place(src, dst):
+        calls.append((os.path.basename(src), os.path.basename(dst)))
+        if (src, dst) == (new, final):
+            raise OSError("killed before the new folder was in place")
+        rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", killed_putting_the_new_set_in_place)
+    with pytest.raises(OSError, match="killed before"):
+        safefs.replace_folder(new, final)
+    monkeypatch.setattr(os, "rename", rename)
+    parked = tmp_path / ".tra-cu.old"
+    assert (_contents(final), _contents(parked)) == (None, old_set)  # nothing lost
+    assert safefs.old_folder(final) == parked
+    assert calls == [("tra-cu", ".tra-cu.old"), ("staging", "tra-cu")]
+    safefs.recover_folder(final)
+    assert _contents(final) == old_set
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["staging", "tra-cu"]
+    # the switch again, not interrupted: the new set in place, nothing parked
+    safefs.replace_folder(new, final)
+    assert _contents(final) == new_set
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tra-cu"]
+
+
+def test_a_crash_after_the_fallback_switch_leaves_the_new_folder(tmp_path):
+    """Killed after both renames, before .tra-cu.old was removed: the new set is in place and
+    recover_folder removes the parked old one (it never puts it back over the new)."""
+    from ntmlib import safefs
+
+    final = tmp_path / "tra-cu"
+    _folder(final, **{"report.pdf": "new pdf"})
+    _folder(tmp_path / ".tra-cu.old", **{"report.pdf": "old pdf"})
+    safefs.recover_folder(final)
+    assert _contents(final) == {"report.pdf": "new pdf"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tra-cu"]

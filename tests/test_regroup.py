@@ -93,3 +93,21 @@ def test_province_round_from_the_command_line(root, capsys):
 def test_a_district_has_no_new_year_after_2025(root):
     with pytest.raises(NtmError):
         new_year_reorganised(2025, 2026, unit="tra-cu", data_dir=root)
+
+
+def test_a_carried_recognition_keeps_the_earliest_year_of_the_old_communes(root):
+    """Xã Ngãi Xuyên (29479) recognised xã NTM 2016-2020 in 2019 and Xã Thanh Sơn (29485) in
+    2017: Xã Trà Cú (29461), formed from both in whole, carries the title from 2017, the
+    year the first of them reached it (neither the first row's 2019 nor the latest)."""
+    from tests.conftest import edit_csv
+
+    def years(frame):
+        xa_ntm = (frame["title"] == "xa_ntm") & (frame["period"] == "2016-2020")
+        frame.loc[xa_ntm & (frame["unit_code"] == "29479"), "year"] = "2019"
+        frame.loc[xa_ntm & (frame["unit_code"] == "29485"), "year"] = "2017"
+        return frame
+    edit_csv(root, "recognitions", years, 2025, "tra-cu")
+    [made] = new_year_reorganised(2025, 2026, unit="xa-tra-cu", data_dir=root)
+    rec = pd.read_csv(made.folder / "recognitions.csv", dtype=str)
+    assert rec[["unit_code", "title", "period", "year"]].values.tolist() == [
+        ["29461", "xa_ntm", "2016-2020", "2017"]]

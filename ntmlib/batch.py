@@ -191,11 +191,13 @@ def build_key(year: int, district: str, data_dir: Path, notebook: Path, formats:
     notebook, the parameters and the code."""
     inputs: list[Path] = []
     for y in (year, year - 1):
-        for candidate in (data_dir / str(y) / district, data_dir / str(y) / f"{district}.xlsx"):
-            if candidate.is_dir():
-                inputs += sorted(p for p in candidate.iterdir() if p.is_file())
-            elif candidate.is_file():
-                inputs.append(candidate)
+        # a unit's data may be named by its id or by its official code, as load_unit reads it
+        for name in _data_names(district, year, data_dir):
+            for candidate in (data_dir / str(y) / name, data_dir / str(y) / f"{name}.xlsx"):
+                if candidate.is_dir():
+                    inputs += sorted(p for p in candidate.rglob("*") if p.is_file())
+                elif candidate.is_file():
+                    inputs.append(candidate)
     if out_dir is not None:
         recorded = out_dir / str(year - 1) / district / "figures.json"
         if recorded.is_file():
@@ -207,6 +209,15 @@ def build_key(year: int, district: str, data_dir: Path, notebook: Path, formats:
                          "parameters": parameters or {}}, sort_keys=True, default=str)
     return hashlib.sha256(
         f"{params}|{sha256(notebook)}|{_tree_hash(inputs)}|{env_key}".encode()).hexdigest()
+
+
+def _data_names(unit: str, year: int, data_dir: Path) -> list[str]:
+    """The names a unit's data can have under a year's folder: its id and its code."""
+    try:
+        found = load_reference(data_dir).resolve(unit, year)
+    except NtmError:  # not a unit of the reference tables: its own name only
+        return [unit]
+    return list(dict.fromkeys((unit, found.slug, found.code)))
 
 
 def read_manifest(out_dir: Path, year: int) -> dict:

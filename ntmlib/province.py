@@ -16,9 +16,10 @@ from pathlib import Path
 
 from . import config
 from .figures import Figures, num
-from .io import sha256
+from .io import HEADER_FILE, NARRATIVE_FILE, sha256
 from .model import UnitData
 from .reference import Unit
+from .schema import TABLES
 
 MEMBER_LEVEL = {"before": "district", "after": "commune"}
 
@@ -61,15 +62,29 @@ def member_units(province: Unit, year: int, reference):
 
 
 def _fresh(recorded: dict, data_root: Path) -> bool:
-    """Whether a recorded figures.json was made from the data files as they are now."""
+    """Whether a recorded figures.json was made from the data files as they are now: each
+    file it read is unchanged (the reference tables too, wherever this data folder takes
+    them from), and no file has been added to the unit's folders since."""
     hashes = recorded.get("provenance", {}).get("data_files_sha256", {})
-    own = {k: v for k, v in hashes.items() if not k.startswith("reference/")}
-    if not own:
+    if not any(not k.startswith("reference/") for k in hashes):
         return False
-    for rel, digest in own.items():
-        path = data_root / rel
+    reference = config.reference_dir(data_root)
+    folders = set()
+    for rel, digest in hashes.items():
+        if rel.startswith("reference/"):
+            path = reference / rel.removeprefix("reference/")
+        else:
+            path = data_root / rel
+            if len(Path(rel).parts) > 2:  # <year>/<unit>/<file>, not a workbook <year>/<unit>.xlsx
+                folders.add(data_root.joinpath(*Path(rel).parts[:2]))
         if not path.is_file() or sha256(path) != digest:
             return False
+    read = {f"{t.name}.csv" for t in TABLES} | {HEADER_FILE, NARRATIVE_FILE}
+    for folder in folders:  # a file the loader reads, added since (an optional table)
+        for name in read:
+            path = folder / name
+            if path.is_file() and path.relative_to(data_root).as_posix() not in hashes:
+                return False
     return True
 
 

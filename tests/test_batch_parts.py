@@ -189,12 +189,10 @@ def test_the_build_key_changes_with_each_input(keyed, change):
     assert key(**extra) != before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "real bug: build_key hashes only data/<year>/<slug>/ and <slug>.xlsx, but a unit's data may "
-    "be named by its official code (data/2024/845/ for Cầu Kè: units_with_data and load_unit "
-    "accept it); such a unit has none of its data in its key, so an incremental batch skips it "
-    "after its data changed"))
 def test_the_build_key_changes_with_the_data_of_a_unit_named_by_its_code(keyed):
+    """data/2024/845/ is Huyện Cầu Kè's data, named by its code (units_with_data and load_unit
+    accept it): the key reads it too, or an incremental batch would skip the unit after its
+    data changed."""
     data, out, nb, _ = keyed
     shutil.rmtree(data / "2024" / "cau-ke")
     (data / "2024" / "845").mkdir()  # Huyện Cầu Kè by its code

@@ -145,6 +145,47 @@ def test_a_recorded_figures_json_is_stale_once_a_data_file_behind_it_is_deleted(
     assert tra_on() == ("ok", "2026/xa-tra-on/", 4305.5)
 
 
+def test_a_recorded_figures_json_is_stale_after_a_table_is_added_or_a_reference_table_changed(
+        tmp_path):
+    """Xã Trà Ôn's recorded figures (a total of 9.999,5, not the data's 4.305,5) stay in use
+    while nothing the loader reads has changed: a stray note in its folder changes nothing;
+    an optional table added since (stated_figures.csv), or a reference table of the data
+    folder changed (criteria.csv, one byte), makes the province compute it again."""
+    import json
+    import shutil
+
+    from ntmlib import config
+    from ntmlib.dataset import load_unit
+    from ntmlib.notebook import provenance
+    from ntmlib.province import load_members
+
+    root, out = _vinh_long_copy(tmp_path), tmp_path / "outputs"
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", root / "reference")
+    own = root / "2026" / "xa-tra-on"
+    commune = load_unit(2026, "xa-tra-on", root)
+    recorded = {"provenance": provenance(commune.data, {"year": 2026, "district": "xa-tra-on"}),
+                "figures": {"funds.total": {"value": 9999.5, "printed": "9.999,5"}}}
+    (out / "2026" / "xa-tra-on").mkdir(parents=True)
+    (out / "2026" / "xa-tra-on" / "figures.json").write_text(json.dumps(recorded),
+                                                             encoding="utf-8")
+    province = load_unit(2026, "86", root, outputs_dir=out).data
+
+    def source() -> str:
+        [m] = [m for m in load_members(province, root, out) if m.unit.code == "29821"]
+        return m.source
+
+    recorded_source = "outputs/2026/xa-tra-on/figures.json"
+    (own / "ghi-chu.txt").write_text("gửi lại bảng vốn\n", encoding="utf-8")
+    assert source() == recorded_source
+    (own / "stated_figures.csv").write_text("key,value,where,note\n", encoding="utf-8")
+    assert source() == "2026/xa-tra-on/"
+    (own / "stated_figures.csv").unlink()
+    assert source() == recorded_source
+    with open(root / "reference" / "criteria.csv", "a", encoding="utf-8") as f:
+        f.write("\n")
+    assert source() == "2026/xa-tra-on/"
+
+
 def test_the_modern_commune_share_is_over_the_provinces_xa_not_all_its_units(tmp_path):
     """Tỉnh Vĩnh Long 2026 with Xã Ngãi Tứ recognised xã nông thôn mới hiện đại (xa_ntm_hd,
     2026): 1 of its 105 xã (its 124 units less the 19 phường), 1 / 105 = 0,952… → 0,95 %

@@ -31,7 +31,7 @@ import yaml
 from .errors import DataNotFoundError
 from .findings import Finding
 from .i18n import _, count, every_language
-from .parsing import char_name, match_key, nfc
+from .parsing import ExcelPercent, char_name, match_key, nfc
 from .schema import HEADER_LIST_FIELDS, SHEET_LABELS, TABLES, TABLES_BY_NAME
 
 HEADER_FILE = "header.yaml"
@@ -559,6 +559,25 @@ class _Sheet:
     too_large: str = ""  # why the sheet is not read, when it is over a limit
 
 
+def _percent_styles(book) -> set[int]:
+    """The workbook's cell styles whose number format shows a percent (0%, 0.00%, ...): a
+    number under one is stored as a fraction. A % inside quotes or after a backslash is
+    literal text, not a percent."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    found = set()
+    for idx, style in enumerate(getattr(book, "_cell_styles", [])):
+        n = style.numFmtId or 0
+        try:
+            code = BUILTIN_FORMATS.get(n, "") if n < BUILTIN_FORMATS_MAX_SIZE else \
+                book._number_formats[n - BUILTIN_FORMATS_MAX_SIZE]
+        except IndexError:
+            continue
+        if "%" in re.sub(r'"[^"]*"|\\.', "", code or ""):
+            found.add(idx)
+    return found
+
+
 def _read_sheet(ws, book) -> _Sheet:
     """Read a sheet by the cells it stores, streaming its XML with openpyxl's own parser:
     never over the range it declares, so that one stray cell at XFD1048576 costs one cell,
@@ -576,6 +595,7 @@ def _read_sheet(ws, book) -> _Sheet:
             return cell
 
     sheet = _Sheet([], [], 2)
+    percents = _percent_styles(book)
     header_row: int | None = None
     width = 0
     kept: dict[int, list] = {}
@@ -630,7 +650,11 @@ def _read_sheet(ws, book) -> _Sheet:
                 col = c["column"] - 1
                 if c["formula"] and c["value"] is None:
                     sheet.issues.append(("formula", "error", idx, col, ""))
-                values[col] = c["value"]
+                value = c["value"]
+                if c.get("style_id") in percents and isinstance(value, int | float) \
+                        and not isinstance(value, bool):
+                    value = ExcelPercent(value)
+                values[col] = value
             kept[idx] = values
             last = idx
         if not sheet.too_large and parser.merged_cells is not None:

@@ -37,6 +37,11 @@ class Number:
     style: str  # "plain", "vn" (comma decimals / dot thousands) or "en" (dot decimals)
 
 
+class ExcelPercent(float):
+    """A number read from a cell that Excel shows as a percent ("100%" typed in a cell, or a
+    column formatted as %): Excel stores 100 % as 1, so a percent column reads it times 100."""
+
+
 def nfc(text: str) -> str:
     """Unicode NFC: decomposed Vietnamese (from some Mac and web sources) renders and searches
     differently from the composed form, so every text is composed on reading."""
@@ -55,6 +60,8 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
         return None
     if isinstance(raw, bool):
         raise ParseError(_("{value} is not a number").format(value=raw))
+    if isinstance(raw, ExcelPercent) and percent:
+        raw = round(float(raw) * 100, 9)  # 0.6578 shown as 65.78 %; no binary tail (65.78000001)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if raw != raw:  # NaN from an empty numeric cell
             return None

@@ -286,3 +286,29 @@ def test_a_workbook_with_as_many_sheets_as_the_limit_is_read(tmp_path, monkeypat
     raw = io.read_dataset(path)
     assert raw.findings == [] and sorted(raw.tables) == ["documents", "facts"]
 
+
+
+def test_a_number_excel_shows_as_a_percent_reads_times_100_in_a_percent_column():
+    """"100%" typed in a cell is stored by Excel as 1 with the format 0%; a column formatted
+    0.00% stores 65,78 % as 0.6578. A % in quotes is a literal sign: 65 shown as "65%" is 65."""
+    from ntmlib.parsing import ExcelPercent, parse_number
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"], ws["B1"], ws["C1"], ws["D1"] = "rate", "expected", "literal", "count"
+    ws["A2"], ws["B2"], ws["C2"], ws["D2"] = 1, 0.6578, 65, 3
+    ws["A2"].number_format = "0%"
+    ws["B2"].number_format = "0.00%"
+    ws["C2"].number_format = '0"%"'
+    ws["A3"] = 100  # General: as typed
+    buf = _io.BytesIO()
+    book.save(buf)
+    read = openpyxl.load_workbook(_io.BytesIO(buf.getvalue()), read_only=True, data_only=True)
+    s = io._read_sheet(read.worksheets[0], read)
+    [rate, expected, literal, n], [plain, *_] = s.rows
+    assert [isinstance(v, ExcelPercent) for v in (rate, expected, literal, n, plain)] == [
+        True, True, False, False, False]
+    assert [parse_number(v, percent=True).value for v in (rate, expected, literal, plain)] == [
+        100.0, 65.78, 65.0, 100.0]
+    # a column that is not a percent keeps the number as stored
+    assert parse_number(rate).value == 1.0

@@ -23,7 +23,9 @@ failed run leaves the previous good outputs in place and keeps its partial noteb
   is in their name rather than in a pid file inside them, because a staging folder becomes
   the outputs by a rename and a pid file would be published with them.
 - `formats` (html, pdf, docx, xlsx) chooses what is rendered; a format not rendered keeps its
-  existing files (copied into the new set), while figures.json and the notebook are new.
+  existing files (copied into the new set) when they record the same figures.json, and is
+  removed otherwise (made from other data or parameters, it would contradict the new set);
+  figures.json and the notebook are always new.
 """
 
 from __future__ import annotations
@@ -95,6 +97,9 @@ class ReportOutcome:
     failed_notebook: Path | None = None
     # seconds by stage: validate, execute, and one per output written
     stages: dict[str, float] = field(default_factory=dict)
+    # files of the formats not rendered that the earlier outputs had, removed because they
+    # were made from other data or parameters
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -123,11 +128,16 @@ class ReportOutcome:
                 text += "; " + _("partial notebook kept at {path}").format(
                     path=self.failed_notebook)
             return head + text
-        return head + _("{count} outputs in {folder} ({files}); {warnings} warning(s) "
+        text = head + _("{count} outputs in {folder} ({files}); {warnings} warning(s) "
                         "listed in review.html; {seconds} s").format(
             count=len(self.outputs), folder=self.out_dir,
             files=", ".join(p.name for p in self.outputs), warnings=self.n_warnings,
             seconds=fmt_fixed(self.seconds))
+        if self.dropped:
+            text += "\n" + _("{files} of the earlier run were removed: they were made from "
+                             "other data or parameters than this run; make them again with "
+                             "--formats").format(files=", ".join(self.dropped))
+        return text
 
 
 def notebook_parameters(notebook: Path) -> dict:
@@ -294,6 +304,7 @@ def _execute_and_export(outcome: ReportOutcome, notebook: Path, year: int, unit,
     outcome.stages.update(run.stages)
     if not run.error:
         outcome.out_dir, outcome.outputs = run.out_dir, run.outputs
+        outcome.dropped = run.dropped
 
 
 @dataclass
@@ -303,6 +314,8 @@ class NotebookRun:
     error: str = ""
     failed_notebook: Path | None = None
     stages: dict[str, float] = field(default_factory=dict)
+    # files of formats not rendered, removed as made from other data or parameters
+    dropped: list[str] = field(default_factory=list)
 
 
 def run_notebook(
@@ -380,27 +393,39 @@ def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[st
             raise ReportTimeout(_timeout_text())
         export_all(executed, staging, formats, stages, nb=done[0] if done else None,
                    apart=pdf_apart)
-        publish(staging, final, formats)
+        dropped = publish(staging, final, formats)
         staging = None
         return NotebookRun(final, sorted(p for p in final.iterdir()
-                                         if not p.name.startswith(".")), stages=stages)
+                                         if not p.name.startswith(".")), stages=stages,
+                           dropped=dropped)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def publish(staging: Path, final: Path, formats: tuple[str, ...]) -> None:
+def publish(staging: Path, final: Path, formats: tuple[str, ...]) -> list[str]:
     """Make the complete outputs in `staging` the outputs at `final`, holding `final`'s lock:
     the files of the formats not rendered this time are kept (copied from the current
-    outputs), the set is swapped in, and a failed notebook of an earlier run is removed."""
-    for fmt, names in FORMAT_FILES.items():
-        if fmt in formats:
-            continue
-        for name in names:
-            if (final / name).is_file() and not (staging / name).exists():
-                shutil.copy2(final / name, staging / name)
+    outputs) when they show the same figures, the set is swapped in, and a failed notebook
+    of an earlier run is removed. Returns the names of the files not kept: made from other
+    data or parameters, they would contradict the new ones."""
+    others = [name for fmt, names in FORMAT_FILES.items() if fmt not in formats
+              for name in names if (final / name).is_file() and not (staging / name).exists()]
+    if others and _same_figures(final, staging):
+        for name in others:
+            shutil.copy2(final / name, staging / name)
+        others = []
     _swap_in(staging, final)
     (final.parent / f"{final.name}.failed.ipynb").unlink(missing_ok=True)
+    return others
+
+
+def _same_figures(old: Path, new: Path) -> bool:
+    """Whether two output sets record the same figures.json (every figure, the data files'
+    hashes, the parameters and versions): the outputs are deterministic, so the files of
+    one are the files of the other."""
+    a, b = old / "figures.json", new / "figures.json"
+    return a.is_file() and b.is_file() and a.read_bytes() == b.read_bytes()
 
 
 def _release(kernel: WarmKernel | None, keep_spare: bool, env: dict | None = None) -> None:

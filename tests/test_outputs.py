@@ -123,18 +123,35 @@ def test_stale_staging_and_kernel_scratch_folders_are_removed(tmp_path):
     assert [p for p in kept if not p.exists()] == []
 
 
-def test_html_only_keeps_the_pdf_and_replaces_figures_and_notebook(tmp_path):
+def test_html_only_keeps_the_pdf_of_the_same_figures_and_replaces_figures_and_notebook(
+        tmp_path):
     final = tmp_path / "2023" / "tra-cu"
     with FolderLock(final):
-        publish(_staged(final, "first"), final, ("html", "pdf"))
+        assert publish(_staged(final, "first"), final, ("html", "pdf")) == []
         failed = final.with_name("tra-cu.failed.ipynb")
         failed.write_text("{}", encoding="utf-8")  # a failed run between the two
-        publish(_staged(final, "second", ("figures.json", "report.ipynb", "report.html",
-                                          "review.html")), final, ("html",))
-    assert _contents(final) == {"figures.json": "second", "report.ipynb": "second",
+        staging = _staged(final, "second", ("report.ipynb", "report.html", "review.html"))
+        (staging / "figures.json").write_text("first", encoding="utf-8")  # the same figures
+        assert publish(staging, final, ("html",)) == []
+    assert _contents(final) == {"figures.json": "first", "report.ipynb": "second",
                                 "report.html": "second", "review.html": "second",
                                 "report.pdf": "first"}
     assert not failed.exists()  # a good run removes the stale failed notebook
+
+
+def test_a_format_not_rendered_is_removed_when_the_figures_changed(tmp_path):
+    """A PDF-only rerun with other parameters (Roman appendix numbers) or corrected data: the
+    earlier Word, Excel and HTML files would contradict the new PDF, so they go, and the
+    caller is told which."""
+    final = tmp_path / "2023" / "tra-cu"
+    with FolderLock(final):
+        full = OUTPUTS + ("report.docx", "appendices.xlsx")
+        publish(_staged(final, "first", full), final, ("html", "pdf", "docx", "xlsx"))
+        dropped = publish(_staged(final, "second", ("figures.json", "report.ipynb",
+                                                    "report.pdf")), final, ("pdf",))
+    assert dropped == ["report.html", "review.html", "report.docx", "appendices.xlsx"]
+    assert _contents(final) == {"figures.json": "second", "report.ipynb": "second",
+                                "report.pdf": "second"}
 
 
 @pytest.mark.e2e
@@ -151,3 +168,15 @@ def test_two_ntm_report_runs_of_one_unit_do_not_collide(tmp_path):
         "figures.json", "report.html", "report.ipynb", "review.html"]
     assert sorted(p.name for p in (out / "2023").iterdir()) == ["tra-cu"]
 
+
+
+def test_the_summary_names_the_files_removed():
+    from ntmlib.runner import ReportOutcome
+
+    outcome = ReportOutcome(2023, "tra-cu", "ok", out_dir=Path("out/2023/tra-cu"),
+                            outputs=[Path("out/2023/tra-cu/report.pdf")],
+                            dropped=["report.html", "report.docx"])
+    assert outcome.summary().splitlines()[1] == (
+        "đã xóa report.html, report.docx của lần chạy trước: các tệp này được lập từ dữ liệu "
+        "hoặc tham số khác với lần chạy này; hãy lập lại bằng --formats")
+    assert len(ReportOutcome(2023, "tra-cu", "ok").summary().splitlines()) == 1

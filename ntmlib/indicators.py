@@ -348,8 +348,9 @@ def households(data: UnitData, f: Figures) -> None:
     f.column_sum("hamlets.recognised", "households", "hamlets_recognised", rural_rows,
                  label="thôn, ấp được công nhận đạt chuẩn nông thôn mới", kind="count",
                  what="các xã")
+    # not entered is not known: the text then says nothing of model hamlets
     _fact(f, data, "hamlets.registered_model", "hamlets_registered_model",
-          "thôn, ấp đăng ký nông thôn mới kiểu mẫu", default=0)
+          "thôn, ấp đăng ký nông thôn mới kiểu mẫu")
     for row, r in each_row(h):
         c = r["commune_code"]
         name = data.commune_name(c)

@@ -79,13 +79,13 @@ def test_hoa_vang_2019_appendix_numbers(hv19):
 
 # households.csv: every one of the 11 xã has 100 households registered, 90 recognised (90 %),
 # 4 thôn, all registered and recognised: totals 1.100, 990 (990 / 1.100 = 90 %), 44 thôn.
-# facts.csv has no hamlets_registered_model row: 0. No baseline: no last year's figures.
+# facts.csv has no hamlets_registered_model row: not known (None). No baseline: no last year's figures.
 HV19_CODES = ("20293", "20296", "20299", "20302", "20308", "20317", "20320", "20323", "20326",
               "20329", "20332")
 HV19_HOUSEHOLDS = {
     "households.registered": 1100, "households.recognised": 990, "households.rate": 90.0,
     "hamlets.total": 44, "hamlets.registered": 44, "hamlets.recognised": 44,
-    "hamlets.registered_model": 0,
+    "hamlets.registered_model": None,
     "prev.households.recognised": "absent", "prev.households.rate": "absent",
 }
 for _code in HV19_CODES:

@@ -390,3 +390,23 @@ def test_a_sum_with_a_blank_cell_is_unknown_not_the_sum_of_the_others():
                          label="người", kind="count")
     assert (whole.value, whole.derivation) == (
         150, "tổng cột trainees của training: 120 + 30 = 150")
+
+
+def test_a_model_hamlet_count_not_entered_is_not_printed_as_none(tmp_path):
+    """facts.csv without hamlets_registered_model: the report says nothing of model hamlets
+    (it does not know); with 0 it says there are none; Hòa Vang's own 1 is "Có 01 thôn"."""
+    from tests.conftest import edit_csv
+
+    def sentence(value: str | None) -> list[str]:
+        root = _hoa_vang_copy(tmp_path / (value or "blank"))
+        keep = (lambda t: t[t["key"] != "hamlets_registered_model"]) if value is None else \
+            (lambda t: t.assign(value=t["value"].where(
+                t["key"] != "hamlets_registered_model", value)))
+        edit_csv(root, "facts", keep, 2024, "hoa-vang")
+        report = _load_report(tmp_path / (value or "blank"), root)
+        text = " ".join(plain(report.document({"year": 2024}).html).split())
+        return [s.strip() for s in text.split(".") if "kiểu mẫu" in s and "đăng ký" in s]
+
+    assert sentence(None) == []
+    assert sentence("0") == ["Không có thôn đăng ký nông thôn mới kiểu mẫu"]
+    assert sentence("1") == ["Có 01 thôn đăng ký nông thôn mới kiểu mẫu"]

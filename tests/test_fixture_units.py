@@ -283,7 +283,7 @@ def test_last_years_levels_name_their_communes_and_rows(hv24):
 def test_facts_print_as_counts_and_say_when_facts_csv_lacks_them(hv24, kt20):
     """facts.csv: Hòa Vang 2024 gives 1 hamlet registered as a model (row 4); Kiến Tường 2020
     gives 6 other directive documents (row 2) and no row for the OCOP producers supported
-    (no figure) nor for the model hamlets (0 by default)."""
+    (no figure) nor for the model hamlets (not known either)."""
     f = hv24.figures
     assert (f.value("hamlets.registered_model"), f.text("hamlets.registered_model")) == (1, "01")
     assert f["hamlets.registered_model"].derivation == (
@@ -296,5 +296,6 @@ def test_facts_print_as_counts_and_say_when_facts_csv_lacks_them(hv24, kt20):
     assert producers.derivation == "facts.csv không có dòng ocop_producers_supported"
     assert producers.label == "chủ thể được hỗ trợ đánh giá, phân hạng"
     model = f["hamlets.registered_model"]
-    assert (model.value, f.text("hamlets.registered_model"), model.kind) == (0, "0", "count")
-    assert model.derivation == "facts.csv không có dòng hamlets_registered_model: 0"
+    # not entered is not 0: the report does not say "Không có thôn ... kiểu mẫu"
+    assert (model.value, f.text("hamlets.registered_model"), model.kind) == (None, "—", "count")
+    assert model.derivation == "facts.csv không có dòng hamlets_registered_model"

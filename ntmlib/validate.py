@@ -953,7 +953,38 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
                     allocated=_g(r["allocated"]), computed=_g(fig.value)),
                 **_at(raw, "production_models", int(row), "stated_rate")))
     findings += _check_ocop_balance(figures, raw, data.year)
+    findings += _check_uncited(data, raw)
     return findings + _check_placeholders(data, figures, raw)
+
+
+# narrative sections that replace the sentences made from a table's rows: (section, table,
+# the rows' id column, the column naming a row, the prefix of the row's figures)
+NARRATIVE_REPLACES = (("propaganda", "propaganda", "activity_id", "name", "propaganda."),
+                      ("steering", "steering_bodies", "level", "name", "steering."),
+                      ("inspection", "inspections", "inspection_id", "scope", "inspections."))
+
+
+def _check_uncited(data: DistrictData, raw: RawDataset) -> list[Finding]:
+    """A narrative section that replaces a table's sentences but cites none of a row's
+    figures leaves that row out of the report: say so, at the row, rather than lose it."""
+    findings = []
+    for section, table, id_column, name_column, prefix in NARRATIVE_REPLACES:
+        paragraphs = data.narrative.get(section)
+        frame = data.tables.get(table)
+        if not paragraphs or frame is None or frame.empty:
+            continue
+        cited = {key for s, key in placeholders({section: paragraphs}) if key.startswith(prefix)}
+        for row, r in frame.iterrows():
+            mark = f"[{r[id_column]}]"
+            if not any(mark in key for key in cited):
+                findings.append(Finding.warning(
+                    "uncited", _("the narrative of section {section} replaces the sentences "
+                                 "made from this table but cites no figure of '{name}' "
+                                 "({{{prefix}…{mark}}}), which is therefore not in the "
+                                 "report").format(section=section, name=r[name_column],
+                                                  prefix=prefix, mark=mark),
+                    **_at(raw, table, int(row), id_column)))
+    return findings
 
 
 def _check_ocop_balance(figures, raw: RawDataset, year: int) -> list[Finding]:

@@ -493,6 +493,7 @@ ELSEWHERE = {
     "previous-year": "test_rules.py::test_last_years_data_with_errors_gives_a_warning_and_...",
     "scope": "test_fixture_copies.py::test_khu_pho_given_for_a_phuong_are_warned_of_and_left_...",
     "stated-figure": "test_rules.py::test_a_stated_rate_that_disagrees_is_a_warning_at_its_cell",
+    "uncited": "test_fixture_copies.py::test_a_propaganda_text_that_leaves_out_an_activity_...",
     "unknown-figure": "test_validate.py::test_stated_figure_with_unknown_key",
     "year": "test_validate.py::test_year_outside_every_period",
 }

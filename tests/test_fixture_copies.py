@@ -410,3 +410,23 @@ def test_a_model_hamlet_count_not_entered_is_not_printed_as_none(tmp_path):
     assert sentence(None) == []
     assert sentence("0") == ["Không có thôn đăng ký nông thôn mới kiểu mẫu"]
     assert sentence("1") == ["Có 01 thôn đăng ký nông thôn mới kiểu mẫu"]
+
+
+def test_a_propaganda_text_that_leaves_out_an_activity_is_warned_of_at_its_row(tmp_path):
+    """Hòa Vang 2024 with its own propaganda text citing only the clean-up days: the
+    "Tuyên truyền lưu động" row (general, row 3) is then not in the report, which
+    validation says at that row; an activity cited by any of its figures is not warned of."""
+    from ntmlib.dataset import load_unit
+
+    root = _hoa_vang_copy(tmp_path)
+    with open(root / "2024" / "hoa-vang" / "narrative.md", "a", encoding="utf-8") as f:
+        f.write("\n## propaganda\n\nRa quân {propaganda.sessions[cleanup]} đợt vệ sinh môi "
+                "trường.\n")
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    uncited = [x for x in result.findings if x.rule == "uncited"]
+    assert [(x.severity, x.file, x.row, x.column) for x in uncited] == [
+        ("warning", "data/2024/hoa-vang/propaganda.csv", 3, "activity_id")]
+    assert uncited[0].message == (
+        "phần văn bản mục propaganda thay cho các câu lập từ bảng này nhưng không dẫn số liệu "
+        "nào của 'Tuyên truyền lưu động' ({propaganda.…[general]}), nên nội dung này không "
+        "có trong báo cáo")

@@ -801,8 +801,8 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
             if pd.notna(r[part]) and pd.notna(r[whole]) and r[part] > r[whole]:
                 findings.append(Finding.error(
                     "part-whole", _("{part} ({part_value}) is more than {whole} ({whole_value})")
-                    .format(part=shown("households", part), part_value=r[part],
-                            whole=shown("households", whole), whole_value=r[whole]),
+                    .format(part=shown("households", part), part_value=_g(r[part]),
+                            whole=shown("households", whole), whole_value=_g(r[whole])),
                     **where("households", row, part)))
     return findings
 
@@ -935,8 +935,8 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
             findings.append(Finding.warning(
                 "total", _("participants of '{activity}' are {total} but its groups add up to "
                            "{sum} ({parts})").format(
-                    activity=act, total=int(total), sum=parts,
-                    parts=" + ".join(str(int(v)) for v in rows["participants"])),
+                    activity=match.iloc[0]["name"] or act, total=_g(total), sum=_g(parts),
+                    parts=" + ".join(_g(v) for v in rows["participants"])),
                 **_at(raw, "propaganda", row, "participants")))
 
     for row, r in data.tables["production_models"].iterrows():

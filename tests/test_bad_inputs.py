@@ -380,7 +380,8 @@ WARNINGS = [
          "kind, trainee_word, reconstructed)"),
     Case("total-not-matching-parts", cell("propaganda_groups", 2, "participants", "1000"),
          "warning", f"{D}/propaganda.csv", None, 3, "participants",
-         "participants of 'cleanup' are 2952 but its groups add up to 2910 (1000 + 1910)"),
+         "participants of 'Ra quân vệ sinh, dọn dẹp cảnh quan môi trường' are 2.952 but its "
+         "groups add up to 2.910 (1.000 + 1.910)"),
     Case("windows-1258-csv", raw_bytes("inspections", lambda b: cp1258(b.decode("utf-8"))),
          "warning", f"{D}/inspections.csv", None, None, None,
          "the file was saved as Windows-1258 (not UTF-8); it was read as such, save it as CSV "

@@ -85,13 +85,15 @@ def test_a_total_that_disagrees_in_both_languages(bundled, bundled_en):
     total = [f for f in bundled.warnings if f.rule == "total"]
     assert [str(f) for f in total] == [
         f'CẢNH BÁO: tệp {FOLDER}/propaganda.csv, dòng 3, cột "participants": số người tham gia '
-        "'cleanup' là 2952 nhưng cộng các nhóm được 2905 (995 + 1910)"]
+        "'Ra quân vệ sinh, dọn dẹp cảnh quan môi trường' là 2.952 nhưng cộng các nhóm được 2.905 "
+        "(995 + 1.910)"]
     total = [f for f in bundled_en.warnings if f.rule == "total"]
     with i18n.using("en"):  # the location is worded when the finding is printed
         printed = [str(f) for f in total]
     assert printed == [
         f'WARNING: {FOLDER}/propaganda.csv, row 3, column "participants": participants of '
-        "'cleanup' are 2952 but its groups add up to 2905 (995 + 1910)"]
+        "'Ra quân vệ sinh, dọn dẹp cảnh quan môi trường' are 2.952 but its groups add up to 2.905 "
+        "(995 + 1.910)"]
 
 
 @pytest.mark.slow  # loads a copy of the bundled data

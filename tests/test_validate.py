@@ -207,7 +207,7 @@ def test_part_above_whole(data_root):
     edit_csv(data_root, "households", lambda t: set_cell(t, 2, "households_recognised",
                                                          "999999"))
     f = only(load(data_root), "part-whole")
-    assert "households_recognised (999999) is more than households_registered" in f.message
+    assert "households_recognised (999.999) is more than households_registered" in f.message
 
 
 def test_unknown_document_cited(data_root):

@@ -79,7 +79,8 @@ def test_hoa_vang_2019_appendix_numbers(hv19):
 
 # households.csv: every one of the 11 xã has 100 households registered, 90 recognised (90 %),
 # 4 thôn, all registered and recognised: totals 1.100, 990 (990 / 1.100 = 90 %), 44 thôn.
-# facts.csv has no hamlets_registered_model row: not known (None). No baseline: no last year's figures.
+# facts.csv has no hamlets_registered_model row: not known (None).
+# No baseline: no last year's figures.
 HV19_CODES = ("20293", "20296", "20299", "20302", "20308", "20317", "20320", "20323", "20326",
               "20329", "20332")
 HV19_HOUSEHOLDS = {

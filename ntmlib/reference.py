@@ -339,9 +339,11 @@ class Reference:
             if u.valid_to and u.valid_to.year < year:
                 after = self.successors(u)
                 if after:
+                    # with its id, what the user types next (a successor can have the same
+                    # name and code as the old unit, and only a new id)
                     line = _("{existed}; its area is now {units}").format(
-                        existed=line, units=", ".join(named(f"{n.name} ({n.code})", part)
-                                                      for n, part in after))
+                        existed=line, units=", ".join(
+                            named(f"{n.name} ({n.code}, {n.slug})", part) for n, part in after))
             elif u.valid_from and u.valid_from.year > year:
                 before = self.predecessors(u)
                 if before:
@@ -349,8 +351,15 @@ class Reference:
                         existed=line, year=year,
                         units=", ".join(named(o, part) for o, part in before))
             parts.append(line)
-        return _("No unit '{unit}' existed in {year}: {details}").format(
+        text = _("No unit '{unit}' existed in {year}: {details}").format(
             unit=ident, year=year, details="; ".join(parts))
+        # ids are unique per year only by a suffix: xa-nam-dan-nghe-an, xa-nam-dan-tuyen-quang
+        alike = sorted({u.slug for us in self._year_index(year).values() for u in us
+                        if u.slug.startswith(ident + "-") and (level is None or u.level == level)})
+        if alike:
+            text = _("{message}; ids of {year} that begin the same: {units}").format(
+                message=text, year=year, units=", ".join(alike))
+        return text
 
     def successors(self, unit: Unit) -> list[tuple[Unit, bool]]:
         """The units formed (wholly or in part) from `unit` or, for a district, from its

@@ -572,11 +572,29 @@ def test_unknown_year_is_a_clear_error(tmp_path, english):
 
     with pytest.raises(NtmError, match=r"^No data for tra-cu in 2021"):
         run_report(2021, "tra-cu", out_dir=tmp_path, progress=False)
-    with pytest.raises(NtmError, match=r"^No unit 'tra-cu' existed in 2026: Huyện Trà Cú \(849\) "
-                       r"existed until 30/06/2025; its area is now Xã Trà Cú \(29461\), Xã Tập "
-                       r"Sơn \(29467\), Xã Lưu Nghiệp Anh \(29476\), Xã Hàm Giang \(29489\), "
-                       r"Xã Đại An \(29491\), Xã Long Hiệp \(29506\)$"):
+    with pytest.raises(NtmError) as info:
         run_report(2026, "tra-cu", out_dir=tmp_path, progress=False)
+    assert str(info.value) == (
+        "No unit 'tra-cu' existed in 2026: Huyện Trà Cú (849) existed until 30/06/2025; its "
+        "area is now Xã Trà Cú (29461, xa-tra-cu), Xã Tập Sơn (29467, xa-tap-son), Xã Lưu "
+        "Nghiệp Anh (29476, xa-luu-nghiep-anh), Xã Hàm Giang (29489, xa-ham-giang), Xã Đại An "
+        "(29491, xa-dai-an), Xã Long Hiệp (29506, xa-long-hiep)")
+
+
+def test_an_old_id_shared_by_units_of_the_year_names_their_ids(english):
+    """Xã Nấm Dẩn (01141) was xa-nam-dan until 30/06/2025 and is xa-nam-dan-tuyen-quang after,
+    with the same name and code; Xã Nam Đàn of Nghệ An is xa-nam-dan-nghe-an. The message
+    gives the ids to type, not "its area is now Xã Nấm Dẩn (01141)" alone."""
+    from ntmlib.errors import NtmError
+    from ntmlib.reference import load_reference
+    from tests.conftest import BUNDLED
+
+    with pytest.raises(NtmError) as info:
+        load_reference(BUNDLED).resolve("xa-nam-dan", 2026)
+    assert str(info.value) == (
+        "No unit 'xa-nam-dan' existed in 2026: Xã Nấm Dẩn (01141) existed until 30/06/2025; "
+        "its area is now Xã Nấm Dẩn (01141, xa-nam-dan-tuyen-quang); ids of 2026 that begin the "
+        "same: xa-nam-dan-nghe-an, xa-nam-dan-tuyen-quang")
 
 
 def test_unknown_notebook_parameter_is_refused_not_warned(tmp_path):

@@ -137,7 +137,7 @@ def test_a_unit_that_no_longer_exists_in_vietnamese(tmp_path):
         new_year(2025, 2026, "tra-cu", root)
     assert str(info.value).startswith(
         "Không có đơn vị 'tra-cu' trong năm 2026: Huyện Trà Cú (849) tồn tại đến 30/06/2025; "
-        "địa bàn nay thuộc Xã Trà Cú (29461), Xã Tập Sơn (29467)")
+        "địa bàn nay thuộc Xã Trà Cú (29461, xa-tra-cu), Xã Tập Sơn (29467, xa-tap-son)")
 
 
 def test_the_schema_doc_is_english_whatever_the_language():

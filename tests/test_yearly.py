@@ -92,7 +92,7 @@ def test_new_year_carries_forward_and_never_overwrites(root, english):
 
 def test_year_outside_every_period_or_unit_is_refused(root, english):
     with pytest.raises(NtmError, match=r"No unit 'tra-cu' existed in 2026: Huyện Trà Cú \(849\) "
-                       r"existed until 30/06/2025; its area is now Xã Trà Cú \(29461\)"):
+                       r"existed until 30/06/2025; its area is now Xã Trà Cú \(29461, xa-tra-cu\)"):
         new_year(2025, 2026, "tra-cu", root)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from collections.abc import Iterable
 
 import pandas as pd
@@ -833,11 +834,17 @@ def check_group(data: DistrictData) -> list[Finding]:
         return []
     if data.reference.commune_group(data.unit.code, data.year) is not None:
         return []
+    from .io import _display
+
+    # the reference folder this data uses: its own, or the project's
+    path = Path(data.reference.root) / "commune_groups.csv"
+    shown = _display(path, Path(data.data_root)) if data.data_root else str(path)
     return [Finding.error(
-        "group", _("{unit} ({code}) has no group (nhóm 1, 2 or 3) for {year} in "
-                   "data/reference/commune_groups.csv; add the row the province decided").format(
-            unit=data.unit.name, code=data.unit.code, year=data.year),
-        file="reference/commune_groups.csv", column="group")]
+        "group", _("{unit} ({code}) has no group (nhóm 1, 2 or 3) for {year} in {file}; add "
+                   "the row the province decided, e.g. {row}").format(
+            unit=data.unit.name, code=data.unit.code, year=data.year, file=shown,
+            row=f"{data.unit.code},{data.year},{data.period_info.last_year},2"),
+        file=shown, column="group")]
 
 
 def _ok(value: object) -> bool:

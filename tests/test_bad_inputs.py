@@ -639,5 +639,9 @@ def test_a_xa_without_a_group_cannot_be_reported_from_2026(tmp_path):
     groups.write_text("\n".join(kept) + "\n", encoding="utf-8")
     result = load_unit(2026, "xa-tra-cu", root)  # its reference read after the change
     assert [(f.rule, f.file, f.column) for f in result.errors] == [
-        ("group", "reference/commune_groups.csv", "group")]
+        ("group", "data/reference/commune_groups.csv", "group")]
+    assert result.errors[0].message == (
+        "Xã Trà Cú (29461) chưa được xếp nhóm (nhóm 1, 2 hoặc 3) cho năm 2026 trong "
+        "data/reference/commune_groups.csv; hãy thêm dòng theo quyết định của tỉnh, ví dụ "
+        "29461,2026,2030,2")
     assert load_unit(2026, "xa-tra-cu", BUNDLED).ok  # the bundled one has its group

@@ -157,7 +157,7 @@ def test_province_funds_by_source_with_the_parts_of_local_budgets(vl26):
 def test_a_district_after_the_reorganisation_is_a_clear_error():
     with pytest.raises(UnknownDistrictError, match="Huyện Trà Cú \\(849\\)") as err:
         load_unit(2026, "tra-cu", FIXTURES)
-    assert "Xã Trà Cú (29461)" in str(err.value)
+    assert "Xã Trà Cú (29461, xa-tra-cu)" in str(err.value)
 
 
 @pytest.mark.e2e

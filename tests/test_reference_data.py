@@ -19,7 +19,7 @@ def test_bundled_2023_loads_with_exactly_the_source_inconsistencies(bundled):
         ("data/2023/tra-cu/stated_figures.csv", 37, "value", "stated-figure"),
     ]
     messages = " | ".join(f.message for f in bundled.warnings)  # in Vietnamese, the default
-    assert "là 2952 nhưng cộng các nhóm được 2905 (995 + 1910)" in messages
+    assert "là 2.952 nhưng cộng các nhóm được 2.905 (995 + 1.910)" in messages
     assert "tỷ lệ giải ngân 92,92% nhưng 880 / 947 cho 92,93%" in messages
     assert "= 93.376 nhưng số liệu các bảng cho 138.081,68; báo cáo in 138.081,7" in messages
     assert "= 138.081,7 nhưng số liệu các bảng cho 93.376; báo cáo in 93.376" in messages

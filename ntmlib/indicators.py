@@ -851,10 +851,11 @@ def _funds(data: UnitData, f: Figures, table: str, year: int, prefix: str, prev:
     top = [k for k in top if not _is_member(k, sources, source_key)]
     f.total(total_key, top, label="tổng nguồn vốn", kind="money", unit="triệu đồng")
     f.ratio(share.format(s="total"), total_key, total_key, label="tổng nguồn vốn: tỷ lệ")
-    for s in leaf_keys:
+    for s in [*leaf_keys, *(g for g in dict.fromkeys(sources["group"]) if g
+                            and source_key.format(s=g) in f)]:
         f.ratio(share.format(s=s), source_key.format(s=s), total_key,
                 label=f"{label.get(s, s)}: tỷ lệ trong tổng")
-        for k in leaf_keys[s]:
+        for k in leaf_keys.get(s, ()):
             c = k.split("][")[1].rstrip("]")
             f.ratio(share_c.format(s=s, c=c), k, total_key,
                     label=f"{label.get(s, s)}, {ref.component_label(c)}: tỷ lệ trong tổng")

@@ -509,8 +509,8 @@ class Renderer:
             total = i in appendix.total_rows
             cells = "".join(self._td(c, appendix, row) for c in row)
             if appendix.numbered:
-                cells = ('<td class="stt-blank"></td>' if total else '<td class="stt"></td>') \
-                    + cells
+                cells = ('<td class="stt-blank"></td>' if i in appendix.unnumbered
+                         else '<td class="stt"></td>') + cells
             rows.append(f'<tr{" class=total" if total else ""}>{cells}</tr>')
         return Markup(f'<table class="data"><thead><tr>{head}</tr></thead><tbody>'
                       f'{"".join(rows)}</tbody></table>')

@@ -86,6 +86,9 @@ class Appendix:
     note: str = ""
     numbered: bool = True  # a first column STT (numbered by the document, not here)
     total_rows: set[int] = field(default_factory=set)
+    # rows inside the row above them (a source's components): no STT number of their own, so
+    # that the numbered rows add up to the total
+    inner_rows: set[int] = field(default_factory=set)
     number: Ref | None = None  # set by `number_appendices`
     widths: dict[int, str] = field(default_factory=dict)  # column index -> css class
 
@@ -95,10 +98,16 @@ class Appendix:
         body = [[cell_text(c, figures) for c in row] for row in self.rows]
         frame = pd.DataFrame(body, columns=heads)
         if self.numbered:
-            frame.insert(0, "STT", [("" if i in self.total_rows else str(n)) for i, n in
-                                    zip(range(len(body)), _stt(len(body), self.total_rows),
+            blank = self.unnumbered
+            frame.insert(0, "STT", [("" if i in blank else str(n)) for i, n in
+                                    zip(range(len(body)), _stt(len(body), blank),
                                         strict=True)])
         return frame
+
+    @property
+    def unnumbered(self) -> set[int]:
+        """Rows without an STT number: totals and inner rows."""
+        return self.total_rows | self.inner_rows
 
     def title_text(self, figures: Figures) -> str:
         return self.title.format(year=cell_text(Ref("year"), figures),
@@ -126,9 +135,9 @@ class Appendix:
         rows = [[cell(c) for c in row] for row in self.rows]
         if self.numbered:
             headers.insert(0, "STT")
-            numbers = _stt(len(rows), self.total_rows)
+            numbers = _stt(len(rows), self.unnumbered)
             for i, row in enumerate(rows):
-                row.insert(0, {"text": ""} if i in self.total_rows else
+                row.insert(0, {"text": ""} if i in self.unnumbered else
                            {"text": str(numbers[i]), "value": numbers[i], "kind": "int"})
         return {"key": self.key, "label": self.label(figures),
                 "title": self.title_text(figures), "landscape": self.landscape,
@@ -336,26 +345,34 @@ def funds_table(data: UnitData, figures: Figures) -> Appendix | None:
         return None
     amount, _, source_key, share, share_c, _, total_key = FUND_KEYS["funds"]
     ref = data.reference
+    sources = ref.fund_sources(data.year)
+    members = set(sources.loc[sources["group"] != "", "source"])
     rows: list[list[Cell]] = []
-    for s in ref.fund_sources(data.year)["source"].drop_duplicates():
+    inner: set[int] = set()
+    for s in sources["source"].drop_duplicates():
         if source_key.format(s=s) not in figures:
             continue
         lines = t[t["source"] == s]
         label = _fund_label(data, s, data.year)
         if s == "other" and not lines.empty and lines.iloc[0]["description"]:
             label = f"{label} ({lines.iloc[0]['description']})"
-        rows.append([Text(label), Text(""), Ref(source_key.format(s=s)),
-                     Ref(share.format(s=s)) if share.format(s=s) in figures else Text("")])
+        shared = Ref(share.format(s=s)) if share.format(s=s) in figures else Text("")
+        if s in members:  # Ngân sách tỉnh within Ngân sách địa phương: a part, not a source
+            inner.add(len(rows))
+            rows.append([Text(""), Text(label), Ref(source_key.format(s=s)), shared])
+        else:
+            rows.append([Text(label), Text(""), Ref(source_key.format(s=s)), shared])
         for _, r in each_row(lines):
             if r["component"] == "total":
                 continue
+            inner.add(len(rows))
             rows.append([Text(""), Text(ref.component_label(r["component"])),
                          Ref(amount.format(s=s, c=r["component"])),
                          Ref(share_c.format(s=s, c=r["component"]))])
     rows.append([Text(TOTAL), Text(""), Ref(total_key), Ref(share.format(s="total"))])
     return Appendix("funds", "KẾT QUẢ HUY ĐỘNG NGUỒN LỰC NĂM {year}",
                     [Text("Nguồn vốn"), Text("Thành phần"), Text("Số tiền (triệu đồng)"),
-                     Text("Tỷ lệ (%)")], rows, total_rows={len(rows) - 1})
+                     Text("Tỷ lệ (%)")], rows, total_rows={len(rows) - 1}, inner_rows=inner)
 
 
 def budget_table(data: UnitData, figures: Figures) -> Appendix | None:
@@ -368,6 +385,7 @@ def budget_table(data: UnitData, figures: Figures) -> Appendix | None:
     f_amount, _, f_source, *_ = FUND_KEYS["funds"]
     p_amount, _, p_source, *_ = FUND_KEYS["planned"]
     rows: list[list[Cell]] = []
+    inner: set[int] = set()
     lines = pd.concat([data["funds"][["source", "component"]],
                        data["planned_funds"][["source", "component"]]]).drop_duplicates()
     for s in direct:
@@ -378,6 +396,7 @@ def budget_table(data: UnitData, figures: Figures) -> Appendix | None:
         for c in lines.loc[lines["source"] == s, "component"]:
             if c == "total":
                 continue
+            inner.add(len(rows))
             rows.append([Text(""), Text(ref.component_label(c)),
                          _ref(figures, f_amount.format(s=s, c=c)),
                          _ref(figures, p_amount.format(s=s, c=c))])
@@ -390,7 +409,7 @@ def budget_table(data: UnitData, figures: Figures) -> Appendix | None:
                     [Text("Nguồn vốn"), Text("Thành phần"),
                      Rich(("Năm ", Ref("year"), " (triệu đồng)")),
                      Rich(("Kế hoạch năm ", Ref("next_year"), " (triệu đồng)"))], rows,
-                    total_rows={len(rows) - 1})
+                    total_rows={len(rows) - 1}, inner_rows=inner)
 
 
 def _ref(figures: Figures, key: str) -> Cell:

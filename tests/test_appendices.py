@@ -126,17 +126,18 @@ def test_hv24_funds_amounts_shares_and_total(hv24):
     label, title, _, _, head, rows = table(hv24, "funds")
     assert (label, title) == ("Phụ lục 07", "KẾT QUẢ HUY ĐỘNG NGUỒN LỰC NĂM 2024")
     assert head == ["STT", "Nguồn vốn", "Thành phần", "Số tiền (triệu đồng)", "Tỷ lệ (%)"]
-    # total 4.175,75; each share = amount / 4.175,75 × 100, half up to two decimals
+    # total 4.175,75; each share = amount / 4.175,75 × 100, half up to two decimals; only the
+    # sources are numbered (1-7: they add up to the total), not their components
     assert rows == [["1", "Ngân sách Trung ương", "", "1.250,5", "29,95"],
-                    ["2", "", "Đầu tư phát triển", "1.000", "23,95"],
-                    ["3", "", "Sự nghiệp", "250,5", "6"],
-                    ["4", "Ngân sách thành phố", "", "800", "19,16"],
-                    ["5", "Ngân sách huyện", "", "400", "9,58"],
-                    ["6", "Vốn lồng ghép", "", "300", "7,18"],
-                    ["7", "Vốn tín dụng chính sách", "", "1.200", "28,74"],
-                    ["8", "Vốn dân đóng góp", "", "150,3", "3,6"],
-                    ["9", "", "Tiền mặt", "150,25", "3,6"],
-                    ["10", "Nguồn khác (Vốn tài trợ của tổ chức quốc tế)", "", "75", "1,8"],
+                    ["", "", "Đầu tư phát triển", "1.000", "23,95"],
+                    ["", "", "Sự nghiệp", "250,5", "6"],
+                    ["2", "Ngân sách thành phố", "", "800", "19,16"],
+                    ["3", "Ngân sách huyện", "", "400", "9,58"],
+                    ["4", "Vốn lồng ghép", "", "300", "7,18"],
+                    ["5", "Vốn tín dụng chính sách", "", "1.200", "28,74"],
+                    ["6", "Vốn dân đóng góp", "", "150,3", "3,6"],
+                    ["", "", "Tiền mặt", "150,25", "3,6"],
+                    ["7", "Nguồn khác (Vốn tài trợ của tổ chức quốc tế)", "", "75", "1,8"],
                     ["", "Tổng cộng", "", "4.175,8", "100"]]
 
 
@@ -146,10 +147,10 @@ def test_hv24_budget_this_year_against_next_years_plan(hv24):
     assert head == ["STT", "Nguồn vốn", "Thành phần", "Năm 2024 (triệu đồng)",
                     "Kế hoạch năm 2025 (triệu đồng)"]
     assert rows == [["1", "Ngân sách Trung ương", "", "1.250,5", "900"],
-                    ["2", "", "Đầu tư phát triển", "1.000", "900"],
-                    ["3", "", "Sự nghiệp", "250,5", ""],
-                    ["4", "Ngân sách thành phố", "", "800", "500"],
-                    ["5", "Ngân sách huyện", "", "400", ""],
+                    ["", "", "Đầu tư phát triển", "1.000", "900"],
+                    ["", "", "Sự nghiệp", "250,5", ""],
+                    ["2", "Ngân sách thành phố", "", "800", "500"],
+                    ["3", "Ngân sách huyện", "", "400", ""],
                     ["", "Tổng cộng", "", "2.450,5", "1.400"]]
 
 
@@ -278,17 +279,17 @@ def test_kt20_money_without_decimals_and_people_by_quantity(kt20):
     assert title == "KẾT QUẢ HUY ĐỘNG NGUỒN LỰC NĂM 2020"
     # total 4.300: 2.000 = 46,51 %, 1.500 = 34,88 %, 500 = 11,63 %, 300 = 6,98 %
     assert rows == [["1", "Ngân sách Trung ương", "", "2.000", "46,51"],
-                    ["2", "", "Đầu tư phát triển", "2.000", "46,51"],
-                    ["3", "Ngân sách tỉnh", "", "1.500", "34,88"],
-                    ["4", "Ngân sách thị xã", "", "500", "11,63"],
-                    ["5", "Vốn dân đóng góp", "", "300", "6,98"],
-                    ["6", "", "Hiến đất", "300", "6,98"],
+                    ["", "", "Đầu tư phát triển", "2.000", "46,51"],
+                    ["2", "Ngân sách tỉnh", "", "1.500", "34,88"],
+                    ["3", "Ngân sách thị xã", "", "500", "11,63"],
+                    ["4", "Vốn dân đóng góp", "", "300", "6,98"],
+                    ["", "", "Hiến đất", "300", "6,98"],
                     ["", "Tổng cộng", "", "4.300", "100"]]
     _, _, _, _, _, rows = table(kt20, "funds_budget")
     assert rows == [["1", "Ngân sách Trung ương", "", "2.000", "2.500"],
-                    ["2", "", "Đầu tư phát triển", "2.000", "2.500"],
-                    ["3", "Ngân sách tỉnh", "", "1.500", ""],
-                    ["4", "Ngân sách thị xã", "", "500", "600"],
+                    ["", "", "Đầu tư phát triển", "2.000", "2.500"],
+                    ["2", "Ngân sách tỉnh", "", "1.500", ""],
+                    ["3", "Ngân sách thị xã", "", "500", "600"],
                     ["", "Tổng cộng", "", "4.000", "3.100"]]
     _, _, _, _, _, rows = table(kt20, "people")
     assert rows[0][1] == "nhân dân hiến 1.200 m² đất làm đường, trị giá 300 triệu đồng"
@@ -385,3 +386,32 @@ def test_a_phuong_has_its_households_and_no_hamlet_columns():
     assert head == ["STT", "Đơn vị", "Hộ đăng ký", "Hộ đạt GĐVH-NTM", "Tỷ lệ (%)"]
     assert rows == [["1", "Phường Bến Tre", "3.218", "3.107", "96,55"],
                     ["", "Tổng cộng", "3.218", "3.107", "96,55"]]
+
+
+def test_a_commune_2026_funds_number_the_sources_and_give_the_local_budget_its_share():
+    """Xã Trà Ôn 2026 (tests/fixtures/data/2026/xa-tra-on/funds.csv): Ngân sách địa phương
+    = tỉnh 800 + xã 150 = 950, a source of its own (STT 2, 950 / 4.305,5 = 22,06 %), with
+    tỉnh and xã as its parts, unnumbered: the numbered rows add up to the total (1.500,5 +
+    950 + 420 + 1.000 + 250 + 185 = 4.305,5)."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+    from tests.conftest import FIXTURES
+
+    report = Report(load_unit(2026, "xa-tra-on", FIXTURES).data)
+    *_, rows = table(report, "funds")
+    assert rows == [["1", "Ngân sách Trung ương", "", "1.500,5", "34,85"],
+                    ["", "", "Đầu tư phát triển", "1.200,5", "27,88"],
+                    ["", "", "Sự nghiệp", "300", "6,97"],
+                    ["2", "Ngân sách địa phương", "", "950", "22,06"],
+                    ["", "", "Ngân sách tỉnh", "800", "18,58"],
+                    ["", "", "Ngân sách xã", "150", "3,48"],
+                    ["3", "Vốn lồng ghép", "", "420", "9,75"],
+                    ["4", "Vốn tín dụng chính sách", "", "1.000", "23,23"],
+                    ["5", "Vốn doanh nghiệp", "", "250", "5,81"],
+                    ["6", "Vốn cộng đồng dân cư", "", "185", "4,3"],
+                    ["", "", "Tiền mặt", "90", "2,09"],
+                    ["", "", "Ngày công lao động", "60", "1,39"],
+                    ["", "", "Hiện vật", "35", "0,81"],
+                    ["", "Tổng cộng", "", "4.305,5", "100"]]
+    share = report.figures["funds.share[local]"]
+    assert (share.value, share.label) == (22.06, "Ngân sách địa phương: tỷ lệ trong tổng")

@@ -216,9 +216,10 @@ def test_the_modern_commune_share_is_over_the_provinces_xa_not_all_its_units(tmp
 
 
 def test_word_numbers_the_rows_of_an_appendix_but_not_its_total_row(renderer):
-    """Hòa Vang 2024's funds appendix (10 lines, then Tổng cộng) and budget appendix (5 lines,
-    then Tổng cộng) in report.docx: STT runs 1 to 10, starts again at 1 in the next table,
-    and a total row has no number."""
+    """Hòa Vang 2024's funds appendix (7 sources, 3 components, then Tổng cộng) and budget
+    appendix (3 sources, 2 components, then Tổng cộng) in report.docx: STT numbers the
+    sources 1 to 7, starts again at 1 in the next table; a component and a total row have
+    no number."""
     import io
 
     from docx import Document
@@ -232,12 +233,12 @@ def test_word_numbers_the_rows_of_an_appendix_but_not_its_total_row(renderer):
     doc = Document(io.BytesIO(docx_bytes(html)))
     tables = [[[c.text for c in row.cells[:2]] for row in t.rows] for t in doc.tables]
     assert tables == [
-        [["STT", "Nguồn vốn"], ["1", "Ngân sách Trung ương"], ["2", ""], ["3", ""],
-         ["4", "Ngân sách thành phố"], ["5", "Ngân sách huyện"], ["6", "Vốn lồng ghép"],
-         ["7", "Vốn tín dụng chính sách"], ["8", "Vốn dân đóng góp"], ["9", ""],
-         ["10", "Nguồn khác (Vốn tài trợ của tổ chức quốc tế)"], ["", "Tổng cộng"]],
-        [["STT", "Nguồn vốn"], ["1", "Ngân sách Trung ương"], ["2", ""], ["3", ""],
-         ["4", "Ngân sách thành phố"], ["5", "Ngân sách huyện"], ["", "Tổng cộng"]]]
+        [["STT", "Nguồn vốn"], ["1", "Ngân sách Trung ương"], ["", ""], ["", ""],
+         ["2", "Ngân sách thành phố"], ["3", "Ngân sách huyện"], ["4", "Vốn lồng ghép"],
+         ["5", "Vốn tín dụng chính sách"], ["6", "Vốn dân đóng góp"], ["", ""],
+         ["7", "Nguồn khác (Vốn tài trợ của tổ chức quốc tế)"], ["", "Tổng cộng"]],
+        [["STT", "Nguồn vốn"], ["1", "Ngân sách Trung ương"], ["", ""], ["", ""],
+         ["2", "Ngân sách thành phố"], ["3", "Ngân sách huyện"], ["", "Tổng cộng"]]]
     # the total row is printed in bold, its STT cell empty (no run at all)
     total = doc.tables[0].rows[-1].cells
     assert total[0].paragraphs[0].runs == []

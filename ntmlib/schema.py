@@ -180,7 +180,7 @@ TABLES: tuple[Table, ...] = (
         N_("Propaganda, campaign and mobilisation activities (section I.2)."),
         (
             Column("activity_id", "code", N_("short stable id, cited in the narrative as "
-                                             "{propaganda.<id>.sessions}"), label=ACTIVITY_ID),
+                                             "{propaganda.sessions[<id>]}"), label=ACTIVITY_ID),
             Column("name", "text", N_("what the activity is"), label=N_("Activity")),
             _count("sessions", N_("sessions held"), "cuộc", N_("Sessions")),
             _count("participants", N_("participants, all groups"), "lượt người",

@@ -877,8 +877,8 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
                 findings.append(Finding.error(
                     "incomplete", _("{commune} has no row for criteria {criteria} of {set}")
                     .format(commune=data.commune_name(code),
-                            criteria=", ".join(map(str, lacking)), set=set_id),
-                    row=int(rows.index[0]), column=criterion, **where))
+                            criteria=", ".join(map(str, lacking)), set=_set_name(data, set_id)),
+                    row=int(rows.index[0]), column=criterion, **where))  # where its rows begin
     commune_set = data.criteria_set("commune")
     if commune_set is not None and data.level != "province" and (
             not t.empty or data.level == "commune" or data.scope == "report"):
@@ -886,9 +886,18 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
         for code in sorted(set(data.rural_communes["code"]) - ntm):
             findings.append(Finding.error(
                 "incomplete", _("{commune} has no rows in the {set} set").format(
-                    commune=data.commune_name(code), set=commune_set.set_id),
+                    commune=data.commune_name(code), set=_set_name(data, commune_set.set_id)),
                 column=commune, **where))
     return findings
+
+
+def _set_name(data: DistrictData, set_id: str) -> str:
+    """A criteria set as the form shows it, with the id the data uses: xã NTM (xa_ntm)."""
+    for role in data.reference.period(data.year).sets:
+        s = data.criteria_set(role)
+        if s is not None and s.set_id == set_id:
+            return f"{s.short} ({set_id})"
+    return set_id
 
 
 # -- 4. figures ----------------------------------------------------------------------------

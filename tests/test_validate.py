@@ -176,7 +176,7 @@ def test_criterion_outside_its_set(data_root):
 def test_commune_missing_a_criterion(data_root):
     edit_csv(data_root, "commune_criteria", lambda t: t.drop(index=[3]))
     f = only(load(data_root), "incomplete")
-    assert "has no row for criteria 4 of xa_ntm" in f.message
+    assert "has no row for criteria 4 of xã NTM (xa_ntm)" in f.message
 
 
 def test_criteria_for_a_town_are_refused(data_root):

@@ -214,7 +214,9 @@ class Figures:
         where = f"{src['file']}" + (f", trang {src['sheet']}" if src["sheet"] else "")
         return self.put(Figure(
             key, value, kind, label, unit, self._money_places(kind, value, True),
-            f"số liệu nhập: {where}, dòng {row}, cột {column} = {num(value)}", [src],
+            # a year is written as a year (2026), not as a number (2.026)
+            f"số liệu nhập: {where}, dòng {row}, cột {column} = "
+            f"{value if kind == 'year' and value is not None else num(value)}", [src],
             reconstructed=self._reconstructed(table, [row], column)))
 
     def given(self, key: str, value, *, kind: str, label: str, derivation: str,

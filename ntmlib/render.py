@@ -447,8 +447,9 @@ class Renderer:
                     len(parts) > 1 or any(r.get("description") for r in parts)):
                 details = [self._contribution(r, amount, quantity) for r in parts]
             elif not s["direct"] == "yes" and len(comps) > 1:
-                details = [Markup("{}: {} triệu đồng").format(c["label"], self.F(c["key"]))
-                           for c in comps]
+                details = [Markup("{}: {} triệu đồng").format(lower_first(c["label"]),
+                                                              self.F(c["key"]))
+                           for c in comps]  # inside "(trong đó ...)": not capitalised
             out.append({"source": src, "label": label, "direct": s["direct"] == "yes",
                         "members": group, "components": comps if s["direct"] == "yes" else [],
                         "details": details})
@@ -459,7 +460,8 @@ class Renderer:
         {amount} place the figures, else 'description quantity, trị giá amount triệu đồng'."""
         a = amount.format(s=r["source"], c=r["component"])
         q = quantity.format(s=r["source"], c=r["component"])
-        text = r.get("description") or self.data.reference.component_label(r["component"])
+        text = r.get("description") or \
+            lower_first(self.data.reference.component_label(r["component"]))
         if "{quantity}" not in text and "{amount}" not in text:
             text = text + (" {quantity}" if q in self.figures else "") + \
                 ", trị giá {amount} triệu đồng"

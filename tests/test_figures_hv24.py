@@ -327,6 +327,9 @@ def test_ocop(hv24):
     """ocop_products.csv: stars and year_recognised of p1-p3; 36-month certificates."""
     assert values(hv24, OCOP) == OCOP
     assert hv24.figures.text("ocop.earlier_stars[5]") == "01"
+    # a year is quoted as a year, not as a number (2.021)
+    assert hv24.figures["ocop.product_year[p1]"].derivation == (
+        "số liệu nhập: 2024/hoa-vang/ocop_products.csv, dòng 2, cột year_recognised = 2021")
 
 
 # -- funds and plan --------------------------------------------------------------------------

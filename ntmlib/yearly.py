@@ -159,11 +159,15 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
         write_folder(staging, header, {}, tables)
 
     todo = [_("header.yaml: date, doc_number (and check recipients, signer)")]
+    # only the tables a unit of this level reports (a commune has no district criteria)
+    levels = {t.name: t.levels for t in TABLES}
     todo += [f"{t.filename}: {_(t.description)}" for t in TABLES
-             if t.name not in tables and t.required and "report" in t.scopes]
+             if t.name not in tables and t.required and "report" in t.scopes
+             and unit.level in t.levels]
     todo += [ngettext("update {file} (carried from {year}: {count} row)",
                       "update {file} (carried from {year}: {count} rows)", n).format(
-                 file=f"{name}.csv", year=from_year, count=n) for name, n in carried.items()]
+                 file=f"{name}.csv", year=from_year, count=n) for name, n in carried.items()
+             if unit.level in levels.get(name, (unit.level,))]
     todo += [_("narrative.md: section {section} ({description})").format(
                  section=s, description=_(NARRATIVE_SECTIONS[s])) for s in REQUIRED_NARRATIVE]
     return NewYear(target, carried, todo)

@@ -500,3 +500,19 @@ def test_write_folder_writes_utf_8_whatever_the_locale(tmp_path):
     assert "signer_name: Huỳnh Văn Nghị\n" in (folder / "header.yaml").read_bytes().decode()
     assert "Giữ vững." in (folder / "narrative.md").read_bytes().decode()
     assert ",Kỹ thuật," in (folder / "training.csv").read_bytes().decode()
+
+
+def test_a_communes_new_year_asks_only_for_what_a_commune_reports(tmp_path):
+    """Xã Trà Ôn 2026 → 2027: no inspections.csv nor district_criteria.csv to fill in (the
+    district level's tables), as a district's list would have."""
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2026" / "xa-tra-on")
+    made = yearly.new_year(2026, 2027, "xa-tra-on", root)
+    files = [t.split(":")[0].split(" ")[-1] for t in made.todo]
+    assert "inspections.csv" not in files and "district_criteria.csv" not in files
+    assert "district_criteria" not in " ".join(made.todo)
+    assert {"facts.csv", "training.csv", "funds.csv", "households.csv"} <= set(files)

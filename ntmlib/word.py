@@ -490,6 +490,12 @@ def docx_bytes(document_html: str) -> bytes:
     first = body[0]
     if first.tag == qn("w:p") and not "".join(first.itertext()).strip():
         body.remove(first)
+    # the document's own title and maker, not python-docx's defaults ("python-docx")
+    props = builder.doc.core_properties
+    title = tree.find(".//title")
+    props.title = " ".join(title.text_content().split()) if title is not None else ""
+    props.author, props.last_modified_by = "ntm-reports", ""  # as the workbook's creator
+    props.comments = props.keywords = props.subject = ""
     out = io.BytesIO()
     builder.doc.save(out)
     return out.getvalue()

@@ -260,3 +260,19 @@ def test_tra_cu_funds_section_cites_its_appendices_as_the_reference_report(bundl
     cited = html[html.index('<p class="attach">'):]
     assert [k for k in ("funds", "funds_budget", "models", "people")
             if f'data-figure="appendix.number[{k}]"' in cited] == ["funds", "people"]
+
+
+def test_word_carries_the_reports_title_and_no_library_as_its_author():
+    """python-docx would sign the file "python-docx" and leave its title empty; it is made
+    by ntm-reports, as the workbook says, and titled as the report."""
+    import io
+
+    from docx import Document
+
+    from ntmlib.word import docx_bytes
+
+    html = ('<html><head><title>Báo cáo NTM  Huyện Hòa Vang 2024</title></head><body>'
+            '<div class="ntm-doc"><p>Nội dung</p></div></body></html>')
+    props = Document(io.BytesIO(docx_bytes(html))).core_properties
+    assert (props.title, props.author, props.last_modified_by) == (
+        "Báo cáo NTM Huyện Hòa Vang 2024", "ntm-reports", "")

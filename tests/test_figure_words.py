@@ -332,6 +332,11 @@ def test_fund_words(hv24):
     assert words(hv24, HV24_FUNDS) == HV24_FUNDS
     assert derivations(hv24, HV24_FUND_DERIVATIONS) == HV24_FUND_DERIVATIONS
     f = hv24.figures
+    # one total per source of funds.csv, none for a source without a line or a blank group
+    assert sorted(k for k in f.keys() if k.startswith("funds.source[")) == [
+        "funds.source[central]", "funds.source[credit]", "funds.source[district]",
+        "funds.source[integrated]", "funds.source[other]", "funds.source[people]",
+        "funds.source[province]"]
     assert f["funds.source[people]"].inputs == ["funds.amount[people][cash]"]
     assert f["funds.total"].section == "ii6_funds" and f["planned.total"].section == "iv_plan"
 
@@ -351,6 +356,8 @@ def test_fund_words_kien_tuong(kt20):
         "planned.source[district]": ("Ngân sách thị xã", "money", MONEY, "600"),
         "planned.share[district]": ("Ngân sách thị xã: tỷ lệ trong tổng", "percent", "%",
                                     "19,35"),
+        # funds.csv has a quantity column: only the line that fills it has a quantity figure
+        "funds.quantity[central][investment]": "absent",
         "planned.quantity[central][investment]": "absent",
     }
     assert words(kt20, expected) == expected
@@ -381,8 +388,48 @@ def test_fund_words_local_budget_group(tra_on):
         "funds.source[local]": "800 + 150 = 950",
         "funds.direct": "1.500,5 + 950 = 2.450,5",
         "funds.total": "1.500,5 + 950 + 420 + 1.000 + 250 + 185 = 4.305,5"}
-    assert tra_on.figures["funds.source[local]"].inputs == [
-        "funds.source[province]", "funds.source[commune]"]
+    f = tra_on.figures
+    assert f["funds.source[local]"].inputs == ["funds.source[province]", "funds.source[commune]"]
+    assert sorted(k for k in f.keys() if k.startswith("funds.source[")) == [
+        "funds.source[central]", "funds.source[commune]", "funds.source[credit]",
+        "funds.source[enterprise]", "funds.source[integrated]", "funds.source[local]",
+        "funds.source[people]", "funds.source[province]"]
+
+
+def test_words_of_unnamed_products_and_quantities_without_unit(tmp_path):
+    """Xã Trà Ôn 2026 copied, with reconstructed cells in its OCOP list (p1's name, p2's
+    stars, every cell of p3, which lapsed at the end of 2025) and an "other" line of 10 with
+    neither description nor unit."""
+    import shutil
+
+    root = tmp_path / "data"
+    folder = root / "2026" / "xa-tra-on"
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", folder)
+    funds = folder / "funds.csv"
+    funds.write_text(funds.read_text(encoding="utf-8") + "other,total,40,10,,,\n",
+                     encoding="utf-8")
+    (folder / "ocop_products.csv").write_text(
+        "product_id,name,producer,commune_code,stars,year_recognised,group,reconstructed\n"
+        "p1,Bưởi năm roi Trà Ôn,,29821,4,2026,,name\n"
+        "p2,Chôm chôm sấy,,29821,3,2024,,stars\n"
+        "p3,Mắm cá linh,,29821,3,2022,,*\n", encoding="utf-8")
+    result = load_unit(2026, "xa-tra-on", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(x) for x in result.findings]
+    report = Report(result.data)
+    # only p1 is in force with a reconstructed name
+    expected = {
+        "ocop.unlisted": ("sản phẩm OCOP chưa có tên trong dữ liệu (không liệt kê)", "count",
+                          "", "01"),
+        # the "total" component has no words, and the line no description: the source alone
+        "funds.amount[other][total]": ("Nguồn khác", "money", MONEY, "40"),
+        "funds.quantity[other][total]": ("Nguồn khác", "quantity", "", "10"),
+    }
+    assert words(report, expected) == expected
+    unlisted = report.figures["ocop.unlisted"]
+    assert (unlisted.derivation, unlisted.sources, unlisted.reconstructed) == (
+        f"{ROWS} còn hiệu lực và tên là số liệu tái dựng: 1",
+        [{"file": "2026/xa-tra-on/ocop_products.csv", "sheet": None, "column": None,
+          "rows": [2]}], True)
 
 
 @pytest.mark.xfail(strict=True, reason="a source's share of the component 'total' (which has "

@@ -399,15 +399,15 @@ def test_fund_words_local_budget_group(tra_on):
 def test_words_of_unnamed_products_and_quantities_without_unit(tmp_path):
     """Xã Trà Ôn 2026 copied, with reconstructed cells in its OCOP list (p1's name, p2's
     stars, every cell of p3, which lapsed at the end of 2025) and an "other" line of 10 with
-    neither description nor unit."""
+    no unit, described by a name that ends in a capital X (a project's name)."""
     import shutil
 
     root = tmp_path / "data"
     folder = root / "2026" / "xa-tra-on"
     shutil.copytree(FIXTURES / "2026" / "xa-tra-on", folder)
     funds = folder / "funds.csv"
-    funds.write_text(funds.read_text(encoding="utf-8") + "other,total,40,10,,,\n",
-                     encoding="utf-8")
+    funds.write_text(funds.read_text(encoding="utf-8")
+                     + "other,total,40,10,,Dự án hỗ trợ X,\n", encoding="utf-8")
     (folder / "ocop_products.csv").write_text(
         "product_id,name,producer,commune_code,stars,year_recognised,group,reconstructed\n"
         "p1,Bưởi năm roi Trà Ôn,,29821,4,2026,,name\n"
@@ -420,9 +420,11 @@ def test_words_of_unnamed_products_and_quantities_without_unit(tmp_path):
     expected = {
         "ocop.unlisted": ("sản phẩm OCOP chưa có tên trong dữ liệu (không liệt kê)", "count",
                           "", "01"),
-        # the "total" component has no words, and the line no description: the source alone
-        "funds.amount[other][total]": ("Nguồn khác", "money", MONEY, "40"),
-        "funds.quantity[other][total]": ("Nguồn khác", "quantity", "", "10"),
+        # the "total" component has no words: the line's description alone, to its last
+        # letter; the source's total keeps the source's name
+        "funds.amount[other][total]": ("Dự án hỗ trợ X", "money", MONEY, "40"),
+        "funds.quantity[other][total]": ("Dự án hỗ trợ X", "quantity", "", "10"),
+        "funds.source[other]": ("Nguồn khác", "money", MONEY, "40"),
     }
     assert words(report, expected) == expected
     unlisted = report.figures["ocop.unlisted"]

@@ -267,7 +267,9 @@ def ocop(data: UnitData, f: Figures) -> None:
     new = _rows(p, p["year_recognised"] == year) if not p.empty else []
     f.count_rows("ocop.new", "ocop_products", new, label=f"sản phẩm OCOP công nhận năm {year}",
                  condition=f"year_recognised = {year}")
-    expired = _rows(p, (p["year_recognised"] < year) & (ocop_expiry(p) == year)) \
+    # a certificate recognised and withdrawn in the same year is both new and expired, so
+    # that last year's count + new - expired is this year's
+    expired = _rows(p, (p["year_recognised"] <= year) & (ocop_expiry(p) == year)) \
         if not p.empty else []
     f.count_rows("ocop.expired", "ocop_products", expired,
                  label=f"sản phẩm OCOP hết hạn chứng nhận trong năm {year}",
@@ -858,7 +860,8 @@ def _funds(data: UnitData, f: Figures, table: str, year: int, prefix: str, prev:
         for k in leaf_keys.get(s, ()):
             c = k.split("][")[1].rstrip("]")
             f.ratio(share_c.format(s=s, c=c), k, total_key,
-                    label=f"{label.get(s, s)}, {ref.component_label(c)}: tỷ lệ trong tổng")
+                    label=", ".join(w for w in (label.get(s, s), ref.component_label(c)) if w)
+                    + ": tỷ lệ trong tổng")  # the component "total" has no words
     if prev:
         _previous(f, data, "prev.funds.total", "funds.total",
                   f"tổng nguồn vốn năm {data.year - 1}", "money", "triệu đồng",

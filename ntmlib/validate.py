@@ -759,6 +759,14 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
         if pd.notna(r["year_recognised"]) and int(r["year_recognised"]) > data.year:
             findings.append(_year_after(r["year_recognised"], data.year,
                                         where("ocop_products", row, "year_recognised")))
+        expiry = r.get("expiry_year")
+        if _ok(expiry) and pd.notna(r["year_recognised"]) \
+                and int(expiry) < int(r["year_recognised"]):
+            findings.append(Finding.error(
+                "date", _("the certificate expires in {expiry}, before the year it was "
+                          "recognised ({year})").format(expiry=int(expiry),
+                                                         year=int(r["year_recognised"])),
+                **where("ocop_products", row, "expiry_year")))
     titles = ref.titles.set_index("title")
     for row, r in t["recognitions"].iterrows():
         if pd.notna(r["year"]) and int(r["year"]) > data.year:

@@ -223,13 +223,6 @@ def test_ocop_words_without_last_years_figures(hv19, tra_on):
         "ocop.new_stars[4]": f"{ROWS} year_recognised = 2026 và stars = 4: 1"}
 
 
-@pytest.mark.xfail(strict=True, reason="a year is written with a thousands point in the "
-                   "derivation of a product's year ('year_recognised = 2.021')")
-def test_a_products_year_is_written_as_a_year_in_its_derivation(hv24):
-    assert hv24.figures["ocop.product_year[p1]"].derivation == (
-        "số liệu nhập: 2024/hoa-vang/ocop_products.csv, dòng 2, cột year_recognised = 2021")
-
-
 # -- II.5 level bands --------------------------------------------------------------------------
 
 
@@ -434,8 +427,8 @@ def test_words_of_unnamed_products_and_quantities_without_unit(tmp_path):
           "rows": [2]}], True)
 
 
-@pytest.mark.xfail(strict=True, reason="a source's share of the component 'total' (which has "
-                   "no words) reads 'Ngân sách thành phố, : tỷ lệ trong tổng'")
 def test_the_share_of_a_sources_total_line_names_the_source_alone(hv24):
+    """The component "total" has no words: "Ngân sách thành phố: tỷ lệ trong tổng", not
+    "Ngân sách thành phố, : tỷ lệ trong tổng"."""
     f = hv24.figures
     assert f["funds.share[province][total]"].label == "Ngân sách thành phố: tỷ lệ trong tổng"

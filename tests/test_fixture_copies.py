@@ -430,3 +430,35 @@ def test_a_propaganda_text_that_leaves_out_an_activity_is_warned_of_at_its_row(t
         "phần văn bản mục propaganda thay cho các câu lập từ bảng này nhưng không dẫn số liệu "
         "nào của 'Tuyên truyền lưu động' ({propaganda.…[general]}), nên nội dung này không "
         "có trong báo cáo")
+
+
+def test_a_product_recognised_and_withdrawn_the_same_year_is_new_and_expired(tmp_path):
+    """p4 (3 sao) recognised in 2024 with expiry_year 2024: new 1, expired 2 (with Trà thảo
+    mộc Hòa Bắc, 2021 + 3), in force 2 (p2, p3): 3 + 1 - 2 = 2, so no gap is warned of. An
+    expiry before the year recognised is an error at its cell."""
+    from ntmlib.dataset import load_unit
+    from tests.conftest import edit_csv
+
+    def add(expiry: str):
+        def edit(t):
+            import pandas as pd
+
+            t = t.assign(expiry_year="")
+            row = {"product_id": "p4", "name": "Rau Túy Loan", "producer": "HTX Túy Loan",
+                   "commune_code": "20317", "stars": "3", "year_recognised": "2024",
+                   "group": "Thực phẩm", "expiry_year": expiry}
+            return pd.concat([t, pd.DataFrame([row])], ignore_index=True)
+        return edit
+
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "ocop_products", add("2024"), 2024, "hoa-vang")
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok and not [x for x in result.findings if x.rule == "total"]
+    f = Report(result.data).figures
+    assert [f.value(k) for k in ("ocop.prev_total", "ocop.new", "ocop.expired",
+                                 "ocop.total")] == [3, 1, 2, 2]
+    edit_csv(root, "ocop_products", lambda t: t.assign(expiry_year=t["expiry_year"].where(
+        t["product_id"] != "p4", "2023")), 2024, "hoa-vang")
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    assert [(x.rule, x.row, x.column, x.message) for x in result.errors] == [
+        ("date", 5, "expiry_year", "chứng nhận hết hạn năm 2023, trước năm được công nhận (2024)")]

@@ -270,10 +270,10 @@ def run_batch(
 ) -> BatchResult:
     """Render every selected unit (districts until 2025, communes from 2026, or `level`);
     write the manifest and the index; then the report of each province they belong to, from
-    their recorded figures. `workers` defaults to `config.default_workers()`."""
+    their recorded figures. `workers` defaults to `config.default_workers()` for the number
+    of units selected."""
     from .runner import check_formats, check_output_folder
 
-    workers = workers or config.default_workers()
     data_root = Path(data_dir).resolve() if data_dir else config.data_dir()
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
     check_formats(tuple(formats))
@@ -283,6 +283,7 @@ def run_batch(
     if not selected:
         raise NtmError(_("No unit of level {level} has data for {year} in {folder}.")
                        .format(level=level, year=year, folder=data_root))
+    workers = workers or config.default_workers(len(selected))
     ref = load_reference(data_root)
     # one batch of a year at a time: build.json and index.html describe the outputs beside
     # them, which a second batch would overwrite half-way (single reports lock their folders)

@@ -327,8 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("units to report on (default: districts until 2025, communes "
                           "from 2026)"))
     p.add_argument("--workers", type=_positive_int, default=None,
-                   help=_("reports made at the same time (default: one more than the "
-                          "cores)"))
+                   help=_("reports made at the same time (default: the cores, and one "
+                          "more for a batch of 8 units a core or more)"))
     p.add_argument("--scheduler", help=_("Dask scheduler address (tcp://host:8786), or "
                                          "'local' for a Dask cluster on this machine"))
     p.add_argument("--force", action="store_true",

@@ -78,9 +78,15 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def default_workers() -> int:
-    """Reports a batch makes at a time: one more than the cores this process may use. A
-    worker waits on its kernel and the kernel on its worker, so one worker a core leaves a
-    core idle part of the time (Tỉnh Vĩnh Long on 2 cores, 4 interleaved rounds: 3 workers
-    172-182 s, 2 workers 185-194 s, 4 workers 186 s; bench/README.md)."""
-    return cores() + 1
+LONG_BATCH = 8  # units a core from which a batch takes one worker more than the cores
+
+
+def default_workers(units: int | None = None) -> int:
+    """Reports a batch of `units` makes at a time. A worker waits on its kernel and the kernel
+    on its worker, so over a long batch one worker a core leaves a core idle part of the time
+    and one more pays (Tỉnh Vĩnh Long, 124 communes on 2 cores, 4 interleaved rounds: 3
+    workers 172-182 s, 2 workers 185-194 s, 4 workers 186 s); a short one ends before that
+    pays back the contention (8 districts + province: 2 workers 18,0 s, 3 workers 19,2 s;
+    20 communes: the same). bench/README.md has the runs."""
+    n = cores()
+    return n + 1 if units is None or units >= LONG_BATCH * n else n

@@ -178,10 +178,13 @@ def test_a_partial_batch_keeps_the_other_units_in_the_index(batch, province_root
     assert manifest["districts"]["cau-ke"]["status"] == "invalid"
 
 
-def test_default_workers_is_one_more_than_the_cores(monkeypatch):
+def test_default_workers_are_the_cores_and_one_more_for_a_long_batch(monkeypatch):
     from ntmlib import config
 
     monkeypatch.setattr(config.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
     assert config.default_workers() == 3
+    # 2 cores: 16 units or more take a third worker, 15 do not
+    assert [config.default_workers(n) for n in (1, 15, 16, 124)] == [2, 2, 3, 3]
     monkeypatch.setattr(config.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3, 4, 5})
     assert config.default_workers() == 7
+    assert [config.default_workers(n) for n in (47, 48)] == [6, 7]

@@ -659,7 +659,7 @@ def test_the_province_report_follows_the_units_that_are_good(rerun, monkeypatch)
                     districts=["cau-ke"], formats=("pdf",), timeout=80,
                     extra_parameters={"appendix_numbering": "roman"})
     assert len(spare) == 1 and asked[-1][1] == ["cau-ke"]
-    assert rerun.pool_args[-1] == (config.default_workers(), None, True)  # (no tasks)
+    assert rerun.pool_args[-1] == (config.cores(), None, True)  # (no tasks; one unit)
     # without a province report, none is asked for
     batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
                     summary=False, force=True)

@@ -162,7 +162,7 @@ def test_review_copy_shows_each_figure_where_it_is_computed(run):
     assert 'href="#fig-households.registered"' in row
     assert "chiếm tỷ lệ 96,72% trên tổng số hộ đăng ký" in row
     assert "load_unit" in review
-    assert "995 + 1910" in review  # the validation warnings are shown to the reviewer
+    assert "995 + 1.910" in review  # the validation warnings are shown to the reviewer
     assert "Số liệu tái dựng" in review and "2023/tra-cu/households.csv" in review
     assert not re.search(r"""<script[^>]+src\s*=\s*["']?https?://""", review)
     assert "33370.00" not in review and ">NaN<" not in review and "…</td>" not in review

@@ -398,6 +398,10 @@ def test_a_commune_2026_funds_number_the_sources_and_give_the_local_budget_its_s
     from tests.conftest import FIXTURES
 
     report = Report(load_unit(2026, "xa-tra-on", FIXTURES).data)
+    # a commune's report: its own criteria list, no levels table (that is a district's)
+    assert [a.key for a in report.appendices] == [
+        "criteria_commune", "funds", "funds_budget", "models", "ocop", "documents",
+        "households", "people"]
     *_, rows = table(report, "funds")
     assert rows == [["1", "Ngân sách Trung ương", "", "1.500,5", "34,85"],
                     ["", "", "Đầu tư phát triển", "1.200,5", "27,88"],

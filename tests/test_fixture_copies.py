@@ -176,8 +176,12 @@ def test_last_years_printed_figures_win_over_last_years_data(tmp_path):
     # a list recorded with its places, as figures.json records every figure
     _record_2023(tmp_path, "497", {"advanced_district.met_list": {"value": [1, 2],
                                                                   "places": None}})
-    f = _load_report(tmp_path, root).figures
+    report = _load_report(tmp_path, root)
+    f = report.figures
     assert f.value("advanced_district.added_list") == [3, 4, 5, 7]
+    district = next(a for a in report.appendices
+                    if a.key == "advanced_district_criteria").frame(f)
+    assert district["Năm 2023"].tolist() == ["Đạt"] * 2 + ["Chưa đạt"] * 7
 
 
 def test_an_expiry_year_in_the_data_overrides_the_36_months(tmp_path):

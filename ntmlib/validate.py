@@ -1038,6 +1038,12 @@ def _check_placeholders(data: DistrictData, figures, raw: RawDataset) -> list[Fi
         if key.startswith("doc:"):
             if key[4:] not in set(data.tables["documents"]["doc_id"]):
                 findings.append(Finding.error("placeholder", _no_document(key), **loc))
+        elif key == "quantity" and key in ROW_PLACEHOLDERS and "quantity" in data.tables[table] \
+                and not _ok(data.tables[table].at[row, "quantity"]):
+            # the sentence would be printed with a hole where the number goes
+            findings.append(Finding.error(
+                "placeholder", _("{placeholder} cites this row's quantity, which is blank")
+                .format(placeholder="{quantity}"), **loc))
         elif key not in figures and not (table == "funds" and key in ROW_PLACEHOLDERS):
             findings.append(Finding.error("placeholder", _no_figure(key, figures), **loc))
     where = {"file": raw.narrative_file,

@@ -226,13 +226,10 @@ def test_ocop_same_year_by_product_and_a_reconstructed_name_left_out(tmp_path):
                                                                reconstructed=True)]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a funds description's {quantity} on a row "
-                   "without a quantity passes validation silently, and the people appendix "
-                   "prints 'góp  ngày công' (the number just missing)")
 def test_a_quantity_placeholder_on_a_row_without_a_quantity_is_warned_of(tmp_path):
     """funds.csv: the people's cash line described as "góp {quantity} ngày công, trị giá
     {amount} triệu đồng" with its quantity blank. The reader would get a sentence without
-    its number; validation should point at the row (a warning at least)."""
+    its number: validation refuses it at the cell."""
     root = _copy(tmp_path)
     funds = pd.read_csv(root / "2024" / "hoa-vang" / "funds.csv", dtype=str,
                         keep_default_na=False)
@@ -242,6 +239,7 @@ def test_a_quantity_placeholder_on_a_row_without_a_quantity_is_warned_of(tmp_pat
     from ntmlib.dataset import load_unit
 
     result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
-    assert any((f.file or "").endswith("funds.csv")
-               and f.column in ("description", "quantity") for f in result.findings), [
-        str(f) for f in result.findings]
+    assert [(f.severity, f.rule, f.column, f.message) for f in result.findings
+            if (f.file or "").endswith("funds.csv")] == [
+        ("error", "placeholder", "description",
+         "{quantity} dẫn số lượng của dòng này, nhưng ô số lượng để trống")]

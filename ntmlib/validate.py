@@ -978,6 +978,7 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
                 **_at(raw, "production_models", int(row), "stated_rate")))
     findings += _check_ocop_balance(figures, raw, data.year)
     findings += _check_uncited(data, raw)
+    findings += _check_total_lines(data, raw)
     return findings + _check_placeholders(data, figures, raw)
 
 
@@ -1008,6 +1009,26 @@ def _check_uncited(data: DistrictData, raw: RawDataset) -> list[Finding]:
                                  "report").format(section=section, name=r[name_column],
                                                   prefix=prefix, mark=mark),
                     **_at(raw, table, int(row), id_column)))
+    return findings
+
+
+def _check_total_lines(data: DistrictData, raw: RawDataset) -> list[Finding]:
+    """A source given both as a whole (component "total") and by its components: the report
+    adds them all up, and its list of components no longer adds up to the source."""
+    findings = []
+    for table in ("funds", "planned_funds"):
+        t = data.tables.get(table)
+        if t is None or t.empty:
+            continue
+        for source, rows in t.groupby("source", sort=False):
+            whole = rows[rows["component"] == "total"]
+            if whole.empty or len(rows) == len(whole):
+                continue
+            findings.append(Finding.warning(
+                "total", _("'{source}' has a line for its whole amount (total) and lines for its "
+                           "components; the report adds them all up: give either the whole "
+                           "amount or its components").format(source=source),
+                **_at(raw, table, int(whole.index[0]), "component")))
     return findings
 
 

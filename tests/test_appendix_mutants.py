@@ -143,12 +143,18 @@ def test_budget_lists_a_source_planned_only_and_a_plans_components(tmp_path):
 def test_a_source_with_a_total_line_before_its_components_lists_the_components(tmp_path):
     """funds.csv: a central "total" line of 100 written before its investment (1.000) and
     recurrent (250,5) lines. The source is 1.350,5 (the three lines); its components are
-    listed after it (the total line has no row of its own)."""
+    listed after it (the total line has no row of its own); validation warns that the whole
+    and its parts are both given."""
     root = _copy(tmp_path)
     funds = pd.read_csv(root / "2024" / "hoa-vang" / "funds.csv", dtype=str,
                         keep_default_na=False)
     central = pd.DataFrame([{"source": "central", "component": "total", "amount": "100"}])
     _write(root, "funds", pd.concat([central, funds]).fillna(""))
+    from ntmlib.dataset import load_unit
+
+    found = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs").findings
+    assert [(f.severity, f.rule, f.row, f.column) for f in found
+            if (f.file or "").endswith("funds.csv")] == [("warning", "total", 2, "component")]
     report = _report(tmp_path, root)
     rows = _rows(report, "funds")
     # total 4.275,75: 1.350,5 = 31,59 %, 1.000 = 23,39 %, 250,5 = 5,86 %

@@ -161,8 +161,19 @@ def validate_raw(
                 raise
         else:  # with errors, the totals mean nothing: only the placeholders are checked
             findings += check_figures(data, figures, raw, placeholders_only=erroneous)
+    findings = _one_per_cell(findings)
     data.warnings = [x for x in findings if x.severity == "warning"]
     return LoadResult(None if has_errors(findings) else data, findings)
+
+
+def _one_per_cell(findings: list[Finding]) -> list[Finding]:
+    """A formula without a saved result leaves its cell empty: the cell's "required" error
+    would only repeat the formula's, so it is left out."""
+    formulas = {(f.file, f.sheet, f.row, f.column) for f in findings if f.rule == "formula"}
+    if not formulas:
+        return findings
+    return [f for f in findings
+            if not (f.rule == "blank" and (f.file, f.sheet, f.row, f.column) in formulas)]
 
 
 def _previous_figures(data: UnitData, outputs_root: Path, findings: list[Finding]) -> None:

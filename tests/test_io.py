@@ -109,6 +109,9 @@ def test_workbook_formula_without_a_saved_result_is_refused(workbook_root, engli
     f = findings_for(result, "formula")[0]
     assert (f.sheet, f.row, f.column) == ("training", 2, "classes")
     assert "formula with no saved result" in f.message
+    # one finding for the cell: not also "a value is required" for the empty result
+    assert [(x.rule, x.row) for x in result.findings
+            if (x.sheet, x.column) == ("training", "classes")] == [("formula", 2)]
 
 
 @pytest.mark.slow

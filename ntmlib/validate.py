@@ -528,6 +528,12 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
         if header.get(key) in (None, "", []):
             header[key] = value
     scope = header.get("scope") or "report"
+    # the form's words for the two scopes are accepted too ("báo cáo", "số liệu gốc")
+    from .parsing import match_key
+
+    words = {"report": "report", "baseline": "baseline", "báo cáo": "report",
+             "số liệu gốc": "baseline"}
+    scope = words.get(match_key(scope), scope) if isinstance(scope, str) else scope
     if scope not in ("report", "baseline"):
         findings.append(Finding.error(
             "allowed", _("scope '{scope}' is not report or baseline").format(scope=scope),

@@ -187,6 +187,7 @@ def test_each_wrong_header_field_is_one_finding_at_its_field(raw):
     ({"date": "2022-01-01"}, [("error", "date", "date")]),
     ({"money_decimals": 3}, []), ({"money_decimals": -1}, [("error", "range", "money_decimals")]),
     ({"scope": "baseline"}, []),
+    ({"scope": "Số liệu gốc"}, []), ({"scope": "báo cáo"}, []),  # the form's words
     ({"signer_name": ""}, [("error", "blank", "signer_name")]),
     ({"signer_name": "#N/A"}, [("error", "excel-error", "signer_name")]),  # not also blank
     ({"cc": ["Lưu: VT"] * 50}, []),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import config
@@ -119,7 +119,7 @@ def validate_raw(
         findings.append(Finding.error("year", str(exc), file=raw.header_file, column="year"))
         return LoadResult(None, findings)
     header, f = type_header(raw, year, unit, reference)
-    findings += f
+    findings += [_at_header_row(x, raw) for x in f]
     scope = header.get("scope", "report")
     labels = reference_labels(reference, year, unit) if raw.kind == "workbook" else None
     tables, f = type_tables(raw, scope, reference_values(reference, year),
@@ -164,6 +164,14 @@ def validate_raw(
     findings = _one_per_cell(findings)
     data.warnings = [x for x in findings if x.severity == "warning"]
     return LoadResult(None if has_errors(findings) else data, findings)
+
+
+def _at_header_row(finding: Finding, raw: RawDataset) -> Finding:
+    """In a workbook, a header field is a row of its sheet: the finding names that row."""
+    row = raw.header_rows.get(finding.column or "")
+    if row is None or finding.row is not None or finding.sheet != raw.sheet("header"):
+        return finding
+    return replace(finding, row=row)
 
 
 def _one_per_cell(findings: list[Finding]) -> list[Finding]:

@@ -105,6 +105,8 @@ class RawDataset:
     unreadable: set[str] = field(default_factory=set)
     labelled: bool = False  # an Excel form with sheets named in words (see RawTable)
     sheets: dict[str, str] = field(default_factory=dict)  # table (header...) -> sheet's name
+    # a workbook's header fields are rows of its sheet: field -> the row it is typed on
+    header_rows: dict[str, int] = field(default_factory=dict)
 
     def sheet(self, name: str) -> str | None:
         """The name of the sheet that holds a table, "header" or "narrative" (None for a
@@ -761,13 +763,15 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                                           sheet=titles[name]))
             unreadable.add(name)
     header: dict = {}
+    header_rows: dict[str, int] = {}
     if "header" in sheets and "header" not in unreadable:
         sheet = sheets["header"]
-        for row in sheet.rows:
+        for number, row in enumerate(sheet.rows, sheet.first_row):
             field_name, value = (row + [None, None])[:2]
             if field_name is None:
                 continue
             key = str(field_name).strip()
+            header_rows.setdefault(key, number)
             if key in HEADER_LIST_FIELDS:
                 if value not in (None, ""):
                     header.setdefault(key, []).append(value)
@@ -814,7 +818,8 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
             file=shown))
     labelled = any(title != name for name, title in titles.items())
     return RawDataset(path, "workbook", header, narrative, tables, files, findings, shown, shown,
-                      unreadable=unreadable, labelled=labelled, sheets=titles)
+                      unreadable=unreadable, labelled=labelled, sheets=titles,
+                      header_rows=header_rows)
 
 
 @cache

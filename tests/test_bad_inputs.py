@@ -354,7 +354,7 @@ ERRORS = [
          X, "training", 3, "classes",
          "the cell holds the Excel error #REF!: correct the formula or type the value"),
     Case("excel-error-in-header-sheet", as_workbook(put("header", "B5", "#N/A")), "error",
-         X, "header", None, "issuer",
+         X, "header", 5, "issuer",
          "the cell holds the Excel error #N/A: correct the formula or type the value"),
     # workbooks built to exhaust the machine
     Case("sheet-over-50000-rows", as_workbook(rows_down_to("training", 50_002)), "error",

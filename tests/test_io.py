@@ -75,6 +75,21 @@ def test_workbook_findings_name_sheet_row_and_column(workbook_root):
 
 
 @pytest.mark.slow
+def test_a_header_field_of_a_workbook_is_found_at_its_row(workbook_root):
+    """In a workbook the header's fields are rows (field, value): a blank signer is reported
+    at the row the field is on, not by its name alone."""
+    path = workbook_root / "2023" / "tra-cu.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["header"]
+    [row] = [c.row for c in sheet["A"] if c.value == "signer_name"]
+    sheet.cell(row, 2).value = None
+    book.save(path)
+    result = load_district(2023, "tra-cu", workbook_root)
+    [f] = findings_for(result, "blank")
+    assert (f.sheet, f.row, f.column) == ("header", row, "signer_name")
+
+
+@pytest.mark.slow
 def test_workbook_formula_with_cached_value_is_taken(workbook_root, english):
     """A formula Excel has calculated and saved: its saved result is the value."""
     import zipfile

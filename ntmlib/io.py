@@ -786,7 +786,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
         for row in sheet.rows:
             section, text = (row + [None, None])[:2]
             if section and text not in (None, ""):
-                narrative.setdefault(str(section).strip(), []).append(nfc(str(text)))
+                narrative.setdefault(_section_name(section), []).append(nfc(str(text)))
         _place_issues(sheet, titles["narrative"], shown, findings, lambda r, c: None)
 
     tables: dict[str, RawTable] = {}
@@ -820,6 +820,26 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     return RawDataset(path, "workbook", header, narrative, tables, files, findings, shown, shown,
                       unreadable=unreadable, labelled=labelled, sheets=titles,
                       header_rows=header_rows)
+
+
+def _section_name(typed: object) -> str:
+    """A narrative section of the form by its id (achievements) or by its heading in any
+    language, with or without its number ("III.1 kết quả đạt được", "Kết quả đạt được")."""
+    text = str(typed).strip()
+    return _section_names().get(match_key(text), text)
+
+
+@cache
+def _section_names() -> dict[str, str]:
+    from .schema import NARRATIVE_SECTIONS
+
+    names = {}
+    for name, heading in NARRATIVE_SECTIONS.items():
+        for words in every_language(heading):
+            names[match_key(words)] = name
+            names.setdefault(match_key(re.sub(r"^[IVX]+(\.\d+)*\s+", "", words)), name)
+        names[match_key(name)] = name
+    return names
 
 
 @cache

@@ -75,6 +75,24 @@ def test_workbook_findings_name_sheet_row_and_column(workbook_root):
 
 
 @pytest.mark.slow
+def test_a_narrative_section_may_be_named_by_its_heading(workbook_root, bundled):
+    """The form's narrative sheet: a paragraph under "Kết quả đạt được" or "III.2 hạn chế"
+    (the headings the report prints, with or without their numbers, in any case) is the
+    section achievements or limitations, as if typed by its id."""
+    path = workbook_root / "2023" / "tra-cu.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["narrative"]
+    renamed = {"achievements": "Kết quả ĐẠT được", "limitations": "III.2 hạn chế"}
+    for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
+        cell.value = renamed.get(cell.value, cell.value)
+    book.save(path)
+    result = load_district(2023, "tra-cu", workbook_root)
+    assert result.ok and not findings_for(result, "extra-section")
+    for name in renamed:
+        assert result.data.narrative[name] == bundled.data.narrative[name]
+
+
+@pytest.mark.slow
 def test_a_header_field_of_a_workbook_is_found_at_its_row(workbook_root):
     """In a workbook the header's fields are rows (field, value): a blank signer is reported
     at the row the field is on, not by its name alone."""

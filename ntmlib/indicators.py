@@ -824,7 +824,7 @@ def _funds(data: UnitData, f: Figures, table: str, year: int, prefix: str, prev:
         s, c = r["source"], r["component"]
         what = label.get(s, s) if s != "other" or not r.get("description") else \
             r.get("description")
-        comp = ref.component_label(c)
+        comp = ref.component_label(c, planned=prefix == "planned")  # as the plan text words it
         k = amount.format(s=s, c=c)
         f.cell(k, table, row, "amount", label=f"{what}: {comp}".rstrip(": "), kind="money",
                unit="triệu đồng")
@@ -860,7 +860,8 @@ def _funds(data: UnitData, f: Figures, table: str, year: int, prefix: str, prev:
         for k in leaf_keys.get(s, ()):
             c = k.split("][")[1].rstrip("]")
             f.ratio(share_c.format(s=s, c=c), k, total_key,
-                    label=", ".join(w for w in (label.get(s, s), ref.component_label(c)) if w)
+                    label=", ".join(w for w in (label.get(s, s), ref.component_label(
+                        c, planned=prefix == "planned")) if w)
                     + ": tỷ lệ trong tổng")  # the component "total" has no words
     if prev:
         _previous(f, data, "prev.funds.total", "funds.total",

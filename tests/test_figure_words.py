@@ -295,8 +295,8 @@ HV24_FUNDS = {
     "funds.share[people][cash]": ("Vốn dân đóng góp, Tiền mặt: tỷ lệ trong tổng", "percent",
                                   "%", "3,6"),
     "funds.share[other]": ("Nguồn khác: tỷ lệ trong tổng", "percent", "%", "1,8"),
-    # planned_funds.csv: 900 central investment, 500 from the city
-    "planned.amount[central][investment]": ("Ngân sách Trung ương: Đầu tư phát triển",
+    # planned_funds.csv: 900 central investment (named as the plan words it), 500 from the city
+    "planned.amount[central][investment]": ("Ngân sách Trung ương: Vốn đầu tư",
                                             "money", MONEY, "900"),
     "planned.amount[province][total]": ("Ngân sách thành phố", "money", MONEY, "500"),
     "planned.source[province]": ("Ngân sách thành phố", "money", MONEY, "500"),
@@ -306,7 +306,7 @@ HV24_FUNDS = {
     "planned.share[central]": ("Ngân sách Trung ương: tỷ lệ trong tổng", "percent", "%",
                                "64,29"),
     "planned.share[central][investment]": (
-        "Ngân sách Trung ương, Đầu tư phát triển: tỷ lệ trong tổng", "percent", "%", "64,29"),
+        "Ngân sách Trung ương, Vốn đầu tư: tỷ lệ trong tổng", "percent", "%", "64,29"),
     # no funds in the 2023 data: nothing to compare with
     "prev.funds.total": "absent",
 }

@@ -276,3 +276,52 @@ def test_word_carries_the_reports_title_and_no_library_as_its_author():
     props = Document(io.BytesIO(docx_bytes(html))).core_properties
     assert (props.title, props.author, props.last_modified_by) == (
         "Báo cáo NTM Huyện Hòa Vang 2024", "ntm-reports", "")
+
+
+def test_roman_appendix_numbers_skip_a_reserved_one_and_take_its_own_title(tmp_path):
+    """Kiến Tường 2020 numbered in Roman (the notebook's appendix_numbering="roman"), with
+    its appendices.csv reserving III for the documents appendix under a title of its own:
+    I, II, then IV (III is taken) ... and the documents appendix is III, retitled. Any other
+    scheme is refused by name."""
+    import shutil
+
+    import pytest
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.errors import NtmError
+    from ntmlib.report import Report
+    from ntmlib.tables import number_appendices
+
+    root = tmp_path / "data"
+    for year in (2019, 2020):
+        shutil.copytree(FIXTURES / str(year) / "tx-kien-tuong",
+                        root / str(year) / "tx-kien-tuong")
+    (root / "2020" / "tx-kien-tuong" / "appendices.csv").write_text(
+        "appendix,number,title\ndocuments,III,VĂN BẢN CHỈ ĐẠO NĂM {year}\n", encoding="utf-8")
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.ok, [str(f) for f in result.findings]
+    report = Report(result.data, "roman")
+    got = [(a.key, a.label(report.figures)) for a in report.appendices]
+    assert got == [("criteria_commune", "Phụ lục I"), ("district_criteria", "Phụ lục II"),
+                   ("levels", "Phụ lục IV"), ("funds", "Phụ lục V"),
+                   ("funds_budget", "Phụ lục VI"), ("models", "Phụ lục VII"),
+                   ("ocop", "Phụ lục VIII"), ("documents", "Phụ lục III"),
+                   ("households", "Phụ lục IX"), ("people", "Phụ lục X")]
+    documents = next(a for a in report.appendices if a.key == "documents")
+    assert documents.title_text(report.figures) == "VĂN BẢN CHỈ ĐẠO NĂM 2020"
+    assert report.figures["appendix.number[levels]"].derivation == (
+        "thứ tự in của phụ lục (roman): IV")
+    with pytest.raises(NtmError, match="Appendix numbering 'hy lạp' is not arabic or roman"):
+        number_appendices(result.data, report.figures, [], "hy lạp")
+
+
+def test_a_documents_number_and_kind_are_kept_on_one_line(renderer):
+    """The documents appendix: a document's number ("05/KH-UBND") and its kind are never
+    broken across lines (class nowrap); its date, issuer and summary may wrap."""
+    import re
+
+    documents = next(a for a in renderer.appendices if a.key == "documents")
+    html = str(renderer.table(documents))
+    first = re.search(r"<tbody><tr>(.*?)</tr>", html).group(1)
+    assert re.findall(r'<td class="([^"]*)"', first) == [
+        "stt", "nowrap", "", "", "nowrap", ""]

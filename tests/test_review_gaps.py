@@ -325,3 +325,16 @@ def test_a_documents_number_and_kind_are_kept_on_one_line(renderer):
     first = re.search(r"<tbody><tr>(.*?)</tr>", html).group(1)
     assert re.findall(r'<td class="([^"]*)"', first) == [
         "stt", "nowrap", "", "", "nowrap", ""]
+
+
+def test_a_communes_households_section_cites_its_appendix():
+    """Xã Trà Ôn 2026: the households appendix is Phụ lục 07 (after criteria, funds, budget,
+    models, OCOP and documents); section II.3 cites it, as a district's does."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.render import Renderer
+    from ntmlib.report import Report
+
+    report = Report(load_unit(2026, "xa-tra-on", FIXTURES).data)
+    html = str(Renderer(report.data, report.figures, report.appendices, [])
+               .part("ii3_households"))
+    assert _attach(html) == "(Phụ lục 07 đính kèm)"

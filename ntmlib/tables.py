@@ -220,8 +220,12 @@ def criteria_list(data: UnitData, figures: Figures, role: str) -> Appendix | Non
                  Ref(keys.achieved.format(code=data.unit.code))])
     need = f"Mức yêu cầu ({figures.text('commune.group')})" if "commune.group" in figures \
         else "Mức yêu cầu"
-    return Appendix(f"criteria_{role}", f"KẾT QUẢ THỰC HIỆN {s.name.upper()}",
-                    [Text("Tiêu chí"), Text("Nội dung"), Text(need), Text("Kết quả")], rows,
+    headers: list[Cell] = [Text("Tiêu chí"), Text("Nội dung"), Text(need), Text("Kết quả")]
+    if all(isinstance(r[2], Text) and r[2].text in ("—", "") for r in rows):
+        # the reference data gives no requirement: no column of dashes
+        headers.pop(2)
+        rows = [r[:2] + r[3:] for r in rows]
+    return Appendix(f"criteria_{role}", f"KẾT QUẢ THỰC HIỆN {s.name.upper()}", headers, rows,
                     numbered=False, total_rows={len(rows) - 1},
                     note=f"{ACHIEVED}: đạt; {NOT_ACHIEVED}: chưa đạt.")
 

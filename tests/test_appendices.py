@@ -419,3 +419,38 @@ def test_a_commune_2026_funds_number_the_sources_and_give_the_local_budget_its_s
                     ["", "Tổng cộng", "", "4.305,5", "100"]]
     share = report.figures["funds.share[local]"]
     assert (share.value, share.label) == (22.06, "Ngân sách địa phương: tỷ lệ trong tổng")
+
+
+def test_a_communes_criteria_list_has_a_requirement_column_only_where_the_reference_has_one(
+        tmp_path):
+    """Xã Trà Ôn 2026 (nhóm 2): the reference criteria give no requirement by group, so its
+    criteria appendix has no column of dashes; a copy of the reference data giving criterion
+    1 a requirement for nhóm 2 ("Có quy hoạch") prints the column, "—" where none is given."""
+    import shutil
+
+    import pandas as pd
+
+    from ntmlib import config
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+    from tests.conftest import FIXTURES
+
+    report = Report(load_unit(2026, "xa-tra-on", FIXTURES).data)
+    _, _, _, _, head, rows = table(report, "criteria_commune")
+    assert head == ["Tiêu chí", "Nội dung", "Kết quả"]
+    assert rows[:2] == [["1", "Quy hoạch", X], ["2", "Hạ tầng kinh tế - xã hội", O]]
+
+    root = tmp_path / "data"
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", root / "reference")
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2026" / "xa-tra-on")
+    criteria = pd.read_csv(root / "reference" / "criteria.csv", dtype=str, keep_default_na=False)
+    criteria["threshold_2"] = ""
+    first = (criteria["set_id"] == "xa_ntm") & (criteria["period"] == "2026-2030") \
+        & (criteria["number"] == "1")
+    criteria.loc[first, "threshold_2"] = "Có quy hoạch"
+    criteria.to_csv(root / "reference" / "criteria.csv", index=False)
+    report = Report(load_unit(2026, "xa-tra-on", root).data)
+    _, _, _, _, head, rows = table(report, "criteria_commune")
+    assert head == ["Tiêu chí", "Nội dung", "Mức yêu cầu (nhóm 2)", "Kết quả"]
+    assert rows[:2] == [["1", "Quy hoạch", "Có quy hoạch", X],
+                        ["2", "Hạ tầng kinh tế - xã hội", "—", O]]

@@ -1,0 +1,138 @@
+"""Render survivors of the mutation run of ntmlib/render.py, killed without a kernel: the fund
+labels of another year, the sub-headings of "### " paragraphs, the title label of a role
+without a title, the classes and texts of an appendix's cells. Expected texts by hand from
+tests/fixtures/data (Hòa Vang 2024) and data/reference."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from ntmlib.render import plain, records
+from ntmlib.tables import Appendix, Mark, Ref, Rich, Text
+
+# -- Words.fund -------------------------------------------------------------------------------
+
+
+def test_fund_label_of_another_year_is_that_years(renderer):
+    """fund_sources.csv: 'people' is 'Vốn dân đóng góp' until 2025 and 'Vốn cộng đồng dân cư'
+    from 2026; 'local' exists only from 2026. Hòa Vang's report is of 2024."""
+    w = renderer.words
+    assert w.fund("people") == "Vốn dân đóng góp"
+    assert w.fund("people", 2025) == "Vốn dân đóng góp"
+    assert w.fund("people", 2026) == "Vốn cộng đồng dân cư"
+    assert w.fund("local", 2026) == "Ngân sách địa phương"
+    assert w.fund("province", 2026) == "Ngân sách thành phố"  # under Đà Nẵng
+
+
+# -- narrative --------------------------------------------------------------------------------
+
+
+def test_a_section_without_narrative_has_no_paragraphs(renderer):
+    assert renderer.narrative("no_such_section") == []
+    assert not renderer.has_narrative("no_such_section")
+
+
+def test_a_hash_heading_prints_as_a_sub_heading(renderer):
+    """narrative.md of Hòa Vang 2024, '## solutions': '### Huy động nguồn lực' then
+    '- Lồng ghép các nguồn vốn.', printed under 'Các giải pháp:' in part IV."""
+    html = str(renderer.part("iv_plan"))
+    assert ('<h3>Các giải pháp:</h3>\n<p class="subhead">Huy động nguồn lực</p>'
+            '<p>- Lồng ghép các nguồn vốn.</p>') in html
+    assert "###" not in html
+
+
+def test_a_numbered_sub_heading_loses_only_its_number(renderer, monkeypatch):
+    monkeypatch.setitem(renderer.data.narrative, "x_test",
+                        ["### 2.1. Giải pháp 3. năm {next_year}", "Đoạn **một**."])
+    out = [plain(str(p)) for p in renderer.narrative("x_test")]
+    assert out == ["Giải pháp 3. năm 2025", "Đoạn một."]
+    assert str(renderer.narrative("x_test")[0]).startswith('<p class="subhead">Giải pháp 3.')
+    assert str(renderer.narrative("x_test")[1]) == "<p>Đoạn <strong>một</strong>.</p>"
+
+
+# -- recognitions and titles ------------------------------------------------------------------
+
+
+def test_title_label_of_a_role_without_a_title_is_the_role(renderer):
+    """titles.csv: 'commune' -> xa_ntm, labelled; a role with no title prints as itself."""
+    assert renderer.title_label("commune") == "xã đạt chuẩn nông thôn mới"
+    assert renderer.title_label("district") == "huyện đạt chuẩn nông thôn mới"
+    assert renderer.title_label("no_such_role") == "no_such_role"
+
+
+def test_own_recognition_of_a_unit_without_recognitions(renderer, monkeypatch):
+    """recognitions.csv of Hòa Vang: huyen_ntm by 1234/QĐ-TTg, none as advanced district;
+    a table read empty, without columns, gives no row either."""
+    assert renderer.own_recognition("district")["decision"] == "1234/QĐ-TTg"
+    assert renderer.own_recognition("advanced_district") == {}
+    monkeypatch.setitem(renderer.data.tables, "recognitions", pd.DataFrame())
+    assert renderer.own_recognition("district") == {}
+
+
+# -- appendix cells ---------------------------------------------------------------------------
+
+_TD = re.compile(r'<td class="([^"]*)">(.*?)</td>', re.S)
+
+
+def _cells(html: str) -> list[tuple[str, str]]:
+    return [(cls, plain(text)) for cls, text in _TD.findall(html)]
+
+
+def _appendix(rows, **kw) -> Appendix:
+    return Appendix("x_test", "Phụ lục thử", [Text("Cột")] * len(rows[0]), rows,
+                    numbered=False, **kw)
+
+
+def test_cells_of_an_appendix_by_class_and_text(renderer):
+    """A criterion's mark is centred, a figure is a number cell (with its unit: 5,5 km of
+    roads cleaned, propaganda.csv), a text cell keeps its own class, a blank cell is blank."""
+    row = [Mark(True), Mark(False), Ref("propaganda.quantity[cleanup][road]"),
+           Ref("propaganda.quantity[cleanup][road]", bare=True), Text("Hòa Bắc", css="nowrap"),
+           Text("Ghi chú"), None]
+    html = str(renderer.table(_appendix([row])))
+    assert _cells(html) == [("center", "x"), ("center", "–"), ("num", "5,5 km"),
+                            ("num", "5,5"), ("nowrap", "Hòa Bắc"), ("", "Ghi chú"), ("", "")]
+    assert '<td class=""></td></tr>' in html
+
+
+def test_a_figure_that_cannot_be_computed_prints_a_blank_cell(renderer):
+    """models.rate[m4]: m4's integrated funds have no disbursement figure (value None); a key
+    that is no figure at all prints blank too, not '…'."""
+    row = [Ref("models.rate[m4]"), Ref("no.such.figure"),
+           Rich(("Đạt ", Ref("no.such.figure"), "/", Ref("propaganda.quantity[cleanup][road]",
+                                                          bare=True)))]
+    html = str(renderer.table(_appendix([row])))
+    assert _cells(html) == [("num", ""), ("num", ""), ("", "Đạt /5,5")]
+    assert "missing-figure" not in html and "…" not in html
+
+
+def test_a_reconstructed_text_cell_is_starred_and_marks_the_report(renderer):
+    assert renderer.marked is False
+    html = str(renderer.table(_appendix([[Text("Hòa Sơn", reconstructed=True)]])))
+    assert '<td class="">Hòa Sơn<span class="rc">*</span></td>' in html
+    assert renderer.marked is True
+
+
+def test_a_plain_text_cell_leaves_the_report_unmarked(renderer):
+    html = str(renderer.table(_appendix([[Text("Hòa Sơn")]])))
+    assert '<td class="">Hòa Sơn</td>' in html
+    assert renderer.marked is False
+
+
+# -- records ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [float("nan"), None, pd.NaT])
+def test_records_print_missing_values_as_none(value):
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", value]})
+    assert records(frame)[1]["b"] is None
+    assert records(frame)[0] == {"a": 1, "b": "x"}
+
+
+def test_records_keep_a_list_value():
+    """pd.isna of a list is a list of answers: the value is kept, not taken for missing."""
+    frame = pd.DataFrame({"a": [[1, 2], [3]]})
+    assert records(frame) == [{"a": [1, 2]}, {"a": [3]}]

@@ -136,3 +136,49 @@ def test_records_keep_a_list_value():
     """pd.isna of a list is a list of answers: the value is kept, not taken for missing."""
     frame = pd.DataFrame({"a": [[1, 2], [3]]})
     assert records(frame) == [{"a": [1, 2]}, {"a": [3]}]
+
+
+# -- wording and fund sources ------------------------------------------------------------------
+
+
+def test_a_district_report_uses_its_levels_wording(renderer):
+    """wording.csv: direct_funds_label has a row for district reports until 2025 ('Vốn đầu tư
+    cơ bản và sự nghiệp'), which wins over the row for every level."""
+    assert renderer.words.W("direct_funds_label") == "Vốn đầu tư cơ bản và sự nghiệp"
+    text = plain(str(renderer.part("ii6_funds")))
+    assert "- Vốn đầu tư cơ bản và sự nghiệp là: " in text
+    assert "Vốn ngân sách nhà nước trực tiếp" not in text
+
+
+def _sources(renderer, prefix: str) -> list[tuple]:
+    return [(s["source"], s["label"], [c["key"] for c in s["components"]])
+            for s in renderer.fund_sources(prefix)]
+
+
+def test_planned_sources_are_the_plans_lines(renderer):
+    """planned_funds.csv of Hòa Vang 2024: central (investment 900 only) and the city's 500;
+    funds.csv's recurrent central line is not part of the plan."""
+    assert _sources(renderer, "planned") == [
+        ("central", "Ngân sách Trung ương", ["planned.amount[central][investment]"]),
+        ("province", "Ngân sách thành phố", [])]
+    text = plain(str(renderer.part("iv_plan")))
+    assert "- Ngân sách Trung ương: 900 triệu đồng." in text
+    assert "…" not in text
+
+
+def test_the_plan_of_a_2025_report_uses_the_sources_of_2026(hv24):
+    """Hòa Vang's data as a 2025 report: this year's sources are those of 2025 (the city's
+    budget a source of its own, 'Vốn dân đóng góp'), the plan's those of 2026, where the
+    city's budget is a member of 'Ngân sách địa phương' (fund_sources.csv), which the plan
+    has no line of: only the central budget is left."""
+    import dataclasses
+
+    from ntmlib.render import Renderer
+
+    r = Renderer(dataclasses.replace(hv24.data, year=2025), hv24.figures, hv24.appendices, [])
+    this_year = _sources(r, "funds")
+    assert [s[1] for s in this_year] == [
+        "Ngân sách Trung ương", "Ngân sách thành phố", "Ngân sách huyện", "Vốn lồng ghép",
+        "Vốn tín dụng chính sách", "Vốn dân đóng góp", "Vốn tài trợ của tổ chức quốc tế"]
+    assert _sources(r, "planned") == [
+        ("central", "Ngân sách Trung ương", ["planned.amount[central][investment]"])]

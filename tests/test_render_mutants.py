@@ -182,3 +182,67 @@ def test_the_plan_of_a_2025_report_uses_the_sources_of_2026(hv24):
         "Vốn tín dụng chính sách", "Vốn dân đóng góp", "Vốn tài trợ của tổ chức quốc tế"]
     assert _sources(r, "planned") == [
         ("central", "Ngân sách Trung ương", ["planned.amount[central][investment]"])]
+
+
+def _lines(html: str) -> list[str]:
+    return [t for t in (plain(p) for p in re.split(r"</p>|</h3>", html)) if t]
+
+
+def test_the_funds_section_prints_each_source_and_component(renderer):
+    """funds.csv of Hòa Vang 2024: central 1.000 (investment) + 250,5 (recurrent), the city's
+    800 and the district's 400 budgets (direct: 2.450,5), then the other sources."""
+    lines = _lines(str(renderer.part("ii6_funds")))
+    start = lines.index("- Vốn đầu tư cơ bản và sự nghiệp là: 2.450,5 triệu đồng. Trong đó:")
+    assert lines[start + 1:start + 9] == [
+        "+ Ngân sách Trung ương: 1.250,5 triệu đồng.",
+        "++ Đầu tư phát triển: 1.000 triệu đồng.",
+        "++ Sự nghiệp: 250,5 triệu đồng.",
+        "+ Ngân sách thành phố: 800 triệu đồng.",
+        "+ Ngân sách huyện: 400 triệu đồng.",
+        "- Vốn lồng ghép: 300 triệu đồng.",
+        "- Vốn tín dụng chính sách: 1.200 triệu đồng.",
+        "- Vốn dân đóng góp: 150,3 triệu đồng."]
+
+
+def test_the_plan_prints_its_components_planned_labels(renderer):
+    """planned_funds.csv: central investment 900, labelled 'Vốn đầu tư' in a plan
+    (fund_components.csv planned_label), not 'Đầu tư phát triển'."""
+    lines = _lines(str(renderer.part("iv_plan")))
+    start = lines.index("Dự kiến nguồn lực thực hiện chương trình")
+    assert lines[start + 1:] == ["- Ngân sách Trung ương: 900 triệu đồng.",
+                                 "+ Vốn đầu tư: 900 triệu đồng.",
+                                 "- Ngân sách thành phố: 500 triệu đồng."]
+
+
+def test_a_plan_read_without_lines_lists_its_sources_without_components(renderer, monkeypatch):
+    monkeypatch.setitem(renderer.data.tables, "planned_funds", pd.DataFrame())
+    assert _sources(renderer, "planned") == [("central", "Ngân sách Trung ương", []),
+                                             ("province", "Ngân sách thành phố", [])]
+
+
+def test_a_2025_plan_labels_its_sources_as_2026_does(hv24):
+    """A 2025 report planning 2026 (Hòa Vang's data, year 2025): the people's contribution is
+    'Vốn cộng đồng dân cư' from 2026 and the city's budget is printed inside 'Ngân sách địa
+    phương' (fund_sources.csv); this year's people's line keeps its 2025 label."""
+    import dataclasses
+
+    from ntmlib.figures import Figures
+    from ntmlib.render import Renderer
+
+    plan = pd.DataFrame({"source": ["central", "local", "province", "people"],
+                         "component": ["total"] * 4, "amount": [900.0, 500, 500, 50]})
+    data = dataclasses.replace(hv24.data, year=2025,
+                               tables={**hv24.data.tables, "planned_funds": plan})
+    figures = Figures()
+    for key in ("planned.source[central]", "planned.source[local]",
+                "planned.source[province]", "planned.source[people]", "funds.source[people]"):
+        figures.given(key, 1, kind="count", label=key, derivation="1")
+    r = Renderer(data, figures, [], [])
+    planned = r.fund_sources("planned")
+    assert [(s["source"], s["label"], s["members"]) for s in planned] == [
+        ("central", "Ngân sách Trung ương", []),
+        ("local", "Ngân sách địa phương", [{"source": "province",
+                                           "label": "Ngân sách thành phố"}]),
+        ("people", "Vốn cộng đồng dân cư", [])]
+    assert [(s["source"], s["label"]) for s in r.fund_sources("funds")] == [
+        ("people", "Vốn dân đóng góp")]

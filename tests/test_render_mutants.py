@@ -246,3 +246,36 @@ def test_a_2025_plan_labels_its_sources_as_2026_does(hv24):
         ("people", "Vốn cộng đồng dân cư", [])]
     assert [(s["source"], s["label"]) for s in r.fund_sources("funds")] == [
         ("people", "Vốn dân đóng góp")]
+
+
+def test_a_groups_members_are_labelled_for_the_plans_year(hv24, monkeypatch):
+    """The labels of a group's members are those of the plan's year (2026 for a 2025 report),
+    like the group's own label: labels that carry their year show which."""
+    import dataclasses
+
+    from ntmlib.figures import Figures
+    from ntmlib.render import Renderer
+
+    plan = pd.DataFrame({"source": ["local", "province"], "component": ["total"] * 2,
+                         "amount": [500.0, 500]})
+    data = dataclasses.replace(hv24.data, year=2025,
+                               tables={**hv24.data.tables, "planned_funds": plan})
+    figures = Figures()
+    for key in ("planned.source[local]", "planned.source[province]"):
+        figures.given(key, 1, kind="count", label=key, derivation="1")
+    r = Renderer(data, figures, [], [])
+    monkeypatch.setattr(r.words, "fund", lambda source, year=None: f"{source} {year or 2025}")
+    assert [(s["label"], s["members"]) for s in r.fund_sources("planned")] == [
+        ("local 2026", [{"source": "province", "label": "province 2026"}])]
+
+
+def test_a_peoples_total_line_is_told_without_details(renderer, monkeypatch):
+    """A people's contribution given as one total line, described: no '(trong đó ...)'."""
+    funds = renderer.data["funds"].copy()
+    people = funds["source"] == "people"
+    funds.loc[people, "component"] = "total"
+    funds.loc[people, "description"] = "ngày công lao động"
+    monkeypatch.setitem(renderer.data.tables, "funds", funds)
+    people_source = next(s for s in renderer.fund_sources("funds") if s["source"] == "people")
+    assert people_source["details"] == [] and people_source["components"] == []
+    assert "- Vốn dân đóng góp: 150,3 triệu đồng." in _lines(str(renderer.part("ii6_funds")))

@@ -279,3 +279,53 @@ def test_a_peoples_total_line_is_told_without_details(renderer, monkeypatch):
     people_source = next(s for s in renderer.fund_sources("funds") if s["source"] == "people")
     assert people_source["details"] == [] and people_source["components"] == []
     assert "- Vốn dân đóng góp: 150,3 triệu đồng." in _lines(str(renderer.part("ii6_funds")))
+
+
+def _details(hv24, lines: list[tuple], prefix: str = "funds") -> dict[str, list[str]]:
+    """fund_sources' details by source, for Hòa Vang's data with these fund lines (source,
+    component, amount, description) and a figure for each line and source."""
+    import dataclasses
+
+    from ntmlib.figures import Figures
+    from ntmlib.render import Renderer
+
+    table = pd.DataFrame(lines, columns=["source", "component", "amount", "description"])
+    name = "funds" if prefix == "funds" else "planned_funds"
+    data = dataclasses.replace(hv24.data, tables={**hv24.data.tables, name: table})
+    figures = Figures()
+    for s, c, amount, _ in lines:
+        figures.given(f"{prefix}.amount[{s}][{c}]", amount, kind="count", label="x",
+                      derivation="x")
+        if f"{prefix}.source[{s}]" not in figures:
+            figures.given(f"{prefix}.source[{s}]", amount, kind="count", label="x",
+                          derivation="x")
+    r = Renderer(data, figures, [], [])
+    return {s["source"]: [plain(str(d)) for d in s["details"]] for s in r.fund_sources(prefix)}
+
+
+def test_details_of_the_peoples_contribution_and_of_a_source_with_components(hv24):
+    """Two components of the people's contribution: each told with its value ('tiền mặt,
+    trị giá 100 triệu đồng'); of an indirect source: 'đầu tư phát triển: 200 triệu đồng'; a
+    direct source's components are lines of their own, not details."""
+    details = _details(hv24, [
+        ("central", "investment", 300, ""), ("central", "recurrent", 30, ""),
+        ("integrated", "investment", 200, ""), ("integrated", "recurrent", 100, ""),
+        ("people", "cash", 100, ""), ("people", "goods", 50, "")])
+    assert details == {
+        "central": [],
+        "integrated": ["đầu tư phát triển: 200 triệu đồng", "sự nghiệp: 100 triệu đồng"],
+        "people": ["tiền mặt, trị giá 100 triệu đồng", "hiện vật, trị giá 50 triệu đồng"]}
+
+
+def test_one_undescribed_component_of_the_peoples_contribution_has_no_details(hv24):
+    assert _details(hv24, [("people", "cash", 100, "")]) == {"people": []}
+    assert _details(hv24, [("people", "cash", 100, "tiền mặt của {amount} hộ")]) == {
+        "people": ["tiền mặt của 100 hộ"]}
+
+
+def test_the_plans_people_line_is_told_as_any_other_source(hv24):
+    """A plan's people's contribution is told by component, as any indirect source's, not
+    with 'trị giá'."""
+    assert _details(hv24, [("people", "cash", 100, ""), ("people", "goods", 50, "")],
+                    "planned") == {"people": ["tiền mặt: 100 triệu đồng",
+                                              "hiện vật: 50 triệu đồng"]}

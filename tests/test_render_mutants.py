@@ -317,7 +317,8 @@ def test_details_of_the_peoples_contribution_and_of_a_source_with_components(hv2
         "people": ["tiền mặt, trị giá 100 triệu đồng", "hiện vật, trị giá 50 triệu đồng"]}
 
 
-def test_one_undescribed_component_of_the_peoples_contribution_has_no_details(hv24):
+def test_one_undescribed_component_of_a_source_has_no_details(hv24):
+    assert _details(hv24, [("integrated", "investment", 200, "")]) == {"integrated": []}
     assert _details(hv24, [("people", "cash", 100, "")]) == {"people": []}
     assert _details(hv24, [("people", "cash", 100, "tiền mặt của {amount} hộ")]) == {
         "people": ["tiền mặt của 100 hộ"]}

@@ -193,7 +193,7 @@ def test_the_funds_section_prints_each_source_and_component(renderer):
     800 and the district's 400 budgets (direct: 2.450,5), then the other sources."""
     lines = _lines(str(renderer.part("ii6_funds")))
     start = lines.index("- Vốn đầu tư cơ bản và sự nghiệp là: 2.450,5 triệu đồng. Trong đó:")
-    assert lines[start + 1:start + 9] == [
+    assert lines[start + 1:start + 10] == [
         "+ Ngân sách Trung ương: 1.250,5 triệu đồng.",
         "++ Đầu tư phát triển: 1.000 triệu đồng.",
         "++ Sự nghiệp: 250,5 triệu đồng.",
@@ -201,7 +201,8 @@ def test_the_funds_section_prints_each_source_and_component(renderer):
         "+ Ngân sách huyện: 400 triệu đồng.",
         "- Vốn lồng ghép: 300 triệu đồng.",
         "- Vốn tín dụng chính sách: 1.200 triệu đồng.",
-        "- Vốn dân đóng góp: 150,3 triệu đồng."]
+        "- Vốn dân đóng góp: 150,3 triệu đồng.",
+        "- Vốn tài trợ của tổ chức quốc tế: 75 triệu đồng."]
 
 
 def test_the_plan_prints_its_components_planned_labels(renderer):
@@ -330,3 +331,35 @@ def test_the_plans_people_line_is_told_as_any_other_source(hv24):
     assert _details(hv24, [("people", "cash", 100, ""), ("people", "goods", 50, "")],
                     "planned") == {"people": ["tiền mặt: 100 triệu đồng",
                                               "hiện vật: 50 triệu đồng"]}
+
+
+def test_kt20_peoples_land_is_told_with_its_quantity(kt20):
+    """funds.csv of Kiến Tường 2020: people, land, 300 million, 1.200 m², described 'nhân
+    dân hiến {quantity} đất làm đường, trị giá {amount} triệu đồng'; the town's budget is
+    'Ngân sách thị xã'."""
+    from ntmlib.render import Renderer
+
+    r = Renderer(kt20.data, kt20.figures, kt20.appendices, [])
+    lines = _lines(str(r.part("ii6_funds")))
+    assert "+ Ngân sách thị xã: 500 triệu đồng." in lines
+    assert ("- Vốn dân đóng góp: 300 triệu đồng (trong đó nhân dân hiến 1.200 m² đất làm "
+            "đường, trị giá 300 triệu đồng).") in lines
+
+
+def test_contributions_without_placeholders_and_an_other_source_without_description(hv24):
+    """A described component without {amount}: the value follows ', trị giá'; an undescribed
+    one is told by its component's label; an 'other' line without a description is 'Nguồn
+    khác' (fund_sources.csv)."""
+    details = _details(hv24, [("people", "workdays", 20, "ngày công làm đường"),
+                              ("people", "cash", 10, ""), ("other", "total", 5, "")])
+    assert details == {"people": ["ngày công làm đường, trị giá 20 triệu đồng",
+                                  "tiền mặt, trị giá 10 triệu đồng"], "other": []}
+
+
+def test_an_other_line_without_description_is_labelled_other(renderer, monkeypatch):
+    funds = renderer.data["funds"].copy()
+    funds.loc[funds["source"] == "other", "description"] = ""
+    monkeypatch.setitem(renderer.data.tables, "funds", funds)
+    labels = {s["source"]: s["label"] for s in renderer.fund_sources("funds")}
+    assert labels["other"] == "Nguồn khác"
+    assert labels["credit"] == "Vốn tín dụng chính sách"  # its description is no label

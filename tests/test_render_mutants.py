@@ -363,3 +363,24 @@ def test_an_other_line_without_description_is_labelled_other(renderer, monkeypat
     labels = {s["source"]: s["label"] for s in renderer.fund_sources("funds")}
     assert labels["other"] == "Nguồn khác"
     assert labels["credit"] == "Vốn tín dụng chính sách"  # its description is no label
+
+
+def test_only_a_direct_source_lists_its_components(hv24):
+    """central (direct, fund_sources.csv) keeps its two components as lines of their own;
+    integrated (not direct) has none, its components told as details."""
+    import dataclasses
+
+    from ntmlib.figures import Figures
+    from ntmlib.render import Renderer
+
+    lines = [("central", "investment", 300), ("central", "recurrent", 30),
+             ("integrated", "investment", 200), ("integrated", "recurrent", 100)]
+    table = pd.DataFrame(lines, columns=["source", "component", "amount"])
+    data = dataclasses.replace(hv24.data, tables={**hv24.data.tables, "funds": table})
+    figures = Figures()
+    for key in ("funds.source[central]", "funds.source[integrated]"):
+        figures.given(key, 1, kind="count", label="x", derivation="x")
+    out = Renderer(data, figures, [], []).fund_sources("funds")
+    assert [(s["source"], s["direct"], [c["label"] for c in s["components"]])
+            for s in out] == [("central", True, ["Đầu tư phát triển", "Sự nghiệp"]),
+                              ("integrated", False, [])]

@@ -384,3 +384,28 @@ def test_only_a_direct_source_lists_its_components(hv24):
     assert [(s["source"], s["direct"], [c["label"] for c in s["components"]])
             for s in out] == [("central", True, ["Đầu tư phát triển", "Sự nghiệp"]),
                               ("integrated", False, [])]
+
+
+def test_a_contributions_quantity_follows_its_description_when_it_has_a_figure(hv24):
+    """people, land: 300 million and 1.200 (a quantity figure), described 'hiến đất' without
+    placeholders: 'hiến đất 1.200, trị giá 300 triệu đồng'; workdays described with a
+    {quantity} that has no figure: the placeholder prints nothing."""
+    import dataclasses
+
+    from ntmlib.figures import Figures
+    from ntmlib.render import Renderer
+
+    table = pd.DataFrame([("people", "land", 300, "hiến đất"),
+                          ("people", "workdays", 20, "{quantity}ngày công ({amount})")],
+                         columns=["source", "component", "amount", "description"])
+    data = dataclasses.replace(hv24.data, tables={**hv24.data.tables, "funds": table})
+    figures = Figures()
+    for key, value in (("funds.source[people]", 320), ("funds.amount[people][land]", 300),
+                       ("funds.quantity[people][land]", 1200),
+                       ("funds.amount[people][workdays]", 20)):
+        figures.given(key, value, kind="count", label="x", derivation="x")
+    r = Renderer(data, figures, [], [])
+    details = [str(d) for d in r.fund_sources("funds")[0]["details"]]
+    assert [plain(d) for d in details] == ["hiến đất 1.200, trị giá 300 triệu đồng",
+                                           "ngày công (20)"]
+    assert details[1].startswith("ngày công (<a class=\"fig\" data-figure=\"funds.amount[")

@@ -409,3 +409,20 @@ def test_a_contributions_quantity_follows_its_description_when_it_has_a_figure(h
     assert [plain(d) for d in details] == ["hiến đất 1.200, trị giá 300 triệu đồng",
                                            "ngày công (20)"]
     assert details[1].startswith("ngày công (<a class=\"fig\" data-figure=\"funds.amount[")
+
+
+# -- join_vi ----------------------------------------------------------------------------------
+
+
+def test_join_vi_lists_text_numbers_and_markup():
+    from markupsafe import Markup
+
+    from ntmlib.render import join_vi
+
+    assert join_vi([]) == ""
+    assert join_vi(["Hòa Bắc"]) == "Hòa Bắc"
+    assert join_vi([2024]) == "2024"
+    assert join_vi(["Hòa Bắc", "Hòa Ninh"]) == "Hòa Bắc và Hòa Ninh"
+    assert join_vi([2021, 2022, 2023]) == "2021, 2022 và 2023"
+    assert join_vi(["a<b", Markup("<em>c</em>")], ", và ") == "a&lt;b, và <em>c</em>"
+    assert join_vi(["x", 1, "y"], "; ") == "x; 1; y"

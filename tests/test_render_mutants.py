@@ -426,3 +426,14 @@ def test_join_vi_lists_text_numbers_and_markup():
     assert join_vi([2021, 2022, 2023]) == "2021, 2022 và 2023"
     assert join_vi(["a<b", Markup("<em>c</em>")], ", và ") == "a&lt;b, và <em>c</em>"
     assert join_vi(["x", 1, "y"], "; ") == "x; 1; y"
+    assert join_vi(["a", "b", "c"], ", và ") == "a, b, và c"
+    assert join_vi(["a", "b", "c"]) == "a, b và c"
+
+
+def test_a_chart_without_its_image_prints_nothing(renderer):
+    """The renderer is made without charts: where the funds section places its chart, there
+    is nothing, not even an empty figure."""
+    assert str(renderer.chart("funds")) == ""
+    html = str(renderer.part("ii6_funds"))
+    assert "<figure" not in html
+    assert "75</a> triệu đồng.</p>\n\n<p class=\"attach\">" in html

@@ -69,19 +69,11 @@ def test_two_reserved_appendix_numbers_in_a_row_are_both_skipped(tmp_path):
     """Kiến Tường 2020 with its appendices.csv giving levels 03 and documents 04, two numbers
     that follow each other: the appendices numbered in print order skip both, so funds (the
     first after levels) is 05, not 04 again; then 06, 07, 08 and, after documents, 09, 10."""
-    import shutil
 
-    from ntmlib.dataset import load_unit
     from ntmlib.render import Renderer
     from ntmlib.report import Report
 
-    root = tmp_path / "data"
-    for year in (2019, 2020):
-        shutil.copytree(FIXTURES / str(year) / "tx-kien-tuong",
-                        root / str(year) / "tx-kien-tuong")
-    (root / "2020" / "tx-kien-tuong" / "appendices.csv").write_text(
-        "appendix,number\nlevels,03\ndocuments,04\n", encoding="utf-8")
-    result = load_unit(2020, "tx-kien-tuong", root)
+    result = _kien_tuong_with_appendices(tmp_path, "appendix,number\nlevels,03\ndocuments,04\n")
     assert result.ok and not result.findings, [str(f) for f in result.findings]
     report = Report(result.data)
     got = [(a.key, a.label(report.figures)) for a in report.appendices]
@@ -95,6 +87,21 @@ def test_two_reserved_appendix_numbers_in_a_row_are_both_skipped(tmp_path):
     # and the funds section cites them by those numbers
     html = str(Renderer(report.data, report.figures, report.appendices, []).part("ii6_funds"))
     assert _attach(html) == "(Phụ lục 05, 06, 07 và 10 đính kèm)"
+
+
+def _kien_tuong_with_appendices(tmp_path, appendices_csv: str):
+    """Thị xã Kiến Tường 2019-2020 copied with the given appendices.csv for 2020, loaded."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+
+    root = tmp_path / "data"
+    for year in (2019, 2020):
+        shutil.copytree(FIXTURES / str(year) / "tx-kien-tuong",
+                        root / str(year) / "tx-kien-tuong")
+    (root / "2020" / "tx-kien-tuong" / "appendices.csv").write_text(appendices_csv,
+                                                                    encoding="utf-8")
+    return load_unit(2020, "tx-kien-tuong", root)
 
 
 def _vinh_long_copy(tmp_path):
@@ -283,22 +290,15 @@ def test_roman_appendix_numbers_skip_a_reserved_one_and_take_its_own_title(tmp_p
     its appendices.csv reserving III for the documents appendix under a title of its own:
     I, II, then IV (III is taken) ... and the documents appendix is III, retitled. Any other
     scheme is refused by name."""
-    import shutil
 
     import pytest
 
-    from ntmlib.dataset import load_unit
     from ntmlib.errors import NtmError
     from ntmlib.report import Report
     from ntmlib.tables import number_appendices
 
-    root = tmp_path / "data"
-    for year in (2019, 2020):
-        shutil.copytree(FIXTURES / str(year) / "tx-kien-tuong",
-                        root / str(year) / "tx-kien-tuong")
-    (root / "2020" / "tx-kien-tuong" / "appendices.csv").write_text(
-        "appendix,number,title\ndocuments,III,VĂN BẢN CHỈ ĐẠO NĂM {year}\n", encoding="utf-8")
-    result = load_unit(2020, "tx-kien-tuong", root)
+    result = _kien_tuong_with_appendices(
+        tmp_path, "appendix,number,title\ndocuments,III,VĂN BẢN CHỈ ĐẠO NĂM {year}\n")
     assert result.ok, [str(f) for f in result.findings]
     report = Report(result.data, "roman")
     got = [(a.key, a.label(report.figures)) for a in report.appendices]

@@ -26,10 +26,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import __version__, config, i18n
+from .dataset import input_files
 from .errors import NtmError
 from .i18n import N_, _
 from .io import sha256
-from .reference import load_reference
+from .reference import Unit, load_reference
 from .safefs import FolderLock
 
 MANIFEST = "build.json"
@@ -183,41 +184,18 @@ def environment_key() -> str:
     ).hexdigest()
 
 
-def build_key(year: int, district: str, data_dir: Path, notebook: Path, formats: tuple,
+def build_key(year: int, unit: Unit, data_dir: Path, notebook: Path, formats: tuple,
               env_key: str, out_dir: Path | None = None, parameters: dict | None = None
               ) -> str:
-    """Changes whenever anything the unit's report depends on changes: its data and last
-    year's, last year's recorded figures (the comparison uses them), the reference data, the
-    notebook, the parameters and the code."""
-    inputs: list[Path] = []
-    for y in (year, year - 1):
-        # a unit's data may be named by its id or by its official code, as load_unit reads it
-        for name in _data_names(district, year, data_dir):
-            for candidate in (data_dir / str(y) / name, data_dir / str(y) / f"{name}.xlsx"):
-                if candidate.is_dir():
-                    inputs += sorted(p for p in candidate.rglob("*") if p.is_file())
-                elif candidate.is_file():
-                    inputs.append(candidate)
-    if out_dir is not None:
-        recorded = out_dir / str(year - 1) / district / "figures.json"
-        if recorded.is_file():
-            inputs.append(recorded)
-    from .config import reference_dir
-
-    inputs += sorted(reference_dir(data_dir).glob("*.csv"))
-    params = json.dumps({"year": year, "district": district, "formats": list(formats),
+    """Changes whenever anything the unit's report depends on changes: every file its load
+    reads (its data and last year's, the reference tables, last year's recorded figures, which
+    the comparison uses), the notebook, the parameters and the code."""
+    listing = "".join(f"{name}\0{digest}\n" for name, digest
+                      in sorted(input_files(data_dir, year, unit, out_dir).items()))
+    params = json.dumps({"year": year, "district": unit.slug, "formats": list(formats),
                          "parameters": parameters or {}}, sort_keys=True, default=str)
     return hashlib.sha256(
-        f"{params}|{sha256(notebook)}|{_tree_hash(inputs)}|{env_key}".encode()).hexdigest()
-
-
-def _data_names(unit: str, year: int, data_dir: Path) -> list[str]:
-    """The names a unit's data can have under a year's folder: its id and its code."""
-    try:
-        found = load_reference(data_dir).resolve(unit, year)
-    except NtmError:  # not a unit of the reference tables: its own name only
-        return [unit]
-    return list(dict.fromkeys((unit, found.slug, found.code)))
+        f"{params}|{sha256(notebook)}|{listing}|{env_key}".encode()).hexdigest()
 
 
 def read_manifest(out_dir: Path, year: int) -> dict:
@@ -294,7 +272,7 @@ def run_batch(
         tasks, results = [], []
         for slug in selected:
             unit = ref.resolve(slug, year)
-            key = build_key(year, slug, data_root, config.notebook_for(unit.level), formats,
+            key = build_key(year, unit, data_root, config.notebook_for(unit.level), formats,
                             env_key, out_root, extra_parameters)
             before = previous.get(slug, {})
             last_ok = before.get("status") in ("ok", "skipped")

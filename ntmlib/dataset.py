@@ -254,8 +254,13 @@ def load_unit(
 HANDOVER = "NTM_VALIDATED"
 
 
-def _inputs(root: Path, year: int, unit: Unit, outputs_root: Path) -> dict[str, str | None]:
-    """Every file a load of `unit` for `year` reads, with its SHA-256 (None: not there)."""
+def input_files(root: Path, year: int, unit: Unit, outputs_root: Path | None
+                ) -> dict[str, str | None]:
+    """Every file a load of `unit` for `year` reads, with its SHA-256 (None: not there): its
+    data for the year and the one before, by id or by code, the reference tables and, with
+    `outputs_root`, last year's recorded figures.json. Files are named relative to their
+    folder ("2024/tra-cu/funds.csv", "reference/units.csv", "outputs/2023/tra-cu/…"), so that
+    the same files elsewhere give the same listing."""
     files: dict[str, str | None] = {}
     for y in (year, year - 1):
         for name in dict.fromkeys((unit.slug, unit.code)):
@@ -263,14 +268,16 @@ def _inputs(root: Path, year: int, unit: Unit, outputs_root: Path) -> dict[str, 
                 if candidate.is_dir():
                     for p in sorted(candidate.rglob("*")):
                         if p.is_file():
-                            files[str(p)] = sha256(p)
-                files.setdefault(str(candidate), sha256(candidate) if candidate.is_file()
-                                 else None)
+                            files[p.relative_to(root).as_posix()] = sha256(p)
+                files.setdefault(candidate.relative_to(root).as_posix(),
+                                 sha256(candidate) if candidate.is_file() else None)
     for p in sorted(config.reference_dir(root).glob("*")):
         if p.is_file():
-            files[str(p)] = sha256(p)
-    recorded = outputs_root / str(year - 1) / unit.slug / "figures.json"
-    files[str(recorded)] = sha256(recorded) if recorded.is_file() else None
+            files[f"reference/{p.name}"] = sha256(p)
+    if outputs_root is not None:
+        recorded = outputs_root / str(year - 1) / unit.slug / "figures.json"
+        files[f"outputs/{year - 1}/{unit.slug}/figures.json"] = (
+            sha256(recorded) if recorded.is_file() else None)
     return files
 
 
@@ -289,8 +296,8 @@ def hand_over(result: LoadResult, path: Path, *, year: int, root: Path, level: s
         raise NtmError(f"the reference tables in {tables.root} have changed")
     record = {"key": _key(year, Path(root).resolve(), level, previous,
                           Path(outputs_root).resolve()),
-              "unit": [unit.code, unit.slug], "inputs": _inputs(Path(root).resolve(), year, unit,
-                                                                Path(outputs_root).resolve()),
+              "unit": [unit.code, unit.slug],
+              "inputs": input_files(Path(root).resolve(), year, unit, Path(outputs_root).resolve()),
               "result": result}
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as fh:
@@ -330,7 +337,7 @@ def _handed_over(year: int, unit: str, root: Path, level: str | None, previous: 
                 str(unit) not in record["unit"]:
             return None
         result = record["result"]
-        if _inputs(root, year, result.data.unit, outputs_root) != record["inputs"]:
+        if input_files(root, year, result.data.unit, outputs_root) != record["inputs"]:
             return None
     except Exception:  # noqa: BLE001 - an unreadable or stale record: validate as usual
         return None

@@ -61,6 +61,10 @@ def member_units(province: Unit, year: int, reference):
     return children
 
 
+# the files of a unit's folder the loader reads
+_READ = frozenset({f"{t.name}.csv" for t in TABLES} | {HEADER_FILE, NARRATIVE_FILE})
+
+
 def _fresh(recorded: dict, data_root: Path) -> bool:
     """Whether a recorded figures.json was made from the data files as they are now: each
     file it read is unchanged (the reference tables too, wherever this data folder takes
@@ -79,9 +83,8 @@ def _fresh(recorded: dict, data_root: Path) -> bool:
                 folders.add(data_root.joinpath(*Path(rel).parts[:2]))
         if not path.is_file() or sha256(path) != digest:
             return False
-    read = {f"{t.name}.csv" for t in TABLES} | {HEADER_FILE, NARRATIVE_FILE}
     for folder in folders:  # a file the loader reads, added since (an optional table)
-        for name in read:
+        for name in _READ:
             path = folder / name
             if path.is_file() and path.relative_to(data_root).as_posix() not in hashes:
                 return False

@@ -30,6 +30,7 @@ from ntmlib.batch import (
 )
 from ntmlib.errors import NtmError
 from ntmlib.findings import Finding
+from ntmlib.reference import load_reference
 
 BUNDLED = config.PROJECT_DIR / "data"
 
@@ -108,6 +109,10 @@ def test_a_province_with_a_workbook_has_a_report(tmp_path):
 # -- the build key -----------------------------------------------------------------------------
 
 
+def _unit(slug: str):
+    return load_reference().resolve(slug, 2024)
+
+
 @pytest.fixture
 def keyed(tmp_path):
     """A unit with this year's and last year's data, last year's figures and a notebook."""
@@ -124,8 +129,8 @@ def keyed(tmp_path):
 
     def key(**change) -> str:
         args = {"formats": ("html", "pdf"), "env_key": "env", "parameters": None} | change
-        return build_key(2024, "tra-cu", data, nb, args["formats"], args["env_key"], out,
-                         args["parameters"])
+        return build_key(2024, _unit("tra-cu"), data, nb, args["formats"], args["env_key"],
+                         out, args["parameters"])
     return data, out, nb, key
 
 
@@ -189,6 +194,22 @@ def test_the_build_key_changes_with_each_input(keyed, change):
     assert key(**extra) != before
 
 
+def test_the_build_key_does_not_depend_on_where_the_folders_are(keyed, tmp_path):
+    """Moving the project (data and outputs together) keeps every key: nothing is rebuilt."""
+    data, out, nb, key = keyed
+    before = key()
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.move(data, moved / "data")
+    shutil.move(out, moved / "out")
+    assert build_key(2024, _unit("tra-cu"), moved / "data", nb, ("html", "pdf"), "env",
+                     moved / "out") == before
+    (moved / "data" / "2024" / "tra-cu" / "header.csv").rename(
+        moved / "data" / "2024" / "tra-cu" / "header2.csv")  # a file renamed is a change
+    assert build_key(2024, _unit("tra-cu"), moved / "data", nb, ("html", "pdf"), "env",
+                     moved / "out") != before
+
+
 def test_the_build_key_changes_with_the_data_of_a_unit_named_by_its_code(keyed):
     """data/2024/845/ is Huyện Cầu Kè's data, named by its code (units_with_data and load_unit
     accept it): the key reads it too, or an incremental batch would skip the unit after its
@@ -200,7 +221,7 @@ def test_the_build_key_changes_with_the_data_of_a_unit_named_by_its_code(keyed):
     assert units_with_data(2024, data) == ["cau-ke", "tra-cu"]
 
     def key() -> str:
-        return build_key(2024, "cau-ke", data, nb, ("html",), "env", out)
+        return build_key(2024, _unit("cau-ke"), data, nb, ("html",), "env", out)
     before = key()
     (data / "2024" / "845" / "funds.csv").write_text("amount\n900\n", encoding="utf-8")
     assert key() != before
@@ -564,7 +585,7 @@ def test_a_second_batch_renders_again_only_the_failed_and_the_changed(rerun):
     m = json.loads(res.manifest.read_text(encoding="utf-8"))
     assert m["environment_key"] == batch.environment_key()
     assert m["districts"]["tra-cu"]["build_key"] == build_key(
-        2024, "tra-cu", rerun.data, config.notebook_for("district"), config.DEFAULT_FORMATS,
+        2024, _unit("tra-cu"), rerun.data, config.notebook_for("district"), config.DEFAULT_FORMATS,
         batch.environment_key(), rerun.out)
     index = res.index.read_text(encoding="utf-8")
     assert "<h1>Báo cáo kết quả xây dựng nông thôn mới năm 2024</h1>" in index

@@ -301,14 +301,28 @@ def test_a_number_excel_shows_as_a_percent_reads_times_100_in_a_percent_column()
     ws["B2"].number_format = "0.00%"
     ws["C2"].number_format = '0"%"'
     ws["A3"] = 100  # General: as typed
+    # formats of the workbook's own (ids from 164 on), a percent or a literal % sign
+    ws["E1"], ws["E2"], ws["E3"] = "own", 0.125, 0.5
+    ws["E2"].number_format = "0.0%"
+    ws["E3"].number_format = '#,##0.0\\%'
     buf = _io.BytesIO()
     book.save(buf)
     read = openpyxl.load_workbook(_io.BytesIO(buf.getvalue()), read_only=True, data_only=True)
     s = io._read_sheet(read.worksheets[0], read)
-    [rate, expected, literal, n], [plain, *_] = s.rows
+    [rate, expected, literal, n, own], [plain, _b, _c, _d, escaped] = s.rows
+    assert isinstance(own, ExcelPercent) and parse_number(own, percent=True).value == 12.5
+    assert not isinstance(escaped, ExcelPercent)
     assert [isinstance(v, ExcelPercent) for v in (rate, expected, literal, n, plain)] == [
         True, True, False, False, False]
     assert [parse_number(v, percent=True).value for v in (rate, expected, literal, plain)] == [
         100.0, 65.78, 65.0, 100.0]
     # a column that is not a percent keeps the number as stored
     assert parse_number(rate).value == 1.0
+
+
+def test_a_narrative_section_is_read_by_its_id_or_heading_and_an_unknown_one_as_typed(tmp_path):
+    path = tmp_path / "x.xlsx"
+    _book({"narrative": [["section", "text"], ["Kết quả đạt được", "A."],
+                         ["  III.1 kết quả đạt được ", "B."], ["ghi chú riêng", "C."]]}, path)
+    assert io.read_dataset(path).narrative == {"achievements": ["A.", "B."],
+                                               "ghi chú riêng": ["C."]}

@@ -50,6 +50,10 @@ from .schema import (
 
 MAX_TEXT = 5000  # characters in one text cell or paragraph; longer is an accident (a pasted file)
 MAX_ONE_LINE = 300  # characters in a code, number, date or yes/no cell, or a one-line header field
+# No figure of a report comes near a million million (amounts are in millions of đồng: the
+# whole programme's budget is about 2 × 10^8): larger is a typing accident, and its sums would
+# overflow the printed precision.
+LARGEST = 10**12
 MAX_ITEM = 200  # characters in one item of a header list (recipients, cc)
 MAX_ITEMS = 50  # items in a header list
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -305,6 +309,12 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
             if num.style in ("vn", "en") and num.style not in styles:
                 styles[num.style] = (i, raw)
             value = num.value
+            if abs(value) >= LARGEST:
+                findings.append(Finding.error(
+                    "range", _("{value} is too large for a figure of the report (below "
+                               "{limit})").format(value=_short(raw), limit=count(LARGEST)),
+                    **where))
+                return None
             if _check_range(col, value, where, findings):
                 return None
             if col.allowed and str(value) not in col.allowed:

@@ -501,6 +501,15 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
         if not _header_text_ok(key, value, where, findings):
             refused.add(key)
             continue
+        if isinstance(value, list) and key not in HEADER_LIST_FIELDS:
+            if len(value) != 1:  # one item is that value; more would print as a list
+                findings.append(Finding.error(
+                    "type", _("the header field '{field}' takes one value, not a list of "
+                              "{items}").format(field=key, items=count(len(value))),
+                    column=key, **where))
+                refused.add(key)
+                continue
+            value = value[0]
         if key in HEADER_LIST_FIELDS:
             items = value if isinstance(value, list) else [value]
             header[key] = [t for t in (clean_text(v)[0] for v in items) if t]
@@ -664,6 +673,8 @@ def placeholders(narrative: dict[str, list[str]]) -> Iterable[tuple[str, str]]:
 TEXT_WITH_PLACEHOLDERS = (("production_models", "note"), ("funds", "description"),
                           ("planned_funds", "description"))
 ROW_PLACEHOLDERS = {"quantity", "amount"}
+# header fields whose {key} placeholders are filled (the header template's fill(h.title))
+HEADER_FILLED = ("title",)
 
 
 def cell_placeholders(tables: dict[str, pd.DataFrame]) -> Iterable[tuple[str, int, str, str]]:
@@ -1083,23 +1094,26 @@ def _check_placeholders(data: DistrictData, figures, raw: RawDataset) -> list[Fi
                 .format(placeholder="{quantity}"), **loc))
         elif key not in figures and not (table == "funds" and key in ROW_PLACEHOLDERS):
             findings.append(Finding.error("placeholder", _no_figure(key, figures), **loc))
-    where = {"file": raw.narrative_file,
-             "sheet": raw.sheet("narrative")}
-    for section, key in placeholders(data.narrative):
+    narrative = {"file": raw.narrative_file, "sheet": raw.sheet("narrative")}
+    cited = [(key, {"section": section, **narrative})
+             for section, key in placeholders(data.narrative)]
+    # the header's fields printed through the same filling as the narrative
+    header = {"file": raw.header_file, "sheet": raw.sheet("header")}
+    cited += [(m.group(1).strip(), {"column": field, **header})
+              for field in HEADER_FILLED for m in _PLACEHOLDER.finditer(
+                  data.header.get(field) or "")]
+    for key, where in cited:
         if key.startswith("doc:"):
             if key[4:] not in set(data.tables["documents"]["doc_id"]):
-                findings.append(Finding.error("placeholder", _no_document(key),
-                                              section=section, **where))
+                findings.append(Finding.error("placeholder", _no_document(key), **where))
         elif key not in figures and _needs_previous(key) and data.previous is None \
                 and not data.previous_figures:
             findings.append(Finding.warning(
                 "placeholder", _("{placeholder} compares with {year}, whose data is not "
                                  "available; it prints as …").format(
-                    placeholder="{" + key + "}", year=data.year - 1),
-                section=section, **where))
+                    placeholder="{" + key + "}", year=data.year - 1), **where))
         elif key not in figures:
-            findings.append(Finding.error("placeholder", _no_figure(key, figures),
-                                          section=section, **where))
+            findings.append(Finding.error("placeholder", _no_figure(key, figures), **where))
     return findings
 
 

@@ -192,9 +192,27 @@ def test_each_wrong_header_field_is_one_finding_at_its_field(raw):
     ({"signer_name": "#N/A"}, [("error", "excel-error", "signer_name")]),  # not also blank
     ({"cc": ["Lưu: VT"] * 50}, []),
     ({"year": "hai nghìn"}, [("error", "type", "year")]),  # one finding, not "required" too
-    ({"date": "2020-13-01"}, [("error", "type", "date")])])
+    ({"date": "2020-13-01"}, [("error", "type", "date")]),
+    # a one-value field given as a list would print as ['A', 'B']; one item is that value
+    ({"signer_name": ["Lê Thị Lan", "Trần Văn B"]}, [("error", "type", "signer_name")]),
+    ({"signer_name": ["Lê Thị Lan"]}, []),
+    # the title is filled like the narrative: a mistyped figure would print as …
+    ({"title": "Kết quả năm {yaer}"}, [("error", "placeholder", "title")]),
+    ({"title": "Kết quả năm {year}, {training.classes} lớp"}, [])])
 def test_header_fields_at_their_limits(raw, fields, found):
     assert header_findings(raw, **fields) == found
+
+
+def test_a_header_list_in_a_one_value_field_and_a_title_placeholder_say_why(raw, english):
+    data = copy.deepcopy(raw)
+    data.header.update(signer_name=["Lê Thị Lan"], signer_title=["PHÓ CHỦ TỊCH", "KT"],
+                       title="Kết quả năm {yaer}")
+    found = {f.column: f.message for f in validate(data).findings}
+    assert found == {
+        "signer_title": "the header field 'signer_title' takes one value, not a list of 2",
+        "title": "{yaer} is not a figure of the report; did you mean {year}?"}
+    data.header.update(signer_title="CHỦ TỊCH", title="Năm {year}")
+    assert validate(data).data.header["signer_name"] == "Lê Thị Lan"
 
 
 @pytest.mark.parametrize(("table", "row", "column", "value", "message"), [

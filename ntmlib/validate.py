@@ -1040,8 +1040,9 @@ def _check_uncited(data: DistrictData, raw: RawDataset) -> list[Finding]:
 
 
 def _check_total_lines(data: DistrictData, raw: RawDataset) -> list[Finding]:
-    """A source given both as a whole (component "total") and by its components: the report
-    adds them all up, and its list of components no longer adds up to the source."""
+    """A source given both as a whole (component "total") and by its components: the whole
+    would be counted twice (the report adds every line up), so it is an error, not a guess at
+    which lines were meant."""
     findings = []
     for table in ("funds", "planned_funds"):
         t = data.tables.get(table)
@@ -1051,9 +1052,9 @@ def _check_total_lines(data: DistrictData, raw: RawDataset) -> list[Finding]:
             whole = rows[rows["component"] == "total"]
             if whole.empty or len(rows) == len(whole):
                 continue
-            findings.append(Finding.warning(
+            findings.append(Finding.error(
                 "total", _("'{source}' has a line for its whole amount (total) and lines for its "
-                           "components; the report adds them all up: give either the whole "
+                           "components, which would count it twice: give either the whole "
                            "amount or its components").format(source=source),
                 **_at(raw, table, int(whole.index[0]), "component")))
     return findings

@@ -140,11 +140,10 @@ def test_budget_lists_a_source_planned_only_and_a_plans_components(tmp_path):
         ["", "Tổng cộng", "", "1.650,5", "1.020"]]
 
 
-def test_a_source_with_a_total_line_before_its_components_lists_the_components(tmp_path):
+def test_a_source_with_a_total_line_and_its_components_is_an_error(tmp_path):
     """funds.csv: a central "total" line of 100 written before its investment (1.000) and
-    recurrent (250,5) lines. The source is 1.350,5 (the three lines); its components are
-    listed after it (the total line has no row of its own); validation warns that the whole
-    and its parts are both given."""
+    recurrent (250,5) lines. The report would add the three lines up and count the source
+    twice: an error at the total line, and no report."""
     root = _copy(tmp_path)
     funds = pd.read_csv(root / "2024" / "hoa-vang" / "funds.csv", dtype=str,
                         keep_default_na=False)
@@ -152,15 +151,10 @@ def test_a_source_with_a_total_line_before_its_components_lists_the_components(t
     _write(root, "funds", pd.concat([central, funds]).fillna(""))
     from ntmlib.dataset import load_unit
 
-    found = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs").findings
-    assert [(f.severity, f.rule, f.row, f.column) for f in found
-            if (f.file or "").endswith("funds.csv")] == [("warning", "total", 2, "component")]
-    report = _report(tmp_path, root)
-    rows = _rows(report, "funds")
-    # total 4.275,75: 1.350,5 = 31,59 %, 1.000 = 23,39 %, 250,5 = 5,86 %
-    assert rows[:3] == [["1", "Ngân sách Trung ương", "", "1.350,5", "31,59"],
-                        ["", "", "Đầu tư phát triển", "1.000", "23,39"],
-                        ["", "", "Sự nghiệp", "250,5", "5,86"]]
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    assert not result.ok
+    assert [(f.severity, f.rule, f.row, f.column) for f in result.findings
+            if (f.file or "").endswith("funds.csv")] == [("error", "total", 2, "component")]
 
 
 # -- people's contribution --------------------------------------------------------------------

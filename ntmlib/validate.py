@@ -751,6 +751,7 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                 findings.append(_year_after(r["year_met"], data.year,
                                             where(table, row, "year_met")))
     findings += _check_criteria_complete(data, raw)
+    findings += _check_households_complete(data, raw)
     findings += check_group(data)
 
     doc_ids = set(t["documents"]["doc_id"].dropna())
@@ -924,6 +925,22 @@ def _check_criteria_complete(data: DistrictData, raw: RawDataset) -> list[Findin
                     commune=data.commune_name(code), set=_set_name(data, commune_set.set_id)),
                 column=commune, **where))
     return findings
+
+
+def _check_households_complete(data: DistrictData, raw: RawDataset) -> list[Finding]:
+    """Households given for some xã must be given for every xã: the unit's totals (households
+    registered and recognised, hamlets) would otherwise be sums over part of it."""
+    t = data.tables["households"]
+    if t.empty or data.level == "province":
+        return []
+    rt = raw.tables.get("households")
+    where = {"file": rt.file if rt else "households", "sheet": rt.sheet if rt else None,
+             "column": rt.shown("commune_code") if rt else "commune_code"}
+    return [Finding.error(
+                "incomplete", _("{commune} has no row in households: the totals of the "
+                                "households and hamlets would leave it out").format(
+                    commune=data.commune_name(code)), **where)
+            for code in sorted(set(data.rural_communes["code"]) - set(t["commune_code"]))]
 
 
 def _set_name(data: DistrictData, set_id: str) -> str:

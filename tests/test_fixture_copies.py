@@ -89,14 +89,17 @@ def _load_report(tmp_path, root) -> Report:
 
 
 def test_last_years_households_and_funds_are_computed_from_last_years_tables(tmp_path):
-    """The 2023 baseline given a households table of two xã (300 of 400 and 80 of 100
-    households recognised: 380 of 500 = 76 %) and funds (1.000 from the central budget,
+    """The 2023 baseline given a households table of its eleven xã (300 of 400 and 80 of 100
+    households recognised, none in the nine others: 380 of 500 = 76 %; a table without some
+    xã is an error of last year's data) and funds (1.000 from the central budget,
     500,5 from the city's: 1.500,5, as its stated_figures.csv states); the 2024 sentences
     compare with them."""
     root = _hoa_vang_copy(tmp_path)
     (root / "2023" / "hoa-vang" / "households.csv").write_text(
         "commune_code,households_registered,households_recognised,hamlets,"
-        "hamlets_registered,hamlets_recognised\n20293,400,300,5,5,5\n20296,100,80,5,5,5\n",
+        "hamlets_registered,hamlets_recognised\n20293,400,300,5,5,5\n20296,100,80,5,5,5\n"
+        + "".join(f"{code},0,0,5,0,0\n" for code in (20299, 20302, 20308, 20317, 20320, 20323,
+                                                     20326, 20329, 20332)),
         encoding="utf-8")
     (root / "2023" / "hoa-vang" / "funds.csv").write_text(
         "source,component,amount\ncentral,investment,1000\nprovince,total,500.5\n",
@@ -111,7 +114,7 @@ def test_last_years_households_and_funds_are_computed_from_last_years_tables(tmp
     assert f["prev.households.rate"].derivation.startswith("tính từ dữ liệu năm 2023: ")
     assert [(s["file"], s["column"], s["rows"]) for s in
             f["prev.households.recognised"].sources] == [
-        ("2023/hoa-vang/households.csv", "households_recognised", [2, 3])]
+        ("2023/hoa-vang/households.csv", "households_recognised", list(range(2, 13)))]
     from ntmlib.render import Renderer
 
     # the one part, without the charts the whole document would draw

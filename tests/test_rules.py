@@ -394,3 +394,20 @@ def test_last_years_data_with_errors_gives_a_warning_and_no_comparison(tmp_path)
     assert [(f.rule, f.file) for f in result.warnings] == [
         ("previous-year", "2019/tx-kien-tuong")]
     assert result.data.previous is None
+
+
+def test_households_given_for_some_xa_must_be_given_for_every_xa(raw, english):
+    """Kiến Tường's households table without Xã Thạnh Trị (file row 5): the town's totals
+    would be sums over part of it. Without Phường 1 (row 2), nothing: a phường is outside the
+    programme's totals."""
+    def without(row: int) -> list[tuple]:
+        data = copy.deepcopy(raw)
+        frame = data.tables["households"].frame
+        data.tables["households"].frame = frame.drop(index=row - 2)
+        return [(f.severity, f.rule, f.file, f.column, f.message)
+                for f in validate(data).findings]
+
+    assert without(5) == [("error", "incomplete", f"{FOLDER}/households.csv", "commune_code",
+                           "Xã Thạnh Trị has no row in households: the totals of the "
+                           "households and hamlets would leave it out")]
+    assert without(2) == []

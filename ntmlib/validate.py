@@ -21,7 +21,7 @@ import pandas as pd
 
 from .errors import NtmError
 from .findings import Finding
-from .i18n import _, count, every_language, number, pgettext
+from .i18n import _, count, every_language, ngettext, number, pgettext
 from .io import RawDataset, RawTable
 from .model import DistrictData, each_row
 from .parsing import (
@@ -752,6 +752,7 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                                             where(table, row, "year_met")))
     findings += _check_criteria_complete(data, raw)
     findings += _check_households_complete(data, raw)
+    findings += _check_recognised_criteria(data, raw)
     findings += check_group(data)
 
     doc_ids = set(t["documents"]["doc_id"].dropna())
@@ -941,6 +942,38 @@ def _check_households_complete(data: DistrictData, raw: RawDataset) -> list[Find
                                 "households and hamlets would leave it out").format(
                     commune=data.commune_name(code)), **where)
             for code in sorted(set(data.rural_communes["code"]) - set(t["commune_code"]))]
+
+
+def _check_recognised_criteria(data: DistrictData, raw: RawDataset) -> list[Finding]:
+    """A commune recognised this year under a title, while its criteria of the title's set, or
+    of the NTM set every higher title builds on, are given as not met: the report would state
+    both. A warning: a criterion can be lost after the decision, but it is worth a look."""
+    findings = []
+    titles = data.reference.titles.set_index("title")
+    crit = data.tables["commune_criteria"]
+    for row, r in data.tables["recognitions"].iterrows():
+        if not (_ok(r["title"]) and _ok(r["unit_code"]) and _ok(r["year"])) \
+                or int(r["year"]) != data.year or r["title"] not in titles.index \
+                or titles.at[r["title"], "level"] != "commune":
+            continue
+        for role in dict.fromkeys((titles.at[r["title"], "role"], "commune")):
+            s = data.criteria_set(role)
+            if s is None:
+                continue
+            rows = crit[(crit["commune_code"] == r["unit_code"]) & (crit["set_id"] == s.set_id)]
+            unmet = sorted(int(n) for n in rows.loc[rows["achieved"] == False, "criterion"])  # noqa: E712
+            if unmet:
+                findings.append(Finding.warning(
+                    "recognition", ngettext(
+                        "{commune} is recognised as {title} in {year}, but criterion "
+                        "{criteria} of {set} is given as not met",
+                        "{commune} is recognised as {title} in {year}, but criteria "
+                        "{criteria} of {set} are given as not met", len(unmet)).format(
+                        commune=data.commune_name(r["unit_code"]),
+                        title=titles.at[r["title"], "label"], year=data.year,
+                        criteria=", ".join(map(str, unmet)), set=_set_name(data, s.set_id)),
+                    **_at(raw, "recognitions", int(row), "title")))
+    return findings
 
 
 def _set_name(data: DistrictData, set_id: str) -> str:

@@ -492,6 +492,7 @@ ELSEWHERE = {
     "incomplete": "test_rules.py::test_a_missing_criterion_row_is_reported",
     "part-whole": "test_rules.py::test_a_part_above_its_whole_is_flagged_where_it_is",
     "previous-year": "test_rules.py::test_last_years_data_with_errors_gives_a_warning_and_...",
+    "recognition": "test_rules.py::test_a_commune_recognised_this_year_with_criteria_not_met_...",
     "scope": "test_fixture_copies.py::test_khu_pho_given_for_a_phuong_are_warned_of_and_left_...",
     "stated-figure": "test_rules.py::test_a_stated_rate_that_disagrees_is_a_warning_at_its_cell",
     "uncited": "test_fixture_copies.py::test_a_propaganda_text_that_leaves_out_an_activity_...",

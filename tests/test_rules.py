@@ -411,3 +411,17 @@ def test_households_given_for_some_xa_must_be_given_for_every_xa(raw, english):
                            "Xã Thạnh Trị has no row in households: the totals of the "
                            "households and hamlets would leave it out")]
     assert without(2) == []
+
+
+def test_a_commune_recognised_this_year_with_criteria_not_met_is_warned_of(raw, english):
+    """Xã Bình Hiệp (27793), recognised xã NTM in 2020, with criteria 2 and 5 given as not
+    met (file rows 22 and 25); Xã Thạnh Trị, recognised in 2018, with criterion 1 not met
+    (row 2) is no contradiction: it may have lost it since."""
+    result = validate_cells(raw, ("commune_criteria", 22, "achieved", "no"),
+                            ("commune_criteria", 25, "achieved", "no"),
+                            ("commune_criteria", 2, "achieved", "no"))
+    assert [(f.severity, f.file, f.row, f.column, f.message) for f in result.findings
+            if f.rule == "recognition"] == [
+        ("warning", f"{FOLDER}/recognitions.csv", 3, "title",
+         "Xã Bình Hiệp is recognised as xã đạt chuẩn nông thôn mới in 2020, but criteria 2, 5 "
+         "of xã NTM (xa_ntm) are given as not met")]

@@ -265,3 +265,61 @@ def test_windows_line_ends_in_a_note_are_one_line_break(data_root):
     assert result.data["production_models"]["note"].iloc[0] == "dòng một\ndòng hai"
 
 
+
+
+class _Directory:
+    """A workbook's zip directory as _zip_problem reads it: names and sizes only."""
+
+    def __init__(self, *parts: tuple[str, int, int]) -> None:
+        from types import SimpleNamespace
+
+        self.parts = [SimpleNamespace(filename=n, file_size=size, compress_size=packed)
+                      for n, size, packed in parts]
+
+    def infolist(self) -> list:
+        return self.parts
+
+
+MB = 2**20
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+@pytest.mark.parametrize(("parts", "problem"), [
+    # 100 MB in all is the limit; above it, the size in MB, rounded
+    ([(SHEET, 60 * MB, 6 * MB), ("xl/worksheets/sheet2.xml", 40 * MB, 4 * MB)], None),
+    ([(SHEET, 100 * MB, 10 * MB), ("xl/styles.xml", 1, 1)],
+     "the workbook would take 100 MB once uncompressed, more than the limit of 100 MB; check "
+     "that it is the right file"),
+    ([(SHEET, 90 * MB, 9 * MB), ("xl/worksheets/sheet2.xml", 60 * MB + MB // 2 + 1, 7 * MB)],
+     "the workbook would take 151 MB once uncompressed, more than the limit of 100 MB; check "
+     "that it is the right file"),
+    # a part other than a sheet: 30 MB at most
+    ([("xl/sharedStrings.xml", 30 * MB, 3 * MB)], None),
+    ([("xl/sharedStrings.xml", 45 * MB + MB // 2, 5 * MB)],
+     "the workbook's part xl/sharedStrings.xml would take 46 MB once uncompressed, more than "
+     "the limit of 30 MB; only a damaged or malicious file has so much shared text or styling"),
+    ([(SHEET, 45 * MB, 5 * MB)], None),  # a sheet may be larger
+    ([("xl/worksheets/old/sheet1.xml", 45 * MB, 5 * MB)],  # not a sheet where Excel puts them
+     "the workbook's part xl/worksheets/old/sheet1.xml would take 45 MB once uncompressed, more "
+     "than the limit of 30 MB; only a damaged or malicious file has so much shared text or "
+     "styling"),
+    # a zip bomb: a part over 1 MB that expands more than 100 times
+    ([(SHEET, MB, 1)], None),
+    ([(SHEET, MB + MB // 2, 1)],
+     "the workbook's part xl/worksheets/sheet1.xml expands 1,572,864 times when uncompressed, "
+     "which only a damaged or malicious file does (a zip bomb)"),
+    ([(SHEET, 2 * MB, 0)],
+     "the workbook's part xl/worksheets/sheet1.xml expands 2,097,152 times when uncompressed, "
+     "which only a damaged or malicious file does (a zip bomb)"),
+    ([(SHEET, 2 * MB, 20972)], None),  # 2.097.152 bytes from 20.972: 99,996 times
+    ([(SHEET, 2 * MB, 20971)],  # 100,0006 times
+     "the workbook's part xl/worksheets/sheet1.xml expands 100 times when uncompressed, which "
+     "only a damaged or malicious file does (a zip bomb)"),
+    # 100 sheets at most; only the sheets count
+    ([(f"xl/worksheets/sheet{i}.xml", 10, 10) for i in range(100)]
+     + [(f"xl/worksheets/_rels/sheet{i}.xml.rels", 10, 10) for i in range(100)], None),
+])
+def test_zip_guards_at_and_over_each_limit(parts, problem):
+    from ntmlib.io import _zip_problem
+
+    assert _zip_problem(_Directory(*parts)) == problem

@@ -469,3 +469,38 @@ def test_a_product_recognised_and_withdrawn_the_same_year_is_new_and_expired(tmp
     result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
     assert [(x.rule, x.row, x.column, x.message) for x in result.errors] == [
         ("date", 5, "expiry_year", "chứng nhận hết hạn năm 2023, trước năm được công nhận (2024)")]
+
+
+def test_without_last_year_and_with_no_commune_at_the_top_band_nothing_is_left_dangling(
+        tmp_path):
+    """Hòa Vang 2019 (no baseline) with criterion 19 not met anywhere: its nine 19/19 xã fall
+    to 18, Hòa Liên and Hòa Khương (17/19) to 16. No band line says "có 0 xã đạt 19/19", and
+    the district criteria have no heading line without a sentence after it ("Kết quả thực
+    hiện tiêu chí:" introduces last year's result and what was added: neither exists)."""
+    import shutil
+
+    import pandas as pd
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.render import Renderer
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2019" / "hoa-vang", root / "2019" / "hoa-vang")
+    path = root / "2019" / "hoa-vang" / "commune_criteria.csv"
+    crit = pd.read_csv(path, dtype=str, keep_default_na=False)
+    crit.loc[(crit["set_id"] == "xa_ntm") & (crit["criterion"] == "19"), "achieved"] = "no"
+    crit.to_csv(path, index=False)
+    result = load_unit(2019, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    assert result.data is not None, [str(x) for x in result.findings]
+    report = Report(result.data)
+    r = Renderer(report.data, report.figures, report.appendices, [])
+    levels = plain(str(r.part("ii5_levels")))
+    assert ("Đến cuối năm 2019 huyện chưa có xã đạt đủ 19 tiêu chí, có 09/11 xã có quyết định "
+            "công nhận đạt chuẩn nông thôn mới.") in levels
+    assert ("Số xã theo mức độ đạt tiêu chí đến cuối năm 2019: có 11 xã đạt 15 - 18 tiêu "
+            "chí.") in levels
+    criteria = plain(str(r.part("ii4_criteria")))
+    assert criteria.endswith("Kết quả thực hiện Bộ tiêu chí huyện NTM giai đoạn 2016-2020 "
+                             "Kết quả đến nay huyện đạt 8/9 tiêu chí. (Phụ lục 03 đính kèm)")
+    assert "tiêu chí:" not in criteria

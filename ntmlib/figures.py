@@ -290,8 +290,10 @@ class Figures:
         if len(values) > MAX_TERMS:
             derivation += f" + … ({len(values)} số hạng)"
         derivation = f"{derivation} = {num(total)}" if values else "không có số hạng nào = 0"
-        return self.put(Figure(key, total, kind, label, unit,
-                               self._money_places(kind, total, False), derivation, [],
+        # a sum of one term is that term, printed as it is (a source given as one typed line)
+        places = figs[0].places if len(figs) == 1 and figs[0].value is not None else \
+            self._money_places(kind, total, False)
+        return self.put(Figure(key, total, kind, label, unit, places, derivation, [],
                                list(parts), reconstructed=any(f.reconstructed for f in figs)))
 
     def ratio(self, key: str, numerator: str, denominator: str, *, label: str) -> Figure:

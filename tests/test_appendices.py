@@ -135,7 +135,7 @@ def test_hv24_funds_amounts_shares_and_total(hv24):
                     ["3", "Ngân sách huyện", "", "400", "9,58"],
                     ["4", "Vốn lồng ghép", "", "300", "7,18"],
                     ["5", "Vốn tín dụng chính sách", "", "1.200", "28,74"],
-                    ["6", "Vốn dân đóng góp", "", "150,3", "3,6"],
+                    ["6", "Vốn dân đóng góp", "", "150,25", "3,6"],
                     ["", "", "Tiền mặt", "150,25", "3,6"],
                     ["7", "Nguồn khác (Vốn tài trợ của tổ chức quốc tế)", "", "75", "1,8"],
                     ["", "Tổng cộng", "", "4.175,8", "100"]]
@@ -206,10 +206,11 @@ def test_hv24_households_rates_and_hamlets(hv24):
 
 
 def test_hv24_people_contribution(hv24):
+    # one line: its total is that line, as typed (not 150,3)
     _, title, _, _, head, rows = table(hv24, "people")
     assert title == "KẾT QUẢ HUY ĐỘNG NHÂN DÂN ĐÓNG GÓP NĂM 2024"
     assert head == ["STT", "Nội dung", "Khối lượng", "Đơn vị", "Giá trị (triệu đồng)"]
-    assert rows == [["1", "Tiền mặt", "", "", "150,25"], ["", "Tổng cộng", "", "", "150,3"]]
+    assert rows == [["1", "Tiền mặt", "", "", "150,25"], ["", "Tổng cộng", "", "", "150,25"]]
 
 
 # -- Thị xã Kiến Tường 2020 ------------------------------------------------------------------

@@ -106,7 +106,7 @@ def test_hv24_funds_chart_plots_each_source_with_an_amount(hv24):
     # the first source at the top: drawn from the bottom up
     assert ticks(ax.get_yticklabels()) == labels[::-1]
     assert bar_sizes(bars, horizontal=True) == [75, 150.25, 1200, 300, 400, 800, 1250.5]
-    assert bar_labels(ax) == ["75", "150,3", "1.200", "300", "400", "800", "1.250,5"]
+    assert bar_labels(ax) == ["75", "150,25", "1.200", "300", "400", "800", "1.250,5"]
     assert ax.get_xlabel() == "Triệu đồng"
 
 

@@ -281,7 +281,7 @@ HV24_FUNDS = {
     "funds.source[province]": ("Ngân sách thành phố", "money", MONEY, "800"),
     "funds.source[district]": ("Ngân sách huyện", "money", MONEY, "400"),
     "funds.source[integrated]": ("Vốn lồng ghép", "money", MONEY, "300"),
-    "funds.source[people]": ("Vốn dân đóng góp", "money", MONEY, "150,3"),
+    "funds.source[people]": ("Vốn dân đóng góp", "money", MONEY, "150,25"),
     "funds.source[other]": ("Nguồn khác", "money", MONEY, "75"),
     # central + city + district budgets
     "funds.direct": ("vốn ngân sách trực tiếp cho chương trình", "money", MONEY, "2.450,5"),

@@ -201,7 +201,7 @@ def test_the_funds_section_prints_each_source_and_component(renderer):
         "+ Ngân sách huyện: 400 triệu đồng.",
         "- Vốn lồng ghép: 300 triệu đồng.",
         "- Vốn tín dụng chính sách: 1.200 triệu đồng.",
-        "- Vốn dân đóng góp: 150,3 triệu đồng.",
+        "- Vốn dân đóng góp: 150,25 triệu đồng.",
         "- Vốn tài trợ của tổ chức quốc tế: 75 triệu đồng."]
 
 
@@ -279,7 +279,7 @@ def test_a_peoples_total_line_is_told_without_details(renderer, monkeypatch):
     monkeypatch.setitem(renderer.data.tables, "funds", funds)
     people_source = next(s for s in renderer.fund_sources("funds") if s["source"] == "people")
     assert people_source["details"] == [] and people_source["components"] == []
-    assert "- Vốn dân đóng góp: 150,3 triệu đồng." in _lines(str(renderer.part("ii6_funds")))
+    assert "- Vốn dân đóng góp: 150,25 triệu đồng." in _lines(str(renderer.part("ii6_funds")))
 
 
 def _details(hv24, lines: list[tuple], prefix: str = "funds") -> dict[str, list[str]]:

@@ -54,6 +54,9 @@ MAX_ONE_LINE = 300  # characters in a code, number, date or yes/no cell, or a on
 # whole programme's budget is about 2 × 10^8): larger is a typing accident, and its sums would
 # overflow the printed precision.
 LARGEST = 10**12
+# The years a year column may hold: the programme's criteria date from 2009-2010, and OCOP
+# certificates from 2013 (Quảng Ninh's pilot); 1800 or 3000 is a typing accident.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_ITEM = 200  # characters in one item of a header list (recipients, cc)
 MAX_ITEMS = 50  # items in a header list
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -404,6 +407,11 @@ def _check_range(col: Column, value: float, where: dict, findings: list[Finding]
         findings.append(Finding.error(
             "range", _("{value} is not a star rating (3, 4 or 5)").format(value=number(value)),
             **where))
+        return True
+    if col.kind == "year" and not FIRST_YEAR <= value <= LAST_YEAR:
+        findings.append(Finding.error(
+            "range", _("{value} is not a year of the programme ({first} to {last})").format(
+                value=int(value), first=FIRST_YEAR, last=LAST_YEAR), **where))
         return True
     if col.min is not None and value < col.min:
         if value >= 0:

@@ -230,6 +230,14 @@ def test_a_header_list_in_a_one_value_field_and_a_title_placeholder_say_why(raw,
     ("funds", 2, "amount", "-10000000000000",
      "-10000000000000 is too large for a figure of the report (below 1,000,000,000,000)"),
     ("funds", 2, "amount", "999.999.999.999,5", None),  # the largest accepted
+    # years of the programme: 2000 to 2100
+    ("ocop_products", 2, "year_recognised", "1800",
+     "1800 is not a year of the programme (2000 to 2100)"),
+    ("ocop_products", 2, "expiry_year", "3000",
+     "3000 is not a year of the programme (2000 to 2100)"),
+    ("recognitions", 2, "year", "1999", "1999 is not a year of the programme (2000 to 2100)"),
+    ("ocop_products", 2, "expiry_year", "2100", None),
+    ("recognitions", 2, "year", "2000", None),
     ("funds", 2, "reconstructed", "amount; soure",
      "'amount; soure' is neither yes/no nor the names of columns of this table (unknown: "
      "soure)"),

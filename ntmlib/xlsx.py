@@ -42,6 +42,16 @@ def number_format(kind: str, places: int) -> str:
     return f"{VI}#,##0{decimals}"
 
 
+def _places(cell: dict) -> int:
+    """The decimals the document prints for a cell (2.956 and 100, not 2.956,0 and 100,00,
+    beside 1.500,25): those of its printed text, else those of its figure."""
+    text = cell.get("text")
+    if text:
+        m = re.search(r",(\d+)", text)
+        return len(m.group(1)) if m else 0
+    return int(cell.get("places", 2))
+
+
 def _sheet_name(label: str, taken: set[str]) -> str:
     name = re.sub(r"[\[\]:*?/\\]", "-", label)[:31] or "Phụ lục"
     base, n = name, 2
@@ -98,7 +108,7 @@ def _sheet(wb: Workbook, item: dict, taken: set[str], derivations: dict[str, str
             target = ws.cell(r, col)
             if "value" in cell:
                 target.value = cell["value"]
-                target.number_format = number_format(cell["kind"], int(cell.get("places", 2)))
+                target.number_format = number_format(cell["kind"], _places(cell))
                 target.alignment = Alignment(horizontal="center" if cell["kind"] == "int"
                                              else "right", vertical="center")
                 if cell.get("key"):

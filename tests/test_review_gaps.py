@@ -338,3 +338,26 @@ def test_a_communes_households_section_cites_its_appendix():
     html = str(Renderer(report.data, report.figures, report.appendices, [])
                .part("ii3_households"))
     assert _attach(html) == "(Phụ lục 07 đính kèm)"
+
+
+def test_excel_cells_show_the_decimals_the_document_prints():
+    """2.956 and 100 (%) as the PDF prints them, not 2.956,0 and 100,00, beside 1.500,25 and
+    3,6: each cell's format follows its printed text; a cell without text, its figure."""
+    import io as _io
+
+    import openpyxl
+
+    from ntmlib.xlsx import appendices_xlsx
+
+    def cell(value, kind, places, text):
+        return {"value": value, "kind": kind, "places": places, "text": text}
+
+    item = {"label": "Phụ lục 01", "title": "NGUỒN VỐN", "headers": ["a", "b", "c", "d", "e"],
+            "rows": [[cell(2956, "money", 1, "2.956"), cell(100, "percent", 2, "100"),
+                      cell(1500.25, "money", 1, "1.500,25"), cell(3.6, "percent", 2, "3,6"),
+                      cell(12.5, "money", 1, "")]]}
+    book = openpyxl.load_workbook(_io.BytesIO(appendices_xlsx([item])))
+    ws = book.worksheets[0]
+    row = next(r for r in ws.iter_rows() if r[0].value == 2956)
+    assert [c.number_format for c in row] == [
+        "[$-42A]#,##0", "[$-42A]#,##0", "[$-42A]#,##0.00", "[$-42A]#,##0.0", "[$-42A]#,##0.0"]

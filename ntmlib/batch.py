@@ -604,15 +604,18 @@ def summary_table(results: list[DistrictResult]) -> str:
     from .formatting import fmt_fixed
 
     heads = (_("unit"), _("status"), _("time"), _("errors"), _("warnings"))
-    head = (f"{heads[0]:<22} {heads[1]:<10} {heads[2]:>8} {heads[3]:>6} {heads[4]:>8}  "
-            + _("outputs / why"))
-    lines = [head, "-" * len(head)]
     status = {"ok": _("done"), "skipped": _("unchanged"), "invalid": _("data errors"),
               "failed": _("failed")}
+    # columns as wide as their longest entry, in the user's language ("lỗi dữ liệu")
+    unit_w = max(22, *(len(r.district) for r in results)) if results else 22
+    status_w = max(len(heads[1]), *(len(v) for v in status.values()))
+    head = (f"{heads[0]:<{unit_w}} {heads[1]:<{status_w}} {heads[2]:>8} {heads[3]:>6} "
+            f"{heads[4]:>8}  " + _("outputs / why"))
+    lines = [head, "-" * len(head)]
     for r in results:
         detail = (_("{files} files").format(files=len(r.outputs)) if r.status == "ok"
                   else r.error)
-        lines.append(f"{r.district:<22} {status[r.status]:<10} "
+        lines.append(f"{r.district:<{unit_w}} {status[r.status]:<{status_w}} "
                      f"{fmt_fixed(r.seconds) + ' s':>8} {r.errors:>6} {r.warnings:>8}  "
                      f"{detail}")
     return "\n".join(lines)

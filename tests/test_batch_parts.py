@@ -513,14 +513,18 @@ def test_the_terminal_summary_has_a_line_per_unit():
     r[0] = DistrictResult("cau-ke", "Huyện Cầu Kè", "ok", 61.04, 0, 2,
                           outputs=["a", "b", "c"])
     lines = summary_table(r).splitlines()
-    head = ("đơn vị                 trạng thái thời gian    lỗi cảnh báo  kết quả / lý do")
+    # the status column as wide as its longest word, "lỗi dữ liệu"
+    head = ("đơn vị                 trạng thái  thời gian    lỗi cảnh báo  kết quả / lý do")
     assert lines[:2] == [head, "-" * len(head)]
     assert lines[2:] == [
-        "cau-ke                 xong         61,0 s      0        2  3 tệp",
-        "tra-cu                 không đổi     0,0 s      0        1  không đổi",
+        "cau-ke                 xong          61,0 s      0        2  3 tệp",
+        "tra-cu                 không đổi      0,0 s      0        1  không đổi",
         "tx-duyen-hai           lỗi dữ liệu    1,5 s      3        0  3 lỗi dữ liệu",
-        "tieu-can               lỗi          20,0 s      0        0  ô 4 báo lỗi",
+        "tieu-can               lỗi           20,0 s      0        0  ô 4 báo lỗi",
     ]
+    r[0] = DistrictResult("xa-nga-ba-dong-nai-moi-2", "Xã Ngã Ba", "ok", 1.0, 0, 0)
+    assert summary_table(r).splitlines()[2] == (  # a longer id widens its column
+        "xa-nga-ba-dong-nai-moi-2 xong           1,0 s      0        0  0 tệp")
 
 
 def test_a_batch_result_is_ok_only_without_failed_or_invalid_units(tmp_path):

@@ -832,7 +832,7 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                 **where("production_models", row, "disbursed")))
     rural = set(data.rural_communes["code"])
     for row, r in t["households"].iterrows():
-        if r["commune_code"] not in rural and any(
+        if r["commune_code"] is not None and r["commune_code"] not in rural and any(
                 pd.notna(r[c]) and r[c] > 0
                 for c in ("hamlets", "hamlets_registered", "hamlets_recognised")):
             findings.append(Finding.warning(
@@ -940,7 +940,8 @@ def _check_households_complete(data: DistrictData, raw: RawDataset) -> list[Find
     """Households given for some xã must be given for every xã: the unit's totals (households
     registered and recognised, hamlets) would otherwise be sums over part of it."""
     t = data.tables["households"]
-    if t.empty or data.level == "province":
+    # a row whose code was refused (reported already) may be the commune that seems missing
+    if t.empty or data.level == "province" or t["commune_code"].isna().any():
         return []
     rt = raw.tables.get("households")
     where = {"file": rt.file if rt else "households", "sheet": rt.sheet if rt else None,

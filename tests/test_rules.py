@@ -433,3 +433,12 @@ def test_a_commune_recognised_this_year_with_criteria_not_met_is_warned_of(raw, 
         ("warning", f"{FOLDER}/recognitions.csv", 3, "title",
          "Xã Bình Hiệp is recognised as xã đạt chuẩn nông thôn mới in 2020, but criteria 2, 5 "
          "of xã NTM (xa_ntm) are given as not met")]
+
+
+def test_a_commune_named_instead_of_its_code_is_one_finding(raw, english):
+    """Xã Thạnh Trị typed by name in households (file row 5): its code is refused, and
+    neither "not a xã" nor "no row in households" follows from the refused cell."""
+    result = validate(raw, "households", 5, commune_code="Xã Thạnh Trị")
+    assert [(f.severity, f.rule, f.row, f.column, f.message) for f in result.findings] == [
+        ("error", "type", 5, "commune_code",
+         "'Xã Thạnh Trị' is not an official unit code (digits)")]

@@ -128,11 +128,15 @@ class ReportOutcome:
                 text += "; " + _("partial notebook kept at {path}").format(
                     path=self.failed_notebook)
             return head + text
-        text = head + _("{count} outputs in {folder} ({files}); {warnings} warning(s) "
-                        "listed in review.html; {seconds} s").format(
-            count=len(self.outputs), folder=self.out_dir,
-            files=", ".join(p.name for p in self.outputs), warnings=self.n_warnings,
-            seconds=fmt_fixed(self.seconds))
+        # the warnings are listed in the review copy, or in the executed notebook without it
+        names = [p.name for p in self.outputs]
+        listed = "review.html" if "review.html" in names else "report.ipynb"
+        text = head + (_("{count} outputs in {folder} ({files}); {warnings} warning(s) "
+                         "listed in {listed}; {seconds} s") if self.n_warnings else
+                       _("{count} outputs in {folder} ({files}); no warnings; {seconds} s")
+                       ).format(count=len(self.outputs), folder=self.out_dir,
+                                files=", ".join(names), warnings=self.n_warnings,
+                                listed=listed, seconds=fmt_fixed(self.seconds))
         if self.dropped:
             text += "\n" + _("{files} of the earlier run were removed: they were made from "
                              "other data or parameters than this run; make them again with "

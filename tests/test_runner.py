@@ -185,8 +185,15 @@ def test_the_summary_of_a_good_run_counts_and_names_its_outputs(tmp_path):
                         outputs=[tmp_path / "report.html", tmp_path / "report.pdf"],
                         findings=_findings()[1:2], seconds=12.349)
     assert (out.ok, out.n_errors, out.n_warnings) == (True, 0, 1)
+    # no review.html among them: the warnings are in the executed notebook
     assert out.summary() == (f"xa-c 2026: 2 tệp kết quả trong {tmp_path} (report.html, "
-                             "report.pdf); 1 cảnh báo, xem review.html; 12,3 giây")
+                             "report.pdf); 1 cảnh báo, xem report.ipynb; 12,3 giây")
+    out.outputs.append(tmp_path / "review.html")
+    assert out.summary() == (f"xa-c 2026: 3 tệp kết quả trong {tmp_path} (report.html, "
+                             "report.pdf, review.html); 1 cảnh báo, xem review.html; 12,3 giây")
+    out.findings = []
+    assert out.summary() == (f"xa-c 2026: 3 tệp kết quả trong {tmp_path} (report.html, "
+                             "report.pdf, review.html); không có cảnh báo; 12,3 giây")
 
 
 def test_the_summary_in_english(english):

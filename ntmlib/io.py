@@ -332,7 +332,10 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
     header_shown = _display(header_path, root)
     text = read(header_path, header_shown, "header")
     if text is not None:
-        header = _parse_header(text, header_shown, findings)
+        parsed = _parse_header(text, header_shown, findings)
+        if parsed is None:  # reported: its fields are not also "required"
+            unreadable.add("header")
+        header = parsed or {}
     elif "header" not in unreadable:
         findings.append(Finding.error("missing-table", _("the file header.yaml is missing"),
                                       file=header_shown))
@@ -427,8 +430,28 @@ _YAML_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200
                           "\u202a-\u202e\u2066-\u2069]")
 
 
-def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict:
-    """header.yaml as a dict of single values and lists of single values."""
+class _UniqueKeys(yaml.SafeLoader):
+    """YAML's safe loader, refusing a field given twice (YAML keeps the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateField(key, seen[key], key_node.start_mark.line + 1)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+class _DuplicateField(Exception):
+    def __init__(self, key, first: int, again: int) -> None:
+        super().__init__(key)
+        self.key, self.first, self.again = key, first, again
+
+
+def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict | None:
+    """header.yaml as a dict of single values and lists of single values; None when the file
+    cannot be read as such (reported)."""
     field_name = None
     lines = text.split("\n")
     for number, line in enumerate(lines, 1):
@@ -443,22 +466,27 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict:
                 file=shown, column=field_name))
             lines[number - 1] = _YAML_HIDDEN.sub("\ufffd", line)
     try:
-        loaded = yaml.safe_load("\n".join(lines))
+        loaded = yaml.load("\n".join(lines), Loader=_UniqueKeys)  # noqa: S506 - a safe loader
+    except _DuplicateField as exc:
+        findings.append(Finding.error(
+            "header", _("the field is given twice, on lines {first} and {again}; keep one")
+            .format(first=exc.first, again=exc.again), file=shown, column=str(exc.key)))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        message = _("the file is not valid YAML ({reason}, line {line})") if mark is not None \
-            else _("the file is not valid YAML ({reason})")
+        message = _("line {line} is not a 'field: value' line; a value holding ': ' or "
+                    "beginning with [ {{ * & ! % @ or a quote must be in quotes") \
+            if mark is not None else _("the file is not made of 'field: value' lines")
         findings.append(Finding.error(
-            "header", message.format(reason=exc.__class__.__name__,
-                                     line=mark.line + 1 if mark is not None else None),
+            "header", message.format(line=mark.line + 1 if mark is not None else None),
             file=shown))
-        return {}
+        return None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
         findings.append(Finding.error("header", _("the file must hold 'field: value' lines"),
                                       file=shown))
-        return {}
+        return None
     header = {}
     for key, value in loaded.items():
         items = value if isinstance(value, list) else [value]

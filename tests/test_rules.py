@@ -442,3 +442,29 @@ def test_a_commune_named_instead_of_its_code_is_one_finding(raw, english):
     assert [(f.severity, f.rule, f.row, f.column, f.message) for f in result.findings] == [
         ("error", "type", 5, "commune_code",
          "'Xã Thạnh Trị' is not an official unit code (digits)")]
+
+
+@pytest.mark.parametrize(("edit", "found"), [
+    # a value holding ": " unquoted: one finding, in words, and no "required" field after it
+    (lambda t: t.replace("signer_name:", "signer_name: Lê: Thị\n  bad: [\nx:", 1),
+     [("header", None, "line {first} is not a 'field: value' line; a value holding ': ' or "
+                       "beginning with [ {{ * & ! % @ or a quote must be in quotes")]),
+    # a field given twice: YAML would keep the second silently
+    (lambda t: t + "signer_name: Trần Văn B\n",
+     [("header", "signer_name", "the field is given twice, on lines {first} and {again}; "
+                                "keep one")]),
+    (lambda t: "- a list\n- of lines\n",
+     [("header", None, "the file must hold 'field: value' lines")]),
+])
+def test_a_header_file_that_cannot_be_read_is_one_finding(tmp_path, english, edit, found):
+    folder = tmp_path / "data" / "2020" / "tx-kien-tuong"
+    shutil.copytree(FIXTURES / "2020" / "tx-kien-tuong", folder)
+    path = folder / "header.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines, 1) if line.startswith("signer_name:"))
+    path.write_text(edit(text), encoding="utf-8")
+    result = validate(read_dataset(folder, display_root=tmp_path / "data"))
+    assert [(f.rule, f.column, f.message) for f in result.findings] == [
+        (rule, column, message.format(first=first, again=len(lines)))
+        for rule, column, message in found]

@@ -28,6 +28,9 @@ LEVELS = ("province", "district", "commune")
 # roles of the criteria sets a period may have (the columns of periods.csv)
 SET_ROLES = ("commune", "advanced", "model", "modern", "district", "advanced_district")
 LEVEL_WORDS = {"province": "tỉnh", "district": "huyện", "commune": "xã"}  # in messages only
+# the words of a level below the report's unit when a province sums units of several kinds
+# (huyện, thị xã, thành phố; xã, phường, đặc khu): "Ngân sách cấp huyện", "Ngân sách cấp xã"
+TIER_WORDS = {"district": "cấp huyện", "commune": "cấp xã"}
 
 
 def _date(value: dt.date | None) -> str:
@@ -599,7 +602,12 @@ class Reference:
         words = {}
         for level in LEVELS:
             a = self.ancestor(unit, level, year)
-            words[level] = self.kind(a).word if a is not None else LEVEL_WORDS[level]
+            if a is not None:
+                words[level] = self.kind(a).word
+            elif unit.level == "province":  # its members, whatever their kinds
+                words[level] = TIER_WORDS[level]
+            else:  # a district's own communes: "Ngân sách xã", as its reports say
+                words[level] = LEVEL_WORDS[level]
         labels: dict[str, str] = {}
         for source, label in zip(*(self.fund_sources(year)[c] for c in ("source", "label")),
                                  strict=True):

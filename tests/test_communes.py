@@ -143,8 +143,9 @@ def test_province_funds_by_source_with_the_parts_of_local_budgets(vl26):
     assert sums == {"central": 2500.5, "local": 1250, "province": 1100, "commune": 150,
                     "integrated": 420, "credit": 1000, "enterprise": 250, "people": 185,
                     "district": "absent", "other": 0}
+    # a province sums xã and phường: its communes' own budgets are "ngân sách cấp xã"
     assert (f["funds.source[province]"].label, f["funds.source[commune]"].label) == (
-        "Ngân sách tỉnh", "Ngân sách xã")
+        "Ngân sách tỉnh", "Ngân sách cấp xã")
     text = text_of(vl26)
     part = text[text.index("KẾT QUẢ HUY ĐỘNG NGUỒN LỰC"):text.index("Chương trình mỗi xã")]
     # the text lists the sources of the first level; the parts are in the appendix

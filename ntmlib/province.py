@@ -6,6 +6,12 @@ Every figure is computed from the member units' own figures: the figures.json th
 recorded when it is still current (same data files), otherwise their data computed the same
 way. A member with no data or invalid data is named in the report, and every total over the
 members says that it leaves them out; no total silently omits a unit.
+
+What the reference data knows is counted for the whole province: its xã (`members.rural`,
+also under the districts that did not report) and their groups. What only the data knows
+(criteria met, recognitions) is counted over the xã of the units that reported
+(`members.rural_reported`), and so are the shares: while some xã have no data the report
+says "trong N xã đã báo cáo", and does not judge the province's conditions.
 """
 
 from __future__ import annotations
@@ -192,13 +198,29 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
     if level == "commune":
         f.given("members.rural", len(rural), kind="count", label="số xã",
                 derivation=f"đếm các xã trong số các đơn vị: {len(rural)}")
+        reported = [m for m in rural if m.status == "ok"]
+        f.given("members.rural_reported", len(reported), kind="count",
+                label="số xã có số liệu",
+                derivation=f"đếm các xã có số liệu hợp lệ: {len(reported)} (chưa có số liệu "
+                f"hoặc số liệu có lỗi: {len(rural) - len(reported)})",
+                inputs=[m.unit.slug for m in reported])
         f.section = "criteria"
+        # a commune's group is reference data (the province's decision), known whether the
+        # commune has reported or not; those the reference does not set are counted too
+        grouped = 0
         for g in ("1", "2", "3"):
             chosen = [m for m in rural
                       if (ref.commune_group(m.unit.code, data.year) or {}).get("group") == g]
+            grouped += len(chosen)
             f.given(f"members.group[{g}]", len(chosen), kind="count", label=f"số xã nhóm {g}",
                     derivation=f"đếm các xã nhóm {g} trong reference/commune_groups.csv: "
                     f"{len(chosen)}")
+        f.given("members.group[none]", len(rural) - grouped, kind="count",
+                label="số xã chưa xác định nhóm",
+                derivation=f"số xã chưa có nhóm trong reference/commune_groups.csv: "
+                f"{len(rural)} − {grouped} = {len(rural) - grouped}",
+                inputs=["members.rural", "members.group[1]", "members.group[2]",
+                        "members.group[3]"])
         if s is not None:
             band_bounds(f, s)
             for b in s.bands:
@@ -216,13 +238,25 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
              "nông thôn mới hiện đại", kind="count")
         _sum(f, "members.ntm_met", rural, "ntm.communes_met", label="số xã đạt đủ tiêu chí "
              "xã nông thôn mới", kind="count")
-        f.ratio("conditions.ntm_share", "members.ntm", "members.rural",
-                label="tỷ lệ xã đạt chuẩn nông thôn mới")
-        f.ratio("conditions.modern_share", "members.modern", "members.rural",
-                label="tỷ lệ xã đạt chuẩn nông thôn mới hiện đại")
+        f.ratio("conditions.ntm_share", "members.ntm", "members.rural_reported",
+                label="tỷ lệ xã đạt chuẩn nông thôn mới (trong số xã có số liệu)")
+        f.ratio("conditions.modern_share", "members.modern", "members.rural_reported",
+                label="tỷ lệ xã đạt chuẩn nông thôn mới hiện đại (trong số xã có số liệu)")
     else:
+        # the province's xã from the reference data, whether their district reported or not;
+        # the results below are over the xã of the districts that did
+        counts = [int(ref.communes(m.unit.code, data.year)["type"].isin(rural_kinds).sum())
+                  for m in members]
+        f.given("members.rural", sum(counts), kind="count", label="số xã",
+                derivation=f"đếm các xã (loại {', '.join(sorted(rural_kinds))}) của "
+                f"{len(members)} đơn vị cấp huyện của {data.unit.name} năm {data.year} trong "
+                f"reference/units.csv: " + " + ".join(str(n) for n in counts[:24])
+                + (" + …" if len(counts) > 24 else "") + f" = {sum(counts)}",
+                sources=[{"file": "reference/units.csv", "sheet": None, "column": "type",
+                          "rows": []}])
         f.section = "criteria"
-        _sum(f, "members.rural", members, "units.rural", label="số xã", kind="count")
+        _sum(f, "members.rural_reported", members, "units.rural",
+             label="số xã của các đơn vị có số liệu", kind="count")
         _sum(f, "members.ntm_met", members, "ntm.communes_met",
              label="số xã đạt đủ tiêu chí xã nông thôn mới", kind="count")
         _sum(f, "members.ntm", members, "ntm.recognised",
@@ -231,8 +265,8 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
              label="số xã được công nhận nông thôn mới nâng cao", kind="count")
         _sum(f, "members.model", members, "model.recognised",
              label="số xã được công nhận nông thôn mới kiểu mẫu", kind="count")
-        f.ratio("conditions.ntm_share", "members.ntm", "members.rural",
-                label="tỷ lệ xã đạt chuẩn nông thôn mới")
+        f.ratio("conditions.ntm_share", "members.ntm", "members.rural_reported",
+                label="tỷ lệ xã đạt chuẩn nông thôn mới (trong số xã có số liệu)")
         d = ref.criteria_set("district", data.year)
         if d is not None:
             _count(f, "members.district_met", members,

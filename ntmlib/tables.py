@@ -588,8 +588,8 @@ def province_appendices(data: UnitData, figures: Figures, members: list) -> list
                          _ref(figures, f"member.ocop[{code}]")])
     total = [Text(TOTAL), Text(""), Text(""), Ref("members.ntm"), Ref("funds.total"),
              Ref("ocop.total")] if commune_level else \
-        [Text(TOTAL), Ref("members.rural"), Ref("members.ntm"), Text(""), Ref("funds.total"),
-         Ref("ocop.total")]
+        [Text(TOTAL), Ref("members.rural_reported"), Ref("members.ntm"), Text(""),
+         Ref("funds.total"), Ref("ocop.total")]  # the xã of the rows above, not the province's
     rows.append(total)
     headers = [Text("Đơn vị"), Text("Nhóm"), Text("Số tiêu chí đạt"),
                Text("Đã công nhận NTM"), Text("Nguồn vốn (triệu đồng)"),

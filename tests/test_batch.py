@@ -125,9 +125,15 @@ def test_province_report_names_the_districts_it_leaves_out(batch):
     recorded = json.loads((out / "2023" / "tra-vinh" / "figures.json").read_text("utf-8"))
     figures = recorded["figures"]
     assert figures["members.reported"]["value"] == 2
-    # Trà Cú's 15 xã and Tiểu Cần's, each from its own recorded figures
+    # the province's 85 xã in units.csv (Thành phố Trà Vinh 1, Càng Long 13, Cầu Kè 10, Tiểu
+    # Cần 9, Châu Thành 13, Cầu Ngang 13, Trà Cú 15, Huyện Duyên Hải 6, Thị xã Duyên Hải 5);
+    # the results are over Trà Cú's 15 xã and Tiểu Cần's, each from its own recorded figures
     tieu_can = json.loads((out / "2023" / "tieu-can" / "figures.json").read_text("utf-8"))
-    assert figures["members.rural"]["value"] == 15 + tieu_can["figures"]["units.rural"]["value"]
+    assert figures["members.rural"]["value"] == 85
+    assert figures["members.rural_reported"]["value"] == \
+        15 + tieu_can["figures"]["units.rural"]["value"] == 15 + 9
+    assert "Toàn tỉnh có 09 đơn vị cấp huyện với 85 xã; trong 24 xã của các đơn vị đã báo " \
+        "cáo, " in " ".join(text.split())
     assert "thiếu 7 đơn vị chưa có số liệu" in figures["funds.total"]["derivation"]
 
 

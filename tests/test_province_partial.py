@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import shutil
 
+from ntmlib import config
 from ntmlib.dataset import load_unit
 from ntmlib.render import plain
 from ntmlib.report import Report
@@ -48,6 +49,27 @@ def _long_an(tmp_path) -> Report:
     return Report(result.data)
 
 
+def test_a_province_counts_all_its_xa_and_its_results_over_the_xa_that_reported(tmp_path):
+    report = _long_an(tmp_path)
+    f = report.figures
+    got = {k: f.value(k) for k in ("members.total", "members.reported", "members.missing",
+                                   "members.rural", "members.rural_reported", "members.ntm",
+                                   "members.ntm_met", "conditions.ntm_share",
+                                   "members.district_met")}
+    assert got == {"members.total": 15, "members.reported": 1, "members.missing": 14,
+                   "members.rural": 160, "members.rural_reported": 5, "members.ntm": 2,
+                   "members.ntm_met": 2, "conditions.ntm_share": 40,
+                   "members.district_met": 0}
+    text = _text(report, 2020)
+    assert ("Toàn tỉnh có 15 đơn vị cấp huyện với 160 xã; trong 05 xã của các đơn vị đã báo "
+            "cáo, 02 xã đạt đủ tiêu chí xã nông thôn mới, 02 xã đã được công nhận đạt chuẩn "
+            "nông thôn mới (40%); chưa có đơn vị cấp huyện đạt đủ tiêu chí huyện nông thôn "
+            "mới.") in text
+    # the units left out are named, as before
+    assert "tổng hợp từ 01/15 đơn vị có số liệu; 14 đơn vị chưa có số liệu" in text
+    assert "Huyện Đức Hòa: chưa có số liệu" in text
+
+
 def test_a_provinces_funds_name_the_level_of_its_members_budgets_not_one_kind(tmp_path):
     """The only member is a thị xã: its own budget is not "Ngân sách huyện" (nor, in a
     province that sums several kinds, "Ngân sách thị xã") but "Ngân sách cấp huyện"."""
@@ -58,3 +80,111 @@ def test_a_provinces_funds_name_the_level_of_its_members_budgets_not_one_kind(tm
     text = _text(report, 2020)
     assert "- Ngân sách cấp huyện: 500 triệu đồng." in text
     assert "Ngân sách huyện" not in text and "Ngân sách thị xã" not in text
+
+
+def test_the_province_appendix_total_of_xa_is_the_total_of_its_rows(tmp_path):
+    report = _long_an(tmp_path)
+    members = next(a for a in report.appendices if a.key == "members")
+    rows = {r[1]: r[2:] for r in members.frame(report.figures).astype(str).values.tolist()}
+    assert rows["Thị xã Kiến Tường"] == ["05", "02", "7", "4.300", "02"]
+    assert rows["Huyện Đức Hòa"] == ["(chưa có số liệu)", "", "", "", ""]
+    assert rows["Tổng cộng"] == ["05", "02", "", "4.300", "02"]
+
+
+def _vinh_long_with_a_ward(tmp_path):
+    """The 2026 fixtures, Ngãi Tứ recognised xã nông thôn mới hiện đại and with 100,25 more
+    from enterprises (1.400,25), and Phường Bến Tre made from Ngãi Tứ's files: no criteria,
+    no recognition, no hamlets, 1.000,27 (central) + 300 (province) = 1.300,27."""
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2026", root / "2026")
+    ngai_tu = root / "2026" / "xa-ngai-tu"
+    with open(ngai_tu / "recognitions.csv", "a", encoding="utf-8") as fh:
+        fh.write("29767,xa_ntm_hd,2026-2030,2026,\n")
+    with open(ngai_tu / "funds.csv", "a", encoding="utf-8") as fh:
+        fh.write("enterprise,total,100.25,,,,\n")
+    ward = root / "2026" / "phuong-ben-tre"
+    shutil.copytree(FIXTURES / "2026" / "xa-ngai-tu", ward)
+    for path in ward.iterdir():
+        text = path.read_text(encoding="utf-8").replace("29767", "28789")
+        if path.name in ("commune_criteria.csv", "recognitions.csv"):
+            text = text.splitlines()[0] + "\n"
+        elif path.name == "households.csv":
+            text = text.replace(",8,8,8,ấp,", ",0,0,0,tổ dân phố,")
+        elif path.name == "funds.csv":
+            text = text.replace("central,investment,1000,", "central,investment,1000.27,")
+        elif path.name == "narrative.md":
+            text = text.replace("Xã duy trì {ntm.achieved[28789]} tiêu chí", "Phường duy trì")
+        path.write_text(text, encoding="utf-8")
+    result = load_unit(2026, "86", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(x) for x in result.findings]
+    return Report(result.data)
+
+
+def test_a_commune_province_gives_its_shares_over_the_xa_that_reported(tmp_path):
+    """2 of the 105 xã reported (the phường is not a xã): both recognised NTM, 2 / 2 = 100 %;
+    Ngãi Tứ modern, 1 / 2 = 50 % (over the 3 units that reported it would be 33,33 %, over
+    the 105 xã 0,95 %). With 103 xã unknown the province's conditions are not judged."""
+    report = _vinh_long_with_a_ward(tmp_path)
+    f = report.figures
+    got = {k: f.value(k) for k in ("members.total", "members.reported", "members.rural",
+                                   "members.rural_reported", "members.ntm", "members.modern",
+                                   "conditions.ntm_share", "conditions.modern_share")}
+    assert got == {"members.total": 124, "members.reported": 3, "members.rural": 105,
+                   "members.rural_reported": 2, "members.ntm": 2, "members.modern": 1,
+                   "conditions.ntm_share": 100, "conditions.modern_share": 50}
+    text = _text(report, 2026)
+    assert ("Kết quả đánh giá theo Bộ tiêu chí (trong 02 xã đã báo cáo): 01 xã đạt 10/10 "
+            "tiêu chí, 01 xã đạt 5 - 9 tiêu chí, không có xã đạt dưới 5 tiêu chí.") in text
+    assert ("Trong 02 xã đã báo cáo, có 02 xã được công nhận đạt chuẩn nông thôn mới, đạt "
+            "100%; 01 xã được công nhận đạt chuẩn nông thôn mới hiện đại, đạt 50%.") in text
+    assert ("- 100% số xã đạt chuẩn nông thôn mới: trong 02/105 xã đã báo cáo đạt 100%, chưa "
+            "đủ số liệu để đánh giá.") in text
+    assert ("- Có ít nhất 10% số xã đạt chuẩn nông thôn mới hiện đại: trong 02/105 xã đã báo "
+            "cáo đạt 50%, chưa đủ số liệu để đánh giá.") in text
+    assert "đạt yêu cầu" not in text
+
+
+def test_a_commune_province_says_how_many_xa_have_no_group(tmp_path):
+    """data/reference/commune_groups.csv sets every Vĩnh Long xã's group: 80 nhóm 2 and 25
+    nhóm 3. With the nhóm 3 rows taken out of a copy, 25 xã have no group: said, not left
+    out. A group is the province's decision (reference data), known whether or not the xã
+    reported this year."""
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2026", root / "2026")
+    shutil.copytree(config.reference_dir(), root / "reference")
+    groups = root / "reference" / "commune_groups.csv"
+    lines = groups.read_text(encoding="utf-8").splitlines(keepends=True)
+    groups.write_text("".join(x for x in lines if x.split(",")[3] != "3"), encoding="utf-8")
+    result = load_unit(2026, "86", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(x) for x in result.findings]
+    report = Report(result.data)
+    f = report.figures
+    counts = {k: f.value(k) for k in ("members.group[1]", "members.group[2]",
+                                      "members.group[3]", "members.group[none]")}
+    assert counts == {"members.group[1]": 0, "members.group[2]": 80, "members.group[3]": 0,
+                      "members.group[none]": 25}
+    assert ("Toàn tỉnh có 124 đơn vị cấp xã, trong đó 105 xã thực hiện Bộ tiêu chí quốc gia "
+            "về xã nông thôn mới giai đoạn 2026 - 2030 (nhóm 2: 80 xã; 25 xã chưa xác định "
+            "nhóm).") in _text(report, 2026)
+
+
+def test_a_province_whose_units_all_reported_gives_its_results_over_all_its_xa(tmp_path):
+    """Thành phố Đà Nẵng 2024: of its district-level units only Huyện Hòa Vang has xã (11),
+    and it reported (tests/fixtures/data/2024/hoa-vang): 3 xã meet every criterion, 8 are
+    recognised (8 / 11 = 72,727… → 72,73 %), 2 advanced, 2 model; the district meets its 9
+    criteria. Nothing is missing, so nothing is said to be over the units that reported."""
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2024" / "hoa-vang", root / "2024" / "hoa-vang")
+    _province_folder(root, 2024, "da-nang", "48")
+    result = load_unit(2024, "da-nang", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(f) for f in result.findings]
+    report = Report(result.data)
+    f = report.figures
+    assert (f.value("members.rural"), f.value("members.rural_reported"),
+            f.value("conditions.ntm_share")) == (11, 11, 72.73)
+    text = _text(report, 2024)
+    assert ("Toàn thành phố có 01 đơn vị cấp huyện với 11 xã; 03 xã đạt đủ tiêu chí xã nông "
+            "thôn mới, 08 xã đã được công nhận đạt chuẩn nông thôn mới (72,73%), 02 xã đạt "
+            "chuẩn nông thôn mới nâng cao, 02 xã nông thôn mới kiểu mẫu; 01 đơn vị cấp huyện "
+            "đạt đủ tiêu chí huyện nông thôn mới.") in text
+    assert "đã báo cáo" not in text and "Số liệu chưa đủ" not in text

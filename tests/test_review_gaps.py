@@ -193,11 +193,13 @@ def test_a_recorded_figures_json_is_stale_after_a_table_is_added_or_a_reference_
     assert source() == "2026/xa-tra-on/"
 
 
-def test_the_modern_commune_share_is_over_the_provinces_xa_not_all_its_units(tmp_path):
+def test_the_modern_commune_share_is_over_the_xa_that_reported_not_the_province(tmp_path):
     """Tỉnh Vĩnh Long 2026 with Xã Ngãi Tứ recognised xã nông thôn mới hiện đại (xa_ntm_hd,
-    2026): 1 of its 105 xã (its 124 units less the 19 phường), 1 / 105 = 0,952… → 0,95 %
-    (over all 124 units it would be 0,81 %). Decision 51/2025/QĐ-TTg, Phụ lục III: at least
-    10 % of the xã, so the condition is not met."""
+    2026): of its 105 xã (its 124 units less the 19 phường) 2 reported, so the share is
+    1 / 2 = 50 % of the xã that reported (over all 105 xã it would be 0,95 %, counting the
+    103 xã without data as not recognised; over all 124 units 0,81 %). Decision 51/2025/
+    QĐ-TTg, Phụ lục III: at least 10 % of the province's xã, which cannot be judged while
+    103 of them have no data (tests/test_province_partial.py has a phường that reported)."""
     from ntmlib.dataset import load_unit
     from ntmlib.render import Renderer
     from ntmlib.report import Report
@@ -209,17 +211,17 @@ def test_the_modern_commune_share_is_over_the_provinces_xa_not_all_its_units(tmp
     assert result.ok, [str(x) for x in result.findings]
     report = Report(result.data)
     f = report.figures
-    assert (f.value("members.total"), f.value("members.rural"), f.value("members.modern")) == (
-        124, 105, 1)
+    assert (f.value("members.total"), f.value("members.rural"),
+            f.value("members.rural_reported"), f.value("members.modern")) == (124, 105, 2, 1)
     assert (f.value("conditions.modern_share"), f.text("conditions.modern_share")) == (
-        0.95, "0,95")
+        50, "50")
     r = Renderer(report.data, f, report.appendices, [], extra=report.extra)
     text = " ".join(plain(str(r.part("p1_results"))).split())
-    assert ("Đến nay có 02/105 xã được công nhận đạt chuẩn nông thôn mới, đạt 1,9%; 01 xã được "
-            "công nhận đạt chuẩn nông thôn mới hiện đại, đạt 0,95%.") in text
+    assert ("Trong 02 xã đã báo cáo, có 02 xã được công nhận đạt chuẩn nông thôn mới, đạt "
+            "100%; 01 xã được công nhận đạt chuẩn nông thôn mới hiện đại, đạt 50%.") in text
     text = " ".join(plain(str(r.part("p2_conditions"))).split())
-    assert ("- Có ít nhất 10% số xã đạt chuẩn nông thôn mới hiện đại: hiện đạt 0,95%, chưa đạt "
-            "yêu cầu.") in text
+    assert ("- Có ít nhất 10% số xã đạt chuẩn nông thôn mới hiện đại: trong 02/105 xã đã báo "
+            "cáo đạt 50%, chưa đủ số liệu để đánh giá.") in text
 
 
 def test_word_numbers_the_rows_of_an_appendix_but_not_its_total_row(renderer):

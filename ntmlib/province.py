@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config
-from .figures import Figures, num
+from .figures import Figures, num, places_of
 from .io import HEADER_FILE, NARRATIVE_FILE, sha256
 from .model import UnitData
 from .reference import Unit
@@ -149,14 +149,19 @@ def load_members(data: UnitData, data_root: Path | None = None,
 
 def _sum(f: Figures, key: str, members: list[Member], member_key: str, *, label: str,
          kind: str, unit: str = "") -> None:
-    """A total over the members that have data; the members without are named."""
+    """A total over the members that have data; the members without are named. Money is
+    printed with the decimals of its most precise part (a member's 4.756,25), so that the
+    printed parts add up to the printed total."""
     have = [m for m in members if m.status == "ok" and m.value(member_key) is not None]
     values = [m.value(member_key) for m in have]
+    places = max((places_of(v) for v in values), default=0) if kind == "money" else None
     total = sum(values) if values else 0
+    if places is not None:  # 0.1 + 0.2: no float noise in the value recorded
+        total = round(total, places)
     lacking = [m for m in members if m.status != "ok"]
     terms = " + ".join(num(v) for v in values[:24]) + (" + …" if len(values) > 24 else "")
     note = f"; thiếu {len(lacking)} đơn vị chưa có số liệu" if lacking else ""
-    f.given(key, total, kind=kind, label=label, unit=unit,
+    f.given(key, total, kind=kind, label=label, unit=unit, places=places,
             derivation=f"tổng {member_key} của {len(have)} đơn vị: {terms or '0'} = "
             f"{num(total)}{note}",
             inputs=[f"{m.unit.slug}:{member_key}" for m in have])
@@ -294,6 +299,7 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
         if m.status != "ok":
             continue
         code = m.unit.code
+        rural_member = level == "district" or m.unit.type in rural_kinds
         for key, member_key, kind in (
                 (f"member.achieved[{code}]", f"ntm.achieved[{code}]", "int"),
                 (f"member.met[{code}]", "ntm.communes_met", "count"),
@@ -303,11 +309,13 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
                 (f"member.rural[{code}]", "units.rural", "count"),
                 (f"member.district_met[{code}]", "district.criteria_met", "int")):
             value = m.value(member_key)
-            if value is None:
-                continue
+            if value is None or (key.startswith("member.recognised[") and not rural_member):
+                continue  # a phường is not recognised NTM: its cell is blank, not 0
             f.given(key, value, kind=kind, label=f"{m.unit.name}: {member_key}",
                     unit="triệu đồng" if kind == "money" else "",
-                    derivation=f"{m.source}: {member_key} = {m.printed.get(member_key, value)}",
+                    places=places_of(value) if kind == "money" else None,
+                    derivation=f"{m.source}: {member_key} = "
+                    f"{num(value) if kind == 'money' else m.printed.get(member_key, value)}",
                     sources=[{"file": m.source, "sheet": None, "column": member_key,
                               "rows": []}])
     return f

@@ -168,6 +168,23 @@ def test_a_commune_province_says_how_many_xa_have_no_group(tmp_path):
             "nhóm).") in _text(report, 2026)
 
 
+def test_the_province_appendix_leaves_a_wards_recognition_blank_and_adds_up(tmp_path):
+    """Phường Bến Tre (nhóm 1 in commune_groups.csv): no criteria, and recognition as a xã
+    nông thôn mới does not apply (blank, not 0); funds printed with the decimals of the
+    data, and the total with the decimals of its parts, so that the rows add up to the
+    total: 4.305,5 + 1.400,25 + 1.300,27 = 7.006,02 (rounded to one decimal each, 4.305,5 +
+    1.400,3 + 1.300,3 = 7.006,1, and the total 7.006)."""
+    report = _vinh_long_with_a_ward(tmp_path)
+    members = next(a for a in report.appendices if a.key == "members")
+    rows = {r[1]: r[2:] for r in members.frame(report.figures).astype(str).values.tolist()}
+    assert rows["Phường Bến Tre"] == ["nhóm 1", "", "", "1.300,27", "0"]
+    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "01", "1.400,25", "0"]
+    assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "01", "4.305,5", "02"]
+    assert rows["Tổng cộng"] == ["", "", "02", "7.006,02", "02"]
+    text = _text(report, 2026)
+    assert "của các đơn vị là 7.006,02 triệu đồng" in text
+
+
 def test_a_province_whose_units_all_reported_gives_its_results_over_all_its_xa(tmp_path):
     """Thành phố Đà Nẵng 2024: of its district-level units only Huyện Hòa Vang has xã (11),
     and it reported (tests/fixtures/data/2024/hoa-vang): 3 xã meet every criterion, 8 are

@@ -166,6 +166,17 @@ def test_a_commune_province_says_how_many_xa_have_no_group(tmp_path):
     assert ("Toàn tỉnh có 124 đơn vị cấp xã, trong đó 105 xã thực hiện Bộ tiêu chí quốc gia "
             "về xã nông thôn mới giai đoạn 2026 - 2030 (nhóm 2: 80 xã; 25 xã chưa xác định "
             "nhóm).") in _text(report, 2026)
+    # and with no group at all (the two xã with data cannot be reported then: no matter), in
+    # another folder (the reference tables of a folder are read once a session)
+    other = tmp_path / "data-2"
+    shutil.copytree(root, other)
+    (other / "reference" / "commune_groups.csv").write_text(lines[0], encoding="utf-8")
+    result = load_unit(2026, "86", other, outputs_dir=tmp_path / "outputs-2")
+    assert result.ok, [str(x) for x in result.findings]
+    report = Report(result.data)
+    assert report.figures.value("members.group[none]") == 105
+    assert ("về xã nông thôn mới giai đoạn 2026 - 2030 (105 xã chưa xác định nhóm).") in _text(
+        report, 2026)
 
 
 def test_the_province_appendix_leaves_a_wards_recognition_blank_and_adds_up(tmp_path):

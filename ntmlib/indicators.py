@@ -407,6 +407,19 @@ class CommuneSetKeys:
     number: str  # a criterion's number, with {n}
     recognised_year: str  # a commune report: the year the commune itself got the title
 
+    # a commune report, last year in the same period: its own result then, what it added
+    def prev_achieved(self, code: str) -> str:
+        return "prev." + self.achieved.format(code=code)
+
+    def prev_missing(self, code: str) -> str:
+        return "prev." + self.missing.format(code=code)
+
+    def added(self, code: str) -> str:
+        return self.achieved.split(".")[0] + f".added[{code}]"
+
+    def added_list(self, code: str) -> str:
+        return self.achieved.split(".")[0] + f".added_list[{code}]"
+
 
 COMMUNE_SET_KEYS = {
     "commune": CommuneSetKeys(
@@ -560,6 +573,54 @@ def commune_set(data: UnitData, f: Figures, role: str) -> None:
         f.count_rows(keys.recognised_period.format(period=period), "recognitions", rows,
                      label=f"số xã được công nhận giai đoạn {period}",
                      condition=f"title = {title}, period = {period}", distinct="unit_code")
+    if data.level == "commune":
+        _own_progress(data, f, role)
+
+
+def _last_year_same_period(data: UnitData) -> bool:
+    """Whether last year was reported against the same criteria sets as this year."""
+    try:
+        return data.reference.period(data.year - 1).period == data.period
+    except Exception:  # noqa: BLE001 - a year before every period: nothing to compare
+        return False
+
+
+def _own_progress(data: UnitData, f: Figures, role: str) -> None:
+    """A commune report: its own result in the set last year, and the criteria it met this
+    year that it had not met then (only within one period: a new period's set is another)."""
+    keys = COMMUNE_SET_KEYS[role]
+    code = data.unit.code
+    now, missing = keys.achieved.format(code=code), keys.missing.format(code=code)
+    if now not in f or not _last_year_same_period(data):
+        return
+    s = data.criteria_set(role)
+    last = data.year - 1
+    _previous(f, data, keys.prev_achieved(code), now, f"số tiêu chí {s.set_id} đạt năm {last}",
+              "int", compute=_COMMUNE_ONLY[role])
+    _previous(f, data, keys.prev_missing(code), missing,
+              f"các tiêu chí {s.set_id} chưa đạt năm {last}", "list",
+              compute=_COMMUNE_ONLY[role])
+    if keys.prev_missing(code) not in f:
+        return
+    before, after = f.value(keys.prev_missing(code)) or [], f.value(missing) or []
+    added = sorted(set(before) - set(after))
+    f.listing(keys.added_list(code), added, label=f"tiêu chí {s.set_id} đạt thêm trong năm",
+              derivation=f"chưa đạt cuối năm {last} ({_numbers(before)}) nhưng đạt cuối năm "
+              f"{data.year}: {_numbers(added)}", inputs=[keys.prev_missing(code), missing])
+    f.given(keys.added(code), len(added), kind="int",
+            label=f"số tiêu chí {s.set_id} đạt thêm trong năm",
+            derivation=f"đếm các tiêu chí đạt thêm: {len(added)}",
+            inputs=[keys.added_list(code)])
+
+
+def _commune_set_only(data: UnitData, role: str) -> Figures:
+    f = Figures(data, "ii4_criteria")
+    context(data, f)  # the set's rate is over the unit's xã
+    commune_set(data, f, role)
+    return f
+
+
+_COMMUNE_ONLY = {role: partial(_commune_set_only, role=role) for role in COMMUNE_SET_KEYS}
 
 
 def commune_sets(data: UnitData, f: Figures) -> None:
@@ -680,6 +741,8 @@ _UNIT_ONLY = {role: partial(_unit_set_only, role=role) for role in UNIT_SET_KEYS
 
 
 def _previous_list(data: UnitData, key: str, role: str) -> list[int] | None:
+    if not _last_year_same_period(data):  # last year's report counted another set's criteria
+        return None
     recorded = (data.previous_figures or {}).get(key)
     if recorded is not None:
         value = recorded.get("value") if isinstance(recorded, dict) else recorded

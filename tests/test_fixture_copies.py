@@ -506,3 +506,85 @@ def test_without_last_year_and_with_no_commune_at_the_top_band_nothing_is_left_d
     assert criteria.endswith("Kết quả thực hiện Bộ tiêu chí huyện NTM giai đoạn 2016-2020 "
                              "Kết quả đến nay huyện đạt 8/9 tiêu chí. (Phụ lục 03 đính kèm)")
     assert "tiêu chí:" not in criteria
+
+
+def _tra_on_2027(tmp_path, met: tuple[int, ...]):
+    """Xã Trà Ôn's 2026 fixture as its baseline (7/10: criteria 2, 5 and 9 not met), and a
+    2027 copy where the criteria `met` are met too."""
+    import shutil
+
+    import pandas as pd
+
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    for year in (2026, 2027):
+        shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / str(year) / "xa-tra-on")
+    folder = root / "2027" / "xa-tra-on"
+    header = (folder / "header.yaml").read_text(encoding="utf-8")
+    (folder / "header.yaml").write_text(header.replace("year: 2026", "year: 2027").replace(
+        "date: 2026-12-10", "date: 2027-12-10"), encoding="utf-8")
+    crit = pd.read_csv(folder / "commune_criteria.csv", dtype=str, keep_default_na=False)
+    crit.loc[crit["criterion"].isin([str(n) for n in met]), "achieved"] = "yes"
+    crit.to_csv(folder / "commune_criteria.csv", index=False)
+    return root
+
+
+def _commune_criteria_text(tmp_path, root) -> str:
+    from ntmlib.dataset import load_unit
+    from ntmlib.render import Renderer
+
+    result = load_unit(2027, "xa-tra-on", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(x) for x in result.findings]
+    report = Report(result.data)
+    return plain(str(Renderer(report.data, report.figures, report.appendices, [])
+                     .part("ii4_criteria")))
+
+
+def test_a_commune_report_compares_its_criteria_with_last_year_in_the_same_period(tmp_path):
+    """Trà Ôn 2027 meets criteria 2 and 9, not met in 2026: 9/10 now, 7/10 then, 2 added."""
+    text = _commune_criteria_text(tmp_path, _tra_on_2027(tmp_path, (2, 9)))
+    assert ("Kết quả thực hiện tiêu chí: xã Trà Ôn đạt 9/10 tiêu chí; còn 01 tiêu chí chưa "
+            "đạt: tiêu chí 5 Văn hóa, giáo dục, y tế. Năm 2026 xã đạt 7/10 tiêu chí; trong năm "
+            "2027 đạt thêm 2 tiêu chí (tiêu chí 2,9).") in text
+
+
+def test_a_commune_that_met_nothing_more_says_so_from_last_years_recorded_figures(tmp_path):
+    """No criterion added; last year's figures.json (as printed: 6 met, 2, 5, 9 and 10 not)
+    is what the comparison uses when it exists."""
+    import json
+
+    root = _tra_on_2027(tmp_path, ())
+    recorded = tmp_path / "outputs" / "2026" / "xa-tra-on"
+    recorded.mkdir(parents=True)
+    (recorded / "figures.json").write_text(json.dumps({
+        "provenance": {"unit": {"code": "29821"}}, "figures": {
+            "ntm.achieved[29821]": {"value": 6}, "ntm.missing[29821]": {"value": [2, 5, 9, 10]}}}),
+        encoding="utf-8")
+    text = _commune_criteria_text(tmp_path, root)
+    assert ("Năm 2026 xã đạt 6/10 tiêu chí; trong năm 2027 đạt thêm 1 tiêu chí (tiêu chí "
+            "10).") in text
+    (recorded / "figures.json").unlink()
+    text = _commune_criteria_text(tmp_path, root)
+    assert "Năm 2026 xã đạt 7/10 tiêu chí; trong năm 2027 không đạt thêm tiêu chí nào." in text
+
+
+def test_criteria_are_compared_with_last_year_only_within_one_period():
+    """2026 begins the 2026-2030 sets: nothing of 2025's criteria (another set) is compared,
+    even from a recorded figures.json; 2027 compares with 2026, 2022 with 2021."""
+    from types import SimpleNamespace
+
+    from ntmlib.indicators import _last_year_same_period, _previous_list
+    from ntmlib.reference import load_reference
+
+    ref = load_reference()
+
+    def data(year: int):
+        return SimpleNamespace(year=year, period=ref.period(year).period, reference=ref,
+                               previous=None,
+                               previous_figures={"district.met_list": {"value": [1, 2]}})
+
+    assert [_last_year_same_period(data(y)) for y in (2021, 2022, 2026, 2027)] == [
+        False, True, False, True]
+    assert _previous_list(data(2021), "district.met_list", "district") is None
+    assert _previous_list(data(2022), "district.met_list", "district") == [1, 2]

@@ -275,6 +275,28 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
                                                       position=at))
 
 
+def office_file(data: bytes) -> str | None:
+    """Why a file that should be text is not: an Excel workbook or a Word document under the
+    name of a text file (its bytes are a zip archive, or the older Office format), which the
+    analyst would otherwise be told is "not UTF-8". None for anything else."""
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # the Office 97-2003 format
+        return _("the file is an Excel 97-2003 workbook (.xls) or another old Office file, not "
+                 "text; open it in Excel and save it under this name as CSV UTF-8")
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        names = zipfile.ZipFile(_io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        names = []
+    if any(n.startswith("xl/") for n in names):
+        return _("the file is an Excel workbook (.xlsx) whose name was changed, not a CSV "
+                 "file; open it in Excel and save it under this name as CSV UTF-8")
+    if any(n.startswith("word/") for n in names):
+        return _("the file is a Word document (.docx) whose name was changed, not text; open "
+                 "it in Word and save it under this name as Plain Text, encoding UTF-8")
+    return _("the file is a zip archive, not text; check that it is the right file")
+
+
 # -- formulas at the CSV boundary ----------------------------------------------------------
 
 # Excel runs a cell that starts with one of these as a formula, also when it opens a CSV file.
@@ -317,6 +339,11 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
             unreadable.add(what)
             return None
         files[path.name] = hashlib.sha256(data).hexdigest()
+        other = office_file(data)
+        if other:
+            findings.append(Finding.error("file-type", other, file=shown))
+            unreadable.add(what)
+            return None
         try:
             text, note = decode_text(data)
         except UndecodableText as exc:

@@ -371,6 +371,10 @@ ERRORS = [
     Case("101-sheets", as_workbook(many_sheets(101)), "error", X, None, None, None,
          "the workbook has 121 sheets, more than the limit of 100; check that it is the right "
          "file"),
+    Case("xlsx-renamed-csv", replace_file("training.csv", lambda p: openpyxl.Workbook().save(p)),
+         "error", f"{D}/training.csv", None, None, None,
+         "the file is an Excel workbook (.xlsx) whose name was changed, not a CSV file; open it "
+         "in Excel and save it under this name as CSV UTF-8"),
 ]
 
 WARNINGS = [
@@ -446,7 +450,7 @@ RULES = {
     "windows-1258-csv": "encoding", "utf16-csv": "encoding",
     "double-and-trailing-spaces": "spaces", "windows-1258-narrative": "encoding",
     "stray-cell-at-xfd1048576": "outside", "stray-cell-far-below": "outside",
-    "note-beside-the-table": "outside",
+    "note-beside-the-table": "outside", "xlsx-renamed-csv": "file-type",
 }
 
 

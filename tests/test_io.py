@@ -262,3 +262,64 @@ def test_a_built_workbook_holds_header_narrative_and_each_table_as_sheets():
     cell = book["training"]["A3"]
     assert (cell.data_type, cell.quotePrefix) == ("s", True)
     assert book["training"].freeze_panes == "A2"
+
+
+# -- CSV files as Excel (and Notepad) save them ----------------------------------------------
+
+KT = "data/2020/tx-kien-tuong"
+
+
+def _load_kt(tmp_path, **files: bytes):
+    """Thị xã Kiến Tường 2020 (a clean fixture) with some of its files replaced, read and
+    validated."""
+    from ntmlib.dataset import validate_raw
+    from ntmlib.reference import load_reference
+    from tests.conftest import FIXTURES
+
+    folder = tmp_path / "data" / "2020" / "tx-kien-tuong"
+    shutil.copytree(FIXTURES / "2020" / "tx-kien-tuong", folder)
+    for name, content in files.items():
+        (folder / f"{name}.csv").write_bytes(content)
+    raw = read_dataset(folder, display_root=tmp_path / "data")
+    ref = load_reference(FIXTURES)
+    return raw, validate_raw(raw, 2020, ref.resolve("tx-kien-tuong", 2020), ref,
+                             previous=False, data_root=FIXTURES)
+
+
+def _about(result, name: str) -> list[tuple]:
+    return [(f.severity, f.rule, f.row, f.column, f.message) for f in result.findings
+            if f.file == f"{KT}/{name}.csv"]
+
+
+def test_an_office_file_under_a_text_files_name_is_named_for_what_it_is(tmp_path):
+    import io
+    import zipfile
+
+    from ntmlib.io import office_file
+
+    book = io.BytesIO()
+    openpyxl.Workbook().save(book)
+    assert office_file(book.getvalue()) == (
+        "đây là tệp Excel (.xlsx) đã bị đổi tên, không phải tệp CSV; hãy mở bằng Excel rồi lưu "
+        "lại với đúng tên này theo dạng CSV UTF-8")
+    document = io.BytesIO()
+    with zipfile.ZipFile(document, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert office_file(document.getvalue()) == (
+        "đây là tệp Word (.docx) đã bị đổi tên, không phải tệp văn bản; hãy mở bằng Word rồi "
+        "lưu lại với đúng tên này theo dạng Plain Text, mã UTF-8")
+    assert office_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504) == (
+        "đây là tệp Excel 97-2003 (.xls) hoặc một tệp Office cũ khác, không phải tệp văn bản; "
+        "hãy mở bằng Excel rồi lưu lại với đúng tên này theo dạng CSV UTF-8")
+    assert office_file(b"PK\x03\x04 cut short") == (
+        "đây là tệp nén zip, không phải tệp văn bản; hãy kiểm tra có đúng tệp không")
+    for text in (b"source,amount\n", "PKI,Ấp".encode(), b"\x89PNG\r\n\x1a\n", b""):
+        assert office_file(text) is None
+    # in a folder: one error for the file, and its table not reported missing too
+    raw, result = _load_kt(tmp_path, funds=book.getvalue())
+    assert _about(result, "funds") == [(
+        "error", "file-type", None, None,
+        "đây là tệp Excel (.xlsx) đã bị đổi tên, không phải tệp CSV; hãy mở bằng Excel rồi lưu "
+        "lại với đúng tên này theo dạng CSV UTF-8")]
+    assert "funds.csv" in raw.files  # hashed as read

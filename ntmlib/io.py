@@ -14,6 +14,7 @@ the report's provenance publishes).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io as _io
@@ -30,7 +31,7 @@ import yaml
 
 from .errors import DataNotFoundError
 from .findings import Finding
-from .i18n import _, count, every_language
+from .i18n import _, count, every_language, ngettext
 from .parsing import ExcelPercent, char_name, match_key, nfc
 from .schema import HEADER_LIST_FIELDS, SHEET_LABELS, TABLES, TABLES_BY_NAME
 
@@ -379,14 +380,20 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
         text = read(path, shown, spec.name)
         if text is None:
             continue
-        frame = _parse_csv(text, shown, findings)
-        if frame is None:
+        if not text.strip(" \t\r\n,;"):  # an empty file (or only separators): no rows
+            findings.append(Finding.warning(
+                "csv", _("the file is empty, without even the line of column names; it is read "
+                         "as a table with no rows"), file=shown))
+            tables[spec.name] = RawTable(
+                spec.name, pd.DataFrame(columns=spec.column_names, dtype=object), shown)
+            continue
+        parsed = _parse_csv(text, shown, findings)
+        if parsed is None:
             unreadable.add(spec.name)
             continue
-        frame.columns = [nfc(str(c)).strip() for c in frame.columns]
-        frame = frame.astype(object)
+        frame, first_row = parsed
         _untext_cells(frame)
-        tables[spec.name] = RawTable(spec.name, frame, shown)
+        tables[spec.name] = RawTable(spec.name, frame, shown, first_row=first_row)
     return RawDataset(
         folder, "folder", header, narrative, tables, files, findings,
         header_file=header_shown, narrative_file=_display(narr_path, root),
@@ -394,25 +401,140 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
     )
 
 
-def _parse_csv(text: str, shown: str, findings: list[Finding]) -> pd.DataFrame | None:
-    """The cells of a CSV file as text, or None when the file is over a limit. A file that is
-    not CSV gives an empty frame and an error (its columns are then reported missing)."""
-    first_line = text[:text.find("\n")] if "\n" in text else text
-    if first_line.count(",") >= MAX_COLUMNS:  # before pandas makes a column of each
+class _Unreadable(ValueError):
+    """A CSV file that cannot be read as a table: the message, and the row it is about."""
+
+    def __init__(self, message: str, row: int | None) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+def _separator(line: str) -> str:
+    """The character between the cells of a CSV file, from its line of column names: a comma,
+    unless that line has none outside quotes and has semicolons (what Excel saves as CSV where
+    the decimal mark is a comma, as under Vietnamese settings) or tabs (Excel's "Unicode
+    Text"). Only the line of column names decides: a comma file with one column, whose texts
+    hold semicolons, is still read as a comma file."""
+    def cells(separator: str) -> int:
+        return len(next(csv.reader([line], delimiter=separator), []))
+
+    if cells(",") > 1:
+        return ","
+    best = max((";", "\t"), key=cells)  # semicolons when as many
+    return best if cells(best) > 1 else ","
+
+
+def _blank(record: list[str]) -> bool:
+    return not any(cell.strip() for cell in record)
+
+
+def _csv_records(text: str, separator: str) -> tuple[int, list[str], list[list[str]]]:
+    """(blank lines before the line of column names, that line, the rows below it), at most
+    MAX_ROWS + 1 rows. Raises _Unreadable for a quotation mark never closed. A quoted cell
+    followed by more text ("ab"c), which Python reads strictly as an error, is read leniently
+    (abc) as before."""
+    for strict in (True, False):
+        skipped, header, rows = 0, None, []
+        reader = csv.reader(_io.StringIO(text, newline=""), delimiter=separator, strict=strict)
+        try:
+            for record in reader:
+                if header is None:
+                    if _blank(record):
+                        skipped += 1
+                    else:
+                        header = record
+                    continue
+                rows.append(record)
+                if len(rows) > MAX_ROWS:
+                    break
+        except csv.Error as exc:
+            row = skipped + (header is not None) + len(rows) + 1
+            if "field larger than field limit" in str(exc):
+                raise _Unreadable(_(
+                    "the cell that starts on this row has more than {limit} characters; is a "
+                    'quotation mark (") left open, or is it the wrong file?').format(
+                        limit=count(csv.field_size_limit())), row) from None
+            if "unexpected end of data" in str(exc):
+                raise _Unreadable(_(
+                    'a quotation mark (") opens a cell on this row and is never closed, so the '
+                    "rest of the file would be one cell; close it or take it out"), row) from None
+            if not strict:
+                raise _Unreadable(_("the file cannot be read as CSV ({reason})").format(
+                    reason=str(exc)), row) from None
+            continue
+        return skipped, header or [], rows
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _wider_rows(rows: list[list[str]], width: int, first_row: int, separator: str,
+                shown: str) -> Finding | None:
+    """The error for rows with more cells than the line of column names has, even blank ones
+    (a number split at its decimal comma pushes the cells right of it into blank ones): where
+    the first is, and which others."""
+    wide = [(first_row + i, len(r)) for i, r in enumerate(rows) if len(r) > width]
+    if not wide:
+        return None
+    (row, cells), others = wide[0], [str(r) for r, _n in wide[1:]]
+    also = "" if not others else ngettext(" (also row {rows})", " (also rows {rows})",
+                                          len(others)).format(
+        rows=", ".join(others[:5]) + (", …" if len(others) > 5 else ""))
+    text = {
+        ",": _("the row has {cells} cells, more than the {columns} columns of the line of column "
+               "names{also}; a number with a decimal comma (300,5) or a text with a comma must "
+               'be put in quotes ("300,5")'),
+        ";": _("the row has {cells} cells, more than the {columns} columns of the line of column "
+               "names{also}; a text with a semicolon must be put in quotes"),
+        "\t": _("the row has {cells} cells, more than the {columns} columns of the line of "
+                "column names{also}; a text with a tab must be put in quotes"),
+    }[separator]
+    return Finding.error("csv", text.format(cells=count(cells), columns=count(width), also=also),
+                         file=shown, row=row)
+
+
+def _parse_csv(text: str, shown: str, findings: list[Finding]
+               ) -> tuple[pd.DataFrame, int] | None:
+    """The cells of a CSV file as text, and the row number of its first row below the line of
+    column names; None, with an error, when the file cannot be read as a table or is over a
+    limit (its columns are then not reported missing too). Cells are separated by commas,
+    semicolons or tabs (`_separator`); blank lines before the line of column names are
+    skipped. Columns without a name are left out: silently when they are blank (what Excel
+    leaves right of a table), with a warning when they hold something."""
+    lines = (line for line in _io.StringIO(text, newline="") if line.strip(" \t\r\n,;"))
+    first_line = next(lines, "").rstrip("\r\n")
+    if max(first_line.count(c) for c in ",;\t") >= MAX_COLUMNS:  # before making the columns
         findings.append(Finding.error("too-large", _too_many_columns(sheet=False), file=shown))
         return None
-    try:  # one row more than allowed tells that there are too many, without reading them all
-        frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False,
-                            nrows=MAX_ROWS + 1)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        findings.append(Finding.error(
-            "csv", _("the file cannot be read as CSV ({reason})").format(
-                reason=str(exc).splitlines()[0]), file=shown))
-        return pd.DataFrame()
-    if len(frame) > MAX_ROWS:
+    separator = _separator(first_line)
+    try:
+        skipped, header, rows = _csv_records(text, separator)
+    except _Unreadable as exc:
+        findings.append(Finding.error("csv", str(exc), file=shown, row=exc.row))
+        return None
+    if len(rows) > MAX_ROWS:
         findings.append(Finding.error("too-large", _too_many_rows(sheet=False), file=shown))
         return None
-    return frame
+    first_row = skipped + 2
+    width = len(header)
+    wider = _wider_rows(rows, width, first_row, separator, shown)
+    if wider is not None:
+        findings.append(wider)
+        return None
+    rows = [r[:width] + [""] * (width - len(r)) for r in rows]
+    names = [nfc(c).strip() for c in header]
+    for j in (j for j, name in enumerate(names) if not name):
+        used = [i for i, r in enumerate(rows) if r[j].strip()]
+        if used:
+            from openpyxl.utils import get_column_letter
+
+            findings.append(Finding.warning(
+                "extra-column", _("column {number} (column {letter} in Excel) holds data but "
+                                  "has no name in the line of column names, and is ignored")
+                .format(number=j + 1, letter=get_column_letter(j + 1)),
+                file=shown, row=first_row + used[0]))
+    kept = [j for j, name in enumerate(names) if name]
+    frame = pd.DataFrame([[r[j] for j in kept] for r in rows],
+                         columns=[names[j] for j in kept], dtype=object)
+    return frame, first_row
 
 
 def _too_many_rows(sheet: bool) -> str:

@@ -371,6 +371,17 @@ ERRORS = [
     Case("101-sheets", as_workbook(many_sheets(101)), "error", X, None, None, None,
          "the workbook has 121 sheets, more than the limit of 100; check that it is the right "
          "file"),
+    Case("decimal-comma-unquoted",  # 33370,5 typed in Notepad: two cells
+         raw_bytes("funds", lambda b: b.replace(b"\ncentral,investment,33370,",
+                                                b"\ncentral,investment,33370,5,", 1)),
+         "error", f"{D}/funds.csv", None, 2, None,
+         "the row has 8 cells, more than the 7 columns of the line of column names; a number "
+         'with a decimal comma (300,5) or a text with a comma must be put in quotes ("300,5")'),
+    Case("quotation-mark-never-closed",
+         raw_bytes("training", lambda b: b.replace(b",An to", b',"An to', 1)),
+         "error", f"{D}/training.csv", None, 3, None,
+         'a quotation mark (") opens a cell on this row and is never closed, so the rest of the '
+         "file would be one cell; close it or take it out"),
     Case("xlsx-renamed-csv", replace_file("training.csv", lambda p: openpyxl.Workbook().save(p)),
          "error", f"{D}/training.csv", None, None, None,
          "the file is an Excel workbook (.xlsx) whose name was changed, not a CSV file; open it "
@@ -416,6 +427,16 @@ WARNINGS = [
          "warning", X, "training", 2, None,
          "the cell I2 and 1 more hold values outside the table (columns A to G, rows 1 to 4) "
          "and are ignored"),
+    Case("empty-csv-file", raw_bytes("stated_figures", lambda b: b""),
+         "warning", f"{D}/stated_figures.csv", None, None, None,
+         "the file is empty, without even the line of column names; it is read as a table with "
+         "no rows"),
+    Case("unnamed-column-with-data",  # a note typed right of the table, its header left blank
+         raw_bytes("training", lambda b: b.replace(b"reconstructed\n", b"reconstructed,\n", 1)
+                   .replace(b",training,,\nvoc", b",training,,,ghi ch\xc3\xba\nvoc", 1)),
+         "warning", f"{D}/training.csv", None, 3, None,
+         "column 8 (column H in Excel) holds data but has no name in the line of column names, "
+         "and is ignored"),
 ]
 
 
@@ -450,7 +471,9 @@ RULES = {
     "windows-1258-csv": "encoding", "utf16-csv": "encoding",
     "double-and-trailing-spaces": "spaces", "windows-1258-narrative": "encoding",
     "stray-cell-at-xfd1048576": "outside", "stray-cell-far-below": "outside",
-    "note-beside-the-table": "outside", "xlsx-renamed-csv": "file-type",
+    "note-beside-the-table": "outside", "decimal-comma-unquoted": "csv",
+    "quotation-mark-never-closed": "csv", "xlsx-renamed-csv": "file-type",
+    "empty-csv-file": "csv", "unnamed-column-with-data": "extra-column",
 }
 
 
@@ -488,7 +511,6 @@ def test_warning_is_found_and_the_data_still_loads(case, data_root, english):
 # rules whose cases are in other tests (test file: test)
 ELSEWHERE = {
     "blank": "test_validate.py::test_blank_required_value",
-    "csv": "test_rules.py::test_a_file_that_is_not_csv_is_an_error",
     "duplicate-column": "test_rules.py::test_a_column_twice_is_an_error",
     "extra-field": "test_rules.py::test_unknown_header_fields_and_narrative_sections_are_...",
     "extra-section": "test_rules.py::test_unknown_header_fields_and_narrative_sections_are_...",

@@ -291,6 +291,163 @@ def _about(result, name: str) -> list[tuple]:
             if f.file == f"{KT}/{name}.csv"]
 
 
+def test_a_csv_saved_by_excel_with_vietnamese_settings_is_read_by_its_semicolons(tmp_path):
+    """Excel under Vietnamese regional settings (decimal comma) saves "CSV" with semicolons
+    between the cells; its numbers are then read as Vietnamese numbers, its texts keep their
+    commas and quoted semicolons."""
+    funds = ("source;component;amount;quantity;quantity_unit;description\r\n"
+             "central;investment;2.000,0;;;\r\n"
+             "province;total;1500;;;\r\n"
+             "district;total;500;;;\r\n"
+             'people;land;300;1200;m²;"nhân dân hiến {quantity} đất; làm đường, trị giá '
+             '{amount} triệu đồng"\r\n')
+    raw, result = _load_kt(tmp_path, funds=funds.encode("utf-8"))
+    assert result.ok and result.findings == []
+    assert raw.tables["funds"].frame["amount"].tolist() == ["2.000,0", "1500", "500", "300"]
+    typed = result.data["funds"]
+    assert typed["amount"].tolist() == [2000.0, 1500.0, 500.0, 300.0]
+    assert typed["quantity"].tolist()[3] == 1200
+    assert typed["description"].tolist()[3] == (
+        "nhân dân hiến {quantity} đất; làm đường, trị giá {amount} triệu đồng")
+
+
+def test_excels_unicode_text_utf16_with_tabs_is_read_by_its_tabs(tmp_path):
+    households = ("commune_code\thouseholds_registered\thouseholds_recognised\thamlets\t"
+                  "hamlets_registered\thamlets_recognised\thamlet_term\r\n"
+                  "27787\t300\t270\t0\t0\t0\tkhu phố\r\n"
+                  "27788\t300\t270\t0\t0\t0\tkhu phố\r\n"
+                  "27789\t280\t252\t0\t0\t0\tkhu phố\r\n"
+                  "27790\t1.500\t1.450\t5\t5\t4\tấp\r\n")
+    raw, _ = _load_kt(tmp_path, households=households.encode("utf-16"))
+    assert [(f.severity, f.rule, f.message) for f in raw.findings] == [
+        ("warning", "encoding", "tệp được lưu theo mã UTF-16; đã đọc theo mã này, hãy lưu lại "
+                                "dạng CSV UTF-8")]
+    frame = raw.tables["households"].frame
+    assert list(frame.columns) == ["commune_code", "households_registered",
+                                   "households_recognised", "hamlets", "hamlets_registered",
+                                   "hamlets_recognised", "hamlet_term"]
+    assert frame.iloc[3].tolist() == ["27790", "1.500", "1.450", "5", "5", "4", "ấp"]
+
+
+def test_only_the_line_of_column_names_decides_the_separator():
+    """A comma file of one column whose texts hold semicolons (and commas, quoted) is not
+    taken for a semicolon file; a header whose semicolon is inside quotes is one name."""
+    from ntmlib.io import _parse_csv
+
+    findings = []
+    frame, first_row = _parse_csv('topic\nAn toàn; vệ sinh\n"Nghề, chăn nuôi; trồng trọt"\n',
+                                  "x.csv", findings)
+    assert findings == [] and first_row == 2
+    assert list(frame.columns) == ["topic"]
+    assert frame["topic"].tolist() == ["An toàn; vệ sinh", "Nghề, chăn nuôi; trồng trọt"]
+    frame, _ = _parse_csv('"topic;id"\nA;B\n', "x.csv", findings)
+    assert findings == [] and list(frame.columns) == ["topic;id"]
+    assert frame["topic;id"].tolist() == ["A;B"]
+    frame, _ = _parse_csv("a;b\tc\td\n1;2\t3\t4\n", "x.csv", findings)  # more tabs: tabs
+    assert list(frame.columns) == ["a;b", "c", "d"]
+
+
+def test_a_row_wider_than_its_header_is_one_error_at_its_row_and_nothing_more(tmp_path):
+    """300,5 typed without quotes in a comma file makes two cells: the file is not read, the
+    first such row is named with the others, and its columns are not reported missing too."""
+    funds = ("source,component,amount,quantity,quantity_unit,description\n"
+             "central,investment,2000,,,\n"
+             "province,total,1500,5,,,\n"
+             "district,total,500,,,\n"
+             "people,land,300,1200,m²,\"nhân dân hiến {quantity} đất, trị giá {amount}\",x\n")
+    raw, result = _load_kt(tmp_path, funds=funds.encode("utf-8"))
+    assert "funds" in raw.unreadable and "funds" not in raw.tables
+    assert _about(result, "funds") == [(
+        "error", "csv", 3, None,
+        "dòng này có 7 ô, nhiều hơn 6 cột của dòng tên cột (cả dòng 5 cũng vậy); số có dấu "
+        'phẩy thập phân (300,5) hoặc chữ có dấu phẩy phải được đặt trong ngoặc kép ("300,5")')]
+    assert not result.ok
+
+
+def test_the_rows_wider_than_the_header_beyond_five_are_counted_as_more():
+    from ntmlib.io import _parse_csv
+
+    findings = []
+    text = "a;b\n" + "".join(f"{i};{i};1\n" for i in range(8)) + "x;y\n"
+    assert _parse_csv(text, "x.csv", findings) is None
+    assert [(f.rule, f.file, f.row, f.message) for f in findings] == [(
+        "csv", "x.csv", 2,
+        "dòng này có 3 ô, nhiều hơn 2 cột của dòng tên cột (cả dòng 3, 4, 5, 6, 7, … cũng vậy); "
+        "chữ có dấu chấm phẩy phải được đặt trong ngoặc kép")]
+
+
+def test_an_empty_file_is_a_table_with_no_rows(tmp_path):
+    raw, result = _load_kt(tmp_path, funds=b"", documents=b"\xef\xbb\xbf\r\n")
+    assert _about(result, "funds") == [
+        ("warning", "csv", None, None,
+         "tệp trống, không có cả dòng tên cột; tệp được đọc như một bảng không có dòng nào"),
+        ("error", "empty-table", None, None, "bảng funds không có dòng nào")]
+    # a table that may be empty (documents) gets the note alone
+    assert _about(result, "documents") == [
+        ("warning", "csv", None, None,
+         "tệp trống, không có cả dòng tên cột; tệp được đọc như một bảng không có dòng nào")]
+
+
+def test_blank_columns_excel_leaves_right_of_a_table_are_ignored_silently(tmp_path):
+    """Excel writes the cells right of a table that were once touched as empty columns; a
+    column without a name but with something in it is warned of, by its number and letter,
+    at its first row that has something."""
+    funds = ("source,component,amount,quantity,quantity_unit,description,,\r\n"
+             ",,,,,,,\r\n"
+             "central,investment,2000,,,,,\r\n"
+             "province,total,1500,,,,,\r\n"
+             "district,total,500,,,,,\r\n"
+             "people,land,300,1200,m²,\"nhân dân hiến {quantity} đất làm đường, trị giá "
+             "{amount} triệu đồng\",,\r\n"
+             ",,,,,,,\r\n")
+    raw, result = _load_kt(tmp_path, funds=funds.encode("utf-8"))
+    assert result.ok and result.findings == []
+    assert list(raw.tables["funds"].frame.columns) == [
+        "source", "component", "amount", "quantity", "quantity_unit", "description"]
+    assert result.data["funds"].index.tolist() == [3, 4, 5, 6]  # rows as Excel numbers them
+    noted = funds.replace("district,total,500,,,,,", "district,total,500,,,,,ghi chú")
+    _, result = _load_kt(tmp_path / "b", funds=noted.encode("utf-8"))
+    assert result.ok and _about(result, "funds") == [(
+        "warning", "extra-column", 5, None,
+        "cột thứ 8 (cột H trong Excel) có dữ liệu nhưng không có tên ở dòng tên cột nên bị bỏ "
+        "qua")]
+
+
+def test_blank_lines_before_the_line_of_column_names_keep_the_row_numbers():
+    from ntmlib.io import _parse_csv
+
+    findings = []
+    frame, first_row = _parse_csv(",,\r\n\r\na,b,c\r\n1,2,3\r\n", "x.csv", findings)
+    assert findings == [] and first_row == 4 and frame.values.tolist() == [["1", "2", "3"]]
+
+
+def test_a_column_twice_in_a_csv_is_an_error(tmp_path):
+    households = ("commune_code,households_registered,households_recognised,hamlets,hamlets,"
+                  "hamlets_registered,hamlets_recognised,hamlet_term\n"
+                  "27787,300,270,0,0,0,0,khu phố\n")
+    _, result = _load_kt(tmp_path, households=households.encode("utf-8"))
+    assert ("error", "duplicate-column", None, "hamlets", "cột 'hamlets' xuất hiện hai lần") in \
+        _about(result, "households")
+
+
+def test_a_quotation_mark_never_closed_is_named_at_its_row():
+    from ntmlib.io import _parse_csv
+
+    findings = []
+    assert _parse_csv('a,b\n1,2\n3,"x\n4,5\n', "x.csv", findings) is None
+    assert [(f.rule, f.row, f.message) for f in findings] == [(
+        "csv", 3, 'dòng này có dấu ngoặc kép (") mở đầu một ô nhưng không được đóng lại, nên cả '
+                  "phần còn lại của tệp sẽ thành một ô; hãy thêm dấu đóng hoặc xóa dấu này")]
+    findings = []
+    assert _parse_csv('a,b\n1,2\n3,4\n5,"' + "x" * 200_000 + '"\n', "x.csv", findings) is None
+    assert [(f.rule, f.row, f.message) for f in findings] == [(
+        "csv", 4, 'ô bắt đầu ở dòng này dài hơn 131.072 ký tự; có dấu ngoặc kép (") nào chưa '
+                  "được đóng, hay đây không phải đúng tệp?")]
+    # a quoted cell followed by more text is read as before, leniently
+    frame, _ = _parse_csv('a,b\n"x"y,2\n', "x.csv", findings)
+    assert frame.values.tolist() == [["xy", "2"]]
+
+
 def test_an_office_file_under_a_text_files_name_is_named_for_what_it_is(tmp_path):
     import io
     import zipfile

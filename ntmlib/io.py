@@ -106,6 +106,7 @@ class RawDataset:
     unreadable: set[str] = field(default_factory=set)
     labelled: bool = False  # an Excel form with sheets named in words (see RawTable)
     sheets: dict[str, str] = field(default_factory=dict)  # table (header...) -> sheet's name
+    other_sheets: list[str] = field(default_factory=list)  # a workbook's sheets of no table
     # a workbook's header fields are rows of its sheet: field -> the row it is typed on
     header_rows: dict[str, int] = field(default_factory=dict)
 
@@ -910,10 +911,12 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
             return empty()
         sheets: dict[str, _Sheet] = {}  # by table (or header, narrative)
         titles: dict[str, str] = {}  # table -> the name of its sheet
+        others: list[str] = []
         for title in book.sheetnames:
             name = sheet_table(title)
             ws = book[title]
             if name is None or not hasattr(ws, "_get_source"):  # not a table, or a chart
+                others.append(title)
                 continue
             if name in titles:
                 findings.append(Finding.warning(
@@ -996,6 +999,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     labelled = any(title != name for name, title in titles.items())
     return RawDataset(path, "workbook", header, narrative, tables, files, findings, shown, shown,
                       unreadable=unreadable, labelled=labelled, sheets=titles,
+                      other_sheets=others,
                       header_rows=header_rows)
 
 

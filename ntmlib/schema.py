@@ -544,6 +544,12 @@ HEADER_FIELDS: dict[str, tuple[str, bool]] = {
 }
 # the names in the Excel form of the sheets that are not tables
 SHEET_LABELS = {"header": N_("Report header"), "narrative": N_("Narrative")}
+# the form's own sheets that hold no table: instructions, communes to look codes up, the
+# drop-down lists (hidden)
+GUIDE_SHEET = N_("Instructions")
+COMMUNES_SHEET = N_("Communes")
+LISTS_SHEET = N_("Lists")
+FORM_SHEETS = (GUIDE_SHEET, COMMUNES_SHEET, LISTS_SHEET)
 HEADER_LIST_FIELDS = ("issuer", "recipients", "cc", "reconstructed")
 BASELINE_HEADER = ("unit_code", "year", "scope")
 

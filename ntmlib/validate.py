@@ -39,6 +39,7 @@ from .parsing import (
 from .reference import Unit
 from .schema import (
     BASELINE_HEADER,
+    FORM_SHEETS,
     HEADER_FIELDS,
     HEADER_LIST_FIELDS,
     NARRATIVE_SECTIONS,
@@ -143,15 +144,27 @@ def type_tables(raw: RawDataset, scope: str, allowed: dict[str, tuple] | None = 
         if table is None:
             if needed and spec.name not in raw.unreadable:  # else reported when it was read
                 where = _missing_where(raw, spec)
-                findings.append(Finding.error(
-                    "missing-table", _("the table {table} is missing").format(
-                        table=where.get("sheet") or spec.name), **where))
+                message = _("the table {table} is missing").format(
+                    table=where.get("sheet") or spec.name)
+                unknown = _unknown_sheets(raw)
+                if unknown:  # a renamed sheet is the likely reason
+                    message += "; " + _("the workbook's sheets {sheets} are not tables of the "
+                                        "form: give the table's sheet its name from the form"
+                                        ).format(sheets=", ".join(f"'{t}'" for t in unknown))
+                findings.append(Finding.error("missing-table", message, **where))
             typed[spec.name] = _empty(spec)
             continue
         frame, f = _type_table(spec, table, needed, allowed or {}, labels or {})
         findings += f
         typed[spec.name] = frame
     return typed, findings
+
+
+def _unknown_sheets(raw: RawDataset) -> list[str]:
+    """A workbook's sheets that hold no table and are not the form's own (instructions,
+    communes, lists)."""
+    own = {match_key(t) for name in FORM_SHEETS for t in every_language(name)}
+    return [t for t in raw.other_sheets if match_key(t) not in own]
 
 
 def _missing_where(raw: RawDataset, spec: Table) -> dict:

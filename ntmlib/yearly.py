@@ -46,8 +46,11 @@ from .parsing import ParseError, parse_bool, parse_date, parse_number
 from .reference import load_reference
 from .safefs import atomic_file, atomic_folder, guard_overwrite
 from .schema import (
+    COMMUNES_SHEET,
+    GUIDE_SHEET,
     HEADER_FIELDS,
     HEADER_LIST_FIELDS,
+    LISTS_SHEET,
     NARRATIVE_SECTIONS,
     REQUIRED_NARRATIVE,
     SHEET_LABELS,
@@ -184,9 +187,6 @@ def _criteria_for_period(frame: pd.DataFrame, old: str, new: str) -> pd.DataFram
 # The form is written in the user's language: sheets, headings, notes and the words of its
 # drop-down lists; `io.read_dataset` and `validate` read those words back as the data's names
 # and values, and still read a workbook written with the names themselves.
-GUIDE_SHEET = N_("Instructions")
-COMMUNES_SHEET = N_("Communes")
-LISTS_SHEET = N_("Lists")
 GUIDE = (
     N_("HOW TO FILL IN THE DATA OF THE NEW RURAL DEVELOPMENT REPORT"),
     "",

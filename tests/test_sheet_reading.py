@@ -326,3 +326,21 @@ def test_a_narrative_section_is_read_by_its_id_or_heading_and_an_unknown_one_as_
                          ["  III.1 kết quả đạt được ", "B."], ["ghi chú riêng", "C."]]}, path)
     assert io.read_dataset(path).narrative == {"achievements": ["A.", "B."],
                                                "ghi chú riêng": ["C."]}
+
+
+def test_a_missing_table_names_the_sheets_that_are_not_tables(tmp_path):
+    """The funds sheet renamed "Nguon von 2026": the error says which sheets were not
+    recognised (not the form's own: instructions, communes, lists)."""
+    from ntmlib.validate import type_tables
+
+    path = tmp_path / "x.xlsx"
+    _book({"Hướng dẫn": [["đọc kỹ"]], "Danh sách xã": [["29821"]], "Lists": [["a"]],
+           "Nguon von 2026": [["source", "component", "amount"], ["central", "total", 5]]},
+          path)
+    raw = io.read_dataset(path)
+    assert raw.other_sheets == ["Hướng dẫn", "Danh sách xã", "Lists", "Nguon von 2026"]
+    _typed, found = type_tables(raw, "report", level="commune")
+    funds = [f.message for f in found if f.rule == "missing-table" and f.sheet == "funds"]
+    assert funds == ["thiếu bảng funds; các trang tính 'Nguon von 2026' của tệp không phải là "
+                     "bảng của biểu mẫu: hãy đặt lại cho trang tính của bảng đúng tên như trong "
+                     "biểu mẫu"]

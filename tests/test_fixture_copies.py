@@ -588,3 +588,32 @@ def test_criteria_are_compared_with_last_year_only_within_one_period():
         False, True, False, True]
     assert _previous_list(data(2021), "district.met_list", "district") is None
     assert _previous_list(data(2022), "district.met_list", "district") == [1, 2]
+
+
+def test_the_figures_of_a_communes_progress_say_how_they_were_made(tmp_path):
+    """Trà Ôn 2027 against its 2026 data: each figure's label, kind, derivation and inputs;
+    no figure for a set the commune has no rows in (the modern set)."""
+    from ntmlib.dataset import load_unit
+
+    result = load_unit(2027, "xa-tra-on", _tra_on_2027(tmp_path, (2, 9)),
+                       outputs_dir=tmp_path / "outputs")
+    f = Report(result.data).figures
+    got = {k: (f[k].label, f[k].kind, f[k].value, f[k].derivation, f[k].inputs)
+           for k in ("prev.ntm.achieved[29821]", "prev.ntm.missing[29821]",
+                     "ntm.added_list[29821]", "ntm.added[29821]")}
+    assert got == {
+        "prev.ntm.achieved[29821]": (
+            "số tiêu chí xa_ntm đạt năm 2026", "int", 7,
+            "tính từ dữ liệu năm 2026: đếm các dòng của commune_criteria có commune_code = "
+            "29821, set_id = xa_ntm, achieved = yes: 7", []),
+        "prev.ntm.missing[29821]": (
+            "các tiêu chí xa_ntm chưa đạt năm 2026", "list", [2, 5, 9],
+            "tính từ dữ liệu năm 2026: tiêu chí của xa_ntm có achieved = no: 2,5,9", []),
+        "ntm.added_list[29821]": (
+            "tiêu chí xa_ntm đạt thêm trong năm", "list", [2, 9],
+            "chưa đạt cuối năm 2026 (2, 5, 9) nhưng đạt cuối năm 2027: 2, 9",
+            ["prev.ntm.missing[29821]", "ntm.missing[29821]"]),
+        "ntm.added[29821]": (
+            "số tiêu chí xa_ntm đạt thêm trong năm", "int", 2,
+            "đếm các tiêu chí đạt thêm: 2", ["ntm.added_list[29821]"])}
+    assert not [k for k in f.keys() if k.startswith(("prev.modern.", "modern.added"))]

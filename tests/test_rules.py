@@ -468,3 +468,23 @@ def test_a_header_file_that_cannot_be_read_is_one_finding(tmp_path, english, edi
     assert [(f.rule, f.column, f.message) for f in result.findings] == [
         (rule, column, message.format(first=first, again=len(lines)))
         for rule, column, message in found]
+
+
+def test_a_source_given_both_whole_and_by_components_is_an_error_in_each_table(raw, english):
+    """Kiến Tường's funds with a component added to Ngân sách tỉnh, given whole on file row 3,
+    and a whole line (row 7) added to the people's contribution given by its component on
+    row 5; its plan with a whole central line (row 4) beside the investment line (row 2)."""
+    data = copy.deepcopy(raw)
+    funds = data.tables["funds"].frame
+    funds.loc[len(funds)] = {"source": "province", "component": "investment", "amount": "10"}
+    funds.loc[len(funds)] = {"source": "people", "component": "total", "amount": "10"}
+    planned = data.tables["planned_funds"].frame
+    planned.loc[len(planned)] = {"source": "central", "component": "total", "amount": "50"}
+    found = [(f.severity, f.file, f.row, f.column, f.message) for f in validate(data).findings
+             if f.rule == "total"]
+    twice = ("has a line for its whole amount (total) and lines for its components, which "
+             "would count it twice: give either the whole amount or its components")
+    assert found == [
+        ("error", f"{FOLDER}/funds.csv", 3, "component", f"'province' {twice}"),
+        ("error", f"{FOLDER}/funds.csv", 7, "component", f"'people' {twice}"),
+        ("error", f"{FOLDER}/planned_funds.csv", 4, "component", f"'central' {twice}")]

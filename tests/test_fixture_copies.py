@@ -617,3 +617,17 @@ def test_the_figures_of_a_communes_progress_say_how_they_were_made(tmp_path):
             "số tiêu chí xa_ntm đạt thêm trong năm", "int", 2,
             "đếm các tiêu chí đạt thêm: 2", ["ntm.added_list[29821]"])}
     assert not [k for k in f.keys() if k.startswith(("prev.modern.", "modern.added"))]
+
+
+def test_a_phuong_s_households_are_cultured_households_not_ntm_ones():
+    """Phường An Hội (sample data, 2026) is outside the programme: its section II.3 speaks of
+    cultured households and tổ dân phố, without "nông thôn mới"."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.render import Renderer
+
+    report = Report(load_unit(2026, "phuong-an-hoi").data)
+    text = plain(str(Renderer(report.data, report.figures, report.appendices, [])
+                     .part("ii3_households")))
+    assert text.startswith("Công tác bình xét hộ gia đình văn hóa - Hộ gia đình văn hóa: Ban "
+                           "phát triển tổ dân phố bình xét công nhận gia đình văn hóa đạt ")
+    assert "nông thôn mới" not in text

@@ -291,7 +291,17 @@ class Reference:
         text = str(ident).strip()
         if not 1 <= int(year) <= 9999:
             raise UnknownDistrictError(_("{year} is not a year.").format(year=year))
+        if not _SLUG.match(text) and _SLUG.match(text.lower()):
+            text = text.lower()  # XA-CAM-HIEP: ids are lower case
         if not _SLUG.match(text):
+            named = self._by_name(text, year, level)
+            if len(named) == 1:  # "Xã Cam Hiệp", "cam hiệp": one unit of the year
+                return named[0]
+            if named:
+                raise UnknownDistrictError(
+                    _("'{unit}' names more than one unit in {year}: {choices}; use the id")
+                    .format(unit=ident, year=year, choices="; ".join(
+                        f"{u.name} ({u.slug})" for u in sorted(named, key=lambda u: u.slug))))
             raise UnknownDistrictError(
                 _("'{unit}' is not a unit id: use the ASCII id (e.g. tra-cu) or the official "
                   "code (e.g. 849)").format(unit=ident))
@@ -307,6 +317,20 @@ class Reference:
                     .format(unit=ident, year=year, choices=choices))
             return _latest(pool, year)
         raise UnknownDistrictError(self._not_in_year(text, year, level))
+
+    def _by_name(self, text: str, year: int, level: str | None) -> list[Unit]:
+        """The units of `year` with this name, with or without their kind ("Xã Cam Hiệp",
+        "Cam Hiệp"), in any letter case; the latest version of each."""
+        from .parsing import match_key
+
+        key = match_key(text)
+        found = {}
+        for units in self._year_index(year).values():
+            for u in units:
+                if (level is None or u.level == level) and key in (
+                        match_key(u.name), match_key(u.name.removeprefix(u.type + " "))):
+                    found[u.code] = _latest([v for v in units if v.code == u.code], year)
+        return list(found.values())
 
     def resolve_district(self, district: str, year: int) -> Unit:
         """A district-level unit (kept for the district commands)."""

@@ -234,3 +234,21 @@ def test_a_copy_of_the_same_tables_is_read_once_and_a_changed_copy_again(tmp_pat
     assert same.units is bundled.units and same.digest == bundled.digest
     assert same.province_conditions(2026) == bundled.province_conditions(2026)
     assert same.unit("29461", 2026).name == bundled.unit("29461", 2026).name
+
+
+def test_a_unit_is_found_by_its_id_in_any_case_or_by_its_name_when_that_is_one_unit(english):
+    """What a user types on the command line: XA-TRA-CU, "Xã Trà Cú", "trà cú" (in 2026 one
+    commune); "Trà Cú" in 2023 is the district and its town, so the ids are named."""
+    from ntmlib.errors import UnknownDistrictError
+
+    ref = load_reference(BUNDLED)
+    assert {ref.resolve(t, 2026).code for t in ("xa-tra-cu", "XA-TRA-CU", "Xã Trà Cú",
+                                                "trà cú", " XÃ TRÀ CÚ ")} == {"29461"}
+    assert ref.resolve("Thị xã Duyên Hải", 2023).slug == "tx-duyen-hai"
+    assert ref.resolve("Huyện Duyên Hải", 2023, level="district").slug == "duyen-hai"
+    with pytest.raises(UnknownDistrictError) as exc:
+        ref.resolve("Trà Cú", 2023)
+    assert str(exc.value) == ("'Trà Cú' names more than one unit in 2023: Huyện Trà Cú "
+                              "(tra-cu); Thị trấn Trà Cú (tt-tra-cu); use the id")
+    with pytest.raises(UnknownDistrictError, match="is not a unit id"):
+        ref.resolve("Trà Cú Mới", 2023)

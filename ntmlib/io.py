@@ -925,6 +925,11 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                     file=shown, sheet=title))
                 continue
             titles[name] = title
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                # read as any other, but whoever checks the workbook by eye does not see it
+                findings.append(Finding.warning(
+                    "workbook", _("the sheet is hidden in Excel; its data is read like the "
+                                  "other sheets"), file=shown, sheet=title))
             try:
                 sheets[name] = _read_sheet(ws, book)
             except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError,

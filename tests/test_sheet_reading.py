@@ -344,3 +344,20 @@ def test_a_missing_table_names_the_sheets_that_are_not_tables(tmp_path):
     assert funds == ["thiếu bảng funds; các trang tính 'Nguon von 2026' của tệp không phải là "
                      "bảng của biểu mẫu: hãy đặt lại cho trang tính của bảng đúng tên như trong "
                      "biểu mẫu"]
+
+
+def test_a_hidden_table_sheet_is_read_with_a_warning(tmp_path):
+    """A table's sheet hidden in Excel is read, and said; a hidden sheet of no table (the
+    form's drop-down lists) is not."""
+    path = tmp_path / "x.xlsx"
+    _book({"Hướng dẫn": [["đọc kỹ"]], "documents": [["doc_id"], ["VB1"]],
+           "Danh mục": [["a"]]}, path)
+    book = openpyxl.load_workbook(path)
+    book["documents"].sheet_state = "hidden"
+    book["Danh mục"].sheet_state = "veryHidden"
+    book.save(path)
+    raw = io.read_dataset(path)
+    assert [(f.severity, f.rule, f.sheet, f.message) for f in raw.findings] == [
+        ("warning", "workbook", "documents", "trang tính đang bị ẩn trong Excel; số liệu của nó "
+                                             "vẫn được đọc như các trang tính khác")]
+    assert list(raw.tables["documents"].frame["doc_id"]) == ["VB1"]

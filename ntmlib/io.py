@@ -960,7 +960,13 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
             if key in HEADER_LIST_FIELDS:
                 if value not in (None, ""):
                     header.setdefault(key, []).append(value)
-            else:
+            elif header.get(key) not in (None, "") and value not in (None, "", header[key]):
+                # two values for one field: neither is chosen silently
+                findings.append(Finding.error(
+                    "header", _("the field is given twice, on rows {first} and {again}; keep "
+                                "one").format(first=header_rows[key], again=number),
+                    file=shown, sheet=titles["header"], row=number, column=key))
+            elif value not in (None, "") or key not in header:
                 header[key] = value
         _place_issues(sheet, titles["header"], shown, findings,
                       lambda r, c: str(sheet.rows[r - sheet.first_row][0] or "")

@@ -361,3 +361,20 @@ def test_a_hidden_table_sheet_is_read_with_a_warning(tmp_path):
         ("warning", "workbook", "documents", "trang tính đang bị ẩn trong Excel; số liệu của nó "
                                              "vẫn được đọc như các trang tính khác")]
     assert list(raw.tables["documents"].frame["doc_id"]) == ["VB1"]
+
+
+def test_a_header_field_given_twice_in_a_workbook_is_an_error_unless_the_same_or_blank(
+        tmp_path):
+    """Rows 3 and 5 give two signers; the place twice alike, and a blank date row after a
+    filled one, are not a conflict; the recipients are a list, one row each."""
+    path = tmp_path / "x.xlsx"
+    _book({"header": [["field", "value"], ["unit_code", "29821"], ["signer_name", "Lê Thị A"],
+                      ["place", "Trà Ôn"], ["signer_name", "Trần Văn B"], ["place", "Trà Ôn"],
+                      ["date", "10/12/2026"], ["date", None],
+                      ["recipients", "UBND tỉnh"], ["recipients", "Sở NN&MT"]]}, path)
+    raw = io.read_dataset(path)
+    assert [(f.severity, f.rule, f.row, f.column, f.message) for f in raw.findings] == [
+        ("error", "header", 5, "signer_name",
+         "thông tin được ghi hai lần, ở dòng 3 và dòng 5; hãy giữ lại một")]
+    assert (raw.header["place"], raw.header["date"], raw.header["recipients"]) == (
+        "Trà Ôn", "10/12/2026", ["UBND tỉnh", "Sở NN&MT"])

@@ -749,7 +749,7 @@ def _previous_list(data: UnitData, key: str, role: str) -> list[int] | None:
         return list(value or [])
     if data.previous is None:
         return None
-    if data.previous.criteria_set(role) is None or data.previous.period != data.period:
+    if data.previous.criteria_set(role) is None:
         return None
     return sorted(unit_met(data.previous, role))
 

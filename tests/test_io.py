@@ -480,3 +480,19 @@ def test_an_office_file_under_a_text_files_name_is_named_for_what_it_is(tmp_path
         "đây là tệp Excel (.xlsx) đã bị đổi tên, không phải tệp CSV; hãy mở bằng Excel rồi lưu "
         "lại với đúng tên này theo dạng CSV UTF-8")]
     assert "funds.csv" in raw.files  # hashed as read
+
+
+def test_a_unit_without_data_names_the_folder_and_the_workbook_it_looked_for(tmp_path):
+    from ntmlib.errors import DataNotFoundError
+    from ntmlib.io import district_source
+
+    (tmp_path / "2024").mkdir()
+    with pytest.raises(DataNotFoundError) as exc:
+        district_source(tmp_path, 2024, "xa-tra-on")
+    assert str(exc.value) == (
+        f"Không có số liệu của xa-tra-on năm 2024: cần có thư mục {tmp_path}/2024/xa-tra-on "
+        f"hoặc tệp Excel {tmp_path}/2024/xa-tra-on.xlsx")
+    (tmp_path / "2024" / "xa-tra-on.xlsx").write_bytes(b"PK")
+    assert district_source(tmp_path, 2024, "xa-tra-on") == tmp_path / "2024" / "xa-tra-on.xlsx"
+    (tmp_path / "2024" / "xa-tra-on").mkdir()
+    assert district_source(tmp_path, 2024, "xa-tra-on") == tmp_path / "2024" / "xa-tra-on"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import shutil
 
+import pandas as pd
 import pytest
 
 from ntmlib.dataset import validate_raw
@@ -488,3 +489,19 @@ def test_a_source_given_both_whole_and_by_components_is_an_error_in_each_table(r
         ("error", f"{FOLDER}/funds.csv", 3, "component", f"'province' {twice}"),
         ("error", f"{FOLDER}/funds.csv", 7, "component", f"'people' {twice}"),
         ("error", f"{FOLDER}/planned_funds.csv", 4, "component", f"'central' {twice}")]
+
+
+def test_a_plan_given_whole_and_by_components_is_an_error_when_funds_are_empty(raw, english):
+    """No funds (an empty table: its own error stops validation before the rules, so the
+    check is called alone), and a plan whose central budget is given whole (row 4) beside its
+    investment line (row 2): the plan is still checked."""
+    from types import SimpleNamespace
+
+    from ntmlib.validate import _check_total_lines
+
+    planned = pd.DataFrame({"source": ["central", "district", "central"],
+                            "component": ["investment", "total", "total"]},
+                           index=[2, 3, 4])  # file rows, as typed tables are indexed
+    data = SimpleNamespace(tables={"funds": planned.iloc[0:0], "planned_funds": planned})
+    assert [(f.file, f.row) for f in _check_total_lines(data, raw)] == [
+        (f"{FOLDER}/planned_funds.csv", 4)]

@@ -577,7 +577,7 @@ def commune_set(data: UnitData, f: Figures, role: str) -> None:
         _own_progress(data, f, role)
 
 
-def _last_year_same_period(data: UnitData) -> bool:
+def same_period_as_last_year(data: UnitData) -> bool:
     """Whether last year was reported against the same criteria sets as this year."""
     try:
         return data.reference.period(data.year - 1).period == data.period
@@ -591,7 +591,7 @@ def _own_progress(data: UnitData, f: Figures, role: str) -> None:
     keys = COMMUNE_SET_KEYS[role]
     code = data.unit.code
     now, missing = keys.achieved.format(code=code), keys.missing.format(code=code)
-    if now not in f or not _last_year_same_period(data):
+    if now not in f or not same_period_as_last_year(data):
         return
     s = data.criteria_set(role)
     last = data.year - 1
@@ -741,7 +741,7 @@ _UNIT_ONLY = {role: partial(_unit_set_only, role=role) for role in UNIT_SET_KEYS
 
 
 def _previous_list(data: UnitData, key: str, role: str) -> list[int] | None:
-    if not _last_year_same_period(data):  # last year's report counted another set's criteria
+    if not same_period_as_last_year(data):  # last year's report counted another set's criteria
         return None
     recorded = (data.previous_figures or {}).get(key)
     if recorded is not None:

@@ -23,6 +23,7 @@ from .indicators import (
     criteria_counts,
     level_counts,
     ocop_valid,
+    same_period_as_last_year,
     unit_met,
 )
 from .model import UnitData, each_row
@@ -285,7 +286,8 @@ def unit_criteria(data: UnitData, figures: Figures, role: str) -> Appendix | Non
     if d.empty:
         return None
     before = None
-    if keys.prev_met in figures:
+    # last year's column only under the same set: criterion 6 of 2016-2020 is not that of 2021
+    if keys.prev_met in figures and same_period_as_last_year(data):
         prev = (data.previous_figures or {}).get(keys.met_list)
         before = set(prev.get("value") if isinstance(prev, dict) else prev or []) \
             if prev is not None else (unit_met(data.previous, role)

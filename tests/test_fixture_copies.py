@@ -574,7 +574,7 @@ def test_criteria_are_compared_with_last_year_only_within_one_period():
     even from a recorded figures.json; 2027 compares with 2026, 2022 with 2021."""
     from types import SimpleNamespace
 
-    from ntmlib.indicators import _last_year_same_period, _previous_list
+    from ntmlib.indicators import _previous_list, same_period_as_last_year
     from ntmlib.reference import load_reference
 
     ref = load_reference()
@@ -584,7 +584,7 @@ def test_criteria_are_compared_with_last_year_only_within_one_period():
                                previous=None,
                                previous_figures={"district.met_list": {"value": [1, 2]}})
 
-    assert [_last_year_same_period(data(y)) for y in (2021, 2022, 2026, 2027)] == [
+    assert [same_period_as_last_year(data(y)) for y in (2021, 2022, 2026, 2027)] == [
         False, True, False, True]
     assert _previous_list(data(2021), "district.met_list", "district") is None
     assert _previous_list(data(2022), "district.met_list", "district") == [1, 2]

@@ -109,7 +109,12 @@ def test_the_first_report_of_the_new_period(made):
 
     text = plain(str(report.section("ii4_criteria").paragraph))
     assert "đạt thêm" not in text  # nothing is "added" between two different sets
-    assert "Năm 2020 thị xã đạt 7/9 tiêu chí" in text
+    # last year under its own set, said so; no column of 2020 in the appendix (another set)
+    assert ("Năm 2020 thị xã đạt 7/9 tiêu chí huyện nông thôn mới theo Bộ tiêu chí giai đoạn "
+            "2016-2020.") in text
+    district = next(a for a in report.appendices if a.key == "district_criteria").frame(f)
+    assert list(district.columns) == ["Tiêu chí", "Nội dung", "Năm 2021", "Năm đạt",
+                                      "Tự đánh giá"]
 
 
 EXPECTED = {

@@ -561,10 +561,9 @@ def commune_set(data: UnitData, f: Figures, role: str) -> None:
                  f"{data.reference.title_label(title) if title else role}",
                  condition=f"title = {title}", distinct="unit_code")
     if data.level == "commune":
-        own = _rows(data["recognitions"], (data["recognitions"]["title"] == title)
-                    & (data["recognitions"]["unit_code"] == data.unit.code)) if rec else []
-        if own and pd.notna(data["recognitions"].at[own[-1], "year"]):
-            f.cell(keys.recognised_year, "recognitions", own[-1], "year",
+        own = own_recognition_row(data, title)
+        if own is not None and pd.notna(data["recognitions"].at[own, "year"]):
+            f.cell(keys.recognised_year, "recognitions", own, "year",
                    label=f"năm được công nhận {data.reference.title_label(title)}",
                    kind="year")
     periods = sorted({str(p) for p in data["recognitions"].loc[rec, "period"]}) if rec else []
@@ -575,6 +574,18 @@ def commune_set(data: UnitData, f: Figures, role: str) -> None:
                      condition=f"title = {title}, period = {period}", distinct="unit_code")
     if data.level == "commune":
         _own_progress(data, f, role)
+
+
+def own_recognition_row(data: UnitData, title: str | None) -> int | None:
+    """The row of the unit's own recognition under `title`: the latest by year when it was
+    recognised more than once (2019 under 2016-2020, again in 2023), the last given on a tie."""
+    rec = data["recognitions"]
+    rows = _rows(rec, (rec["title"] == title) & (rec["unit_code"] == data.unit.code)) \
+        if not rec.empty and title else []
+    if not rows:
+        return None
+    years = {r: (rec.at[r, "year"] if pd.notna(rec.at[r, "year"]) else -1) for r in rows}
+    return max(rows, key=lambda r: (years[r], r))
 
 
 def same_period_as_last_year(data: UnitData) -> bool:
@@ -722,11 +733,9 @@ def unit_set(data: UnitData, f: Figures, role: str) -> None:
                 label=f"số tiêu chí {s.set_id} đạt thêm trong năm",
                 derivation=f"đếm các tiêu chí đạt thêm: {len(added)}", inputs=[keys.added_list])
     title = data.reference.title_for(role)
-    own = _rows(data["recognitions"], (data["recognitions"]["title"] == title)
-                & (data["recognitions"]["unit_code"] == data.unit.code)) \
-        if not data["recognitions"].empty else []
-    if own and pd.notna(data["recognitions"].at[own[0], "year"]):
-        f.cell(keys.recognised_year, "recognitions", own[0], "year",
+    own = own_recognition_row(data, title)
+    if own is not None and pd.notna(data["recognitions"].at[own, "year"]):
+        f.cell(keys.recognised_year, "recognitions", own, "year",
                label=f"năm {data.unit.name} được công nhận {data.reference.title_label(title)}",
                kind="year")
 

@@ -32,7 +32,13 @@ from . import config
 from .charts import Chart
 from .figures import Figures
 from .formatting import fmt_date, fmt_date_line
-from .indicators import COMMUNE_SET_KEYS, UNIT_SET_KEYS, criteria_counts, funds_labels
+from .indicators import (
+    COMMUNE_SET_KEYS,
+    UNIT_SET_KEYS,
+    criteria_counts,
+    funds_labels,
+    own_recognition_row,
+)
 from .model import UnitData, each_row
 from .tables import Appendix, Mark, Ref, Rich, Text, band_parts
 
@@ -387,13 +393,10 @@ class Renderer:
 
     def own_recognition(self, role: str) -> dict:
         """The unit's own recognition row for a role's title (decision, date, issuer)."""
-        rec = self.data["recognitions"]
-        title = self.data.reference.title_for(role)
-        rows = rec[(rec["title"] == title) & (rec["unit_code"] == self.data.unit.code)] \
-            if not rec.empty else rec
-        if rows.empty:
+        row = own_recognition_row(self.data, self.data.reference.title_for(role))
+        if row is None:
             return {}
-        return records(rows)[0]
+        return records(self.data["recognitions"].loc[[row]])[0]
 
     def title_label(self, role: str) -> str:
         title = self.data.reference.title_for(role)

@@ -544,6 +544,8 @@ def _commune_criteria_text(tmp_path, root) -> str:
 def test_a_commune_report_compares_its_criteria_with_last_year_in_the_same_period(tmp_path):
     """Trà Ôn 2027 meets criteria 2 and 9, not met in 2026: 9/10 now, 7/10 then, 2 added."""
     text = _commune_criteria_text(tmp_path, _tra_on_2027(tmp_path, (2, 9)))
+    assert ("Xã Trà Ôn đã được công nhận xã đạt chuẩn nông thôn mới năm 2025 theo Bộ tiêu chí "
+            "giai đoạn 2021-2025.") in text  # not the period of the report's criteria
     assert ("Kết quả thực hiện tiêu chí: xã Trà Ôn đạt 9/10 tiêu chí; còn 01 tiêu chí chưa "
             "đạt: tiêu chí 5 Văn hóa, giáo dục, y tế. Năm 2026 xã đạt 7/10 tiêu chí; trong năm "
             "2027 đạt thêm 2 tiêu chí (tiêu chí 2,9).") in text
@@ -631,3 +633,31 @@ def test_a_phuong_s_households_are_cultured_households_not_ntm_ones():
     assert text.startswith("Công tác bình xét hộ gia đình văn hóa - Hộ gia đình văn hóa: Ban "
                            "phát triển tổ dân phố bình xét công nhận gia đình văn hóa đạt ")
     assert "nông thôn mới" not in text
+
+
+def test_a_units_own_recognition_is_its_latest_by_year():
+    """Recognised in 2023 (file row 2) and, given after it, in 2019 (row 3): the report names
+    2023, with that row's decision; on a tie, the row given last; a row without a year last."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from ntmlib.indicators import own_recognition_row
+
+    class Data:
+        def __init__(self, rows):
+            self.unit = SimpleNamespace(code="29821")
+            self.frame = pd.DataFrame(rows, columns=["unit_code", "title", "year"],
+                                      index=range(2, 2 + len(rows)))
+
+        def __getitem__(self, name):
+            return self.frame
+
+    assert own_recognition_row(Data([("29821", "xa_ntm", 2023), ("29821", "xa_ntm", 2019),
+                                      ("29822", "xa_ntm", 2025)]), "xa_ntm") == 2
+    assert own_recognition_row(Data([("29821", "xa_ntm", 2023), ("29821", "xa_ntm", 2023)]),
+                               "xa_ntm") == 3
+    assert own_recognition_row(Data([("29821", "xa_ntm", None), ("29821", "xa_ntm", 2020)]),
+                               "xa_ntm") == 3
+    assert own_recognition_row(Data([("29821", "xa_ntm_nc", 2023)]), "xa_ntm") is None
+    assert own_recognition_row(Data([]), "xa_ntm") is None

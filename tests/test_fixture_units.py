@@ -108,8 +108,10 @@ def test_hoa_vang_2024_sentences(hv24):
         "có 02/02 xã (Hòa Bắc và Hòa Ninh) đạt tiêu chí xã nông thôn mới nâng cao",
         "xã Hòa Liên đạt 17/19 tiêu chí, (còn 02 tiêu chí 13 Tổ chức sản xuất và phát triển "
         "KTNT, 18 Chất lượng môi trường sống chưa đạt)",
-        "Huyện Hòa Vang đã được công nhận huyện đạt chuẩn nông thôn mới năm 2020 (Quyết định "
-        "số 1234/QĐ-TTg ngày 15/12/2020 của Thủ tướng Chính phủ).",
+        # recognised under the previous period's set, said so in a 2021-2025 report
+        "Huyện Hòa Vang đã được công nhận huyện đạt chuẩn nông thôn mới năm 2020 theo Bộ tiêu "
+        "chí giai đoạn 2016-2020 (Quyết định số 1234/QĐ-TTg ngày 15/12/2020 của Thủ tướng "
+        "Chính phủ).",
         "Năm 2023 huyện đạt 4/9 tiêu chí huyện nông thôn mới nâng cao.",
         "Trong năm 2024 huyện đạt thêm 2 tiêu chí (tiêu chí 5,7).",
         "Trong năm 2024 huyện không đạt thêm tiêu chí nào.",

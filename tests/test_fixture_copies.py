@@ -661,3 +661,14 @@ def test_a_units_own_recognition_is_its_latest_by_year():
                                "xa_ntm") == 3
     assert own_recognition_row(Data([("29821", "xa_ntm_nc", 2023)]), "xa_ntm") is None
     assert own_recognition_row(Data([]), "xa_ntm") is None
+
+
+def test_no_integrated_production_model_is_said_in_words_not_as_none(kt20):
+    """Kiến Tường 2020 has one directly funded model and none from integrated funds: the
+    sub-section says so, rather than "(không có)" beside integrated funds listed in II.6."""
+    from ntmlib.render import Renderer
+
+    text = plain(str(Renderer(kt20.data, kt20.figures, kt20.appendices, [])
+                     .part("ii1_production")))
+    assert text.endswith("Nguồn vốn lồng ghép: Trong năm không có mô hình phát triển sản xuất "
+                         "từ nguồn vốn lồng ghép.")

@@ -672,3 +672,30 @@ def test_no_integrated_production_model_is_said_in_words_not_as_none(kt20):
                      .part("ii1_production")))
     assert text.endswith("Nguồn vốn lồng ghép: Trong năm không có mô hình phát triển sản xuất "
                          "từ nguồn vốn lồng ghép.")
+
+
+def test_one_upgraded_commune_is_not_said_to_be_all_of_them(tmp_path):
+    """Hòa Vang 2024 without Hòa Ninh's advanced recognition (file row 11): one upgraded
+    xã, Hòa Bắc, meeting the set: "01 xã đã đạt", not "01 xã đều đã đạt"."""
+    from ntmlib.render import Renderer
+
+    root = _hoa_vang_copy(tmp_path)
+    path = root / "2024" / "hoa-vang" / "recognitions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[10].startswith("20299,xa_ntm_nc,")
+    path.write_text("".join(lines[:10] + lines[11:]), encoding="utf-8")
+    report = _load_report(tmp_path, root)
+    text = plain(str(Renderer(report.data, report.figures, report.appendices, [])
+                     .part("ii4_criteria")))
+    assert "Kết quả đến nay 01 xã đã đạt chuẩn tiêu chí theo quy định" in text
+
+
+def test_a_phuong_is_said_to_be_outside_the_commune_criteria_once():
+    from ntmlib.dataset import load_unit
+    from ntmlib.render import Renderer
+
+    report = Report(load_unit(2026, "phuong-an-hoi").data)
+    text = plain(str(Renderer(report.data, report.figures, report.appendices, [])
+                     .part("ii4_criteria")))
+    assert ("Phường An Hội không thực hiện Bộ tiêu chí xã nông thôn mới, bộ tiêu chí chỉ áp "
+            "dụng cho xã.") in text

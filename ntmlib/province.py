@@ -17,6 +17,7 @@ says "trong N xã đã báo cáo", and does not judge the province's conditions.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,17 +148,30 @@ def load_members(data: UnitData, data_root: Path | None = None,
     return out
 
 
+def _places(m: Member, key: str) -> int:
+    """The decimals a member's money is printed with: as its own report printed it (55.151,3
+    for a sum of 55.151,25), so that both documents show the same number; the value's own
+    decimals when it was computed here from the member's data."""
+    printed = m.printed.get(key)
+    if isinstance(printed, str) and re.search(r"\d", printed):
+        decimals = re.search(r",(\d+)", printed)  # 1.500,25 or 7.171* (a reconstructed one)
+        return len(decimals.group(1)) if decimals else 0
+    return places_of(m.value(key))
+
+
 def _sum(f: Figures, key: str, members: list[Member], member_key: str, *, label: str,
          kind: str, unit: str = "") -> None:
     """A total over the members that have data; the members without are named. Money is
-    printed with the decimals of its most precise part (a member's 4.756,25), so that the
-    printed parts add up to the printed total."""
+    printed with the decimals of its most precise part as the members' reports printed them
+    (4.305,5 and 1.400,3 from 1.400,25: 7.006 for 7.006,02 in all; each number rounded on its
+    own, as in every report, and each member's the same as in its own report)."""
     have = [m for m in members if m.status == "ok" and m.value(member_key) is not None]
     values = [m.value(member_key) for m in have]
-    places = max((places_of(v) for v in values), default=0) if kind == "money" else None
+    places = max((_places(m, member_key) for m in have), default=0) \
+        if kind == "money" else None
     total = sum(values) if values else 0
-    if places is not None:  # 0.1 + 0.2: no float noise in the value recorded
-        total = round(total, places)
+    if kind == "money":  # 0.1 + 0.2: no float noise in the value recorded
+        total = round(total, max((places_of(v) for v in values), default=0))
     lacking = [m for m in members if m.status != "ok"]
     terms = " + ".join(num(v) for v in values[:24]) + (" + …" if len(values) > 24 else "")
     note = f"; thiếu {len(lacking)} đơn vị chưa có số liệu" if lacking else ""
@@ -313,7 +327,7 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
                 continue  # a phường is not recognised NTM: its cell is blank, not 0
             f.given(key, value, kind=kind, label=f"{m.unit.name}: {member_key}",
                     unit="triệu đồng" if kind == "money" else "",
-                    places=places_of(value) if kind == "money" else None,
+                    places=_places(m, member_key) if kind == "money" else None,
                     derivation=f"{m.source}: {member_key} = "
                     f"{num(value) if kind == 'money' else m.printed.get(member_key, value)}",
                     sources=[{"file": m.source, "sheet": None, "column": member_key,

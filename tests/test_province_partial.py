@@ -94,7 +94,8 @@ def test_the_province_appendix_total_of_xa_is_the_total_of_its_rows(tmp_path):
 def _vinh_long_with_a_ward(tmp_path):
     """The 2026 fixtures, Ngãi Tứ recognised xã nông thôn mới hiện đại and with 100,25 more
     from enterprises (1.400,25), and Phường Bến Tre made from Ngãi Tứ's files: no criteria,
-    no recognition, no hamlets, 1.000,27 (central) + 300 (province) = 1.300,27."""
+    no recognition, no hamlets, 1.000,27 (central) + 300 (province) = 1.300,27, printed
+    1.300,3 in its own report (a sum: one decimal)."""
     root = tmp_path / "data"
     shutil.copytree(FIXTURES / "2026", root / "2026")
     ngai_tu = root / "2026" / "xa-ngai-tu"
@@ -181,19 +182,20 @@ def test_a_commune_province_says_how_many_xa_have_no_group(tmp_path):
 
 def test_the_province_appendix_leaves_a_wards_recognition_blank_and_adds_up(tmp_path):
     """Phường Bến Tre (nhóm 1 in commune_groups.csv): no criteria, and recognition as a xã
-    nông thôn mới does not apply (blank, not 0); funds printed with the decimals of the
-    data, and the total with the decimals of its parts, so that the rows add up to the
-    total: 4.305,5 + 1.400,25 + 1.300,27 = 7.006,02 (rounded to one decimal each, 4.305,5 +
-    1.400,3 + 1.300,3 = 7.006,1, and the total 7.006)."""
+    nông thôn mới does not apply (blank, not 0). Each member's funds as its own report
+    prints them, a sum with one decimal (1.300,27 → 1.300,3; 1.400,25 → 1.400,3; 4.305,5),
+    and the total at the same precision: 7.006,02 → 7.006 (the rounded rows add to 7.006,1:
+    each number is rounded on its own, as in every report)."""
     report = _vinh_long_with_a_ward(tmp_path)
     members = next(a for a in report.appendices if a.key == "members")
     rows = {r[1]: r[2:] for r in members.frame(report.figures).astype(str).values.tolist()}
-    assert rows["Phường Bến Tre"] == ["nhóm 1", "", "", "1.300,27", "0"]
-    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "01", "1.400,25", "0"]
+    assert rows["Phường Bến Tre"] == ["nhóm 1", "", "", "1.300,3", "0"]
+    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "01", "1.400,3", "0"]
     assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "01", "4.305,5", "02"]
-    assert rows["Tổng cộng"] == ["", "", "02", "7.006,02", "02"]
+    assert rows["Tổng cộng"] == ["", "", "02", "7.006", "02"]
+    assert report.figures.value("funds.total") == 7006.02  # the exact sum is recorded
     text = _text(report, 2026)
-    assert "của các đơn vị là 7.006,02 triệu đồng" in text
+    assert "của các đơn vị là 7.006 triệu đồng" in text
 
 
 def test_a_province_whose_units_all_reported_gives_its_results_over_all_its_xa(tmp_path):

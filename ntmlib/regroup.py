@@ -130,7 +130,7 @@ def _one(unit: Unit, from_year: int, to_year: int, root: Path, ref: Reference,
             continue
         found = True
         sample = sample or bool(data.header.get("sample_data"))
-        mine = _rows_of(data, str(o["old_code"]), from_year)
+        mine = _rows_of(data, str(o["old_code"]), to_year - 1)
         if str(o["partial"]).lower() in ("yes", "true", "1"):
             split.append((old, mine))
         else:
@@ -146,7 +146,9 @@ def _one(unit: Unit, from_year: int, to_year: int, root: Path, ref: Reference,
     ocop = pd.concat(products, ignore_index=True) if products else None
     if ocop is not None and len(ocop):
         tables["ocop_products"] = ocop.assign(commune_code=unit.code)
-    carried_rec, undecided = _recognitions(unit, recognitions, ref, from_year)
+    # an origin without data may not have held a title the others held: nothing is carried
+    carried_rec, undecided = _recognitions(unit, recognitions, ref, from_year,
+                                           complete=not missing)
     if len(carried_rec):
         tables["recognitions"] = carried_rec
     from .validate import header_defaults
@@ -190,13 +192,13 @@ def _one(unit: Unit, from_year: int, to_year: int, root: Path, ref: Reference,
     return Regrouped(unit, target, carried, todo)
 
 
-def _rows_of(data, old_code: str, from_year: int) -> dict[str, pd.DataFrame]:
+def _rows_of(data, old_code: str, valid_year: int) -> dict[str, pd.DataFrame]:
     """The rows of the old unit in its data: OCOP products still valid at the end of
-    `from_year`, recognitions."""
+    `valid_year` (the year before the new one), recognitions."""
     ocop = data["ocop_products"]
     if len(ocop):
         ocop = ocop[(ocop["commune_code"].astype(str) == old_code).to_numpy()
-                    & ocop_valid(ocop, from_year).to_numpy()]
+                    & ocop_valid(ocop, valid_year).to_numpy()]
     rec = data["recognitions"]
     if len(rec):
         rec = rec[(rec["unit_code"].astype(str) == old_code).to_numpy()]
@@ -204,9 +206,11 @@ def _rows_of(data, old_code: str, from_year: int) -> dict[str, pd.DataFrame]:
 
 
 def _recognitions(unit: Unit, held: list[tuple[Unit, pd.DataFrame]], ref: Reference,
-                  from_year: int) -> tuple[pd.DataFrame, list[tuple[str, str, list[str]]]]:
+                  from_year: int, complete: bool = True
+                  ) -> tuple[pd.DataFrame, list[tuple[str, str, list[str]]]]:
     """Titles every old xã taken in whole held (carried, earliest year), and those only some
-    held (for the analyst)."""
+    held (for the analyst); with an old unit's data missing (not `complete`), every title is
+    for the analyst."""
     rural = set(ref.kinds_with_role("rural"))
     xa = [old for old, _rows in held if old.type in rural]
     by_title: dict[tuple[str, str], list[tuple[Unit, dict]]] = {}
@@ -216,7 +220,7 @@ def _recognitions(unit: Unit, held: list[tuple[Unit, pd.DataFrame]], ref: Refere
     carried, undecided = [], []
     for (title, period), holders in sorted(by_title.items()):
         names = {old.code for old, _r in holders}
-        if xa and all(old.code in names for old in xa):
+        if complete and xa and all(old.code in names for old in xa):
             years = [r["year"] for _o, r in holders if pd.notna(r.get("year"))]
             # a title resting on a reconstructed row is itself reconstructed
             made_up = any(bool(r.get("reconstructed")) and pd.notna(r.get("reconstructed"))

@@ -139,9 +139,10 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     for name in CARRIED:
         frame = data[name].copy()
         if name == "ocop_products":
-            # what was valid at the end of the year carries on; those expiring next year are
-            # reported as expired by next year's report
-            frame = frame[ocop_valid(frame, from_year).to_numpy()]
+            # what is valid at the end of the year before the new one carries on (from_year,
+            # unless years are skipped); those expiring in the new year are reported as
+            # expired by its report
+            frame = frame[ocop_valid(frame, to_year - 1).to_numpy()]
         if name in ("commune_criteria", "district_criteria"):
             frame = _criteria_for_period(frame, data.period, ref.period(to_year).period)
         tables[name] = frame

@@ -111,3 +111,26 @@ def test_a_carried_recognition_keeps_the_earliest_year_of_the_old_communes(root)
     rec = pd.read_csv(made.folder / "recognitions.csv", dtype=str)
     assert rec[["unit_code", "title", "period", "year"]].values.tolist() == [
         ["29461", "xa_ntm", "2016-2020", "2017"]]
+
+
+def test_a_title_is_not_carried_when_an_old_unit_has_no_data(root):
+    """Ngãi Xuyên and Thanh Sơn, both xã NTM 2016-2020, formed Xã Trà Cú with a third unit:
+    with all three's data the title is carried; when one of them has no data (it may not have
+    held it), the title is listed for the analyst instead of being guessed."""
+    from ntmlib.regroup import _recognitions
+
+    ref = load_reference(root)
+    new = ref.resolve("xa-tra-cu", 2026)
+
+    def held(code: str, year: str):
+        old = ref.unit(code, 2024)
+        return old, pd.DataFrame([{"unit_code": code, "title": "xa_ntm",
+                                   "period": "2016-2020", "year": year}])
+
+    both = [held("29479", "2019"), held("29485", "2017")]
+    carried, undecided = _recognitions(new, both, ref, 2025)
+    assert carried[["unit_code", "title", "period", "year"]].values.tolist() == [
+        ["29461", "xa_ntm", "2016-2020", "2017"]] and undecided == []
+    carried, undecided = _recognitions(new, both, ref, 2025, complete=False)
+    assert carried.empty
+    assert undecided == [("xa_ntm", "2016-2020", ["Xã Ngãi Xuyên", "Xã Thanh Sơn"])]

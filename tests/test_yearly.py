@@ -69,6 +69,15 @@ def fill(form, root):
     book.save(form)
 
 
+def test_a_new_year_that_skips_a_year_leaves_out_what_expired_in_between(root):
+    """From 2023 straight to 2025 (2024 not entered): the ten certificates of 2021 expired at
+    the end of 2024, so the twenty of 2022 and 2023 are carried, not thirty."""
+    made = new_year(2023, 2025, "tra-cu", root)
+    assert made.carried["ocop_products"] == 20
+    ocop = pd.read_csv(made.folder / "ocop_products.csv", dtype=str)
+    assert sorted(set(ocop["year_recognised"])) == ["2022", "2023"]
+
+
 def test_new_year_carries_forward_and_never_overwrites(root, english):
     made = new_year(2023, 2024, "tra-cu", root)
     assert made.carried["commune_criteria"] == 15 * 19 + 4 * 19

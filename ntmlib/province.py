@@ -298,6 +298,14 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
              kind="money", unit="triệu đồng")
     _sum(f, "funds.total", members, "funds.total", label="tổng nguồn vốn huy động",
          kind="money", unit="triệu đồng")
+    f.section = "iv_plan"  # next year's funds the units plan, by source
+    for source, label in funds_labels(data, data.year + 1):
+        key = f"planned.source[{source}]"
+        if any(m.status == "ok" and m.value(key) is not None for m in members):
+            _sum(f, key, members, key, label=f"{label} dự kiến năm {data.year + 1}",
+                 kind="money", unit="triệu đồng")
+    _sum(f, "planned.total", members, "planned.total",
+         label=f"tổng nguồn vốn dự kiến năm {data.year + 1}", kind="money", unit="triệu đồng")
     f.section = "ocop"
     _sum(f, "ocop.total", members, "ocop.total", label="sản phẩm OCOP còn hiệu lực",
          kind="count")

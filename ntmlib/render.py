@@ -568,6 +568,7 @@ class Renderer:
             "fund_sources": self.fund_sources, "title": self.title,
             "conditions": lambda: self.data.reference.province_conditions(self.data.year),
             "funds_labels": lambda: funds_labels(self.data, self.data.year, top=True),
+            "planned_labels": lambda: funds_labels(self.data, self.data.year + 1, top=True),
             "missing": lambda: [m for m in self.extra.get("members", []) if m.status != "ok"],
             "member_level": self.extra.get("member_level", ""),
             "prev_recognition_periods": self.prev_recognition_periods,

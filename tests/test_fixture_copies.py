@@ -698,3 +698,17 @@ def test_a_phuong_is_said_to_be_outside_the_commune_criteria_once():
                      .part("ii4_criteria")))
     assert ("Phường An Hội không thực hiện Bộ tiêu chí xã nông thôn mới, bộ tiêu chí chỉ áp "
             "dụng cho xã.") in text
+
+
+def test_a_province_plans_the_sum_of_its_units_plans(vl26):
+    """Vĩnh Long 2026 from its two fixture communes: Ngãi Tứ plans 900 of central budget,
+    Trà Ôn 1.500 and 200 of its own (Ngân sách địa phương from 2026): 2.600 for 2027, with
+    122 units missing; and its resources section has its own sub-heading beside OCOP."""
+    plan = plain(str(vl26.section("iv_plan").paragraph))
+    assert plan.endswith(
+        "Dự kiến nguồn lực thực hiện chương trìnhTổng nguồn vốn các đơn vị dự kiến huy động "
+        "năm 2027 là 2.600 triệu đồng (chưa gồm các đơn vị chưa có số liệu). Trong đó: - Ngân "
+        "sách Trung ương: 2.400 triệu đồng. - Ngân sách địa phương: 200 triệu đồng.")
+    funds = plain(str(vl26.section("p3_funds").paragraph))
+    assert funds.startswith("KẾT QUẢ HUY ĐỘNG NGUỒN LỰC VÀ CHƯƠNG TRÌNH OCOP Huy động nguồn "
+                            "lực Tổng nguồn vốn huy động năm 2026 của các đơn vị là ")

@@ -587,6 +587,9 @@ def test_criteria_are_compared_with_last_year_only_within_one_period():
 
     assert [same_period_as_last_year(data(y)) for y in (2021, 2022, 2026, 2027)] == [
         False, True, False, True]
+    # 2016 begins the first period: 2015 has none, nothing to compare with
+    assert not same_period_as_last_year(SimpleNamespace(year=2016, period="2016-2020",
+                                                        reference=ref))
     assert _previous_list(data(2021), "district.met_list", "district") is None
     assert _previous_list(data(2022), "district.met_list", "district") == [1, 2]
 
@@ -712,3 +715,28 @@ def test_a_province_plans_the_sum_of_its_units_plans(vl26):
     funds = plain(str(vl26.section("p3_funds").paragraph))
     assert funds.startswith("KẾT QUẢ HUY ĐỘNG NGUỒN LỰC VÀ CHƯƠNG TRÌNH OCOP Huy động nguồn "
                             "lực Tổng nguồn vốn huy động năm 2026 của các đơn vị là ")
+
+
+def test_a_higher_title_this_year_is_checked_against_the_ntm_set_too(tmp_path):
+    """Hòa Ninh (20299), recognised xã nông thôn mới kiểu mẫu in 2024 (recognitions row 13)
+    and meeting the model set's four criteria, with NTM criterion 5 made not met (criteria
+    row 44); a recognition as xã nông thôn mới hiện đại added for it (row 15), a title whose
+    set the 2021-2025 period does not have, is checked against the NTM set alone."""
+    from ntmlib.dataset import load_unit
+
+    root = _hoa_vang_copy(tmp_path)
+    folder = root / "2024" / "hoa-vang"
+    crit = (folder / "commune_criteria.csv").read_text(encoding="utf-8").splitlines()
+    assert crit[43] == "20299,xa_ntm,5,yes,"
+    crit[43] = "20299,xa_ntm,5,no,"
+    (folder / "commune_criteria.csv").write_text("\n".join(crit) + "\n", encoding="utf-8")
+    with open(folder / "recognitions.csv", "a", encoding="utf-8") as fh:
+        fh.write("20299,xa_ntm_hd,2021-2025,2024,,,\n")
+    found = [(f.row, f.message) for f in
+             load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "out").findings
+             if f.rule == "recognition"]
+    assert found == [
+        (13, "Xã Hòa Ninh được công nhận xã nông thôn mới kiểu mẫu năm 2024, nhưng tiêu chí 5 "
+             "của bộ xã NTM (xa_ntm) được ghi là chưa đạt"),
+        (15, "Xã Hòa Ninh được công nhận xã nông thôn mới hiện đại năm 2024, nhưng tiêu chí 5 "
+             "của bộ xã NTM (xa_ntm) được ghi là chưa đạt")]

@@ -505,3 +505,21 @@ def test_a_plan_given_whole_and_by_components_is_an_error_when_funds_are_empty(r
     data = SimpleNamespace(tables={"funds": planned.iloc[0:0], "planned_funds": planned})
     assert [(f.file, f.row) for f in _check_total_lines(data, raw)] == [
         (f"{FOLDER}/planned_funds.csv", 4)]
+
+
+def test_households_are_not_required_by_commune_of_a_province(raw):
+    """A province's own data gives no households by commune (its units report them)."""
+    from types import SimpleNamespace
+
+    from ntmlib.validate import _check_households_complete
+
+    households = pd.DataFrame({"commune_code": ["27790"]}, index=[2])
+
+    def unit(level: str):
+        return SimpleNamespace(level=level, tables={"households": households},
+                               rural_communes=pd.DataFrame({"code": ["27790", "27793"]}),
+                               commune_name=lambda code: f"Xã {code}")
+    assert _check_households_complete(unit("province"), raw) == []
+    assert [f.message for f in _check_households_complete(unit("district"), raw)] == [
+        "Xã 27793 không có dòng trong bảng hộ gia đình: tổng số hộ và số thôn, ấp sẽ thiếu xã "
+        "này"]

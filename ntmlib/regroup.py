@@ -33,7 +33,7 @@ from .indicators import ocop_valid
 from .model import each_row
 from .reference import Reference, Unit, load_reference
 from .safefs import atomic_folder
-from .schema import REQUIRED_NARRATIVE, TABLES
+from .schema import NARRATIVE_SECTIONS, REQUIRED_NARRATIVE, TABLES
 
 
 @dataclass
@@ -169,7 +169,7 @@ def _one(unit: Unit, from_year: int, to_year: int, root: Path, ref: Reference,
         year=to_year, set=criteria.name if criteria else "-",
         decision=criteria.decision if criteria else "-",
         group=(_(", group {group}").format(group=group["group"]) if group else "")))
-    todo += [_("{file}: {what}").format(file=t.filename, what=t.description) for t in TABLES
+    todo += [_("{file}: {what}").format(file=t.filename, what=_(t.description)) for t in TABLES
              if t.name not in tables and t.required and "report" in t.scopes
              and unit.level in t.levels and t.name != "commune_criteria"]
     for title, period_name, holders in undecided:
@@ -185,8 +185,8 @@ def _one(unit: Unit, from_year: int, to_year: int, root: Path, ref: Reference,
     if missing:
         todo.append(_("no {year} data for {units}: nothing they held is carried; add what "
                       "persists by hand").format(year=from_year, units=", ".join(missing)))
-    todo += [_("narrative.md: section {section}").format(section=s)
-             for s in REQUIRED_NARRATIVE]
+    todo += [_("narrative.md: section {section} ({description})").format(
+        section=s, description=_(NARRATIVE_SECTIONS[s])) for s in REQUIRED_NARRATIVE]
     carried = {"ocop_products": len(tables.get("ocop_products", ())),
                "recognitions": len(tables.get("recognitions", ()))}
     return Regrouped(unit, target, carried, todo)

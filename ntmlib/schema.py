@@ -129,8 +129,8 @@ OCOP_GROUPS = (
 TABLES: tuple[Table, ...] = (
     Table(
         "documents",
-        N_("Documents cited by the report: the directive documents issued this year (appendix "
-           "09) and the decisions the text refers to."),
+        N_("Documents cited by the report: the directive documents issued this year (listed "
+           "in an appendix) and the decisions the text refers to."),
         (
             Column("doc_id", "code", N_("short stable id used to cite the document, e.g. kh17"),
                    label=DOC_ID),
@@ -146,7 +146,7 @@ TABLES: tuple[Table, ...] = (
                    label=N_("Subject")),
             Column(
                 "listed", "bool",
-                N_("yes: one of this year's directive documents (section I.1 and appendix 09)"),
+                N_("yes: one of this year's directive documents (section I.1 and its appendix)"),
                 allowed=YES_NO, value_labels=YES_NO_LABELS, label=N_("Directive of the year"),
             ),
             RECONSTRUCTED,
@@ -290,7 +290,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "production_models",
-        N_("Production-support models and their funds (section II.1, appendix 07c)."),
+        N_("Production-support models and their funds (section II.1)."),
         (
             Column("model_id", "code", N_("short stable id"), label=N_("Model id")),
             Column("name", "text", N_("name of the model"), label=N_("Name of the model")),
@@ -318,7 +318,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "ocop_products",
-        N_("OCOP products certified in the district (section II.2, appendix 08)."),
+        N_("OCOP products certified in the unit (section II.2)."),
         (
             Column("product_id", "code", N_("short stable id"), label=N_("Product id")),
             Column("name", "text", N_("product name as certified"), label=N_("Product")),
@@ -344,8 +344,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "households",
-        N_("Cultured households (hộ GĐVH-NTM) and NTM hamlets by commune (section II.3, "
-           "appendix 10)."),
+        N_("Cultured households (hộ GĐVH-NTM) and NTM hamlets by commune (section II.3)."),
         (
             Column("commune_code", "code", N_("commune (units.code)"), label=COMMUNE_CODE),
             _count("households_registered", N_("households registered for the title"), "hộ",
@@ -370,8 +369,8 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "commune_criteria",
-        N_("Criteria achieved, per commune and criterion, for each commune set (appendices 01, "
-           "02)."),
+        N_("Criteria achieved, per commune and criterion, for each commune set (section "
+           "II.4)."),
         (
             Column("commune_code", "code", N_("commune (units.code)"), label=COMMUNE_CODE),
             Column("set_id", "code",
@@ -386,7 +385,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "district_criteria",
-        N_("District criteria achieved (section II.4.4, appendix 04)."),
+        N_("District criteria achieved (section II.4)."),
         (
             Column("set_id", "code",
                    N_("criteria set of the period (data/reference/periods.csv)"),
@@ -430,8 +429,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "funds",
-        N_("Funds mobilised in the year by source and component (section II.6, appendix 07a, "
-           "11)."),
+        N_("Funds mobilised in the year by source and component (section II.6)."),
         (
             Column("source", "code", N_("source of funds (data/reference/fund_sources.csv)"),
                    allowed_ref="fund_sources", label=N_("Source")),

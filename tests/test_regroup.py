@@ -134,3 +134,13 @@ def test_a_title_is_not_carried_when_an_old_unit_has_no_data(root):
     carried, undecided = _recognitions(new, both, ref, 2025, complete=False)
     assert carried.empty
     assert undecided == [("xa_ntm", "2016-2020", ["Xã Ngãi Xuyên", "Xã Thanh Sơn"])]
+
+
+def test_the_to_do_list_of_a_new_commune_is_in_the_users_language(root):
+    """Each table left to fill is named with its description in Vietnamese, and each required
+    narrative section with what it holds, as `new-year --unit` does."""
+    [made] = new_year_reorganised(2025, 2026, unit="xa-tra-cu", data_dir=root)
+    todo = "\n".join(made.todo)
+    assert "documents.csv: Các văn bản báo cáo dẫn:" in todo
+    assert "narrative.md: mục achievements (III.1 kết quả đạt được)" in todo
+    assert "Documents cited" not in todo

@@ -153,7 +153,8 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     carried["documents"] = len(tables["documents"])
 
     header = dict(data.header)
-    header.update(year=to_year, date=None, doc_number=None, reconstructed=[])
+    # a baseline year (what a report compares with) becomes a year to report on
+    header.update(year=to_year, date=None, doc_number=None, reconstructed=[], scope="report")
     from .validate import header_defaults
 
     recipients = header_defaults(unit, to_year, ref)["recipients"]
@@ -163,6 +164,14 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
         write_folder(staging, header, {}, tables)
 
     todo = [_("header.yaml: date, doc_number (and check recipients, signer)")]
+    if ref.period(to_year).period != data.period:  # as new_year_reorganised says it
+        criteria = ref.criteria_set("commune", to_year)
+        group = ref.commune_group(unit.code, to_year) if unit.level == "commune" else None
+        todo.append(_("commune_criteria.csv: the criteria do not carry over into a new period; "
+                      "enter the {year} results against the {set} ({decision}){group}").format(
+            year=to_year, set=criteria.name if criteria else "-",
+            decision=criteria.decision if criteria else "-",
+            group=(_(", group {group}").format(group=group["group"]) if group else "")))
     # only the tables a unit of this level reports (a commune has no district criteria)
     levels = {t.name: t.levels for t in TABLES}
     todo += [f"{t.filename}: {_(t.description)}" for t in TABLES

@@ -44,6 +44,10 @@ def test_the_new_period_starts_without_criteria_and_keeps_what_persists(made):
     header = yaml.safe_load((folder / "header.yaml").read_text(encoding="utf-8"))
     assert (header["year"], header["date"], header["unit_code"]) == (2021, "", "795")
     assert header["money_decimals"] == 0 and header["signer_name"] == "Trần Thị Mẫu"
+    assert header["scope"] == "report"
+    # the to-do says why the criteria are empty and which set to enter them against
+    assert ("commune_criteria.csv: kết quả tiêu chí không chuyển sang giai đoạn mới; nhập kết "
+            "quả năm 2021 theo ") in "\n".join(result.todo)
 
 
 def test_validation_names_each_xa_without_criteria_of_the_new_set(made):
@@ -133,3 +137,13 @@ EXPECTED = {
     # k1 (2018) expired in 2021; k2 (2020) still valid
     "ocop.total": 1, "ocop.expired": 1, "ocop.prev_total": 2, "ocop.new": 0,
 }
+
+
+def test_a_new_year_from_a_baseline_is_a_year_to_report_on(tmp_path):
+    """Kiến Tường's 2019 data is a baseline (what 2020 compares with): its next year is
+    reported on, so the new header says scope: report, not baseline."""
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2019" / KT, root / "2019" / KT)
+    made = new_year(2019, 2020, KT, root)
+    header = yaml.safe_load((made.folder / "header.yaml").read_text(encoding="utf-8"))
+    assert header["scope"] == "report"

@@ -441,8 +441,20 @@ def _provinces(year: int, units: list[str], data_root: Path, province: str | Non
         p = ref.resolve(province, year, level="province")
         provinces = {p.slug: p}
     return [(slug, p) for slug, p in sorted(provinces.items())
-            if (data_root / str(year) / slug).is_dir()
-            or (data_root / str(year) / f"{slug}.xlsx").is_file()]
+            if _has_folder(data_root, year, slug)]
+
+
+def _has_folder(data_root: Path, year: int, slug: str) -> bool:
+    return (data_root / str(year) / slug).is_dir() or \
+        (data_root / str(year) / f"{slug}.xlsx").is_file()
+
+
+def _without_folder(year: int, units: list[str], data_root: Path) -> list[str]:
+    """The provinces of `units` that have no folder of their own for the year."""
+    ref = load_reference(data_root)
+    found = {p.slug for p in (ref.ancestor(ref.resolve(u, year), "province", year)
+                              for u in units) if p is not None}
+    return sorted(s for s in found if not _has_folder(data_root, year, s))
 
 
 def _province_reports(year: int, units: list[str], data_root: Path, out_root: Path,
@@ -462,6 +474,10 @@ def _province_reports(year: int, units: list[str], data_root: Path, out_root: Pa
                          (outcome.error or _(STATUS[outcome.status]))))
     if not statuses:
         return ""
+    if not province:  # beside the reports made, those a missing folder left out are said
+        statuses += [(slug, _("not made: no folder {folder} (header.yaml, narrative.md)")
+                      .format(folder=f"{year}/{slug}"))
+                     for slug in _without_folder(year, units, data_root)]
     if all(s == "ok" for _, s in statuses):
         return "ok"
     return "; ".join(f"{slug}: {s}" for slug, s in statuses if s != "ok")

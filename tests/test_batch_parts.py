@@ -809,3 +809,28 @@ def test_workers_are_replaced_after_their_share_of_units_and_the_batch_ends(monk
     assert all(1 <= len(t) <= 2 for t in tranches)
     assert not (tranches[0] & tranches[1] or tranches[1] & tranches[2]
                 or tranches[0] & tranches[2])
+
+
+def test_the_provinces_of_a_batch_without_their_own_folder_are_named():
+    """Xã Trà Cú (Vĩnh Long, which has a 2026 folder) and Xã Ba Chẽ (Quảng Ninh, which has
+    none): only Quảng Ninh is named as left without its report."""
+    assert batch._without_folder(2026, ["xa-tra-cu", "xa-ba-che"], BUNDLED) == ["quang-ninh"]
+    assert batch._without_folder(2026, ["xa-tra-cu"], BUNDLED) == []
+
+
+def test_a_batch_says_which_province_reports_a_missing_folder_left_out(monkeypatch):
+    """Vĩnh Long's report made (stood in: its making is tested end to end elsewhere), Quảng
+    Ninh's not, for want of its folder: the status says so instead of "ok"."""
+    made = []
+
+    def report(year, code, **kwargs):
+        made.append(code)
+        return runner.ReportOutcome(year, code, "ok")
+    monkeypatch.setattr(runner, "run_report", report)
+    status = batch._province_reports(2026, ["xa-tra-cu", "xa-ba-che"], BUNDLED, BUNDLED,
+                                     ("html",), None, False, None)
+    assert made == ["86"]
+    assert status == ("quang-ninh: chưa lập: không có thư mục 2026/quang-ninh (header.yaml, "
+                      "narrative.md)")
+    assert batch._province_reports(2026, ["xa-tra-cu"], BUNDLED, BUNDLED, ("html",), None,
+                                   False, None) == "ok"

@@ -312,6 +312,7 @@ SHEET = "xl/worksheets/sheet1.xml"
      "the workbook's part xl/worksheets/sheet1.xml expands 2,097,152 times when uncompressed, "
      "which only a damaged or malicious file does (a zip bomb)"),
     ([(SHEET, 2 * MB, 20972)], None),  # 2.097.152 bytes from 20.972: 99,996 times
+    ([(SHEET, 100 * 20972, 20972)], None),  # exactly 100 times is allowed
     ([(SHEET, 2 * MB, 20971)],  # 100,0006 times
      "the workbook's part xl/worksheets/sheet1.xml expands 100 times when uncompressed, which "
      "only a damaged or malicious file does (a zip bomb)"),

@@ -112,7 +112,8 @@ def reference_labels(reference, year: int, unit: Unit) -> dict[str, dict[str, st
             out[name] = {s: labels.get(s, s) for s in values[name]}
         except NtmError:  # a unit kind missing from the reference data: values are shown
             continue
-    out["fund_components"] = {c: reference.component_label(c)
+    # "total" has no words in the report (the source alone); the form names it
+    out["fund_components"] = {c: reference.component_label(c) or _("the whole source")
                               for c in values["fund_components"]}
     out = {name: {value: label or value for value, label in labels.items()}
            for name, labels in out.items()}  # a value without a label shows as it is

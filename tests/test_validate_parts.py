@@ -42,12 +42,12 @@ def test_the_forms_lists_show_the_reference_labels_of_the_year(ref):
                "enterprise": "Vốn doanh nghiệp", "people": "Vốn dân đóng góp",
                "other": "Nguồn khác"}
     assert labels["fund_sources"] == sources and labels["planned_sources"] == sources
-    # a component without a label shows as it is
+    # "total", without words in the report, is named for the form
     assert labels["fund_components"] == {
         "investment": "Đầu tư phát triển", "recurrent": "Sự nghiệp", "cash": "Tiền mặt",
         "land_transport": "Hiến đất giao thông nông thôn",
         "land_irrigation": "Hiến đất thủy lợi nội đồng", "land": "Hiến đất",
-        "workdays": "Ngày công lao động", "goods": "Hiện vật", "total": "total"}
+        "workdays": "Ngày công lao động", "goods": "Hiện vật", "total": "cả nguồn (tổng số)"}
 
 
 def test_next_years_plan_lists_next_years_sources(ref):
@@ -234,3 +234,13 @@ def test_a_stated_figure_that_needs_last_years_data_is_a_warning_when_there_is_n
     assert (f.severity, f.message, f.file, f.row, f.column) == (
         "warning", "'prev.funds.total' so sánh với năm 2019, năm chưa có số liệu, nên không "
         "kiểm tra được", "data/2020/tx-kien-tuong/stated_figures.csv", 2, "value")
+
+
+def test_the_forms_word_for_a_whole_source_is_read_back_as_total(ref):
+    from ntmlib.parsing import match_key
+    from ntmlib.schema import TABLES_BY_NAME
+
+    labels = validate.reference_labels(ref, 2023, ref.resolve("tra-cu", 2023))
+    col = next(c for c in TABLES_BY_NAME["funds"].columns if c.name == "component")
+    read = validate._label_values(col, labels[col.allowed_ref])
+    assert read[match_key("Cả nguồn (tổng số)")] == "total"

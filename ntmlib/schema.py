@@ -571,6 +571,20 @@ NARRATIVE_SECTIONS: dict[str, str] = {
     "recommendations": N_("V.2 recommendations"),
 }
 REQUIRED_NARRATIVE = ("achievements", "limitations", "objectives", "solutions")
+# the levels whose report prints a section (the rest: every level); a province's report has
+# its own parts before the assessment, a commune's no district or upgraded-commune sections
+_LOCAL = ("district", "commune")
+NARRATIVE_LEVELS: dict[str, tuple[str, ...]] = {
+    "propaganda": _LOCAL, "steering": _LOCAL, "inspection": _LOCAL,
+    "production_assessment": _LOCAL, "households": _LOCAL, "ntm_communes": _LOCAL,
+    "advanced_communes": ("district",), "model_communes": ("district",),
+    "district_criteria": ("district",), "advanced_district": ("district",)}
+
+
+def narrative_sections(level: str) -> dict[str, str]:
+    """The narrative sections a report of `level` prints, with their descriptions."""
+    return {name: text for name, text in NARRATIVE_SECTIONS.items()
+            if level in NARRATIVE_LEVELS.get(name, (level,))}
 
 
 def _g(v: float | None) -> str:

@@ -57,6 +57,7 @@ from .schema import (
     TABLES,
     Column,
     Table,
+    narrative_sections,
 )
 
 # Tables whose content persists from one year to the next (the rest is the year's activity).
@@ -324,12 +325,13 @@ def _form(unit, year: int, ref, header: dict, narrative: dict[str, list[str]],
         for p in paras:
             append_row(ws, [section, p])
     _headings(ws, (24, 110))
+    sections = narrative_sections(unit.level)  # those the unit's report prints
     _note(ws.cell(1, 1), "\n".join(
         [_("The section of the paragraph:")] +
         [f"{name}: {_(description)}" + (" *" if name in REQUIRED_NARRATIVE else "")
-         for name, description in NARRATIVE_SECTIONS.items()] +
+         for name, description in sections.items()] +
         [_("* a report needs at least one paragraph of the section")]))
-    _drop_down(ws, 1, lists.formula(list(NARRATIVE_SECTIONS)), _("section"))
+    _drop_down(ws, 1, lists.formula(list(sections)), _("section"))
 
     criteria = {level: sorted({int(n) for cs in ref.sets_of_period(year, level)
                                for n in cs.criteria["number"]}) or list(CRITERIA)

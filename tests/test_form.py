@@ -216,6 +216,11 @@ def test_a_communes_form_has_its_own_code_and_the_periods_criteria(commune_root,
         ["có", "không", "có", "có", "không", "có", "có", "có", "không", "có"]
     assert [[c.value for c in row] for row in book["Danh sách xã"].iter_rows()] == [
         ["Mã", "Tên", "Loại"], ["29821", "Xã Trà Ôn", "Xã"]]
+    # the narrative sections a commune's report prints: no district or upgraded ones
+    assert drop_down(book, book["Nội dung báo cáo"], "A2:A1000") == [
+        "propaganda", "steering", "inspection", "production_assessment", "households",
+        "ntm_communes", "achievements", "limitations", "causes", "objectives", "solutions",
+        "proposals", "recommendations"]
     copy = tmp_path / "copy"
     shutil.copytree(commune_root, copy)
     done = import_workbook(form, 2026, "xa-tra-on", copy, force=True)

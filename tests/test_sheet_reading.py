@@ -378,3 +378,17 @@ def test_a_header_field_given_twice_in_a_workbook_is_an_error_unless_the_same_or
          "thông tin được ghi hai lần, ở dòng 3 và dòng 5; hãy giữ lại một")]
     assert (raw.header["place"], raw.header["date"], raw.header["recipients"]) == (
         "Trà Ôn", "10/12/2026", ["UBND tỉnh", "Sở NN&MT"])
+
+
+def test_a_column_with_data_under_a_blank_heading_is_said_to_be_ignored(tmp_path):
+    """Column B of the documents sheet has no heading but holds a value on the sheet's third
+    row: it is left out, with a warning there, as in a CSV file; a blank one, silently."""
+    path = tmp_path / "x.xlsx"
+    _book({"documents": [["doc_id", None, "summary", None], ["VB1", None, "a", None],
+                         ["VB2", "ghi chú", "b", None]]}, path)
+    raw = io.read_dataset(path)
+    assert [(f.severity, f.rule, f.sheet, f.row, f.message) for f in raw.findings] == [
+        ("warning", "extra-column", "documents", 3,
+         "cột thứ 2 (cột B trong Excel) có dữ liệu nhưng không có tên ở dòng tên cột nên bị "
+         "bỏ qua")]
+    assert list(raw.tables["documents"].frame.columns) == ["doc_id", "summary"]

@@ -81,7 +81,8 @@ def test_the_form_is_in_vietnamese(root, tmp_path):
     assert documents["C2"].number_format == "DD/MM/YYYY"
 
     steering = book["Ban chỉ đạo"]
-    assert drop_down(book, steering, "A2:A1000") == ["tỉnh", "huyện", "xã", "ấp"]
+    # a district's report lists its own bodies and those below it
+    assert drop_down(book, steering, "A2:A1000") == ["huyện", "xã", "ấp"]
     funds = book["Nguồn vốn"]
     assert drop_down(book, funds, "A2:A1000")[:5] == [
         "Ngân sách Trung ương", "Ngân sách tỉnh", "Ngân sách huyện", "Ngân sách xã",
@@ -216,6 +217,8 @@ def test_a_communes_form_has_its_own_code_and_the_periods_criteria(commune_root,
         ["có", "không", "có", "có", "không", "có", "có", "có", "không", "có"]
     assert [[c.value for c in row] for row in book["Danh sách xã"].iter_rows()] == [
         ["Mã", "Tên", "Loại"], ["29821", "Xã Trà Ôn", "Xã"]]
+    # a commune of 2026: its own bodies and its hamlets' (there are no districts)
+    assert drop_down(book, book["Ban chỉ đạo"], "A2:A1000") == ["xã", "ấp"]
     # the narrative sections a commune's report prints: no district or upgraded ones
     assert drop_down(book, book["Nội dung báo cáo"], "A2:A1000") == [
         "propaganda", "steering", "inspection", "production_assessment", "households",

@@ -516,3 +516,15 @@ def test_a_communes_new_year_asks_only_for_what_a_commune_reports(tmp_path):
     assert "inspections.csv" not in files and "district_criteria.csv" not in files
     assert "district_criteria" not in " ".join(made.todo)
     assert {"facts.csv", "training.csv", "funds.csv", "households.csv"} <= set(files)
+
+
+@pytest.mark.parametrize(("level", "year", "levels"), [
+    ("province", 2024, ("province", "district", "commune", "hamlet")),
+    ("province", 2026, ("province", "commune", "hamlet")),  # no districts after July 2025
+    ("district", 2025, ("district", "commune", "hamlet")),
+    ("commune", 2026, ("commune", "hamlet")),
+])
+def test_the_form_offers_the_steering_levels_of_the_unit_and_below(level, year, levels):
+    from ntmlib.yearly import _levels_below
+
+    assert _levels_below(level, year) == levels

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -29,6 +30,13 @@ def fmt_number(value: float | int | None, places: int = 2) -> str:
     if value is None:
         return "—"
     return _formatted(value, places)
+
+
+def printed_places(text: str) -> int:
+    """The decimals a printed number shows: 2 for '1.500,25', 0 for '2.956' (or '7.171*',
+    a reconstructed one)."""
+    decimals = re.search(r",(\d+)", text)
+    return len(decimals.group(1)) if decimals else 0
 
 
 @lru_cache(maxsize=8192)

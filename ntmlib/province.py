@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import config
 from .figures import Figures, num, places_of
+from .formatting import printed_places
 from .io import HEADER_FILE, NARRATIVE_FILE, sha256
 from .model import UnitData
 from .reference import Unit
@@ -154,8 +155,7 @@ def _places(m: Member, key: str) -> int:
     decimals when it was computed here from the member's data."""
     printed = m.printed.get(key)
     if isinstance(printed, str) and re.search(r"\d", printed):
-        decimals = re.search(r",(\d+)", printed)  # 1.500,25 or 7.171* (a reconstructed one)
-        return len(decimals.group(1)) if decimals else 0
+        return printed_places(printed)
     return places_of(m.value(key))
 
 

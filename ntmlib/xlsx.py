@@ -21,6 +21,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from .formatting import printed_places
 from .io import _neutralise_formulas
 
 FONT = "Times New Roman"
@@ -46,10 +47,7 @@ def _places(cell: dict) -> int:
     """The decimals the document prints for a cell (2.956 and 100, not 2.956,0 and 100,00,
     beside 1.500,25): those of its printed text, else those of its figure."""
     text = cell.get("text")
-    if text:
-        m = re.search(r",(\d+)", text)
-        return len(m.group(1)) if m else 0
-    return int(cell.get("places", 2))
+    return printed_places(text) if text else int(cell.get("places", 2))
 
 
 def _sheet_name(label: str, taken: set[str]) -> str:

@@ -161,14 +161,10 @@ def _one(unit: Unit, from_year: int, to_year: int, root: Path, ref: Reference,
 
         write_folder(staging, header, {}, tables)
 
-    todo = [_("header.yaml: date, doc_number, signer (and check the recipients)")]
-    criteria = ref.criteria_set("commune", to_year)
-    group = ref.commune_group(unit.code, to_year)
-    todo.append(_("commune_criteria.csv: the criteria do not carry over into a new period; "
-                  "enter the {year} results against the {set} ({decision}){group}").format(
-        year=to_year, set=criteria.name if criteria else "-",
-        decision=criteria.decision if criteria else "-",
-        group=(_(", group {group}").format(group=group["group"]) if group else "")))
+    from .yearly import new_period_todo
+
+    todo = [_("header.yaml: date, doc_number, signer (and check the recipients)"),
+            new_period_todo(unit, to_year, ref)]
     todo += [_("{file}: {what}").format(file=t.filename, what=_(t.description)) for t in TABLES
              if t.name not in tables and t.required and "report" in t.scopes
              and unit.level in t.levels and t.name != "commune_criteria"]

@@ -165,14 +165,8 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
         write_folder(staging, header, {}, tables)
 
     todo = [_("header.yaml: date, doc_number (and check recipients, signer)")]
-    if ref.period(to_year).period != data.period:  # as new_year_reorganised says it
-        criteria = ref.criteria_set("commune", to_year)
-        group = ref.commune_group(unit.code, to_year) if unit.level == "commune" else None
-        todo.append(_("commune_criteria.csv: the criteria do not carry over into a new period; "
-                      "enter the {year} results against the {set} ({decision}){group}").format(
-            year=to_year, set=criteria.name if criteria else "-",
-            decision=criteria.decision if criteria else "-",
-            group=(_(", group {group}").format(group=group["group"]) if group else "")))
+    if ref.period(to_year).period != data.period:
+        todo.append(new_period_todo(unit, to_year, ref))
     # only the tables a unit of this level reports (a commune has no district criteria)
     levels = {t.name: t.levels for t in TABLES}
     todo += [f"{t.filename}: {_(t.description)}" for t in TABLES
@@ -185,6 +179,18 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     todo += [_("narrative.md: section {section} ({description})").format(
                  section=s, description=_(NARRATIVE_SECTIONS[s])) for s in REQUIRED_NARRATIVE]
     return NewYear(target, carried, todo)
+
+
+def new_period_todo(unit, year: int, ref) -> str:  # a Unit, a Reference
+    """The to-do of a unit's first year in a new criteria period: its criteria start anew,
+    against the period's commune set (and, for a commune, its group)."""
+    criteria = ref.criteria_set("commune", year)
+    group = ref.commune_group(unit.code, year) if unit.level == "commune" else None
+    return _("commune_criteria.csv: the criteria do not carry over into a new period; enter "
+             "the {year} results against the {set} ({decision}){group}").format(
+        year=year, set=criteria.name if criteria else "-",
+        decision=criteria.decision if criteria else "-",
+        group=(_(", group {group}").format(group=group["group"]) if group else ""))
 
 
 def _criteria_for_period(frame: pd.DataFrame, old: str, new: str) -> pd.DataFrame:

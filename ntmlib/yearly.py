@@ -361,7 +361,7 @@ def _form(unit, year: int, ref, header: dict, narrative: dict[str, list[str]],
                     "district" if "district" in spec.name else "commune"])
                 if spec.name == "steering_bodies" and col.name == "level":
                     choices = [_(label) for value, label in col.value_labels
-                               if value in _levels_below(unit.level, year)]
+                               if value in _levels_below(unit.level, year, ref)]
                 formula = lists.formula(choices) if choices else None
             _note(ws.cell(1, i), _column_note(spec, col, choices))
             if formula:
@@ -447,11 +447,11 @@ def _drop_down(ws, column: int, formula: str, what: str) -> None:
 _BODY_LEVELS = ("province", "district", "commune", "hamlet")
 
 
-def _levels_below(level: str, year: int) -> tuple[str, ...]:
+def _levels_below(level: str, year: int, ref) -> tuple[str, ...]:  # a Reference
     """The levels whose steering bodies a unit's report lists: its own and those below it;
-    no district after the reorganisation of 1 July 2025."""
+    no district in a year the reference data has none (after 1 July 2025)."""
     levels = _BODY_LEVELS[_BODY_LEVELS.index(level):] if level in _BODY_LEVELS else _BODY_LEVELS
-    return tuple(v for v in levels if not (v == "district" and year > 2025))
+    return tuple(v for v in levels if v != "district" or ref.districts(year))
 
 
 def _choices(col: Column, labels: dict[str, dict[str, str]], values: dict[str, tuple],

@@ -525,6 +525,7 @@ def test_a_communes_new_year_asks_only_for_what_a_commune_reports(tmp_path):
     ("commune", 2026, ("commune", "hamlet")),
 ])
 def test_the_form_offers_the_steering_levels_of_the_unit_and_below(level, year, levels):
+    from ntmlib.reference import load_reference
     from ntmlib.yearly import _levels_below
 
-    assert _levels_below(level, year) == levels
+    assert _levels_below(level, year, load_reference()) == levels

@@ -33,7 +33,13 @@ from .errors import DataNotFoundError
 from .findings import Finding
 from .i18n import _, count, every_language, ngettext
 from .parsing import ExcelPercent, char_name, match_key, nfc
-from .schema import HEADER_LIST_FIELDS, SHEET_LABELS, TABLES, TABLES_BY_NAME
+from .schema import (
+    HEADER_LIST_FIELDS,
+    NARRATIVE_SECTIONS,
+    SHEET_LABELS,
+    TABLES,
+    TABLES_BY_NAME,
+)
 
 HEADER_FILE = "header.yaml"
 NARRATIVE_FILE = "narrative.md"
@@ -522,38 +528,30 @@ def _parse_csv(text: str, shown: str, findings: list[Finding]
         return None
     rows = [r[:width] + [""] * (width - len(r)) for r in rows]
     names = [nfc(c).strip() for c in header]
-    for j in (j for j, name in enumerate(names) if not name):
-        used = [i for i, r in enumerate(rows) if r[j].strip()]
-        if used:
-            findings.append(_unnamed(j, shown, None, first_row + used[0]))
+    findings += _unnamed_with_data(names, rows, first_row, shown, None)
     kept = [j for j, name in enumerate(names) if name]
     frame = pd.DataFrame([[r[j] for j in kept] for r in rows],
                          columns=[names[j] for j in kept], dtype=object)
     return frame, first_row
 
 
-def _unnamed_with_data(headings: list[str], sheet: _Sheet, shown: str, title: str
-                       ) -> list[Finding]:
-    """A warning for each column of a sheet with data under a blank heading: it is left out,
-    as in a CSV file."""
-    out = []
-    for j in (j for j, h in enumerate(headings) if not h):
-        used = [i for i, r in enumerate(sheet.rows)
-                if j < len(r) and r[j] is not None and str(r[j]).strip()]
-        if used:
-            out.append(_unnamed(j, shown, title, sheet.first_row + used[0]))
-    return out
-
-
-def _unnamed(j: int, shown: str, sheet: str | None, row: int) -> Finding:
-    """Column `j` (from 0) holds data from `row` on, under no name: it is ignored."""
+def _unnamed_with_data(headings: list[str], rows: list[list], first_row: int, shown: str,
+                       sheet: str | None) -> list[Finding]:
+    """A warning for each column of a CSV file or a sheet with data under a blank heading,
+    at the first row that uses it: the column is left out."""
     from openpyxl.utils import get_column_letter
 
-    return Finding.warning(
-        "extra-column", _("column {number} (column {letter} in Excel) holds data but has no "
-                          "name in the line of column names, and is ignored")
-        .format(number=j + 1, letter=get_column_letter(j + 1)), file=shown, sheet=sheet,
-        row=row)
+    out = []
+    for j in (j for j, h in enumerate(headings) if not h):
+        used = [i for i, r in enumerate(rows)
+                if j < len(r) and r[j] is not None and str(r[j]).strip()]
+        if used:
+            out.append(Finding.warning(
+                "extra-column", _("column {number} (column {letter} in Excel) holds data but "
+                                  "has no name in the line of column names, and is ignored")
+                .format(number=j + 1, letter=get_column_letter(j + 1)), file=shown,
+                sheet=sheet, row=first_row + used[0]))
+    return out
 
 
 def _too_many_rows(sheet: bool) -> str:
@@ -1014,7 +1012,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                       c < len(cols) and cols[c] is not None else None)
         typed = [nfc(str(c)).strip() if c is not None else "" for c in columns]
         names = [column_for(name, h) or h if h else "" for h in typed]
-        findings += _unnamed_with_data(typed, sheet, shown, title)
+        findings += _unnamed_with_data(typed, sheet.rows, sheet.first_row, shown, title)
         headings = {n: h for n, h in zip(names, typed, strict=True) if n != h}
         rows = [r[:len(names)] for r in sheet.rows]
         frame = pd.DataFrame(rows, columns=names, dtype=object) if names else pd.DataFrame()
@@ -1042,8 +1040,6 @@ def _section_name(typed: object) -> str:
 
 @cache
 def _section_names() -> dict[str, str]:
-    from .schema import NARRATIVE_SECTIONS
-
     names = {}
     for name, heading in NARRATIVE_SECTIONS.items():
         for words in every_language(heading):

@@ -588,12 +588,17 @@ def own_recognition_row(data: UnitData, title: str | None) -> int | None:
     return max(rows, key=lambda r: (years[r], r))
 
 
+def last_years_period(data: UnitData) -> str | None:
+    """The criteria period of the year before ("2016-2020"); None before the first one."""
+    try:
+        return data.reference.period(data.year - 1).period
+    except Exception:  # noqa: BLE001 - a year before every period: nothing to compare
+        return None
+
+
 def same_period_as_last_year(data: UnitData) -> bool:
     """Whether last year was reported against the same criteria sets as this year."""
-    try:
-        return data.reference.period(data.year - 1).period == data.period
-    except Exception:  # noqa: BLE001 - a year before every period: nothing to compare
-        return False
+    return last_years_period(data) == data.period
 
 
 def _own_progress(data: UnitData, f: Figures, role: str) -> None:

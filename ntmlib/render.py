@@ -37,6 +37,7 @@ from .indicators import (
     UNIT_SET_KEYS,
     criteria_counts,
     funds_labels,
+    last_years_period,
     own_recognition_row,
 )
 from .model import UnitData, each_row
@@ -574,19 +575,12 @@ class Renderer:
             "prev_recognition_periods": self.prev_recognition_periods,
             "lower_first": lower_first, "upper_first": upper_first, "join": join_vi,
             "year": d.year, "period": d.period, "set": d.criteria_set,
-            "prev_period": self._prev_period(),
+            "prev_period": last_years_period(d) or "",
             "appendices": self.appendices, "table": self.table, "fmt_date": fmt_date,
             "R": self.records,
             "date_line": fmt_date_line(h.get("place") or d.unit.short_name, h["date"])
             if h.get("date") else "",
         }
-
-    def _prev_period(self) -> str:
-        """Last year's criteria period ("2016-2020"), or "" before the first period."""
-        try:
-            return self.data.reference.period(self.data.year - 1).period
-        except Exception:  # noqa: BLE001 - a year before every period
-            return ""
 
     def part(self, name: str, section: str | None = None) -> Markup:
         """One template part, rendered with the figures, recording the sentences that use

@@ -431,17 +431,20 @@ def _provinces(year: int, units: list[str], data_root: Path, province: str | Non
                ) -> list[tuple]:
     """(slug, unit) of each province of `units` (or `province` alone) that has its own data
     for the year (header and narrative), in order."""
-    ref = load_reference(data_root)
-    provinces = {}
-    for slug in units:
-        p = ref.ancestor(ref.resolve(slug, year), "province", year)
-        if p is not None:
-            provinces[p.slug] = p
     if province:
-        p = ref.resolve(province, year, level="province")
+        p = load_reference(data_root).resolve(province, year, level="province")
         provinces = {p.slug: p}
+    else:
+        provinces = _provinces_of(year, units, data_root)
     return [(slug, p) for slug, p in sorted(provinces.items())
             if _has_folder(data_root, year, slug)]
+
+
+def _provinces_of(year: int, units: list[str], data_root: Path) -> dict[str, Unit]:
+    """The provinces `units` belong to in the year, by id."""
+    ref = load_reference(data_root)
+    found = (ref.ancestor(ref.resolve(u, year), "province", year) for u in units)
+    return {p.slug: p for p in found if p is not None}
 
 
 def _has_folder(data_root: Path, year: int, slug: str) -> bool:
@@ -451,10 +454,8 @@ def _has_folder(data_root: Path, year: int, slug: str) -> bool:
 
 def _without_folder(year: int, units: list[str], data_root: Path) -> list[str]:
     """The provinces of `units` that have no folder of their own for the year."""
-    ref = load_reference(data_root)
-    found = {p.slug for p in (ref.ancestor(ref.resolve(u, year), "province", year)
-                              for u in units) if p is not None}
-    return sorted(s for s in found if not _has_folder(data_root, year, s))
+    return sorted(s for s in _provinces_of(year, units, data_root)
+                  if not _has_folder(data_root, year, s))
 
 
 def _province_reports(year: int, units: list[str], data_root: Path, out_root: Path,

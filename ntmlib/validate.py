@@ -957,9 +957,7 @@ def _check_households_complete(data: DistrictData, raw: RawDataset) -> list[Find
     # a row whose code was refused (reported already) may be the commune that seems missing
     if t.empty or data.level == "province" or t["commune_code"].isna().any():
         return []
-    rt = raw.tables.get("households")
-    where = {"file": rt.file if rt else "households", "sheet": rt.sheet if rt else None,
-             "column": rt.shown("commune_code") if rt else "commune_code"}
+    where = _at(raw, "households", None, "commune_code")
     return [Finding.error(
                 "incomplete", _("{commune} has no row in households: the totals of the "
                                 "households and hamlets would leave it out").format(
@@ -1173,9 +1171,8 @@ def _check_placeholders(data: DistrictData, figures, raw: RawDataset) -> list[Fi
              for section, key in placeholders(data.narrative)]
     # the header's fields printed through the same filling as the narrative
     header = {"file": raw.header_file, "sheet": raw.sheet("header")}
-    cited += [(m.group(1).strip(), {"column": field, **header})
-              for field in HEADER_FILLED for m in _PLACEHOLDER.finditer(
-                  data.header.get(field) or "")]
+    cited += [(key, {"column": field, **header}) for field, key in placeholders(
+        {field: [data.header.get(field) or ""] for field in HEADER_FILLED})]
     for key, where in cited:
         if key.startswith("doc:"):
             if key[4:] not in set(data.tables["documents"]["doc_id"]):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__, config, i18n
 from .errors import NtmError
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -179,7 +179,16 @@ def cmd_new_year(args: argparse.Namespace) -> int:
         if not own and is_reorganised(unit, args.from_year, ref):
             regroup.append(unit.code)
         elif own or not args.province:
-            done = new_year(args.from_year, args.to, unit.slug, root)
+            try:
+                done = new_year(args.from_year, args.to, unit.slug, root)
+            except NtmError as e:
+                if len(names) == 1:
+                    raise
+                # one unit's folder or data never stops the others
+                skipped += 1
+                print(_("{unit}: not made: {why}").format(unit=unit.name,
+                                                          why=_why_not_made(e, unit, args)))
+                continue
             made += 1
             report(done.folder, done.todo)
         else:
@@ -199,6 +208,19 @@ def cmd_new_year(args: argparse.Namespace) -> int:
         print(_("{made} folder(s) created, {skipped} not made.").format(made=made,
                                                                        skipped=skipped))
     return EXIT_OK if made or not names else EXIT_FAILED
+
+
+def _why_not_made(error: NtmError, unit, args: argparse.Namespace) -> str:
+    """A unit's new-year failure in one line: its errors are counted, not listed."""
+    from .errors import DataValidationError
+
+    if isinstance(error, DataValidationError):
+        n = sum(f.severity == "error" for f in error.findings) or 1
+        return ngettext("{count} error in its {year} data (see: ntm validate --year {year} "
+                        "--unit {unit})", "{count} errors in its {year} data (see: ntm validate "
+                        "--year {year} --unit {unit})", n).format(
+            count=n, year=args.from_year, unit=unit.slug)
+    return str(error)
 
 
 def cmd_template(args: argparse.Namespace) -> int:

@@ -96,6 +96,15 @@ class _SourceData:
                 return data, old
         return None, old
 
+    def unusable(self, old: Unit | None) -> str | None:
+        """Why the data that would hold `old`'s rows could not be used, if a folder or
+        workbook was there: "Huyện Ba Chẽ: 8 error(s) in its 2025 data (…)"."""
+        for candidate in (old, old and self.ref.ancestor(old, "district", self.year)):
+            if candidate is not None and candidate.slug in self.problems:
+                return _("{unit}: {problem}").format(unit=candidate.name,
+                                                     problem=self.problems[candidate.slug])
+        return None
+
     def _load(self, unit: Unit):
         if unit.code in self._loaded:
             return self._loaded[unit.code]
@@ -107,8 +116,10 @@ class _SourceData:
             if result.ok:
                 data = result.data
             else:
-                self.problems[unit.slug] = _("{count} error(s) in its {year} data").format(
-                    count=len(result.errors), year=self.year)
+                self.problems[unit.slug] = _(
+                    "{count} error(s) in its {year} data (see: ntm validate --year {year} "
+                    "--unit {unit})").format(count=len(result.errors), year=self.year,
+                                             unit=unit.slug)
         self._loaded[unit.code] = data
         return data
 
@@ -121,12 +132,16 @@ def _one(unit: Unit, from_year: int, to_year: int, root: Path, ref: Reference,
                                                "overwrites data").format(folder=target))
     origins = ref.origin_rows(unit)
     whole, split, found, sample, missing = [], [], False, False, []
+    unusable: list[str] = []  # data that is there but has errors
     products, recognitions = [], []
     day_before = (unit.valid_from or dt.date(to_year, 1, 1)) - dt.timedelta(days=1)
     for _i, o in each_row(origins):
         data, old = sources.of(str(o["old_code"]), day_before)
         if data is None:
             missing.append(str(o["old_name"]))
+            why = sources.unusable(old)
+            if why and why not in unusable:
+                unusable.append(why)
             continue
         found = True
         sample = sample or bool(data.header.get("sample_data"))
@@ -140,7 +155,7 @@ def _one(unit: Unit, from_year: int, to_year: int, root: Path, ref: Reference,
     if not found:
         why = _("no {year} data for any of the units it was formed from ({units})").format(
             year=from_year, units=", ".join(str(n) for n in origins["old_name"]))
-        return Regrouped(unit, None, skipped=why)
+        return Regrouped(unit, None, skipped="; ".join([why, *unusable]))
 
     tables: dict[str, pd.DataFrame] = {}
     ocop = pd.concat(products, ignore_index=True) if products else None
@@ -181,6 +196,7 @@ def _one(unit: Unit, from_year: int, to_year: int, root: Path, ref: Reference,
     if missing:
         todo.append(_("no {year} data for {units}: nothing they held is carried; add what "
                       "persists by hand").format(year=from_year, units=", ".join(missing)))
+        todo += unusable
     todo += [_("narrative.md: section {section} ({description})").format(
         section=s, description=_(NARRATIVE_SECTIONS[s])) for s in REQUIRED_NARRATIVE]
     carried = {"ocop_products": len(tables.get("ocop_products", ())),

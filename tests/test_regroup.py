@@ -15,6 +15,7 @@ Expected values by hand from the bundled Trà Cú 2023 data, filed as 2025:
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pandas as pd
@@ -24,7 +25,7 @@ from ntmlib.cli import main
 from ntmlib.errors import NtmError
 from ntmlib.reference import load_reference
 from ntmlib.regroup import new_year_reorganised
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, FIXTURES
 
 
 @pytest.fixture
@@ -144,3 +145,44 @@ def test_the_to_do_list_of_a_new_commune_is_in_the_users_language(root):
     assert "documents.csv: Các văn bản báo cáo dẫn:" in todo
     assert "narrative.md: mục achievements (III.1 kết quả đạt được)" in todo
     assert "Documents cited" not in todo
+
+
+def test_an_old_district_with_errors_is_named_not_called_missing(root):
+    """Huyện Trà Cú's 2025 folder is there but has an error (a production model with no
+    name): Xã Trà Cú is not made, and the reason names the district and its error count
+    instead of saying there is no data."""
+    from tests.conftest import edit_csv
+
+    edit_csv(root, "production_models", lambda f: f.assign(name=""), 2025, "tra-cu")
+    [made] = new_year_reorganised(2025, 2026, unit="xa-tra-cu", data_dir=root)
+    assert made.folder is None
+    assert made.skipped.startswith("không có dữ liệu năm 2025 của các đơn vị tạo thành "
+                                   "(Thị trấn Trà Cú, Xã Ngãi Xuyên, Xã Thanh Sơn); "
+                                   "Huyện Trà Cú: dữ liệu năm 2025 có ")
+    assert made.skipped.endswith(" lỗi (xem: ntm validate --year 2025 --unit tra-cu)")
+    assert not (root / "2026" / "xa-tra-cu").exists()
+
+
+@pytest.mark.slow  # 6 s: the province's 124 units twice
+def test_one_communes_folder_or_data_never_stops_a_provinces_new_year(root, capsys):
+    """Xã Trà Ôn has a 2025 folder of its own that does not validate (2026 figures filed as
+    2025): it is named with its error count, and the six communes of Huyện Trà Cú are still
+    made. Run again, the folders made are kept and named, never overwritten."""
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2025" / "xa-tra-on")
+    header = root / "2025" / "xa-tra-on" / "header.yaml"
+    header.write_text(header.read_text(encoding="utf-8").replace("year: 2026", "year: 2025"),
+                      encoding="utf-8")
+    args = ["new-year", "--from", "2025", "--to", "2026", "--province", "vinh-long",
+            "--data-dir", str(root)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert re.search(r"^Xã Trà Ôn: chưa tạo: dữ liệu năm 2025 có \d+ lỗi \(xem: ntm validate "
+                     r"--year 2025 --unit xa-tra-on\)$", printed, re.M)
+    assert "Đã tạo 6 thư mục, 118 đơn vị chưa tạo." in printed
+    kept = (root / "2026" / "xa-tra-cu" / "header.yaml").read_bytes()
+    assert main(args) == 1  # nothing new to make
+    printed = capsys.readouterr().out
+    assert "Xã Trà Cú: chưa tạo: " in printed and "xa-tra-cu đã có; new-year không bao " \
+        "giờ ghi đè số liệu" in printed
+    assert "Đã tạo 0 thư mục, 124 đơn vị chưa tạo." in printed
+    assert (root / "2026" / "xa-tra-cu" / "header.yaml").read_bytes() == kept

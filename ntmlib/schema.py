@@ -73,6 +73,9 @@ class Table:
         return [c.name for c in self.columns]
 
 
+HAMLETS = "thôn, ấp"  # the unit of hamlet counts: what a hamlet is called varies by region
+
+
 def _count(name: str, description: str, unit: str, label: str, required: bool = True
            ) -> Column:
     return Column(name, "int", description, required=required, unit=unit, min=0, label=label)
@@ -351,11 +354,11 @@ TABLES: tuple[Table, ...] = (
                    N_("Households registered")),
             _count("households_recognised", N_("households recognised"), "hộ",
                    N_("Households recognised")),
-            _count("hamlets", N_("hamlets (ấp) of the commune; towns have none"), "ấp",
-                   N_("Hamlets")),
-            _count("hamlets_registered", N_("hamlets registered as NTM hamlets"), "ấp",
+            _count("hamlets", N_("hamlets (thôn, ấp, bản) of the commune; towns have none"),
+                   HAMLETS, N_("Hamlets")),
+            _count("hamlets_registered", N_("hamlets registered as NTM hamlets"), HAMLETS,
                    N_("Hamlets registered")),
-            _count("hamlets_recognised", N_("hamlets recognised as NTM hamlets"), "ấp",
+            _count("hamlets_recognised", N_("hamlets recognised as NTM hamlets"), HAMLETS,
                    N_("Hamlets recognised")),
             Column("hamlet_term", "text", N_("what the commune's hamlets are called (ấp, khóm, "
                                              "thôn, bản, tổ dân phố ...); default from "

@@ -123,9 +123,11 @@ def reference_labels(reference, year: int, unit: Unit) -> dict[str, dict[str, st
 
 def _label_values(col: Column, reference: dict[str, str]) -> dict[str, str]:
     """The stored value of each label a form may show for a column's values (schema labels
-    in every language, reference labels), by `match_key`."""
-    pairs = [(value, text) for value, label in col.value_labels
-             for text in every_language(label)]
+    in every language, reference labels), by `match_key`. A label of alternatives ("thôn/ấp")
+    also stands for each of them."""
+    pairs = [(value, word) for value, label in col.value_labels
+             for text in every_language(label)
+             for word in dict.fromkeys([text, *(w.strip() for w in text.split("/"))]) if word]
     pairs += list(reference.items())
     return {match_key(text): value for value, text in pairs}
 
@@ -476,11 +478,21 @@ def _check_keys(spec: Table, typed: pd.DataFrame, table: RawTable) -> list[Findi
         first = first_rows.setdefault(values_key, row)
         if first == row:
             continue
-        values = ", ".join(f"{table.shown(k)}={typed.at[row, k]}" for k in key)
+        values = ", ".join(f"{table.shown(k)}={_as_written(table, row, k, typed)}" for k in key)
         findings.append(Finding.error(
             "duplicate", _("duplicate row ({values}); it first appears in row {first}").format(
                 values=values, first=first), **table.at(int(row), key[0])))
     return findings
+
+
+def _as_written(table: RawTable, row: int, column: str, typed: pd.DataFrame) -> object:
+    """A key cell as the analyst wrote it ("thôn/ấp", not the value "hamlet" it stands
+    for), else its typed value."""
+    if column in table.frame:
+        raw = table.frame[column].iloc[row - table.first_row]
+        if isinstance(raw, str) and raw.strip():
+            return raw.strip()
+    return typed.at[row, column]
 
 
 # -- 2. header and narrative ----------------------------------------------------------------

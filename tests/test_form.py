@@ -82,7 +82,7 @@ def test_the_form_is_in_vietnamese(root, tmp_path):
 
     steering = book["Ban chỉ đạo"]
     # a district's report lists its own bodies and those below it
-    assert drop_down(book, steering, "A2:A1000") == ["huyện", "xã", "ấp"]
+    assert drop_down(book, steering, "A2:A1000") == ["huyện", "xã", "thôn/ấp"]
     funds = book["Nguồn vốn"]
     assert drop_down(book, funds, "A2:A1000")[:5] == [
         "Ngân sách Trung ương", "Ngân sách tỉnh", "Ngân sách huyện", "Ngân sách xã",
@@ -151,14 +151,20 @@ def test_a_form_filled_in_vietnamese_words_is_stored_with_the_data_values(root, 
 def test_a_word_outside_the_list_is_refused_by_name(root, tmp_path):
     form = make_template(2023, "tra-cu", tmp_path / "form.xlsx", root).path
     book = openpyxl.load_workbook(form)
-    book["Ban chỉ đạo"]["A2"] = "thôn"
+    book["Ban chỉ đạo"]["A2"] = "tổ"
+    book["Ban chỉ đạo"]["A3"] = "Thôn"  # one of the label's alternatives, "thôn/ấp"
+    book["Ban chỉ đạo"]["A4"] = "ấp"
     book["Nguồn vốn"]["A2"] = "Ngân sách thôn"
     book.save(form)
     with pytest.raises(DataValidationError) as info:
         import_workbook(form, 2023, "tra-cu", root, force=True)
     errors = [str(f) for f in info.value.findings if f.severity == "error"]
-    assert 'LỖI: tệp form.xlsx, trang tính "Ban chỉ đạo", dòng 2, cột "Cấp": \'thôn\' không ' \
-        "thuộc các giá trị: tỉnh, huyện, xã, ấp" in errors
+    assert 'LỖI: tệp form.xlsx, trang tính "Ban chỉ đạo", dòng 2, cột "Cấp": \'tổ\' không ' \
+        "thuộc các giá trị: tỉnh, huyện, xã, thôn/ấp" in errors
+    # both alternatives are read as the level "hamlet": the second is the first's duplicate
+    assert [e for e in errors if "dòng 3" in e or "dòng 4" in e] == [
+        'LỖI: tệp form.xlsx, trang tính "Ban chỉ đạo", dòng 4, cột "Cấp": dòng trùng lặp '
+        "(Cấp=ấp); dòng này đã có ở dòng 3"]
     assert 'LỖI: tệp form.xlsx, trang tính "Nguồn vốn", dòng 2, cột "Nguồn vốn": \'Ngân sách ' \
         "thôn' không có trong số liệu danh mục (data/reference/) của năm này; các giá trị có: " \
         "Ngân sách Trung ương, Ngân sách tỉnh, Ngân sách huyện, Ngân sách xã, Vốn lồng ghép, " \
@@ -218,7 +224,7 @@ def test_a_communes_form_has_its_own_code_and_the_periods_criteria(commune_root,
     assert [[c.value for c in row] for row in book["Danh sách xã"].iter_rows()] == [
         ["Mã", "Tên", "Loại"], ["29821", "Xã Trà Ôn", "Xã"]]
     # a commune of 2026: its own bodies and its hamlets' (there are no districts)
-    assert drop_down(book, book["Ban chỉ đạo"], "A2:A1000") == ["xã", "ấp"]
+    assert drop_down(book, book["Ban chỉ đạo"], "A2:A1000") == ["xã", "thôn/ấp"]
     # the narrative sections a commune's report prints: no district or upgraded ones
     assert drop_down(book, book["Nội dung báo cáo"], "A2:A1000") == [
         "propaganda", "steering", "inspection", "production_assessment", "households",

@@ -85,8 +85,15 @@ def reference_values(reference, year: int) -> dict[str, tuple]:
         rows = reference.fund_sources(y)
         return tuple(s for s in dict.fromkeys(rows["source"]) if s not in groups)
 
+    def parts(y: int) -> tuple:  # ((group, (source, ...)), ...): a group is given by parts
+        rows = reference.fund_sources(y)
+        return tuple((g, tuple(rows.loc[rows["group"] == g, "source"]))
+                     for g in dict.fromkeys(rows["group"]) if g)
+
     out["fund_sources"] = sources(year)
     out["planned_sources"] = sources(year + 1)
+    out["fund_sources:parts"] = parts(year)
+    out["planned_sources:parts"] = parts(year + 1)
     out["fund_components"] = tuple(reference.fund_components["component"])
     return out
 
@@ -239,7 +246,7 @@ def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, t
             raw_value = None if raw_col is None else raw_col[i]
             value = _convert(col, raw_value, table, i, findings, styles, texts,
                              allowed.get(col.allowed_ref) if col.allowed_ref else None,
-                             by_label, offered)
+                             by_label, offered, allowed.get(f"{col.allowed_ref}:parts", ()))
             values.append(value)
         if "vn" in styles and "en" in styles:
             (vi, vv), (ei, ev) = styles["vn"], styles["en"]
@@ -290,10 +297,11 @@ def _offered(col: Column, reference: dict[str, str] | None) -> list[str] | None:
 def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[Finding],
              styles: dict, texts: dict[str, tuple] | None = None,
              ref_allowed: tuple | None = None, by_label: dict[str, str] | None = None,
-             offered: list[str] | None = None) -> object:
+             offered: list[str] | None = None, ref_parts: tuple = ()) -> object:
     """One cell typed, or None with one finding that says why (never two for one cell).
     `by_label`: the values of the labels an Excel form shows for the column's values;
-    `offered`: what its list offers, named by a finding about a value outside it."""
+    `offered`: what its list offers, named by a finding about a value outside it;
+    `ref_parts`: values given only by their parts, ((value, (part, ...)), ...)."""
     where = table.where(i, col.name)
     if _is_blank(raw):
         if col.required and not col.optional_column:
@@ -376,6 +384,12 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
         findings.append(Finding.error(
             "allowed", _("'{value}' is not one of: {allowed}").format(
                 value=_short(text), allowed=", ".join(offered or col.allowed)), **where))
+        return None
+    parts = dict(ref_parts).get(text)
+    if ref_allowed is not None and text not in ref_allowed and parts:
+        findings.append(Finding.error(
+            "reference", _("'{value}' is the sum of {parts}: give a line for each of them "
+                           "instead").format(value=text, parts=", ".join(parts)), **where))
         return None
     if ref_allowed is not None and text not in ref_allowed:
         defined = ", ".join(offered or ref_allowed) or _("none")

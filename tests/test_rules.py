@@ -523,3 +523,28 @@ def test_households_are_not_required_by_commune_of_a_province(raw):
     assert [f.message for f in _check_households_complete(unit("district"), raw)] == [
         "Xã 27793 không có dòng trong bảng hộ gia đình: tổng số hộ và số thôn, ấp sẽ thiếu xã "
         "này"]
+
+
+def test_a_group_of_fund_sources_given_whole_says_to_give_its_parts(english):
+    """From 2026 'local' (ngân sách địa phương) is the province's and the commune's budgets
+    together (reference/fund_sources.csv, group local): given as one line, in this year's
+    funds or next year's plan, it is refused with its parts named, not as an unknown value.
+    A source unknown to the year is still refused with the sources defined."""
+    raw = read_dataset(FIXTURES / "2026" / "xa-tra-on", display_root=FIXTURES)
+    raw.tables["funds"].frame.loc[0, "source"] = "local"
+    raw.tables["planned_funds"].frame.loc[0, "source"] = "local"
+    raw.tables["planned_funds"].frame.loc[1, "source"] = "district"  # none from 2026
+    ref = load_reference(FIXTURES)
+    result = validate_raw(raw, 2026, ref.resolve("xa-tra-on", 2026), ref, previous=False,
+                          data_root=FIXTURES)
+    found = sorted((f.file, f.row, f.column, f.message) for f in result.findings
+                   if f.severity == "error")
+    assert found == [
+        ("data/2026/xa-tra-on/funds.csv", 2, "source",
+         "'local' is the sum of province, commune: give a line for each of them instead"),
+        ("data/2026/xa-tra-on/planned_funds.csv", 2, "source",
+         "'local' is the sum of province, commune: give a line for each of them instead"),
+        ("data/2026/xa-tra-on/planned_funds.csv", 3, "source",
+         "'district' is not defined by the reference data (data/reference/) for this year; "
+         "defined: central, province, commune, integrated, credit, enterprise, people, other"),
+    ]

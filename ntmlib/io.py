@@ -379,6 +379,7 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
     text = read(narr_path, _display(narr_path, root), "narrative")
     if text is not None:
         narrative = parse_narrative(text)
+        findings += narrative_strays(text, _display(narr_path, root))
 
     tables: dict[str, RawTable] = {}
     for spec in TABLES:
@@ -665,9 +666,19 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict | None
     return header
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _without_comments(text: str) -> str:
+    """The text without its HTML comments (`<!-- … -->`, Markdown's comments, as the sample
+    data's mark), each replaced by the line feeds it held so that lines keep their numbers."""
+    return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text.replace("\r\n", "\n"))
+
+
 def parse_narrative(text: str) -> dict[str, list[str]]:
-    """`## section` headings, paragraphs separated by blank lines. Lines end at line feeds
-    only, so that any other control character stays in its paragraph and is reported."""
+    """`## section` headings, paragraphs separated by blank lines; HTML comments are left
+    out. Lines end at line feeds only, so that any other control character stays in its
+    paragraph and is reported."""
     sections: dict[str, list[str]] = {}
     current: str | None = None
     buf: list[str] = []
@@ -679,7 +690,7 @@ def parse_narrative(text: str) -> dict[str, list[str]]:
                 sections.setdefault(current, []).append(nfc(para))
         buf.clear()
 
-    for line in text.replace("\r\n", "\n").split("\n"):
+    for line in _without_comments(text).split("\n"):
         m = _HEADING.match(line)
         if m:
             flush()
@@ -694,6 +705,38 @@ def parse_narrative(text: str) -> dict[str, list[str]]:
             buf.append(line.strip())
     flush()
     return sections
+
+
+def narrative_strays(text: str, shown: str) -> list[Finding]:
+    """Lines of narrative.md that `parse_narrative` would lose or misplace: text before the
+    first `## section` heading (in no section, so never printed), and lines that look like a
+    section heading but are not one ("## Limitations", "##solutions", "# objectives"), which
+    would be printed as text of the section above them."""
+    findings: list[Finding] = []
+    in_section = False
+    for number, line in enumerate(_without_comments(text).split("\n"), 1):
+        if _HEADING.match(line):
+            in_section = True
+            continue
+        bare = line.strip()
+        if bare.startswith("#") and not bare.startswith("### "):
+            findings.append(Finding.error(
+                "narrative", _("'{line}' looks like a section heading but is not one: a "
+                               "heading is '## ' and a section's name in lower case (for "
+                               "example '## limitations'), and a sub-heading '### ' and its "
+                               "text").format(line=_short_line(bare)), file=shown, row=number))
+            in_section = True  # reported once, not again as text outside every section
+        elif bare and not in_section:
+            findings.append(Finding.error(
+                "narrative", _("the text before the first section heading ('## ' and a "
+                               "section's name) belongs to no section and would not be "
+                               "printed; put it under its section"), file=shown, row=number))
+            in_section = True  # one finding for the whole preamble
+    return findings
+
+
+def _short_line(line: str, limit: int = 60) -> str:
+    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 def format_narrative(narrative: dict[str, list[str]]) -> str:

@@ -605,9 +605,12 @@ def schema_markdown() -> str:
         lst = " (list)" if name in HEADER_LIST_FIELDS else ""
         out.append(f"| `{name}`{lst} | {desc} | {'yes' if req else 'no'} |")
     out.append("\n### narrative.md (sheet `narrative`: columns section, text)\n")
-    out.append("`## <section>` headings, paragraphs separated by blank lines, `- ` bullets. "
-               "Figures are never typed: write `{key}` with a key of figures.json, "
-               "`{doc:<doc_id>}` for a document citation.\n")
+    out.append("`## <section>` headings (the section's name in lower case), paragraphs "
+               "separated by blank lines, `- ` bullets, `### ` numbered sub-headings; "
+               "`<!-- … -->` comments are not printed. Text before the first heading, or a "
+               "line that looks like a heading and is not one (`## Limitations`, "
+               "`#objectives`), is an error. Figures are never typed: write `{key}` with a key "
+               "of figures.json, `{doc:<doc_id>}` for a document citation.\n")
     out.append("| section | content |\n|---|---|")
     for name, desc in NARRATIVE_SECTIONS.items():
         req = " (required)" if name in REQUIRED_NARRATIVE else ""

@@ -318,6 +318,16 @@ ERRORS = [
          "the text holds the invisible direction mark U+202E (RIGHT-TO-LEFT OVERRIDE) at "
          "character 6, which can make it print differently from what was typed; delete it",
          section="production_assessment"),
+    Case("text-before-the-first-heading", narrative("## propaganda", "Báo cáo năm 2023\n\n"
+                                                             "## propaganda"),
+         "error", f"{D}/narrative.md", None, 1, None,
+         "the text before the first section heading ('## ' and a section's name) belongs to no "
+         "section and would not be printed; put it under its section"),
+    Case("heading-not-in-lower-case", narrative("## steering", "## Steering"),
+         "error", f"{D}/narrative.md", None, 9, None,
+         "'## Steering' looks like a section heading but is not one: a heading is '## ' and a "
+         "section's name in lower case (for example '## limitations'), and a sub-heading '### ' "
+         "and its text"),
     Case("tab-in-one-line-cell", cell("documents", 2, "doc_id", "kh\t17"), "error",
          f"{D}/documents.csv", None, 2, "doc_id",
          "the text holds a tab at character 3 where one line is expected; replace it with a "
@@ -474,6 +484,7 @@ RULES = {
     "note-beside-the-table": "outside", "decimal-comma-unquoted": "csv",
     "quotation-mark-never-closed": "csv", "xlsx-renamed-csv": "file-type",
     "empty-csv-file": "csv", "unnamed-column-with-data": "extra-column",
+    "text-before-the-first-heading": "narrative", "heading-not-in-lower-case": "narrative",
 }
 
 

@@ -35,6 +35,22 @@ def test_narrative_sections_paragraphs_bullets_and_subheadings():
     }
 
 
+def test_narrative_comments_are_left_out_and_keep_the_line_numbers(english):
+    """An HTML comment (the sample data's mark) is no text of the report, before the first
+    heading or inside a paragraph; the lines after a comment of two lines keep their numbers
+    in the findings."""
+    from ntmlib.io import narrative_strays
+
+    text = ("<!-- sample\ndata -->\n## achievements\n\nA<!-- not printed --> B.\n\n"
+            "<!-- alone -->\n\nC.\n## Limitations\n\nD.\n")
+    assert parse_narrative(text) == {"achievements": ["A B.", "C.\n## Limitations", "D."]}
+    assert [(f.row, f.message[:40]) for f in narrative_strays(text, "n.md")] == [
+        (10, "'## Limitations' looks like a section he")]
+    assert [f.row for f in narrative_strays("<!-- a -->\n\nOrphan\ntext\n\nmore\n"
+                                            "## objectives\nX\n", "n.md")] == [3]
+    assert narrative_strays("## objectives\n### 1. Sub-heading\n\n- item\n", "n.md") == []
+
+
 @pytest.fixture
 def workbook_root(tmp_path, bundled):
     """The bundled 2023 data as a workbook `data/2023/tra-cu.xlsx` (and 2022 as a folder)."""

@@ -610,6 +610,18 @@ class _UniqueKeys(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _timestamp_or_text(loader: yaml.SafeLoader, node) -> object:
+    """A YAML date, or its text when it is no date (2023-13-45): the header's validation
+    then says why, at its field, instead of the loader failing."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_UniqueKeys.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 class _DuplicateField(Exception):
     def __init__(self, key, first: int, again: int) -> None:
         super().__init__(key)

@@ -651,6 +651,10 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict | None
             "header", _("the field is given twice, on lines {first} and {again}; keep one")
             .format(first=exc.first, again=exc.again), file=shown, column=str(exc.key)))
         return None
+    except (RecursionError, TypeError):  # lists nested thousands deep; a list as a field name
+        findings.append(Finding.error(
+            "header", _("the file is not made of 'field: value' lines"), file=shown))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         message = _("line {line} is not a 'field: value' line; a value holding ': ' or "
@@ -669,7 +673,8 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict | None
     header = {}
     for key, value in loaded.items():
         items = value if isinstance(value, list) else [value]
-        if any(isinstance(v, dict | list | set) for v in items):
+        # plain values only: not a map, a set or a nested list, nor YAML's !!binary or !!omap
+        if not all(v is None or isinstance(v, str | int | float | dt.date) for v in items):
             findings.append(Finding.error(
                 "header", _("the field must be one value or a list of values, not a nested "
                             "structure"), file=shown, column=str(key)))

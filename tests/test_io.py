@@ -512,3 +512,21 @@ def test_a_unit_without_data_names_the_folder_and_the_workbook_it_looked_for(tmp
     assert district_source(tmp_path, 2024, "xa-tra-on") == tmp_path / "2024" / "xa-tra-on.xlsx"
     (tmp_path / "2024" / "xa-tra-on").mkdir()
     assert district_source(tmp_path, 2024, "xa-tra-on") == tmp_path / "2024" / "xa-tra-on"
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("signer_name: !!binary aGVsbG8=\n", [("header", "signer_name")]),  # bytes, not a text
+    ("signer_name: !!omap [a: 1, b: 2]\n", [("header", "signer_name")]),
+    ("recipients: [UBND tỉnh, [Sở NN]]\n", [("header", "recipients")]),
+    ("x: " + "[" * 5000 + "]" * 5000 + "\n", [("header", None)]),  # too deep for the reader
+    ("? [a, b]\n: c\n", [("header", None)]),  # a list as a field name
+    ("date: 2023-13-45\n", []),  # read as a text; validation says it is no date
+])
+def test_a_header_of_odd_yaml_is_one_finding_never_a_crash(text, found):
+    from ntmlib.io import _parse_header
+
+    findings: list = []
+    header = _parse_header(text, "header.yaml", findings)
+    assert [(f.rule, f.column) for f in findings] == found
+    assert header == ({"date": "2023-13-45"} if not found else
+                      {} if found[0][1] else None)

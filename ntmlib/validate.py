@@ -706,7 +706,21 @@ def check_narrative(raw: RawDataset, scope: str) -> list[Finding]:
                     "too-long", _("a paragraph of {length} characters is longer than {limit}")
                     .format(length=count(len(p)), limit=count(MAX_TEXT)), section=section,
                     **where))
+            elif stray := _stray_brace(p):
+                findings.append(Finding.error(
+                    "placeholder", _("'{text}' has a brace without its pair, which would be "
+                                     "printed as it is; a figure is written {{key}}").format(
+                        text=stray), section=section, **where))
     return findings
+
+
+def _stray_brace(text: str) -> str | None:
+    """The words around the first brace outside a {placeholder} ("Năm {year đạt"), if any."""
+    rest = _PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
+    at = min((i for i in (rest.find("{"), rest.find("}")) if i >= 0), default=-1)
+    if at < 0:
+        return None
+    return text[max(0, at - 20):at + 20].strip()
 
 
 def placeholders(narrative: dict[str, list[str]]) -> Iterable[tuple[str, str]]:

@@ -321,6 +321,11 @@ ERRORS = [
          "the text holds the invisible direction mark U+202E (RIGHT-TO-LEFT OVERRIDE) at "
          "character 6, which can make it print differently from what was typed; delete it",
          section="production_assessment"),
+    Case("brace-without-its-pair",
+         narrative("{propaganda.sessions[culture]}", "{propaganda.sessions[culture]"),
+         "error", f"{D}/narrative.md", None, None, None,
+         "', việc tang... được {propaganda.sessions' has a brace without its pair, which would "
+         "be printed as it is; a figure is written {key}", section="propaganda"),
     Case("text-before-the-first-heading", narrative("## propaganda", "Báo cáo năm 2023\n\n"
                                                              "## propaganda"),
          "error", f"{D}/narrative.md", None, 1, None,
@@ -488,7 +493,8 @@ RULES = {
     "note-beside-the-table": "outside", "decimal-comma-unquoted": "csv",
     "quotation-mark-never-closed": "csv", "xlsx-renamed-csv": "file-type",
     "empty-csv-file": "csv", "unnamed-column-with-data": "extra-column",
-    "text-before-the-first-heading": "narrative", "heading-not-in-lower-case": "narrative",
+    "brace-without-its-pair": "placeholder", "text-before-the-first-heading": "narrative",
+    "heading-not-in-lower-case": "narrative",
 }
 
 

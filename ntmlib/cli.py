@@ -127,9 +127,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     if args.districts and args.province:
         raise NtmError(_("Give --units or --province, not both."))
+    units = [d.strip() for d in (args.districts or "").split(",") if d.strip()]
+    if args.districts is not None and not units:  # `--units ""`: not "every unit"
+        raise NtmError(_("--units names no unit; give ids separated by commas, e.g. "
+                         "tra-cu,cau-ke, or leave the option out for every unit"))
     result = run_batch(
         args.year,
-        districts=[d for d in (args.districts or "").split(",") if d.strip()] or None,
+        districts=units or None,
         province=args.province, level=args.level, data_dir=args.data_dir, out_dir=args.out_dir,
         workers=args.workers, scheduler=args.scheduler, force=args.force,
         only_failed=args.only_failed, formats=_formats(args), summary=not args.no_summary,

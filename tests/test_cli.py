@@ -51,6 +51,18 @@ def test_district_id_with_path_separators_is_refused(capsys):
         assert f"'{bad}' không phải là mã đơn vị" in capsys.readouterr().err
 
 
+def test_a_batch_of_units_given_as_nothing_is_refused_not_run_for_every_unit(tmp_path, capsys):
+    """`--units ""` or `--units ,,` (a variable left empty in a script) names no unit: it is
+    refused before anything runs, instead of rendering every unit with data."""
+    for empty in ("", ",,", " , "):
+        assert main(["batch", "--year", "2023", "--units", empty, "--data-dir", str(BUNDLED),
+                     "--out-dir", str(tmp_path / "out")]) == 2
+        assert capsys.readouterr().err == (
+            "ntm: --units không nêu đơn vị nào; hãy ghi các mã cách nhau bằng dấu phẩy, ví dụ "
+            "tra-cu,cau-ke, hoặc bỏ tùy chọn này để lập cho mọi đơn vị\n")
+    assert not (tmp_path / "out").exists()
+
+
 def test_district_without_data(tmp_path, capsys):
     shutil.copytree(BUNDLED / "reference", tmp_path / "reference")
     assert main(["validate", "--year", "2023", "--district", "cau-ke",

@@ -223,7 +223,15 @@ class PdfApart:
     """The PDF written to `path` by a forked child while this process goes on. `wait()` gives
     `path` once it is written; when the child failed, the PDF is made again in this process,
     so that its error is raised here, with its traceback, as without the child. `cancel()`
-    ends a child no longer wanted."""
+    ends a child no longer wanted.
+
+    A child forked from a process with other threads can deadlock on a lock one of them held
+    at the fork (a module being imported, a library's mutex): it then never ends. A child
+    that has not finished after PATIENCE seconds (a district's PDF takes 1 to 3) is ended and
+    the PDF made here, so that a stuck child costs a delay, never the report (a batch's
+    province report once waited for one until its time limit)."""
+
+    PATIENCE = 120.0
 
     def __init__(self, html: str, provenance: dict | None, path: Path) -> None:
         self.html, self.provenance, self.path = html, provenance, path
@@ -239,19 +247,33 @@ class PdfApart:
 
     def wait(self) -> Path:
         try:
-            _, status = os.waitpid(self.pid, 0)
-            self.status = os.waitstatus_to_exitcode(status)
+            self._reap(time.monotonic() + self.PATIENCE)
         finally:
-            self.cancel()  # when stopped while waiting (the report's time limit)
+            self.cancel()  # stopped while waiting (the report's time limit), or stuck
         if self.status != 0:
             atomic_write(self.path, pdf_bytes(self.html, self.provenance))
         return self.path
+
+    def _reap(self, deadline: float) -> None:
+        """Wait for the child until `deadline` (monotonic), in short sleeps: a plain waitpid
+        cannot stop waiting."""
+        delay = 0.002
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+                return
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
     def cancel(self) -> None:
         if self.status is None:
             os.kill(self.pid, signal.SIGKILL)
             _, status = os.waitpid(self.pid, 0)
             self.status = os.waitstatus_to_exitcode(status)
+            # a child ended while writing leaves its temporary file (atomic_write's)
+            for left in self.path.parent.glob(f".{self.path.name}.*"):
+                left.unlink(missing_ok=True)
 
 
 _FIGURE_LINK = re.compile(r'<a class="fig" [^>]*>(.*?)</a>', re.S)

@@ -368,7 +368,8 @@ def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[st
         executed = staging / "report.ipynb"
         started = time.perf_counter()
         # this process waits while the kernel computes: load the export libraries meanwhile
-        threading.Thread(target=_preload_export, daemon=True).start()
+        preload = threading.Thread(target=_preload_export, daemon=True)
+        preload.start()
         try:
             if kernel is None and env:  # no warm kernel: papermill starts one, with our env
                 kernel = take_kernel(env=env)
@@ -395,6 +396,8 @@ def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[st
 
         if deadline is not None and time.perf_counter() > deadline:
             raise ReportTimeout(_timeout_text())
+        if pdf_apart:  # no import half done in another thread when the PDF's child is forked
+            preload.join()
         export_all(executed, staging, formats, stages, nb=done[0] if done else None,
                    apart=pdf_apart)
         dropped = publish(staging, final, formats)

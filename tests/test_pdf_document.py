@@ -162,3 +162,28 @@ def test_when_another_format_fails_the_pdf_child_is_ended(tmp_path, monkeypatch)
         export_all(tmp_path / "r.ipynb", tmp_path, ALL, nb=_executed(), apart=True)
     [child] = started
     assert child.status is not None and _gone(child.pid)
+
+
+@pytest.mark.slow
+def test_a_child_stuck_past_its_patience_is_ended_and_the_pdf_made_here(tmp_path, monkeypatch):
+    """A forked child can deadlock on a lock another thread of the parent held at the fork:
+    after PATIENCE seconds it is ended, its temporary file removed, and the PDF made here,
+    the same bytes as always."""
+    parent = os.getpid()
+    real = pdf_bytes
+
+    def stuck_in_the_child(html, provenance):
+        if os.getpid() != parent:
+            (tmp_path / ".report.pdf.half").write_bytes(b"%PDF-")  # as atomic_write leaves it
+            time.sleep(40)  # past the assertion below, should the wait not give up
+        return real(html, provenance)
+
+    monkeypatch.setattr("ntmlib.export.pdf_bytes", stuck_in_the_child)
+    monkeypatch.setattr(PdfApart, "PATIENCE", 1.0)
+    started = time.monotonic()
+    child = PdfApart(PAGE, PROVENANCE, tmp_path / "report.pdf")
+    assert child.wait() == tmp_path / "report.pdf"
+    assert 1.0 <= time.monotonic() - started < 30
+    assert child.status == -signal.SIGKILL and _gone(child.pid)
+    assert (tmp_path / "report.pdf").read_bytes() == real(PAGE, PROVENANCE)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]

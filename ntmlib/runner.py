@@ -394,12 +394,18 @@ def _run_locked(notebook: Path, parameters: dict, final: Path, formats: tuple[st
             return NotebookRun(final, error=error, stages=stages)
         from .export import export_all
 
-        if deadline is not None and time.perf_counter() > deadline:
-            raise ReportTimeout(_timeout_text())
-        if pdf_apart:  # no import half done in another thread when the PDF's child is forked
-            preload.join()
-        export_all(executed, staging, formats, stages, nb=done[0] if done else None,
-                   apart=pdf_apart)
+        try:
+            if deadline is not None and time.perf_counter() > deadline:
+                raise ReportTimeout(_timeout_text())
+            if pdf_apart:  # no import half done in another thread when the PDF's child forks
+                preload.join()
+            export_all(executed, staging, formats, stages, nb=done[0] if done else None,
+                       apart=pdf_apart)
+        except ReportTimeout as exc:  # the notebook ran to the end: kept, as a failed run's
+            if executed.exists():
+                shutil.move(str(executed), failed)
+            raise ReportTimeout(_("{stopped} (while writing the outputs)").format(
+                stopped=exc)) from None
         dropped = publish(staging, final, formats)
         staging = None
         return NotebookRun(final, sorted(p for p in final.iterdir()

@@ -608,11 +608,18 @@ def test_a_partial_notebook_without_a_failed_cell_keeps_papermills_message(tmp_p
     assert _run(tmp_path).error == "RuntimeError: hỏng"
 
 
-def test_a_run_past_its_deadline_is_not_exported(tmp_path, papermill_raises):
+def test_a_run_past_its_deadline_is_not_exported(tmp_path, papermill_raises, monkeypatch):
+    """The notebook ran to the end but the time is up: nothing is exported, the staging
+    folder is removed, and the executed notebook is kept as the failed run's."""
+    monkeypatch.setattr(runner._running, "limit", 300, raising=False)
     papermill_raises(None, [_code(1), _code(2)])
-    with pytest.raises(ReportTimeout):
+    with pytest.raises(ReportTimeout) as err:
         _run(tmp_path, deadline=time.perf_counter() - 1)
-    assert _left(tmp_path) == []  # the staging folder is removed
+    assert str(err.value) == ("báo cáo chạy quá 300 giây cho phép (--timeout) nên đã bị dừng "
+                              "(khi ghi các tệp kết quả)")
+    assert _left(tmp_path) == ["tra-cu.failed.ipynb"]
+    failed = nbformat.read(tmp_path / "out" / "2024" / "tra-cu.failed.ipynb", as_version=4)
+    assert [c.execution_count for c in failed.cells] == [1, 2]
 
 
 @pytest.mark.slow  # loads Trà Cú

@@ -38,6 +38,14 @@ class Figure:
     section: str = ""
     reconstructed: bool = False  # made from reconstructed inputs the source does not confirm
     used_in: list[dict] = field(default_factory=list)  # filled when the document is rendered
+    # a ratio before its rounding to two places: a source's 93,4 % is checked against
+    # 93,448 %, not against 93,45 % rounded again (93,5); not recorded in figures.json
+    exact: float | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def unrounded(self) -> object:
+        """The value before the report's rounding (a ratio's exact quotient), else the value."""
+        return self.exact if self.exact is not None and self.value is not None else self.value
 
     @property
     def pattern(self) -> str:
@@ -67,6 +75,7 @@ class Figure:
 
     def to_dict(self) -> dict:
         out = asdict(self)
+        del out["exact"]
         out["printed"] = self.text()
         out["pattern"] = self.pattern
         return out
@@ -309,7 +318,8 @@ class Figures:
                           f"({HALF_UP})")
         return self.put(Figure(key, value, "percent", label, "%", None, derivation, [],
                                [numerator, denominator],
-                               reconstructed=n.reconstructed or d.reconstructed))
+                               reconstructed=n.reconstructed or d.reconstructed,
+                               exact=None if value is None else 100 * n.value / d.value))
 
     def difference(self, key: str, a: str, b: str, *, label: str, kind: str,
                    unit: str = "") -> Figure:

@@ -1076,7 +1076,7 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
         if computed is None or pd.isna(r["value"]):
             continue
         places = _places(r["value"])
-        if not _half_up_equal(float(computed), float(r["value"]), places):
+        if not _half_up_equal(float(figures[key].unrounded), float(r["value"]), places):
             label = figures[key].label
             findings.append(Finding.warning(
                 "stated-figure", _("the source states {label} = {stated} but the tables give "
@@ -1105,7 +1105,7 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
         fig = figures.get(f"models.rate[{r['model_id']}]")
         if fig is None or fig.value is None or not _ok(r["stated_rate"]):
             continue
-        if not _half_up_equal(float(fig.value), float(r["stated_rate"]),
+        if not _half_up_equal(float(fig.unrounded), float(r["stated_rate"]),
                               _places(r["stated_rate"])):
             findings.append(Finding.warning(
                 "stated-figure", _("the source states a disbursement rate of {stated}% but "

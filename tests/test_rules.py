@@ -85,6 +85,23 @@ def test_a_stated_rate_that_disagrees_is_a_warning_at_its_cell(raw):
         ("stated-figure", f"{FOLDER}/production_models.csv", 2, "stated_rate")]
 
 
+@pytest.mark.parametrize(("disbursed", "stated", "warned"), [
+    ("449,4", "74,9", False),  # 449,4 / 600 = 74,9 % exactly
+    ("449,7", "75", False),  # 74,95 % is 75 at no decimals
+    ("449,97", "75", False),  # 74,995 %: printed 75 (74,995 → 75,00), stated 75: right
+    ("449,97", "74,99", True),  # 74,995 is 75,00 at two decimals, not 74,99
+    ("449,694", "74,9", False),  # 74,949 %: 74,9 at one decimal (74,95 rounded again: 75,0)
+    ("449,694", "75", False),
+])
+def test_a_stated_rate_is_checked_at_its_own_precision_against_the_exact_rate(
+        raw, disbursed, stated, warned):
+    """The rate a source states is rounded (half up) from the exact quotient at the
+    source's own number of decimals, never from the report's rounded 2 decimals."""
+    result = validate(raw, "production_models", 2, disbursed=disbursed, stated_rate=stated)
+    assert result.ok
+    assert bool(where(result, "warning")) is warned
+
+
 def test_hamlets_at_their_limit_are_accepted(raw):
     # Xã Thạnh Trị (row 5): 4 hamlets, 4 registered; 4 recognised is the limit
     result = validate(raw, "households", 5, hamlets_recognised="4", households_recognised="400")
@@ -548,3 +565,31 @@ def test_a_group_of_fund_sources_given_whole_says_to_give_its_parts(english):
          "'district' is not defined by the reference data (data/reference/) for this year; "
          "defined: central, province, commune, integrated, credit, enterprise, people, other"),
     ]
+
+
+def test_stated_figures_are_checked_row_by_row_against_the_exact_figures(raw, english):
+    """Kiến Tường 2020's households: 2.710 of 2.900 recognised (270 × 3 khu phố wards, 380 × 5
+    xã), 93,448…%, printed 93,45. A source's "93,4" is right at its own precision: checked
+    against 93,448, not against 93,45 rounded again (93,5). Every row is checked, in order:
+    a matching count, an unknown key (an error at its key), a comparison with a year whose
+    data is not given (a warning), a count and a commune's rate that disagree."""
+    from ntmlib.io import RawTable
+
+    data = copy.deepcopy(raw)
+    rows = [["training.classes", "3", "I.3"], ["households.rate", "93,4", "II.3"],
+            ["no.such.figure", "1", "x"], ["prev.households.rate", "90", "II.3"],
+            ["training.trainees", "91", "I.3"], ["households.rate[27787]", "90,1", "II.3"]]
+    data.tables["stated_figures"] = RawTable(
+        "stated_figures", pd.DataFrame(rows, columns=["key", "value", "where"], dtype=object),
+        f"{FOLDER}/stated_figures.csv")
+    found = [(f.severity, f.rule, f.row, f.column, f.message) for f in validate(data).findings]
+    assert found == [
+        ("error", "unknown-figure", 4, "key", "'no.such.figure' is not a figure of the report"),
+        ("warning", "stated-figure", 5, "value", "'prev.households.rate' compares with 2019, "
+         "whose data is not available, so it cannot be checked"),
+        ("warning", "stated-figure", 6, "value", "the source states tổng số người tham gia = 91 "
+         "but the tables give 90; the report prints 90"),
+        ("warning", "stated-figure", 7, "value", "the source states Phường 1: tỷ lệ hộ đạt = "
+         "90,1 but the tables give 90; the report prints 90"),
+    ]
+    assert {f.file for f in validate(data).findings} == {f"{FOLDER}/stated_figures.csv"}

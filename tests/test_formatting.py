@@ -70,6 +70,10 @@ def test_dates():
     assert fmt_date(dt.date(2023, 12, 9)) == "09/12/2023"
     assert fmt_date_line("Trà Cú", dt.date(2023, 12, 5)) == "Trà Cú, ngày 05 tháng 12 năm 2023"
     assert fmt_date_line("Trà Cú", dt.date(2024, 2, 1)) == "Trà Cú, ngày 01 tháng 02 năm 2024"
+    # the header's line in words pads the month as the short form does: 02 but 3 and 9
+    assert fmt_date_line("Ba Chẽ", dt.date(2025, 3, 5)) == "Ba Chẽ, ngày 05 tháng 3 năm 2025"
+    assert fmt_date_line("Ba Chẽ", dt.date(2025, 9, 30)) == "Ba Chẽ, ngày 30 tháng 9 năm 2025"
+    assert fmt_date_line("Ba Chẽ", dt.date(2025, 10, 1)) == "Ba Chẽ, ngày 01 tháng 10 năm 2025"
 
 
 def test_roman():
@@ -77,3 +81,15 @@ def test_roman():
         "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
         "XV"]
     assert roman(19) == "XIX" and roman(0) == ""
+
+
+def test_a_typed_value_keeps_up_to_three_decimals():
+    """Amounts are in millions of đồng: 1,255 (1.255.000 đ) is typed to the thousand đồng
+    and printed as typed; more decimals than three are cut at three."""
+    from ntmlib.figures import Figure, places_of
+
+    assert [places_of(v) for v in (None, 2.0, 4095.68, 1.255, 0.001, 1.23456)] == [
+        0, 0, 2, 3, 3, 3]
+    assert places_of(1.23456, cap=6) == 5
+    assert Figure("funds.amount[x]", 1.255, "money", "x", places=places_of(1.255)).text() \
+        == "1,255"

@@ -252,3 +252,29 @@ def test_a_unit_is_found_by_its_id_in_any_case_or_by_its_name_when_that_is_one_u
                               "(tra-cu); Thị trấn Trà Cú (tt-tra-cu); use the id")
     with pytest.raises(UnknownDistrictError, match="is not a unit id"):
         ref.resolve("Trà Cú Mới", 2023)
+
+
+def test_a_communes_group_holds_from_its_first_year_to_its_last_included(tmp_path):
+    """A province may regroup its communes: 28756 is in group 1 for 2026-2027 (last year
+    included) and in group 3 from 2028 with no end (last_year 0); before 2026 it has none."""
+    import shutil
+
+    from ntmlib import config
+
+    root = tmp_path / "data"
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", root / "reference")
+    path = root / "reference" / "commune_groups.csv"
+    text = path.read_text(encoding="utf-8").replace(
+        "28756,2026,2030,1,,yes\n", "28756,2026,2027,1,,yes\n28756,2028,0,3,QĐ 9/2027,no\n")
+    path.write_text(text, encoding="utf-8")
+    load_reference.cache_clear()
+    try:
+        ref = load_reference(root)
+        groups = {y: ref.commune_group("28756", y) for y in (2025, 2026, 2027, 2028, 2040)}
+    finally:
+        load_reference.cache_clear()
+    assert groups[2025] is None
+    assert [groups[y]["group"] for y in (2026, 2027, 2028, 2040)] == ["1", "1", "3", "3"]
+    assert (groups[2028]["decision"], groups[2028]["sample"], groups[2028]["row"]) == (
+        "QĐ 9/2027", False, 3)
+    assert groups[2027]["sample"] is True and groups[2027]["row"] == 2

@@ -102,6 +102,31 @@ def test_a_stated_rate_is_checked_at_its_own_precision_against_the_exact_rate(
     assert bool(where(result, "warning")) is warned
 
 
+@pytest.mark.parametrize(("date", "listed", "found"), [
+    ("2020-01-01", "yes", []), ("2020-12-18", "yes", []),  # the year, up to the report's date
+    ("2019-12-31", "yes", [("warning", "date")]),  # listed as the year's, dated the year before
+    ("2021-01-15", "yes", [("error", "date"), ("warning", "date")]),  # after the report too
+    ("2019-12-31", "no", []),  # cited only: any earlier year
+])
+def test_a_listed_document_dated_outside_the_year_is_warned_of(raw, date, listed, found):
+    """The documents listed as the year's (appendix of documents) must be dated in it; a
+    document only cited may be older. A date after the report's (18/12/2020) is an error."""
+    result = validate_cells(raw, ("documents", 2, "date", date),
+                            ("documents", 2, "listed", listed))
+    assert sorted((f.severity, f.rule) for f in result.findings
+                  if f.column == "date" and f.file.endswith("documents.csv")) == found
+
+
+def test_a_listed_document_of_next_year_before_a_report_of_next_year_is_warned_of(raw):
+    """A 2020 report dated 20/02/2021 (allowed: early next year) and a listed document of
+    15/01/2021, before the report's date but not of 2020: warned of, not refused."""
+    data = copy.deepcopy(raw)
+    data.header["date"] = "2021-02-20"
+    result = validate_cells(data, ("documents", 2, "date", "2021-01-15"))
+    assert [(f.severity, f.rule, f.row, f.column) for f in result.findings] == [
+        ("warning", "date", 2, "date")]
+
+
 def test_hamlets_at_their_limit_are_accepted(raw):
     # Xã Thạnh Trị (row 5): 4 hamlets, 4 registered; 4 recognised is the limit
     result = validate(raw, "households", 5, hamlets_recognised="4", households_recognised="400")

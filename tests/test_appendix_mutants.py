@@ -243,3 +243,30 @@ def test_a_quantity_placeholder_on_a_row_without_a_quantity_is_warned_of(tmp_pat
             if (f.file or "").endswith("funds.csv")] == [
         ("error", "placeholder", "description",
          "{quantity} dẫn số lượng của dòng này, nhưng ô số lượng để trống")]
+
+
+def test_the_workbooks_appendices_print_what_the_document_prints(hv24):
+    """appendices.xlsx is made from each appendix's payload: the same headings, cells and
+    STT numbers as the document's table (frame), every appendix of Hòa Vang 2024."""
+    for a in hv24.appendices:
+        frame, payload = a.frame(hv24.figures), a.payload(hv24.figures)
+        assert payload["headers"] == list(frame.columns), a.key
+        assert [[c["text"] for c in row] for row in payload["rows"]] == \
+            frame.values.tolist(), a.key
+        assert (payload["label"], payload["totals"]) == (
+            a.label(hv24.figures), sorted(a.total_rows)), a.key
+
+
+def test_the_funds_appendix_in_the_workbook_numbers_sources_not_components(hv24):
+    """Phụ lục 07 of Hòa Vang 2024: seven sources numbered 1 to 7; the central budget's two
+    components, the people's cash and the total have no number; amounts are numbers with
+    the decimals printed (1.250,5: one; 150,25: two)."""
+    funds = next(a for a in hv24.appendices if a.key == "funds").payload(hv24.figures)
+    assert [row[0].get("value") for row in funds["rows"]] == [
+        1, None, None, 2, 3, 4, 5, 6, None, 7, None]
+    assert [row[0]["text"] for row in funds["rows"]][:4] == ["1", "", "", "2"]
+    central, people = funds["rows"][0][3], funds["rows"][8][3]
+    assert (central["value"], central["kind"], central["places"], central["text"]) == (
+        1250.5, "money", 1, "1.250,5")
+    assert (people["value"], people["places"], people["text"]) == (150.25, 2, "150,25")
+    assert funds["rows"][10][1]["text"] == "Tổng cộng" and funds["totals"] == [10]

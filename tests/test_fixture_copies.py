@@ -374,6 +374,28 @@ def test_more_ocop_products_than_last_year_read_as_an_increase(tmp_path):
             "phẩm, hết hạn chứng nhận 01 sản phẩm).") in text
 
 
+def test_as_many_ocop_products_as_last_year_read_as_unchanged(tmp_path):
+    """One product recognised in 2024 (p4, 3 sao) and Trà thảo mộc Hòa Bắc expired: 3 + 1 - 1
+    = 3 in force, as at the end of 2023: "không thay đổi", neither "tăng 0" nor "giảm 0"."""
+    import pandas as pd
+
+    from tests.conftest import edit_csv
+
+    def add(t):
+        extra = pd.DataFrame([
+            {"product_id": "p4", "name": "Rau Túy Loan", "producer": "HTX Túy Loan",
+             "commune_code": "20317", "stars": "3", "year_recognised": "2024",
+             "group": "Thực phẩm"}])
+        return pd.concat([t, extra.astype(t.dtypes.to_dict())], ignore_index=True)
+
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "ocop_products", add, 2024, "hoa-vang")
+    report = _load_report(tmp_path, root)
+    text = " ".join(plain(report.document({"year": 2024}).html).split())
+    assert ("so với cuối năm 2023 (03 sản phẩm) không thay đổi (công nhận mới 01 sản phẩm, "
+            "hết hạn chứng nhận 01 sản phẩm).") in text
+
+
 def test_a_sum_with_a_blank_cell_is_unknown_not_the_sum_of_the_others():
     """A blank is not a zero, in any summed column: 120 + blank + 30 is not 150."""
     import types
@@ -418,6 +440,22 @@ def test_a_model_hamlet_count_not_entered_is_not_printed_as_none(tmp_path):
     assert sentence(None) == []
     assert sentence("0") == ["Không có thôn đăng ký nông thôn mới kiểu mẫu"]
     assert sentence("1") == ["Có 01 thôn đăng ký nông thôn mới kiểu mẫu"]
+
+
+def test_a_unit_without_hamlets_says_none_once_not_that_none_registered_as_model(tmp_path):
+    """Every xã of Hòa Vang given 0 hamlets (and 0 model hamlets): the hamlets' line says
+    "(không có)" and nothing of model hamlets, which cannot be registered where there are
+    no hamlets."""
+    from tests.conftest import edit_csv
+
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "households", lambda t: t.assign(
+        hamlets="0", hamlets_registered="0", hamlets_recognised="0"), 2024, "hoa-vang")
+    edit_csv(root, "facts", lambda t: t.assign(value=t["value"].where(
+        t["key"] != "hamlets_registered_model", "0")), 2024, "hoa-vang")
+    text = " ".join(plain(_load_report(tmp_path, root).document({"year": 2024}).html).split())
+    assert "70,45% trên tổng số hộ đăng ký. - Thôn nông thôn mới: (không có). (Phụ lục 12 " \
+        "đính kèm)" in text  # 1.550 of 2.200 households, as before
 
 
 def test_a_propaganda_text_that_leaves_out_an_activity_is_warned_of_at_its_row(tmp_path):

@@ -618,3 +618,40 @@ def test_stated_figures_are_checked_row_by_row_against_the_exact_figures(raw, en
          "90,1 but the tables give 90; the report prints 90"),
     ]
     assert {f.file for f in validate(data).findings} == {f"{FOLDER}/stated_figures.csv"}
+
+
+def test_every_placeholder_is_checked_where_it_is_written(raw, english):
+    """Placeholders in the narrative, the header's title, a fund line's description and a
+    model's note: each wrong one is one finding at its own place; the right ones
+    ({doc:kh02}, {training.classes}, a fund line's own {amount}) none. Without 2019's data a
+    comparison with it is a warning (it prints as …), not an error."""
+    data = copy.deepcopy(raw)
+    data.narrative["propaganda"] = [
+        "Theo {doc:kh02} và {doc:kh99}, {training.classes} lớp, {trainng.classes} lớp, "
+        "{prev.households.rate}%."]
+    data.header["title"] = "Báo cáo theo {doc:kh98}"
+    funds = data.tables["funds"].frame
+    funds.loc[0, "description"] = "vốn {amount}, {soure}"
+    funds.loc[3, ["description", "quantity"]] = ["hiến {quantity} đất, {amount} triệu, "
+                                                 "{doc:kh97}", ""]
+    data.tables["production_models"].frame["note"] = ["{amount} và {doc:kh02}"]
+    found = [(f.severity, f.file.rsplit("/", 1)[1], f.row, f.column, f.section, f.message)
+             for f in validate(data).findings if f.rule == "placeholder"]
+    assert found == [
+        ("error", "production_models.csv", 2, "note", None,
+         "{amount} is not a figure of the report"),
+        ("error", "funds.csv", 2, "description", None, "{soure} is not a figure of the report"),
+        ("error", "funds.csv", 5, "description", None,
+         "{quantity} cites this row's quantity, which is blank"),
+        ("error", "funds.csv", 5, "description", None,
+         "{doc:kh97} cites a document that is not in documents"),
+        ("error", "narrative.md", None, None, "propaganda",
+         "{doc:kh99} cites a document that is not in documents"),
+        ("error", "narrative.md", None, None, "propaganda",
+         "{trainng.classes} is not a figure of the report; did you mean {training.classes}?"),
+        ("warning", "narrative.md", None, None, "propaganda",
+         "{prev.households.rate} compares with 2019, whose data is not available; it prints "
+         "as …"),
+        ("error", "header.yaml", None, "title", None,
+         "{doc:kh98} cites a document that is not in documents"),
+    ]

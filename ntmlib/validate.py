@@ -200,9 +200,10 @@ def _dtype(col: Column) -> str:
 def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, tuple],
                 labels: dict[str, dict[str, str]]) -> tuple[pd.DataFrame, list[Finding]]:
     findings: list[Finding] = []
+    known = set(spec.column_names)
+    findings += _read_names_in_any_case(table, known)
     frame = table.frame
     present = list(frame.columns)
-    known = set(spec.column_names)
     for name in present:
         if name not in known:
             findings.append(Finding.warning(
@@ -237,6 +238,9 @@ def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, t
     for col in spec.columns:
         values: list = []
         raw_col = columns.get(col.name)
+        if raw_col is None:  # a missing column is one finding (above), not one a row
+            out[col.name] = pd.Series([None] * len(keep_index), dtype=_dtype(col))
+            continue
         styles: dict[str, tuple[int, object]] = {}
         texts: dict[str, tuple] = {}
         by_label = _label_values(col, labels.get(col.allowed_ref, {})) \
@@ -497,6 +501,34 @@ def _check_keys(spec: Table, typed: pd.DataFrame, table: RawTable) -> list[Findi
             "duplicate", _("duplicate row ({values}); it first appears in row {first}").format(
                 values=values, first=first), **table.at(int(row), key[0])))
     return findings
+
+
+def _column_key(name: object) -> str:
+    """A column's name compared in any case, with spaces or hyphens for underscores."""
+    return "_".join(str(name).replace("-", " ").split()).casefold()
+
+
+def _read_names_in_any_case(table: RawTable, known: set[str]) -> list[Finding]:
+    """Columns named as the template's in another case or spacing ("Topic_ID", "topic id")
+    are read as the template's (a warning names them); the table then finds them by name."""
+    present = set(table.frame.columns)
+    by_key = {_column_key(k): k for k in known}
+    renames = {}
+    for name in table.frame.columns:
+        target = by_key.get(_column_key(name))
+        if name not in known and target is not None and target not in present \
+                and target not in renames.values():
+            renames[name] = target
+    if not renames:
+        return []
+    table.frame = table.frame.rename(columns=renames)
+    for old, new in renames.items():
+        table.headings.setdefault(new, str(old))
+    return [Finding.warning(
+        "column-name", _("the columns {columns} are read as the template's {names}; write "
+                         "the names as the template does").format(
+            columns=", ".join(f"'{visible(str(o))}'" for o in renames),
+            names=", ".join(renames.values())), **table.where())]
 
 
 def _as_written(table: RawTable, row: int, column: str, typed: pd.DataFrame) -> object:

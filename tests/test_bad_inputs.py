@@ -407,6 +407,12 @@ ERRORS = [
 ]
 
 WARNINGS = [
+    Case("column-names-in-another-case",
+         frame("training", lambda t: t.rename(columns={"topic_id": "Topic ID",
+                                                       "trainees": "TRAINEES"})),
+         "warning", f"{D}/training.csv", None, None, None,
+         "the columns 'Topic ID', 'TRAINEES' are read as the template's topic_id, trainees; "
+         "write the names as the template does"),
     Case("unknown-extra-column", frame("training", lambda t: t.assign(ghi_chu="x")),
          "warning", f"{D}/training.csv", None, None, "ghi_chu",
          "unknown column 'ghi_chu' is ignored (expected: topic_id, topic, classes, trainees, "
@@ -494,7 +500,7 @@ RULES = {
     "quotation-mark-never-closed": "csv", "xlsx-renamed-csv": "file-type",
     "empty-csv-file": "csv", "unnamed-column-with-data": "extra-column",
     "brace-without-its-pair": "placeholder", "text-before-the-first-heading": "narrative",
-    "heading-not-in-lower-case": "narrative",
+    "heading-not-in-lower-case": "narrative", "column-names-in-another-case": "column-name",
 }
 
 

@@ -655,3 +655,11 @@ def test_every_placeholder_is_checked_where_it_is_written(raw, english):
         ("error", "header.yaml", None, "title", None,
          "{doc:kh98} cites a document that is not in documents"),
     ]
+
+
+def test_a_missing_column_is_one_error_not_one_more_for_each_row(raw):
+    """training.csv without its 'classes' column: the column is missing, once; its rows are
+    not each said to lack a value as well."""
+    data = copy.deepcopy(raw)
+    data.tables["training"].frame = data.tables["training"].frame.drop(columns=["classes"])
+    assert where(validate(data)) == [("missing-column", f"{FOLDER}/training.csv", None, None)]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__, config, i18n
 from .errors import NtmError
-from .i18n import N_, _, ngettext
+from .i18n import N_, _
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -216,14 +216,12 @@ def cmd_new_year(args: argparse.Namespace) -> int:
 
 def _why_not_made(error: NtmError, unit, args: argparse.Namespace) -> str:
     """A unit's new-year failure in one line: its errors are counted, not listed."""
+    from .dataset import errors_in_data
     from .errors import DataValidationError
 
     if isinstance(error, DataValidationError):
         n = sum(f.severity == "error" for f in error.findings) or 1
-        return ngettext("{count} error in its {year} data (see: ntm validate --year {year} "
-                        "--unit {unit})", "{count} errors in its {year} data (see: ntm validate "
-                        "--year {year} --unit {unit})", n).format(
-            count=n, year=args.from_year, unit=unit.slug)
+        return errors_in_data(n, args.from_year, unit.slug)
     return str(error)
 
 

@@ -61,6 +61,15 @@ class LoadResult:
         return self.data
 
 
+def errors_in_data(count: int, year: int, unit: str) -> str:
+    """A unit's errors counted in one line, with the command that lists them (a step over
+    many units names each unit's errors, never lists them all)."""
+    return ngettext("{count} error in its {year} data (see: ntm validate --year {year} "
+                    "--unit {unit})", "{count} errors in its {year} data (see: ntm validate "
+                    "--year {year} --unit {unit})", count).format(count=count, year=year,
+                                                                   unit=unit)
+
+
 def unit_source(data_root: Path, year: int, unit: Unit) -> Path:
     """The unit's folder or workbook for the year, named by its ASCII id or its code."""
     try:

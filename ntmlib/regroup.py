@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .dataset import load_unit
+from .dataset import errors_in_data, load_unit
 from .errors import NtmError
 from .i18n import _
 from .indicators import ocop_valid
@@ -116,10 +116,8 @@ class _SourceData:
             if result.ok:
                 data = result.data
             else:
-                self.problems[unit.slug] = _(
-                    "{count} error(s) in its {year} data (see: ntm validate --year {year} "
-                    "--unit {unit})").format(count=len(result.errors), year=self.year,
-                                             unit=unit.slug)
+                self.problems[unit.slug] = errors_in_data(len(result.errors), self.year,
+                                                          unit.slug)
         self._loaded[unit.code] = data
         return data
 

@@ -663,3 +663,46 @@ def test_a_missing_column_is_one_error_not_one_more_for_each_row(raw):
     data = copy.deepcopy(raw)
     data.tables["training"].frame = data.tables["training"].frame.drop(columns=["classes"])
     assert where(validate(data)) == [("missing-column", f"{FOLDER}/training.csv", None, None)]
+
+
+def test_commune_codes_criteria_and_years_are_checked_in_every_table(raw, english):
+    """Kiến Tường 2020 with a commune of Huyện Trà Cú (29461) and a code that never existed
+    in its OCOP products, Xã Ngãi Xuyên (29479) in its households, criterion 25 of the
+    19 of xã NTM and a criterion met in 2021. Each is one finding at its cell; the unit's
+    own code in recognitions is a reference, but not its title (a title of communes)."""
+    result = validate_cells(raw, ("ocop_products", 2, "commune_code", "29461"),
+                            ("ocop_products", 3, "commune_code", "99999"),
+                            ("recognitions", 2, "unit_code", "795"),
+                            ("households", 9, "commune_code", "29479"),
+                            ("commune_criteria", 2, "criterion", "25"),
+                            ("commune_criteria", 3, "year_met", "2021"))
+    found = [(f.rule, f.file.rsplit("/", 1)[1], f.row, f.column, f.message)
+             for f in result.findings if f.severity == "error"]
+    assert found == [
+        ("reference", "ocop_products.csv", 2, "commune_code",
+         "29461 (Thị trấn Trà Cú) is not a commune of Thị xã Kiến Tường"),
+        ("reference", "ocop_products.csv", 3, "commune_code",
+         "99999 is not a commune code that existed in 2020"),
+        ("reference", "households.csv", 9, "commune_code",
+         "29479 (Xã Ngãi Xuyên) is not a commune of Thị xã Kiến Tường"),
+        ("reference", "commune_criteria.csv", 2, "criterion",
+         "criterion 25 is not in the set xa_ntm (1 to 19)"),
+        ("date", "commune_criteria.csv", 3, "year_met",
+         "year 2021 is after the reporting year 2020"),
+        ("incomplete", "commune_criteria.csv", 2, "criterion",
+         "Xã Thạnh Trị has no row for criteria 1 of xã NTM (xa_ntm)"),
+        ("incomplete", "households.csv", None, "commune_code",
+         "Xã Thạnh Hưng has no row in households: the totals of the households and hamlets "
+         "would leave it out"),
+        ("reference", "recognitions.csv", 2, "title",
+         "the title xa_ntm (xã đạt chuẩn nông thôn mới) is for a commune-level unit, not for "
+         "Thị xã Kiến Tường"),
+    ]
+
+
+def test_the_commune_criteria_of_a_ward_are_refused_in_words(raw, english):
+    """Phường 1 (27787) given a row of xã NTM criteria: its kind is named."""
+    result = validate_cells(raw, ("commune_criteria", 2, "commune_code", "27787"))
+    assert [(f.row, f.column, f.message) for f in result.findings
+            if f.rule == "reference"] == [
+        (2, "commune_code", "Phường 1 is not a xã: the commune criteria do not apply to it")]

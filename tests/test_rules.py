@@ -706,3 +706,38 @@ def test_the_commune_criteria_of_a_ward_are_refused_in_words(raw, english):
     assert [(f.row, f.column, f.message) for f in result.findings
             if f.rule == "reference"] == [
         (2, "commune_code", "Phường 1 is not a xã: the commune criteria do not apply to it")]
+
+
+def test_the_rules_across_columns_say_what_is_wrong_at_each_cell(raw, english):
+    """One wrong cell in each of nine rules; a document that exists (kh02) cited by the
+    steering bodies is none."""
+    result = validate_cells(raw, ("ocop_products", 2, "year_recognised", "2021"),
+                            ("ocop_products", 3, "expiry_year", "2019"),
+                            ("recognitions", 3, "year", "2022"),
+                            ("recognitions", 2, "title", "huyen_ntm"),
+                            ("propaganda", 2, "doc_id", "kh99"),
+                            ("steering_bodies", 2, "doc_id", "kh02"),
+                            ("production_models", 2, "disbursed", "650"),
+                            ("households", 5, "hamlets_registered", "5"),
+                            ("households", 6, "households_recognised", "401"))
+    assert [(f.severity, f.rule, f.file.rsplit("/", 1)[1], f.row, f.column, f.message)
+            for f in result.findings] == [
+        ("error", "reference", "propaganda.csv", 2, "doc_id",
+         "document 'kh99' is not in documents"),
+        ("error", "date", "ocop_products.csv", 2, "year_recognised",
+         "year 2021 is after the reporting year 2020"),
+        ("error", "date", "ocop_products.csv", 3, "expiry_year",
+         "the certificate expires in 2019, before the year it was recognised (2020)"),
+        ("error", "reference", "recognitions.csv", 2, "title",
+         "the title huyen_ntm (huyện đạt chuẩn nông thôn mới) is for a district-level unit, "
+         "not for Xã Thạnh Trị"),
+        ("error", "date", "recognitions.csv", 3, "year",
+         "year 2022 is after the reporting year 2020"),
+        ("error", "disbursed", "production_models.csv", 2, "disbursed",
+         "disbursed 650 is above allocated 600; if that is right, write yes in "
+         "over_allocation_ok"),
+        ("error", "part-whole", "households.csv", 5, "hamlets_registered",
+         "hamlets_registered (5) is more than hamlets (4)"),
+        ("error", "part-whole", "households.csv", 6, "households_recognised",
+         "households_recognised (401) is more than households_registered (400)"),
+    ]

@@ -853,6 +853,8 @@ def _read_sheet(ws, book) -> _Sheet:
     sheet = _Sheet([], [], 2)
     percents = _percent_styles(book)
     header_row: int | None = None
+    header_cells: list = []  # the values of the first row with any
+    title: tuple[int, object] | None = None  # (row, text) of a title above the table
     width = 0
     kept: dict[int, list] = {}
     last = 0  # last row of the table
@@ -870,7 +872,14 @@ def _read_sheet(ws, book) -> _Sheet:
             cells = [c for c in cells if c["value"] not in (None, "") or c["formula"]]
             if not cells:
                 continue
+            if title is None and header_row is not None and not kept and idx != header_row \
+                    and len(header_cells) == 1 and len(cells) >= 2 \
+                    and all(isinstance(c["value"], str) for c in cells):
+                # the first row held one cell above a wider row of names: a title
+                title = (header_row, header_cells[0])
+                header_row, width, n_stray, stray = None, 0, 0, []
             if header_row is None:
+                header_cells = [c["value"] for c in cells]
                 header_row = last = idx
                 cells.sort(key=lambda c: c["column"])
                 for c in cells:
@@ -914,9 +923,15 @@ def _read_sheet(ws, book) -> _Sheet:
             kept[idx] = values
             last = idx
         if not sheet.too_large and parser.merged_cells is not None:
-            sheet.merged = sorted(str(m.ref) for m in parser.merged_cells.mergeCell)
+            sheet.merged = sorted(str(m.ref) for m in parser.merged_cells.mergeCell
+                                  if title is None or m.max_row > title[0])
     if header_row is None:
         return sheet
+    if title is not None:
+        sheet.issues.append(("title", "warning", title[0], None, _(
+            "row {row} ('{text}') is read as a title above the table and left out; the column "
+            "names are those of row {header}").format(row=title[0], text=str(title[1])[:60],
+                                                      header=header_row)))
     if width > MAX_COLUMNS:
         sheet.too_large = _too_many_columns(sheet=True)
     sheet.first_row = header_row + 1

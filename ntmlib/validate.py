@@ -492,7 +492,10 @@ def _check_keys(spec: Table, typed: pd.DataFrame, table: RawTable) -> list[Findi
     # keys compared as text, as they were written; plain tuples (pandas' duplicated on a
     # text copy of the columns took a tenth of the validation)
     texts = zip(*(map(str, typed[k].tolist()) for k in key), strict=True)
-    for row, values_key in zip(typed.index, texts, strict=True):
+    blank = typed[key].isna().any(axis=1).tolist()  # a blank key is reported as blank
+    for row, values_key, no_key in zip(typed.index, texts, blank, strict=True):
+        if no_key:
+            continue
         first = first_rows.setdefault(values_key, row)
         if first == row:
             continue

@@ -111,6 +111,17 @@ def put(sheet: str, address: str, value: object) -> Callable[[openpyxl.Workbook]
     return edit
 
 
+def title_above(sheet: str, title: str, cells: str) -> Callable[[openpyxl.Workbook], None]:
+    """An edit of the workbook: a title in a row of its own above the table, merged over
+    `cells` of that row."""
+    def edit(book: openpyxl.Workbook) -> None:
+        ws = book[sheet]
+        ws.insert_rows(1)
+        ws["A1"] = title
+        ws.merge_cells(cells)
+    return edit
+
+
 def replace_file(name: str, make: Callable[[Path], None]) -> Callable[[Path], None]:
     """Replace a file of the folder by what `make(path)` puts there (a FIFO, a link...)."""
     def breaks(root: Path) -> None:
@@ -408,6 +419,11 @@ ERRORS = [
 ]
 
 WARNINGS = [
+    Case("title-row-above-a-table",
+         as_workbook(title_above("training", "BẢNG SỐ LIỆU TẬP HUẤN NĂM 2023", "A1:D1")),
+         "warning", X, "training", 1, None,
+         "row 1 ('BẢNG SỐ LIỆU TẬP HUẤN NĂM 2023') is read as a title above the table and left "
+         "out; the column names are those of row 2"),
     Case("column-names-in-another-case",
          frame("training", lambda t: t.rename(columns={"topic_id": "Topic ID",
                                                        "trainees": "TRAINEES"})),
@@ -502,6 +518,7 @@ RULES = {
     "empty-csv-file": "csv", "unnamed-column-with-data": "extra-column",
     "brace-without-its-pair": "placeholder", "text-before-the-first-heading": "narrative",
     "heading-not-in-lower-case": "narrative", "column-names-in-another-case": "column-name",
+    "title-row-above-a-table": "title",
 }
 
 

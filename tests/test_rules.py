@@ -741,3 +741,12 @@ def test_the_rules_across_columns_say_what_is_wrong_at_each_cell(raw, english):
         ("error", "part-whole", "households.csv", 6, "households_recognised",
          "households_recognised (401) is more than households_registered (400)"),
     ]
+
+
+def test_rows_with_a_blank_key_are_not_each_others_duplicates(raw):
+    """Two OCOP products without an id: each is a blank required cell, not a duplicate row
+    of the other (`product_id=None`)."""
+    result = validate_cells(raw, ("ocop_products", 2, "product_id", ""),
+                            ("ocop_products", 3, "product_id", ""))
+    assert where(result) == [("blank", f"{FOLDER}/ocop_products.csv", 2, "product_id"),
+                             ("blank", f"{FOLDER}/ocop_products.csv", 3, "product_id")]

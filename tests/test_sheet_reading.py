@@ -392,3 +392,15 @@ def test_a_column_with_data_under_a_blank_heading_is_said_to_be_ignored(tmp_path
          "cột thứ 2 (cột B trong Excel) có dữ liệu nhưng không có tên ở dòng tên cột nên bị "
          "bỏ qua")]
     assert list(raw.tables["documents"].frame.columns) == ["doc_id", "summary"]
+
+
+def test_a_title_in_a_row_of_its_own_above_the_column_names_is_left_out():
+    """One cell in the first row, then a row of names: the first is a title (a warning), the
+    second the column names. A first row of one name above a row holding a number is the
+    table's own heading, as before."""
+    s = _sheet({"B1": "BÁO CÁO", "A2": "a", "B2": "b", "A3": 1, "B3": 2})
+    assert (s.columns, s.rows, s.first_row) == (["a", "b"], [[1, 2]], 3)
+    assert s.issues == [("title", "warning", 1, None, "dòng 1 ('BÁO CÁO') được coi là tiêu đề "
+                         "phía trên bảng nên bỏ qua; tên cột là các ô của dòng 2")]
+    s = _sheet({"A1": "a", "A2": "x", "B2": 1})
+    assert (s.columns, s.first_row) == (["a"], 2) and s.issues[0][0] == "outside"

@@ -474,6 +474,14 @@ def _csv_records(text: str, separator: str) -> tuple[int, list[str], list[list[s
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _is_title(first: list, below: list) -> bool:
+    """Whether a first row of one cell above a row of two names or more is a title over the
+    table (a row of names, not of figures: none of them a number)."""
+    names = [c for c in below if str(c).strip()]
+    return sum(bool(str(c).strip()) for c in first) == 1 and len(names) >= 2 \
+        and not any(re.fullmatch(r"[\d.,\s%-]+", str(c).strip()) for c in names)
+
+
 def _wider_rows(rows: list[list[str]], width: int, first_row: int, separator: str,
                 shown: str) -> Finding | None:
     """The error for rows with more cells than the line of column names has, even blank ones
@@ -522,6 +530,14 @@ def _parse_csv(text: str, shown: str, findings: list[Finding]
         findings.append(Finding.error("too-large", _too_many_rows(sheet=False), file=shown))
         return None
     first_row = skipped + 2
+    below = next((i for i, r in enumerate(rows) if not _blank(r)), None)
+    if below is not None and _is_title(header, rows[below]):
+        findings.append(Finding.warning("title", _(
+            "row {row} ('{text}') is read as a title above the table and left out; the column "
+            "names are those of row {header}").format(
+                row=first_row - 1, text=next(c for c in header if c.strip()).strip()[:60],
+                header=first_row + below), file=shown, row=first_row - 1))
+        header, rows, first_row = rows[below], rows[below + 1:], first_row + below + 1
     width = len(header)
     wider = _wider_rows(rows, width, first_row, separator, shown)
     if wider is not None:

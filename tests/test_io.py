@@ -530,3 +530,19 @@ def test_a_header_of_odd_yaml_is_one_finding_never_a_crash(text, found):
     assert [(f.rule, f.column) for f in findings] == found
     assert header == ({"date": "2023-13-45"} if not found else
                       {} if found[0][1] else None)
+
+
+@pytest.mark.parametrize(("text", "columns", "first_row", "title_row"), [
+    ("BẢNG SỐ LIỆU,,\ntopic_id,topic,classes\nocop,OCOP,3\n",
+     ["topic_id", "topic", "classes"], 3, 1),
+    ("Tập huấn;;\n\ntopic_id;topic;classes\nocop;OCOP;3\n",  # as Excel saves it with ';'
+     ["topic_id", "topic", "classes"], 4, 1),
+    ("topic_id,,\nocop,OCOP,3\n", ["topic_id"], 2, None),  # a row of figures below: no title
+])
+def test_a_csv_title_above_the_column_names_is_left_out(text, columns, first_row, title_row):
+    from ntmlib.io import _parse_csv
+
+    findings: list = []
+    frame, first = _parse_csv(text, "training.csv", findings)
+    assert (list(frame.columns), first) == (columns, first_row)
+    assert [f.row for f in findings if f.rule == "title"] == ([title_row] if title_row else [])

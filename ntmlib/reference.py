@@ -155,9 +155,22 @@ def _read(path: Path) -> pd.DataFrame:
 
 def _need(frame: pd.DataFrame, name: str, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in frame.columns]
+    if missing and len(frame.columns) == 1 and any(c in frame.columns[0] for c in ";\t"):
+        raise NtmError(_("The reference table {table} is separated by semicolons or tabs; "
+                         "save it as CSV UTF-8 with commas").format(table=name))
     if missing:
         raise NtmError(_("The reference table {table} has no column {columns}").format(
             table=name, columns=", ".join(missing)))
+
+
+def _unique(frame: pd.DataFrame, name: str, key: tuple[str, ...]) -> None:
+    """A key given twice would make one of its rows win silently (two labels, two bands)."""
+    twice = frame.duplicated(list(key), keep="first")
+    if twice.any():
+        row = int(twice.to_numpy().nonzero()[0][0])
+        raise NtmError(_("The reference table {table}, row {row}: {key} is given twice").format(
+            table=name, row=row + 2,
+            key=", ".join(f"{k}={frame.iloc[row][k]}" for k in key)))
 
 
 def _int(frame: pd.DataFrame, name: str, column: str, default: int | None = None) -> pd.Series:
@@ -720,21 +733,34 @@ def load_reference(root: Path | None = None) -> Reference:
     top = criteria[criteria["parent"] == ""]
     _int(top, "criteria.csv", "number")
     sets = _read(ref / "criteria_sets.csv")
+    _need(sets, "criteria_sets.csv", ("set_id", "period", "level", "name", "short"))
+    _unique(sets, "criteria_sets.csv", ("set_id", "period"))
     levels = _read(ref / "levels.csv")
+    _need(levels, "levels.csv", ("set_id", "period", "band", "min", "max", "label"))
     for col in ("min", "max"):
         levels[col] = _int(levels, "levels.csv", col)
-    _check_bands(levels)
+    _check_bands(levels)  # bands that overlap, named as such; then a band given twice
+    _unique(levels, "levels.csv", ("set_id", "period", "band"))
     periods = _read(ref / "periods.csv")
     _need(periods, "periods.csv", ("period", "first_year", "last_year", "commune_set"))
     periods["first_year"] = _int(periods, "periods.csv", "first_year")
     periods["last_year"] = _int(periods, "periods.csv", "last_year")
+    _unique(periods, "periods.csv", ("period",))
     titles = _read(ref / "titles.csv")
+    _need(titles, "titles.csv", ("title", "level", "role", "label"))
+    _unique(titles, "titles.csv", ("title",))
     sources = _read(ref / "fund_sources.csv")
+    _need(sources, "fund_sources.csv", ("source", "first_year", "last_year", "label", "direct",
+                                        "group", "order"))
+    _unique(sources, "fund_sources.csv", ("source", "first_year"))
     sources["first_year"] = _int(sources, "fund_sources.csv", "first_year")
     sources["last_year"] = _int(sources, "fund_sources.csv", "last_year", default=0)
     sources["order"] = _int(sources, "fund_sources.csv", "order", default=99)
     components = _read(ref / "fund_components.csv")
+    _need(components, "fund_components.csv", ("component", "label"))
+    _unique(components, "fund_components.csv", ("component",))
     wording = _read(ref / "wording.csv")
+    _need(wording, "wording.csv", ("key", "from_year", "text"))
     if "level" not in wording:
         wording["level"] = ""
     wording["from_year"] = _int(wording, "wording.csv", "from_year")

@@ -278,3 +278,36 @@ def test_a_communes_group_holds_from_its_first_year_to_its_last_included(tmp_pat
     assert (groups[2028]["decision"], groups[2028]["sample"], groups[2028]["row"]) == (
         "QĐ 9/2027", False, 3)
     assert groups[2027]["sample"] is True and groups[2027]["row"] == 2
+
+
+@pytest.mark.parametrize(("table", "edit", "message"), [
+    # the bundled table has 13 rows (2 to 14): the copy of its first is row 15
+    ("fund_sources.csv", lambda t: t + "central,2016,,Ngân sách Trung ương,yes,,1\n",
+     "The reference table fund_sources.csv, row 15: source=central, first_year=2016 is given "
+     "twice"),
+    ("levels.csv", lambda t: t.replace(",", ";"),
+     "The reference table levels.csv is separated by semicolons or tabs; save it as CSV "
+     "UTF-8 with commas"),
+    ("titles.csv", lambda t: t.replace("title,level,role,label", "title,level,role,nhãn"),
+     "The reference table titles.csv has no column label"),
+])
+def test_a_reference_table_edited_wrong_is_one_sentence(tmp_path, english, table, edit, message):
+    """Reference tables are edited by hand for a province: a key given twice, a file saved
+    with semicolons, a column renamed are each one sentence naming the table, never a
+    traceback or a row silently winning."""
+    import shutil
+
+    from ntmlib import config
+    from ntmlib.errors import NtmError
+
+    root = tmp_path / "data"
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", root / "reference")
+    path = root / "reference" / table
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    load_reference.cache_clear()
+    try:
+        with pytest.raises(NtmError) as err:
+            load_reference(root)
+    finally:
+        load_reference.cache_clear()
+    assert str(err.value) == message

@@ -93,6 +93,33 @@ class RawTable:
                 "column": None if column is None else self.shown(column)}
 
 
+def near_file(name: str, others: list[str]) -> str | None:
+    """The one file of `others` that is likely `name` misnamed ("Training.csv", "header.yml",
+    "households (1).csv", "funds.xlsx"), if exactly one is."""
+    near = [f for f in others if _stem_of(f) == Path(name).stem.casefold()]
+    return near[0] if len(near) == 1 else None
+
+
+def misnamed(name: str, others: list[str]) -> str:
+    """"; the folder has Training.csv: give it the name training.csv", or ""."""
+    found = near_file(name, others)
+    return "" if found is None else "; " + _(
+        "the folder has {found}: give it the name {file}").format(found=found, file=name)
+
+
+def _missing_file(name: str, others: list[str]) -> str:
+    return _("the file {file} is missing").format(file=name) + misnamed(name, others)
+
+
+def _stem_of(file_name: str) -> str:
+    """A file's name without its extension, case, copy marks (" (1)", " - Copy", "Copy of ")
+    and surrounding spaces: what it was meant to be called."""
+    stem = Path(file_name).stem.casefold().strip()
+    stem = re.sub(r"^(copy of|bản sao của)\s+", "", stem)
+    stem = re.sub(r"(\s*\(\d+\)|\s*-\s*(copy|bản sao)(\s*\(\d+\))?)$", "", stem)
+    return stem.strip()
+
+
 @dataclass
 class RawDataset:
     """A district-year's data as read, before validation."""
@@ -113,6 +140,11 @@ class RawDataset:
     labelled: bool = False  # an Excel form with sheets named in words (see RawTable)
     sheets: dict[str, str] = field(default_factory=dict)  # table (header...) -> sheet's name
     other_sheets: list[str] = field(default_factory=list)  # a workbook's sheets of no table
+    other_files: list[str] = field(default_factory=list)  # a folder's files of no table
+
+    def near_file(self, name: str) -> str | None:
+        """The file of the folder that is likely `name` misnamed, if one is (`near_file`)."""
+        return near_file(name, self.other_files)
     # a workbook's header fields are rows of its sheet: field -> the row it is typed on
     header_rows: dict[str, int] = field(default_factory=dict)
 
@@ -362,6 +394,12 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
             findings.append(Finding.warning("encoding", _ENCODING_NOTES[note](), file=shown))
         return text
 
+    expected = {HEADER_FILE, NARRATIVE_FILE, *(t.filename for t in TABLES)}
+    try:
+        others = sorted(p.name for p in folder.iterdir()
+                        if p.name not in expected and not p.name.startswith("."))
+    except OSError:
+        others = []
     header: dict = {}
     header_path = folder / HEADER_FILE
     header_shown = _display(header_path, root)
@@ -372,8 +410,9 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
             unreadable.add("header")
         header = parsed or {}
     elif "header" not in unreadable:
-        findings.append(Finding.error("missing-table", _("the file header.yaml is missing"),
+        findings.append(Finding.error("missing-table", _missing_file(HEADER_FILE, others),
                                       file=header_shown))
+        unreadable.add("header")  # its fields are not each "required" as well
     narrative: dict[str, list[str]] = {}
     narr_path = folder / NARRATIVE_FILE
     text = read(narr_path, _display(narr_path, root), "narrative")
@@ -405,7 +444,7 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
     return RawDataset(
         folder, "folder", header, narrative, tables, files, findings,
         header_file=header_shown, narrative_file=_display(narr_path, root),
-        narrative_present=narr_path.exists(), unreadable=unreadable,
+        narrative_present=narr_path.exists(), unreadable=unreadable, other_files=others,
     )
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from .errors import NtmError
 from .findings import Finding
 from .i18n import _, count, every_language, ngettext, number, pgettext
-from .io import RawDataset, RawTable
+from .io import RawDataset, RawTable, misnamed
 from .model import DistrictData, each_row
 from .parsing import (
     ParseError,
@@ -156,6 +156,8 @@ def type_tables(raw: RawDataset, scope: str, allowed: dict[str, tuple] | None = 
                 where = _missing_where(raw, spec)
                 message = _("the table {table} is missing").format(
                     table=where.get("sheet") or spec.name)
+                if raw.kind == "folder":  # a misnamed file is the likely reason
+                    message += misnamed(spec.filename, raw.other_files)
                 unknown = _unknown_sheets(raw)
                 if unknown:  # a renamed sheet is the likely reason
                     message += "; " + _("the workbook's sheets {sheets} are not tables of the "
@@ -719,7 +721,8 @@ def check_narrative(raw: RawDataset, scope: str) -> list[Finding]:
         pass  # refused when it was read; its sections are not missing
     elif scope == "report" and raw.kind == "folder" and not raw.narrative_present:
         findings.append(Finding.error(
-            "missing-table", _("the file narrative.md (assessment, plans, proposals) is missing"),
+            "missing-table", _("the file narrative.md (assessment, plans, proposals) is missing")
+            + misnamed("narrative.md", raw.other_files),
             **where))
     elif scope == "report":
         for section in REQUIRED_NARRATIVE:

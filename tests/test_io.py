@@ -546,3 +546,35 @@ def test_a_csv_title_above_the_column_names_is_left_out(text, columns, first_row
     frame, first = _parse_csv(text, "training.csv", findings)
     assert (list(frame.columns), first) == (columns, first_row)
     assert [f.row for f in findings if f.rule == "title"] == ([title_row] if title_row else [])
+
+
+def test_misnamed_files_are_named_with_the_name_they_need(tmp_path, english):
+    """Kiến Tường 2020 with header.yaml saved as header.yml, training.csv as Training.csv,
+    households.csv as "households (1).csv" and narrative.md as "narrative - Copy.md": each
+    missing file is one error that names the file to rename; the header's fields are not
+    each "required" as well. A file that is no table's (notes.txt) changes nothing."""
+    from ntmlib.dataset import load_unit
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    shutil.copytree(FIXTURES / "2019", root / "2019")
+    folder = root / "2020" / "tx-kien-tuong"
+    shutil.copytree(FIXTURES / "2020" / "tx-kien-tuong", folder)
+    for old, new in (("header.yaml", "header.yml"), ("training.csv", "Training.csv"),
+                     ("households.csv", "households (1).csv"),
+                     ("narrative.md", "narrative - Copy.md")):
+        (folder / old).rename(folder / new)
+    (folder / "notes.txt").write_text("x", encoding="utf-8")
+    found = sorted((f.file.rsplit("/", 1)[1], f.message)
+                   for f in load_unit(2020, "tx-kien-tuong", root).findings)
+    assert found == [
+        ("header.yaml", "the file header.yaml is missing; the folder has header.yml: give it "
+         "the name header.yaml"),
+        ("households.csv", "the table households is missing; the folder has households (1).csv: "
+         "give it the name households.csv"),
+        ("narrative.md", "the file narrative.md (assessment, plans, proposals) is missing; the "
+         "folder has narrative - Copy.md: give it the name narrative.md"),
+        ("training.csv", "the table training is missing; the folder has Training.csv: give it "
+         "the name training.csv"),
+    ]

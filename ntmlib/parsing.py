@@ -110,8 +110,13 @@ def _decimal(text: str, raw: object) -> float:
         raise ParseError(_("'{value}' is not a number").format(value=raw)) from exc
 
 
+_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+
+
 def parse_date(raw: object) -> dt.date | None:
-    """Read a date: an Excel date cell, yyyy-mm-dd or dd/mm/yyyy; None when blank."""
+    """Read a date: an Excel date cell, yyyy-mm-dd, or day first as Vietnamese dates are
+    written: dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, "ngày 05 tháng 12 năm 2023"; None when
+    blank."""
     if raw is None or (isinstance(raw, float) and raw != raw):
         return None
     if isinstance(raw, dt.datetime):
@@ -121,7 +126,10 @@ def parse_date(raw: object) -> dt.date | None:
     text = str(raw).strip()
     if not text:
         return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
+    words = _DATE_WORDS.fullmatch(" ".join(nfc(text).casefold().split()))
+    if words:
+        text = "{}/{}/{}".format(*words.groups())
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:

@@ -78,12 +78,16 @@ def test_number_style_is_recorded_for_mixed_format_detection():
 
 
 @pytest.mark.parametrize("raw", ["2023-03-02", "02/03/2023", "2/3/2023",
-                                 dt.datetime(2023, 3, 2, 0, 0), dt.date(2023, 3, 2)])
+                                 dt.datetime(2023, 3, 2, 0, 0), dt.date(2023, 3, 2),
+                                 # day first, as Vietnamese dates are written
+                                 "02-03-2023", "02.03.2023", "ngày 02 tháng 3 năm 2023",
+                                 "Ngày 2  tháng 03 năm 2023"])
 def test_dates(raw):
     assert parse_date(raw) == dt.date(2023, 3, 2)
 
 
-@pytest.mark.parametrize("raw", ["31/02/2023", "2023-13-01", "hôm qua"])
+@pytest.mark.parametrize("raw", ["31/02/2023", "2023-13-01", "hôm qua", "31-02-2023",
+                                 "ngày 31 tháng 2 năm 2023", "tháng 3 năm 2023"])
 def test_invalid_dates_are_reported(raw):
     with pytest.raises(ParseError, match="not a valid date"):
         parse_date(raw)

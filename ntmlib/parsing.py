@@ -100,7 +100,25 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
         if integer:
             raise ParseError(_("'{value}' is not a whole number").format(value=raw))
         return Number(_decimal(text, raw), "en")
-    raise ParseError(_("'{value}' is not a number").format(value=raw))
+    raise ParseError(_not_a_number(raw, text))
+
+
+_WITH_UNIT = re.compile(r"([-+]?[\d.,]*\d)\s*([^\d\s.,%].*)")
+
+
+def _not_a_number(raw: object, text: str) -> str:
+    """Why a cell is no number, with what to write for the usual slips: a dash for none, a
+    number typed with its unit."""
+    if text in ("-", "–", "—", "--"):
+        return _("'{value}' is not a number: write 0, or leave the cell blank when the figure "
+                 "is not known").format(value=raw)
+    unit = _WITH_UNIT.fullmatch(nfc(str(raw)).strip())
+    if unit and not re.fullmatch(r"[eE][-+]?\d+", unit.group(2).strip()):
+        # the number is not suggested: 1,5 tỷ is 1.500 in a column of millions
+        return _("'{value}' is not a number: write the number alone, in the column's unit "
+                 "(its description gives it), without '{unit}'").format(
+            value=raw, unit=unit.group(2).strip())
+    return _("'{value}' is not a number").format(value=raw)
 
 
 def _decimal(text: str, raw: object) -> float:

@@ -179,3 +179,20 @@ def test_excel_error_values_are_recognised(raw):
 
 def test_text_that_merely_starts_with_a_hash_is_no_excel_error():
     assert excel_error("#1 sản phẩm") is None and excel_error(7) is None
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("-", "'-' is not a number: write 0, or leave the cell blank when the figure is not known"),
+    ("—", "'—' is not a number: write 0, or leave the cell blank when the figure is not known"),
+    ("1.500 triệu", "'1.500 triệu' is not a number: write the number alone, in the column's "
+     "unit (its description gives it), without 'triệu'"),
+    ("1,5 tỷ", "'1,5 tỷ' is not a number: write the number alone, in the column's unit (its "
+     "description gives it), without 'tỷ'"),
+    ("12ha", "'12ha' is not a number: write the number alone, in the column's unit (its "
+     "description gives it), without 'ha'"),
+    ("1e3", "'1e3' is not a number"), ("abc", "'abc' is not a number"),
+])
+def test_the_usual_slips_in_a_number_say_what_to_write(raw, message, english):
+    with pytest.raises(ParseError) as err:
+        parse_number(raw)
+    assert str(err.value) == message

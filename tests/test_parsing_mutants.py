@@ -134,7 +134,8 @@ def test_a_blank_number_cell_is_none(raw):
         ("1.018,5", True, "'1.018,5' is not a whole number"),
         ("6442.7", True, "'6442.7' is not a whole number"),
         ("mười", False, "'mười' is not a number"),
-        ("12a", True, "'12a' is not a number"),
+        ("12a", True, "'12a' is not a number: write the number alone, in the column's unit "
+         "(its description gives it), without 'a'"),
     ],
 )
 def test_a_number_that_cannot_be_read_is_reported_as_typed(raw, integer, message):

@@ -56,6 +56,13 @@ class Unit:
         prefix = self.type + " "
         return self.name[len(prefix):] if self.name.startswith(prefix) else self.name
 
+    @property
+    def place_name(self) -> str:
+        """The place of the date line: 'Trà Cú', but 'Quận 1' and 'Phường 3', whose names
+        without their kind are only a number."""
+        short = self.short_name
+        return self.name if short.isdigit() else short
+
     def existed_in(self, year: int) -> bool:
         return ((self.valid_from is None or self.valid_from <= dt.date(year, 12, 31))
                 and (self.valid_to is None or self.valid_to >= dt.date(year, 1, 1)))

@@ -54,7 +54,7 @@ def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None) ->
     return MARK + (
         f'unit_code: "{unit.code}"\nyear: {year}\nscope: report\nsample_data: yes\n'
         f'issuer:\n  - "ỦY BAN NHÂN DÂN"\n  - "{unit.name.upper()}"\n'
-        f'doc_number: ""\ndoc_symbol: "BC-UBND"\nplace: "{unit.short_name}"\n'
+        f'doc_number: ""\ndoc_symbol: "BC-UBND"\nplace: "{unit.place_name}"\n'
         f"date: {date.isoformat()}\n"
         'title: "Kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới năm {year}"\n'
         "recipients:\n" + _yaml_list([

@@ -560,7 +560,7 @@ def header_defaults(unit: Unit, year: int, reference) -> dict:
     return {
         "issuer": ["ỦY BAN NHÂN DÂN", unit.name.upper()],
         "doc_symbol": "BC-UBND",
-        "place": unit.short_name,
+        "place": unit.place_name,
         "title": "Kết quả thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới "
                  "năm {year}",
         "recipients": recipients,

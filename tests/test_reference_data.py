@@ -311,3 +311,16 @@ def test_a_reference_table_edited_wrong_is_one_sentence(tmp_path, english, table
     finally:
         load_reference.cache_clear()
     assert str(err.value) == message
+
+
+def test_the_date_lines_place_keeps_the_kind_of_a_unit_named_by_a_number():
+    """'Trà Cú, ngày …' but 'Quận 1, ngày …' and 'Phường 3, ngày …': a place cannot be '1'."""
+    from ntmlib.reference import Unit
+
+    def unit(name: str, type_: str) -> Unit:
+        return Unit("1", name, type_, "district", "79", "x", None, None)
+
+    assert [unit(n, t).place_name for n, t in (
+        ("Huyện Trà Cú", "Huyện"), ("Quận 1", "Quận"), ("Phường 3", "Phường"),
+        ("Thị xã Kiến Tường", "Thị xã"), ("Quận Ba Đình", "Quận"))] == [
+        "Trà Cú", "Quận 1", "Phường 3", "Kiến Tường", "Ba Đình"]

@@ -221,7 +221,7 @@ GUIDE = (
        "figure into the text, write its key in braces instead, e.g. {example} (see "
        "figures.json)."),
     N_('9. Sheet "{communes}": the codes and names of the communes, to look codes up.'),
-    N_("10. Check the form: ntm import <file.xlsx> --year <year> --district <district id>."),
+    N_("10. Check the form: ntm import <file.xlsx> --year <year> --unit <unit id>."),
 )
 CRITERIA = tuple(range(1, 20))  # the drop-down list of criterion numbers
 FORM_ROWS = 1000  # rows of a sheet that get the column's drop-down list

@@ -187,3 +187,28 @@ def test_a_child_stuck_past_its_patience_is_ended_and_the_pdf_made_here(tmp_path
     assert child.status == -signal.SIGKILL and _gone(child.pid)
     assert (tmp_path / "report.pdf").read_bytes() == real(PAGE, PROVENANCE)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]
+
+
+@pytest.mark.slow
+def test_a_word_longer_than_the_line_is_broken_not_printed_past_the_margin():
+    """A web address of 320 characters in a paragraph: with the report's stylesheet every
+    line box ends inside the page (WeasyPrint otherwise lays it out past the right edge,
+    which paper cuts off)."""
+    from weasyprint import CSS, HTML
+
+    from ntmlib import config
+
+    word = "https://example.gov.vn/" + "a" * 300
+    html = f'<div class="ntm-doc"><p>Xem tại {word} để biết thêm.</p></div>'
+    doc = HTML(string=html, base_url=str(config.TEMPLATES_DIR)).render(
+        stylesheets=[CSS(filename=str(config.TEMPLATES_DIR / "report.css"))])
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", None) or []:
+            yield from boxes(child)
+
+    page = doc.pages[0]
+    right = max(b.position_x + b.width for b in boxes(page._page_box)
+                if getattr(b, "width", None) is not None)
+    assert right <= page.width

@@ -750,3 +750,18 @@ def test_rows_with_a_blank_key_are_not_each_others_duplicates(raw):
                             ("ocop_products", 3, "product_id", ""))
     assert where(result) == [("blank", f"{FOLDER}/ocop_products.csv", 2, "product_id"),
                              ("blank", f"{FOLDER}/ocop_products.csv", 3, "product_id")]
+
+
+def test_a_narrative_section_that_cites_no_row_is_warned_of_whichever_section_it_is(
+        raw, english):
+    """No propaganda text (its table's sentences are printed), and a steering text that cites
+    no steering figure: the steering body of row 2 would be left out, which is said."""
+    data = copy.deepcopy(raw)
+    data.narrative["propaganda"] = []
+    data.narrative["steering"] = ["Ban Chỉ đạo được kiện toàn."]
+    found = [(f.severity, f.file.rsplit("/", 1)[1], f.row, f.column, f.message)
+             for f in validate(data).findings if f.rule == "uncited"]
+    assert found == [("warning", "steering_bodies.csv", 2, "level",
+                      "the narrative of section steering replaces the sentences made from this "
+                      "table but cites no figure of 'Ban Chỉ đạo thị xã' ({steering.…[district]}), "
+                      "which is therefore not in the report")]

@@ -677,6 +677,18 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node) -> object:
 _UniqueKeys.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
+def _int_or_text(loader: yaml.SafeLoader, node) -> object:
+    """A YAML integer, but a number written with a leading zero as it is written: YAML 1.1
+    reads 012 as the octal 10, and a document number 012 or a unit code 00004 would change."""
+    text = loader.construct_scalar(node)
+    if re.fullmatch(r"[-+]?0[\d_]+|[-+]?0[xXoObB][\w]+", str(text).strip()):
+        return str(text)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+_UniqueKeys.add_constructor("tag:yaml.org,2002:int", _int_or_text)
+
+
 class _DuplicateField(Exception):
     def __init__(self, key, first: int, again: int) -> None:
         super().__init__(key)
@@ -715,6 +727,9 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict | None
         message = _("line {line} is not a 'field: value' line; a value holding ': ' or "
                     "beginning with [ {{ * & ! % @ or a quote must be in quotes") \
             if mark is not None else _("the file is not made of 'field: value' lines")
+        if mark is not None and "\t" in lines[min(mark.line, len(lines) - 1)]:
+            message = _("line {line} holds a tab, which YAML does not take between a field "
+                        "and its value or before a list item; put spaces instead")
         findings.append(Finding.error(
             "header", message.format(line=mark.line + 1 if mark is not None else None),
             file=shown))

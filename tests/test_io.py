@@ -578,3 +578,27 @@ def test_misnamed_files_are_named_with_the_name_they_need(tmp_path, english):
         ("training.csv", "the table training is missing; the folder has Training.csv: give it "
          "the name training.csv"),
     ]
+
+
+@pytest.mark.parametrize(("text", "header"), [
+    ("doc_number: 012\n", {"doc_number": "012"}),  # not YAML 1.1's octal 10
+    ("unit_code: 00004\n", {"unit_code": "00004"}),  # Phường Trúc Bạch's code, not 4
+    ("doc_number: 0x1A\n", {"doc_number": "0x1A"}),
+    ("year: 2023\nmoney_decimals: 0\n", {"year": 2023, "money_decimals": 0}),
+])
+def test_header_numbers_with_a_leading_zero_are_kept_as_written(text, header):
+    from ntmlib.io import _parse_header
+
+    findings: list = []
+    assert _parse_header(text, "header.yaml", findings) == header and findings == []
+
+
+def test_a_tab_in_header_yaml_is_named_as_the_reason(english):
+    from ntmlib.io import _parse_header
+
+    for text, line in (("signer_name:\tLê Văn A\n", 1), ("year: 2023\nrecipients:\n\t- A\n", 3)):
+        findings: list = []
+        assert _parse_header(text, "header.yaml", findings) is None
+        assert [(f.rule, f.message) for f in findings] == [(
+            "header", f"line {line} holds a tab, which YAML does not take between a field and "
+            "its value or before a list item; put spaces instead")]

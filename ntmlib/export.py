@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import select
 import signal
 import tempfile
 import time
@@ -255,16 +256,31 @@ class PdfApart:
         return self.path
 
     def _reap(self, deadline: float) -> None:
-        """Wait for the child until `deadline` (monotonic), in short sleeps: a plain waitpid
-        cannot stop waiting."""
+        """Wait for the child until `deadline` (monotonic): woken the moment it ends through a
+        pidfd where Linux has one, else in short sleeps (a plain waitpid cannot stop
+        waiting)."""
+        try:
+            fd = os.pidfd_open(self.pid)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            try:
+                select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            finally:
+                os.close(fd)
+            self._reaped()
+            return
         delay = 0.002
-        while time.monotonic() < deadline:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self.status = os.waitstatus_to_exitcode(status)
-                return
+        while time.monotonic() < deadline and not self._reaped():
             time.sleep(delay)
             delay = min(delay * 2, 0.05)
+
+    def _reaped(self) -> bool:
+        """Whether the child has ended (its status then kept), without waiting."""
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid:
+            self.status = os.waitstatus_to_exitcode(status)
+        return bool(pid)
 
     def cancel(self) -> None:
         if self.status is None:

@@ -165,10 +165,14 @@ def test_when_another_format_fails_the_pdf_child_is_ended(tmp_path, monkeypatch)
 
 
 @pytest.mark.slow
-def test_a_child_stuck_past_its_patience_is_ended_and_the_pdf_made_here(tmp_path, monkeypatch):
+@pytest.mark.parametrize("pidfd", [True, False])
+def test_a_child_stuck_past_its_patience_is_ended_and_the_pdf_made_here(tmp_path, monkeypatch,
+                                                                        pidfd):
     """A forked child can deadlock on a lock another thread of the parent held at the fork:
     after PATIENCE seconds it is ended, its temporary file removed, and the PDF made here,
-    the same bytes as always."""
+    the same bytes as always; woken by a pidfd, or where there is none by polling."""
+    if not pidfd:
+        monkeypatch.delattr(os, "pidfd_open", raising=False)
     parent = os.getpid()
     real = pdf_bytes
 

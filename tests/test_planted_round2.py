@@ -1,0 +1,121 @@
+"""Bugs a maintainer planted that the suite let through (second round, 2026-12-06): each test
+is the check that fails with its bug put back. Expected values by hand from the fixtures:
+Hòa Vang 2024 (tests/fixtures/data/2024/hoa-vang, with its 2023 baseline) and Thị xã Kiến
+Tường 2020 (tests/fixtures/data/2020/tx-kien-tuong)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ntmlib.parsing import ExcelPercent, parse_number
+from ntmlib.render import plain
+from tests.conftest import edit_csv
+from tests.test_fixture_copies import _hoa_vang_copy, _load_report
+from tests.test_rules import header_findings, narrative_findings
+
+
+def _text(report) -> str:
+    return " ".join(plain(report.document({"year": 2024}).html).split())
+
+
+def test_hoa_vangs_own_sentences_name_last_year_and_end_the_recipients(hv24):
+    """II.5 dates last year's levels 31/12/2023; the last recipient ends with a full stop;
+    three direct models (the third over its allocation) are summed: 1.000 allocated, 750
+    disbursed (500 + 0 + 250), 75 %."""
+    text = _text(hv24)
+    assert "Kết quả đạt chuẩn nông thôn mới theo các mức độ: ngày 31/12/2023 huyện có tổng " \
+        "số xã xây dựng nông thôn mới 11/11 xã" in text
+    assert "Kính gửi: - Ủy ban nhân dân thành phố; - Văn phòng Điều phối nông thôn mới thành " \
+        "phố (Sở Nông nghiệp và Phát triển nông thôn). VỀ CÔNG TÁC" in text
+    assert "Tổng vốn hỗ trợ trực tiếp bố trí 1.000 triệu đồng, đã giải ngân 750 triệu đồng, " \
+        "đạt 75%." in text
+
+
+def test_two_direct_models_have_their_total_sentence_too(tmp_path):
+    """Hòa Vang's third direct model taken out: 500 + 300 allocated, 500 + 0 disbursed, 62,5 %."""
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "production_models", lambda t: t[t["model_id"] != "m3"], 2024, "hoa-vang")
+    text = _text(_load_report(tmp_path, root))
+    assert "Tổng vốn hỗ trợ trực tiếp bố trí 800 triệu đồng, đã giải ngân 500 triệu đồng, " \
+        "đạt 62,5%." in text
+
+
+def test_training_of_no_class_says_none_was_held(tmp_path):
+    """Every training row at 0 classes and 0 trainees: not "được 0 lớp, có 0 người"."""
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "training", lambda t: t.assign(classes="0", trainees="0"), 2024, "hoa-vang")
+    text = _text(_load_report(tmp_path, root))
+    assert "được 0 lớp" not in text and "được 00 lớp" not in text
+    assert "Công tác đào tạo, tập huấn nông thôn mới: Trong năm chưa tổ chức lớp tập huấn, " \
+        "đào tạo nào." in text
+
+
+def test_a_narrative_paragraph_on_two_lines_keeps_a_space_between_them(tmp_path):
+    """A paragraph typed over two lines of narrative.md prints as one line with a space
+    where the line ended ("xây dựng" / "nông thôn mới" is not "xây dựngnông thôn mới")."""
+    root = _hoa_vang_copy(tmp_path)
+    path = root / "2024" / "hoa-vang" / "narrative.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("## achievements\n\n", "## achievements\n\nHuyện tập trung "
+                                 "xây dựng\nnông thôn mới bền vững.\n\n", 1), encoding="utf-8")
+    printed = _text(_load_report(tmp_path, root))
+    assert "Huyện tập trung xây dựng nông thôn mới bền vững." in printed
+
+
+def test_a_units_hamlet_words_are_those_of_its_xa_only(kt20):
+    """Kiến Tường's xã call their hamlets "ấp" and its phường "khu phố": the NTM hamlets of
+    II.3 are "ấp" (a phường has no NTM hamlets)."""
+    text = " ".join(plain(kt20.document({"year": 2020}).html).split())
+    start = text.index("Công tác điều tra đánh giá")
+    section = text[start:text.index("(Phụ lục", start)]
+    assert "ấp nông thôn mới" in section and "khu phố nông thôn mới" not in section
+
+
+def test_an_empty_list_in_a_one_value_header_field_is_a_finding_not_a_crash(raw):
+    assert header_findings(raw, signer_title=[]) == [("error", "type", "signer_title")]
+
+
+def test_a_paragraph_that_starts_with_a_brace_without_its_pair_is_refused(raw):
+    assert narrative_findings(raw, propaganda=["{năm 2020 đạt kết quả."]) == [
+        ("error", "placeholder", "propaganda")]
+
+
+def test_an_excel_percent_keeps_its_decimals():
+    """A percent cell of 65,785 % is stored by Excel as 0.65785: read back as 65,785."""
+    assert parse_number(ExcelPercent(0.65785), percent=True).value == 65.785
+
+
+def test_a_line_of_names_with_as_many_tabs_as_semicolons_is_split_at_the_semicolons():
+    from ntmlib.io import _separator
+
+    assert _separator("a;b\tc") == ";" and _separator("a\tb\tc;d") == "\t"
+
+
+def test_a_csv_file_at_the_column_limit_is_refused_before_it_is_read(monkeypatch):
+    from ntmlib import io
+
+    monkeypatch.setattr(io, "MAX_COLUMNS", 3)
+    findings: list = []
+    assert io._parse_csv("a,b,c,d\n1,2,3,4\n", "x.csv", findings) is None  # 4 columns
+    assert [f.rule for f in findings] == ["too-large"]
+    findings.clear()
+    assert io._parse_csv("a,b,c\n1,2,3\n", "x.csv", findings) is not None and findings == []
+
+
+def test_a_facts_unit_is_kept_with_its_figure(tmp_path):
+    """facts.csv may give a unit: hamlets_registered_model in "thôn" is recorded with it."""
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "facts", lambda t: t.assign(unit=["", "", "thôn"]), 2024, "hoa-vang")
+    report = _load_report(tmp_path, root)
+    assert report.figures["fact[hamlets_registered_model]"].unit == "thôn"
+
+
+@pytest.fixture
+def raw():
+    from ntmlib.io import read_dataset
+    from tests.conftest import FIXTURES
+
+    return copy.deepcopy(read_dataset(FIXTURES / "2020" / "tx-kien-tuong",
+                                      display_root=FIXTURES))

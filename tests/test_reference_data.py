@@ -324,3 +324,13 @@ def test_the_date_lines_place_keeps_the_kind_of_a_unit_named_by_a_number():
         ("Huyện Trà Cú", "Huyện"), ("Quận 1", "Quận"), ("Phường 3", "Phường"),
         ("Thị xã Kiến Tường", "Thị xã"), ("Quận Ba Đình", "Quận"))] == [
         "Trà Cú", "Quận 1", "Phường 3", "Kiến Tường", "Ba Đình"]
+
+
+def test_a_component_without_a_planned_label_is_planned_under_its_own_label():
+    """fund_components.csv: "investment" is planned as "Vốn đầu tư"; "workdays" has no
+    planned label and keeps "Ngày công lao động" in the plan, never a blank."""
+    ref = load_reference(BUNDLED)
+    assert [ref.component_label(c, planned=True) for c in ("investment", "workdays", "land")] \
+        == ["Vốn đầu tư", "Ngày công lao động", "Hiến đất"]
+    assert [ref.component_label(c) for c in ("investment", "workdays", "nothing")] == [
+        "Đầu tư phát triển", "Ngày công lao động", "nothing"]

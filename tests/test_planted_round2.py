@@ -119,3 +119,23 @@ def raw():
 
     return copy.deepcopy(read_dataset(FIXTURES / "2020" / "tx-kien-tuong",
                                       display_root=FIXTURES))
+
+
+@pytest.mark.parametrize(("stated", "printed", "matched"), [
+    ("4175,8", "4.175,8", True),  # 4.175,75 rounded half up at the source's one decimal
+    ("4175,75", "4.175,75", True),  # the source's two decimals: printed as it states them
+    ("4175,7", "4.175,8", False),  # not the same figure: the report's own precision
+])
+def test_a_stated_total_is_recognised_at_the_sources_precision(tmp_path, stated, printed,
+                                                               matched):
+    """Hòa Vang's funds add up to 4.175,75 (1.250,5 + 800 + 400 + 300 + 1.200 + 150,25 + 75),
+    printed 4.175,8 at the unit's one decimal. A source stating it at its own precision is
+    recognised as the same figure (the derivation says so) and sets its printing."""
+    root = _hoa_vang_copy(tmp_path)
+    (root / "2024" / "hoa-vang" / "stated_figures.csv").write_text(
+        f'key,value,where\nfunds.total,"{stated}",II.6\n', encoding="utf-8")
+    report = _load_report(tmp_path, root)
+    total = report.figures["funds.total"]
+    assert total.text() == printed
+    assert total.derivation.endswith("khớp số liệu nguồn nêu (stated_figures, dòng 2)") \
+        is matched

@@ -139,3 +139,21 @@ def test_a_stated_total_is_recognised_at_the_sources_precision(tmp_path, stated,
     assert total.text() == printed
     assert total.derivation.endswith("khớp số liệu nguồn nêu (stated_figures, dòng 2)") \
         is matched
+
+
+def test_the_word_files_sub_headings_are_numbered_within_their_section():
+    """Numbered sub-headings (`### ` in the narrative) restart at 1 under each section
+    heading in the Word file, as in the PDF: 1.1, 1.2, then 2.1 (not 2.3)."""
+    import io
+
+    import docx
+
+    from ntmlib.word import docx_bytes
+
+    html = ('<html><body><div class="ntm-doc"><h2>Đánh giá</h2><h3>Mặt được</h3>'
+            '<p class="subhead">Một</p><p>Nội dung.</p><p class="subhead">Hai</p>'
+            '<h3>Hạn chế</h3><p class="subhead">Ba</p></div></body></html>')
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(docx_bytes(html))).paragraphs
+                  if p.text.strip()]
+    assert paragraphs == ["I. Đánh giá", "1. Mặt được", "1.1. Một", "Nội dung.", "1.2. Hai",
+                          "2. Hạn chế", "2.1. Ba"]

@@ -157,3 +157,26 @@ def test_the_word_files_sub_headings_are_numbered_within_their_section():
                   if p.text.strip()]
     assert paragraphs == ["I. Đánh giá", "1. Mặt được", "1.1. Một", "Nội dung.", "1.2. Hai",
                           "2. Hạn chế", "2.1. Ba"]
+
+
+def test_a_commune_recognised_under_a_set_it_has_no_rows_for_still_says_so(tmp_path):
+    """Xã Trà Ôn 2026 (7/10 of xã NTM) given a recognition as xã nông thôn mới hiện đại with no
+    rows of that set: the recognition is printed under its set's heading (and warned of,
+    since the NTM criteria are not all met)."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+    from tests.conftest import BUNDLED, FIXTURES
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2026" / "xa-tra-on")
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    path = root / "2026" / "xa-tra-on" / "recognitions.csv"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "29821,xa_ntm_hd,2026-2030,2026,55/QĐ-UBND\n", encoding="utf-8")
+    result = load_unit(2026, "xa-tra-on", root, outputs_dir=tmp_path / "out")
+    assert [f.rule for f in result.findings] == ["recognition"]
+    text = " ".join(plain(Report(result.data).document({"year": 2026}).html).split())
+    assert "Kết quả thực hiện Khung tiêu chí thí điểm xã nông thôn mới hiện đại Xã Trà Ôn đã " \
+        "được công nhận xã nông thôn mới hiện đại năm 2026 (Quyết định số 55/QĐ-UBND)." in text

@@ -180,3 +180,33 @@ def test_a_commune_recognised_under_a_set_it_has_no_rows_for_still_says_so(tmp_p
     text = " ".join(plain(Report(result.data).document({"year": 2026}).html).split())
     assert "Kết quả thực hiện Khung tiêu chí thí điểm xã nông thôn mới hiện đại Xã Trà Ôn đã " \
         "được công nhận xã nông thôn mới hiện đại năm 2026 (Quyết định số 55/QĐ-UBND)." in text
+
+
+def test_a_2025_report_plans_2026_with_2026s_fund_sources(tmp_path):
+    """Hòa Vang's data filed as 2025, planning for 2026 500 from the city, 100 from the
+    communes and 50 in cash from the people: the plan uses 2026's sources, in which the city's
+    and the communes' budgets are the local budget (600), the direct funds 600 of 650, and the
+    people's line is "Vốn cộng đồng dân cư" (2026's word, not 2025's "Vốn dân đóng góp")."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+    from tests.conftest import BUNDLED, FIXTURES
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2024" / "hoa-vang", root / "2025" / "hoa-vang")
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    folder = root / "2025" / "hoa-vang"
+    header = folder / "header.yaml"
+    header.write_text(header.read_text(encoding="utf-8").replace("year: 2024", "year: 2025")
+                      .replace("10/12/2024", "10/12/2025"), encoding="utf-8")
+    (folder / "planned_funds.csv").write_text(
+        "source,component,amount\nprovince,total,500\ncommune,total,100\npeople,cash,50\n",
+        encoding="utf-8")
+    result = load_unit(2025, "hoa-vang", root, outputs_dir=tmp_path / "out", previous=False)
+    figures = Report(result.data).figures
+    assert [(figures[k].value, figures[k].label) for k in (
+        "planned.source[local]", "planned.source[people]", "planned.direct",
+        "planned.total")] == [
+        (600, "Ngân sách địa phương"), (50, "Vốn cộng đồng dân cư"),
+        (600, "vốn ngân sách trực tiếp cho chương trình"), (650, "tổng nguồn vốn")]

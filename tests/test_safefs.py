@@ -152,3 +152,18 @@ def test_a_crash_after_the_fallback_switch_leaves_the_new_folder(tmp_path):
     safefs.recover_folder(final)
     assert _contents(final) == {"report.pdf": "new pdf"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tra-cu"]
+
+
+def test_a_link_to_a_folder_is_kept_as_a_link_when_replaced(tmp_path):
+    """--force over a link to a folder keeps the link beside it (NAME.bak-…), not a copy of
+    everything it points to."""
+
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "big.csv").write_text("x", encoding="utf-8")
+    link = tmp_path / "tra-cu"
+    link.symlink_to(target)
+    backup = guard_overwrite(link, force=True)
+    assert backup.is_symlink() and backup.name.startswith("tra-cu.bak-")
+    assert os.readlink(backup) == str(target)
+    assert not (tmp_path / ".backup").exists()

@@ -93,7 +93,7 @@ class RawTable:
                 "column": None if column is None else self.shown(column)}
 
 
-def near_file(name: str, others: list[str]) -> str | None:
+def _near_file(name: str, others: list[str]) -> str | None:
     """The one file of `others` that is likely `name` misnamed ("Training.csv", "header.yml",
     "households (1).csv", "funds.xlsx"), if exactly one is."""
     near = [f for f in others if _stem_of(f) == Path(name).stem.casefold()]
@@ -102,7 +102,7 @@ def near_file(name: str, others: list[str]) -> str | None:
 
 def misnamed(name: str, others: list[str]) -> str:
     """"; the folder has Training.csv: give it the name training.csv", or ""."""
-    found = near_file(name, others)
+    found = _near_file(name, others)
     return "" if found is None else "; " + _(
         "the folder has {found}: give it the name {file}").format(found=found, file=name)
 
@@ -141,10 +141,6 @@ class RawDataset:
     sheets: dict[str, str] = field(default_factory=dict)  # table (header...) -> sheet's name
     other_sheets: list[str] = field(default_factory=list)  # a workbook's sheets of no table
     other_files: list[str] = field(default_factory=list)  # a folder's files of no table
-
-    def near_file(self, name: str) -> str | None:
-        """The file of the folder that is likely `name` misnamed, if one is (`near_file`)."""
-        return near_file(name, self.other_files)
     # a workbook's header fields are rows of its sheet: field -> the row it is typed on
     header_rows: dict[str, int] = field(default_factory=dict)
 

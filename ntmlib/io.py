@@ -511,10 +511,18 @@ def _csv_records(text: str, separator: str) -> tuple[int, list[str], list[list[s
 
 def _is_title(first: list, below: list) -> bool:
     """Whether a first row of one cell above a row of two names or more is a title over the
-    table (a row of names, not of figures: none of them a number)."""
-    names = [c for c in below if str(c).strip()]
-    return sum(bool(str(c).strip()) for c in first) == 1 and len(names) >= 2 \
-        and not any(re.fullmatch(r"[\d.,\s%-]+", str(c).strip()) for c in names)
+    table (a row of names, not of figures: every cell a text that is not a number), in a CSV
+    file or a sheet."""
+    names = [c for c in below if c is None or str(c).strip()]
+    return sum(c is not None and bool(str(c).strip()) for c in first) == 1 \
+        and len(names) >= 2 and all(isinstance(c, str) and not re.fullmatch(
+            r"[\d.,\s%-]+", c.strip()) for c in names)
+
+
+def _title_left_out(row: int, text: object, header: int) -> str:
+    return _("row {row} ('{text}') is read as a title above the table and left out; the column "
+             "names are those of row {header}").format(row=row, text=str(text).strip()[:60],
+                                                       header=header)
 
 
 def _wider_rows(rows: list[list[str]], width: int, first_row: int, separator: str,
@@ -567,11 +575,9 @@ def _parse_csv(text: str, shown: str, findings: list[Finding]
     first_row = skipped + 2
     below = next((i for i, r in enumerate(rows) if not _blank(r)), None)
     if below is not None and _is_title(header, rows[below]):
-        findings.append(Finding.warning("title", _(
-            "row {row} ('{text}') is read as a title above the table and left out; the column "
-            "names are those of row {header}").format(
-                row=first_row - 1, text=next(c for c in header if c.strip()).strip()[:60],
-                header=first_row + below), file=shown, row=first_row - 1))
+        findings.append(Finding.warning("title", _title_left_out(
+            first_row - 1, next(c for c in header if c.strip()), first_row + below),
+            file=shown, row=first_row - 1))
         header, rows, first_row = rows[below], rows[below + 1:], first_row + below + 1
     width = len(header)
     wider = _wider_rows(rows, width, first_row, separator, shown)
@@ -939,9 +945,7 @@ def _read_sheet(ws, book) -> _Sheet:
             if not cells:
                 continue
             if title is None and header_row is not None and not kept and idx != header_row \
-                    and len(header_cells) == 1 and len(cells) >= 2 \
-                    and all(isinstance(c["value"], str) for c in cells):
-                # the first row held one cell above a wider row of names: a title
+                    and _is_title(header_cells, [c["value"] for c in cells]):
                 title = (header_row, header_cells[0])
                 header_row, width, n_stray, stray = None, 0, 0, []
             if header_row is None:
@@ -994,10 +998,8 @@ def _read_sheet(ws, book) -> _Sheet:
     if header_row is None:
         return sheet
     if title is not None:
-        sheet.issues.append(("title", "warning", title[0], None, _(
-            "row {row} ('{text}') is read as a title above the table and left out; the column "
-            "names are those of row {header}").format(row=title[0], text=str(title[1])[:60],
-                                                      header=header_row)))
+        sheet.issues.append(("title", "warning", title[0], None,
+                             _title_left_out(title[0], title[1], header_row)))
     if width > MAX_COLUMNS:
         sheet.too_large = _too_many_columns(sheet=True)
     sheet.first_row = header_row + 1

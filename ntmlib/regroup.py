@@ -98,7 +98,7 @@ class _SourceData:
 
     def unusable(self, old: Unit | None) -> str | None:
         """Why the data that would hold `old`'s rows could not be used, if a folder or
-        workbook was there: "Huyện Ba Chẽ: 8 error(s) in its 2025 data (…)"."""
+        workbook was there: "Huyện Ba Chẽ: 8 errors in its 2025 data (…)"."""
         for candidate in (old, old and self.ref.ancestor(old, "district", self.year)):
             if candidate is not None and candidate.slug in self.problems:
                 return _("{unit}: {problem}").format(unit=candidate.name,

@@ -344,26 +344,34 @@ def test_fewer_ocop_products_than_last_year_read_as_a_decrease_and_a_gap_is_warn
     assert "tăng -" not in text
 
 
+# two OCOP products recognised in 2024, for Hòa Vang's copies
+NEW_PRODUCTS = [
+    {"product_id": "p4", "name": "Rau Túy Loan", "producer": "HTX Túy Loan",
+     "commune_code": "20317", "stars": "3", "year_recognised": "2024", "group": "Thực phẩm"},
+    {"product_id": "p5", "name": "Chè Hòa Phú", "producer": "HTX Hòa Phú",
+     "commune_code": "20299", "stars": "4", "year_recognised": "2024", "group": "Đồ uống"}]
+
+
+def _recognise_in_2024(root, products: list[dict]) -> None:
+    """Hòa Vang 2024's OCOP products with `products` added."""
+    import pandas as pd
+
+    from tests.conftest import edit_csv
+
+    def add(t):
+        extra = pd.DataFrame(products)
+        return pd.concat([t, extra.astype(t.dtypes.to_dict())], ignore_index=True)
+
+    edit_csv(root, "ocop_products", add, 2024, "hoa-vang")
+
+
 def test_more_ocop_products_than_last_year_read_as_an_increase(tmp_path):
     """Two products recognised in 2024 (p4 3 sao, p5 4 sao) and Trà thảo mộc Hòa Bắc expired:
     3 + 2 - 1 = 4 in force, 1 more than at the end of 2023; no gap to warn of."""
     from ntmlib.dataset import load_unit
-    from tests.conftest import edit_csv
-
-    def add(t):
-        import pandas as pd
-
-        extra = pd.DataFrame([
-            {"product_id": "p4", "name": "Rau Túy Loan", "producer": "HTX Túy Loan",
-             "commune_code": "20317", "stars": "3", "year_recognised": "2024",
-             "group": "Thực phẩm"},
-            {"product_id": "p5", "name": "Chè Hòa Phú", "producer": "HTX Hòa Phú",
-             "commune_code": "20299", "stars": "4", "year_recognised": "2024",
-             "group": "Đồ uống"}])
-        return pd.concat([t, extra.astype(t.dtypes.to_dict())], ignore_index=True)
 
     root = _hoa_vang_copy(tmp_path)
-    edit_csv(root, "ocop_products", add, 2024, "hoa-vang")
+    _recognise_in_2024(root, NEW_PRODUCTS)
     result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
     assert result.data is not None, [str(x) for x in result.findings]
     assert not [x for x in result.findings if x.rule == "total" and "ocop" in str(x.file)]
@@ -377,19 +385,8 @@ def test_more_ocop_products_than_last_year_read_as_an_increase(tmp_path):
 def test_as_many_ocop_products_as_last_year_read_as_unchanged(tmp_path):
     """One product recognised in 2024 (p4, 3 sao) and Trà thảo mộc Hòa Bắc expired: 3 + 1 - 1
     = 3 in force, as at the end of 2023: "không thay đổi", neither "tăng 0" nor "giảm 0"."""
-    import pandas as pd
-
-    from tests.conftest import edit_csv
-
-    def add(t):
-        extra = pd.DataFrame([
-            {"product_id": "p4", "name": "Rau Túy Loan", "producer": "HTX Túy Loan",
-             "commune_code": "20317", "stars": "3", "year_recognised": "2024",
-             "group": "Thực phẩm"}])
-        return pd.concat([t, extra.astype(t.dtypes.to_dict())], ignore_index=True)
-
     root = _hoa_vang_copy(tmp_path)
-    edit_csv(root, "ocop_products", add, 2024, "hoa-vang")
+    _recognise_in_2024(root, NEW_PRODUCTS[:1])
     report = _load_report(tmp_path, root)
     text = " ".join(plain(report.document({"year": 2024}).html).split())
     assert ("so với cuối năm 2023 (03 sản phẩm) không thay đổi (công nhận mới 01 sản phẩm, "

@@ -46,7 +46,7 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": False,
-    "figure.dpi": 100,
+    "figure.dpi": DPI,
     "savefig.dpi": DPI,
     "svg.hashsalt": "ntm",
     "axes.formatter.use_locale": False,
@@ -181,10 +181,12 @@ def criteria_grid(data: UnitData, figures: Figures, role: str = "commune") -> Ch
         ax.set_xticks(range(len(numbers)),
                       [_text(figures, keys.number.format(n=n)) for n in numbers])
         ax.set_yticks(range(len(codes)), [data.commune_name(c) for c in codes])
-        ax.set_xticks(np.arange(-0.5, len(numbers)), minor=True)
-        ax.set_yticks(np.arange(-0.5, len(codes)), minor=True)
-        ax.grid(which="minor", color="white", linewidth=1.5)
-        ax.tick_params(which="minor", length=0)
+        # the cells' white borders: two line collections, not a minor tick (a tick line, a
+        # label and a grid line each) per row and column
+        ax.hlines(np.arange(-0.5, len(codes)), -0.5, len(numbers) - 0.5, color="white",
+                  linewidth=1.5)
+        ax.vlines(np.arange(-0.5, len(numbers)), -0.5, len(codes) - 0.5, color="white",
+                  linewidth=1.5)
         ax.xaxis.tick_top()
         ax.set_xlabel("Tiêu chí")
         ax.xaxis.set_label_position("top")

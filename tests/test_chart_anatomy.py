@@ -140,15 +140,15 @@ def test_hv24_criteria_grid_cells_parted_by_white_lines_numbers_on_top(hv24):
     assert size(c) == [round(WIDTH_IN, 3), 3.75]  # 1 + 0,25 a commune, 11 communes
     assert limits(ax.get_xlim()) == [-0.5, 18.5] and limits(ax.get_ylim()) == [10.5, -0.5]
     assert ax.get_aspect() == "auto"  # cells as wide as the page allows, not square
-    minor = ax.xaxis.get_minor_ticks() + ax.yaxis.get_minor_ticks()
-    assert [round(float(v), 1) for v in ax.get_xticks(minor=True)] == \
-        [n - 0.5 for n in range(20)]
-    assert [round(float(v), 1) for v in ax.get_yticks(minor=True)] == \
-        [n - 0.5 for n in range(12)]
-    # between the cells: white lines 1,5 pt wide, without tick marks
-    assert {(t.gridline.get_visible(), to_hex(t.gridline.get_color()),
-             t.gridline.get_linewidth(), t.tick1line.get_markersize()) for t in minor} == \
-        {(True, "#ffffff", 1.5, 0)}
+    # between the cells: white lines 1,5 pt wide, one at every cell edge, across the grid
+    rows, columns = ax.collections
+    assert [[tuple(map(float, p)) for p in seg] for seg in rows.get_segments()] == \
+        [[(-0.5, n - 0.5), (18.5, n - 0.5)] for n in range(12)]
+    assert [[tuple(map(float, p)) for p in seg] for seg in columns.get_segments()] == \
+        [[(n - 0.5, -0.5), (n - 0.5, 10.5)] for n in range(20)]
+    assert {(to_hex(lc.get_color()[0]), float(lc.get_linewidth()[0]))
+            for lc in (rows, columns)} == {("#ffffff", 1.5)}
+    assert not ax.xaxis.get_minor_ticks() and not ax.yaxis.get_minor_ticks()
     # the criterion numbers and "Tiêu chí" above the grid, no frame around it
     assert ax.xaxis.get_ticks_position() == "top"
     assert ax.get_xlabel() == "Tiêu chí" and ax.xaxis.get_label_position() == "top"

@@ -27,6 +27,7 @@ from matplotlib.transforms import offset_copy  # noqa: E402
 from . import config  # noqa: E402
 from .figures import Figures  # noqa: E402
 from .formatting import fmt_number  # noqa: E402
+from .i18n import _  # noqa: E402
 from .model import UnitData  # noqa: E402
 
 WIDTH_IN = 16.5 / 2.54  # A4 text width: 210 mm less 30 mm and 15 mm margins
@@ -77,6 +78,11 @@ class Chart:
 
     def _repr_png_(self) -> bytes:
         return base64.b64decode(self.png_base64())
+
+    def __repr__(self) -> str:
+        # the notebook keeps this beside the PNG: the caption, not the PNG again in base64
+        # (about 110 KB a chart) nor a memory address that differs from run to run
+        return _("Chart: {caption}").format(caption=self.caption)
 
 
 def png_bytes(fig: plt.Figure) -> bytes:

@@ -65,6 +65,14 @@ class Table:
             head = f"<p><b>{escape(self.title)}</b></p>" if self.title else ""
             return head + self.frame.to_html(index=False, na_rep="")
 
+    def __repr__(self) -> str:
+        # the table as text, not a memory address that differs from run to run
+        with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                               "display.max_colwidth", None, "display.width", 200):
+            table = self.frame.to_string(index=False, na_rep="") if not self.frame.empty \
+                else ""
+        return "\n".join(p for p in (self.title, table) if p)
+
 
 APPENDIX_MIME = "application/vnd.ntm.appendix+json"
 

@@ -32,6 +32,7 @@ from . import config
 from .charts import Chart
 from .figures import Figures
 from .formatting import fmt_date, fmt_date_line
+from .i18n import _
 from .indicators import (
     COMMUNE_SET_KEYS,
     UNIT_SET_KEYS,
@@ -89,6 +90,11 @@ class Document:
 
     def _repr_html_(self) -> str | tuple[str, dict]:
         return (self.body, {"title": self.title}) if self.title else self.body
+
+    def __repr__(self) -> str:
+        # the notebook keeps this beside the HTML: a line, not the document twice over
+        return _("The report: {title}").format(title=self.title) if self.title else \
+            _("The report")
 
 
 @cache
@@ -374,7 +380,7 @@ class Renderer:
         title = self.data.reference.title_for(role)
         rec = self.data["recognitions"]
         out = []
-        for _, r in each_row(criteria_counts(self.data, s.set_id)):
+        for _row, r in each_row(criteria_counts(self.data, s.set_id)):
             held = rec[(rec["unit_code"] == r["commune_code"]) & (rec["title"] == title)] \
                 if not rec.empty else rec
             out.append({"code": r["commune_code"], "achieved": r["achieved"],
@@ -408,7 +414,7 @@ class Renderer:
         p = self.data["ocop_products"]
         p = p[p["year_recognised"] == self.data.year] if not p.empty else p
         out: dict[str, list[str]] = {}
-        for _, r in each_row(p):
+        for _row, r in each_row(p):
             out.setdefault(r["commune_code"], []).append(r["name"])
         return list(out.items())
 

@@ -60,6 +60,24 @@ def test_executed_notebook_records_its_parameters_without_machine_paths(run):
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
 
 
+def test_the_notebooks_plain_text_outputs_are_a_line_each_and_the_same_every_run(run):
+    """Beside a chart's PNG and the document's HTML the notebook keeps a plain-text line: the
+    chart's caption and the report's title, not the PNG or the document again, nor a memory
+    address that would make the notebook differ from run to run."""
+    nb = nbformat.read(run.out_dir / "report.ipynb", as_version=4)
+    plain = [o["data"]["text/plain"] for c in nb.cells for o in c.get("outputs", [])
+             if "text/plain" in o.get("data", {})]
+    assert not [p for p in plain if " at 0x" in p or "iVBOR" in p]
+    charts = [p for p in plain if p.startswith("Biểu đồ: ")]
+    assert charts[0] == "Biểu đồ: Kết quả thực hiện các tiêu chí xã nông thôn mới theo từng " \
+        "xã năm 2023"
+    assert len(charts) == 5
+    assert "Báo cáo: Báo cáo NTM Huyện Trà Cú 2023" in plain
+    # the longest is the table of reconstructed values (297 rows, about 55 KB); the document
+    # and the charts gave 1,6 MB more
+    assert sum(len(p) for p in plain) < 150_000
+
+
 def test_figures_json_holds_the_reference_figures(recorded):
     figures = recorded["figures"]
     for key, expected in REFERENCE_FIGURES.items():

@@ -30,6 +30,7 @@ failed run leaves the previous good outputs in place and keeps its partial noteb
 
 from __future__ import annotations
 
+import csv
 import logging
 import shutil
 import signal
@@ -232,17 +233,23 @@ def run_report(
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
     check_output_folder(out_root)
     env = kernel_env(data_root, out_root)
-    # the kernel starts first and imports its libraries while this process loads its own and
-    # validates the data; None if it cannot start (papermill then tries, and says why)
-    from .reference import load_reference
-
-    unit = load_reference(data_root).resolve(district, year, level=level)
-    notebook = notebook or config.notebook_for(unit.level)
-    if extra_parameters:
-        check_extra_parameters(notebook, extra_parameters)
-    outcome = ReportOutcome(year, unit.slug, "failed")
-    kernel = take_kernel(env=env)
+    # The kernel boots and imports its libraries (about a second: the longest wait before the
+    # first cell) while this process validates the data. For a unit that units.csv plainly
+    # has, it starts before this process imports pandas and reads the reference tables (a
+    # third of a second more); otherwise once the unit is known, so that a mistyped unit or
+    # parameter starts no kernel. None if it cannot start (papermill then tries, and says why).
+    early = not extra_parameters and likely_unit(data_root, district, year, level)
+    kernel = take_kernel(env=env) if early else None
     try:
+        from .reference import load_reference
+
+        unit = load_reference(data_root).resolve(district, year, level=level)
+        notebook = notebook or config.notebook_for(unit.level)
+        if extra_parameters:
+            check_extra_parameters(notebook, extra_parameters)
+        outcome = ReportOutcome(year, unit.slug, "failed")
+        if not early:
+            kernel = take_kernel(env=env)
         with time_limit(limit):
             from .dataset import load_unit
 
@@ -267,6 +274,27 @@ def run_report(
         _release(kernel, keep_spare, env)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def likely_unit(data_root: Path, ident: str, year: int, level: str | None = None) -> bool:
+    """Whether units.csv has a unit whose id or code is `ident`, at `level`, in `year`: a look
+    at the file without pandas, so that the kernel can start before the reference tables are
+    read. Only a hint, the reference tables decide: a wrong hint starts a kernel for nothing,
+    or later."""
+    text = str(ident).strip().lower()
+    first, last = f"{int(year):04d}-12-31", f"{int(year):04d}-01-01"
+    try:
+        with open(config.reference_dir(data_root) / "units.csv", encoding="utf-8-sig",
+                  newline="") as fh:
+            rows = csv.reader(fh)
+            col = {name: i for i, name in enumerate(next(rows))}
+            code, slug, at = col["code"], col["slug"], col["level"]
+            start, end = col["valid_from"], col["valid_to"]
+            return any(text in (r[code], r[slug]) and level in (None, r[at])
+                       and r[start] <= first and (r[end] or "9999") >= last
+                       for r in rows if len(r) == len(col))
+    except (OSError, UnicodeError, csv.Error, KeyError, StopIteration, ValueError):
+        return False
 
 
 def _hand_over(kernel: WarmKernel, result, year: int, unit, data_root: Path,

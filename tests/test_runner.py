@@ -786,3 +786,40 @@ def test_a_run_without_a_warm_kernel_takes_one_with_the_folders_and_works_in_sta
     # stopped where no cell says so: the reason alone
     assert run.error == "báo cáo chạy quá 300 giây cho phép (--timeout) nên đã bị dừng"
     assert run.out_dir == final and 0 <= run.stages["execute"] < 5
+
+
+UNITS_CSV = """code,name,type,level,parent_code,slug,valid_from,valid_to
+77,Tỉnh Mẫu,Tỉnh,province,,tinh-mau,,2025-06-30
+771,Huyện Một,Huyện,district,77,huyen-mot,2019-01-01,2025-06-30
+77101,Xã Một,Xã,commune,771,xa-mot,,2025-06-30
+77101,Xã Một,Xã,commune,77,xa-mot-moi,2025-07-01,
+broken,row
+"""
+
+
+@pytest.mark.parametrize(("ident", "year", "level", "likely"), [
+    ("huyen-mot", 2019, None, True),  # the first year it existed
+    ("huyen-mot", 2025, None, True),  # its last (ended 30 June)
+    ("HUYEN-MOT", 2023, "district", True),  # ids are lower case, as the reference reads them
+    ("771", 2023, None, True),  # by code
+    ("huyen-mot", 2018, None, False),  # not yet made
+    ("huyen-mot", 2026, None, False),  # merged away
+    ("huyen-mot", 2023, "commune", False),  # another level
+    ("77101", 2026, None, True),  # the same code under its new id
+    ("xa-mot", 2026, None, False),  # the old id after the reorganisation
+    ("huyen-hai", 2023, None, False),  # no such unit
+    ("Huyện Một", 2023, None, False),  # a name: the reference tables resolve it, later
+    ("row", 2023, None, False),  # the short row is no unit
+])
+def test_likely_unit_reads_ids_codes_levels_and_years_from_units_csv(tmp_path, ident, year,
+                                                                     level, likely):
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
+    assert runner.likely_unit(tmp_path, ident, year, level) is likely
+
+
+@pytest.mark.parametrize("content", ["", "code;name;level\n771;Huyện Một;district\n"])
+def test_likely_unit_is_no_when_units_csv_cannot_be_read(tmp_path, content):
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "units.csv").write_text(content, encoding="utf-8")
+    assert runner.likely_unit(tmp_path, "771", 2023) is False

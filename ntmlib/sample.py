@@ -114,6 +114,18 @@ def _criteria(xa: list[str], met: dict[str, set[int]], set_id: str, numbers: lis
              "achieved": "yes" if n in met[c] else "no"} for c in xa for n in numbers]
 
 
+# The provinces coded 70 and above (the Southeast and the Mekong Delta) call a rural hamlet
+# "ấp" (and a town's "khóm"); elsewhere it is the reference's word for a xã's hamlet, "thôn".
+# Sample data only: a unit's own data names its hamlets as it calls them.
+SOUTH_FROM = 70
+
+
+def _rural_hamlet(province_code: str, reference: Reference) -> str:
+    if province_code.isdigit() and int(province_code) >= SOUTH_FROM:
+        return "ấp"
+    return reference.kind(reference.kinds_with_role("rural")[0], "commune").hamlet_term
+
+
 def generate_district(unit_code: str, year: int, out_dir: Path, reference: Reference,
                       seed: int = 2023) -> Path:
     """Write `out_dir/<year>/<slug>/` and its baseline `out_dir/<year-1>/<slug>/`."""
@@ -222,12 +234,13 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
     hamlets = {c: (rng.randint(4, 10) if c in xa else 0) for c in codes}
     terms = {c: reference.kind(t, "commune").hamlet_term
              for c, t in zip(communes["code"], communes["type"], strict=True)}
+    hamlet = _rural_hamlet(unit.parent_code, reference)
     _write_csv(folder, "steering_bodies", [
         {"level": "district", "name": f"Ban Chỉ đạo {reference.kind(unit).word}", "bodies": 1,
          "members": rng.randint(20, 35), "doc_id": "qd01"},
         {"level": "commune", "name": "Ban quản lý cấp xã", "bodies": len(xa),
          "members": len(xa) * rng.randint(15, 25)},
-        {"level": "hamlet", "name": "Ban phát triển ấp", "bodies": sum(hamlets.values()),
+        {"level": "hamlet", "name": f"Ban phát triển {hamlet}", "bodies": sum(hamlets.values()),
          "members": sum(hamlets.values()) * rng.randint(6, 9)}])
     _write_csv(folder, "inspections", [
         {"inspection_id": "review", "scope": "Kiểm tra, rà soát việc thực hiện các tiêu chí",
@@ -251,7 +264,7 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
                      "households_recognised": int(reg * rng.uniform(0.85, 0.99)),
                      "hamlets": hamlets[c], "hamlets_registered": hamlets[c],
                      "hamlets_recognised": rng.randint(0, hamlets[c]),
-                     "hamlet_term": "ấp" if c in xa else terms[c]})
+                     "hamlet_term": hamlet if c in xa else terms[c]})
     _write_csv(folder, "households", rows)
     _write_csv(folder, "funds", [
         {"source": "central", "component": "investment", "amount": rng.randint(80, 400) * 100},
@@ -353,7 +366,7 @@ def generate_commune(unit_code: str, year: int, out_dir: Path, reference: Refere
         "households_recognised": int(reg * rng.uniform(0.85, 0.99)),
         "hamlets": hamlets if rural else 0, "hamlets_registered": hamlets if rural else 0,
         "hamlets_recognised": rng.randint(0, hamlets) if rural else 0,
-        "hamlet_term": "ấp" if rural else term}])
+        "hamlet_term": _rural_hamlet(unit.parent_code, reference) if rural else term}])
     _write_csv(folder, "documents", [
         {"doc_id": "kh01", "number": f"{rng.randint(10, 99)}/KH-UBND",
          "date": dt.date(year, 3, rng.randint(1, 28)).isoformat(),

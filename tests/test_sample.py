@@ -69,3 +69,31 @@ def test_every_generated_commune_of_vinh_long_2026_validates(root):
         result = load_unit(2026, folder.name, root, level="commune")
         assert result.ok and not result.findings, [str(f) for f in result.findings]
         assert result.data.header["sample_data"] is True
+
+
+def _column(path, name):
+    import csv
+
+    with open(path, encoding="utf-8") as fh:
+        return [row[name] for row in csv.DictReader(fh)]
+
+
+def test_sample_hamlets_are_thon_in_the_north_and_ap_in_the_south(root):
+    """Huyện Mường Nhé (Điện Biên, province 11) calls its hamlets thôn; Huyện Càng Long (Trà
+    Vinh, 84) and, after the reorganisation, Xã Mường Nhé (province 11) and a xã of Vĩnh Long
+    (86, Xã Giao Long) as their regions do."""
+    from ntmlib.sample import generate_commune
+
+    ref = load_reference(root)
+    north = generate_district("096", 2017, root, ref, seed=7)
+    south = generate_district("844", 2023, root, ref)
+    assert set(_column(north / "households.csv", "hamlet_term")) == {"thôn"}
+    # its thị trấn's hamlets are named by unit_kinds.csv
+    assert set(_column(south / "households.csv", "hamlet_term")) == {"ấp", "tổ dân phố"}
+    assert _column(north / "steering_bodies.csv", "name")[-1] == "Ban phát triển thôn"
+    assert _column(south / "steering_bodies.csv", "name")[-1] == "Ban phát triển ấp"
+    assert load_district(2017, "muong-nhe", root).ok
+    assert _column(generate_commune("03160", 2026, root, ref) / "households.csv",
+                   "hamlet_term") == ["thôn"]
+    assert _column(generate_commune("28807", 2026, root, ref) / "households.csv",
+                   "hamlet_term") == ["ấp"]

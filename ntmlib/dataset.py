@@ -23,6 +23,7 @@ from .schema import NARRATIVE_SECTIONS, TABLES
 from .validate import (
     check_figures,
     check_narrative,
+    check_previous_year,
     check_rules,
     reference_labels,
     reference_values,
@@ -158,6 +159,7 @@ def validate_raw(
                                    "see them").format(year=year - 1), file=prev.shown))
         elif prev is not None:
             data.previous = prev.data
+            findings += check_previous_year(data, raw)
         _previous_figures(data, outputs_root or config.outputs_dir(), findings)
     if scope == "report":
         from .indicators import compute_all

@@ -190,7 +190,9 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
     for f, met, y in ((base, district_before, year - 1), (folder, district_now, year)):
         _write_csv(f, "district_criteria", [
             {"set_id": dist.set_id, "criterion": n, "achieved": "yes" if n in met else "no",
-             "year_met": y if n in met else ""} for n in dist.numbers] if dist else [])
+             # first met last year when the baseline has it already
+             "year_met": (year - 1 if n in district_before else y) if n in met else ""}
+            for n in dist.numbers] if dist else [])
     (base / "header.yaml").write_text(_header(unit, year - 1, "baseline", rng), encoding="utf-8")
     (folder / "header.yaml").write_text(_header(unit, year, "report", rng, reference.kind(unit)),
                                         encoding="utf-8")

@@ -1075,6 +1075,48 @@ def _check_recognised_criteria(data: DistrictData, raw: RawDataset) -> list[Find
     return findings
 
 
+def check_previous_year(data: DistrictData, raw: RawDataset) -> list[Finding]:
+    """The year each criterion was first met against last year's data (`data.previous`): a
+    criterion met last year was first met then or before, and the year it was first met does
+    not change from one year's data to the next. Warnings, at this year's cell: the
+    appendix of the district criteria prints that year, and either year's data may be the
+    wrong one. Sets of another period (new set ids) are not compared."""
+    prev = data.previous
+    if prev is None:
+        return []
+    findings = []
+    for table, keys in (("district_criteria", ("set_id", "criterion")),
+                        ("commune_criteria", ("commune_code", "set_id", "criterion"))):
+        now, before = data.tables.get(table), prev.tables.get(table)
+        if now is None or before is None or now.empty or before.empty:
+            continue
+        last = {tuple(r[k] for k in keys): r for _row, r in before.iterrows()
+                if all(_ok(r[k]) for k in keys)}
+        for row, r in now.iterrows():
+            b = last.get(tuple(r[k] for k in keys))
+            if b is None or not _ok(r["year_met"]):
+                continue
+            year_met, then = int(r["year_met"]), b["year_met"]
+            what = _("criterion {criterion} of {set}").format(
+                criterion=int(r["criterion"]), set=_set_name(data, r["set_id"]))
+            if table == "commune_criteria":
+                what = f"{data.commune_name(r['commune_code'])}: {what}"
+            if _ok(then) and int(then) != year_met:
+                text = _("{what} was first met in {then} by the {prev_year} data, but in "
+                         "{year_met} by this year's").format(
+                    what=what, then=int(then), prev_year=prev.year, year_met=year_met)
+            elif not _ok(then) and _ok(b["achieved"]) and bool(b["achieved"]) \
+                    and year_met > prev.year:
+                text = _("{what} is already met in the {prev_year} data, so it was first met "
+                         "in {prev_year} or before, not in {year_met}").format(
+                    what=what, prev_year=prev.year, year_met=year_met)
+            else:
+                continue
+            findings.append(Finding.warning("previous-year", text,
+                                            **_at(raw, table, int(row), "year_met")))
+    return findings
+
+
 def _set_name(data: DistrictData, set_id: str) -> str:
     """A criteria set as the form shows it, with the id the data uses: xã NTM (xa_ntm)."""
     for role in data.reference.period(data.year).sets:

@@ -5,6 +5,8 @@ README). These tests build their own reports, so this file is scheduled on its o
 
 from __future__ import annotations
 
+import pytest
+
 from ntmlib.render import plain
 from ntmlib.report import Report
 
@@ -775,3 +777,74 @@ def test_a_higher_title_this_year_is_checked_against_the_ntm_set_too(tmp_path):
              "của bộ xã NTM (xa_ntm) được ghi là chưa đạt"),
         (15, "Xã Hòa Ninh được công nhận xã nông thôn mới hiện đại năm 2024, nhưng tiêu chí 5 "
              "của bộ xã NTM (xa_ntm) được ghi là chưa đạt")]
+
+
+# -- the year a criterion was first met, against last year's data ---------------------------
+
+
+def _year_met_findings(tmp_path, edit_2023=None, edit_2024=None, table="district_criteria"):
+    from ntmlib.dataset import load_unit
+    from tests.conftest import edit_csv
+
+    root = _hoa_vang_copy(tmp_path)
+    for year, edit in ((2023, edit_2023), (2024, edit_2024)):
+        if edit is not None:
+            edit_csv(root, table, edit, year=year, district="hoa-vang")
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    return [(f.severity, f.file, f.row, f.column, f.message) for f in result.findings]
+
+
+def _cell(frame, set_id, criterion, column, value, commune=None):
+    rows = (frame["set_id"] == set_id) & (frame["criterion"] == str(criterion))
+    if commune is not None:
+        rows &= frame["commune_code"] == commune
+    frame.loc[rows, column] = value
+    return frame
+
+
+def test_a_year_first_met_that_changed_since_last_years_data_is_warned_at_its_cell(tmp_path):
+    # huyện NTM criterion 3 (file row 4): first met in 2020 in both years' data, 2022 now
+    found = _year_met_findings(
+        tmp_path, edit_2024=lambda t: _cell(t, "huyen_ntm", 3, "year_met", "2022"))
+    assert found == [(
+        "warning", "data/2024/hoa-vang/district_criteria.csv", 4, "year_met",
+        "tiêu chí 3 của huyện NTM (huyen_ntm) đạt lần đầu năm 2020 theo dữ liệu năm 2023, "
+        "nhưng năm 2022 theo dữ liệu năm nay")]
+
+
+def test_a_criterion_met_last_year_first_met_this_year_is_warned(tmp_path):
+    # huyện NTM nâng cao criterion 2 (file row 12): met in 2023's data, without its year
+    # there; 2024 says it was first met in 2024
+    found = _year_met_findings(
+        tmp_path, edit_2023=lambda t: _cell(t, "huyen_ntm_nc", 2, "year_met", ""),
+        edit_2024=lambda t: _cell(t, "huyen_ntm_nc", 2, "year_met", "2024"))
+    assert found == [(
+        "warning", "data/2024/hoa-vang/district_criteria.csv", 12, "year_met",
+        "tiêu chí 2 của huyện NTM nâng cao (huyen_ntm_nc) đã đạt trong dữ liệu năm 2023, nên "
+        "năm đạt lần đầu là 2023 hoặc trước đó, không phải năm 2024")]
+
+
+@pytest.mark.parametrize(("edit_2023", "edit_2024"), [
+    # first met last year, as last year's data says: no finding
+    (lambda t: _cell(t, "huyen_ntm_nc", 2, "year_met", ""),
+     lambda t: _cell(t, "huyen_ntm_nc", 2, "year_met", "2023")),
+    # not met last year: this year is its first
+    (None, lambda t: _cell(t, "huyen_ntm_nc", 6, "achieved", "yes").pipe(
+        _cell, "huyen_ntm_nc", 6, "year_met", "2024")),
+    # no year given this year: nothing to compare
+    (None, lambda t: _cell(t, "huyen_ntm", 4, "year_met", "")),
+])
+def test_years_first_met_that_agree_with_last_years_data_pass(tmp_path, edit_2023, edit_2024):
+    assert _year_met_findings(tmp_path, edit_2023, edit_2024) == []
+
+
+def test_a_communes_year_first_met_is_compared_too_naming_the_commune(tmp_path):
+    # Xã Hòa Bắc (20293), xã NTM criterion 4: first met in 2021 by 2023's data, 2019 now
+    found = _year_met_findings(
+        tmp_path, edit_2023=lambda t: _cell(t, "xa_ntm", 4, "year_met", "2021", "20293"),
+        edit_2024=lambda t: _cell(t, "xa_ntm", 4, "year_met", "2019", "20293"),
+        table="commune_criteria")
+    assert found == [(
+        "warning", "data/2024/hoa-vang/commune_criteria.csv", 5, "year_met",
+        "Xã Hòa Bắc: tiêu chí 4 của xã NTM (xa_ntm) đạt lần đầu năm 2021 theo dữ liệu năm "
+        "2023, nhưng năm 2019 theo dữ liệu năm nay")]

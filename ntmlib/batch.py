@@ -26,7 +26,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import __version__, config, i18n
-from .dataset import input_files
+from .dataset import has_data, input_files, unit_source
 from .errors import NtmError
 from .i18n import N_, _
 from .io import sha256
@@ -437,7 +437,7 @@ def _provinces(year: int, units: list[str], data_root: Path, province: str | Non
     else:
         provinces = _provinces_of(year, units, data_root)
     return [(slug, p) for slug, p in sorted(provinces.items())
-            if _has_folder(data_root, year, slug)]
+            if has_data(data_root, year, p)]
 
 
 def _provinces_of(year: int, units: list[str], data_root: Path) -> dict[str, Unit]:
@@ -447,15 +447,10 @@ def _provinces_of(year: int, units: list[str], data_root: Path) -> dict[str, Uni
     return {p.slug: p for p in found if p is not None}
 
 
-def _has_folder(data_root: Path, year: int, slug: str) -> bool:
-    return (data_root / str(year) / slug).is_dir() or \
-        (data_root / str(year) / f"{slug}.xlsx").is_file()
-
-
 def _without_folder(year: int, units: list[str], data_root: Path) -> list[str]:
     """The provinces of `units` that have no folder of their own for the year."""
-    return sorted(s for s in _provinces_of(year, units, data_root)
-                  if not _has_folder(data_root, year, s))
+    return sorted(s for s, p in _provinces_of(year, units, data_root).items()
+                  if not has_data(data_root, year, p))
 
 
 def _province_reports(year: int, units: list[str], data_root: Path, out_root: Path,
@@ -521,12 +516,16 @@ def write_manifest(year: int, results: list[DistrictResult], out_root: Path, dat
 
 
 def _input_hashes(year: int, districts: list[str], data_root: Path) -> dict[str, str]:
+    """The hash of each file of the units' data for the year, in their folders or workbooks
+    (named by id or code)."""
+    ref = load_reference(data_root)
     out = {}
     for d in districts:
-        folder = data_root / str(year) / d
-        files = sorted(folder.iterdir()) if folder.is_dir() else \
-            [data_root / str(year) / f"{d}.xlsx"]
-        for p in files:
+        try:
+            source = unit_source(data_root, year, ref.resolve(d, year))
+        except NtmError:  # gone since the batch ran: nothing to record
+            continue
+        for p in sorted(source.iterdir()) if source.is_dir() else [source]:
             if p.is_file():
                 out[str(p.relative_to(data_root))] = sha256(p)
     return out

@@ -152,6 +152,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_new_year(args: argparse.Namespace) -> int:
     from .batch import default_level, units_with_data
+    from .dataset import has_data
     from .reference import load_reference
     from .regroup import is_reorganised, new_year_reorganised
     from .yearly import new_year
@@ -178,8 +179,7 @@ def cmd_new_year(args: argparse.Namespace) -> int:
     regroup = []
     for name in names:
         unit = ref.resolve(name, args.to)
-        own = (root / str(args.from_year) / unit.slug).is_dir() or \
-            (root / str(args.from_year) / f"{unit.slug}.xlsx").is_file()
+        own = has_data(root, args.from_year, unit)
         if not own and is_reorganised(unit, args.from_year, ref):
             regroup.append(unit.code)
         elif own or not args.province:

@@ -84,6 +84,16 @@ def unit_source(data_root: Path, year: int, unit: Unit) -> Path:
         raise
 
 
+def has_data(data_root: Path, year: int, unit: Unit) -> bool:
+    """Whether the unit has a folder or workbook for the year, named by its ASCII id or its
+    code (as `unit_source` finds it)."""
+    try:
+        unit_source(data_root, year, unit)
+    except DataNotFoundError:
+        return False
+    return True
+
+
 def load_source(
     source: Path, year: int, unit: Unit, reference: Reference, *, previous: bool = True,
     data_root: Path | None = None, outputs_root: Path | None = None,

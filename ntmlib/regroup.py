@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .dataset import errors_in_data, load_unit
+from .dataset import errors_in_data, has_data, load_unit
 from .errors import NtmError
 from .i18n import _
 from .indicators import ocop_valid
@@ -109,8 +109,7 @@ class _SourceData:
         if unit.code in self._loaded:
             return self._loaded[unit.code]
         data = None
-        folder = self.root / str(self.year)
-        if (folder / unit.slug).is_dir() or (folder / f"{unit.slug}.xlsx").is_file():
+        if has_data(self.root, self.year, unit):
             result = load_unit(self.year, unit.code, self.root, previous=False,
                                level=unit.level)
             if result.ok:

@@ -29,7 +29,7 @@ import pandas as pd
 import yaml
 
 from . import config
-from .dataset import LoadResult, load_source, load_unit, unit_source
+from .dataset import LoadResult, has_data, load_source, load_unit, unit_source
 from .errors import DataValidationError, NtmError
 from .i18n import N_, _, language, ngettext, number
 from .indicators import ocop_valid
@@ -129,9 +129,9 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     unit = ref.resolve(district, to_year)  # the unit must still exist
     ref.period(to_year)  # and a criteria period must cover the year
     target = root / str(to_year) / unit.slug
-    if target.exists() or (root / str(to_year) / f"{unit.slug}.xlsx").exists():
+    if target.exists() or has_data(root, to_year, unit):  # by id, or by code
         raise NtmError(_("{folder} already exists; new-year never overwrites data").format(
-            folder=target))
+            folder=target if target.exists() else unit_source(root, to_year, unit)))
     source = load_unit(from_year, unit.code, root, previous=False, level=unit.level)
     data = source.raise_for_errors()
 

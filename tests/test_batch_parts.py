@@ -106,6 +106,32 @@ def test_a_province_with_a_workbook_has_a_report(tmp_path):
     assert batch._provinces(2024, ["tx-duyen-hai"], tmp_path, "84")[0][0] == "tra-vinh"
 
 
+def test_a_province_whose_folder_is_named_by_its_code_has_a_report(tmp_path):
+    """Data may be filed under the unit's official code (data/2026/86/), as loading reads it:
+    the batch makes that province's report and does not say it has no folder."""
+    (tmp_path / "2026" / "86").mkdir(parents=True)
+    got = batch._provinces(2026, ["xa-tra-on"], tmp_path, None)
+    assert [(slug, u.code) for slug, u in got] == [("vinh-long", "86")]
+    assert batch._without_folder(2026, ["xa-tra-on"], tmp_path) == []
+    assert batch._without_folder(2026, ["xa-tra-on"], tmp_path / "none") == ["vinh-long"]
+
+
+def test_build_json_hashes_the_files_of_a_unit_filed_under_its_code(tmp_path):
+    from tests.conftest import FIXTURES
+
+    shutil.copytree(FIXTURES / "2019" / "hoa-vang", tmp_path / "2019" / "497")
+    (tmp_path / "2019" / "tra-cu.xlsx").write_bytes(b"a workbook")
+    got = batch._input_hashes(2019, ["hoa-vang", "tra-cu", "cau-ke"], tmp_path)
+    assert sorted(got) == sorted([f"2019/497/{name}" for name in (
+        "commune_criteria.csv", "district_criteria.csv", "documents.csv", "facts.csv",
+        "funds.csv", "header.yaml", "households.csv", "inspections.csv", "narrative.md",
+        "ocop_products.csv", "planned_funds.csv", "production_models.csv", "propaganda.csv",
+        "recognitions.csv", "steering_bodies.csv", "training.csv")] + ["2019/tra-cu.xlsx"])
+    # sha256 of the 10 bytes "a workbook", worked out with sha256sum
+    assert got["2019/tra-cu.xlsx"] == (
+        "37d8bc64479724f8d283b493733c59c932bd1ce4baae470e44a64dd4c1958c57")
+
+
 # -- the build key -----------------------------------------------------------------------------
 
 

@@ -186,3 +186,25 @@ def test_one_communes_folder_or_data_never_stops_a_provinces_new_year(root, caps
         "giờ ghi đè số liệu" in printed
     assert "Đã tạo 0 thư mục, 124 đơn vị chưa tạo." in printed
     assert (root / "2026" / "xa-tra-cu" / "header.yaml").read_bytes() == kept
+
+
+def test_an_old_district_filed_under_its_code_is_found(root):
+    """Huyện Trà Cú's 2025 data in a folder named by its code (2025/849/), as loading reads
+    it: the new commune takes over the same products as from 2025/tra-cu/."""
+    (root / "2025" / "tra-cu").rename(root / "2025" / "849")
+    [made] = new_year_reorganised(2025, 2026, unit="xa-tra-cu", data_dir=root)
+    ocop = pd.read_csv(made.folder / "ocop_products.csv", dtype=str)
+    assert sorted(ocop["product_id"]) == ["ocop_2023_04", "ocop_2023_05", "ocop_2023_06",
+                                          "ocop_2023_12", "ocop_2023_13"]
+
+
+def test_a_province_new_year_finds_a_communes_data_filed_under_its_code(tmp_path, capsys):
+    """Xã Trà Ôn's 2026 data in 2026/29821/ (its code): the province's new year makes its
+    2027 folder, as from 2026/xa-tra-on/, and says no other commune has data."""
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2026" / "29821")
+    assert main(["new-year", "--from", "2026", "--to", "2027", "--province", "vinh-long",
+                 "--data-dir", str(root)]) == 0
+    assert (root / "2027" / "xa-tra-on" / "header.yaml").is_file()
+    assert "Đã tạo 1 thư mục, 123 đơn vị chưa tạo." in capsys.readouterr().out

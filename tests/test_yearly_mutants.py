@@ -402,9 +402,15 @@ def test_new_year_within_a_period_carries_the_criteria(tmp_path, english):
         yearly.new_year(2023, 2024, "hoa-vang", root)
     assert (
         str(info.value)
-        == f"{root / '2024' / 'hoa-vang'} already exists; new-year never overwrites data"
+        == f"{root / '2024' / 'hoa-vang.xlsx'} already exists; new-year never overwrites data"
     )
     (root / "2024" / "hoa-vang.xlsx").unlink()
+    (root / "2024" / "497").mkdir()  # a folder named by the unit's code is its data too
+    with pytest.raises(NtmError) as info:
+        yearly.new_year(2023, 2024, "hoa-vang", root)
+    assert str(info.value) == \
+        f"{root / '2024' / '497'} already exists; new-year never overwrites data"
+    (root / "2024" / "497").rmdir()
 
     made = yearly.new_year(2023, 2024, "hoa-vang", root)
     assert made.folder == root / "2024" / "hoa-vang"

@@ -74,6 +74,13 @@ def test_existing_folders_are_never_overwritten(root):
     assert made.folder is None
     assert made.skipped.endswith("2026/xa-tra-cu đã có; new-year không bao giờ ghi đè số liệu")
     assert [p.name for p in (root / "2026" / "xa-tra-cu").iterdir()] == ["keep.txt"]
+    # a workbook, or a folder named by the new commune's code (29461), is its data too
+    (root / "2026" / "xa-tra-cu" / "keep.txt").rename(root / "keep.txt")
+    (root / "2026" / "xa-tra-cu").rename(root / "2026" / "29461")
+    [made] = new_year_reorganised(2025, 2026, unit="xa-tra-cu", data_dir=root)
+    assert made.folder is None
+    assert made.skipped.endswith("2026/29461 đã có; new-year không bao giờ ghi đè số liệu")
+    assert not (root / "2026" / "xa-tra-cu").exists()
 
 
 @pytest.mark.slow  # 3 s: every one of the province's 124 units; the rules are tested above

@@ -31,6 +31,7 @@ failed run leaves the previous good outputs in place and keeps its partial noteb
 from __future__ import annotations
 
 import csv
+import functools
 import logging
 import shutil
 import signal
@@ -281,20 +282,32 @@ def likely_unit(data_root: Path, ident: str, year: int, level: str | None = None
     at the file without pandas, so that the kernel can start before the reference tables are
     read. Only a hint, the reference tables decide: a wrong hint starts a kernel for nothing,
     or later."""
-    text = str(ident).strip().lower()
+    path = config.reference_dir(data_root) / "units.csv"
     first, last = f"{int(year):04d}-12-31", f"{int(year):04d}-01-01"
     try:
-        with open(config.reference_dir(data_root) / "units.csv", encoding="utf-8-sig",
-                  newline="") as fh:
-            rows = csv.reader(fh)
-            col = {name: i for i, name in enumerate(next(rows))}
-            code, slug, at = col["code"], col["slug"], col["level"]
-            start, end = col["valid_from"], col["valid_to"]
-            return any(text in (r[code], r[slug]) and level in (None, r[at])
-                       and r[start] <= first and (r[end] or "9999") >= last
-                       for r in rows if len(r) == len(col))
+        stat = path.stat()
+        rows = _units_index(str(path), stat.st_mtime_ns, stat.st_size)
     except (OSError, UnicodeError, csv.Error, KeyError, StopIteration, ValueError):
         return False
+    return any(level in (None, at) and start <= first and (end or "9999") >= last
+               for at, start, end in rows.get(str(ident).strip().lower(), ()))
+
+
+@functools.lru_cache(maxsize=4)
+def _units_index(path: str, _mtime_ns: int, _size: int) -> dict[str, list[tuple]]:
+    """units.csv's (level, valid_from, valid_to) by id and by code, read once per version of
+    the file (a batch worker asks for every unit it renders)."""
+    index: dict[str, list[tuple]] = {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = csv.reader(fh)
+        col = {name: i for i, name in enumerate(next(rows))}
+        code, slug, at = col["code"], col["slug"], col["level"]
+        start, end = col["valid_from"], col["valid_to"]
+        for r in rows:
+            if len(r) == len(col):
+                for key in dict.fromkeys((r[code], r[slug])):
+                    index.setdefault(key, []).append((r[at], r[start], r[end]))
+    return index
 
 
 def _hand_over(kernel: WarmKernel, result, year: int, unit, data_root: Path,

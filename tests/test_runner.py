@@ -823,3 +823,13 @@ def test_likely_unit_is_no_when_units_csv_cannot_be_read(tmp_path, content):
     (tmp_path / "reference").mkdir()
     (tmp_path / "reference" / "units.csv").write_text(content, encoding="utf-8")
     assert runner.likely_unit(tmp_path, "771", 2023) is False
+
+
+def test_likely_unit_reads_units_csv_again_once_it_is_edited(tmp_path):
+    (tmp_path / "reference").mkdir()
+    units = tmp_path / "reference" / "units.csv"
+    units.write_text(UNITS_CSV, encoding="utf-8")
+    assert runner.likely_unit(tmp_path, "huyen-hai", 2023) is False
+    units.write_text(UNITS_CSV + "772,Huyện Hai,Huyện,district,77,huyen-hai,,\n",
+                     encoding="utf-8")
+    assert runner.likely_unit(tmp_path, "huyen-hai", 2023) is True

@@ -51,6 +51,49 @@ def test_narrative_comments_are_left_out_and_keep_the_line_numbers(english):
     assert narrative_strays("## objectives\n### 1. Sub-heading\n\n- item\n", "n.md") == []
 
 
+def test_narrative_strays_are_errors_of_the_narrative_rule_at_their_file_and_line():
+    """Text before the first heading is one error at its first line; each false heading (any
+    number of #, a name not in lower case, no space) is one at its line, and what follows it
+    is not reported again as text outside every section."""
+    from ntmlib.io import narrative_strays
+
+    preamble = ("đoạn văn trước tiêu đề mục đầu tiên ('## ' và tên mục) không thuộc mục nào "
+                "nên sẽ không được in; hãy đặt nó dưới mục của nó")
+
+    def heading(line):
+        return (f"'{line}' trông như tiêu đề mục nhưng không phải: tiêu đề mục là '## ' và "
+                "tên mục viết thường (ví dụ '## limitations'), tiêu đề con là '### ' và nội "
+                "dung của nó")
+
+    text = "Mở đầu\nvẫn mở đầu\n\n## objectives\nA.\n#solutions\nB.\n## Limitations\n"
+    assert [(f.severity, f.rule, f.file, f.row, f.message)
+            for f in narrative_strays(text, "2024/x/narrative.md")] == [
+        ("error", "narrative", "2024/x/narrative.md", 1, preamble),
+        ("error", "narrative", "2024/x/narrative.md", 6, heading("#solutions")),
+        ("error", "narrative", "2024/x/narrative.md", 8, heading("## Limitations"))]
+    # a false heading first: one finding, the text under it is not a preamble as well
+    assert [(f.row, f.message) for f in narrative_strays("# objectives\nA.\n", "n.md")] == [
+        (1, heading("# objectives"))]
+    # no heading at all: the whole text is one preamble
+    assert [f.row for f in narrative_strays("\n\nA.\n\nB.\n", "n.md")] == [3]
+
+
+def test_narrative_text_before_the_first_heading_is_in_no_section():
+    """What precedes the first heading is left out of every section (validation reports
+    it), and an empty section is there with no paragraph."""
+    assert parse_narrative("Mở đầu.\n\n## objectives\n\nA.\n\n## solutions\n") == {
+        "objectives": ["A."], "solutions": []}
+    assert parse_narrative("Không tiêu đề.\n") == {}
+
+
+def test_misnamed_says_nothing_without_a_file_of_a_near_name():
+    from ntmlib.io import misnamed
+
+    assert misnamed("training.csv", ["funds.csv", "notes.txt"]) == ""
+    assert misnamed("training.csv", ["Training.csv"]) == (
+        "; thư mục có tệp Training.csv: hãy đổi tên thành training.csv")
+
+
 @pytest.fixture
 def workbook_root(tmp_path, bundled):
     """The bundled 2023 data as a workbook `data/2023/tra-cu.xlsx` (and 2022 as a folder)."""

@@ -681,10 +681,10 @@ def test_unknown_notebook_parameter_is_refused_not_warned(tmp_path):
 def test_notebook_timeout_is_reported_as_such(tmp_path):
     # The limit covers validation and kernel start too; leave them room on a loaded machine so
     # the limit is reached inside the sleeping cell, which the message must name.
-    outcome = run_report(2023, "tra-cu", out_dir=tmp_path / "out", progress=False, timeout=9,
+    outcome = run_report(2023, "tra-cu", out_dir=tmp_path / "out", progress=False, timeout=12,
                          notebook=notebook_with("import time; time.sleep(60)", tmp_path))
     assert outcome.status == "failed"
-    assert outcome.error.startswith("báo cáo chạy quá 9 giây cho phép (--timeout) nên đã bị "
+    assert outcome.error.startswith("báo cáo chạy quá 12 giây cho phép (--timeout) nên đã bị "
                                     "dừng (ô ")
     assert outcome.failed_notebook.exists()
     assert not (tmp_path / "out" / "2023" / "tra-cu").exists()

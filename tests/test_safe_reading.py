@@ -146,6 +146,15 @@ def test_text_is_utf8_or_utf16_or_cleanly_windows_1258_else_an_error_says_where(
     assert data[21] == 0xE9  # counted from 0, the BOM included
 
 
+def test_utf16_is_read_in_either_byte_order_and_a_broken_one_says_where():
+    assert decode_text(b"\xfe\xff" + "Kiểm tra".encode("utf-16-be")) == ("Kiểm tra", "UTF-16")
+    # BOM (0-1), "a" (2-3), then a high surrogate with no low one after it (4-5)
+    with pytest.raises(UndecodableText) as info:
+        decode_text(b"\xff\xfe" + b"a\x00" + b"\x00\xd8" + b"b\x00")
+    assert str(info.value) == ("the file starts as UTF-16 but is not valid UTF-16 (at position "
+                               "4); save it as UTF-8 (in Excel: CSV UTF-8)")
+
+
 @pytest.mark.slow
 def test_a_windows_1258_file_is_read_right(data_root, bundled):
     path = data_root / FOLDER / "documents.csv"

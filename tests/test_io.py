@@ -94,6 +94,31 @@ def test_misnamed_says_nothing_without_a_file_of_a_near_name():
         "; thư mục có tệp Training.csv: hãy đổi tên thành training.csv")
 
 
+def test_a_csv_file_over_the_column_or_row_limit_is_one_error_and_not_read(monkeypatch):
+    """With the limits at 3 columns and 2 rows: 3 columns and 2 rows are read; one more of
+    either is one error naming the file and the limit, and no table."""
+    from ntmlib import io
+
+    monkeypatch.setattr(io, "MAX_COLUMNS", 3)
+    monkeypatch.setattr(io, "MAX_ROWS", 2)
+
+    def parse(text):
+        findings = []
+        parsed = io._parse_csv(text, "2024/x/training.csv", findings)
+        return (None if parsed is None else (parsed[0].values.tolist(), parsed[1]),
+                [(f.severity, f.rule, f.file, f.row, f.message) for f in findings])
+
+    assert parse("a,b,c\n1,2,3\n4,5,6\n") == (([["1", "2", "3"], ["4", "5", "6"]], 2), [])
+    assert parse("a,b,c,d\n1,2,3,4\n") == (None, [(
+        "error", "too-large", "2024/x/training.csv", None,
+        "tệp có hơn 3 cột, vượt giới hạn của một bảng; hãy kiểm tra có đúng tệp không")])
+    assert parse("a;b\n1;2\n3;4\n5;6\n") == (None, [(
+        "error", "too-large", "2024/x/training.csv", None,
+        "tệp có hơn 2 dòng, vượt giới hạn của một bảng; hãy kiểm tra có đúng tệp không")])
+    # blank lines and a line of separators only, above the names: the first row is line 5
+    assert parse("\n\n,,\na,b\n1,2\n") == (([["1", "2"]], 5), [])
+
+
 @pytest.fixture
 def workbook_root(tmp_path, bundled):
     """The bundled 2023 data as a workbook `data/2023/tra-cu.xlsx` (and 2022 as a folder)."""

@@ -404,7 +404,12 @@ def all_charts(data: UnitData, figures: Figures) -> list[Chart]:
 
 
 def close(charts: list[Chart | None]) -> None:
-    """Free the figures once embedded (a batch renders many reports in one worker)."""
+    """Let pyplot forget the figures once embedded (a batch renders many reports in one
+    worker): each goes with its Chart. A closed chart can still be drawn again (a reviewer
+    may look at its figure after the document's cell), on a canvas of its own."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     for c in charts:
         if c is not None:
             plt.close(c.figure)
+            FigureCanvasAgg(c.figure)

@@ -88,3 +88,23 @@ def test_charts_use_the_body_font(charts):
             texts = [*ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label]
             fonts = {t.get_fontname() for t in texts if t.get_text()}
             assert fonts <= {"Liberation Serif"}, (chart.key, fonts)
+
+
+def test_a_report_lets_go_of_its_charts_once_the_document_is_made_but_they_still_draw():
+    """After the document's cell pyplot holds none of the report's figures (a batch worker
+    renders a hundred reports), and each chart can still be drawn and measured again (a
+    reviewer looking at it in the notebook, a test reading its legend)."""
+    import matplotlib.pyplot as plt
+
+    from tests.conftest import FIXTURES
+
+    result = load_unit(2024, "hoa-vang", FIXTURES)
+    report = Report(result.data)
+    charts = report.charts
+    numbers = [c.figure.number for c in charts]
+    assert set(numbers) <= set(plt.get_fignums())
+    report.document({"year": 2024})
+    assert not set(numbers) & set(plt.get_fignums())
+    for c in charts:
+        c.figure.canvas.draw()
+        assert c.figure.canvas.get_renderer().width == round(c.figure.get_figwidth() * 200)

@@ -852,6 +852,10 @@ def _levels_only(data: UnitData) -> Figures:
         commune_set(data, f, "commune")
     s = data.criteria_set("commune")
     cc = data["commune_criteria"]
+    if s is None or cc.empty or not (cc["set_id"] == s.set_id).any():
+        # a baseline without the commune criteria (which a baseline may leave out) has no
+        # level counts: every band's 0 would read as last year's result
+        return f
     for band, codes in level_counts(data):
         b = next(x for x in s.bands if x.band == band)
         # the rows counted: a reviewer of this year's report opens last year's file there

@@ -848,3 +848,21 @@ def test_a_communes_year_first_met_is_compared_too_naming_the_commune(tmp_path):
         "warning", "data/2024/hoa-vang/commune_criteria.csv", 5, "year_met",
         "Xã Hòa Bắc: tiêu chí 4 của xã NTM (xa_ntm) đạt lần đầu năm 2021 theo dữ liệu năm "
         "2023, nhưng năm 2019 theo dữ liệu năm nay")]
+
+
+def test_a_baseline_without_commune_criteria_has_no_levels_to_compare(tmp_path):
+    """Hòa Vang's 2023 baseline with commune_criteria.csv of its header only (a baseline may
+    leave the table out): no count of last year's levels, where every band's 0 read as
+    "ngày 31/12/2023 ... có 0 xã đạt 19/19 tiêu chí"; the paragraph starts with this year."""
+    root = _hoa_vang_copy(tmp_path)
+    criteria = root / "2023" / "hoa-vang" / "commune_criteria.csv"
+    criteria.write_text("commune_code,set_id,criterion,achieved,year_met\n", encoding="utf-8")
+    report = _load_report(tmp_path, root)
+    assert not [f.key for f in report.figures if f.key.startswith("prev.levels.")]
+    levels = " ".join(plain(str(report.section("ii5_levels").paragraph)).split())
+    assert "31/12/2023" not in levels
+    assert levels.startswith("Kết quả thực hiện các mục tiêu xây dựng NTM Kết quả đạt chuẩn "
+                             "nông thôn mới theo các mức độ: Đến cuối năm 2024 huyện có 03/11 "
+                             "xã đạt chuẩn nông thôn mới, có 08/11 xã có quyết định công nhận")
+    [appendix] = [a for a in report.appendices if a.key == "levels"]
+    assert [h.text for h in appendix.headers] == ["Mức độ đạt", "31/12/2024"]

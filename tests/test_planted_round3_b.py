@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 
 import pytest
 
 from ntmlib.findings import Finding
-from tests.conftest import BUNDLED
 from tests.test_rules import FOLDER, validate, where
 
 # -- io: the narrative's sub-headings -------------------------------------------------------
@@ -140,13 +138,9 @@ def test_a_title_only_one_old_xa_held_is_left_for_the_analyst(tmp_path):
     import pandas as pd
 
     from ntmlib.regroup import new_year_reorganised
+    from tests.test_regroup import tra_cu_filed_as_2025
 
-    root = tmp_path / "data"
-    shutil.copytree(BUNDLED / "reference", root / "reference")
-    shutil.copytree(BUNDLED / "2023" / "tra-cu", root / "2025" / "tra-cu")
-    header = root / "2025" / "tra-cu" / "header.yaml"
-    header.write_text(header.read_text(encoding="utf-8").replace("year: 2023", "year: 2025")
-                      .replace("2023-12-05", "2025-12-05"), encoding="utf-8")
+    root = tra_cu_filed_as_2025(tmp_path)
     rec = root / "2025" / "tra-cu" / "recognitions.csv"
     rec.write_text(rec.read_text(encoding="utf-8").replace("29485,xa_ntm,2016-2020,,,yes\n",
                                                            ""), encoding="utf-8")

@@ -28,8 +28,8 @@ from ntmlib.regroup import new_year_reorganised
 from tests.conftest import BUNDLED, FIXTURES
 
 
-@pytest.fixture
-def root(tmp_path):
+def tra_cu_filed_as_2025(tmp_path):
+    """A data folder with the bundled reference tables and Trà Cú's 2023 data as its 2025."""
     root = tmp_path / "data"
     shutil.copytree(BUNDLED / "reference", root / "reference")
     shutil.copytree(BUNDLED / "2023" / "tra-cu", root / "2025" / "tra-cu")
@@ -37,6 +37,11 @@ def root(tmp_path):
     header.write_text(header.read_text(encoding="utf-8").replace("year: 2023", "year: 2025")
                       .replace("2023-12-05", "2025-12-05"), encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def root(tmp_path):
+    return tra_cu_filed_as_2025(tmp_path)
 
 
 def test_a_new_commune_takes_over_its_old_units(root):

@@ -236,9 +236,10 @@ def run_report(
     env = kernel_env(data_root, out_root)
     # The kernel boots and imports its libraries (about a second: the longest wait before the
     # first cell) while this process validates the data. For a unit that units.csv plainly
-    # has, it starts before this process imports pandas and reads the reference tables (a
-    # third of a second more); otherwise once the unit is known, so that a mistyped unit or
-    # parameter starts no kernel. None if it cannot start (papermill then tries, and says why).
+    # has, it starts before this process imports pandas and reads the reference tables
+    # (measured: 2 % of a cold report); otherwise once the unit is known, so that a mistyped
+    # unit or parameter starts no kernel. None if it cannot start (papermill then tries, and
+    # says why).
     early = not extra_parameters and likely_unit(data_root, district, year, level)
     kernel = take_kernel(env=env) if early else None
     try:

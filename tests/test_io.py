@@ -119,6 +119,28 @@ def test_a_csv_file_over_the_column_or_row_limit_is_one_error_and_not_read(monke
     assert parse("\n\n,,\na,b\n1,2\n") == (([["1", "2"]], 5), [])
 
 
+def test_a_csv_files_title_row_is_left_out_with_a_warning_and_names_alone_are_no_rows():
+    from ntmlib import io
+
+    findings = []
+    frame, first_row = io._parse_csv("Biểu 1. Đào tạo\na,b\n1,2\n", "2024/x/training.csv",
+                                     findings)
+    assert (list(frame.columns), frame.values.tolist(), first_row) == (["a", "b"], [["1", "2"]], 3)
+    assert [(f.severity, f.rule, f.file, f.row, f.message) for f in findings] == [(
+        "warning", "title", "2024/x/training.csv", 1,
+        "dòng 1 ('Biểu 1. Đào tạo') được coi là tiêu đề phía trên bảng nên bỏ qua; tên cột là "
+        "các ô của dòng 2")]
+    findings = []
+    frame, first_row = io._parse_csv("a,b\n", "x.csv", findings)
+    assert (list(frame.columns), frame.values.tolist(), first_row, findings) == (
+        ["a", "b"], [], 2, [])
+
+
+def test_indented_bullets_and_a_sub_heading_under_a_line_are_paragraphs_of_their_own():
+    assert parse_narrative("## objectives\n- a\n  - b\nC.\n### 1. D\nE.\n") == {
+        "objectives": ["- a", "- b\nC.", "### 1. D\nE."]}
+
+
 @pytest.fixture
 def workbook_root(tmp_path, bundled):
     """The bundled 2023 data as a workbook `data/2023/tra-cu.xlsx` (and 2022 as a folder)."""

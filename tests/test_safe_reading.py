@@ -144,6 +144,10 @@ def test_text_is_utf8_or_utf16_or_cleanly_windows_1258_else_an_error_says_where(
     assert str(info.value) == ("the file is not valid UTF-8: line 3, byte 0xE9 at position 21; "
                                "save it as UTF-8 (in Excel: CSV UTF-8)")
     assert data[21] == 0xE9  # counted from 0, the BOM included
+    with pytest.raises(UndecodableText) as info:  # an empty first line is line 1: é, then x
+        decode_text(b"\n\xc3\xa9x\xe9\n")
+    assert str(info.value).startswith("the file is not valid UTF-8: line 2, byte 0xE9 at "
+                                      "position 4;")
 
 
 def test_utf16_is_read_in_either_byte_order_and_a_broken_one_says_where():

@@ -130,6 +130,14 @@ def test_a_csv_files_title_row_is_left_out_with_a_warning_and_names_alone_are_no
         "warning", "title", "2024/x/training.csv", 1,
         "dòng 1 ('Biểu 1. Đào tạo') được coi là tiêu đề phía trên bảng nên bỏ qua; tên cột là "
         "các ô của dòng 2")]
+    # a blank line between the title and the names: the names are line 3, the rows 4 and 5
+    findings = []
+    frame, first_row = io._parse_csv("Biểu 1. Đào tạo\n\na,b\n1,2\n3,4\n", "x.csv", findings)
+    assert (list(frame.columns), frame.values.tolist(), first_row) == (
+        ["a", "b"], [["1", "2"], ["3", "4"]], 4)
+    assert [(f.row, f.message) for f in findings] == [(
+        1, "dòng 1 ('Biểu 1. Đào tạo') được coi là tiêu đề phía trên bảng nên bỏ qua; tên cột "
+        "là các ô của dòng 3")]
     findings = []
     frame, first_row = io._parse_csv("a,b\n", "x.csv", findings)
     assert (list(frame.columns), frame.values.tolist(), first_row, findings) == (

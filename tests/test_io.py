@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import stat
@@ -147,6 +148,26 @@ def test_a_csv_files_title_row_is_left_out_with_a_warning_and_names_alone_are_no
 def test_indented_bullets_and_a_sub_heading_under_a_line_are_paragraphs_of_their_own():
     assert parse_narrative("## objectives\n- a\n  - b\nC.\n### 1. D\nE.\n") == {
         "objectives": ["- a", "- b\nC.", "### 1. D\nE."]}
+
+
+def test_a_hidden_character_in_header_yaml_is_an_error_at_its_field_and_the_rest_is_read():
+    """A right-to-left mark in the signer's name (line 2) and a bell after the place (line
+    3): one error each, at the field and naming the line and the character; each is
+    replaced by U+FFFD so that every field is still read."""
+    from ntmlib import io
+
+    findings = []
+    header = io._parse_header('unit_code: "849"\nsigner_name: "Nguyễn\u200fVăn"\n'
+                              "place: Trà Cú\x07\ndate: 2023-12-05\n", "2023/x/header.yaml",
+                              findings)
+    assert header == {"unit_code": "849", "signer_name": "Nguyễn\ufffdVăn",
+                      "place": "Trà Cú\ufffd", "date": dt.date(2023, 12, 5)}
+    assert [(f.severity, f.rule, f.file, f.row, f.column, f.message) for f in findings] == [
+        ("error", "hidden-character", "2023/x/header.yaml", None, "signer_name",
+         "dòng 2 có ký tự ẩn U+200F (RIGHT-TO-LEFT MARK), không được đưa vào báo cáo; hãy xóa "
+         "ký tự này"),
+        ("error", "hidden-character", "2023/x/header.yaml", None, "place",
+         "dòng 3 có ký tự ẩn U+0007 (BEL), không được đưa vào báo cáo; hãy xóa ký tự này")]
 
 
 @pytest.fixture

@@ -170,6 +170,20 @@ def test_a_hidden_character_in_header_yaml_is_an_error_at_its_field_and_the_rest
          "dòng 3 có ký tự ẩn U+0007 (BEL), không được đưa vào báo cáo; hãy xóa ký tự này")]
 
 
+@pytest.mark.parametrize(("first", "below", "title"), [
+    (["Biểu 1"], ["a", "b"], True),  # one cell above two names
+    (["Biểu 1", ""], ["a", "b", ""], True),  # blank cells count for nothing
+    (["Biểu 1"], ["a", "", ""], False),  # one name: a table of one column under its name
+    (["Biểu 1"], ["a", None, "b"], False),  # an empty sheet cell among the names
+    (["Biểu 1"], ["1", "2,5"], False),  # figures, not names
+    (["Biểu 1", "x"], ["a", "b"], False),  # two cells above: names themselves
+])
+def test_a_title_is_one_cell_above_a_row_of_two_names_or_more(first, below, title):
+    from ntmlib.io import _is_title
+
+    assert _is_title(first, below) is title
+
+
 @pytest.fixture
 def workbook_root(tmp_path, bundled):
     """The bundled 2023 data as a workbook `data/2023/tra-cu.xlsx` (and 2022 as a folder)."""

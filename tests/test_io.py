@@ -184,6 +184,45 @@ def test_a_title_is_one_cell_above_a_row_of_two_names_or_more(first, below, titl
     assert _is_title(first, below) is title
 
 
+NOT_FIELDS = "tệp không gồm các dòng dạng 'tên thông tin: giá trị'"
+
+
+@pytest.mark.parametrize(("text", "column", "message"), [
+    ("place: A\nsigner_name: B\nplace: C\n", "place",
+     "thông tin được ghi hai lần, ở dòng 1 và dòng 3; hãy giữ lại một"),
+    ("? [a, b]\n: c\n", None, NOT_FIELDS),  # a list as a field's name
+    ("a: " + "[" * 5000 + "]" * 5000 + "\n", None, NOT_FIELDS),  # lists 5000 deep
+    ("place: Trà Cú\ntitle: Báo cáo: năm {year}\n", None,
+     "dòng 2 không có dạng 'tên thông tin: giá trị'; giá trị có chứa ': ' hoặc bắt đầu bằng "
+     "[ { * & ! % @ hay dấu nháy phải được đặt trong ngoặc kép"),
+    ("place: A\nrecipients:\n\t- B\n", None,
+     "dòng 3 có ký tự tab, YAML không nhận tab giữa tên thông tin và giá trị hay trước một "
+     "mục danh sách; hãy dùng dấu cách"),
+    ("- a\n- b\n", None, "tệp phải gồm các dòng dạng 'tên thông tin: giá trị'"),
+])
+def test_a_header_yaml_that_is_not_field_value_lines_is_one_error_naming_why(text, column,
+                                                                            message):
+    from ntmlib import io
+
+    findings = []
+    assert io._parse_header(text, "2023/x/header.yaml", findings) is None
+    assert [(f.severity, f.rule, f.file, f.row, f.column, f.message) for f in findings] == [
+        ("error", "header", "2023/x/header.yaml", None, column, message)]
+
+
+def test_a_nested_header_field_is_an_error_at_it_and_the_fields_after_it_are_read():
+    from ntmlib import io
+
+    findings = []
+    header = io._parse_header("place: A\nrecipients: {a: 1}\nsigner_name: B\ncc: [[x]]\n"
+                              "date: 2023-12-05\n", "2023/x/header.yaml", findings)
+    assert header == {"place": "A", "signer_name": "B", "date": dt.date(2023, 12, 5)}
+    nested = "thông tin phải là một giá trị hoặc một danh sách giá trị, không được lồng nhiều cấp"
+    assert [(f.severity, f.rule, f.file, f.column, f.message) for f in findings] == [
+        ("error", "header", "2023/x/header.yaml", "recipients", nested),
+        ("error", "header", "2023/x/header.yaml", "cc", nested)]
+
+
 @pytest.fixture
 def workbook_root(tmp_path, bundled):
     """The bundled 2023 data as a workbook `data/2023/tra-cu.xlsx` (and 2022 as a folder)."""

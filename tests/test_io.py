@@ -150,6 +150,14 @@ def test_indented_bullets_and_a_sub_heading_under_a_line_are_paragraphs_of_their
         "objectives": ["- a", "- b\nC.", "### 1. D\nE."]}
 
 
+def _header_findings(text: str) -> list:
+    from ntmlib import io
+
+    findings: list = []
+    io._parse_header(text, "h.yaml", findings)
+    return findings
+
+
 def test_a_hidden_character_in_header_yaml_is_an_error_at_its_field_and_the_rest_is_read():
     """A right-to-left mark in the signer's name (line 2) and a bell after the place (line
     3): one error each, at the field and naming the line and the character; each is
@@ -162,6 +170,10 @@ def test_a_hidden_character_in_header_yaml_is_an_error_at_its_field_and_the_rest
                               findings)
     assert header == {"unit_code": "849", "signer_name": "Nguyễn\ufffdVăn",
                       "place": "Trà Cú\ufffd", "date": dt.date(2023, 12, 5)}
+    # before any field's name: no column to name
+    assert [(f.column, f.message) for f in _header_findings("\u200eplace: A\n")] == [
+        (None, "dòng 1 có ký tự ẩn U+200E (LEFT-TO-RIGHT MARK), không được đưa vào báo cáo; "
+               "hãy xóa ký tự này")]
     assert [(f.severity, f.rule, f.file, f.row, f.column, f.message) for f in findings] == [
         ("error", "hidden-character", "2023/x/header.yaml", None, "signer_name",
          "dòng 2 có ký tự ẩn U+200F (RIGHT-TO-LEFT MARK), không được đưa vào báo cáo; hãy xóa "
@@ -199,6 +211,8 @@ NOT_FIELDS = "tệp không gồm các dòng dạng 'tên thông tin: giá trị'
      "dòng 3 có ký tự tab, YAML không nhận tab giữa tên thông tin và giá trị hay trước một "
      "mục danh sách; hãy dùng dấu cách"),
     ("- a\n- b\n", None, "tệp phải gồm các dòng dạng 'tên thông tin: giá trị'"),
+    # a character YAML cannot read at all (U+FFFE): its error has no line to name
+    ("place: a\ufffe\n", None, NOT_FIELDS),
 ])
 def test_a_header_yaml_that_is_not_field_value_lines_is_one_error_naming_why(text, column,
                                                                             message):

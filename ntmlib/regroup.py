@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .dataset import errors_in_data, has_data, load_unit, unit_source
+from .dataset import errors_in_data, has_data, load_unit
 from .errors import NtmError
 from .i18n import _
 from .indicators import ocop_valid
@@ -123,11 +123,12 @@ class _SourceData:
 
 def _one(unit: Unit, from_year: int, to_year: int, root: Path, ref: Reference,
          sources: _SourceData) -> Regrouped:
+    from .yearly import target_taken
+
     target = root / str(to_year) / unit.slug
-    if target.exists() or has_data(root, to_year, unit):  # by id, or by code
-        return Regrouped(unit, None, skipped=_("{folder} already exists; new-year never "
-                                               "overwrites data").format(
-            folder=target if target.exists() else unit_source(root, to_year, unit)))
+    taken = target_taken(root, to_year, unit)
+    if taken:
+        return Regrouped(unit, None, skipped=taken)
     origins = ref.origin_rows(unit)
     whole, split, found, sample, missing = [], [], False, False, []
     unusable: list[str] = []  # data that is there but has errors

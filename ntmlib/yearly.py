@@ -43,7 +43,7 @@ from .io import (
 )
 from .model import DistrictData
 from .parsing import ParseError, parse_bool, parse_date, parse_number
-from .reference import load_reference
+from .reference import Unit, load_reference
 from .safefs import atomic_file, atomic_folder, guard_overwrite
 from .schema import (
     COMMUNES_SHEET,
@@ -121,6 +121,16 @@ class NewYear:
     todo: list[str] = field(default_factory=list)
 
 
+def target_taken(root: Path, year: int, unit: Unit) -> str:
+    """Why new-year cannot make `unit`'s folder for `year`: data already there, by its id or
+    its code (a folder, a workbook, or anything at the id's path); "" when nothing is."""
+    target = root / str(year) / unit.slug
+    if not target.exists() and not has_data(root, year, unit):
+        return ""
+    return _("{folder} already exists; new-year never overwrites data").format(
+        folder=target if target.exists() else unit_source(root, year, unit))
+
+
 def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None = None
              ) -> NewYear:
     """Create `<to_year>/<district>/` from `<from_year>`; never overwrite."""
@@ -129,9 +139,9 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     unit = ref.resolve(district, to_year)  # the unit must still exist
     ref.period(to_year)  # and a criteria period must cover the year
     target = root / str(to_year) / unit.slug
-    if target.exists() or has_data(root, to_year, unit):  # by id, or by code
-        raise NtmError(_("{folder} already exists; new-year never overwrites data").format(
-            folder=target if target.exists() else unit_source(root, to_year, unit)))
+    taken = target_taken(root, to_year, unit)
+    if taken:
+        raise NtmError(taken)
     source = load_unit(from_year, unit.code, root, previous=False, level=unit.level)
     data = source.raise_for_errors()
 

@@ -1097,21 +1097,22 @@ def check_previous_year(data: DistrictData, raw: RawDataset) -> list[Finding]:
             if b is None or not _ok(r["year_met"]):
                 continue
             year_met, then = int(r["year_met"]), b["year_met"]
+            if _ok(then) and int(then) != year_met:
+                text = _("{what} was first met in {then} by the {prev_year} data, but in "
+                         "{year_met} by this year's")
+            elif not _ok(then) and _ok(b["achieved"]) and bool(b["achieved"]) \
+                    and year_met > prev.year:
+                text = _("{what} is already met in the {prev_year} data, so it was first met "
+                         "in {prev_year} or before, not in {year_met}")
+            else:
+                continue
+            # the criterion named only for a finding (most rows agree with last year)
             what = _("criterion {criterion} of {set}").format(
                 criterion=int(r["criterion"]), set=_set_name(data, r["set_id"]))
             if table == "commune_criteria":
                 what = f"{data.commune_name(r['commune_code'])}: {what}"
-            if _ok(then) and int(then) != year_met:
-                text = _("{what} was first met in {then} by the {prev_year} data, but in "
-                         "{year_met} by this year's").format(
-                    what=what, then=int(then), prev_year=prev.year, year_met=year_met)
-            elif not _ok(then) and _ok(b["achieved"]) and bool(b["achieved"]) \
-                    and year_met > prev.year:
-                text = _("{what} is already met in the {prev_year} data, so it was first met "
-                         "in {prev_year} or before, not in {year_met}").format(
-                    what=what, prev_year=prev.year, year_met=year_met)
-            else:
-                continue
+            text = text.format(what=what, then=int(then) if _ok(then) else None,
+                               prev_year=prev.year, year_met=year_met)
             findings.append(Finding.warning("previous-year", text,
                                             **_at(raw, table, int(row), "year_met")))
     return findings

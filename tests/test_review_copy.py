@@ -28,3 +28,16 @@ def test_each_notebook_shows_its_own_code_highlighted_and_escaped():
         # code is text: its angle brackets are escaped, never markup
         assert "&lt;b&gt;not markup&lt;/b&gt;" in html and "<b>not markup</b>" not in html
         assert 'class=" highlight hl-ipython3"' in html  # as nbconvert writes it
+
+
+def test_code_is_set_in_a_monospace_font_that_has_vietnamese_letters():
+    """JupyterLab's code font ends in DejaVu Sans Mono on Linux, which has no "ấ": the review
+    copy names, after the theme's own, fonts that have them (Liberation Mono is installed
+    with the project's system packages; Consolas and Courier New on Windows and macOS)."""
+    import re
+
+    html = review_html(_notebook("xa-mot"))
+    theme = html.index("--jp-code-font-family-default:")
+    ours = [m.start() for m in re.finditer(
+        r'--jp-code-font-family: Consolas, "Liberation Mono", "Courier New", monospace;', html)]
+    assert ours and ours[-1] > theme

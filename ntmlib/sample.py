@@ -46,7 +46,10 @@ def _yaml_list(items: list[str]) -> str:
     return "".join(f'  - "{i}"\n' for i in items)
 
 
-def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None) -> str:
+def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None,
+            province: str = "tỉnh") -> str:
+    """header.yaml; `province` is the word for the unit's province (tỉnh, or thành phố for
+    one directly under the centre), to whose people's committee the report goes."""
     if scope == "baseline":
         return MARK + f'unit_code: "{unit.code}"\nyear: {year}\nscope: baseline\n' \
                       "sample_data: yes\n"
@@ -58,8 +61,9 @@ def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None) ->
         f"date: {date.isoformat()}\n"
         'title: "Kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới năm {year}"\n'
         "recipients:\n" + _yaml_list([
-            "Ủy ban nhân dân tỉnh",
-            "Văn phòng Điều phối nông thôn mới tỉnh (Sở Nông nghiệp và Phát triển nông thôn)"])
+            f"Ủy ban nhân dân {province}",
+            f"Văn phòng Điều phối nông thôn mới {province} (Sở Nông nghiệp và Phát triển "
+            "nông thôn)"])
         + "cc:\n" + _yaml_list(["Như trên", f"TT. {kind.party_committee}, TT. HĐND {kind.word}",
                                 f"CT, các PCT UBND {kind.word}", "UBND các xã",
                                 "Lưu: VT, NTM"])
@@ -194,8 +198,10 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
              "year_met": (year - 1 if n in district_before else y) if n in met else ""}
             for n in dist.numbers] if dist else [])
     (base / "header.yaml").write_text(_header(unit, year - 1, "baseline", rng), encoding="utf-8")
-    (folder / "header.yaml").write_text(_header(unit, year, "report", rng, reference.kind(unit)),
-                                        encoding="utf-8")
+    province = reference.ancestor(unit, "province", year)
+    (folder / "header.yaml").write_text(_header(
+        unit, year, "report", rng, reference.kind(unit),
+        reference.kind(province).word if province is not None else "tỉnh"), encoding="utf-8")
     (folder / "narrative.md").write_text(NARRATIVE.format(
         programme=PROGRAMME, unit_kind=reference.kind(unit).word), encoding="utf-8")
 

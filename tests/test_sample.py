@@ -97,3 +97,17 @@ def test_sample_hamlets_are_thon_in_the_north_and_ap_in_the_south(root):
                    "hamlet_term") == ["thôn"]
     assert _column(generate_commune("28807", 2026, root, ref) / "households.csv",
                    "hamlet_term") == ["ấp"]
+
+
+def test_sample_reports_go_to_the_committee_of_a_province_or_a_city_under_the_centre(root):
+    """Thị xã Sơn Tây is in Thành phố Hà Nội: its report goes to "Ủy ban nhân dân thành
+    phố"; Huyện Càng Long's to "Ủy ban nhân dân tỉnh" (Trà Vinh)."""
+    import yaml
+
+    ref = load_reference(root)
+    for code, year, word in (("269", 2022, "thành phố"), ("844", 2023, "tỉnh")):
+        folder = generate_district(code, year, root, ref)
+        header = yaml.safe_load((folder / "header.yaml").read_text(encoding="utf-8"))
+        assert header["recipients"] == [
+            f"Ủy ban nhân dân {word}",
+            f"Văn phòng Điều phối nông thôn mới {word} (Sở Nông nghiệp và Phát triển nông thôn)"]

@@ -75,3 +75,72 @@ def test_a_file_in_another_encoding_is_hashed_as_its_bytes(tmp_path, encode):
     assert raw.files["training.csv"] == hashlib.sha256(data).hexdigest()
     row = raw.tables["training"].frame.iloc[0].tolist()
     assert [unicodedata.normalize("NFC", v) for v in row] == ["ocop", "Tập huấn OCOP", "3", "90"]
+
+
+def test_a_csv_of_only_separators_is_an_empty_table_not_one_without_columns(tmp_path):
+    """training.csv holding only ",,,\\r\\n,,,\\r\\n" (a sheet emptied in Excel, saved as CSV)
+    is an empty file: one warning that it is read as a table with no rows, its columns those
+    of the schema (so no "thiếu cột" error for each of them), then the table's own "no rows"
+    error."""
+    from ntmlib.io import read_dataset
+    from ntmlib.validate import type_tables
+
+    folder = _copy_kt20(tmp_path)
+    (folder / "training.csv").write_bytes(b",,,\r\n,,,\r\n")
+    raw = read_dataset(folder, display_root=tmp_path / "data")
+    shown = "data/2020/tx-kien-tuong/training.csv"
+    assert [(f.severity, f.rule, f.file, f.row, f.message) for f in raw.findings] == [
+        ("warning", "csv", shown, None, "tệp trống, không có cả dòng tên cột; tệp được đọc như "
+         "một bảng không có dòng nào")]
+    frame = raw.tables["training"].frame
+    assert len(frame) == 0
+    assert list(frame.columns)[:4] == ["topic_id", "topic", "classes", "trainees"]
+    _typed, findings = type_tables(raw, "report")
+    assert [(f.rule, f.file) for f in findings] == [("empty-table", shown)]
+
+
+def test_a_header_yaml_that_is_no_text_is_one_error_not_also_missing(tmp_path):
+    """header.yaml holding an old Office file's bytes is refused with one error saying what
+    it is; the file is there, so it is not also reported missing ("thiếu tệp header.yaml")."""
+    from ntmlib.io import read_dataset
+
+    folder = _copy_kt20(tmp_path)
+    (folder / "header.yaml").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    raw = read_dataset(folder, display_root=tmp_path / "data")
+    assert [(f.severity, f.rule, f.file, f.message) for f in raw.findings] == [
+        ("error", "file-type", "data/2020/tx-kien-tuong/header.yaml",
+         "đây là tệp Excel 97-2003 (.xls) hoặc một tệp Office cũ khác, không phải tệp văn bản; "
+         "hãy mở bằng Excel rồi lưu lại với đúng tên này theo dạng CSV UTF-8")]
+    assert "header" in raw.unreadable and raw.header == {}
+
+
+# -- io: CSV text ---------------------------------------------------------------------------
+
+
+def test_a_line_of_spaces_before_the_column_names_is_a_blank_line():
+    """A line of cells holding only spaces ("  ,  ,") above the line of column names is a
+    blank line, skipped like an empty one: the column names are on row 2 and the data from
+    row 3, nothing reported."""
+    from ntmlib.io import _parse_csv
+
+    findings: list = []
+    frame, first = _parse_csv("  ,  ,\r\ntopic_id,topic,classes,trainees\r\nocop,OCOP,3,90\r\n",
+                              "training.csv", findings)
+    assert (list(frame.columns), first, frame.values.tolist(), findings) == (
+        ["topic_id", "topic", "classes", "trainees"], 3, [["ocop", "OCOP", "3", "90"]], [])
+
+
+def test_a_line_of_spaces_between_a_title_and_the_column_names_is_skipped():
+    """"TẬP HUẤN,,," on row 1, a line of spaces on row 2, the column names on row 3: row 1 is
+    a title (a warning at row 1 naming row 3), the line of spaces is not taken for the row
+    below the title, and the data starts at row 4."""
+    from ntmlib.io import _parse_csv
+
+    findings: list = []
+    text = "TẬP HUẤN,,,\r\n , , ,\r\ntopic_id,topic,classes,trainees\r\nocop,OCOP,3,90\r\n"
+    frame, first = _parse_csv(text, "training.csv", findings)
+    assert (list(frame.columns), first, frame.values.tolist()) == (
+        ["topic_id", "topic", "classes", "trainees"], 4, [["ocop", "OCOP", "3", "90"]])
+    assert [(f.severity, f.rule, f.row, f.message) for f in findings] == [
+        ("warning", "title", 1, "dòng 1 ('TẬP HUẤN') được coi là tiêu đề phía trên bảng nên bỏ "
+         "qua; tên cột là các ô của dòng 3")]

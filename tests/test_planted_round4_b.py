@@ -144,3 +144,38 @@ def test_a_line_of_spaces_between_a_title_and_the_column_names_is_skipped():
     assert [(f.severity, f.rule, f.row, f.message) for f in findings] == [
         ("warning", "title", 1, "dòng 1 ('TẬP HUẤN') được coi là tiêu đề phía trên bảng nên bỏ "
          "qua; tên cột là các ô của dòng 3")]
+
+
+# -- export: the Office files' bytes --------------------------------------------------------
+
+
+def test_office_files_carry_the_report_date_as_created_and_modified():
+    """stable_zip writes the report's date (10/12/2024) into both docProps/core.xml times that
+    python-docx stamps with the clock, and fixed member times, so that the same inputs give
+    the same bytes, however long apart the runs."""
+    import datetime as dt
+    import io
+    import re
+    import time
+    import zipfile
+
+    from docx import Document
+
+    from ntmlib.export import stable_zip
+
+    def made() -> bytes:
+        doc = Document()
+        doc.core_properties.created = dt.datetime.now()
+        doc.core_properties.modified = dt.datetime.now()
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+    first = stable_zip(made(), dt.datetime(2024, 12, 10))
+    time.sleep(1.1)
+    assert stable_zip(made(), dt.datetime(2024, 12, 10)) == first
+    book = zipfile.ZipFile(io.BytesIO(first))
+    core = book.read("docProps/core.xml").decode()
+    assert re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core) == [
+        ("created", "2024-12-10T00:00:00Z"), ("modified", "2024-12-10T00:00:00Z")]
+    assert {i.date_time for i in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}

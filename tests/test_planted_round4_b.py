@@ -179,3 +179,53 @@ def test_office_files_carry_the_report_date_as_created_and_modified():
     assert re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core) == [
         ("created", "2024-12-10T00:00:00Z"), ("modified", "2024-12-10T00:00:00Z")]
     assert {i.date_time for i in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_an_output_written_atomically_is_readable_by_others_and_leaves_nothing(tmp_path):
+    """atomic_write (every output: figures.json, report.html, build.json, index.html...)
+    writes under a private temporary name (mkstemp's 0600), then makes the file 0644 before
+    renaming it: outputs are for sharing (a web server, a colleague's account). Nothing else
+    is left in the folder, and a second write replaces the first."""
+    import os
+    import stat
+
+    from ntmlib.export import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        path = atomic_write(tmp_path / "2024" / "hoa-vang" / "figures.json", "{}\n")
+        atomic_write(path, "{\"a\": 1}\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert path.read_text(encoding="utf-8") == "{\"a\": 1}\n"
+    assert [p.name for p in path.parent.iterdir()] == ["figures.json"]
+
+
+# -- word -----------------------------------------------------------------------------------
+
+
+def _docx(body: str):
+    import io
+
+    from docx import Document
+
+    from ntmlib.word import docx_bytes
+
+    html = f'<html><head><title>Báo cáo</title></head><body><div class="ntm-doc">{body}' \
+           '</div></body></html>'
+    return Document(io.BytesIO(docx_bytes(html)))
+
+
+def test_sample_data_is_marked_in_the_first_pages_header_too():
+    """A report of sample data carries DỮ LIỆU MẪU at the top right of every page: in the
+    header of the first page (which has its own header, without a page number) as in the
+    others'; a report of real data in neither."""
+    sample = _docx('<div class="sample-banner">DỮ LIỆU MẪU – không phải số liệu thật</div>'
+                   "<p>Nội dung.</p>")
+    first = sample.sections[0]
+    for header in (first.header, first.first_page_header):
+        marks = [p for p in header.paragraphs if p.text == "DỮ LIỆU MẪU"]
+        assert len(marks) == 1 and marks[0].runs[0].bold
+    real = _docx("<p>Nội dung.</p>").sections[0]
+    assert "DỮ LIỆU MẪU" not in real.header._element.xml + real.first_page_header._element.xml

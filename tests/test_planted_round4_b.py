@@ -229,3 +229,21 @@ def test_sample_data_is_marked_in_the_first_pages_header_too():
         assert len(marks) == 1 and marks[0].runs[0].bold
     real = _docx("<p>Nội dung.</p>").sections[0]
     assert "DỮ LIỆU MẪU" not in real.header._element.xml + real.first_page_header._element.xml
+
+
+def test_an_appendix_tables_header_row_is_repeated_on_each_page_and_only_it():
+    """In Word, an appendix table's row of column names is marked to repeat at the top of
+    each page the table runs over (w:tblHeader), as the PDF and the workbook repeat it; its
+    data rows are not."""
+    from docx.oxml.ns import qn
+
+    doc = _docx('<section class="appendix"><p class="appendix-number">Phụ lục 01</p>'
+                '<table><thead><tr><th class="stt">STT</th><th>Xã</th></tr></thead><tbody>'
+                '<tr><td class="stt"></td><td>Xã Hòa Bắc</td></tr>'
+                '<tr><td class="stt"></td><td>Xã Hòa Liên</td></tr></tbody></table></section>')
+    table = doc.tables[-1]
+    assert [[c.text for c in r.cells] for r in table.rows] == [
+        ["STT", "Xã"], ["1", "Xã Hòa Bắc"], ["2", "Xã Hòa Liên"]]
+    marks = [r._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") for r in table.rows]
+    assert marks[0] is not None and marks[0].get(qn("w:val")) == "true"
+    assert marks[1:] == [None, None]

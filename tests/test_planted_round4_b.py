@@ -247,3 +247,28 @@ def test_an_appendix_tables_header_row_is_repeated_on_each_page_and_only_it():
     marks = [r._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") for r in table.rows]
     assert marks[0] is not None and marks[0].get(qn("w:val")) == "true"
     assert marks[1:] == [None, None]
+
+
+# -- safefs ---------------------------------------------------------------------------------
+
+
+def test_a_failed_atomic_folder_removes_the_year_folder_it_made_and_nothing_else(tmp_path):
+    """atomic_folder made data/2024/ for a new year's folder: when the block fails, the
+    folder it made for it goes too (an empty year folder would be taken for a year with
+    data); a parent that was there before stays; a block that succeeds keeps both."""
+    from ntmlib.safefs import atomic_folder
+
+    with pytest.raises(RuntimeError), atomic_folder(tmp_path / "2024" / "hoa-vang") as staging:
+        (staging / "header.yaml").write_text("year: 2024\n", encoding="utf-8")
+        raise RuntimeError("stopped")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    (tmp_path / "2023").mkdir()
+    with pytest.raises(RuntimeError), atomic_folder(tmp_path / "2023" / "hoa-vang"):
+        raise RuntimeError("stopped")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2023"]
+    assert list((tmp_path / "2023").iterdir()) == []
+    with atomic_folder(tmp_path / "2024" / "hoa-vang") as staging:
+        (staging / "header.yaml").write_text("year: 2024\n", encoding="utf-8")
+    assert [p.name for p in (tmp_path / "2024").iterdir()] == ["hoa-vang"]
+    assert (tmp_path / "2024" / "hoa-vang" / "header.yaml").read_text(encoding="utf-8") == \
+        "year: 2024\n"

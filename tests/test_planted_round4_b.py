@@ -272,3 +272,33 @@ def test_a_failed_atomic_folder_removes_the_year_folder_it_made_and_nothing_else
     assert [p.name for p in (tmp_path / "2024").iterdir()] == ["hoa-vang"]
     assert (tmp_path / "2024" / "hoa-vang" / "header.yaml").read_text(encoding="utf-8") == \
         "year: 2024\n"
+
+
+# -- runner: the outputs a run of some formats keeps ----------------------------------------
+
+
+def test_a_pdf_only_rerun_drops_the_files_of_figures_that_changed_at_the_same_length(tmp_path):
+    """A PDF-only rerun after a correction from 12 to 13 OCOP products: the new figures.json
+    has the same length as the old one but other figures, so the old Word file would
+    contradict the new PDF and is removed (and named); the same figures.json keeps it."""
+    from ntmlib.runner import publish
+    from ntmlib.safefs import FolderLock, staging_folder
+
+    final = tmp_path / "2024" / "hoa-vang"
+
+    def staged(figures: str, names: tuple[str, ...]):
+        staging = staging_folder(final)
+        (staging / "figures.json").write_text(figures, encoding="utf-8")
+        for name in names:
+            (staging / name).write_text(f"{name} of {figures}", encoding="utf-8")
+        return staging
+
+    twelve, thirteen = '{"ocop.total": 12}\n', '{"ocop.total": 13}\n'
+    with FolderLock(final):
+        assert publish(staged(twelve, ("report.pdf", "report.docx")), final,
+                       ("pdf", "docx")) == []
+        assert publish(staged(twelve, ("report.pdf",)), final, ("pdf",)) == []
+        assert (final / "report.docx").read_text(encoding="utf-8") == f"report.docx of {twelve}"
+        assert publish(staged(thirteen, ("report.pdf",)), final, ("pdf",)) == ["report.docx"]
+    assert sorted(p.name for p in final.iterdir()) == ["figures.json", "report.pdf"]
+    assert (final / "figures.json").read_text(encoding="utf-8") == thirteen

@@ -302,3 +302,22 @@ def test_a_pdf_only_rerun_drops_the_files_of_figures_that_changed_at_the_same_le
         assert publish(staged(thirteen, ("report.pdf",)), final, ("pdf",)) == ["report.docx"]
     assert sorted(p.name for p in final.iterdir()) == ["figures.json", "report.pdf"]
     assert (final / "figures.json").read_text(encoding="utf-8") == thirteen
+
+
+# -- cli ------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_exits_130_with_one_line(monkeypatch, capsys):
+    """Ctrl+C during a command is one line, "ntm: đã dừng.", no traceback, and the exit
+    status 130 the README promises (as a shell gives a process ended by SIGINT), not 1,
+    which a script would take for data errors."""
+    import ntmlib.dataset
+    from ntmlib.cli import main
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ntmlib.dataset, "load_unit", stopped)
+    assert main(["validate", "--year", "2023", "--unit", "tra-cu"]) == 130
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "ntm: đã dừng.\n")

@@ -321,3 +321,20 @@ def test_ctrl_c_exits_130_with_one_line(monkeypatch, capsys):
     assert main(["validate", "--year", "2023", "--unit", "tra-cu"]) == 130
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == ("", "ntm: đã dừng.\n")
+
+
+def test_a_p_option_wins_over_the_parameters_file(tmp_path):
+    """`--params-file` gives the defaults of a run and `-p KEY VALUE` changes one of them
+    (README: "the latter win"): the file's appendix_numbering roman is replaced by -p's
+    arabic, and the file's other parameter stays; each value is read as YAML (2 a number)."""
+    import argparse
+
+    from ntmlib.cli import notebook_parameters
+
+    params = tmp_path / "params.yaml"
+    params.write_text("appendix_numbering: roman\nmoney_decimals: 1\n", encoding="utf-8")
+    args = argparse.Namespace(params_file=params, param=[["appendix_numbering", "arabic"],
+                                                         ["money_decimals", "2"]])
+    assert notebook_parameters(args) == {"appendix_numbering": "arabic", "money_decimals": 2}
+    args = argparse.Namespace(params_file=params, param=None)
+    assert notebook_parameters(args) == {"appendix_numbering": "roman", "money_decimals": 1}

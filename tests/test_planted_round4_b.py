@@ -338,3 +338,18 @@ def test_a_p_option_wins_over_the_parameters_file(tmp_path):
     assert notebook_parameters(args) == {"appendix_numbering": "arabic", "money_decimals": 2}
     args = argparse.Namespace(params_file=params, param=None)
     assert notebook_parameters(args) == {"appendix_numbering": "roman", "money_decimals": 1}
+
+
+@pytest.mark.parametrize(("text", "year"), [("2000", 2000), ("2100", 2100), ("2026", 2026)])
+def test_the_years_the_command_takes_include_both_ends(text, year):
+    """--year takes 2000 to 2100, both included (the range the data's years are checked
+    against); 1999 and 2101 are refused with the range in words."""
+    import argparse
+
+    from ntmlib.cli import _year
+
+    assert _year(text) == year
+    for outside in ("1999", "2101"):
+        with pytest.raises(argparse.ArgumentTypeError) as refused:
+            _year(outside)
+        assert str(refused.value) == f"{outside} không phải năm trong khoảng 2000 - 2100"

@@ -353,3 +353,17 @@ def test_the_years_the_command_takes_include_both_ends(text, year):
         with pytest.raises(argparse.ArgumentTypeError) as refused:
             _year(outside)
         assert str(refused.value) == f"{outside} không phải năm trong khoảng 2000 - 2100"
+
+
+def test_an_unclosed_quote_below_blank_lines_is_placed_at_its_row():
+    """Two blank lines, the column names on row 3, and on row 4 a quotation mark never
+    closed: the error names row 4, counting the blank lines as the editor numbers them."""
+    from ntmlib.io import _parse_csv
+
+    findings: list = []
+    text = '\r\n\r\ntopic_id,topic,classes,trainees\r\nocop,"OCOP,3,90\r\nnghe,Nghề,1,30\r\n'
+    assert _parse_csv(text, "training.csv", findings) is None
+    assert [(f.severity, f.rule, f.file, f.row, f.message) for f in findings] == [
+        ("error", "csv", "training.csv", 4, 'dòng này có dấu ngoặc kép (") mở đầu một ô nhưng '
+         "không được đóng lại, nên cả phần còn lại của tệp sẽ thành một ô; hãy thêm dấu đóng "
+         "hoặc xóa dấu này")]

@@ -367,3 +367,23 @@ def test_an_unclosed_quote_below_blank_lines_is_placed_at_its_row():
         ("error", "csv", "training.csv", 4, 'dòng này có dấu ngoặc kép (") mở đầu một ô nhưng '
          "không được đóng lại, nên cả phần còn lại của tệp sẽ thành một ô; hãy thêm dấu đóng "
          "hoặc xóa dấu này")]
+
+
+def test_the_recipients_hang_under_kinh_gui():
+    """Kính gửi: and the first recipient on one line, the recipients below it aligned with
+    the first (a hanging indent: the first line 2 cm left of the list at 4 cm, the others at
+    4 cm), and an empty paragraph after the list."""
+    from docx.shared import Cm
+
+    def cm(length):  # Word stores twentieths of a point
+        return None if length is None else round(length / Cm(1), 2)
+
+    doc = _docx('<div class="recipients"><div class="label">Kính gửi:</div><div class="list">'
+                "<div>- Ủy ban nhân dân thành phố Đà Nẵng;</div>"
+                "<div>- Văn phòng Điều phối nông thôn mới thành phố.</div></div></div>")
+    paragraphs = doc.paragraphs
+    assert [p.text for p in paragraphs] == [
+        "Kính gửi:\t- Ủy ban nhân dân thành phố Đà Nẵng;",
+        "- Văn phòng Điều phối nông thôn mới thành phố.", ""]
+    assert [(cm(p.paragraph_format.left_indent), cm(p.paragraph_format.first_line_indent))
+            for p in paragraphs[:2]] == [(4.0, -2.0), (4.0, None)]

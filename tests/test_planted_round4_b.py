@@ -387,3 +387,22 @@ def test_the_recipients_hang_under_kinh_gui():
         "- Văn phòng Điều phối nông thôn mới thành phố.", ""]
     assert [(cm(p.paragraph_format.left_indent), cm(p.paragraph_format.first_line_indent))
             for p in paragraphs[:2]] == [(4.0, -2.0), (4.0, None)]
+
+
+# -- batch: what a batch renders --------------------------------------------------------------
+
+
+def test_a_file_named_as_a_unit_without_extension_or_excels_lock_file_is_no_data(tmp_path):
+    """In data/2024/, a plain file named "cang-long" (saved without an extension) and
+    Excel's lock file "~$tieu-can.xlsx" (left while the workbook is open) are not units'
+    data: a batch renders only the folder tra-cu and the workbook cau-ke.xlsx."""
+    from ntmlib.batch import units_with_data
+
+    root = tmp_path / "data"
+    year = root / "2024"
+    (year / "tra-cu").mkdir(parents=True)
+    (year / "cau-ke.xlsx").write_bytes(b"")
+    (year / "cang-long").write_bytes(b"not a folder")
+    (year / "~$tieu-can.xlsx").write_bytes(b"")
+    (year / ".duyen-hai.xlsx").write_bytes(b"")
+    assert units_with_data(2024, root) == ["cau-ke", "tra-cu"]

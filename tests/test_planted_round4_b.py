@@ -406,3 +406,24 @@ def test_a_file_named_as_a_unit_without_extension_or_excels_lock_file_is_no_data
     (year / "~$tieu-can.xlsx").write_bytes(b"")
     (year / ".duyen-hai.xlsx").write_bytes(b"")
     assert units_with_data(2024, root) == ["cau-ke", "tra-cu"]
+
+
+# -- export: the formats asked for --------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Your element with mimetype")
+@pytest.mark.parametrize("apart", [False, True])
+def test_an_html_only_export_writes_no_pdf_also_with_a_core_to_spare(tmp_path, apart):
+    """`--formats html` writes figures.json, report.html and review.html and nothing else,
+    also where the PDF would be laid out in a child process beside the other formats (a
+    core to spare): no report.pdf, which would then stand beside outputs it was not asked
+    with."""
+    from ntmlib.export import export_all
+    from tests.test_pdf_document import _executed
+
+    written = export_all(tmp_path / "r.ipynb", tmp_path, ("html",), nb=_executed(),
+                         apart=apart)
+    assert [p.name for p in written] == ["figures.json", "report.html", "review.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "figures.json", "report.html", "review.html"]

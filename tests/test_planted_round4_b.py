@@ -427,3 +427,22 @@ def test_an_html_only_export_writes_no_pdf_also_with_a_core_to_spare(tmp_path, a
     assert [p.name for p in written] == ["figures.json", "report.html", "review.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "figures.json", "report.html", "review.html"]
+
+
+def test_a_row_below_a_blank_line_is_reported_at_its_own_row(tmp_path):
+    """training.csv with a blank line between its two rows (row 3) and a class count "x" on
+    row 4: the error names row 4, where the editor shows it; the blank line is no row of
+    the table and reported nowhere."""
+    from ntmlib.io import read_dataset
+    from ntmlib.validate import type_tables
+
+    folder = _copy_kt20(tmp_path)
+    (folder / "training.csv").write_text(
+        "topic_id,topic,classes,trainees\r\nocop,chương trình OCOP,3,90\r\n\r\n"
+        "nghe,đào tạo nghề,x,30\r\n", encoding="utf-8")
+    raw = read_dataset(folder, display_root=tmp_path / "data")
+    assert raw.findings == []
+    typed, findings = type_tables(raw, "report")
+    assert [(f.severity, f.file, f.row, f.column) for f in findings] == [
+        ("error", "data/2020/tx-kien-tuong/training.csv", 4, "classes")]
+    assert typed["training"]["topic_id"].tolist() == ["ocop", "nghe"]

@@ -446,3 +446,25 @@ def test_a_row_below_a_blank_line_is_reported_at_its_own_row(tmp_path):
     assert [(f.severity, f.file, f.row, f.column) for f in findings] == [
         ("error", "data/2020/tx-kien-tuong/training.csv", 4, "classes")]
     assert typed["training"]["topic_id"].tolist() == ["ocop", "nghe"]
+
+
+def test_a_file_backed_up_before_replacing_stays_in_place_until_replaced(tmp_path,
+                                                                         monkeypatch):
+    """--force over a file copies it to FILE.bak-<stamp> and leaves it where it is: it is
+    replaced only when the new file is whole (atomic_file), so a form that fails to be
+    written leaves the old one, not a missing file."""
+    from ntmlib import safefs
+
+    monkeypatch.setattr(safefs, "_stamp", lambda: "20261206-150000")
+    path = tmp_path / "hoa-vang-2024.xlsx"
+    path.write_text("bản cũ", encoding="utf-8")
+    backup = safefs.guard_overwrite(path, force=True)
+    assert backup == tmp_path / "hoa-vang-2024.xlsx.bak-20261206-150000"
+    assert backup.read_text(encoding="utf-8") == "bản cũ"
+    assert path.read_text(encoding="utf-8") == "bản cũ"
+    with pytest.raises(RuntimeError), safefs.atomic_file(path) as tmp:
+        tmp.write_text("bản mới, dở dang", encoding="utf-8")
+        raise RuntimeError("the form could not be written")
+    assert path.read_text(encoding="utf-8") == "bản cũ"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "hoa-vang-2024.xlsx", "hoa-vang-2024.xlsx.bak-20261206-150000"]

@@ -51,3 +51,21 @@ def test_the_unit_counts_cite_their_rows_of_units_csv(kt20):
     assert f["units.ward"].derivation == (
         "đếm các đơn vị cấp xã của Thị xã Kiến Tường năm 2020 trong reference/units.csv "
         "loại Phường: 3")
+
+
+# -- regroup: the to-do list of a new commune -------------------------------------------------
+
+
+def test_a_new_communes_to_do_asks_for_its_criteria_once_with_its_set_and_group(tmp_path):
+    """Xã Trà Cú (29461) starts 2026 in a new period: its to-do names commune_criteria.csv
+    once, with the 2026 set (51/2025/QĐ-TTg) and its group (commune_groups.csv: nhóm 2), not
+    a second time as a table to fill in."""
+    from ntmlib.regroup import new_year_reorganised
+    from tests.test_regroup import tra_cu_filed_as_2025
+
+    root = tra_cu_filed_as_2025(tmp_path)
+    [made] = new_year_reorganised(2025, 2026, unit="xa-tra-cu", data_dir=root)
+    assert [t for t in made.todo if "commune_criteria" in t] == [
+        "commune_criteria.csv: kết quả tiêu chí không chuyển sang giai đoạn mới; nhập kết quả "
+        "năm 2026 theo Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2026 - 2030 "
+        "(51/2025/QĐ-TTg), nhóm 2"]

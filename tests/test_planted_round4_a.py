@@ -69,3 +69,70 @@ def test_a_new_communes_to_do_asks_for_its_criteria_once_with_its_set_and_group(
         "commune_criteria.csv: kết quả tiêu chí không chuyển sang giai đoạn mới; nhập kết quả "
         "năm 2026 theo Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2026 - 2030 "
         "(51/2025/QĐ-TTg), nhóm 2"]
+
+
+# -- yearly: the drop-down lists of a district's form ------------------------------------------
+
+
+@pytest.mark.slow  # writes a whole workbook
+def test_a_districts_form_offers_the_district_itself_and_its_own_criteria(tmp_path):
+    """Huyện Trà Cú's form of 2023: its 17 communes are rows 2-18 of "Danh sách xã" and the
+    district itself row 19. A recognition may name the district (unit_code: rows 2-19), a
+    commune's criteria only a commune (rows 2-18); the district criteria offer the numbers of
+    2021-2025's district sets (huyen_ntm and huyen_ntm_nc: 1-9), the commune criteria 1-19."""
+    import shutil
+
+    import openpyxl
+
+    from ntmlib.yearly import make_template
+    from tests.test_form import drop_down
+
+    root = tmp_path / "data"
+    for part in ("reference", "2023/tra-cu"):
+        shutil.copytree(BUNDLED / part, root / part)
+    book = openpyxl.load_workbook(make_template(2023, "tra-cu", tmp_path / "f.xlsx", root).path)
+    communes = book["Danh sách xã"]
+    assert [communes.cell(r, 1).value for r in (2, 18, 19)] == ["29461", "29509", "849"]
+    assert communes.max_row == 19
+    assert drop_down(book, book["Công nhận danh hiệu"], "A2:A1000")[-2:] == ["29509", "849"]
+    assert len(drop_down(book, book["Công nhận danh hiệu"], "A2:A1000")) == 18
+    assert drop_down(book, book["Tiêu chí xã"], "A2:A1000")[-1] == "29509"
+    assert len(drop_down(book, book["Tiêu chí xã"], "A2:A1000")) == 17
+    assert drop_down(book, book["Tiêu chí huyện"], "B2:B1000") == list(range(1, 10))
+    assert drop_down(book, book["Tiêu chí xã"], "C2:C1000") == list(range(1, 20))
+
+
+# -- sample: the word for a rural hamlet at the regions' boundary -----------------------------
+
+
+def test_sample_hamlets_are_ap_from_province_70_on():
+    """Sample data calls a xã's hamlets "ấp" in the provinces coded 70 and above (Tỉnh Bình
+    Phước, 70, is the first) and "thôn" below (Tỉnh Lâm Đồng, 68: unit_kinds.csv's word for a
+    Xã)."""
+    from ntmlib.reference import load_reference
+    from ntmlib.sample import _rural_hamlet
+
+    ref = load_reference(BUNDLED)
+    assert [_rural_hamlet(code, ref) for code in ("68", "70", "86")] == ["thôn", "ấp", "ấp"]
+
+
+# -- reference: the children of a reused code in the year of the reorganisation ---------------
+
+
+def test_the_two_vinh_longs_of_2025_each_have_only_their_own_children():
+    """Code 86 is Tỉnh Vĩnh Long until 30/06/2025 (8 districts under it in units.csv) and the
+    merged Tỉnh Vĩnh Long from 01/07/2025 (124 communes). In 2025 each window has only its
+    own children: the old province its districts, the new one its communes."""
+    import datetime as dt
+
+    from ntmlib.province import member_level
+    from ntmlib.reference import load_reference
+
+    ref = load_reference(BUNDLED)
+    old, new = ref.unit_on("86", dt.date(2025, 6, 30)), ref.unit_on("86", dt.date(2025, 7, 1))
+    assert (old.valid_to, new.valid_from) == (dt.date(2025, 6, 30), dt.date(2025, 7, 1))
+    assert ref.children(old, 2025)["level"].value_counts().to_dict() == {"district": 8}
+    assert ref.children(new, 2025)["level"].value_counts().to_dict() == {"commune": 124}
+    assert (member_level(old, 2025, ref), member_level(new, 2025, ref)) == (
+        "district", "commune")
+    assert ref.unit("86", 2025) == new  # the one that still exists at the year's end

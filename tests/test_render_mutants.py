@@ -437,3 +437,58 @@ def test_a_chart_without_its_image_prints_nothing(renderer):
     html = str(renderer.part("ii6_funds"))
     assert "<figure" not in html
     assert "75</a> triệu đồng.</p>\n\n<p class=\"attach\">" in html
+
+
+# -- where a section cites its appendices ----------------------------------------------------
+
+
+def test_a_section_cites_its_appendices_by_their_printed_numbers(renderer):
+    """Hòa Vang 2024's appendices are numbered levels 06, funds 07, funds_budget 08, models
+    09, people 13; its appendices.csv is empty, so each citation is the default one: one
+    number alone, two joined by 'và', more by commas then 'và'. A key it has no appendix
+    for cites nothing."""
+    assert plain(str(renderer.cite_appendices("levels"))) == "(Phụ lục 06 đính kèm)"
+    assert plain(str(renderer.cite_appendices("funds", "models"))) == \
+        "(Phụ lục 07 và 09 đính kèm)"
+    assert plain(str(renderer.cite_appendices("funds", "funds_budget", "models", "people"))) \
+        == "(Phụ lục 07, 08, 09 và 13 đính kèm)"
+    assert str(renderer.cite_appendices("levels")).startswith('<p class="attach">')
+    assert str(renderer.cite_appendices("no_such_appendix")) == ""
+    assert str(renderer.cite_appendices()) == ""
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # appendices.csv without its citation column (Kiến Tường's): the default citation
+    ({"appendix": ["levels"], "number": ["06"]}, "(Phụ lục 06 đính kèm)"),
+    # a blank citation: the default
+    ({"appendix": ["levels"], "number": ["06"], "citation": [None]}, "(Phụ lục 06 đính kèm)"),
+    # '-': not cited at all
+    ({"appendix": ["levels"], "number": ["06"], "citation": [" - "]}, ""),
+    # the unit's own words, with another appendix's number
+    ({"appendix": ["levels"], "number": ["06"],
+      "citation": ["(chi tiết tại phụ lục {number}, nguồn vốn tại phụ lục {number:funds})"]},
+     "(chi tiết tại phụ lục 06, nguồn vốn tại phụ lục 07)"),
+])
+def test_a_citation_is_the_units_own_when_appendices_csv_gives_one(renderer, monkeypatch,
+                                                                     rows, expected):
+    monkeypatch.setitem(renderer.data.tables, "appendices", pd.DataFrame(rows, dtype=object))
+    assert plain(str(renderer.cite_appendices("levels"))) == expected
+
+
+def test_a_unit_without_appendices_csv_cites_by_default(renderer, monkeypatch):
+    monkeypatch.delitem(renderer.data.tables, "appendices")
+    assert plain(str(renderer.cite_appendices("levels"))) == "(Phụ lục 06 đính kèm)"
+
+
+def test_the_notebooks_copy_of_a_part_links_each_figure_to_its_own_page():
+    """The document links a figure to review.html#fig-KEY; the notebook, which shows the
+    calculation on the same page, to #fig-KEY; other links are left as they are."""
+    from markupsafe import Markup
+
+    from ntmlib.render import RenderedParts
+
+    parts = RenderedParts(parts={"i": Markup('<a href="review.html#fig-year">2024</a> '
+                                             '<a href="review.html#top">x</a>')},
+                          appendices=[], marked=False)
+    assert str(parts.local("i")) == ('<a href="#fig-year">2024</a> '
+                                     '<a href="review.html#top">x</a>')

@@ -492,3 +492,34 @@ def test_the_notebooks_copy_of_a_part_links_each_figure_to_its_own_page():
                           appendices=[], marked=False)
     assert str(parts.local("i")) == ('<a href="#fig-year">2024</a> '
                                      '<a href="review.html#top">x</a>')
+
+
+# -- a part: the section its figures are recorded under, and a template that fails ------------
+
+
+def test_a_parts_figures_are_recorded_under_its_section_or_its_name(renderer, monkeypatch):
+    """The year is printed in part i1_documents (its line 6): rendered alone, its sentence is
+    recorded under the part's name; rendered as part of section 'i', under 'i'."""
+    year = renderer.figures.get("year")
+    monkeypatch.setattr(year, "used_in", [])
+    renderer.part("i1_documents")
+    assert {u["section"] for u in year.used_in} == {"i1_documents"}
+    monkeypatch.setattr(year, "used_in", [])
+    renderer.part("i1_documents", "i")
+    assert {u["section"] for u in year.used_in} == {"i"}
+
+
+def test_a_template_that_fails_is_named_with_its_file_and_line(renderer, monkeypatch):
+    """The first figure of common/i1_documents.html.j2 is F('year'), on its line 6: a
+    failure there names the section, the template's file and line, and the error."""
+    def broken(key, unit=True):
+        raise ZeroDivisionError(f"no {key}")
+
+    monkeypatch.setattr(renderer, "F", broken)
+    from ntmlib.render import RenderError
+
+    with pytest.raises(RenderError) as failure:
+        renderer.part("i1_documents")
+    assert str(failure.value) == (
+        "the section i1_documents (ntmlib/templates/common/i1_documents.html.j2, line 6) "
+        "could not be rendered: ZeroDivisionError: no year")

@@ -523,3 +523,16 @@ def test_a_template_that_fails_is_named_with_its_file_and_line(renderer, monkeyp
     assert str(failure.value) == (
         "the section i1_documents (ntmlib/templates/common/i1_documents.html.j2, line 6) "
         "could not be rendered: ZeroDivisionError: no year")
+
+
+def test_a_figures_sentence_ends_with_its_paragraph_heading_or_row(renderer, monkeypatch):
+    """A sentence is recorded within its paragraph, heading or table row, even when it has
+    no full stop: 'Năm 2024' and not the text of what follows."""
+    year = renderer.figures.get("year")
+    for html, closing in (("<p>Năm {}</p><p>Kế hoạch</p>", "p"),
+                          ("<h3>Năm {}</h3><p>Kế hoạch</p>", "h3"),
+                          ("<tr><td>Năm {}</td></tr><tr><td>Kế hoạch</td></tr>", "tr")):
+        monkeypatch.setattr(year, "used_in", [])
+        renderer.section_id = "x"
+        renderer._record(html.format(renderer.F("year")))
+        assert year.used_in == [{"section": "x", "text": "Năm 2024"}], closing

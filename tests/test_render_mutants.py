@@ -536,3 +536,22 @@ def test_a_figures_sentence_ends_with_its_paragraph_heading_or_row(renderer, mon
         renderer.section_id = "x"
         renderer._record(html.format(renderer.F("year")))
         assert year.used_in == [{"section": "x", "text": "Năm 2024"}], closing
+
+
+def test_recorded_sentences_skip_plain_paragraphs_and_unknown_keys_and_stop_at_400(
+        renderer, monkeypatch):
+    """A paragraph without figures before the figure's does not end the recording; a link to
+    a key that is no figure is passed over; a sentence is recorded to its 400th character."""
+    from markupsafe import Markup
+
+    year = renderer.figures.get("year")
+    monkeypatch.setattr(year, "used_in", [])
+    renderer.section_id = "x"
+    unknown = str(renderer.F("year")).replace('"year"', '"no.such"').replace(
+        "#fig-year", "#fig-no.such")
+    long = "Năm " + "a" * 500
+    renderer._record(str(Markup("<p>Mở đầu.</p><p>Khác {} nữa</p><p>Năm {}</p><p>{} {}</p>")
+                         .format(Markup(unknown), renderer.F("year"), renderer.F("year"),
+                                 long)))
+    assert year.used_in == [{"section": "x", "text": "Năm 2024"},
+                            {"section": "x", "text": ("2024 " + long)[:400]}]

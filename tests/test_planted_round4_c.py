@@ -1,0 +1,59 @@
+"""Bugs planted by hand that the suite let through (fourth round, helper c, 2026-12-06): each
+test is the check that fails with its bug put back. The areas: the column specs of `schema`
+(types, bounds, required columns, keys, scopes), the Excel form of `yearly` written
+(`write_template`) and read back (`import_workbook`), the commune sets of `indicators`
+(`commune_sets`, `own_recognition_row`, `_own_progress`, `_previous_list`), the province
+report (`province`) and the reorganisation of 1 July 2025 (`regroup`). Expected values are
+written by hand from the fixtures (tests/fixtures/data) and the reference tables
+(data/reference)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+
+from tests.conftest import FIXTURES
+
+
+def _copy(tmp_path, unit: str, years: tuple[int, ...]):
+    root = tmp_path / "data"
+    for year in years:
+        shutil.copytree(FIXTURES / str(year) / unit, root / str(year) / unit)
+    return root
+
+
+def _edit(path, edit) -> None:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(frame).to_csv(path, index=False)
+
+
+def _figures(tmp_path, root, year: int, unit: str):
+    from ntmlib.dataset import load_unit
+    from ntmlib.indicators import compute_all
+
+    result = load_unit(year, unit, root, outputs_dir=tmp_path / "outputs")
+    assert result.data is not None, [str(x) for x in result.findings]
+    return compute_all(result.data)
+
+
+# -- indicators.commune_sets: the advanced communes upgrading to the current set -------------
+
+
+def test_an_advanced_commune_one_criterion_short_is_upgrading_but_has_not_met_the_set(tmp_path):
+    """Hòa Vang 2024: Xã Hòa Bắc (20293) and Xã Hòa Ninh (20299) hold xa_ntm_nc
+    (recognitions.csv rows 10 and 11) and have rows of the set; both meet 19 of 19. With
+    Hòa Ninh's criterion 5 not met (18 of 19), two communes are still upgrading but only
+    one has met the whole set: 18 of 19 is not the set."""
+    root = _copy(tmp_path, "hoa-vang", (2023, 2024))
+
+    def unmet(frame):
+        at = (frame["commune_code"] == "20299") & (frame["set_id"] == "xa_ntm_nc") \
+            & (frame["criterion"] == "5")
+        frame.loc[at, "achieved"] = "no"
+        return frame
+
+    _edit(root / "2024" / "hoa-vang" / "commune_criteria.csv", unmet)
+    f = _figures(tmp_path, root, 2024, "hoa-vang")
+    assert (f.value("advanced.upgrading"), f.value("advanced.upgrading_met")) == (2, 1)
+    assert f.value("advanced.achieved[20299]") == 18

@@ -57,3 +57,25 @@ def test_an_advanced_commune_one_criterion_short_is_upgrading_but_has_not_met_th
     f = _figures(tmp_path, root, 2024, "hoa-vang")
     assert (f.value("advanced.upgrading"), f.value("advanced.upgrading_met")) == (2, 1)
     assert f.value("advanced.achieved[20299]") == 18
+
+
+# -- schema: the keys of the tables ------------------------------------------------------------
+
+
+def test_a_commune_recognised_again_in_a_new_period_is_not_a_duplicate_row(tmp_path):
+    """Xã Hòa Bắc (20293) recognised xa_ntm under 2016-2020 in 2019 (recognitions.csv row 2)
+    and again under 2021-2025 in 2023 (a row added): the key of recognitions is unit, title
+    and period, so the two rows are not duplicates; the commune is counted once among the
+    8 communes recognised."""
+    from ntmlib.dataset import load_unit
+
+    root = _copy(tmp_path, "hoa-vang", (2023, 2024))
+    path = root / "2024" / "hoa-vang" / "recognitions.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "20293,xa_ntm,2021-2025,2023,,,\n",
+                    encoding="utf-8")
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    assert [(f.rule, f.row) for f in result.findings
+            if f.severity == "error" or f.file.endswith("recognitions.csv")] == []
+    from ntmlib.indicators import compute_all
+
+    assert compute_all(result.data).value("ntm.recognised") == 8

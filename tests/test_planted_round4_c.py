@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 
 import pandas as pd
+import pytest
 
 from tests.conftest import FIXTURES
 
@@ -79,3 +80,22 @@ def test_a_commune_recognised_again_in_a_new_period_is_not_a_duplicate_row(tmp_p
     from ntmlib.indicators import compute_all
 
     assert compute_all(result.data).value("ntm.recognised") == 8
+
+
+# -- schema: the tables a baseline needs ------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["commune_criteria", "district_criteria", "ocop_products",
+                                   "recognitions"])
+def test_a_baseline_without_one_of_its_four_tables_is_refused(tmp_path, table):
+    """Hòa Vang 2023 is a baseline (header.yaml scope: baseline) of four files. Each is a
+    table of the baseline scope: without it the data has an error missing-table on that
+    file, and no other error (funds.csv, training.csv ... are not asked of a baseline)."""
+    from ntmlib.dataset import load_unit
+
+    root = _copy(tmp_path, "hoa-vang", (2023,))
+    (root / "2023" / "hoa-vang" / f"{table}.csv").unlink()
+    result = load_unit(2023, "hoa-vang", root, previous=False,
+                       outputs_dir=tmp_path / "outputs")
+    assert [(f.rule, f.file) for f in result.findings if f.severity == "error"] == [
+        ("missing-table", f"data/2023/hoa-vang/{table}.csv")]

@@ -99,3 +99,37 @@ def test_a_baseline_without_one_of_its_four_tables_is_refused(tmp_path, table):
                        outputs_dir=tmp_path / "outputs")
     assert [(f.rule, f.file) for f in result.findings if f.severity == "error"] == [
         ("missing-table", f"data/2023/hoa-vang/{table}.csv")]
+
+
+# -- yearly.import_workbook: the data already there --------------------------------------------
+
+
+def _tra_on(tmp_path):
+    from tests.conftest import BUNDLED
+
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2026" / "xa-tra-on")
+    return root
+
+
+@pytest.mark.slow
+def test_importing_over_a_communes_data_needs_force_and_then_keeps_a_backup(tmp_path):
+    """Xã Trà Ôn 2026 has its folder: importing its own form without force is refused (the
+    message of guard_overwrite) and leaves the folder as it was, without a backup; with force
+    the old folder is kept in data/2026/.backup/xa-tra-on-<stamp> before it is replaced."""
+    from ntmlib.errors import NtmError
+    from ntmlib.yearly import import_workbook, make_template
+
+    root = _tra_on(tmp_path)
+    folder = root / "2026" / "xa-tra-on"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    form = make_template(2026, "xa-tra-on", tmp_path / "xa.xlsx", root).path
+    with pytest.raises(NtmError, match="đã có; dùng --force để thay thế"):
+        import_workbook(form, 2026, "xa-tra-on", root)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert not (root / "2026" / ".backup").exists()
+    done = import_workbook(form, 2026, "xa-tra-on", root, force=True)
+    assert done.backup is not None and done.backup.parent == root / "2026" / ".backup"
+    assert done.backup.name.startswith("xa-tra-on-")
+    assert {p.name: p.read_bytes() for p in done.backup.iterdir()} == before

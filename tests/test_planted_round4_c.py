@@ -133,3 +133,35 @@ def test_importing_over_a_communes_data_needs_force_and_then_keeps_a_backup(tmp_
     assert done.backup is not None and done.backup.parent == root / "2026" / ".backup"
     assert done.backup.name.startswith("xa-tra-on-")
     assert {p.name: p.read_bytes() for p in done.backup.iterdir()} == before
+
+
+# -- province: the districts that meet the district set ----------------------------------------
+
+
+def _da_nang(tmp_path, year: int):
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / str(year) / "hoa-vang", root / str(year) / "hoa-vang")
+    own = root / str(year) / "da-nang"
+    own.mkdir()
+    header = (FIXTURES / "2026" / "vinh-long" / "header.yaml").read_text(encoding="utf-8")
+    (own / "header.yaml").write_text(
+        header.replace('unit_code: "86"', 'unit_code: "48"').replace("2026", str(year)),
+        encoding="utf-8")
+    shutil.copy(FIXTURES / "2026" / "vinh-long" / "narrative.md", own / "narrative.md")
+    return root
+
+
+@pytest.mark.parametrize(("year", "met"), [(2019, 0), (2024, 1)])
+def test_a_district_one_criterion_short_is_not_counted_as_meeting_the_district_set(
+        tmp_path, year, met):
+    """Thành phố Đà Nẵng, whose only district in the programme is Huyện Hòa Vang: in 2019
+    Hòa Vang meets 8 of the 9 huyen_ntm criteria (district_criteria.csv: criterion 6 not
+    met), so no district of the city meets the set; in 2024 it meets 9 of 9: one does."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+
+    root = _da_nang(tmp_path, year)
+    result = load_unit(year, "da-nang", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(f) for f in result.findings]
+    f = Report(result.data).figures
+    assert (f.value("members.reported"), f.value("members.district_met")) == (1, met)

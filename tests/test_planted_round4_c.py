@@ -165,3 +165,32 @@ def test_a_district_one_criterion_short_is_not_counted_as_meeting_the_district_s
     assert result.ok, [str(f) for f in result.findings]
     f = Report(result.data).figures
     assert (f.value("members.reported"), f.value("members.district_met")) == (1, met)
+
+
+# -- regroup: a title of old units when one of them has no data --------------------------------
+
+
+def test_a_title_of_an_old_xa_is_not_carried_when_the_other_old_xa_has_no_data(tmp_path):
+    """Xã Ngũ Lạc (29530, from 1 July 2025) was formed from Xã Thạnh Hòa Sơn (29458, Huyện
+    Cầu Ngang) and the old Xã Ngũ Lạc (29530, Huyện Duyên Hải), both whole
+    (unit_origins.csv). With only Cầu Ngang's 2025 data (its 2023 sample filed as 2025),
+    Thạnh Hòa Sơn's xa_ntm 2021-2025 (recognitions.csv row 9) is not carried: the old Ngũ
+    Lạc may not have held it. It is left to the analyst, and the old Ngũ Lạc named as
+    without data."""
+    from ntmlib.regroup import new_year_reorganised
+    from tests.conftest import BUNDLED
+
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    shutil.copytree(BUNDLED / "2023" / "cau-ngang", root / "2025" / "cau-ngang")
+    header = root / "2025" / "cau-ngang" / "header.yaml"
+    header.write_text(header.read_text(encoding="utf-8").replace("year: 2023", "year: 2025")
+                      .replace("2023-12-14", "2025-12-14"), encoding="utf-8")
+    [made] = new_year_reorganised(2025, 2026, unit="xa-ngu-lac", data_dir=root)
+    assert made.folder == root / "2026" / "xa-ngu-lac"
+    assert made.carried["recognitions"] == 0
+    assert not (made.folder / "recognitions.csv").exists()
+    assert ("recognitions.csv: danh hiệu xa_ntm (2021-2025) chỉ Xã Thạnh Hòa Sơn đạt; xác "
+            "định Xã Ngũ Lạc có được công nhận hay không") in made.todo
+    assert ("không có dữ liệu năm 2025 của Xã Ngũ Lạc: không chuyển được số liệu của các đơn "
+            "vị này; nhập bổ sung phần còn giá trị") in made.todo

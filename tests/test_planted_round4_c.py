@@ -189,7 +189,8 @@ def test_a_title_of_an_old_xa_is_not_carried_when_the_other_old_xa_has_no_data(t
     [made] = new_year_reorganised(2025, 2026, unit="xa-ngu-lac", data_dir=root)
     assert made.folder == root / "2026" / "xa-ngu-lac"
     assert made.carried["recognitions"] == 0
-    assert not (made.folder / "recognitions.csv").exists()
+    assert (made.folder / "recognitions.csv").read_text(encoding="utf-8").splitlines() == [
+        "unit_code,title,period,year,decision,decision_date,issuer,reconstructed"]
     assert ("recognitions.csv: danh hiệu xa_ntm (2021-2025) chỉ Xã Thạnh Hòa Sơn đạt; xác "
             "định Xã Ngũ Lạc có được công nhận hay không") in made.todo
     assert ("không có dữ liệu năm 2025 của Xã Ngũ Lạc: không chuyển được số liệu của các đơn "

@@ -195,3 +195,27 @@ def test_a_title_of_an_old_xa_is_not_carried_when_the_other_old_xa_has_no_data(t
             "định Xã Ngũ Lạc có được công nhận hay không") in made.todo
     assert ("không có dữ liệu năm 2025 của Xã Ngũ Lạc: không chuyển được số liệu của các đơn "
             "vị này; nhập bổ sung phần còn giá trị") in made.todo
+
+
+# -- schema: the columns a file must have -------------------------------------------------------
+
+
+@pytest.mark.parametrize("column", ["product_id", "name", "commune_code", "stars",
+                                    "year_recognised", "producer", "group"])
+def test_an_ocop_file_without_one_of_its_required_columns_is_an_error(tmp_path, column):
+    """Hòa Vang 2024's ocop_products.csv has the columns product_id, name, producer,
+    commune_code, stars, year_recognised and group. The five required ones must be in the
+    file: without any of them the file has the error missing-column and the data is not
+    loaded. producer and group may be blank (required=False in the schema), and so may be
+    left out of the file: no finding."""
+    from ntmlib.dataset import load_unit
+
+    root = _copy(tmp_path, "hoa-vang", (2023, 2024))
+    _edit(root / "2024" / "hoa-vang" / "ocop_products.csv",
+          lambda frame: frame.drop(columns=[column]))
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    errors = [(f.rule, f.file) for f in result.findings if f.severity == "error"]
+    if column in ("producer", "group"):
+        assert result.ok and result.findings == []
+    else:
+        assert errors == [("missing-column", "data/2024/hoa-vang/ocop_products.csv")]

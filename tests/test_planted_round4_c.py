@@ -219,3 +219,28 @@ def test_an_ocop_file_without_one_of_its_required_columns_is_an_error(tmp_path, 
         assert result.ok and result.findings == []
     else:
         assert errors == [("missing-column", "data/2024/hoa-vang/ocop_products.csv")]
+
+
+# -- yearly.write_template: dates in the form -----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_every_date_of_the_form_down_to_the_last_row_is_a_date_cell(tmp_path):
+    """Hòa Vang 2024's form: its two documents (documents.csv: 05/01/2024 and 15/03/2024)
+    and the decision of the district's recognition, the last of its 13 rows (recognitions.csv
+    row 14: 15/12/2020), are Excel dates shown DD/MM/YYYY, the last row like the first."""
+    import datetime as dt
+
+    import openpyxl
+
+    from ntmlib.yearly import write_template
+
+    root = _copy(tmp_path, "hoa-vang", (2023, 2024))
+    book = openpyxl.load_workbook(write_template(2024, "hoa-vang", tmp_path / "hv.xlsx", root))
+    docs = book["Văn bản"]
+    assert [(docs.cell(r, 3).value, docs.cell(r, 3).number_format) for r in (2, 3)] == [
+        (dt.datetime(2024, 1, 5), "DD/MM/YYYY"), (dt.datetime(2024, 3, 15), "DD/MM/YYYY")]
+    rec = book["Công nhận danh hiệu"]
+    assert rec.max_row == 14 and rec.cell(14, 1).value == "497"
+    assert (rec.cell(14, 6).value, rec.cell(14, 6).number_format) == (
+        dt.datetime(2020, 12, 15), "DD/MM/YYYY")

@@ -244,3 +244,29 @@ def test_every_date_of_the_form_down_to_the_last_row_is_a_date_cell(tmp_path):
     assert rec.max_row == 14 and rec.cell(14, 1).value == "497"
     assert (rec.cell(14, 6).value, rec.cell(14, 6).number_format) == (
         dt.datetime(2020, 12, 15), "DD/MM/YYYY")
+
+
+@pytest.mark.slow
+def test_a_form_with_a_single_error_is_not_imported(tmp_path):
+    """Xã Trà Ôn 2026's own form with one wrong cell, 7 stars for Bưởi năm roi Trà Ôn
+    (sheet Sản phẩm OCOP, row 2, column E): one error is enough to refuse the workbook,
+    even with force; the commune's folder is left as it was, without a backup."""
+    import openpyxl
+
+    from ntmlib.errors import DataValidationError
+    from ntmlib.yearly import import_workbook, make_template
+
+    root = _tra_on(tmp_path)
+    folder = root / "2026" / "xa-tra-on"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    form = make_template(2026, "xa-tra-on", tmp_path / "xa.xlsx", root).path
+    book = openpyxl.load_workbook(form)
+    assert book["Sản phẩm OCOP"]["B2"].value == "Bưởi năm roi Trà Ôn"
+    book["Sản phẩm OCOP"]["E2"] = 7
+    book.save(form)
+    with pytest.raises(DataValidationError) as info:
+        import_workbook(form, 2026, "xa-tra-on", root, force=True)
+    assert [(f.sheet, f.row, f.column) for f in info.value.findings
+            if f.severity == "error"] == [("Sản phẩm OCOP", 2, "Số sao")]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert not (root / "2026" / ".backup").exists()

@@ -270,3 +270,40 @@ def test_a_form_with_a_single_error_is_not_imported(tmp_path):
             if f.severity == "error"] == [("Sản phẩm OCOP", 2, "Số sao")]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert not (root / "2026" / ".backup").exists()
+
+
+# -- province: a total says which members it leaves out ----------------------------------------
+
+
+def test_a_province_total_says_it_leaves_out_a_member_whose_data_has_errors(tmp_path):
+    """Vĩnh Long 2026 with a copy of the reference data that lists only its two fixture
+    communes, Xã Ngãi Tứ (29767) and Xã Trà Ôn (29821), and Trà Ôn's data given an error (7
+    stars for product p1): the funds total is Ngãi Tứ's alone (funds.csv: 1.000 + 300 =
+    1.300), and its derivation says that one unit is left out, as it would of a unit
+    without data."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+    from tests.conftest import BUNDLED
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2026", root / "2026")
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    path = root / "reference" / "units.csv"
+    units = pd.read_csv(path, dtype=str, keep_default_na=False)
+    others = (units["parent_code"] == "86") & (units["level"] == "commune") \
+        & ~units["code"].isin(["29767", "29821"])
+    units[~others].to_csv(path, index=False)
+
+    def seven_stars(frame):
+        frame.loc[frame["product_id"] == "p1", "stars"] = "7"
+        return frame
+
+    _edit(root / "2026" / "xa-tra-on" / "ocop_products.csv", seven_stars)
+    result = load_unit(2026, "86", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(f) for f in result.findings]
+    f = Report(result.data).figures
+    assert (f.value("members.total"), f.value("members.reported"),
+            f.value("members.missing")) == (2, 1, 1)
+    assert f.value("funds.total") == 1300
+    assert f["funds.total"].derivation == (
+        "tổng funds.total của 1 đơn vị: 1.300 = 1.300; thiếu 1 đơn vị chưa có số liệu")

@@ -307,3 +307,22 @@ def test_a_province_total_says_it_leaves_out_a_member_whose_data_has_errors(tmp_
     assert f.value("funds.total") == 1300
     assert f["funds.total"].derivation == (
         "tổng funds.total của 1 đơn vị: 1.300 = 1.300; thiếu 1 đơn vị chưa có số liệu")
+
+
+# -- schema: the tables that may not be empty ----------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["training", "households", "district_criteria", "funds"])
+def test_a_table_a_report_needs_rows_of_is_refused_with_only_its_heading(tmp_path, table):
+    """Hòa Vang 2024 with one of the four tables a district's report cannot be made without
+    rows of (its training classes, its communes' households and hamlets, its own criteria,
+    its funds) cut down to its heading line: the error empty-table on that file, and no
+    other error."""
+    from ntmlib.dataset import load_unit
+
+    root = _copy(tmp_path, "hoa-vang", (2023, 2024))
+    path = root / "2024" / "hoa-vang" / f"{table}.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+    assert [(f.rule, f.file) for f in result.findings if f.severity == "error"] == [
+        ("empty-table", f"data/2024/hoa-vang/{table}.csv")]

@@ -326,3 +326,22 @@ def test_a_table_a_report_needs_rows_of_is_refused_with_only_its_heading(tmp_pat
     result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
     assert [(f.rule, f.file) for f in result.findings if f.severity == "error"] == [
         ("empty-table", f"data/2024/hoa-vang/{table}.csv")]
+
+
+@pytest.mark.slow
+def test_writing_the_form_again_with_force_replaces_it_and_keeps_the_old_one(tmp_path):
+    """Xã Trà Ôn 2026's form written to xa.xlsx, then written again there: without force it
+    is refused (the message of guard_overwrite), with force the file is replaced and the
+    previous one kept beside it as xa.xlsx.bak-<stamp>."""
+    from ntmlib.errors import NtmError
+    from ntmlib.yearly import write_template
+
+    root = _tra_on(tmp_path)
+    out = tmp_path / "xa.xlsx"
+    assert write_template(2026, "xa-tra-on", out, root) == out
+    first = out.read_bytes()
+    with pytest.raises(NtmError, match="đã có; dùng --force để thay thế"):
+        write_template(2026, "xa-tra-on", out, root)
+    assert write_template(2026, "xa-tra-on", out, root, force=True) == out
+    [backup] = [p for p in tmp_path.iterdir() if p.name.startswith("xa.xlsx.bak-")]
+    assert backup.read_bytes() == first

@@ -119,16 +119,15 @@ def test_the_budget_appendix_totals_only_next_years_direct_funds(tmp_path):
         ["", "Tổng cộng", "", "2.450,5", "1.400"]]
 
 
-def _vinh_long_of_two_communes(tmp_path, *wards: str):
-    """Vĩnh Long 2026 whose reference data (a copy) lists only its two fixture communes, Ngãi
-    Tứ (10/10, recognised 2026) and Trà Ôn (7/10, recognised under 2021-2025), both group 2,
-    and the `wards` (phường, without data): every xã of the province has reported."""
+def vinh_long_of_two_communes_root(tmp_path, *wards: str):
+    """A data folder with the 2026 fixtures and a copy of the reference data in which Vĩnh
+    Long lists only its two fixture communes, Ngãi Tứ (10/10, recognised 2026) and Trà Ôn
+    (7/10, recognised under 2021-2025), both group 2, and the `wards` (phường, without data):
+    every xã of the province has reported."""
     import shutil
 
     import pandas as pd
 
-    from ntmlib.dataset import load_unit
-    from ntmlib.report import Report
     from tests.conftest import BUNDLED, FIXTURES
 
     root = tmp_path / "data"
@@ -139,6 +138,15 @@ def _vinh_long_of_two_communes(tmp_path, *wards: str):
     others = (units["parent_code"] == "86") & (units["level"] == "commune") \
         & ~units["code"].isin(["29767", "29821", *wards])
     units[~others].to_csv(path, index=False)
+    return root
+
+
+def _vinh_long_of_two_communes(tmp_path, *wards: str):
+    """Vĩnh Long 2026 of `vinh_long_of_two_communes_root`, loaded and computed."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+
+    root = vinh_long_of_two_communes_root(tmp_path, *wards)
     result = load_unit(2026, "86", root, outputs_dir=tmp_path / "outputs")
     assert result.ok, [str(f) for f in result.findings]
     return Report(result.data)

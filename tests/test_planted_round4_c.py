@@ -178,14 +178,9 @@ def test_a_title_of_an_old_xa_is_not_carried_when_the_other_old_xa_has_no_data(t
     Lạc may not have held it. It is left to the analyst, and the old Ngũ Lạc named as
     without data."""
     from ntmlib.regroup import new_year_reorganised
-    from tests.conftest import BUNDLED
+    from tests.test_regroup import filed_as_2025
 
-    root = tmp_path / "data"
-    shutil.copytree(BUNDLED / "reference", root / "reference")
-    shutil.copytree(BUNDLED / "2023" / "cau-ngang", root / "2025" / "cau-ngang")
-    header = root / "2025" / "cau-ngang" / "header.yaml"
-    header.write_text(header.read_text(encoding="utf-8").replace("year: 2023", "year: 2025")
-                      .replace("2023-12-14", "2025-12-14"), encoding="utf-8")
+    root = filed_as_2025(tmp_path, "cau-ngang", "2023-12-14")
     [made] = new_year_reorganised(2025, 2026, unit="xa-ngu-lac", data_dir=root)
     assert made.folder == root / "2026" / "xa-ngu-lac"
     assert made.carried["recognitions"] == 0
@@ -283,16 +278,9 @@ def test_a_province_total_says_it_leaves_out_a_member_whose_data_has_errors(tmp_
     without data."""
     from ntmlib.dataset import load_unit
     from ntmlib.report import Report
-    from tests.conftest import BUNDLED
+    from tests.test_planted_round3_a import vinh_long_of_two_communes_root
 
-    root = tmp_path / "data"
-    shutil.copytree(FIXTURES / "2026", root / "2026")
-    shutil.copytree(BUNDLED / "reference", root / "reference")
-    path = root / "reference" / "units.csv"
-    units = pd.read_csv(path, dtype=str, keep_default_na=False)
-    others = (units["parent_code"] == "86") & (units["level"] == "commune") \
-        & ~units["code"].isin(["29767", "29821"])
-    units[~others].to_csv(path, index=False)
+    root = vinh_long_of_two_communes_root(tmp_path)
 
     def seven_stars(frame):
         frame.loc[frame["product_id"] == "p1", "stars"] = "7"

@@ -28,15 +28,21 @@ from ntmlib.regroup import new_year_reorganised
 from tests.conftest import BUNDLED, FIXTURES
 
 
-def tra_cu_filed_as_2025(tmp_path):
-    """A data folder with the bundled reference tables and Trà Cú's 2023 data as its 2025."""
+def filed_as_2025(tmp_path, district: str = "tra-cu", date: str = "2023-12-05"):
+    """A data folder with the bundled reference tables and a bundled district's 2023 data (its
+    header dated `date`) as its 2025."""
     root = tmp_path / "data"
     shutil.copytree(BUNDLED / "reference", root / "reference")
-    shutil.copytree(BUNDLED / "2023" / "tra-cu", root / "2025" / "tra-cu")
-    header = root / "2025" / "tra-cu" / "header.yaml"
+    shutil.copytree(BUNDLED / "2023" / district, root / "2025" / district)
+    header = root / "2025" / district / "header.yaml"
     header.write_text(header.read_text(encoding="utf-8").replace("year: 2023", "year: 2025")
-                      .replace("2023-12-05", "2025-12-05"), encoding="utf-8")
+                      .replace(date, date.replace("2023", "2025", 1)), encoding="utf-8")
     return root
+
+
+def tra_cu_filed_as_2025(tmp_path):
+    """Trà Cú's 2023 data as its 2025, with the bundled reference tables."""
+    return filed_as_2025(tmp_path)
 
 
 @pytest.fixture

@@ -555,3 +555,27 @@ def test_recorded_sentences_skip_plain_paragraphs_and_unknown_keys_and_stop_at_4
                                  long)))
     assert year.used_in == [{"section": "x", "text": "Năm 2024"},
                             {"section": "x", "text": ("2024 " + long)[:400]}]
+
+
+def test_a_provinces_plan_names_its_sources_as_they_are_in_the_year_planned(tmp_path):
+    """Thành phố Đà Nẵng 2024 from Huyện Hòa Vang (2023 and 2024 in tests/fixtures/data):
+    the plan for 2025 lists Hòa Vang's planned_funds.csv, 900 (central) and 500 (the city's
+    budget), under 2025's sources. Under 2026's, the city's budget is inside "Ngân sách địa
+    phương" and its line would be left out."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+    from tests.conftest import FIXTURES
+    from tests.test_province_partial import _province_folder, _text
+
+    root = tmp_path / "data"
+    for year in (2023, 2024):
+        shutil.copytree(FIXTURES / str(year) / "hoa-vang", root / str(year) / "hoa-vang")
+    _province_folder(root, 2024, "da-nang", "48")
+    result = load_unit(2024, "da-nang", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(f) for f in result.findings]
+    text = _text(Report(result.data), 2024)
+    assert ("Tổng nguồn vốn các đơn vị dự kiến huy động năm 2025 là 1.400 triệu đồng. Trong "
+            "đó: - Ngân sách Trung ương: 900 triệu đồng. - Ngân sách thành phố: 500 triệu "
+            "đồng. ĐỀ XUẤT") in text

@@ -9,6 +9,7 @@ assembled from the same parts. Every data text is escaped.
 
 from __future__ import annotations
 
+import hashlib
 import html as _html
 import json
 import os
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
+import jinja2
 import pandas as pd
 from jinja2 import (
     BytecodeCache,
@@ -98,11 +100,13 @@ class Document:
 
 
 @cache
-def template_cache() -> BytecodeCache | None:
+def template_cache(key: str) -> BytecodeCache | None:
     """Compiled templates kept between runs (each report runs in a fresh kernel, and compiling
     the templates took a quarter of a second); None when the cache folder is not writable.
-    Jinja checks each entry against its template's source, so an edited template recompiles."""
-    folder = config.cache_dir() / "jinja"
+    Jinja checks each entry against its template's source only, so the folder is named by
+    `key`, what else the compiled code depends on (`compile_key`): templates compiled under
+    other settings are never read back."""
+    folder = config.cache_dir() / "jinja" / key
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / f".probe-{os.getpid()}"
@@ -111,6 +115,21 @@ def template_cache() -> BytecodeCache | None:
     except OSError:
         return None
     return FileSystemBytecodeCache(str(folder))
+
+
+def compile_key(env: Environment) -> str:
+    """A short hash of the environment's settings that shape compiled templates (syntax,
+    whitespace control, extensions, whether each template escapes) and of Jinja's version."""
+    names = sorted(env.list_templates()) if env.loader else []
+    escaping = [env.autoescape(n) if callable(env.autoescape) else env.autoescape
+                for n in names]
+    settings = (jinja2.__version__, sorted(env.extensions), env.block_start_string,
+                env.block_end_string, env.variable_start_string, env.variable_end_string,
+                env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+                env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+                env.newline_sequence, env.keep_trailing_newline, env.optimized,
+                list(zip(names, escaping, strict=True)))
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
 def inner(html: str) -> Markup:
@@ -123,7 +142,6 @@ def inner(html: str) -> Markup:
 
 def environment() -> Environment:
     env = Environment(
-        bytecode_cache=template_cache(),
         loader=FileSystemLoader(config.TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "j2"], default=True),
         undefined=StrictUndefined,
@@ -131,6 +149,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.do"],
     )
+    env.bytecode_cache = template_cache(compile_key(env))
     env.filters["inner"] = inner
     return env
 

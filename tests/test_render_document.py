@@ -121,3 +121,40 @@ def test_a_contribution_places_its_figures_where_its_description_says(renderer):
     # {quantity} alone, whose figure does not exist: nothing in its place, nothing added
     assert str(r._contribution({**row, "description": "{quantity} ha"}, "funds.total",
                                "no.such[{s}/{c}]")) == " ha"
+
+
+@pytest.fixture
+def own_templates(tmp_path, monkeypatch):
+    """A templates folder and a compiled-template cache of the test's own."""
+    from ntmlib import render
+
+    monkeypatch.setenv("NTM_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(config, "TEMPLATES_DIR", tmp_path / "templates")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "x.html.j2").write_text(
+        "{{ v }}\n{% if v %}\n  a\n{% endif %}\n", encoding="utf-8")
+    render.template_cache.cache_clear()
+    yield lambda: render.environment().get_template("x.html.j2").render(v="<b>")
+    render.template_cache.cache_clear()
+
+
+def test_templates_compiled_under_other_settings_are_not_read_back(own_templates,
+                                                                   monkeypatch):
+    """Every run on a machine shares the compiled templates, and Jinja checks an entry
+    against its template's source only: an environment that escapes or trims otherwise (a
+    new version, a setting changed) compiles the template again instead of reusing code
+    compiled under the old settings."""
+    import jinja2
+
+    from ntmlib import render
+
+    assert own_templates() == "&lt;b&gt;\n  a\n"
+    assert own_templates() == "&lt;b&gt;\n  a\n"  # read back from the cache
+    monkeypatch.setattr(render, "select_autoescape", lambda *a, **k: (lambda name: False))
+    assert own_templates() == "<b>\n  a\n"
+    monkeypatch.setattr(render, "Environment",
+                        lambda **kw: jinja2.Environment(**{**kw, "lstrip_blocks": False}))
+    assert own_templates() == "<b>\n  a\n"  # no block indented: the same text
+    monkeypatch.setattr(render, "Environment",
+                        lambda **kw: jinja2.Environment(**{**kw, "trim_blocks": False}))
+    assert own_templates() == "<b>\n\n  a\n"

@@ -579,3 +579,41 @@ def test_a_provinces_plan_names_its_sources_as_they_are_in_the_year_planned(tmp_
     assert ("Tổng nguồn vốn các đơn vị dự kiến huy động năm 2025 là 1.400 triệu đồng. Trong "
             "đó: - Ngân sách Trung ương: 900 triệu đồng. - Ngân sách thành phố: 500 triệu "
             "đồng. ĐỀ XUẤT") in text
+
+
+def test_a_figure_that_cannot_be_computed_prints_an_ellipsis_naming_its_key(renderer):
+    assert str(renderer.F("no.such[key]")) == (
+        '<span class="missing-figure" data-missing="no.such[key]">…</span>')
+
+
+def test_a_reconstructed_figure_is_starred_and_the_document_says_what_the_star_means(tmp_path):
+    """Hòa Vang 2024 copied, with the OCOP training's classes (2 of the 2 classes printed in
+    the training paragraph) marked reconstructed in training.csv: the figure is printed
+    "02*" and a note after the last part says what the star means; the same data without
+    the mark prints neither."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+    from tests.conftest import FIXTURES
+
+    def text(mark: bool) -> str:
+        root = tmp_path / str(mark) / "data"
+        for year in (2023, 2024):
+            shutil.copytree(FIXTURES / str(year) / "hoa-vang", root / str(year) / "hoa-vang")
+        if mark:
+            path = root / "2024" / "hoa-vang" / "training.csv"
+            head, ocop, vocational = path.read_text(encoding="utf-8").splitlines()
+            path.write_text(f"{head},reconstructed\n{ocop},classes\n{vocational},\n",
+                            encoding="utf-8")
+        result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+        assert result.ok, [str(f) for f in result.findings]
+        return " ".join(plain(Report(result.data).document({"year": 2024}).html).split())
+
+    note = "(*) Số liệu tái dựng, cần đối chiếu trước khi ban hành."
+    marked = text(True)
+    assert "tổ chức tập huấn, đào tạo được 02* lớp, có" in marked
+    assert marked.count(note) == 1
+    unmarked = text(False)
+    assert "tổ chức tập huấn, đào tạo được 02 lớp, có" in unmarked
+    assert note not in unmarked

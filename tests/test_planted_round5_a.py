@@ -1,0 +1,66 @@
+"""Bugs planted by hand that the suite let through (fifth round, helper a, 2026-12-06): the
+figures' records (figures.json, provenance), the review copy (review.html), the notebook's
+helpers, the `Report`, the loader (dataset), the typed data (model), the settings, findings,
+messages and the report notebooks with their templates. Each test is the check that fails with
+its bug put back. Expected values are written by hand from the fixtures (Huyện Hòa Vang 2024 and
+Thị xã Kiến Tường 2020 in tests/fixtures/data) and from the Vietnamese catalogue
+(ntmlib/locale/vi)."""
+
+from __future__ import annotations
+
+from tests.conftest import FIXTURES  # noqa: F401
+
+
+# -- review: the reviewer's table ---------------------------------------------------------------
+
+
+def test_review_row_writes_the_rows_a_figure_reads_as_runs(hv24):
+    """Hòa Vang 2024's advanced district criteria met are those of district_criteria.csv
+    rows 11-15 and 17 (criteria 1-5 and 7 of huyen_ntm_nc): the review copy writes the rows
+    as runs, "dòng 11–15, 17", not one run per row nor every row as one run."""
+    from ntmlib.review import figure_row
+
+    row = figure_row(hv24.figures["advanced_district.criteria_met"].to_dict())
+    assert "2024/hoa-vang/district_criteria.csv, dòng 11–15, 17, cột achieved" in row
+
+
+def test_review_row_stars_a_reconstructed_figure_read_from_one_cell(hv24):
+    """A figure read straight from a cell (Hòa Vang 2024's 2 OCOP training classes,
+    training.csv row 2) prints "02 *" in the review copy when that cell is reconstructed, and
+    "02" when it is not."""
+    from ntmlib.review import figure_row
+
+    rec = hv24.figures["training.classes[ocop]"].to_dict()
+    assert rec["sources"] and not rec["inputs"]
+    assert '<td class="num">02</td>' in figure_row({**rec, "reconstructed": False})
+    assert '<td class="num">02 *</td>' in figure_row({**rec, "reconstructed": True})
+
+
+def _review_of_sections(report, sections: list[str], parameters: dict) -> str:
+    """review.html of a notebook whose cells show these sections of `report` (as the report
+    notebook's cells do), drawn from the report's record: no kernel."""
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from ntmlib.export import review_html
+
+    cells = [new_code_cell(f'report.section("{s}")', outputs=[new_output(
+        "display_data", data=report.section(s)._repr_mimebundle_())]) for s in sections]
+    nb = new_notebook(cells=cells)
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    return review_html(nb, report.record(parameters).payload)
+
+
+def test_review_copy_shows_a_sections_figures_then_its_paragraph(hv24):
+    """Hòa Vang 2024's I.3 in review.html: the table of its figures (2 classes, 60 trainees),
+    each with the sentence that uses it, then the paragraph as it prints."""
+    import re
+
+    from ntmlib.render import plain
+
+    html = _review_of_sections(hv24, ["i3_training"], {"year": 2024, "district": "hoa-vang"})
+    row = re.search(r'<tr id="fig-training.trainees">(.*?)</tr>', html, re.S).group(1)
+    assert '<td class="num">60</td>' in row and "[i3_training]" in row
+    text = " ".join(plain(html[html.index('id="fig-training.trainees"'):]).split())
+    assert ("tổ chức tập huấn, đào tạo được 02 lớp, có 60 người tham gia, trong đó nội dung "
+            "tập huấn chương trình mỗi xã một sản phẩm (OCOP) 02 lớp, có 60 người tham gia. "
+            "Đào tạo nghề cho lao động nông thôn chưa tổ chức lớp nào.") in text

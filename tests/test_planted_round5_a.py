@@ -8,8 +8,7 @@ Thị xã Kiến Tường 2020 in tests/fixtures/data) and from the Vietnamese c
 
 from __future__ import annotations
 
-from tests.conftest import FIXTURES  # noqa: F401
-
+from tests.conftest import FIXTURES
 
 # -- review: the reviewer's table ---------------------------------------------------------------
 
@@ -64,3 +63,43 @@ def test_review_copy_shows_a_sections_figures_then_its_paragraph(hv24):
     assert ("tổ chức tập huấn, đào tạo được 02 lớp, có 60 người tham gia, trong đó nội dung "
             "tập huấn chương trình mỗi xã một sản phẩm (OCOP) 02 lớp, có 60 người tham gia. "
             "Đào tạo nghề cho lao động nông thôn chưa tổ chức lớp nào.") in text
+
+
+# -- figures: what figures.json records -----------------------------------------------------------
+
+
+def test_a_quantity_is_recorded_printed_with_its_unit(kt20):
+    """Kiến Tường 2020's people gave 1.200 m² of land (funds.csv row 5): figures.json
+    records it printed "1.200 m²", with its unit, as the report prints it."""
+    rec = kt20.record({"year": 2020, "district": "tx-kien-tuong"}).payload["figures"]
+    land = rec["funds.quantity[people][land]"]
+    assert (land["value"], land["unit"], land["printed"]) == (1200, "m²", "1.200 m²")
+
+
+# -- dataset: where each table comes from ---------------------------------------------------------
+
+
+def test_a_figure_of_a_workbook_names_the_sheet_it_was_read_from(tmp_path, kt20):
+    """Kiến Tường 2020 as a workbook whose training sheet has the form's Vietnamese name,
+    "Tập huấn": its 3 classes are read from that sheet, row 2, and figures.json says so (not
+    the table's own name, "training")."""
+    import shutil
+
+    import openpyxl
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.io import write_district_workbook
+    from ntmlib.report import Report
+
+    root = tmp_path / "data"
+    path = write_district_workbook(kt20.data, root / "2020" / "tx-kien-tuong.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["training"].title = "Tập huấn"
+    book.save(path)
+    shutil.copytree(FIXTURES / "2019", root / "2019")
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.ok, [str(f) for f in result.errors]
+    classes = Report(result.data).figures["training.classes[ocop]"]
+    assert classes.value == 3
+    assert classes.sources == [{"file": "2020/tx-kien-tuong.xlsx", "sheet": "Tập huấn",
+                                "column": "classes", "rows": [2]}]

@@ -103,3 +103,61 @@ def test_a_figure_of_a_workbook_names_the_sheet_it_was_read_from(tmp_path, kt20)
     assert classes.value == 3
     assert classes.sources == [{"file": "2020/tx-kien-tuong.xlsx", "sheet": "Tập huấn",
                                 "column": "classes", "rows": [2]}]
+
+
+# -- notebook: provenance -----------------------------------------------------------------------
+
+
+def test_provenance_keeps_the_parameters_but_a_machine_path(kt20):
+    """The notebook's parameters as figures.json records them: a data folder given by path
+    (a machine path) is left out; left empty (the project's data/) it is kept."""
+    given = {"year": 2020, "district": "tx-kien-tuong", "appendix_numbering": "arabic"}
+    path = kt20.provenance({**given, "data_dir": "/home/analyst/ntm/data"})["parameters"]
+    assert path == given
+    empty = kt20.provenance({**given, "data_dir": ""})["parameters"]
+    assert empty == {**given, "data_dir": ""}
+
+
+# -- model: the reconstructed values --------------------------------------------------------------
+
+
+def _kt20_copy(tmp_path):
+    """A copy of Kiến Tường 2020 and 2019, read as data/2020/tx-kien-tuong; the 2020 folder."""
+    import shutil
+
+    root = tmp_path / "data"
+    for year in ("2019", "2020"):
+        shutil.copytree(FIXTURES / year / "tx-kien-tuong", root / year / "tx-kien-tuong")
+    return root / "2020" / "tx-kien-tuong"
+
+
+def test_every_reconstructed_value_is_listed_once_with_its_cell(tmp_path):
+    """Kiến Tường 2020 with households.csv row 2 (Phường 1, 27787) reconstructed whole ("*"),
+    row 5 (27790) only its recognised households, and the signer's name in the header: the
+    review copy lists each value with its file, row and column: not the flag itself."""
+    from ntmlib.dataset import load_unit
+
+    folder = _kt20_copy(tmp_path)
+    path = folder / "households.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",reconstructed"] + [
+        line + {2: ",*", 5: ",households_recognised"}.get(n, ",")
+        for n, line in enumerate(lines[1:], start=2)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    header = folder / "header.yaml"
+    header.write_text(header.read_text(encoding="utf-8") + "reconstructed: [signer_name]\n",
+                      encoding="utf-8")
+    result = load_unit(2020, "tx-kien-tuong", tmp_path / "data")
+    assert result.ok, [str(f) for f in result.errors]
+    households = "2020/tx-kien-tuong/households.csv"
+    assert [(c["file"], c["sheet"], c["row"], c["column"], c["value"])
+            for c in result.data.reconstructed_cells()] == [
+        (households, None, 2, "commune_code", "27787"),
+        (households, None, 2, "households_registered", 300),
+        (households, None, 2, "households_recognised", 270),
+        (households, None, 2, "hamlets", 0),
+        (households, None, 2, "hamlets_registered", 0),
+        (households, None, 2, "hamlets_recognised", 0),
+        (households, None, 2, "hamlet_term", "khu phố"),
+        (households, None, 5, "households_recognised", 380),
+        ("2020/tx-kien-tuong/header.yaml", None, None, "signer_name", "Trần Thị Mẫu")]

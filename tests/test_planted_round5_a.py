@@ -161,3 +161,24 @@ def test_every_reconstructed_value_is_listed_once_with_its_cell(tmp_path):
         (households, None, 2, "hamlet_term", "khu phố"),
         (households, None, 5, "households_recognised", 380),
         ("2020/tx-kien-tuong/header.yaml", None, None, "signer_name", "Trần Thị Mẫu")]
+
+
+# -- notebook: the findings shown under the data cell ---------------------------------------------
+
+
+def test_the_notebooks_findings_table_says_which_are_errors_and_which_warnings():
+    """An error and a warning as the notebook's first cell shows them: "lỗi" and "cảnh báo"
+    (the catalogue's words), each with where and what; no findings: one sentence."""
+    from ntmlib.findings import Finding
+    from ntmlib.notebook import FindingsTable, findings_frame
+
+    frame = findings_frame([
+        Finding.error("range", "m", file="2020/tx-kien-tuong/training.csv", row=2,
+                      column="classes"),
+        Finding.warning("previous-year", "w", file="2019/tx-kien-tuong")])
+    assert list(frame.columns) == ["mức", "ở đâu", "nội dung"]
+    assert frame.values.tolist() == [
+        ["lỗi", 'tệp 2020/tx-kien-tuong/training.csv, dòng 2, cột "classes"', "m"],
+        ["cảnh báo", "tệp 2019/tx-kien-tuong", "w"]]
+    assert FindingsTable(findings_frame([]))._repr_html_() == (
+        "<p>Dữ liệu không có lỗi hoặc cảnh báo.</p>")

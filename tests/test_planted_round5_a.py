@@ -8,6 +8,8 @@ Thị xã Kiến Tường 2020 in tests/fixtures/data) and from the Vietnamese c
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import FIXTURES
 
 # -- review: the reviewer's table ---------------------------------------------------------------
@@ -182,3 +184,29 @@ def test_the_notebooks_findings_table_says_which_are_errors_and_which_warnings()
         ["cảnh báo", "tệp 2019/tx-kien-tuong", "w"]]
     assert FindingsTable(findings_frame([]))._repr_html_() == (
         "<p>Dữ liệu không có lỗi hoặc cảnh báo.</p>")
+
+
+# -- the notebooks ------------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("unit", "appendix", "number"), [
+    ("xa-tra-on", "people", "VIII"),  # the commune's eighth appendix, after criteria, funds,
+    # budget, models, OCOP, documents and households
+    ("86", "members", "I"),  # the province's only appendix: its units
+])
+def test_the_commune_and_province_notebooks_number_appendices_as_asked(tmp_path, unit,
+                                                                        appendix, number):
+    """`appendix_numbering: roman` reaches the Report of the commune and province notebooks
+    too (the district's: test_report.py): Xã Trà Ôn's and Tỉnh Vĩnh Long's 2026 reports."""
+    import re
+
+    from ntmlib.runner import run_report
+
+    outcome = run_report(2026, unit, data_dir=FIXTURES, out_dir=tmp_path, formats=("html",),
+                         extra_parameters={"appendix_numbering": "roman"}, progress=False)
+    assert outcome.ok, outcome.summary()
+    html = (outcome.out_dir / "report.html").read_text(encoding="utf-8")
+    assert re.search(rf'Phụ lục <a class="fig" data-figure="appendix.number\[{appendix}\]"'
+                     rf'[^>]*>{number}</a>', html)
+    assert "Phụ lục 01" not in html

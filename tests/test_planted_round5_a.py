@@ -210,3 +210,36 @@ def test_the_commune_and_province_notebooks_number_appendices_as_asked(tmp_path,
     assert re.search(rf'Phụ lục <a class="fig" data-figure="appendix.number\[{appendix}\]"'
                      rf'[^>]*>{number}</a>', html)
     assert "Phụ lục 01" not in html
+
+
+# -- templates ------------------------------------------------------------------------------------
+
+
+def test_the_closing_sentence_names_the_year_and_the_plans_year(hv24):
+    """Hòa Vang 2024's closing sentence: the results of 2024 and the plan for 2025 (the
+    fast loop's own check; test_report.py's is Trà Cú's, end to end)."""
+    from ntmlib.render import plain
+
+    closing = " ".join(plain(str(hv24._rendered.parts["closing"])).split())
+    assert closing.startswith(
+        "Trên đây là báo cáo kết quả thực hiện Chương trình mục tiêu quốc gia xây dựng nông "
+        "thôn mới năm 2024 và Phương hướng kế hoạch năm 2025 trên địa bàn huyện Hòa Vang./.")
+
+
+def test_each_training_topic_prints_its_own_classes_and_trainees(tmp_path):
+    """Kiến Tường 2020 with a second topic (2 classes of computing, 40 trainees, beside OCOP's
+    3 classes and 90): I.3 prints the totals (5 classes, 130 people), then each topic's own
+    figures, not the totals again."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.render import plain
+    from ntmlib.report import Report
+
+    folder = _kt20_copy(tmp_path)
+    with (folder / "training.csv").open("a", encoding="utf-8") as fh:
+        fh.write("tin-hoc,tin học,2,40\n")
+    result = load_unit(2020, "tx-kien-tuong", tmp_path / "data")
+    assert result.ok, [str(f) for f in result.errors]
+    text = " ".join(plain(str(Report(result.data).section("i3_training").paragraph)).split())
+    assert ("tổ chức tập huấn, đào tạo được 05 lớp, có 130 người tham gia, trong đó nội dung "
+            "tập huấn chương trình OCOP 03 lớp, có 90 người tham gia; tin học 02 lớp, có 40 "
+            "người tham gia.") in text

@@ -243,3 +243,21 @@ def test_each_training_topic_prints_its_own_classes_and_trainees(tmp_path):
     assert ("tổ chức tập huấn, đào tạo được 05 lớp, có 130 người tham gia, trong đó nội dung "
             "tập huấn chương trình OCOP 03 lớp, có 90 người tham gia; tin học 02 lớp, có 40 "
             "người tham gia.") in text
+
+
+# -- config ---------------------------------------------------------------------------------------
+
+
+def test_a_timeout_of_zero_seconds_is_a_problem_not_a_limit(monkeypatch):
+    """NTM_TIMEOUT=0 would stop every report at once: it is named as wrong and the default
+    (600 s) is kept; the former name, NTM_NOTEBOOK_TIMEOUT, is read when NTM_TIMEOUT is unset,
+    and a blank value is not set."""
+    from ntmlib import config
+
+    monkeypatch.setenv("NTM_TIMEOUT", "0")
+    assert config._seconds("NTM_TIMEOUT", "NTM_NOTEBOOK_TIMEOUT") == (600, "NTM_TIMEOUT='0'")
+    monkeypatch.setenv("NTM_TIMEOUT", "1")
+    assert config._seconds("NTM_TIMEOUT", "NTM_NOTEBOOK_TIMEOUT") == (1, "")
+    monkeypatch.setenv("NTM_TIMEOUT", " ")
+    monkeypatch.setenv("NTM_NOTEBOOK_TIMEOUT", "120")
+    assert config._seconds("NTM_TIMEOUT", "NTM_NOTEBOOK_TIMEOUT") == (120, "")

@@ -261,3 +261,14 @@ def test_a_timeout_of_zero_seconds_is_a_problem_not_a_limit(monkeypatch):
     monkeypatch.setenv("NTM_TIMEOUT", " ")
     monkeypatch.setenv("NTM_NOTEBOOK_TIMEOUT", "120")
     assert config._seconds("NTM_TIMEOUT", "NTM_NOTEBOOK_TIMEOUT") == (120, "")
+
+
+# -- report: what the notebook shows ------------------------------------------------------------
+
+
+def test_the_notebooks_appendix_titles_carry_their_numbers(kt20):
+    """Each appendix in the notebook (and review.html) is titled by its number and title as
+    printed: Kiến Tường 2020 numbers its levels 03 and its documents 05 (appendices.csv)."""
+    titles = {view.payload["key"]: view.title for view in kt20.appendix_tables()}
+    assert titles["levels"] == "Phụ lục 03. KẾT QUẢ ĐẠT CHUẨN NÔNG THÔN MỚI THEO MỨC ĐỘ"
+    assert titles["documents"] == "Phụ lục 05. VĂN BẢN CHỈ ĐẠO ĐÃ BAN HÀNH NĂM 2020"

@@ -2,9 +2,9 @@
 figures' records (figures.json, provenance), the review copy (review.html), the notebook's
 helpers, the `Report`, the loader (dataset), the typed data (model), the settings, findings,
 messages and the report notebooks with their templates. Each test is the check that fails with
-its bug put back. Expected values are written by hand from the fixtures (Huyện Hòa Vang 2024 and
-Thị xã Kiến Tường 2020 in tests/fixtures/data) and from the Vietnamese catalogue
-(ntmlib/locale/vi)."""
+its bug put back. Expected values are written by hand from the fixtures (Huyện Hòa Vang 2024,
+Thị xã Kiến Tường 2020, Xã Trà Ôn and Tỉnh Vĩnh Long 2026 in tests/fixtures/data) and from the
+Vietnamese catalogue (ntmlib/locale/vi)."""
 
 from __future__ import annotations
 

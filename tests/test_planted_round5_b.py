@@ -1,0 +1,104 @@
+"""Bugs planted by hand that the suite let through (fifth round, helper b, 2026-12-06): the
+warm kernels and their zygote (reuse, reset and replacement between units), the appendix
+workbook (cell values, number formats, formula neutralisation), the HTML and PDF export and
+its atomic writes, the context figures and the commune and unit criteria sets of
+ntmlib/indicators.py, and the folder reader (`io._read_folder`). Each test is the check that
+fails with its bug put back. Expected values are written by hand from the fixtures (Huyện Hòa
+Vang 2019, 2023 and 2024, Thị xã Kiến Tường 2020 in tests/fixtures/data)."""
+
+from __future__ import annotations
+
+import copy
+import io
+
+import openpyxl
+import pytest
+
+from ntmlib import indicators
+from ntmlib.figures import Figures
+from tests.test_planted_round4_c import _copy, _edit, _figures
+
+# -- indicators: context ---------------------------------------------------------------------
+
+
+def _context(data) -> Figures:
+    f = Figures(data, "context")
+    indicators.context(data, f)
+    return f
+
+
+@pytest.mark.parametrize(("fields", "flagged"), [(["date"], True), (["doc_number"], False),
+                                                 ([], False)])
+def test_the_report_date_is_reconstructed_only_when_the_header_says_date(hv24, fields, flagged):
+    """Hòa Vang 2024's header with `reconstructed: [date]` marks report.date (ngày 10 tháng
+    12 năm 2024) reconstructed; another field listed, or none, leaves it stated."""
+    data = copy.copy(hv24.data)
+    data.header = {**hv24.data.header, "reconstructed": fields}
+    fig = _context(data)["report.date"]
+    assert (fig.value, fig.reconstructed) == ("ngày 10 tháng 12 năm 2024", flagged)
+
+
+# -- indicators: the commune sets -------------------------------------------------------------
+
+
+def test_a_commune_not_recognised_advanced_meeting_the_set_is_not_upgrading(tmp_path):
+    """Hòa Vang 2024 with Xã Hòa Liên (20296) meeting criteria 13 and 18 of xa_ntm_nc too: three
+    communes meet 19 of 19, but only Hòa Bắc (20293) and Hòa Ninh (20299) hold xa_ntm_nc
+    (recognitions.csv): two are upgrading and two of them have met the set, not three."""
+    root = _copy(tmp_path, "hoa-vang", (2023, 2024))
+
+    def met(frame):
+        at = (frame["commune_code"] == "20296") & (frame["set_id"] == "xa_ntm_nc")
+        frame.loc[at, "achieved"] = "yes"
+        return frame
+
+    _edit(root / "2024" / "hoa-vang" / "commune_criteria.csv", met)
+    f = _figures(tmp_path, root, 2024, "hoa-vang")
+    assert (f.value("advanced.communes_met"), f.value("advanced.upgrading"),
+            f.value("advanced.upgrading_met")) == (3, 2, 2)
+
+
+# -- xlsx: the appendix workbook --------------------------------------------------------------
+
+
+def _book(*items, figures=None):
+    from ntmlib.xlsx import appendices_xlsx
+
+    return openpyxl.load_workbook(io.BytesIO(appendices_xlsx(list(items), figures)))
+
+
+def _money(value: float, text: str, **more) -> dict:
+    return {"text": text, "value": value, "kind": "money", "places": 1, **more}
+
+
+def test_reconstructed_numbers_and_texts_carry_the_note_in_the_workbook():
+    """A reconstructed amount (1.250,5) and a reconstructed text cell each carry the comment
+    "Giá trị tái dựng…" in appendices.xlsx; the stated amount (800) beside them has none."""
+    item = {"key": "funds", "label": "Phụ lục 02", "title": "NGUỒN VỐN", "landscape": False,
+            "note": None, "headers": ["Nguồn vốn", "Số tiền"],
+            "rows": [[{"text": "Ngân sách tỉnh", "reconstructed": True},
+                      _money(1250.5, "1.250,5", reconstructed=True)],
+                     [{"text": "Ngân sách huyện"}, _money(800, "800", reconstructed=False)]],
+            "totals": []}
+    ws = _book(item)["Phụ lục 02"]
+    note = "Giá trị tái dựng: nguồn không nêu, dựng lại cho khớp với số tổng."
+    assert [[ws.cell(r, c).value for c in (1, 2)] for r in (5, 6)] == [
+        ["Ngân sách tỉnh", 1250.5], ["Ngân sách huyện", 800]]
+    assert [[ws.cell(r, c).comment.text if ws.cell(r, c).comment else None for c in (1, 2)]
+            for r in (5, 6)] == [[note, note], [None, None]]
+
+
+def test_row_numbers_are_centred_and_amounts_and_counts_right_aligned():
+    """The STT column (kind int) is centred as the document's tables centre it; a count
+    (2.200 households) and an amount (1.250,5) are right-aligned; text wraps."""
+    item = {"key": "x", "label": "Phụ lục 03", "title": "T", "landscape": False, "note": None,
+            "headers": ["STT", "Xã", "Số hộ", "Số tiền"],
+            "rows": [[{"text": "1", "value": 1, "kind": "int"}, {"text": "Xã Hòa Bắc"},
+                      {"text": "2.200", "value": 2200, "kind": "count", "places": 0},
+                      _money(1250.5, "1.250,5")]],
+            "totals": []}
+    ws = _book(item)["Phụ lục 03"]
+    assert [ws.cell(5, c).value for c in (1, 2, 3, 4)] == [1, "Xã Hòa Bắc", 2200, 1250.5]
+    assert [ws.cell(5, c).alignment.horizontal for c in (1, 2, 3, 4)] == [
+        "center", None, "right", "right"]
+    assert ws.cell(5, 2).alignment.wrap_text

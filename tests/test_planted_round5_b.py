@@ -16,6 +16,7 @@ import pytest
 
 from ntmlib import indicators
 from ntmlib.figures import Figures
+from tests.test_planted_round4_b import _copy_kt20
 from tests.test_planted_round4_c import _copy, _edit, _figures
 
 # -- indicators: context ---------------------------------------------------------------------
@@ -102,3 +103,44 @@ def test_row_numbers_are_centred_and_amounts_and_counts_right_aligned():
     assert [ws.cell(5, c).alignment.horizontal for c in (1, 2, 3, 4)] == [
         "center", None, "right", "right"]
     assert ws.cell(5, 2).alignment.wrap_text
+
+
+# -- io: the folder reader --------------------------------------------------------------------
+
+
+def test_a_csv_of_only_semicolons_is_an_empty_table(tmp_path):
+    """training.csv of Kiến Tường 2020 holding only ";;;" lines (a sheet emptied in Excel
+    under Vietnamese settings, saved as CSV): one warning that the file is empty and read as
+    a table with no rows, the schema's columns, then the table's own "no rows" error."""
+    from ntmlib.io import read_dataset
+    from ntmlib.validate import type_tables
+
+    folder = _copy_kt20(tmp_path)
+    (folder / "training.csv").write_bytes(b";;;\r\n;;;\r\n")
+    raw = read_dataset(folder, display_root=tmp_path / "data")
+    shown = "data/2020/tx-kien-tuong/training.csv"
+    assert [(f.severity, f.rule, f.file, f.row) for f in raw.findings] == [
+        ("warning", "csv", shown, None)]
+    frame = raw.tables["training"].frame
+    assert len(frame) == 0
+    assert list(frame.columns)[:4] == ["topic_id", "topic", "classes", "trainees"]
+    _typed, findings = type_tables(raw, "report")
+    assert [(f.rule, f.file) for f in findings] == [("empty-table", shown)]
+
+
+@pytest.mark.parametrize("content", [b"", b"<!-- DU LIEU MAU -->\r\n"],
+                         ids=["empty", "comment-only"])
+def test_an_empty_narrative_file_is_there_with_its_sections_blank(tmp_path, content):
+    """Kiến Tường 2020 with narrative.md present but holding no section (empty, or only a
+    comment): the file is not "missing" (no missing-table finding); each of its four required
+    sections is blank instead."""
+    from ntmlib.io import read_dataset
+    from ntmlib.validate import check_narrative
+
+    folder = _copy_kt20(tmp_path)
+    (folder / "narrative.md").write_bytes(content)
+    raw = read_dataset(folder, display_root=tmp_path / "data")
+    shown = "data/2020/tx-kien-tuong/narrative.md"
+    assert [(f.rule, f.file, f.section) for f in check_narrative(raw, "report")] == [
+        ("blank", shown, "achievements"), ("blank", shown, "limitations"),
+        ("blank", shown, "objectives"), ("blank", shown, "solutions")]

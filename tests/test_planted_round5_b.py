@@ -144,3 +144,46 @@ def test_an_empty_narrative_file_is_there_with_its_sections_blank(tmp_path, cont
     assert [(f.rule, f.file, f.section) for f in check_narrative(raw, "report")] == [
         ("blank", shown, "achievements"), ("blank", shown, "limitations"),
         ("blank", shown, "objectives"), ("blank", shown, "solutions")]
+
+
+# -- export: atomic writes and the exported pages ---------------------------------------------
+
+
+def test_an_output_is_whole_and_closed_when_it_is_renamed_into_place(tmp_path, monkeypatch):
+    """atomic_write renames its temporary file only once every byte is in it and the file is
+    closed: a reader that opens figures.json the moment it appears (a web server, the
+    batch's index) reads all of it, never an empty or partial file."""
+    import os
+
+    from ntmlib import export
+
+    seen = []
+    replace = os.replace
+
+    def watched(src, dst):
+        with open(src, "rb") as fh:
+            seen.append(fh.read())
+        replace(src, dst)
+
+    monkeypatch.setattr(export.os, "replace", watched)
+    text = '{"year": {"value": 2024}}\n'
+    path = export.atomic_write(tmp_path / "figures.json", text)
+    assert seen == [text.encode()]
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_the_review_copy_gives_a_text_only_to_images_without_one():
+    """review.html's accessibility pass (what nbconvert's own pass added): a chart's image
+    without alt gets nbconvert's text; one with its own alt keeps it, unchanged; inputs and
+    outputs are reachable by keyboard, with or without an id."""
+    from ntmlib.export import _accessible
+
+    html = ('<div class="jp-Cell-inputWrapper"><pre>x = 1</pre></div>'
+            '<div class="jp-RenderedImage jp-OutputArea-output"><img src="a.png"></div>'
+            '<div id="o2" class="jp-OutputArea-output"><img alt="Biểu đồ 1" src="b.png"></div>')
+    assert _accessible(html) == (
+        '<div class="jp-Cell-inputWrapper" tabindex="0"><pre>x = 1</pre></div>'
+        '<div class="jp-RenderedImage jp-OutputArea-output" tabindex="0">'
+        '<img alt="No description has been provided for this image" src="a.png"></div>'
+        '<div id="o2" class="jp-OutputArea-output" tabindex="0">'
+        '<img alt="Biểu đồ 1" src="b.png"></div>')

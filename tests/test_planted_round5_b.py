@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import io
+import os
+import signal
 
 import openpyxl
 import pytest
@@ -187,3 +189,48 @@ def test_the_review_copy_gives_a_text_only_to_images_without_one():
         '<img alt="No description has been provided for this image" src="a.png"></div>'
         '<div id="o2" class="jp-OutputArea-output" tabindex="0">'
         '<img alt="Biểu đồ 1" src="b.png"></div>')
+
+
+# -- kernels and their zygote -----------------------------------------------------------------
+
+
+def _gone(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def _wait_gone(pid: int, seconds: float = 15) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _gone(pid)
+
+
+@pytest.mark.e2e
+def test_a_kernel_whose_zygote_is_gone_ends_too():
+    """A batch worker killed (and its zygote with it) leaves no kernel behind: a kernel
+    forked by the zygote watches its parent, and ends when the zygote is killed."""
+    from ntmlib import kernels
+
+    kernels.use_zygote()
+    try:
+        kernel = kernels.take_kernel()
+        assert kernel is not None and kernel.alive()
+        pid, zygote = kernel.km.provisioner.pid, kernels._zygote
+        assert zygote is not None and not _gone(pid)
+        zygote.process.kill()
+        zygote.process.wait()
+        ended = _wait_gone(pid)
+        if not ended:  # left running: not by this test
+            os.kill(pid, signal.SIGKILL)
+        assert ended
+        kernel.shutdown()
+    finally:
+        kernels.use_zygote(False)
+        kernels.shutdown_all()

@@ -234,3 +234,71 @@ def test_a_kernel_whose_zygote_is_gone_ends_too():
     finally:
         kernels.use_zygote(False)
         kernels.shutdown_all()
+
+
+@pytest.mark.e2e
+def test_a_spare_kernel_started_for_other_folders_is_not_reused(tmp_path):
+    """The spare kernel was started with the environment of the last run (its data and
+    outputs folders): a run with other folders gets a new kernel, never one that would read
+    the other folder's data; a run with the same folders gets the spare."""
+    from ntmlib import kernels
+
+    first = {"NTM_DATA_DIR": str(tmp_path / "a"), "NTM_OUTPUT_DIR": str(tmp_path / "out")}
+    other = {**first, "NTM_DATA_DIR": str(tmp_path / "b")}
+    try:
+        kernels.start_spare(env=first)
+        spare = kernels._spare
+        assert spare is not None
+        fresh = kernels.take_kernel(env=other)
+        assert fresh is not None and fresh is not spare and fresh.env == other
+        assert not spare.alive()  # the spare that did not fit is shut down
+        fresh.shutdown()
+        kernels.start_spare(env=first)
+        spare = kernels._spare
+        assert kernels.take_kernel(env=dict(first)) is spare
+        spare.shutdown()
+    finally:
+        kernels.shutdown_all()
+
+
+def _printed(kernel, code: str) -> str:
+    """What `code` prints in `kernel` (a client of its own, with the output channel)."""
+    from jupyter_client import BlockingKernelClient
+
+    client = BlockingKernelClient()
+    client.load_connection_info(kernel.km.get_connection_info())
+    client.start_channels()
+    out: list[str] = []
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive(code, timeout=60, output_hook=lambda msg: out.append(
+            msg["content"]["text"]) if msg["msg_type"] == "stream" else None)
+    finally:
+        client.stop_channels()
+    return "".join(out)
+
+
+@pytest.mark.e2e
+def test_a_forked_kernel_has_its_own_environment_not_the_zygotes(monkeypatch, tmp_path):
+    """The zygote started while the worker's environment held NTM_LEFT_BEHIND (a variable
+    since removed); a kernel it forks later has exactly the environment it was asked for:
+    its own data folder, and nothing the zygote's environment held that the request lacks."""
+    from ntmlib import kernels
+
+    monkeypatch.setenv("NTM_LEFT_BEHIND", "tra-cu")
+    kernels.use_zygote()
+    try:
+        first = kernels.take_kernel(env={"NTM_DATA_DIR": str(tmp_path / "a")})
+        assert first is not None and kernels._zygote is not None
+        zygote = kernels._zygote
+        first.shutdown()
+        monkeypatch.delenv("NTM_LEFT_BEHIND")
+        second = kernels.take_kernel(env={"NTM_DATA_DIR": str(tmp_path / "b")})
+        assert kernels._zygote is zygote  # forked by the same zygote
+        printed = _printed(second, "import os; print(os.environ.get('NTM_LEFT_BEHIND'), "
+                                   "os.environ['NTM_DATA_DIR'])")
+        second.shutdown()
+    finally:
+        kernels.use_zygote(False)
+        kernels.shutdown_all()
+    assert printed == f"None {tmp_path / 'b'}\n"

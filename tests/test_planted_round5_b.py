@@ -302,3 +302,48 @@ def test_a_forked_kernel_has_its_own_environment_not_the_zygotes(monkeypatch, tm
         kernels.use_zygote(False)
         kernels.shutdown_all()
     assert printed == f"None {tmp_path / 'b'}\n"
+
+
+@pytest.mark.e2e
+def test_kernels_forked_by_one_zygote_draw_their_own_random_numbers():
+    """Two kernels forked by the same zygote do not draw the same random numbers (Python's
+    and numpy's), as two kernels started the usual way would not: each is reseeded after
+    the fork."""
+    from ntmlib import kernels
+
+    code = "import random, numpy; print(random.random(), numpy.random.random())"
+    kernels.use_zygote()
+    drawn = []
+    try:
+        for _ in range(2):
+            kernel = kernels.take_kernel()
+            assert kernel is not None
+            drawn.append(_printed(kernel, code).split())
+            kernel.shutdown()
+        assert kernels._zygote is not None and kernels._zygote.forks == 2
+    finally:
+        kernels.use_zygote(False)
+        kernels.shutdown_all()
+    (a, b), (c, d) = drawn
+    assert a != c and b != d
+
+
+@pytest.mark.e2e
+def test_a_forked_kernel_leads_a_session_of_its_own():
+    """A kernel forked by the zygote leads its own session and process group, as the kernels
+    jupyter_client starts do: Ctrl+C typed at the batch (the worker's group) does not reach
+    it, and jupyter_client's signals to its group reach it alone."""
+    from ntmlib import kernels
+
+    kernels.use_zygote()
+    try:
+        kernel = kernels.take_kernel()
+        assert kernel is not None
+        pid = kernel.km.provisioner.pid
+        zygote = kernels._zygote.process.pid
+        assert (os.getsid(pid), os.getpgid(pid)) == (pid, pid)
+        assert os.getpgid(pid) != os.getpgid(zygote)
+        kernel.shutdown()
+    finally:
+        kernels.use_zygote(False)
+        kernels.shutdown_all()

@@ -347,3 +347,22 @@ def test_a_forked_kernel_leads_a_session_of_its_own():
     finally:
         kernels.use_zygote(False)
         kernels.shutdown_all()
+
+
+def test_the_modern_communes_rate_is_over_the_communes_doing_the_set():
+    """Xã Ngãi Tứ 2026 (tests/fixtures/data/2026/xa-ngai-tu) has no row of the modern set
+    (xã NTM hiện đại): its rate is over the communes doing that set (none), so it is
+    blank, not 0 % of the unit's one xã, which the NTM rate alone is taken over (1 of 1:
+    100 %)."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.indicators import compute_all
+    from tests.conftest import FIXTURES
+
+    result = load_unit(2026, "xa-ngai-tu", FIXTURES)
+    assert result.ok, [str(x) for x in result.findings]
+    f = compute_all(result.data)
+    assert (f.value("modern.in_scope"), f.value("modern.communes_met"),
+            f.value("modern.communes_rate")) == (0, 0, None)
+    assert f["modern.communes_rate"].inputs == ["modern.communes_met", "modern.in_scope"]
+    assert (f.value("units.rural"), f.value("ntm.communes_rate")) == (1, 100.0)
+    assert f["ntm.communes_rate"].inputs == ["ntm.communes_met", "units.rural"]

@@ -384,3 +384,23 @@ def test_the_modern_communes_rate_is_over_the_communes_doing_the_set():
     assert f["modern.communes_rate"].inputs == ["modern.communes_met", "modern.in_scope"]
     assert (f.value("units.rural"), f.value("ntm.communes_rate")) == (1, 100.0)
     assert f["ntm.communes_rate"].inputs == ["ntm.communes_met", "units.rural"]
+
+
+@pytest.mark.e2e
+def test_what_follows_a_background_shutdown_runs_once_the_kernel_has_stopped():
+    """A batch worker starts the next report's kernel (`then`) only after the last one has
+    stopped, so that it never holds two kernels: when `then` runs, the kernel's process is
+    gone and its scratch folder removed."""
+    from ntmlib import kernels
+
+    kernel = kernels.take_kernel()
+    assert kernel is not None
+    pid = kernel.km.provisioner.pid
+    seen = []
+    try:
+        kernel.shutdown(wait=False, then=lambda: seen.append(
+            (_gone(pid), kernel.scratch.exists())))
+        kernels.wait_shutdowns()
+    finally:
+        kernels.shutdown_all()
+    assert seen == [(True, False)]

@@ -404,3 +404,30 @@ def test_what_follows_a_background_shutdown_runs_once_the_kernel_has_stopped():
     finally:
         kernels.shutdown_all()
     assert seen == [(True, False)]
+
+
+@pytest.mark.e2e
+def test_the_zygote_collects_the_kernels_that_ended():
+    """A kernel forked by the zygote and shut down is collected by the zygote (not left a
+    zombie until the worker ends: a batch of hundreds of units would fill the process
+    table), while the zygote goes on serving."""
+    import time
+
+    import psutil
+
+    from ntmlib import kernels
+
+    kernels.use_zygote()
+    try:
+        kernel = kernels.take_kernel()
+        assert kernel is not None
+        pid = kernel.km.provisioner.pid
+        kernel.shutdown()
+        deadline = time.monotonic() + 10
+        while psutil.pid_exists(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not psutil.pid_exists(pid)
+        assert kernels._zygote is not None and kernels._zygote.alive()
+    finally:
+        kernels.use_zygote(False)
+        kernels.shutdown_all()

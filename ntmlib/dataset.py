@@ -151,7 +151,8 @@ def validate_raw(
     data = UnitData(
         year=year, unit=unit, header=header, narrative=narrative, tables=tables,
         reference=reference, source=raw.source, files=raw.files, scope=scope,
-        table_files=_table_files(raw, data_root), data_root=data_root,
+        table_files=_table_files(raw, data_root), header_rows=dict(raw.header_rows),
+        data_root=data_root,
         outputs_root=outputs_root or config.outputs_dir(),
     )
     typing_errors = has_errors(findings)

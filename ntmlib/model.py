@@ -33,6 +33,8 @@ class UnitData:
     warnings: list = field(default_factory=list)
     # table -> {"file": path relative to the data folder, "sheet": sheet or None}
     table_files: dict[str, dict] = field(default_factory=dict)
+    # header field -> its row in a workbook's header sheet (a folder's header.yaml has none)
+    header_rows: dict[str, int] = field(default_factory=dict)
     # figures last year's report printed (its figures.json), when it was found
     previous_figures: dict | None = None
     previous_figures_file: str = ""
@@ -172,9 +174,10 @@ class UnitData:
                                                            and value != value):
                         continue
                     out.append({**info, "row": int(row), "column": col, "value": value})
+        header = self.table_files.get("header", {"file": "header.yaml", "sheet": None})
         for field_name in self.header.get("reconstructed") or []:
-            out.append({"file": self.table_files.get("header", {}).get("file", "header.yaml"),
-                        "sheet": None, "row": None, "column": field_name,
+            out.append({"file": header["file"], "sheet": header.get("sheet"),
+                        "row": self.header_rows.get(field_name), "column": field_name,
                         "value": self.header.get(field_name)})
         return out
 

@@ -272,3 +272,30 @@ def test_the_notebooks_appendix_titles_carry_their_numbers(kt20):
     titles = {view.payload["key"]: view.title for view in kt20.appendix_tables()}
     assert titles["levels"] == "Phụ lục 03. KẾT QUẢ ĐẠT CHUẨN NÔNG THÔN MỚI THEO MỨC ĐỘ"
     assert titles["documents"] == "Phụ lục 05. VĂN BẢN CHỈ ĐẠO ĐÃ BAN HÀNH NĂM 2020"
+
+
+def test_a_reconstructed_header_field_of_a_workbook_names_its_sheet_and_row(tmp_path):
+    """The same unit given as one workbook: the signer's name is a row of its header sheet,
+    and the list of reconstructed values names that sheet and row (found here by reading the
+    workbook with openpyxl), not a blank sheet and row (a real bug, found in this round)."""
+    import openpyxl
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.io import write_district_workbook
+
+    folder = _kt20_copy(tmp_path)
+    header = folder / "header.yaml"
+    header.write_text(header.read_text(encoding="utf-8") + "reconstructed: [signer_name]\n",
+                      encoding="utf-8")
+    first = load_unit(2020, "tx-kien-tuong", tmp_path / "data", previous=False)
+    assert first.ok, [str(f) for f in first.errors]
+    books = tmp_path / "books"
+    book = write_district_workbook(first.data, books / "2020" / "tx-kien-tuong.xlsx")
+    sheet = openpyxl.load_workbook(book, read_only=True)["header"]
+    row = next(n for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
+               if cells and cells[0] == "signer_name")
+    second = load_unit(2020, "tx-kien-tuong", books, previous=False)
+    assert second.ok, [str(f) for f in second.errors]
+    assert [(c["file"], c["sheet"], c["row"], c["column"], c["value"])
+            for c in second.data.reconstructed_cells() if c["column"] == "signer_name"] == [
+        ("2020/tx-kien-tuong.xlsx", "header", row, "signer_name", "Trần Thị Mẫu")]

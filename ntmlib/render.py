@@ -26,7 +26,6 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
-    select_autoescape,
 )
 from markupsafe import Markup, escape
 
@@ -143,7 +142,7 @@ def inner(html: str) -> Markup:
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(config.TEMPLATES_DIR),
-        autoescape=select_autoescape(["html", "j2"], default=True),
+        autoescape=True,  # every template is HTML
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

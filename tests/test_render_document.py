@@ -150,11 +150,22 @@ def test_templates_compiled_under_other_settings_are_not_read_back(own_templates
 
     assert own_templates() == "&lt;b&gt;\n  a\n"
     assert own_templates() == "&lt;b&gt;\n  a\n"  # read back from the cache
-    monkeypatch.setattr(render, "select_autoescape", lambda *a, **k: (lambda name: False))
+    monkeypatch.setattr(render, "Environment",
+                        lambda **kw: jinja2.Environment(**{**kw, "autoescape": False}))
     assert own_templates() == "<b>\n  a\n"
-    monkeypatch.setattr(render, "Environment",
-                        lambda **kw: jinja2.Environment(**{**kw, "lstrip_blocks": False}))
+    monkeypatch.setattr(render, "Environment", lambda **kw: jinja2.Environment(
+        **{**kw, "autoescape": False, "lstrip_blocks": False}))
     assert own_templates() == "<b>\n  a\n"  # no block indented: the same text
-    monkeypatch.setattr(render, "Environment",
-                        lambda **kw: jinja2.Environment(**{**kw, "trim_blocks": False}))
+    monkeypatch.setattr(render, "Environment", lambda **kw: jinja2.Environment(
+        **{**kw, "autoescape": False, "trim_blocks": False}))
     assert own_templates() == "<b>\n\n  a\n"
+
+
+def test_a_name_a_template_does_not_know_is_an_error_not_a_blank(own_templates, tmp_path):
+    """An analyst's template that misspells a name fails, rather than printing nothing."""
+    import jinja2
+
+    (tmp_path / "templates" / "x.html.j2").write_text("{{ v }} {{ no_such_name }}",
+                                                      encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError, match="no_such_name"):
+        own_templates()

@@ -237,3 +237,73 @@ def test_a_communes_form_has_its_own_code_and_the_periods_criteria(commune_root,
     stored = (done.folder / "commune_criteria.csv").read_text(encoding="utf-8").splitlines()
     assert stored[1:4] == ["29821,xa_ntm,1,yes,,", "29821,xa_ntm,2,no,,",
                            "29821,xa_ntm,3,yes,,"]
+
+
+# -- the form's guide, and what an import says (Kiến Tường 2020 and Xã Trà Ôn 2026, fixtures) --
+
+
+def test_the_guide_names_the_forms_sheets_and_shows_a_figure_key(tmp_path):
+    """Kiến Tường 2020's form: the guide's first line is its bold title, its column wide
+    enough for a line, and its lines 7-9 name the sheets by their Vietnamese names and
+    show a figure's key in braces."""
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2020" / "tx-kien-tuong", root / "2020" / "tx-kien-tuong")
+    form = make_template(2020, "tx-kien-tuong", tmp_path / "form.xlsx", root).path
+    guide = openpyxl.load_workbook(form)["Hướng dẫn"]
+    assert (guide["A1"].font.b, guide["A1"].font.sz) == (True, 13)
+    assert guide.column_dimensions["A"].width == 110
+    assert [guide.cell(row, 1).value for row in (9, 10, 11)] == [
+        '7. Trang "Thông tin chung": mỗi dòng một thông tin (thông tin dạng danh sách ghi mỗi '
+        "mục một dòng); cột C giải thích thông tin đó.",
+        '8. Trang "Nội dung báo cáo": mỗi dòng một đoạn văn, mục của đoạn ghi ở cột A; không '
+        "gõ số liệu vào văn bản mà ghi khóa của số liệu trong ngoặc nhọn, ví dụ "
+        "{training.classes} (xem figures.json).",
+        '9. Trang "Danh sách xã": mã và tên các đơn vị cấp xã (để tra mã).']
+
+
+def _tra_on_form(tmp_path, slug: str = "xa-tra-on") -> tuple[Path, Path]:
+    """Xã Trà Ôn 2026 (29821) in a data folder with its own reference data, the commune
+    named `slug` there; its form."""
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    units = root / "reference" / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace(",xa-tra-on,", f",{slug},"),
+                     encoding="utf-8")
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2026" / slug)
+    return root, make_template(2026, slug, tmp_path / "xa.xlsx", root).path
+
+
+def test_a_refused_form_says_how_many_errors_it_has_and_lists_them(tmp_path):
+    """Xã Trà Ôn's form with 7 stars for p1 (one error), then its English form with 7 and 2
+    stars for p1 and p2 (two errors): the message counts them and lists each."""
+    root, form = _tra_on_form(tmp_path)
+    book = openpyxl.load_workbook(form)
+    book["Sản phẩm OCOP"]["E2"] = 7  # stars: 3, 4 or 5
+    book.save(form)
+    with pytest.raises(DataValidationError) as info:
+        import_workbook(form, 2026, "xa-tra-on", root, force=True)
+    (error,) = [f for f in info.value.findings if f.severity == "error"]
+    assert str(info.value) == f"Tệp Excel có 1 lỗi nên chưa được nhập:\n{error}"
+    with i18n.using("en"):
+        form = make_template(2026, "xa-tra-on", tmp_path / "en.xlsx", root).path
+        book = openpyxl.load_workbook(form)
+        book["OCOP products"]["E2"] = 7
+        book["OCOP products"]["E3"] = 2
+        book.save(form)
+        with pytest.raises(DataValidationError) as info:
+            import_workbook(form, 2026, "xa-tra-on", root, force=True)
+        errors = [str(f) for f in info.value.findings if f.severity == "error"]
+        assert len(errors) == 2
+        assert str(info.value) == ("The workbook has 2 errors and was not imported:\n"
+                                   + "\n".join(errors))
+
+
+def test_a_form_is_imported_with_the_data_folders_own_reference_and_by_default_where_the_environment_says(  # noqa: E501
+        tmp_path, monkeypatch):
+    """The commune named "xa-tra-on-2" only in the data folder's own units.csv: the import
+    finds it there; given no folder, it imports into NTM_DATA_DIR."""
+    root, form = _tra_on_form(tmp_path, "xa-tra-on-2")
+    monkeypatch.setenv("NTM_DATA_DIR", str(root))
+    done = import_workbook(form, 2026, "xa-tra-on-2", force=True)
+    assert done.result.ok and done.folder == root.resolve() / "2026" / "xa-tra-on-2"
+    assert done.backup is not None and done.backup.parent == root.resolve() / "2026" / ".backup"

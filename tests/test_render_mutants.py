@@ -586,6 +586,15 @@ def test_a_figure_that_cannot_be_computed_prints_an_ellipsis_naming_its_key(rend
         '<span class="missing-figure" data-missing="no.such[key]">…</span>')
 
 
+def test_a_printed_figure_links_to_its_calculation_and_carries_its_derivation(renderer):
+    """Hòa Vang 2024's training classes (training.csv: 2 and 0), as the document prints
+    them: a link to the review copy, the derivation in its title."""
+    assert str(renderer.F("training.classes")) == (
+        '<a class="fig" data-figure="training.classes" href="review.html#fig-training.classes"'
+        ' title="tổng cột classes của training: 2 + 0 = 2">02</a>')
+    assert not renderer.marked
+
+
 def test_a_reconstructed_figure_is_starred_and_the_document_says_what_the_star_means(tmp_path):
     """Hòa Vang 2024 copied, with the OCOP training's classes (2 of the 2 classes printed in
     the training paragraph) marked reconstructed in training.csv: the figure is printed
@@ -608,7 +617,10 @@ def test_a_reconstructed_figure_is_starred_and_the_document_says_what_the_star_m
                             encoding="utf-8")
         result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
         assert result.ok, [str(f) for f in result.findings]
-        return " ".join(plain(Report(result.data).document({"year": 2024}).html).split())
+        html = Report(result.data).document({"year": 2024}).html
+        assert ('title="tổng cột classes của training: 2 + 0 = 2">02<span class="rc">*</span>'
+                '</a>' in html) is mark
+        return " ".join(plain(html).split())
 
     note = "(*) Số liệu tái dựng, cần đối chiếu trước khi ban hành."
     marked = text(True)

@@ -307,3 +307,23 @@ def test_a_form_is_imported_with_the_data_folders_own_reference_and_by_default_w
     done = import_workbook(form, 2026, "xa-tra-on-2", force=True)
     assert done.result.ok and done.folder == root.resolve() / "2026" / "xa-tra-on-2"
     assert done.backup is not None and done.backup.parent == root.resolve() / "2026" / ".backup"
+
+
+def test_the_header_sheet_says_which_fields_are_required_and_shows_dates_as_dates(tmp_path):
+    """Kiến Tường 2020's form: a required field says so, an optional one does not; the
+    report's date (18/12/2020 in header.yaml) is a date cell shown dd/mm/yyyy; the header
+    and narrative sheets' headings and column widths."""
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2020" / "tx-kien-tuong", root / "2020" / "tx-kien-tuong")
+    book = openpyxl.load_workbook(
+        make_template(2020, "tx-kien-tuong", tmp_path / "form.xlsx", root).path)
+    header = book["Thông tin chung"]
+    rows = {r[0].value: r for r in header.iter_rows(min_row=2)}
+    assert rows["signer_name"][2].value == "họ tên người ký (bắt buộc)"
+    assert rows["doc_number"][2].value == "số văn bản, để trống đến khi vào sổ"
+    date = rows["date"][1]
+    assert (date.value, date.number_format) == (dt.datetime(2020, 12, 18), "DD/MM/YYYY")
+    assert [header.column_dimensions[c].width for c in "ABC"] == [18, 50, 100]
+    narrative = book["Nội dung báo cáo"]
+    assert [c.value for c in narrative[1]] == ["Mục", "Nội dung"]
+    assert [narrative.column_dimensions[c].width for c in "AB"] == [24, 110]

@@ -327,3 +327,33 @@ def test_the_header_sheet_says_which_fields_are_required_and_shows_dates_as_date
     narrative = book["Nội dung báo cáo"]
     assert [c.value for c in narrative[1]] == ["Mục", "Nội dung"]
     assert [narrative.column_dimensions[c].width for c in "AB"] == [24, 110]
+
+
+def test_the_narrative_sheet_says_its_sections_and_a_table_sheet_its_columns(tmp_path):
+    """Kiến Tường 2020's form (a thị xã): the narrative's column A lists the sections a
+    district's report prints, the four the report needs starred; a drop-down list names
+    what it takes when a value is refused; a table's columns are as wide as their headings
+    and 4 more, at least 12; a column's note says the values its list allows."""
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2020" / "tx-kien-tuong", root / "2020" / "tx-kien-tuong")
+    book = openpyxl.load_workbook(
+        make_template(2020, "tx-kien-tuong", tmp_path / "form.xlsx", root).path)
+    narrative = book["Nội dung báo cáo"]
+    note = narrative["A1"].comment.text.split("\n")
+    assert note[0] == "Mục của đoạn văn:"
+    assert note[-1] == "* báo cáo phải có ít nhất một đoạn văn của mục này"
+    assert [line.split(":")[0] for line in note if line.endswith(" *")] == [
+        "achievements", "limitations", "objectives", "solutions"]
+    assert "steering: I.4 ban chỉ đạo" in note
+    assert [(str(d.sqref), d.error) for d in narrative.data_validations.dataValidation] == [
+        ("A2:A1000", "Chọn một giá trị trong danh sách: mục")]
+    steering = book["Ban chỉ đạo"]
+    assert [(c.value, steering.column_dimensions[c.column_letter].width)
+            for c in steering[1]] == [
+        ("Cấp", 12), ("Tên ban", 12), ("Số ban", 12), ("Số thành viên", 17),
+        ("Mã văn bản", 14), ("Trưởng ban", 14), ("Giá trị dựng lại", 20)]
+    assert steering["A1"].comment.text == (
+        "Cấp của ban chỉ đạo\nGiá trị cho phép: huyện; xã; thôn/ấp\nBắt buộc nhập.\n"
+        "Trong tệp số liệu: cột level của steering_bodies.csv")
+    assert [(str(d.sqref), d.error) for d in steering.data_validations.dataValidation] == [
+        ("A2:A1000", "Chọn một giá trị trong danh sách: cấp của ban chỉ đạo")]

@@ -22,6 +22,9 @@ _VN_DECIMAL = re.compile(r"^-?(\d{1,3}(\.\d{3})*|\d+),\d+$")
 _EN_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3}){2,}(\.\d+)?$|^-?\d{1,3}(,\d{3})+\.\d+$")
 _DOT_DECIMAL = re.compile(r"^-?\d+\.\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# the spaces a number may hold: between groups of three digits (1 234 567,5), after its sign
+_SPACED = re.compile(r"^-?\s*(\d{1,3}(\s\d{3})+|\d+)([.,]\d+)?$")
+_NUMBER_LIKE = re.compile(r"^-?[\d.,]*\d$")
 
 TRUE_WORDS = {"yes", "y", "có", "x", "đạt", "true", "1"}
 FALSE_WORDS = {"no", "n", "không", "chưa đạt", "false", "0"}
@@ -71,11 +74,20 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
             # the number as the cell holds it, every digit (":g" kept six: 35498.2)
             raise ParseError(_("{value} is not a whole number").format(value=repr(float(raw))))
         return Number(int(raw) if integer else float(raw), "plain")
-    text = _SPACES.sub("", nfc(str(raw)))
+    text = nfc(str(raw)).strip()
     if text == "":
         return None
     if percent and text.endswith("%"):
-        text = text[:-1]
+        text = text[:-1].rstrip()
+    if _SPACES.search(text):
+        joined = _SPACES.sub("", text)
+        if _NUMBER_LIKE.match(joined) and not _SPACED.match(text):
+            # "12 34" or "3 5": two figures in one cell, or a digit typed apart; taking the
+            # spaces out would make another number of them
+            raise ParseError(_("'{value}' is not one number: its spaces do not separate "
+                               "thousands (groups of three digits); write the number without "
+                               "them").format(value=raw))
+        text = joined
     if _PLAIN_INT.match(text):
         return Number(int(text) if integer else float(text), "plain")
     if _EN_THOUSANDS.match(text):

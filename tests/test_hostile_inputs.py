@@ -1,0 +1,48 @@
+"""Hostile input files that earlier rounds did not try (2026-12-06): numbers, dates and
+header values typed in ways that used to be read wrong without a word, or that crashed.
+
+Each case is a realistic slip of an office typing its data (a space inside a number, a YAML
+word read as yes/no, a second byte-order mark, a chart sheet...), with the finding it must give
+or the value it must be read as, written out by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ntmlib.parsing import Number, ParseError, parse_number
+
+pytestmark = pytest.mark.usefixtures("english")  # the messages' English wording
+
+
+# -- numbers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "integer", "value"),
+    [
+        ("1 300", True, 1300),  # a space between the thousands, as some offices type them
+        ("12 345 678", True, 12345678),
+        ("1\u00a0234,5", False, 1234.5),
+        ("- 5", True, -5),  # a sign apart from its number
+        (" 40 290 ", True, 40290),
+    ],
+)
+def test_spaces_between_groups_of_three_digits_are_thousands(raw, integer, value):
+    assert parse_number(raw, integer=integer).value == value
+
+
+@pytest.mark.parametrize("raw", ["12 34", "3 5", "1 2345", "1.234 567", "300 12,5"])
+def test_spaces_that_separate_no_thousands_are_no_number(raw):
+    """"12 34" was read as 1234 and "3 5" as 35, without a word: two figures typed in one
+    cell, or a digit typed apart, became another number."""
+    with pytest.raises(ParseError, match="spaces"):
+        parse_number(raw, integer=False)
+    with pytest.raises(ParseError, match="spaces"):
+        parse_number(raw, integer=True)
+
+
+def test_a_percent_sign_after_a_space_is_still_a_percent():
+    assert parse_number("92,5 %", percent=True) == Number(92.5, "vn")
+    with pytest.raises(ParseError, match="is not a number"):
+        parse_number("45 %")  # a percent where no percent is read: no word about spaces

@@ -1060,7 +1060,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     try:
         book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
-            TypeError) as exc:
+            TypeError, AttributeError) as exc:  # AttributeError: a chart sheet with no chart
         findings.append(Finding.error("workbook", _cannot_open(exc), file=shown))
         return empty()
     try:

@@ -46,3 +46,26 @@ def test_a_percent_sign_after_a_space_is_still_a_percent():
     assert parse_number("92,5 %", percent=True) == Number(92.5, "vn")
     with pytest.raises(ParseError, match="is not a number"):
         parse_number("45 %")  # a percent where no percent is read: no word about spaces
+
+
+# -- workbooks -------------------------------------------------------------------------------
+
+
+def test_a_chart_sheet_without_a_chart_is_one_finding_not_a_crash(tmp_path):
+    """A chart sheet with no drawing (as a script or another program may leave it) made
+    openpyxl raise AttributeError, which came out as a traceback."""
+    import openpyxl
+
+    from ntmlib.io import read_dataset
+
+    book = openpyxl.Workbook()
+    book.active.title = "header"
+    book.active.append(["field", "value"])
+    book.create_chartsheet("Biểu đồ")
+    path = tmp_path / "data" / "2020" / "x.xlsx"
+    path.parent.mkdir(parents=True)
+    book.save(path)
+    raw = read_dataset(path, tmp_path / "data")
+    assert [(f.severity, f.rule, f.file, f.sheet, f.row, f.message) for f in raw.findings] == [
+        ("error", "workbook", "data/2020/x.xlsx", None, None,
+         "the workbook cannot be opened (AttributeError)")]

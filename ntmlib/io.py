@@ -691,6 +691,16 @@ def _int_or_text(loader: yaml.SafeLoader, node) -> object:
 _UniqueKeys.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 
 
+def _bool_as_text(loader: yaml.SafeLoader, node) -> str:
+    """A YAML 1.1 yes/no word (yes, No, on, OFF, true...) as it is written: read as a boolean,
+    `signer_deputy: no` printed "False" and `place: On` "True". The one yes/no field,
+    sample_data, reads the words itself (parsing.parse_bool)."""
+    return loader.construct_scalar(node)
+
+
+_UniqueKeys.add_constructor("tag:yaml.org,2002:bool", _bool_as_text)
+
+
 class _DuplicateField(Exception):
     def __init__(self, key, first: int, again: int) -> None:
         super().__init__(key)

@@ -8,6 +8,8 @@ or the value it must be read as, written out by hand.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from ntmlib.parsing import Number, ParseError, parse_number
@@ -69,3 +71,39 @@ def test_a_chart_sheet_without_a_chart_is_one_finding_not_a_crash(tmp_path):
     assert [(f.severity, f.rule, f.file, f.sheet, f.row, f.message) for f in raw.findings] == [
         ("error", "workbook", "data/2020/x.xlsx", None, None,
          "the workbook cannot be opened (AttributeError)")]
+
+
+# -- header.yaml -----------------------------------------------------------------------------
+
+
+def test_yaml_yes_no_words_in_a_text_field_are_kept_as_written():
+    """YAML 1.1 reads yes, no, on, off (in any case) as booleans: `signer_deputy: no` was
+    printed "False" on the signature, `place: On` "True"."""
+    from ntmlib import io
+
+    findings = []
+    header = io._parse_header("signer_deputy: no\nplace: On\ndoc_symbol: YES\n"
+                              "cc: [off, Lưu VT]\nsample_data: yes\n", "h.yaml", findings)
+    assert findings == []
+    assert header == {"signer_deputy": "no", "place": "On", "doc_symbol": "YES",
+                      "cc": ["off", "Lưu VT"], "sample_data": "yes"}
+
+
+@pytest.mark.parametrize(("written", "value"), [("yes", True), ("No", False), ("TRUE", True),
+                                                 ("false", False)])
+def test_sample_data_still_reads_the_yes_no_words(tmp_path, written, value):
+    from ntmlib.dataset import load_unit
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    folder = root / "2019" / "tx-kien-tuong"
+    shutil.copytree(FIXTURES / "2019" / "tx-kien-tuong", folder)
+    header = folder / "header.yaml"
+    text = header.read_text(encoding="utf-8")
+    assert "sample_data: yes\n" in text
+    header.write_text(text.replace("sample_data: yes\n", f"sample_data: {written}\n"),
+                      encoding="utf-8")
+    result = load_unit(2019, "tx-kien-tuong", root)
+    assert result.findings == []
+    assert result.data.header["sample_data"] is value
+

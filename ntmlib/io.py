@@ -296,7 +296,8 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
                   "save it as UTF-8 (in Excel: CSV UTF-8)").format(position=exc.start)) from None
     skip = len(_BOM) if data.startswith(_BOM) else 0
     try:
-        return data[skip:].decode("utf-8"), None
+        # a second mark, left by a tool that adds one to a file that has one, is no text
+        return data[skip:].decode("utf-8").lstrip("\ufeff"), None
     except UnicodeDecodeError as exc:
         at = skip + exc.start
     if not _UTF8_MULTIBYTE.search(data):

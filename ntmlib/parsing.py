@@ -267,10 +267,16 @@ def invisible_character(value: str) -> str | None:
         character=char_name(m.group()), position=m.start() + 1)
 
 
+# what `visible` writes out: the hidden characters and the invisible format characters
+_NOT_SHOWN = re.compile(f"{_HIDDEN_ONE_LINE.pattern}|{_INVISIBLE.pattern}")
+
+
 def visible(text: str, limit: int = 80) -> str:
-    """`text` for quoting in a message: control and direction characters written as \\uXXXX
-    (so that a terminal or a page shows them instead of obeying them), cut to `limit`."""
-    shown = _HIDDEN_ONE_LINE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
+    """`text` for quoting in a message: control, direction and invisible format characters
+    written as \\uXXXX (so that a terminal or a page shows them instead of obeying them, and
+    a name with a zero-width space does not look like the name without it), cut to
+    `limit`."""
+    shown = _NOT_SHOWN.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
     return shown if len(shown) <= limit else shown[:limit] + "…"
 
 

@@ -107,3 +107,50 @@ def test_sample_data_still_reads_the_yes_no_words(tmp_path, written, value):
     assert result.findings == []
     assert result.data.header["sample_data"] is value
 
+
+
+# -- CSV files -------------------------------------------------------------------------------
+
+
+def _kt20(tmp_path):
+    """A copy of Thị xã Kiến Tường 2020 and its 2019 baseline (tests/fixtures/data)."""
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    for year in (2019, 2020):
+        shutil.copytree(FIXTURES / str(year) / "tx-kien-tuong", root / str(year) / "tx-kien-tuong")
+    return root
+
+
+def _findings(root):
+    from ntmlib.dataset import load_unit
+
+    return [(f.severity, f.rule, f.file, f.row, f.column, f.message)
+            for f in load_unit(2020, "tx-kien-tuong", root).findings]
+
+
+def test_a_csv_file_with_two_byte_order_marks_is_read(tmp_path):
+    """A tool that adds a byte-order mark to a file that has one leaves two: the second one
+    stuck to the first column's name, which was then said to be unknown and missing, named
+    alike in both messages."""
+    root = _kt20(tmp_path)
+    path = root / "2020" / "tx-kien-tuong" / "households.csv"
+    path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + path.read_bytes())
+    assert _findings(root) == []
+
+
+def test_an_invisible_character_in_a_column_name_is_written_out(tmp_path):
+    """A zero-width space in a column's name: the two findings must show it, or they read
+    "unknown column 'commune_code'" and "the column 'commune_code' is missing"."""
+    root = _kt20(tmp_path)
+    path = root / "2020" / "tx-kien-tuong" / "households.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("commune_code", "commune\u200b_code", 1), encoding="utf-8")
+    file = "data/2020/tx-kien-tuong/households.csv"
+    found = _findings(root)
+    assert found[0] == (
+        "warning", "extra-column", file, None, "commune\\u200b_code",
+        "unknown column 'commune\\u200b_code' is ignored (expected: commune_code, "
+        "households_registered, households_recognised, hamlets, hamlets_registered, "
+        "hamlets_recognised, hamlet_term, reconstructed)")
+    assert found[1][:5] == ("error", "missing-column", file, None, None)

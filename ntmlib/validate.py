@@ -357,7 +357,15 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
                 return None
             return value
         if col.kind == "date":
-            return parse_date(raw)
+            date = parse_date(raw)
+            if date is not None and not FIRST_YEAR <= date.year <= LAST_YEAR:
+                # a year typed short or long (0202, 20200): a typing accident, as in a year
+                findings.append(Finding.error(
+                    "range", _("{date}: {year} is not a year of the programme ({first} to "
+                               "{last})").format(date=_short(raw), year=date.year,
+                                                 first=FIRST_YEAR, last=LAST_YEAR), **where))
+                return None
+            return date
         if col.kind == "bool":
             return parse_bool(raw)
         if col.kind == "reconstructed":
@@ -900,6 +908,13 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
     for row, r in t["recognitions"].iterrows():
         if pd.notna(r["year"]) and int(r["year"]) > data.year:
             findings.append(_year_after(r["year"], data.year, where("recognitions", row, "year")))
+        if report_date and _ok(r["decision_date"]) and r["decision_date"] > report_date:
+            # as a document: the report cannot cite a decision made after it
+            findings.append(Finding.error(
+                "date", _("{date} is after the report date {report_date}").format(
+                    date=f"{r['decision_date']:%d/%m/%Y}",
+                    report_date=f"{report_date:%d/%m/%Y}"),
+                **where("recognitions", row, "decision_date")))
         if _ok(r["title"]) and _ok(r["unit_code"]) and r["title"] in titles.index:
             level = titles.at[r["title"], "level"]
             own = r["unit_code"] == data.unit.code

@@ -154,3 +154,38 @@ def test_an_invisible_character_in_a_column_name_is_written_out(tmp_path):
         "households_registered, households_recognised, hamlets, hamlets_registered, "
         "hamlets_recognised, hamlet_term, reconstructed)")
     assert found[1][:5] == ("error", "missing-column", file, None, None)
+
+
+def _set_cell(root, table: str, row: int, column: str, value: str) -> None:
+    """Write `value` in a cell of a copied table of 2020 (row as the file numbers it)."""
+    import pandas as pd
+
+    path = root / "2020" / "tx-kien-tuong" / f"{table}.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[row - 2, column] = value
+    frame.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize("typed", ["01/01/0001", "15/03/0202", "1900-01-01", "05/01/2204"])
+def test_a_date_outside_the_programmes_years_is_an_error_at_its_cell(tmp_path, typed):
+    """A year typed short or long (0202 for 2020) made a date of another century, which the
+    report printed as a decision's date without a word (only a document listed this year
+    had a warning)."""
+    root = _kt20(tmp_path)
+    _set_cell(root, "recognitions", 2, "decision_date", typed)
+    _set_cell(root, "recognitions", 2, "decision", "12/QĐ-UBND")
+    found = _findings(root)
+    assert [f[:5] for f in found] == [
+        ("error", "range", "data/2020/tx-kien-tuong/recognitions.csv", 2, "decision_date")]
+    assert "is not a year of the programme (2000 to 2100)" in found[0][5]
+
+
+def test_a_recognition_decided_after_the_report_date_is_an_error(tmp_path):
+    """As a document dated after the report: the report cannot cite a decision not yet
+    made (the report is dated 18/12/2020)."""
+    root = _kt20(tmp_path)
+    _set_cell(root, "recognitions", 3, "decision_date", "15/03/2021")
+    _set_cell(root, "recognitions", 3, "decision", "12/QĐ-UBND")
+    assert _findings(root) == [
+        ("error", "date", "data/2020/tx-kien-tuong/recognitions.csv", 3, "decision_date",
+         "15/03/2021 is after the report date 18/12/2020")]

@@ -756,6 +756,14 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict | None
     header = {}
     for key, value in loaded.items():
         items = value if isinstance(value, list) else [value]
+        colon = next((v for v in items if isinstance(value, list) and _one_field(v)), None)
+        if colon is not None:  # "- Lưu: VT" without quotes: one line of text, as typed
+            typed = "{}: {}".format(*next(iter(colon.items())))
+            findings.append(Finding.error(
+                "header", _("the item '{item}' holds ': ', which YAML reads as a field of its "
+                            "own; put the item in quotes: \"{item}\"").format(item=typed),
+                file=shown, column=str(key)))
+            continue
         # plain values only: not a map, a set or a nested list, nor YAML's !!binary or !!omap
         if not all(v is None or isinstance(v, str | int | float | dt.date) for v in items):
             findings.append(Finding.error(
@@ -764,6 +772,14 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict | None
             continue
         header[key] = value
     return header
+
+
+def _one_field(item: object) -> bool:
+    """Whether a list item is what YAML makes of a line "text: text" (one field, a plain
+    value)."""
+    return isinstance(item, dict) and len(item) == 1 and all(
+        isinstance(v, str | int | float) and not isinstance(v, bool)
+        for pair in item.items() for v in pair)
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)

@@ -189,3 +189,19 @@ def test_a_recognition_decided_after_the_report_date_is_an_error(tmp_path):
     assert _findings(root) == [
         ("error", "date", "data/2020/tx-kien-tuong/recognitions.csv", 3, "decision_date",
          "15/03/2021 is after the report date 18/12/2020")]
+
+
+def test_a_list_item_with_a_colon_and_no_quotes_says_to_quote_it():
+    """`- Lưu: VT`, the usual last line of Nơi nhận, typed without quotes: YAML reads it as a
+    field inside the list, and the message spoke of "a nested structure", which the person
+    who typed one line of text cannot recognise."""
+    from ntmlib import io
+
+    findings = []
+    header = io._parse_header("cc:\n  - Như trên\n  - Lưu: VT\nsigner_name: A\n", "h.yaml",
+                              findings)
+    assert header == {"signer_name": "A"}
+    assert [(f.severity, f.rule, f.file, f.column, f.message) for f in findings] == [
+        ("error", "header", "h.yaml", "cc",
+         "the item 'Lưu: VT' holds ': ', which YAML reads as a field of its own; put the item "
+         "in quotes: \"Lưu: VT\"")]

@@ -379,6 +379,10 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
             findings.append(Finding.error("hidden-character", problem, **where))
             return None
     else:
+        if isinstance(raw, float) and raw.is_integer():
+            # a number cell of a code or a text: 27787.0, as some programs store 27787, is
+            # the 27787 Excel shows
+            raw = int(raw)
         text, stray = clean_text(raw)
     if text is None:
         return None

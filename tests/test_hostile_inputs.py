@@ -205,3 +205,26 @@ def test_a_list_item_with_a_colon_and_no_quotes_says_to_quote_it():
         ("error", "header", "h.yaml", "cc",
          "the item 'Lưu: VT' holds ': ', which YAML reads as a field of its own; put the item "
          "in quotes: \"Lưu: VT\"")]
+
+
+def test_a_code_in_a_number_cell_that_excel_shows_whole_is_read_whole():
+    """A sheet saved by another program stores a number cell 27787 as 27787.0; Excel shows
+    27787, and the finding named '27787.0', a value the analyst cannot see. A number cell is
+    unambiguous: its whole value is the code. A fraction stays refused."""
+    import pandas as pd
+
+    from ntmlib.io import RawTable
+    from ntmlib.schema import TABLES_BY_NAME
+    from ntmlib.validate import _type_table
+
+    spec = TABLES_BY_NAME["ocop_products"]
+    frame = pd.DataFrame([["k1", "Khô cá", None, 27787.0, 3, 2018, None, "Thực phẩm"],
+                          ["k2", 12.0, None, 27790.5, 4, 2020, None, "Thực phẩm"]],
+                         columns=[c.name for c in spec.columns if c.name != "reconstructed"],
+                         dtype=object)
+    table = RawTable("ocop_products", frame, "x.xlsx", sheet="ocop_products")
+    typed, findings = _type_table(spec, table, True, {}, {})
+    assert typed["commune_code"].tolist() == ["27787", None]
+    assert typed["name"].tolist() == ["Khô cá", "12"]
+    assert [(f.rule, f.row, f.column, f.message) for f in findings] == [
+        ("type", 3, "commune_code", "'27790.5' is not an official unit code (digits)")]

@@ -103,15 +103,16 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
                 "write {whole} or {decimal}").format(value=raw, whole=whole, text=text,
                                                      decimal=text.replace(".", ",")))
         return Number(float(whole), "vn")
-    if _VN_DECIMAL.match(text):
-        value = _decimal(text.replace(".", "").replace(",", "."), raw)
-        if integer:
-            raise ParseError(_("'{value}' is not a whole number").format(value=raw))
-        return Number(value, "vn")
-    if _DOT_DECIMAL.match(text):
-        if integer:
-            raise ParseError(_("'{value}' is not a whole number").format(value=raw))
-        return Number(_decimal(text, raw), "en")
+    for pattern, style, machine in ((_VN_DECIMAL, "vn", text.replace(".", "").replace(",", ".")),
+                                    (_DOT_DECIMAL, "en", text)):
+        if not pattern.match(text):
+            continue
+        value = _decimal(machine, raw)
+        if not integer:
+            return Number(value, style)
+        if value.is_integer():  # 300.0, as some programs write every number: exactly 300
+            return Number(int(value), style)
+        raise ParseError(_("'{value}' is not a whole number").format(value=raw))
     raise ParseError(_not_a_number(raw, text))
 
 

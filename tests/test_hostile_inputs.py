@@ -228,3 +228,21 @@ def test_a_code_in_a_number_cell_that_excel_shows_whole_is_read_whole():
     assert typed["name"].tolist() == ["Khô cá", "12"]
     assert [(f.rule, f.row, f.column, f.message) for f in findings] == [
         ("type", 3, "commune_code", "'27790.5' is not an official unit code (digits)")]
+
+
+@pytest.mark.parametrize(("raw", "value", "style"), [("300.0", 300, "en"), ("2018.00", 2018, "en"),
+                                                     ("300,0", 300, "vn"),
+                                                     ("1.300,0", 1300, "vn")])
+def test_a_whole_number_written_with_zero_decimals_is_read_whole(raw, value, style):
+    """A CSV saved by a program that writes every number of a column with decimals
+    (households 300.0): "'300.0' is not a whole number" was false, and a number cell holding
+    300.0 was read as 300 all along."""
+    number = parse_number(raw, integer=True)
+    assert number == Number(value, style) and type(number.value) is int
+
+
+def test_a_number_with_decimals_other_than_zero_is_still_not_whole():
+    with pytest.raises(ParseError, match="is not a whole number"):
+        parse_number("300.5", integer=True)
+    with pytest.raises(ParseError, match="is not a whole number"):
+        parse_number("300,01", integer=True)

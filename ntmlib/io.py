@@ -1171,12 +1171,9 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
         if name not in TABLES_BY_NAME or name not in sheets or name in unreadable:
             continue
         sheet = sheets[name]
-        if sheet.merged:
-            findings.append(Finding.error(
-                "merged", _("merged cells ({cells}) are not allowed: unmerge them so that each "
-                            "column has its own header").format(cells=sheet.merged[0]),
-                file=shown, sheet=title))
         columns = sheet.columns
+        if sheet.merged:
+            findings.append(_merged(sheet, columns, shown, title))
         _place_issues(sheet, title, shown, findings,
                       lambda r, c, cols=columns: str(cols[c]) if c is not None and
                       c < len(cols) and cols[c] is not None else None)
@@ -1199,6 +1196,27 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                       unreadable=unreadable, labelled=labelled, sheets=titles,
                       other_sheets=others,
                       header_rows=header_rows)
+
+
+def _merged(sheet: _Sheet, columns: list, shown: str, title: str) -> Finding:
+    """The error for a sheet's merged cells, at the first in the column names (each column
+    needs its own) or else at the first in the rows below (each row needs its own value: a
+    merge keeps it in its first cell only, the rows below it are blank)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    spans = [(range_boundaries(ref), ref) for ref in sheet.merged]
+    header = [s for s in spans if s[0][1] < sheet.first_row]
+    if header:
+        return Finding.error(
+            "merged", _("merged cells ({cells}) are not allowed: unmerge them so that each "
+                        "column has its own header").format(cells=header[0][1]),
+            file=shown, sheet=title)
+    (col, row, _c, _r), ref = min(spans, key=lambda s: (s[0][1], s[0][0]))
+    name = columns[col - 1] if col <= len(columns) else None
+    return Finding.error(
+        "merged", _("merged cells ({cells}) are not allowed: unmerge them and type the value "
+                    "in each row").format(cells=ref),
+        file=shown, sheet=title, row=row, column=None if name is None else str(name))
 
 
 def _section_name(typed: object) -> str:

@@ -246,3 +246,32 @@ def test_a_number_with_decimals_other_than_zero_is_still_not_whole():
         parse_number("300.5", integer=True)
     with pytest.raises(ParseError, match="is not a whole number"):
         parse_number("300,01", integer=True)
+
+
+def _kt20_book(tmp_path, edit):
+    """Kiến Tường 2020 as one workbook (2019 as a folder), edited by `edit(book)`."""
+    import openpyxl
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.io import write_district_workbook
+    from tests.conftest import FIXTURES
+
+    root = _kt20(tmp_path)
+    shutil.rmtree(root / "2020" / "tx-kien-tuong")
+    path = root / "2020" / "tx-kien-tuong.xlsx"
+    write_district_workbook(load_unit(2020, "tx-kien-tuong", FIXTURES).data, path)
+    book = openpyxl.load_workbook(path)
+    edit(book)
+    book.save(path)
+    return root
+
+
+def test_cells_merged_down_the_rows_are_named_at_their_row_not_as_a_header(tmp_path):
+    """A commune's code merged over its rows, as offices lay out a printed table: the finding
+    said to unmerge them "so that each column has its own header", about data rows, and
+    named no row."""
+    root = _kt20_book(tmp_path, lambda b: b["commune_criteria"].merge_cells("A2:A5"))
+    merged = [f for f in _findings(root) if f[1] == "merged"]
+    assert merged == [
+        ("error", "merged", "data/2020/tx-kien-tuong.xlsx", 2, "commune_code",
+         "merged cells (A2:A5) are not allowed: unmerge them and type the value in each row")]

@@ -16,7 +16,7 @@ from . import config
 from .errors import DataNotFoundError, DataValidationError, NtmError
 from .findings import Finding, has_errors
 from .i18n import _, ngettext
-from .io import RawDataset, district_source, read_dataset, sha256
+from .io import RawDataset, _display, district_source, read_dataset, sha256
 from .model import UnitData
 from .reference import Reference, Unit, load_reference, reference_in, tables_digest
 from .schema import NARRATIVE_SECTIONS, TABLES
@@ -100,8 +100,36 @@ def load_source(
 ) -> LoadResult:
     """Validate the data in `source` (a folder or workbook) as `unit`'s data for `year`."""
     raw = read_dataset(source, display_root=data_root)
+    raw.findings += _given_twice(source, year, unit, data_root)
     return validate_raw(raw, year, unit, reference, previous=previous, data_root=data_root,
                         outputs_root=outputs_root)
+
+
+def _given_twice(source: Path, year: int, unit: Unit, data_root: Path | None
+                 ) -> list[Finding]:
+    """An error at each other folder or workbook of the unit's data for the year beside the
+    one read (`source`, when it is the one `unit_source` picks): the other is never read, and
+    which of them holds the right data cannot be told (a workbook put beside last month's
+    folder was ignored without a word)."""
+    if data_root is None:
+        return []
+    try:
+        if unit_source(data_root, year, unit).resolve() != source.resolve():
+            return []  # a workbook being imported, say: not the unit's data as loaded
+    except DataNotFoundError:
+        return []
+    found = []
+    for name in dict.fromkeys((unit.slug, unit.code)):
+        folder = data_root / str(year) / name
+        book = folder.with_name(f"{name}.xlsx")
+        for other, present in ((folder, folder.is_dir()), (book, book.is_file())):
+            if present and other.resolve() != source.resolve():
+                found.append(Finding.error(
+                    "two-sources", _("the data of {year} is given twice: {source} is read and "
+                                     "this is not; keep only one of them in the data folder")
+                    .format(year=year, source=_display(source, data_root)),
+                    file=_display(other, data_root)))
+    return found
 
 
 def _table_files(raw: RawDataset, data_root: Path | None) -> dict[str, dict]:

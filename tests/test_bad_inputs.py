@@ -566,6 +566,7 @@ ELSEWHERE = {
     "recognition": "test_rules.py::test_a_commune_recognised_this_year_with_criteria_not_met_...",
     "scope": "test_fixture_copies.py::test_khu_pho_given_for_a_phuong_are_warned_of_and_left_...",
     "stated-figure": "test_rules.py::test_a_stated_rate_that_disagrees_is_a_warning_at_its_cell",
+    "two-sources": "test_hostile_inputs.py::test_a_workbook_beside_the_units_folder_is_an_...",
     "uncited": "test_fixture_copies.py::test_a_propaganda_text_that_leaves_out_an_activity_...",
     "unknown-figure": "test_validate.py::test_stated_figure_with_unknown_key",
     "year": "test_validate.py::test_year_outside_every_period",

@@ -275,3 +275,39 @@ def test_cells_merged_down_the_rows_are_named_at_their_row_not_as_a_header(tmp_p
     assert merged == [
         ("error", "merged", "data/2020/tx-kien-tuong.xlsx", 2, "commune_code",
          "merged cells (A2:A5) are not allowed: unmerge them and type the value in each row")]
+
+
+# -- the unit's data -------------------------------------------------------------------------
+
+
+def test_a_workbook_beside_the_units_folder_is_an_error_naming_both(tmp_path):
+    """data/2020/tx-kien-tuong/ and data/2020/tx-kien-tuong.xlsx: the folder was read and the
+    workbook, perhaps the newer data, ignored without a word."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.io import write_district_workbook
+
+    root = _kt20(tmp_path)
+    data = load_unit(2020, "tx-kien-tuong", root).data
+    write_district_workbook(data, root / "2020" / "tx-kien-tuong.xlsx")
+    shutil.copytree(root / "2020" / "tx-kien-tuong", root / "2020" / "795")  # by its code too
+    assert _findings(root) == [
+        ("error", "two-sources", "data/2020/tx-kien-tuong.xlsx", None, None,
+         "the data of 2020 is given twice: data/2020/tx-kien-tuong is read and this is not; "
+         "keep only one of them in the data folder"),
+        ("error", "two-sources", "data/2020/795", None, None,
+         "the data of 2020 is given twice: data/2020/tx-kien-tuong is read and this is not; "
+         "keep only one of them in the data folder")]
+
+
+def test_a_workbook_imported_from_the_data_folder_is_not_said_to_be_given_twice(tmp_path):
+    """`ntm import data/2020/tx-kien-tuong.xlsx --force` replaces the folder beside it: the
+    workbook being imported is no second source."""
+    from ntmlib.dataset import load_source, load_unit
+    from ntmlib.io import write_district_workbook
+    from ntmlib.reference import load_reference
+
+    root = _kt20(tmp_path)
+    data = load_unit(2020, "tx-kien-tuong", root).data
+    book = write_district_workbook(data, root / "2020" / "tx-kien-tuong.xlsx")
+    result = load_source(book, 2020, data.unit, load_reference(root), data_root=root)
+    assert result.findings == []

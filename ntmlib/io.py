@@ -787,8 +787,12 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 def _without_comments(text: str) -> str:
     """The text without its HTML comments (`<!-- … -->`, Markdown's comments, as the sample
-    data's mark), each replaced by the line feeds it held so that lines keep their numbers."""
-    return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text.replace("\r\n", "\n"))
+    data's mark), each replaced by the line feeds it held so that lines keep their numbers.
+    Lines end at LF or CR LF; in a file with no LF at all, at CR (an old Mac editor's)."""
+    text = text.replace("\r\n", "\n")
+    if "\n" not in text:
+        text = text.replace("\r", "\n")
+    return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
 
 
 def parse_narrative(text: str) -> dict[str, list[str]]:

@@ -311,3 +311,22 @@ def test_a_workbook_imported_from_the_data_folder_is_not_said_to_be_given_twice(
     book = write_district_workbook(data, root / "2020" / "tx-kien-tuong.xlsx")
     result = load_source(book, 2020, data.unit, load_reference(root), data_root=root)
     assert result.findings == []
+
+
+# -- narrative.md ----------------------------------------------------------------------------
+
+
+def test_a_narrative_with_old_mac_line_ends_is_read_by_its_lines(tmp_path):
+    """A narrative.md whose lines end with CR alone (an old Mac editor) was one line: its
+    first heading "looked like a heading but was not one", and every section was empty."""
+    root = _kt20(tmp_path)
+    path = root / "2020" / "tx-kien-tuong" / "narrative.md"
+    text = path.read_bytes()
+    path.write_bytes(text.replace(b"\n", b"\r"))
+    assert _findings(root) == []
+
+
+def test_a_lone_carriage_return_inside_a_narrative_with_line_feeds_is_still_reported():
+    from ntmlib.io import parse_narrative
+
+    assert parse_narrative("## limitations\n\nmột\rhai\n") == {"limitations": ["một\rhai"]}

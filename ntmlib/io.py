@@ -282,8 +282,9 @@ _UTF8_MULTIBYTE = re.compile(
 
 def decode_text(data: bytes) -> tuple[str, str | None]:
     """Decode a text file; returns (text, the encoding when it is not UTF-8). UTF-8 (with or
-    without BOM) is expected; UTF-16 with a BOM, and Windows-1258 when the file holds no UTF-8
-    sequence at all, which Excel writes, are read and named ("UTF-16", "Windows-1258").
+    without BOM) is expected; UTF-16 (with a BOM, or without one when its NULs show it) and
+    Windows-1258 when the file holds no UTF-8 sequence at all, which Excel writes, are read
+    and named ("UTF-16", "Windows-1258").
     Anything else raises UndecodableText naming the line, the byte and its position (counted
     from 0), so that one stray byte in a UTF-8 file is reported rather than the whole file
     read as Windows-1258 ("Kiá»ƒm tra")."""
@@ -294,6 +295,9 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
             raise UndecodableText(
                 _("the file starts as UTF-16 but is not valid UTF-16 (at position {position}); "
                   "save it as UTF-8 (in Excel: CSV UTF-8)").format(position=exc.start)) from None
+    text = _utf16_without_bom(data)
+    if text is not None:
+        return text, "UTF-16"
     skip = len(_BOM) if data.startswith(_BOM) else 0
     try:
         # a second mark, left by a tool that adds one to a file that has one, is no text
@@ -310,6 +314,23 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
         _("the file is not valid UTF-8: line {line}, byte {byte} at position {position}; save "
           "it as UTF-8 (in Excel: CSV UTF-8)").format(line=line, byte=f"0x{data[at]:02X}",
                                                       position=at))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text of a UTF-16 file without its byte-order mark, or None: one whose bytes at
+    odd (little-endian) or even (big-endian) places are mostly NUL, as the ASCII of a CSV
+    file makes them, and none of the others are. Read as UTF-8, it would give column names of
+    letters and NULs; one NUL in a UTF-8 file is far from this, and is reported where it is."""
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    for codec, nuls, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls * 3 > len(data) // 2 and other * 10 < nuls:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def office_file(data: bytes) -> str | None:

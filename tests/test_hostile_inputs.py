@@ -330,3 +330,22 @@ def test_a_lone_carriage_return_inside_a_narrative_with_line_feeds_is_still_repo
     from ntmlib.io import parse_narrative
 
     assert parse_narrative("## limitations\n\nmột\rhai\n") == {"limitations": ["một\rhai"]}
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_file_without_its_byte_order_mark_is_read_as_utf16(tmp_path, codec):
+    """UTF-16 with no byte-order mark (as some tools write it): read as UTF-8 it gave each
+    column a name of letters and NULs, unknown, and every column missing; big-endian, it was
+    even said to be Windows-1258 and read as such."""
+    root = _kt20(tmp_path)
+    path = root / "2020" / "tx-kien-tuong" / "households.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode(codec))
+    assert _findings(root) == [
+        ("warning", "encoding", "data/2020/tx-kien-tuong/households.csv", None, None,
+         "the file was saved as UTF-16; it was read as such, save it as CSV UTF-8")]
+
+
+def test_one_nul_in_a_utf8_file_is_no_utf16():
+    from ntmlib.io import decode_text
+
+    assert decode_text(b"a,b\n1,\x002\n") == ("a,b\n1,\x002\n", None)

@@ -74,7 +74,7 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
             # the number as the cell holds it, every digit (":g" kept six: 35498.2)
             raise ParseError(_("{value} is not a whole number").format(value=repr(float(raw))))
         return Number(int(raw) if integer else float(raw), "plain")
-    text = nfc(str(raw)).strip()
+    text = nfc(str(raw)).strip().replace("\u2212", "-")  # the minus sign Word and the web write
     if text == "":
         return None
     if percent and text.endswith("%"):

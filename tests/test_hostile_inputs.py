@@ -349,3 +349,10 @@ def test_one_nul_in_a_utf8_file_is_no_utf16():
     from ntmlib.io import decode_text
 
     assert decode_text(b"a,b\n1,\x002\n") == ("a,b\n1,\x002\n", None)
+
+
+def test_the_unicode_minus_sign_is_a_minus():
+    """"−5" (U+2212, as Word and web pages write a minus) was "not a number", which hid that
+    it is negative: a count then gets the finding that says so."""
+    assert parse_number("−5", integer=True) == Number(-5, "plain")
+    assert parse_number("−1.234,5") == Number(-1234.5, "vn")

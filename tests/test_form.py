@@ -357,3 +357,34 @@ def test_the_narrative_sheet_says_its_sections_and_a_table_sheet_its_columns(tmp
         "Trong tệp số liệu: cột level của steering_bodies.csv")
     assert [(str(d.sqref), d.error) for d in steering.data_validations.dataValidation] == [
         ("A2:A1000", "Chọn một giá trị trong danh sách: cấp của ban chỉ đạo")]
+
+
+def test_a_form_without_this_years_data_is_prefilled_with_the_unit_and_the_year(
+        tmp_path, monkeypatch):
+    """Xã Trà Ôn, named "xa-tra-on-2" only in the data folder's own units.csv, for 2027
+    (no data yet), given no folder (NTM_DATA_DIR): its header names the unit (29821) and
+    the year; the communes sheet holds the commune itself; the guide is the sheet that opens.
+    Made again, the form is refused unless forced (the default), and a folder is no file."""
+    from ntmlib.errors import NtmError
+
+    root, _form = _tra_on_form(tmp_path, "xa-tra-on-2")
+    monkeypatch.setenv("NTM_DATA_DIR", str(root))
+    out = tmp_path / "2027.xlsx"
+    book = openpyxl.load_workbook(make_template(2027, "xa-tra-on-2", out).path)
+    header = book["Thông tin chung"]
+    assert [(r[0].value, r[1].value) for r in header.iter_rows(min_row=2, max_row=3)] == [
+        ("unit_code", "29821"), ("year", 2027)]
+    communes = book["Danh sách xã"]
+    assert [[c.value for c in row] for row in communes.iter_rows()] == [
+        ["Mã", "Tên", "Loại"], ["29821", "Xã Trà Ôn", "Xã"]]
+    assert [communes.column_dimensions[c].width for c in "ABC"] == [10, 40, 16]
+    assert book.active.title == "Hướng dẫn"
+    before = out.read_bytes()
+    with pytest.raises(NtmError, match="đã có; dùng --force"):
+        make_template(2027, "xa-tra-on-2", out)
+    assert out.read_bytes() == before
+    (tmp_path / "dir.xlsx").mkdir()
+    with pytest.raises(NtmError) as info:
+        make_template(2027, "xa-tra-on-2", tmp_path / "dir.xlsx")
+    assert str(info.value) == (f"{tmp_path / 'dir.xlsx'} là một thư mục; hãy ghi tên tệp "
+                               ".xlsx cần tạo")

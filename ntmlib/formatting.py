@@ -15,7 +15,8 @@ LOCALE = "vi_VN"
 def round_half_up(value: float, places: int = 2) -> Decimal:
     """Round half up (not to even), the one rounding rule of the report."""
     quantum = Decimal(1).scaleb(-places)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    return rounded if rounded else abs(rounded)  # -0,04 rounds to 0, never to "-0"
 
 
 def percent(numerator: float, denominator: float, places: int = 2) -> float | None:

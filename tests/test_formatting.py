@@ -32,6 +32,13 @@ def test_numbers_at_more_decimals_than_three():
     assert fmt_number(1.23456, 4) == "1,2346" and fmt_number(2.5, 0) == "3"
 
 
+def test_a_small_negative_value_rounds_to_zero_without_a_sign():
+    """-0,04 at one decimal is 0, and so is a negative zero ("-0" typed as an amount)."""
+    assert fmt_number(-0.04, 1) == "0" and fmt_number(-0.0) == "0"
+    assert fmt_fixed(-0.04) == "0,0" and fmt_percent(-0.004) == "0"
+    assert fmt_number(-0.05, 1) == "-0,1" and fmt_number(-1018) == "-1.018"
+
+
 def test_times_keep_their_decimals_so_a_column_lines_up():
     assert fmt_fixed(13) == "13,0" and fmt_fixed(13.04) == "13,0" and fmt_fixed(0.05) == "0,1"
     assert fmt_fixed(1234.56) == "1.234,6" and fmt_fixed(2.345, 2) == "2,35"

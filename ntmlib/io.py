@@ -168,7 +168,24 @@ def district_source(data_root: Path, year: int, district_slug: str) -> Path:
         return book
     raise DataNotFoundError(
         _("No data for {unit} in {year}: expected the folder {folder} or the workbook {book}")
-        .format(unit=district_slug, year=year, folder=folder, book=book))
+        .format(unit=district_slug, year=year, folder=folder, book=book)
+        + _misnamed_source(data_root / str(year), district_slug))
+
+
+def _misnamed_source(year_dir: Path, slug: str) -> str:
+    """"; the year's folder has TX-Kien-Tuong: give it the name tx-kien-tuong", or "": a unit's
+    folder or workbook named in another case or with another extension (.XLSX, .xlsm), or
+    saved as a copy, is never read, but is likely the one meant."""
+    try:
+        names = sorted(p.name for p in year_dir.iterdir()) if year_dir.is_dir() else []
+    except OSError:
+        return ""
+    found = _near_file(slug, names)
+    if found is None:
+        return ""
+    name = slug if (year_dir / found).is_dir() else f"{slug}.xlsx"
+    return "; " + _("the year's folder has {found}: give it the name {name}").format(
+        found=found, name=name)
 
 
 def read_dataset(source: Path, display_root: Path | None = None) -> RawDataset:

@@ -356,3 +356,36 @@ def test_the_unicode_minus_sign_is_a_minus():
     it is negative: a count then gets the finding that says so."""
     assert parse_number("−5", integer=True) == Number(-5, "plain")
     assert parse_number("−1.234,5") == Number(-1234.5, "vn")
+
+
+# -- the unit's folder or workbook named in another case -----------------------------------------
+
+
+@pytest.mark.parametrize(("given", "name"), [
+    ("TX-Kien-Tuong", "tx-kien-tuong"),  # a folder typed on a system that ignores case
+    ("tx-kien-tuong.XLSX", "tx-kien-tuong.xlsx"),
+    ("tx-kien-tuong.xlsm", "tx-kien-tuong.xlsx"),
+    ("tx-kien-tuong (1).xlsx", "tx-kien-tuong.xlsx"),  # saved twice by a browser
+])
+def test_a_units_data_named_in_another_case_or_extension_is_named_in_the_message(
+        tmp_path, given, name):
+    """Kiến Tường 2020's data saved under another name: nothing is read, and the message says
+    which entry of the year's folder to rename, and to what; with no near name, it says no
+    more than before."""
+    from ntmlib.errors import DataNotFoundError
+    from ntmlib.io import district_source
+    from tests.conftest import FIXTURES
+
+    year = tmp_path / "2020"
+    year.mkdir()
+    if "." in given:
+        (year / given).write_bytes(b"PK")
+    else:
+        shutil.copytree(FIXTURES / "2020" / "tx-kien-tuong", year / given)
+    with pytest.raises(DataNotFoundError) as info:
+        district_source(tmp_path, 2020, "tx-kien-tuong")
+    assert str(info.value).endswith(
+        f"tx-kien-tuong.xlsx; the year's folder has {given}: give it the name {name}")
+    with pytest.raises(DataNotFoundError) as info:
+        district_source(tmp_path, 2020, "tan-hung")
+    assert str(info.value).endswith("tan-hung.xlsx")

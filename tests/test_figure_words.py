@@ -432,3 +432,25 @@ def test_the_share_of_a_sources_total_line_names_the_source_alone(hv24):
     "Ngân sách thành phố, : tỷ lệ trong tổng"."""
     f = hv24.figures
     assert f["funds.share[province][total]"].label == "Ngân sách thành phố: tỷ lệ trong tổng"
+
+
+def test_a_sets_size_comes_from_the_reference_criteria_and_says_so(hv24):
+    """Hòa Vang 2024: the 2021-2025 commune set (318/QĐ-TTg, 19 criteria in
+    data/reference/criteria.csv), a whole number read from the reference table's rows."""
+    fig = hv24.figures["ntm.criteria_total"]
+    assert (fig.value, fig.kind) == (19, "int")
+    assert fig.derivation == (
+        "số tiêu chí của Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021 - 2025 "
+        "(318/QĐ-TTg) trong reference/criteria.csv: 19")
+    assert fig.sources == [{"file": "reference/criteria.csv", "sheet": None,
+                            "column": "number", "rows": []}]
+
+
+def test_a_unit_meets_none_of_a_set_its_period_does_not_have(hv19):
+    """Hòa Vang 2019 has its 9 district criteria (all met but 6, district_criteria.csv), but
+    2016-2020 has no advanced district set: none met, rather than a failure."""
+    from ntmlib.indicators import unit_met
+
+    assert len(hv19.data["district_criteria"]) == 9
+    assert unit_met(hv19.data, "advanced_district") == set()
+    assert unit_met(hv19.data, "district") == {1, 2, 3, 4, 5, 7, 8, 9}

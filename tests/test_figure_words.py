@@ -444,6 +444,17 @@ def test_a_sets_size_comes_from_the_reference_criteria_and_says_so(hv24):
         "(318/QĐ-TTg) trong reference/criteria.csv: 19")
     assert fig.sources == [{"file": "reference/criteria.csv", "sheet": None,
                             "column": "number", "rows": []}]
+    assert fig.label == ("số tiêu chí của Bộ tiêu chí quốc gia về xã nông thôn mới giai "
+                         "đoạn 2021 - 2025")
+    # one of its criteria, by its row of criteria.csv
+    fig = hv24.figures["ntm.criterion[13]"]
+    assert (fig.value, fig.kind) == (13, "int")
+    assert fig.label == "Tiêu chí 13: Tổ chức sản xuất và phát triển kinh tế nông thôn"
+    assert fig.derivation == (
+        "tiêu chí số 13 của Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021 - 2025 "
+        "(318/QĐ-TTg): Tổ chức sản xuất và phát triển kinh tế nông thôn")
+    assert fig.sources == [{"file": "reference/criteria.csv", "sheet": None,
+                            "column": "name", "rows": []}]
 
 
 def test_a_unit_meets_none_of_a_set_its_period_does_not_have(hv19):

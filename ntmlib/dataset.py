@@ -16,7 +16,7 @@ from . import config
 from .errors import DataNotFoundError, DataValidationError, NtmError
 from .findings import Finding, has_errors
 from .i18n import _, ngettext
-from .io import RawDataset, _display, district_source, read_dataset, sha256
+from .io import RawDataset, display_path, district_source, read_dataset, sha256
 from .model import UnitData
 from .reference import Reference, Unit, load_reference, reference_in, tables_digest
 from .schema import NARRATIVE_SECTIONS, TABLES
@@ -127,8 +127,8 @@ def _given_twice(source: Path, year: int, unit: Unit, data_root: Path | None
                 found.append(Finding.error(
                     "two-sources", _("the data of {year} is given twice: {source} is read and "
                                      "this is not; keep only one of them in the data folder")
-                    .format(year=year, source=_display(source, data_root)),
-                    file=_display(other, data_root)))
+                    .format(year=year, source=display_path(source, data_root)),
+                    file=display_path(other, data_root)))
     return found
 
 

@@ -197,7 +197,8 @@ def read_dataset(source: Path, display_root: Path | None = None) -> RawDataset:
     return _read_workbook(source, display_root)
 
 
-def _display(path: Path, root: Path | None) -> str:
+def display_path(path: Path, root: Path | None) -> str:
+    """`path` as the analyst knows it: relative to the data folder's parent when inside it."""
     if root is not None:
         try:  # the link itself, not its target, is the file the analyst knows
             return str((path.parent.resolve() / path.name).relative_to(root.resolve().parent))
@@ -437,7 +438,7 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
         others = []
     header: dict = {}
     header_path = folder / HEADER_FILE
-    header_shown = _display(header_path, root)
+    header_shown = display_path(header_path, root)
     text = read(header_path, header_shown, "header")
     if text is not None:
         parsed = _parse_header(text, header_shown, findings)
@@ -450,15 +451,15 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
         unreadable.add("header")  # its fields are not each "required" as well
     narrative: dict[str, list[str]] = {}
     narr_path = folder / NARRATIVE_FILE
-    text = read(narr_path, _display(narr_path, root), "narrative")
+    text = read(narr_path, display_path(narr_path, root), "narrative")
     if text is not None:
         narrative = parse_narrative(text)
-        findings += narrative_strays(text, _display(narr_path, root))
+        findings += narrative_strays(text, display_path(narr_path, root))
 
     tables: dict[str, RawTable] = {}
     for spec in TABLES:
         path = folder / spec.filename
-        shown = _display(path, root)
+        shown = display_path(path, root)
         text = read(path, shown, spec.name)
         if text is None:
             continue
@@ -478,7 +479,7 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
         tables[spec.name] = RawTable(spec.name, frame, shown, first_row=first_row)
     return RawDataset(
         folder, "folder", header, narrative, tables, files, findings,
-        header_file=header_shown, narrative_file=_display(narr_path, root),
+        header_file=header_shown, narrative_file=display_path(narr_path, root),
         narrative_present=narr_path.exists(), unreadable=unreadable, other_files=others,
     )
 
@@ -1094,7 +1095,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    shown = _display(path, root)
+    shown = display_path(path, root)
     files: dict[str, str] = {}
     findings: list[Finding] = []
     unreadable: set[str] = set()

@@ -990,11 +990,11 @@ def check_group(data: DistrictData) -> list[Finding]:
         return []
     if data.reference.commune_group(data.unit.code, data.year) is not None:
         return []
-    from .io import _display
+    from .io import display_path
 
     # the reference folder this data uses: its own, or the project's
     path = Path(data.reference.root) / "commune_groups.csv"
-    shown = _display(path, Path(data.data_root)) if data.data_root else str(path)
+    shown = display_path(path, Path(data.data_root)) if data.data_root else str(path)
     return [Finding.error(
         "group", _("{unit} ({code}) has no group (nhóm 1, 2 or 3) for {year} in {file}; add "
                    "the row the province decided, e.g. {row}").format(

@@ -465,3 +465,42 @@ def test_a_unit_meets_none_of_a_set_its_period_does_not_have(hv19):
     assert len(hv19.data["district_criteria"]) == 9
     assert unit_met(hv19.data, "advanced_district") == set()
     assert unit_met(hv19.data, "district") == {1, 2, 3, 4, 5, 7, 8, 9}
+
+
+def test_a_communes_criteria_figures_say_where_they_are_counted(hv24):
+    """Hòa Vang 2024, Xã Hòa Nhơn (20308): its 19 xa_ntm rows are rows 78-96 of
+    commune_criteria.csv, criteria 2, 5, 17 and 18 (rows 79, 82, 94, 95) not achieved; the
+    set's 209 rows (2-210) hold 11 communes, 3 of them meeting all 19 (20293, 20296,
+    20299). Each figure names its rows, and a count made from others names them."""
+    f = hv24.figures
+    csv = "2024/hoa-vang/commune_criteria.csv"
+    met_rows = [78, 80, 81, *range(83, 94), 96]
+
+    def words(key):
+        x = f[key]
+        return x.value, x.kind, x.label, x.derivation, x.sources, x.inputs
+
+    assert words("ntm.achieved[20308]") == (
+        15, "int", "Xã Hòa Nhơn: số tiêu chí xa_ntm đạt",
+        "đếm các dòng của commune_criteria có commune_code = 20308, set_id = xa_ntm, "
+        "achieved = yes: 15",
+        [{"file": csv, "sheet": None, "column": "achieved", "rows": met_rows}], [])
+    assert words("ntm.missing[20308]") == (
+        [2, 5, 17, 18], "list", "Xã Hòa Nhơn: các tiêu chí chưa đạt",
+        "tiêu chí của xa_ntm có achieved = no: 2,5,17,18",
+        [{"file": csv, "sheet": None, "column": "achieved", "rows": list(range(78, 97))}], [])
+    assert words("ntm.missing[20293]")[3] == "tiêu chí của xa_ntm có achieved = no: không có"
+    assert words("ntm.missing_count[20308]") == (
+        4, "count", "Xã Hòa Nhơn: số tiêu chí chưa đạt", "19 − 15 = 4", [],
+        ["ntm.achieved[20308]"])
+    assert words("ntm.in_scope") == (
+        11, "count", "số xã thực hiện Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn "
+        "2021 - 2025", "đếm các xã có dòng xa_ntm trong commune_criteria: 11",
+        [{"file": csv, "sheet": None, "column": "commune_code", "rows": list(range(2, 211))}],
+        [])
+    value, kind, label, derivation, sources, inputs = words("ntm.communes_met")
+    assert (value, kind, label, derivation, sources) == (
+        3, "count", "số xã đạt đủ 19 tiêu chí",
+        "đếm các xã đạt 19/19 tiêu chí: 3 (20293, 20296, 20299)", [])
+    assert inputs == [f"ntm.achieved[{code}]" for code in (
+        20293, 20296, 20299, 20302, 20308, 20317, 20320, 20323, 20326, 20329, 20332)]

@@ -267,3 +267,29 @@ def test_indicators_and_group_thresholds_added_to_the_reference_data_are_listed(
     assert appendix.note == "x: đạt; –: chưa đạt."
     indicator = appendix.rows[1][1]  # printed as an indicator under its criterion
     assert (indicator.text, indicator.css) == ("Có quy hoạch chung xã", "indicator")
+
+
+def test_a_communes_own_recognition_by_its_row(tra_on):
+    """Xã Trà Ôn (29821) 2026, recognitions.csv row 2: xa_ntm, 2021-2025, 2025: the year it
+    was recognised, read from that cell; the count of recognised xã and of those of
+    2021-2025, each naming the row."""
+    f = tra_on.figures
+    csv = "2026/xa-tra-on/recognitions.csv"
+
+    def words(key):
+        x = f[key]
+        return x.value, x.kind, x.label, x.sources
+
+    assert words("ntm.recognised_year") == (
+        2025, "year", "năm được công nhận xã đạt chuẩn nông thôn mới",
+        [{"file": csv, "sheet": None, "column": "year", "rows": [2]}])
+    assert f["ntm.recognised_year"].derivation == f"số liệu nhập: {csv}, dòng 2, cột year = 2025"
+    assert words("ntm.recognised") == (
+        1, "count", "số xã có quyết định công nhận xã đạt chuẩn nông thôn mới",
+        [{"file": csv, "sheet": None, "column": "unit_code", "rows": [2]}])
+    assert words("ntm.recognised_period[2021-2025]") == (
+        1, "count", "số xã được công nhận giai đoạn 2021-2025",
+        [{"file": csv, "sheet": None, "column": "unit_code", "rows": [2]}])
+    assert f["ntm.recognised_period[2021-2025]"].derivation == (
+        "đếm các giá trị khác nhau của cột unit_code trong các dòng của recognitions có title "
+        "= xa_ntm, period = 2021-2025: 1")

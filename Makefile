@@ -35,7 +35,7 @@ test: install
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/pytest -n 2
 
-# The fast loop: every test that starts no kernel and is not slow (11-18 s on 2 cores); by
+# The fast loop: every test that starts no kernel and is not slow (about 55 s on 2 cores); by
 # file, the files that use the fixture units' reports on one worker and the longest file first
 # (tests/conftest.py), so that each report is built once.
 test-fast: install

@@ -264,12 +264,13 @@ def test_the_guide_names_the_forms_sheets_and_shows_a_figure_key(tmp_path):
 def _tra_on_form(tmp_path, slug: str = "xa-tra-on") -> tuple[Path, Path]:
     """Xã Trà Ôn 2026 (29821) in a data folder with its own reference data, the commune
     named `slug` there; its form."""
-    root = tmp_path / "data"
-    shutil.copytree(BUNDLED / "reference", root / "reference")
+    from tests.test_planted_round4_c import _tra_on
+
+    root = _tra_on(tmp_path)
     units = root / "reference" / "units.csv"
     units.write_text(units.read_text(encoding="utf-8").replace(",xa-tra-on,", f",{slug},"),
                      encoding="utf-8")
-    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2026" / slug)
+    (root / "2026" / "xa-tra-on").rename(root / "2026" / slug)
     return root, make_template(2026, slug, tmp_path / "xa.xlsx", root).path
 
 

@@ -562,16 +562,12 @@ def test_a_provinces_plan_names_its_sources_as_they_are_in_the_year_planned(tmp_
     the plan for 2025 lists Hòa Vang's planned_funds.csv, 900 (central) and 500 (the city's
     budget), under 2025's sources. Under 2026's, the city's budget is inside "Ngân sách địa
     phương" and its line would be left out."""
-    import shutil
-
     from ntmlib.dataset import load_unit
     from ntmlib.report import Report
-    from tests.conftest import FIXTURES
+    from tests.test_fixture_copies import _hoa_vang_copy
     from tests.test_province_partial import _province_folder, _text
 
-    root = tmp_path / "data"
-    for year in (2023, 2024):
-        shutil.copytree(FIXTURES / str(year) / "hoa-vang", root / str(year) / "hoa-vang")
+    root = _hoa_vang_copy(tmp_path)
     _province_folder(root, 2024, "da-nang", "48")
     result = load_unit(2024, "da-nang", root, outputs_dir=tmp_path / "outputs")
     assert result.ok, [str(f) for f in result.findings]
@@ -600,16 +596,12 @@ def test_a_reconstructed_figure_is_starred_and_the_document_says_what_the_star_m
     the training paragraph) marked reconstructed in training.csv: the figure is printed
     "02*" and a note after the last part says what the star means; the same data without
     the mark prints neither."""
-    import shutil
-
     from ntmlib.dataset import load_unit
     from ntmlib.report import Report
-    from tests.conftest import FIXTURES
+    from tests.test_fixture_copies import _hoa_vang_copy
 
     def text(mark: bool) -> str:
-        root = tmp_path / str(mark) / "data"
-        for year in (2023, 2024):
-            shutil.copytree(FIXTURES / str(year) / "hoa-vang", root / str(year) / "hoa-vang")
+        root = _hoa_vang_copy(tmp_path / str(mark))
         if mark:
             path = root / "2024" / "hoa-vang" / "training.csv"
             head, ocop, vocational = path.read_text(encoding="utf-8").splitlines()

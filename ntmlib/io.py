@@ -795,7 +795,8 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict | None
     header = {}
     for key, value in loaded.items():
         items = value if isinstance(value, list) else [value]
-        colon = next((v for v in items if isinstance(value, list) and _one_field(v)), None)
+        colon = next((v for v in value if _one_field(v)), None) if isinstance(value, list) \
+            else None
         if colon is not None:  # "- Lưu: VT" without quotes: one line of text, as typed
             typed = "{}: {}".format(*next(iter(colon.items())))
             findings.append(Finding.error(

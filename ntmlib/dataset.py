@@ -169,7 +169,9 @@ def validate_raw(
     header, f = type_header(raw, year, unit, reference)
     findings += [_at_header_row(x, raw) for x in f]
     scope = header.get("scope", "report")
-    labels = reference_labels(reference, year, unit) if raw.kind == "workbook" else None
+    # the Excel form's words for reference values: in a workbook, or a form's sheet as CSV
+    labels = reference_labels(reference, year, unit) if raw.kind == "workbook" or any(
+        t.labelled for t in raw.tables.values()) else None
     tables, f = type_tables(raw, scope, reference_values(reference, year),
                             unit.level, labels)
     findings += f

@@ -476,12 +476,33 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
             continue
         frame, first_row = parsed
         _untext_cells(frame)
-        tables[spec.name] = RawTable(spec.name, frame, shown, first_row=first_row)
+        headings = _form_headings(spec.name, list(frame.columns))
+        frame = frame.rename(columns={h: n for n, h in headings.items()})
+        tables[spec.name] = RawTable(spec.name, frame, shown, first_row=first_row,
+                                     headings=headings, labelled=bool(headings))
     return RawDataset(
         folder, "folder", header, narrative, tables, files, findings,
         header_file=header_shown, narrative_file=display_path(narr_path, root),
         narrative_present=narr_path.exists(), unreadable=unreadable, other_files=others,
     )
+
+
+def column_key(name: object) -> str:
+    """A column's name compared in any case, with spaces or hyphens for underscores."""
+    return "_".join(str(name).replace("-", " ").split()).casefold()
+
+
+def _form_headings(table: str, columns: list) -> dict[str, str]:
+    """{column: heading} of a CSV file's columns headed as the Excel form heads them ("Số
+    sao", "Stars"): a sheet of the form saved as CSV. A column's own name in another case or
+    spacing ("Topic ID") is left for validation, which warns of it."""
+    out = {}
+    for heading in columns:
+        name = column_for(table, str(heading))
+        if name is not None and column_key(heading) != name and name not in columns \
+                and name not in out:
+            out[name] = str(heading)
+    return out
 
 
 class _Unreadable(ValueError):
@@ -721,14 +742,27 @@ _UniqueKeys.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 def _int_or_text(loader: yaml.SafeLoader, node) -> object:
     """A YAML integer, but a number written with a leading zero as it is written: YAML 1.1
-    reads 012 as the octal 10, and a document number 012 or a unit code 00004 would change."""
+    reads 012 as the octal 10, and a document number 012 or a unit code 00004 would change;
+    and one with colons, which it reads in base 60 (12:30 as 750)."""
     text = loader.construct_scalar(node)
-    if re.fullmatch(r"[-+]?0[\d_]+|[-+]?0[xXoObB][\w]+", str(text).strip()):
+    if re.fullmatch(r"[-+]?0[\d_]+|[-+]?0[xXoObB][\w]+", str(text).strip()) or ":" in text:
         return str(text)
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
 _UniqueKeys.add_constructor("tag:yaml.org,2002:int", _int_or_text)
+
+
+def _float_or_text(loader: yaml.SafeLoader, node) -> object:
+    """A YAML float, but one written with colons as it is written: YAML 1.1 reads 12:30 (a
+    time, a document number) as the base-60 number 750, and 1:30.5 as 90.5."""
+    text = loader.construct_scalar(node)
+    if ":" in text:
+        return str(text)
+    return yaml.SafeLoader.construct_yaml_float(loader, node)
+
+
+_UniqueKeys.add_constructor("tag:yaml.org,2002:float", _float_or_text)
 
 
 def _bool_as_text(loader: yaml.SafeLoader, node) -> str:
@@ -869,12 +903,19 @@ def parse_narrative(text: str) -> dict[str, list[str]]:
 
 def narrative_strays(text: str, shown: str) -> list[Finding]:
     """Lines of narrative.md that `parse_narrative` would lose or misplace: text before the
-    first `## section` heading (in no section, so never printed), and lines that look like a
+    first `## section` heading (in no section, so never printed), lines that look like a
     section heading but are not one ("## Limitations", "##solutions", "# objectives"), which
-    would be printed as text of the section above them."""
+    would be printed as text of the section above them, and a comment never closed."""
     findings: list[Finding] = []
     in_section = False
-    for number, line in enumerate(_without_comments(text).split("\n"), 1):
+    lines = _without_comments(text).split("\n")
+    unclosed = next((n for n, line in enumerate(lines, 1) if "<!--" in line), None)
+    if unclosed is not None:  # all that follows it would be printed, the "<!--" too
+        findings.append(Finding.error(
+            "narrative", _("the comment begun with '<!--' on this line is never closed: end it "
+                           "with '-->', or the text after it is printed as it is"),
+            file=shown, row=unclosed))
+    for number, line in enumerate(lines, 1):
         if _HEADING.match(line):
             in_section = True
             continue

@@ -21,10 +21,11 @@ import pandas as pd
 
 from .errors import NtmError
 from .findings import Finding
-from .i18n import _, count, every_language, ngettext, number, pgettext
-from .io import RawDataset, RawTable, misnamed
+from .i18n import N_, _, count, every_language, ngettext, number, pgettext
+from .io import RawDataset, RawTable, column_key, misnamed
 from .model import DistrictData, each_row
 from .parsing import (
+    ExcelPercent,
     ParseError,
     clean_text,
     excel_error,
@@ -98,6 +99,9 @@ def reference_values(reference, year: int) -> dict[str, tuple]:
     return out
 
 
+WHOLE_SOURCE = N_("the whole source")  # the form's word for a fund line of a whole source
+
+
 def reference_labels(reference, year: int, unit: Unit) -> dict[str, dict[str, str]]:
     """What the Excel form's drop-down lists show for the values the reference data defines
     (by the name a column's allowed_ref gives): the labels of data/reference/, such as
@@ -120,7 +124,7 @@ def reference_labels(reference, year: int, unit: Unit) -> dict[str, dict[str, st
         except NtmError:  # a unit kind missing from the reference data: values are shown
             continue
     # "total" has no words in the report (the source alone); the form names it
-    out["fund_components"] = {c: reference.component_label(c) or _("the whole source")
+    out["fund_components"] = {c: reference.component_label(c) or _(WHOLE_SOURCE)
                               for c in values["fund_components"]}
     out = {name: {value: label or value for value, label in labels.items()}
            for name, labels in out.items()}  # a value without a label shows as it is
@@ -135,6 +139,8 @@ def _label_values(col: Column, reference: dict[str, str]) -> dict[str, str]:
     pairs = [(value, word) for value, label in col.value_labels
              for text in every_language(label)
              for word in dict.fromkeys([text, *(w.strip() for w in text.split("/"))]) if word]
+    if col.allowed_ref == "fund_components":  # the form's words for "total", any language
+        pairs += [("total", text) for text in every_language(WHOLE_SOURCE)]
     pairs += list(reference.items())
     return {match_key(text): value for value, text in pairs}
 
@@ -246,7 +252,7 @@ def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, t
         styles: dict[str, tuple[int, object]] = {}
         texts: dict[str, tuple] = {}
         by_label = _label_values(col, labels.get(col.allowed_ref, {})) \
-            if table.sheet is not None else {}  # a workbook: maybe the Excel form
+            if table.sheet is not None or table.labelled else {}  # maybe the Excel form
         offered = _offered(col, labels.get(col.allowed_ref)) if table.labelled else None
         for i in keep_index:
             raw_value = None if raw_col is None else raw_col[i]
@@ -269,6 +275,12 @@ def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, t
 
 def _is_blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def _yes_no_as_text(value: bool, where: dict) -> Finding:
+    """An Excel TRUE/FALSE cell where a text is expected (a signer's name, a note)."""
+    return Finding.error("type", _("{value} is Excel's yes/no value, not a text: type the "
+                                   "text itself").format(value=str(value).upper()), **where)
 
 
 def _excel_error(code: str, where: dict) -> Finding:
@@ -333,6 +345,14 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
         if problem:
             findings.append(Finding.error("hidden-character", problem, **where))
             return None
+    if isinstance(raw, ExcelPercent) and col.kind in ("int", "year", "float"):
+        # Excel keeps 50 % as 0.5: read as a plain number, an amount would be 200 times off
+        findings.append(Finding.error(
+            "type", _("the cell is shown as a percentage ({shown}) in Excel, but the column "
+                      "takes a number ({kind}), not a percentage: format the cell as a number "
+                      "and type the value").format(shown=number(round(raw * 100, 9)) + "%",
+                                                   kind=_kind_word(col.kind)), **where))
+        return None
     try:
         if col.kind in ("int", "year", "float", "percent"):
             num = parse_number(raw, integer=col.kind in ("int", "year"),
@@ -379,6 +399,9 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
             findings.append(Finding.error("hidden-character", problem, **where))
             return None
     else:
+        if isinstance(raw, bool):  # an Excel TRUE/FALSE cell, which would print "True"
+            findings.append(_yes_no_as_text(raw, where))
+            return None
         if isinstance(raw, float) and raw.is_integer():
             # a number cell of a code or a text: 27787.0, as some programs store 27787, is
             # the 27787 Excel shows
@@ -520,19 +543,14 @@ def _check_keys(spec: Table, typed: pd.DataFrame, table: RawTable) -> list[Findi
     return findings
 
 
-def _column_key(name: object) -> str:
-    """A column's name compared in any case, with spaces or hyphens for underscores."""
-    return "_".join(str(name).replace("-", " ").split()).casefold()
-
-
 def _read_names_in_any_case(table: RawTable, known: set[str]) -> list[Finding]:
     """Columns named as the template's in another case or spacing ("Topic_ID", "topic id")
     are read as the template's (a warning names them); the table then finds them by name."""
     present = set(table.frame.columns)
-    by_key = {_column_key(k): k for k in known}
+    by_key = {column_key(k): k for k in known}
     renames = {}
     for name in table.frame.columns:
-        target = by_key.get(_column_key(name))
+        target = by_key.get(column_key(name))
         if name not in known and target is not None and target not in present \
                 and target not in renames.values():
             renames[name] = target
@@ -598,6 +616,12 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
         if not _header_text_ok(key, value, where, findings):
             refused.add(key)
             continue
+        flag = next((v for v in (value if isinstance(value, list) else [value])
+                     if isinstance(v, bool)), None)
+        if flag is not None and key not in ("sample_data", "year", "money_decimals", "date"):
+            findings.append(_yes_no_as_text(flag, {"column": key, **where}))
+            refused.add(key)
+            continue
         if isinstance(value, list) and key not in HEADER_LIST_FIELDS:
             if len(value) != 1:  # one item is that value; more would print as a list
                 findings.append(Finding.error(
@@ -626,7 +650,8 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
             if key == "money_decimals" and header.get(key) is not None \
                     and not 0 <= header[key] <= 3:
                 findings.append(Finding.error(
-                    "range", _("{value} decimals: write 0, 1, 2 or 3").format(value=header[key]),
+                    "range", _("{value} decimals: write 0, 1, 2 or 3").format(
+                        value=_short(value)),  # as written: 1e+26, not its 27 digits
                     column=key, **where))
                 header[key] = None
         elif key == "sample_data":

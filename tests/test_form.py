@@ -8,9 +8,11 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from ntmlib import i18n
+from ntmlib.dataset import load_unit
 from ntmlib.errors import DataValidationError
 from ntmlib.io import build_workbook, column_for, read_dataset, sheet_table
 from ntmlib.schema import HEADER_FIELDS, SHEET_LABELS, TABLES, TABLES_BY_NAME
@@ -389,3 +391,22 @@ def test_a_form_without_this_years_data_is_prefilled_with_the_unit_and_the_year(
         make_template(2027, "xa-tra-on-2", tmp_path / "dir.xlsx")
     assert str(info.value) == (f"{tmp_path / 'dir.xlsx'} là một thư mục; hãy ghi tên tệp "
                                ".xlsx cần tạo")
+
+
+def test_a_vietnamese_form_imports_with_messages_in_english_and_back(tmp_path):
+    """The form's word for a whole source ("cả nguồn (tổng số)", "the whole source") was read
+    only in the language of the run: a Vietnamese form imported with NTM_LANG=en was refused
+    for its funds lines of a whole source, and an English form in Vietnamese."""
+    with i18n.using("vi"):
+        root, form = _tra_on_form(tmp_path)
+    folder = load_unit(2026, "xa-tra-on", root).data.tables["funds"]
+    assert "total" in set(folder["component"])
+    with i18n.using("en"):
+        english = make_template(2026, "xa-tra-on", tmp_path / "en.xlsx", root).path
+        imported = import_workbook(form, 2026, "xa-tra-on", root, force=True)
+    assert imported.result.findings == []
+    pd.testing.assert_frame_equal(imported.result.data.tables["funds"], folder)
+    with i18n.using("vi"):
+        imported = import_workbook(english, 2026, "xa-tra-on", root, force=True)
+    assert imported.result.findings == []
+    pd.testing.assert_frame_equal(imported.result.data.tables["funds"], folder)

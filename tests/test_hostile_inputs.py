@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from ntmlib.parsing import Number, ParseError, parse_number
@@ -87,6 +88,20 @@ def test_yaml_yes_no_words_in_a_text_field_are_kept_as_written():
     assert findings == []
     assert header == {"signer_deputy": "no", "place": "On", "doc_symbol": "YES",
                       "cc": ["off", "Lưu VT"], "sample_data": "yes"}
+
+
+def test_yaml_numbers_with_colons_are_kept_as_written_not_read_in_base_60():
+    """YAML 1.1 reads 12:30 as the base-60 number 750 and 1:30.5 as 90.5: a document number
+    or a time typed that way was printed as another number."""
+    from ntmlib import io
+
+    findings = []
+    header = io._parse_header("doc_number: 12:30\nplace: 1:30.5\ndoc_symbol: -190:20:30\n"
+                              "cc: [8:45, Lưu VT]\nmoney_decimals: 2\nyear: 2_020\n",
+                              "h.yaml", findings)
+    assert findings == []
+    assert header == {"doc_number": "12:30", "place": "1:30.5", "doc_symbol": "-190:20:30",
+                      "cc": ["8:45", "Lưu VT"], "money_decimals": 2, "year": 2020}
 
 
 @pytest.mark.parametrize(("written", "value"), [("yes", True), ("No", False), ("TRUE", True),
@@ -248,6 +263,22 @@ def test_a_number_with_decimals_other_than_zero_is_still_not_whole():
         parse_number("300,01", integer=True)
 
 
+@pytest.mark.parametrize(("written", "shown"), [("4", "4"), ("-1", "-1"),
+                                                 ("1.0e+26", "1e+26")])
+def test_money_decimals_outside_0_to_3_are_an_error_quoting_them_as_written(tmp_path, written,
+                                                                           shown):
+    """1.0e+26 decimals was quoted with all its 27 digits."""
+    root = _kt20(tmp_path)
+    header = root / "2020" / "tx-kien-tuong" / "header.yaml"
+    text = header.read_text(encoding="utf-8")
+    assert "money_decimals: 0\n" in text
+    header.write_text(text.replace("money_decimals: 0\n", f"money_decimals: {written}\n"),
+                      encoding="utf-8")
+    assert _findings(root) == [
+        ("error", "range", "data/2020/tx-kien-tuong/header.yaml", None, "money_decimals",
+         f"{shown} decimals: write 0, 1, 2 or 3")]
+
+
 def _kt20_book(tmp_path, edit):
     """Kiến Tường 2020 as one workbook (2019 as a folder), edited by `edit(book)`."""
     import openpyxl
@@ -275,6 +306,89 @@ def test_cells_merged_down_the_rows_are_named_at_their_row_not_as_a_header(tmp_p
     assert merged == [
         ("error", "merged", "data/2020/tx-kien-tuong.xlsx", 2, "commune_code",
          "merged cells (A2:A5) are not allowed: unmerge them and type the value in each row")]
+
+
+def test_an_excel_true_or_false_cell_where_a_text_is_expected_is_an_error_at_its_cell(tmp_path):
+    """An Excel FALSE typed as the signer's name (or TRUE as a cc line, a document's summary)
+    was printed "False" on the signature, without a word."""
+    def edit(book):
+        header = book["header"]
+        header["B8"] = False  # signer_name
+        header["B11"] = True  # the third cc line: found at the field's first row
+        header["B6"] = True  # date: said not to be a date by the date's own reading
+        book["documents"]["F2"] = True  # summary
+
+    found = [f for f in _findings(_kt20_book(tmp_path, edit)) if f[1] == "type"]
+    book, says = "data/2020/tx-kien-tuong.xlsx", "is Excel's yes/no value, not a text: type " \
+        "the text itself"
+    assert found == [
+        ("error", "type", book, 6, "date",
+         "'True' is not a valid date (write dd/mm/yyyy, e.g. 02/03/2023)"),
+        ("error", "type", book, 8, "signer_name", f"FALSE {says}"),
+        ("error", "type", book, 9, "cc", f"TRUE {says}"),
+        ("error", "type", book, 2, "summary", f"TRUE {says}"),
+    ]
+
+
+def test_an_amount_shown_as_a_percentage_is_an_error_at_its_cell(tmp_path):
+    """An amount cell formatted as % in Excel holds 0.5 for "50%": it was read as 0.5 (a fund
+    of 2 000 million typed in a % cell showed 200000% and was read as 2000, one of 0.5 as
+    half a million dong); a count or a year the same. A stated rate's % cell is a percentage
+    and still read as one."""
+    def edit(book):
+        funds = book["funds"]
+        funds["C2"] = 0.125  # amount
+        funds["C2"].number_format = "0.0%"
+        models = book["production_models"]
+        models["F2"] = 0.5  # stated_rate: a percentage column
+        models["F2"].number_format = "0%"
+
+    found = [f for f in _findings(_kt20_book(tmp_path, edit)) if f[1] == "type"]
+    assert found == [
+        ("error", "type", "data/2020/tx-kien-tuong.xlsx", 2, "amount",
+         "the cell is shown as a percentage (12.5%) in Excel, but the column takes a number "
+         "(float), not a percentage: format the cell as a number and type the value")]
+
+
+def test_a_sheet_of_the_excel_form_saved_as_csv_reads_as_the_table_it_holds(tmp_path):
+    """Xã Trà Ôn's form, four of its sheets saved as CSV into the data folder (headed "Số
+    sao", "Nguồn vốn"..., with "Ngân sách Trung ương", "xã NTM", "trực tiếp" for the values
+    they stand for): every heading was an unknown column, every required column missing.
+    They now read as the folder's own CSV files do, and a finding names a column as its
+    heading."""
+    import csv
+
+    import openpyxl
+
+    from ntmlib import i18n
+    from ntmlib.dataset import load_unit
+    from ntmlib.io import sheet_table
+    from tests.test_form import _tra_on_form
+
+    with i18n.using("vi"):  # the Vietnamese form, as offices have it
+        root, form = _tra_on_form(tmp_path)
+    before = load_unit(2026, "xa-tra-on", root)
+    assert before.findings == []
+    book = openpyxl.load_workbook(form, data_only=True)
+    folder = root / "2026" / "xa-tra-on"
+    saved = {"production_models", "funds", "commune_criteria", "ocop_products"}
+    for title in book.sheetnames:
+        if sheet_table(title) in saved:
+            with open(folder / f"{sheet_table(title)}.csv", "w", encoding="utf-8",
+                      newline="") as f:
+                csv.writer(f).writerows(["" if c is None else c for c in row]
+                                        for row in book[title].iter_rows(values_only=True))
+    assert (folder / "funds.csv").read_text(encoding="utf-8").startswith(
+        "Nguồn vốn,Loại vốn,Số tiền,")
+    after = load_unit(2026, "xa-tra-on", root)
+    assert after.findings == []
+    for name in saved:
+        pd.testing.assert_frame_equal(after.data.tables[name], before.data.tables[name])
+    text = (folder / "ocop_products.csv").read_text(encoding="utf-8")
+    (folder / "ocop_products.csv").write_text(text.replace(",4,2026,", ",7,2026,", 1),
+                                              encoding="utf-8")
+    assert [(f.rule, f.file, f.row, f.column) for f in load_unit(2026, "xa-tra-on", root)
+            .findings] == [("range", "data/2026/xa-tra-on/ocop_products.csv", 2, "Số sao")]
 
 
 # -- the unit's data -------------------------------------------------------------------------

@@ -52,6 +52,22 @@ def test_narrative_comments_are_left_out_and_keep_the_line_numbers(english):
     assert narrative_strays("## objectives\n### 1. Sub-heading\n\n- item\n", "n.md") == []
 
 
+def test_a_comment_never_closed_is_an_error_at_the_line_it_begins(english):
+    """'<!--' without its '-->' hid nothing: it and all the text after it were printed, with
+    no word. A closed comment before it, or of two lines, keeps the line numbers."""
+    from ntmlib.io import narrative_strays
+
+    text = ("## achievements\n\n<!-- a note\nof two lines -->\nA.\n\nB <!-- to check: "
+            "the rate\n\n## solutions\n\nC.\n")
+    assert [(f.severity, f.rule, f.file, f.row, f.message)
+            for f in narrative_strays(text, "2024/x/narrative.md")] == [
+        ("error", "narrative", "2024/x/narrative.md", 7,
+         "the comment begun with '<!--' on this line is never closed: end it with '-->', or "
+         "the text after it is printed as it is")]
+    assert narrative_strays(text.replace("the rate\n", "the rate -->\n"), "n.md") == []
+    assert [f.row for f in narrative_strays("<!--\n## objectives\nA.\n", "n.md")] == [1, 1]
+
+
 def test_narrative_strays_are_errors_of_the_narrative_rule_at_their_file_and_line():
     """Text before the first heading is one error at its first line; each false heading (any
     number of #, a name not in lower case, no space) is one at its line, and what follows it

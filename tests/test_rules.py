@@ -743,6 +743,24 @@ def test_the_rules_across_columns_say_what_is_wrong_at_each_cell(raw, english):
     ]
 
 
+def test_a_title_of_another_level_names_that_level_in_vietnamese(raw):
+    """The level a title is for, in the message's own words (cấp xã, cấp huyện, cấp tỉnh),
+    not the reference data's English id (cấp commune)."""
+    result = validate_cells(raw, ("recognitions", 2, "title", "huyen_ntm"),
+                            ("recognitions", 3, "title", "tinh_hoan_thanh"),
+                            ("recognitions", 3, "unit_code", "795"))
+    assert [f.message for f in result.findings if f.rule == "reference"] == [
+        "danh hiệu huyen_ntm (huyện đạt chuẩn nông thôn mới) dành cho đơn vị cấp huyện, "
+        "không dành cho Xã Thạnh Trị",
+        "danh hiệu tinh_hoan_thanh (tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới) dành "
+        "cho đơn vị cấp tỉnh, không dành cho Thị xã Kiến Tường"]
+    result = validate_cells(raw, ("recognitions", 2, "title", "xa_ntm"),
+                            ("recognitions", 2, "unit_code", "795"))
+    assert [f.message for f in result.findings if f.rule == "reference"] == [
+        "danh hiệu xa_ntm (xã đạt chuẩn nông thôn mới) dành cho đơn vị cấp xã, không dành "
+        "cho Thị xã Kiến Tường"]
+
+
 def test_rows_with_a_blank_key_are_not_each_others_duplicates(raw):
     """Two OCOP products without an id: each is a blank required cell, not a duplicate row
     of the other (`product_id=None`)."""

@@ -244,3 +244,80 @@ def test_the_forms_word_for_a_whole_source_is_read_back_as_total(ref):
     col = next(c for c in TABLES_BY_NAME["funds"].columns if c.name == "component")
     read = validate._label_values(col, labels[col.allowed_ref])
     assert read[match_key("Cả nguồn (tổng số)")] == "total"
+
+
+def test_a_label_of_alternatives_stands_for_each_and_every_language_is_read(ref):
+    """The steering level's label "thôn/ấp" (hamlet) is read whole and as each of its words,
+    in Vietnamese and in English; the reference labels are read as well."""
+    from ntmlib.parsing import match_key
+
+    level = next(c for c in TABLES_BY_NAME["steering_bodies"].columns if c.name == "level")
+    read = validate._label_values(level, {"x": "Mục khác"})
+    for text, value in (("thôn/ấp", "hamlet"), ("Thôn", "hamlet"), ("ấp", "hamlet"),
+                        ("hamlet", "hamlet"), ("xã", "commune"), ("Commune", "commune"),
+                        ("tỉnh", "province"), ("mục khác", "x")):
+        assert read[match_key(text)] == value, text
+    assert match_key("thôn/ấp/xã") not in read
+
+
+def test_what_the_forms_list_offers_is_its_words_in_the_users_language(ref, english):
+    """A column with words of its own offers them translated; one whose values the
+    reference data names offers those names; any other offers nothing of its own."""
+    kind = next(c for c in TABLES_BY_NAME["training"].columns if c.name == "kind")
+    assert validate._offered(kind, None) == ["training", "vocational"]
+    from ntmlib import i18n
+
+    with i18n.using("vi"):
+        assert validate._offered(kind, None) == ["tập huấn", "đào tạo nghề"]
+    source = next(c for c in TABLES_BY_NAME["funds"].columns if c.name == "source")
+    assert validate._offered(source, {"central": "Ngân sách Trung ương",
+                                      "people": "Vốn dân góp"}) == [
+        "Ngân sách Trung ương", "Vốn dân góp"]
+    assert validate._offered(source, None) is None and validate._offered(source, {}) is None
+
+
+# -- a header field's text ------------------------------------------------------------------
+
+
+def _header_ok(key, value):
+    findings = []
+    ok = validate._header_text_ok(key, value, {"file": "h.yaml", "sheet": None}, findings)
+    return ok, [(f.rule, f.column, f.message) for f in findings]
+
+
+def test_a_header_list_holds_at_most_50_items(english):
+    assert _header_ok("cc", ["Lưu: VT"] * 50) == (True, [])
+    assert _header_ok("cc", ["Lưu: VT"] * 51) == (
+        False, [("too-long", "cc", "the list has 51 items, more than 50")])
+
+
+def test_each_item_of_a_header_list_is_checked_and_named_by_its_place(english):
+    """Items numbered from 1; an item that is no text (a number) is passed over, not the end
+    of the checks; an Excel error, an invisible character and an item over 200 characters
+    are each one finding at the field."""
+    long = "a" * 201
+    ok, found = _header_ok("recipients", [
+        "Sở Nông nghiệp", 12, "#REF!", "Sở\x07Tài chính", "b" * 200, long])
+    assert not ok
+    assert found == [
+        ("excel-error", "recipients", "the cell holds the Excel error #REF!: correct the "
+                                      "formula or type the value"),
+        ("hidden-character", "recipients",
+         "item 4: the text holds the control character U+0007 (BEL) at character 3, which "
+         "cannot be printed; delete it (it usually comes with a copy and paste)"),
+        ("too-long", "recipients", "item 6 has 201 characters, more than 200")]
+    # one item, not a list: the same checks
+    assert _header_ok("cc", "c" * 201) == (
+        False, [("too-long", "cc", "item 1 has 201 characters, more than 200")])
+    assert _header_ok("cc", "  " + "c" * 200 + "  ") == (True, [])
+
+
+def test_a_one_line_header_field_is_checked_for_errors_characters_and_length(english):
+    assert _header_ok("place", "p" * 300) == (True, [])
+    assert _header_ok("place", " " + "p" * 300 + " ") == (True, [])
+    assert _header_ok("place", "p" * 301) == (
+        False, [("too-long", "place", "the field has 301 characters, more than 300")])
+    assert _header_ok("place", "#N/A") == (
+        False, [("excel-error", "place", "the cell holds the Excel error #N/A: correct the "
+                                         "formula or type the value")])
+    assert _header_ok("place", 2023) == (True, [])

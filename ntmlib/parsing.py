@@ -3,6 +3,8 @@
 A value is either read exactly or reported; it is never guessed. "1.018" in a whole-number
 column is 1018 (Vietnamese thousands); "6.442,7" is 6442.7; "6442.7" (the machine format our
 own files use) is 6442.7; "1.018" where decimals are allowed is ambiguous and reported.
+"2,000" is 2 in Vietnamese but 2000 as an English Excel writes it: the column's other numbers
+decide (`Number.style` "either"), and "1,500" where a whole number is expected is English.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ _VN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _VN_DECIMAL = re.compile(r"^-?(\d{1,3}(\.\d{3})*|\d+),\d+$")
 _EN_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3}){2,}(\.\d+)?$|^-?\d{1,3}(,\d{3})+\.\d+$")
 _DOT_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+# one comma and three digits after it: English thousands (2,000) or a Vietnamese decimal
+_COMMA_GROUP = re.compile(r"^-?[1-9]\d{0,2},\d{3}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # the spaces a number may hold: between groups of three digits (1 234 567,5), after its sign
 _SPACED = re.compile(r"^-?\s*(\d{1,3}(\s\d{3})+|\d+)([.,]\d+)?$")
@@ -37,7 +41,9 @@ class ParseError(ValueError):
 @dataclass(frozen=True)
 class Number:
     value: int | float
-    style: str  # "plain", "vn" (comma decimals / dot thousands) or "en" (dot decimals)
+    # "plain", "vn" (comma decimals / dot thousands), "en" (dot decimals), or "either": a
+    # Vietnamese decimal that is also an English number (2,000), its value the Vietnamese one
+    style: str
 
 
 class ExcelPercent(float):
@@ -91,8 +97,7 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
     if _PLAIN_INT.match(text):
         return Number(int(text) if integer else float(text), "plain")
     if _EN_THOUSANDS.match(text):
-        raise ParseError(_("'{value}' uses English thousands separators; write it as "
-                           "{number}").format(value=raw, number=text.replace(",", "")))
+        raise _english_thousands(raw, text)
     if _VN_THOUSANDS.match(text):
         whole = int(text.replace(".", ""))
         if integer:
@@ -103,6 +108,17 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
                 "write {whole} or {decimal}").format(value=raw, whole=whole, text=text,
                                                      decimal=text.replace(".", ",")))
         return Number(float(whole), "vn")
+    if _COMMA_GROUP.match(text) and not percent:
+        # "2,000" as an Excel under English settings writes 2000 in a CSV file: 2 in
+        # Vietnamese. A whole number cannot be 1,5; otherwise the column decides (validate)
+        vietnamese = _decimal(text.replace(",", "."), raw)
+        if integer and not vietnamese.is_integer():
+            raise _english_thousands(raw, text)
+        if text.endswith("0"):
+            # 1,500 may be written 1,5 where it is Vietnamese; 449,694 has no shorter form
+            # (and is what "1.018 is ambiguous" advises), so it stays Vietnamese. Round
+            # English amounts end in 0: a column of them is caught at its first
+            return Number(int(vietnamese) if integer else vietnamese, "either")
     for pattern, style, machine in ((_VN_DECIMAL, "vn", text.replace(".", "").replace(",", ".")),
                                     (_DOT_DECIMAL, "en", text)):
         if not pattern.match(text):
@@ -114,6 +130,11 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
             return Number(int(value), style)
         raise ParseError(_("'{value}' is not a whole number").format(value=raw))
     raise ParseError(_not_a_number(raw, text))
+
+
+def _english_thousands(raw: object, text: str) -> ParseError:
+    return ParseError(_("'{value}' uses English thousands separators; write it as "
+                        "{number}").format(value=raw, number=text.replace(",", "")))
 
 
 _WITH_UNIT = re.compile(r"([-+]?[\d.,]*\d)\s*([^\d\s.,%].*)")

@@ -266,11 +266,31 @@ def _type_table(spec: Table, table: RawTable, needed: bool, allowed: dict[str, t
                 "mixed-format", _("the column mixes Vietnamese ({vietnamese}) and English "
                                   "({english}) number formats; use one").format(
                     vietnamese=vv, english=ev), **table.where(max(vi, ei), col.name)))
+        elif "either" in styles and "vn" not in styles:
+            # 2,000 with no Vietnamese number beside it: an English Excel's 2000 read as 2,
+            # which the rules between columns would then compare
+            findings.append(_either_number(*styles["either"], table, col))
+            values = [None if i in styles["either-rows"] else v
+                      for i, v in zip(keep_index, values, strict=True)]
         out[col.name] = pd.Series(values, dtype=_dtype(col))
     typed = pd.DataFrame(out)
     typed.index = pd.Index([table.first_row + i for i in keep_index], name="row")
     findings += _check_keys(spec, typed, table)
     return typed, findings
+
+
+def _either_number(i: int, raw: object, table: RawTable, col: Column) -> Finding:
+    """The error for a number like 2,000 in a column whose other numbers do not say whether
+    its comma is English thousands (2000) or a Vietnamese decimal (2)."""
+    text = "".join(str(raw).split())
+    english = text.replace(",", "")
+    vietnamese = text.rstrip("0").rstrip(",")  # 2,000 is 2 and 1,500 is 1,5 in Vietnamese
+    return Finding.error(
+        "type", _("'{value}' is ambiguous: {english} in English format or {vietnamese} in "
+                  "Vietnamese, and no other number of the column shows which; write "
+                  "{english} or {vietnamese}").format(value=raw, english=english,
+                                                      vietnamese=vietnamese),
+        **table.where(i, col.name))
 
 
 def _is_blank(v: object) -> bool:
@@ -359,8 +379,10 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
                                percent=col.kind == "percent")
             if num is None:
                 return None
-            if num.style in ("vn", "en") and num.style not in styles:
+            if num.style in ("vn", "en", "either") and num.style not in styles:
                 styles[num.style] = (i, raw)
+            if num.style == "either":  # left blank when the column does not say which
+                styles.setdefault("either-rows", set()).add(i)
             value = num.value
             if abs(value) >= LARGEST:
                 findings.append(Finding.error(

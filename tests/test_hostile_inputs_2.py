@@ -1,0 +1,75 @@
+"""Hostile input files, a second round (2026-12-07): what Excel does to a file on its way
+from an office, and the typing slips of header.yaml and narrative.md that the first round
+(test_hostile_inputs.py) did not try.
+
+Each case is a realistic file (a CSV saved by an Excel under English settings, codes whose
+zeros Excel dropped, 3/5 typed in a cell and made a date, a heading line behind a byte-order
+mark...), with the findings it must give, written out by hand, or the value it must be read
+as.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ntmlib.parsing import Number, parse_number
+from tests.test_hostile_inputs import _findings, _kt20, _set_cell
+
+pytestmark = pytest.mark.usefixtures("english")  # the messages' English wording
+
+KT = "data/2020/tx-kien-tuong"
+
+
+# -- numbers written with a comma and three digits -------------------------------------------
+
+
+def test_an_english_thousands_separator_in_a_column_of_plain_numbers_is_ambiguous(tmp_path):
+    """An Excel under English settings saves an amount shown as 2,000 as "2,000" in a CSV
+    file: it was read as the Vietnamese decimal 2 (2 million đồng for 2 000), without a word,
+    since no other number of the column was Vietnamese or English."""
+    root = _kt20(tmp_path)
+    _set_cell(root, "funds", 2, "amount", "2,000")
+    _set_cell(root, "funds", 3, "amount", "1,500")
+    assert _findings(root) == [
+        ("error", "type", f"{KT}/funds.csv", 2, "amount",
+         "'2,000' is ambiguous: 2000 in English format or 2 in Vietnamese, and no other number "
+         "of the column shows which; write 2000 or 2")]
+
+
+def test_a_comma_and_three_digits_beside_a_vietnamese_number_is_a_vietnamese_decimal(tmp_path):
+    from ntmlib.dataset import load_unit
+
+    root = _kt20(tmp_path)
+    _set_cell(root, "funds", 2, "amount", "2,000")
+    _set_cell(root, "funds", 3, "amount", "1.500,5")  # the column is written in Vietnamese
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.findings == []
+    assert result.data.tables["funds"]["amount"].tolist()[:2] == [2.0, 1500.5]
+
+
+def test_a_comma_and_three_digits_in_a_whole_number_column(tmp_path):
+    """"1,300" households was "not a whole number" (1,3 in Vietnamese), where it is 1300
+    written in English; "2,000" was read as 2."""
+    root = _kt20(tmp_path)
+    _set_cell(root, "households", 2, "households_registered", "1,300")
+    _set_cell(root, "households", 3, "households_registered", "2,000")
+    assert _findings(root) == [
+        ("error", "type", f"{KT}/households.csv", 2, "households_registered",
+         "'1,300' uses English thousands separators; write it as 1300"),
+        ("error", "type", f"{KT}/households.csv", 3, "households_registered",
+         "'2,000' is ambiguous: 2000 in English format or 2 in Vietnamese, and no other number "
+         "of the column shows which; write 2000 or 2")]
+
+
+@pytest.mark.parametrize(("raw", "integer", "number"), [
+    ("2,000", False, Number(2.0, "either")), ("12,500", False, Number(12.5, "either")),
+    ("2,000", True, Number(2, "either")),
+    ("449,694", False, Number(449.694, "vn")),  # no shorter form: Vietnamese, as before
+    ("0,500", False, Number(0.5, "vn")),  # no English number starts with 0
+    ("1,500", False, Number(1.5, "vn")),
+])
+def test_which_numbers_with_a_comma_the_column_decides(raw, integer, number):
+    if raw == "1,500":
+        assert parse_number(raw, percent=True) == number  # a percentage is never 1500
+    else:
+        assert parse_number(raw, integer=integer) == number

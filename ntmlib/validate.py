@@ -877,7 +877,14 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                 continue
             if code not in codes:
                 other = ref.unit(code, data.year)
-                why = (_("{code} ({name}) is not a commune of {unit}").format(
+                zeros = _zeros_lost(code, codes | ({data.unit.code} if table == "recognitions"
+                                                   else set()))
+                why = (_("{code} is likely {padded} ({name}) without the zeros at its start, "
+                         "which Excel drops from a code it takes for a number; write {padded}, "
+                         "in a cell formatted as Text").format(
+                           code=code, padded=zeros, name=ref.unit(zeros, data.year).name)
+                       if zeros else
+                       _("{code} ({name}) is not a commune of {unit}").format(
                            code=code, name=other.name, unit=data.unit.name) if other else
                        _("{code} is not a commune code that existed in {year}").format(
                            code=code, year=data.year))
@@ -1017,6 +1024,16 @@ def _at(raw: RawDataset, table: str, row: int | None, column: str | None) -> dic
     if rt is None:
         return {"file": table, "sheet": None, "row": row, "column": column}
     return rt.at(row, column)
+
+
+def _zeros_lost(code: str, codes: set[str]) -> str | None:
+    """The one code of `codes` that `code` is with the zeros at its start lost (376 for
+    00376, a commune of Hà Nội), as a CSV file opened and saved in Excel has them; else
+    None. The code then named (376, Huyện Kim Sơn) is another unit, or none."""
+    if not code.isdigit():
+        return None
+    found = [c for c in codes if len(c) > len(code) and c == code.zfill(len(c))]
+    return found[0] if len(found) == 1 else None
 
 
 def _year_after(year: object, reporting_year: int, where: dict) -> Finding:

@@ -10,6 +10,8 @@ as.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from ntmlib.parsing import Number, parse_number
@@ -73,3 +75,32 @@ def test_which_numbers_with_a_comma_the_column_decides(raw, integer, number):
         assert parse_number(raw, percent=True) == number  # a percentage is never 1500
     else:
         assert parse_number(raw, integer=integer) == number
+
+
+# -- codes whose zeros Excel dropped ---------------------------------------------------------
+
+
+def test_a_code_whose_leading_zeros_excel_dropped_names_the_code_it_was(tmp_path):
+    """A CSV file of a unit of Hà Nội opened and saved in Excel: 00376 became 376, which was
+    then said to be Huyện Kim Sơn (the district 376 of Ninh Bình), "not a commune of Huyện Sóc
+    Sơn"."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.reference import load_reference
+    from ntmlib.sample import generate_district
+    from tests.conftest import BUNDLED, edit_csv
+
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    generate_district("016", 2023, root, load_reference(root))  # Huyện Sóc Sơn, sample data
+    assert load_unit(2023, "soc-son", root).findings == []
+
+    def drop_zeros(t):
+        t.loc[0, "commune_code"] = t.loc[0, "commune_code"].lstrip("0")
+        return t
+
+    edit_csv(root, "households", drop_zeros, district="soc-son")
+    assert [(f.severity, f.rule, f.file, f.row, f.column, f.message)
+            for f in load_unit(2023, "soc-son", root).findings] == [
+        ("error", "reference", "data/2023/soc-son/households.csv", 2, "commune_code",
+         "376 is likely 00376 (Thị trấn Sóc Sơn) without the zeros at its start, which Excel "
+         "drops from a code it takes for a number; write 00376, in a cell formatted as Text")]

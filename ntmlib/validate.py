@@ -303,6 +303,28 @@ def _yes_no_as_text(value: bool, where: dict) -> Finding:
                                    "text itself").format(value=str(value).upper()), **where)
 
 
+def _excel_moment(value: dt.date | dt.time | dt.timedelta, col: Column,
+                  where: dict) -> Finding:
+    """A date or time cell of Excel where a number or a text is expected."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.timedelta):  # a duration, shown as [h]:mm
+        minutes = int(value.total_seconds()) // 60
+        shown = f"{minutes // 60}:{minutes % 60:02d}"
+    else:
+        shown = (f"{value:%d/%m/%Y %H:%M}" if isinstance(value, dt.datetime) else
+                 f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else f"{value:%H:%M}")
+    if col.kind in ("int", "year", "float", "percent"):
+        text = _("the cell holds {value}: Excel made a date or a time of what was typed in it "
+                 "(3/5, 3-5, 8:30...), but the column takes a number; format the cell as a "
+                 "number and type the value again")
+    else:
+        text = _("the cell holds {value}: Excel made a date or a time of what was typed in it "
+                 "(3/5, 3-5, 8:30...), but the column takes a text; format the cell as text "
+                 "and type the value again")
+    return Finding.error("type", text.format(value=shown), **where)
+
+
 def _excel_error(code: str, where: dict) -> Finding:
     """A cell showing an Excel error value (#REF!...): what a broken formula left."""
     return Finding.error("excel-error", _("the cell holds the Excel error {code}: correct the "
@@ -365,6 +387,11 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
         if problem:
             findings.append(Finding.error("hidden-character", problem, **where))
             return None
+    if isinstance(raw, dt.date | dt.time | dt.timedelta) and col.kind != "date":
+        # 3/5, 3-5 or 8:30 typed in a cell: Excel stores a date or a time, which would be
+        # read as "2020-05-03 00:00:00" or called a number with a unit
+        findings.append(_excel_moment(raw, col, where))
+        return None
     if isinstance(raw, ExcelPercent) and col.kind in ("int", "year", "float"):
         # Excel keeps 50 % as 0.5: read as a plain number, an amount would be 200 times off
         findings.append(Finding.error(

@@ -10,16 +10,26 @@ as.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
 
 from ntmlib.parsing import Number, parse_number
-from tests.test_hostile_inputs import _findings, _kt20, _set_cell
+from tests.test_hostile_inputs import _findings, _kt20, _kt20_book, _set_cell
 
 pytestmark = pytest.mark.usefixtures("english")  # the messages' English wording
 
 KT = "data/2020/tx-kien-tuong"
+BOOK = "data/2020/tx-kien-tuong.xlsx"
+
+
+def _book_findings(root):
+    """(severity, rule, file, sheet, row, column, message) of each finding of a workbook."""
+    from ntmlib.dataset import load_unit
+
+    return [(f.severity, f.rule, f.file, f.sheet, f.row, f.column, f.message)
+            for f in load_unit(2020, "tx-kien-tuong", root).findings]
 
 
 # -- numbers written with a comma and three digits -------------------------------------------
@@ -104,3 +114,31 @@ def test_a_code_whose_leading_zeros_excel_dropped_names_the_code_it_was(tmp_path
         ("error", "reference", "data/2023/soc-son/households.csv", 2, "commune_code",
          "376 is likely 00376 (Thị trấn Sóc Sơn) without the zeros at its start, which Excel "
          "drops from a code it takes for a number; write 00376, in a cell formatted as Text")]
+
+
+# -- Excel's dates and times where no date is expected ---------------------------------------
+
+
+def test_a_date_or_a_time_excel_made_of_what_was_typed_is_an_error_at_its_cell(tmp_path):
+    """3/5 (three of five) typed in a count becomes the date 03/05/2020 in Excel: the
+    finding said to write it without '-05-03 00:00:00'; typed in a text or a code, it was
+    read as "2020-05-03 00:00:00" without a word."""
+    def edit(book):
+        book["households"]["E2"] = dt.datetime(2020, 5, 3)  # hamlets_registered
+        book["households"]["F3"] = dt.time(8, 30)  # hamlets_recognised
+        book["training"]["B2"] = dt.datetime(2020, 5, 3)  # topic
+        book["training"]["A2"] = dt.datetime(2020, 1, 2, 14, 30)  # topic_id
+
+    number = ("Excel made a date or a time of what was typed in it (3/5, 3-5, 8:30...), but "
+              "the column takes a number; format the cell as a number and type the value again")
+    text = ("Excel made a date or a time of what was typed in it (3/5, 3-5, 8:30...), but "
+            "the column takes a text; format the cell as text and type the value again")
+    assert _book_findings(_kt20_book(tmp_path, edit)) == [
+        ("error", "type", BOOK, "training", 2, "topic_id",
+         f"the cell holds 02/01/2020 14:30: {text}"),
+        ("error", "type", BOOK, "training", 2, "topic", f"the cell holds 03/05/2020: {text}"),
+        ("error", "type", BOOK, "households", 2, "hamlets_registered",
+         f"the cell holds 03/05/2020: {number}"),
+        ("error", "type", BOOK, "households", 3, "hamlets_recognised",
+         f"the cell holds 08:30: {number}"),
+    ]

@@ -178,6 +178,12 @@ def parse_date(raw: object) -> dt.date | None:
     text = str(raw).strip()
     if not text:
         return None
+    serial = _excel_serial(raw, text)
+    if serial is not None:
+        raise ParseError(_("'{value}' is not a valid date: it is the number Excel keeps for "
+                           "the date {date}, shown without a date format; format the cell as "
+                           "a date (dd/mm/yyyy)").format(value=text.split(".")[0],
+                                                           date=f"{serial:%d/%m/%Y}"))
     words = _DATE_WORDS.fullmatch(" ".join(nfc(text).casefold().split()))
     if words:
         text = "{}/{}/{}".format(*words.groups())
@@ -188,6 +194,19 @@ def parse_date(raw: object) -> dt.date | None:
             continue
     raise ParseError(_("'{value}' is not a valid date (write dd/mm/yyyy, e.g. 02/03/2023)")
                      .format(value=raw))
+
+
+# Excel keeps a date as the days since 30/12/1899: 36526 is 01/01/2000, 73415 31/12/2100
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _excel_serial(raw: object, text: str) -> dt.date | None:
+    """The date a number of 2000 to 2100 in Excel's count stands for, or None: a date cell
+    whose format was lost (its values pasted without formats) shows 43865 for 04/02/2020."""
+    if isinstance(raw, bool) or not re.fullmatch(r"\d{5}(\.0+)?", text):
+        return None
+    day = _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+    return day if 2000 <= day.year <= 2100 else None
 
 
 def parse_bool(raw: object) -> bool | None:

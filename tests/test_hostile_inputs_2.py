@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 
-from ntmlib.parsing import Number, parse_number
+from ntmlib.parsing import Number, ParseError, parse_date, parse_number
 from tests.test_hostile_inputs import _findings, _kt20, _kt20_book, _set_cell
 
 pytestmark = pytest.mark.usefixtures("english")  # the messages' English wording
@@ -142,3 +142,20 @@ def test_a_date_or_a_time_excel_made_of_what_was_typed_is_an_error_at_its_cell(t
         ("error", "type", BOOK, "households", 3, "hamlets_recognised",
          f"the cell holds 08:30: {number}"),
     ]
+
+
+def test_a_date_that_lost_its_format_says_which_date_it_is(tmp_path):
+    """A date column pasted as values shows 43865, Excel's number for 04/02/2020: the
+    finding said only that it is no date."""
+    def edit(book):
+        book["documents"]["C2"] = 43865
+        book["documents"]["C2"].number_format = "General"
+
+    assert _book_findings(_kt20_book(tmp_path, edit)) == [
+        ("error", "type", BOOK, "documents", 2, "date",
+         "'43865' is not a valid date: it is the number Excel keeps for the date 04/02/2020, "
+         "shown without a date format; format the cell as a date (dd/mm/yyyy)")]
+    with pytest.raises(ParseError, match="the number Excel keeps for the date 04/02/2020"):
+        parse_date("43865")  # a CSV file saved from such a sheet
+    with pytest.raises(ParseError, match=r"^'12345' is not a valid date \(write"):
+        parse_date("12345")  # 1933: no date of the programme

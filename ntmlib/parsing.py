@@ -76,6 +76,10 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
             return None
         if raw in (math.inf, -math.inf):
             raise ParseError(_("{value} is not a number").format(value=raw))
+        if isinstance(raw, float):
+            # as Excel shows it, to 15 significant digits: a formula's 300.00000000000006
+            # (0.1 * 3 * 1000) is the 300 the analyst sees and checked
+            raw = float(f"{raw:.15g}")
         if integer and float(raw) != int(raw):
             # the number as the cell holds it, every digit (":g" kept six: 35498.2)
             raise ParseError(_("{value} is not a whole number").format(value=repr(float(raw))))

@@ -159,3 +159,18 @@ def test_a_date_that_lost_its_format_says_which_date_it_is(tmp_path):
         parse_date("43865")  # a CSV file saved from such a sheet
     with pytest.raises(ParseError, match=r"^'12345' is not a valid date \(write"):
         parse_date("12345")  # 1933: no date of the programme
+
+
+def test_a_whole_number_with_a_formulas_binary_tail_is_read_as_excel_shows_it(tmp_path):
+    """=0.1*3*1000 gives 300.00000000000006, which Excel shows as 300: the finding said
+    "300.0000000000001 is not a whole number", a value the analyst cannot see."""
+    from ntmlib.dataset import load_unit
+
+    root = _kt20_book(tmp_path, lambda b: b["households"].cell(2, 2, 0.1 * 3 * 1000))
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.findings == []
+    assert result.data.tables["households"]["households_registered"].tolist()[0] == 300
+    assert parse_number(299.99999999999994, integer=True) == Number(300, "plain")
+    assert parse_number(1.1 * 3) == Number(3.3, "plain")
+    with pytest.raises(ParseError, match="^300.5 is not a whole number$"):
+        parse_number(300.5, integer=True)

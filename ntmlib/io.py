@@ -34,6 +34,7 @@ from .findings import Finding
 from .i18n import _, count, every_language, ngettext
 from .parsing import ExcelPercent, char_name, match_key, nfc
 from .schema import (
+    HEADER_FIELDS,
     HEADER_LIST_FIELDS,
     NARRATIVE_SECTIONS,
     SHEET_LABELS,
@@ -1222,8 +1223,9 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     header_rows: dict[str, int] = {}
     if "header" in sheets and "header" not in unreadable:
         sheet = sheets["header"]
-        for number, row in enumerate(sheet.rows, sheet.first_row):
-            field_name, value = (row + [None, None])[:2]
+        at, rows = _header_layout(sheet)
+        for number, row in rows:
+            field_name, value = (row[at:] + [None, None])[:2]
             if field_name is None:
                 continue
             key = str(field_name).strip()
@@ -1239,9 +1241,9 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                     file=shown, sheet=titles["header"], row=number, column=key))
             elif value not in (None, "") or key not in header:
                 header[key] = value
+        fields = {number: str(row[at] or "") for number, row in rows if at < len(row)}
         _place_issues(sheet, titles["header"], shown, findings,
-                      lambda r, c: str(sheet.rows[r - sheet.first_row][0] or "")
-                      if 0 <= r - sheet.first_row < len(sheet.rows) else None)
+                      lambda r, c: fields.get(r))
     narrative: dict[str, list[str]] = {}
     if "narrative" in sheets and "narrative" not in unreadable:
         sheet = sheets["narrative"]
@@ -1281,6 +1283,26 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                       unreadable=unreadable, labelled=labelled, sheets=titles,
                       other_sheets=others,
                       header_rows=header_rows)
+
+
+def _header_layout(sheet: _Sheet) -> tuple[int, list[tuple[int, list]]]:
+    """Where the header sheet's fields are: the column that holds the most field names (A, as
+    the form has it, or the next after a column of numbers "STT" or a blank one), and the rows
+    (numbered) to read, with the first row when it holds a field (its row of column names
+    deleted). Read by column A alone, every field was said to be required."""
+    rows = [(sheet.first_row - 1, list(sheet.columns)),
+            *enumerate(sheet.rows, sheet.first_row)]
+
+    def fields(j: int) -> int:
+        return sum(j < len(r) and isinstance(r[j], str) and r[j].strip() in HEADER_FIELDS
+                   for _n, r in rows)
+
+    width = max(len(r) for _n, r in rows)
+    at = max(range(width), key=lambda j: (fields(j), -j)) if width else 0
+    first = rows[0][1]
+    if not (at < len(first) and isinstance(first[at], str) and first[at].strip() in HEADER_FIELDS):
+        rows = rows[1:]  # the row of column names ("field", "value")
+    return at, rows
 
 
 def _merged(sheet: _Sheet, columns: list, shown: str, title: str) -> Finding:

@@ -174,3 +174,32 @@ def test_a_whole_number_with_a_formulas_binary_tail_is_read_as_excel_shows_it(tm
     assert parse_number(1.1 * 3) == Number(3.3, "plain")
     with pytest.raises(ParseError, match="^300.5 is not a whole number$"):
         parse_number(300.5, integer=True)
+
+
+# -- the workbook's layout -------------------------------------------------------------------
+
+
+def _numbered(book):
+    """A column "STT" (số thứ tự) before the header's fields, as offices number a table."""
+    ws = book["header"]
+    ws.insert_cols(1)
+    ws["A1"] = "STT"
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, 1, row - 1)
+
+
+@pytest.mark.parametrize("edit", [
+    _numbered,
+    lambda b: b["header"].insert_cols(1),  # the sheet begins in column B
+    lambda b: b["header"].delete_rows(1),  # its row "field, value" deleted
+], ids=["numbered", "from-column-b", "no-column-names"])
+def test_a_header_sheet_laid_out_otherwise_is_read_by_its_field_names(tmp_path, edit):
+    """The header sheet was read by column A alone, below row 1: numbered, or one column to
+    the right, each field was said to be required (and each number an unknown field); without
+    its row of column names, unit_code, on row 1, was said to be required."""
+    from ntmlib.dataset import load_unit
+
+    result = load_unit(2020, "tx-kien-tuong", _kt20_book(tmp_path, edit))
+    assert result.findings == []
+    assert (result.data.header["unit_code"], result.data.header["signer_name"]) == (
+        "795", "Trần Thị Mẫu")

@@ -1105,6 +1105,14 @@ def _read_sheet(ws, book) -> _Sheet:
                 values[col] = value
             kept[idx] = values
             last = idx
+        hidden = [str(r) for r in kept
+                  if parser.row_dimensions.get(str(r), {}).get("hidden") in ("1", "true")]
+        if hidden:  # as a hidden sheet: whoever checks the table by eye does not see them
+            sheet.issues.append(("workbook", "warning", int(hidden[0]), None, ngettext(
+                "row {rows} is hidden in Excel (by hand or by a filter); its data is read like "
+                "the other rows", "rows {rows} are hidden in Excel (by hand or by a filter); "
+                "their data is read like the other rows", len(hidden)).format(
+                    rows=", ".join(hidden[:5]) + (", …" if len(hidden) > 5 else ""))))
         if not sheet.too_large and parser.merged_cells is not None:
             sheet.merged = sorted(str(m.ref) for m in parser.merged_cells.mergeCell
                                   if title is None or m.max_row > title[0])

@@ -203,3 +203,21 @@ def test_a_header_sheet_laid_out_otherwise_is_read_by_its_field_names(tmp_path, 
     assert result.findings == []
     assert (result.data.header["unit_code"], result.data.header["signer_name"]) == (
         "795", "Trần Thị Mẫu")
+
+
+def test_rows_hidden_in_excel_are_read_with_a_warning(tmp_path):
+    """As a hidden sheet: rows hidden by hand (an old commune, kept out of sight) or by a
+    filter are read, and whoever checks the table by eye does not see them."""
+    def edit(book):
+        for row in (3, 5):
+            book["households"].row_dimensions[row].hidden = True
+        book["training"].row_dimensions[2].hidden = True
+
+    assert _book_findings(_kt20_book(tmp_path, edit)) == [
+        ("warning", "workbook", BOOK, "training", 2, None,
+         "row 2 is hidden in Excel (by hand or by a filter); its data is read like the other "
+         "rows"),
+        ("warning", "workbook", BOOK, "households", 3, None,
+         "rows 3, 5 are hidden in Excel (by hand or by a filter); their data is read like the "
+         "other rows"),
+    ]

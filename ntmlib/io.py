@@ -817,15 +817,17 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict | None
         if mark is not None and "\t" in lines[min(mark.line, len(lines) - 1)]:
             message = _("line {line} holds a tab, which YAML does not take between a field "
                         "and its value or before a list item; put spaces instead")
-        findings.append(Finding.error(
-            "header", message.format(line=mark.line + 1 if mark is not None else None),
-            file=shown))
+        # the line YAML stops at is often the one after the slip, which it names better
+        slip = _yaml_slip(lines[:mark.line + 1] if mark is not None else lines)
+        findings.append(Finding.error("header", slip or message.format(
+            line=mark.line + 1 if mark is not None else None), file=shown))
         return None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
-        findings.append(Finding.error("header", _("the file must hold 'field: value' lines"),
-                                      file=shown))
+        findings.append(Finding.error(
+            "header", _yaml_slip(lines) or _("the file must hold 'field: value' lines"),
+            file=shown))
         return None
     header = {}
     for key, value in loaded.items():
@@ -847,6 +849,34 @@ def _parse_header(text: str, shown: str, findings: list[Finding]) -> dict | None
             continue
         header[key] = value
     return header
+
+
+_GLUED_FIELD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(?![ \t]|$)")
+_GLUED_ITEM = re.compile(r"^\s*-(?![ \t\-]|$)")
+
+
+def _yaml_slip(lines: list[str]) -> str | None:
+    """Why YAML cannot read the first of `lines` that has one of the usual typing slips,
+    or None: no space after "field:" or before a list item's text, a non-breaking space
+    (from a copy of a web page or Word) where YAML needs a space, a second `---`."""
+    started = False
+    for number, line in enumerate(lines, 1):
+        if line.rstrip() == "---" and started:
+            return _("line {line} ('---') begins a second YAML document, which header.yaml "
+                     "cannot hold; delete the line").format(line=number)
+        started = started or bool(line.strip()) and not line.lstrip().startswith("#")
+        glued = _GLUED_FIELD.match(line)
+        if glued and line[glued.end()] == "\u00a0" or re.match(r"^[ \u00a0]*\u00a0", line):
+            return _("line {line} holds a non-breaking space (U+00A0), which YAML does not "
+                     "take for a space; type an ordinary space instead").format(line=number)
+        if glued:
+            return _("line {line} has no space after '{field}:', so YAML does not read it as "
+                     "a field and its value; put a space after the colon").format(
+                line=number, field=glued.group(1))
+        if _GLUED_ITEM.match(line):
+            return _("line {line} has no space after its '-', so YAML does not read it as an "
+                     "item of a list; put a space after the dash").format(line=number)
+    return None
 
 
 def _one_field(item: object) -> bool:

@@ -221,3 +221,44 @@ def test_rows_hidden_in_excel_are_read_with_a_warning(tmp_path):
          "rows 3, 5 are hidden in Excel (by hand or by a filter); their data is read like the "
          "other rows"),
     ]
+
+
+# -- header.yaml -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("signer_name: ", "signer_name:",
+     "line 8 has no space after 'signer_name:', so YAML does not read it as a field and its "
+     "value; put a space after the colon"),
+    ("signer_name: ", "signer_name:\u00a0",  # a non-breaking space, from a copy of Word
+     "line 8 holds a non-breaking space (U+00A0), which YAML does not take for a space; type "
+     "an ordinary space instead"),
+    ('  - "Như trên"', '\u00a0\u00a0- "Như trên"',
+     "line 10 holds a non-breaking space (U+00A0), which YAML does not take for a space; type "
+     "an ordinary space instead"),
+    ('  - "Như trên"', '  -"Như trên"',
+     "line 10 has no space after its '-', so YAML does not read it as an item of a list; put a "
+     "space after the dash"),
+    ('  - "Lưu: VT"\n', '  - "Lưu: VT"\n---\n',  # a Markdown front matter's closing line
+     "line 13 ('---') begins a second YAML document, which header.yaml cannot hold; delete "
+     "the line"),
+])
+def test_a_typing_slip_in_header_yaml_is_named_at_its_line(tmp_path, old, new, message):
+    """YAML stops at the line after a field typed without its space ("signer_name:Trần"), and
+    the finding named that line and spoke of quotes."""
+    root = _kt20(tmp_path)
+    header = root / "2020" / "tx-kien-tuong" / "header.yaml"
+    text = header.read_text(encoding="utf-8")
+    assert old in text
+    header.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert _findings(root) == [("error", "header", f"{KT}/header.yaml", None, None, message)]
+
+
+def test_a_header_of_one_field_without_its_space_is_named_too():
+    from ntmlib import io
+
+    findings = []
+    assert io._parse_header("signer_name:Trần Thị Mẫu\n", "h.yaml", findings) is None
+    assert [(f.rule, f.message) for f in findings] == [
+        ("header", "line 1 has no space after 'signer_name:', so YAML does not read it as a "
+                   "field and its value; put a space after the colon")]

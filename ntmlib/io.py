@@ -32,7 +32,7 @@ import yaml
 from .errors import DataNotFoundError
 from .findings import Finding
 from .i18n import _, count, every_language, ngettext
-from .parsing import ExcelPercent, char_name, match_key, nfc
+from .parsing import ExcelPercent, char_name, match_key, nfc, without_invisible
 from .schema import (
     HEADER_FIELDS,
     HEADER_LIST_FIELDS,
@@ -916,10 +916,10 @@ def parse_narrative(text: str) -> dict[str, list[str]]:
         buf.clear()
 
     for line in _without_comments(text).split("\n"):
-        m = _HEADING.match(line)
-        if m:
+        heading = _heading(line)
+        if heading:
             flush()
-            current = m.group(1)
+            current = heading
             sections.setdefault(current, [])
         elif line.strip() == "":
             flush()
@@ -930,6 +930,15 @@ def parse_narrative(text: str) -> dict[str, list[str]]:
             buf.append(line.strip())
     flush()
     return sections
+
+
+def _heading(line: str) -> str | None:
+    """The section a line `## name` heads, or None. Spaces before it (Markdown allows them)
+    and invisible characters are no part of it: a byte-order mark where two files were
+    joined, a zero-width space from a copy, made the heading a line of text that looked like
+    one, its section's text added to the section above."""
+    m = _HEADING.match(without_invisible(line).strip())
+    return m.group(1) if m else None
 
 
 def narrative_strays(text: str, shown: str) -> list[Finding]:
@@ -947,10 +956,10 @@ def narrative_strays(text: str, shown: str) -> list[Finding]:
                            "with '-->', or the text after it is printed as it is"),
             file=shown, row=unclosed))
     for number, line in enumerate(lines, 1):
-        if _HEADING.match(line):
+        if _heading(line):
             in_section = True
             continue
-        bare = line.strip()
+        bare = without_invisible(line).strip()
         if bare.startswith("#") and not bare.startswith("### "):
             findings.append(Finding.error(
                 "narrative", _("'{line}' looks like a section heading but is not one: a "

@@ -312,6 +312,11 @@ def invisible_character(value: str) -> str | None:
         character=char_name(m.group()), position=m.start() + 1)
 
 
+def without_invisible(text: str) -> str:
+    """`text` without its invisible format characters (see invisible_character)."""
+    return _INVISIBLE.sub("", text)
+
+
 # what `visible` writes out: the hidden characters and the invisible format characters
 _NOT_SHOWN = re.compile(f"{_HIDDEN_ONE_LINE.pattern}|{_INVISIBLE.pattern}")
 

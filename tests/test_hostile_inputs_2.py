@@ -262,3 +262,29 @@ def test_a_header_of_one_field_without_its_space_is_named_too():
     assert [(f.rule, f.message) for f in findings] == [
         ("header", "line 1 has no space after 'signer_name:', so YAML does not read it as a "
                    "field and its value; put a space after the colon")]
+
+
+# -- narrative.md ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("heading", [
+    "\ufeff## achievements",  # a byte-order mark where two files were joined
+    "\u200b## achievements",  # a zero-width space, from a copy of a web page
+    "## achieve\u200bments",
+    "  ## achievements",  # indented, as Markdown allows
+])
+def test_a_heading_behind_an_invisible_character_or_spaces_is_a_heading(tmp_path, heading):
+    """A byte-order mark or a zero-width space before '## achievements' made it a line of
+    text of the section above, the section "empty", and nothing said why; inside the name,
+    or with spaces before it, the finding quoted '## achievements', which looks right."""
+    from ntmlib.dataset import load_unit
+
+    root = _kt20(tmp_path)
+    path = root / "2020" / "tx-kien-tuong" / "narrative.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("## achievements", heading, 1), encoding="utf-8")
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.findings == []
+    assert result.data.narrative["achievements"] == ["- Đạt kết quả."]
+    assert result.data.narrative["propaganda"] == [
+        "Thị xã tổ chức tuyên truyền được {propaganda.sessions[general]} cuộc."]

@@ -850,6 +850,28 @@ def test_a_communes_year_first_met_is_compared_too_naming_the_commune(tmp_path):
         "2023, nhưng năm 2019 theo dữ liệu năm nay")]
 
 
+def test_a_communes_year_first_met_is_compared_in_a_report_without_district_criteria(
+        tmp_path):
+    """Xã Trà Ôn 2027, carried over from 2026 by new-year (a commune: no district criteria
+    in either year, nothing to compare there), its criterion 1 first met in 2027 though 2026's
+    data has it met: its own criteria are still compared."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.yearly import new_year
+    from tests.conftest import edit_csv
+    from tests.test_planted_round4_c import _tra_on
+
+    root = _tra_on(tmp_path)
+    new_year(2026, 2027, "xa-tra-on", root)
+    edit_csv(root, "commune_criteria", lambda t: _cell(t, "xa_ntm", 1, "year_met", "2027"),
+             year=2027, district="xa-tra-on")
+    result = load_unit(2027, "xa-tra-on", root, outputs_dir=tmp_path / "outputs")
+    assert [(f.file, f.row, f.message) for f in result.findings
+            if f.rule == "previous-year"] == [(
+        "data/2027/xa-tra-on/commune_criteria.csv", 2,
+        "Xã Trà Ôn: tiêu chí 1 của xã NTM (xa_ntm) đã đạt trong dữ liệu năm 2026, nên năm "
+        "đạt lần đầu là 2026 hoặc trước đó, không phải năm 2027")]
+
+
 def test_a_baseline_without_commune_criteria_has_no_levels_to_compare(tmp_path):
     """Hòa Vang's 2023 baseline with commune_criteria.csv of its header only (a baseline may
     leave the table out): no count of last year's levels, where every band's 0 read as

@@ -321,3 +321,54 @@ def test_a_one_line_header_field_is_checked_for_errors_characters_and_length(eng
         False, [("excel-error", "place", "the cell holds the Excel error #N/A: correct the "
                                          "formula or type the value")])
     assert _header_ok("place", 2023) == (True, [])
+
+
+# -- a table's columns ------------------------------------------------------------------------
+
+
+def _typed(frame, **table):
+    spec = TABLES_BY_NAME["training"]
+    raw = RawTable("training", frame, table.pop("file", "2020/x/training.csv"), **table)
+    typed, findings = validate._type_table(spec, raw, True, {}, {})
+    return typed, [(f.severity, f.rule, f.file, f.sheet, f.row, f.column, f.message)
+                   for f in findings]
+
+
+def test_unknown_twice_given_and_missing_columns_are_each_one_finding_at_the_column(english):
+    """An unknown column is a warning listing the columns expected; a column given twice is
+    an error (its first is read); a required column missing is an error with what it holds.
+    Each is at its column, once for the table, not once a row."""
+    frame = pd.DataFrame([["t1", "Chủ đề", 2, 30, "?", 3]],
+                         columns=["topic_id", "topic", "classes", "classes", "Ghi\u200bchú",
+                                  "extra"], dtype=object)
+    typed, found = _typed(frame)
+    expected = ("topic_id, topic, classes, trainees, kind, trainee_word, reconstructed")
+    csv = "2020/x/training.csv"
+    assert found == [
+        ("warning", "extra-column", csv, None, None, "Ghi\\u200bchú",
+         f"unknown column 'Ghi\\u200bchú' is ignored (expected: {expected})"),
+        ("warning", "extra-column", csv, None, None, "extra",
+         f"unknown column 'extra' is ignored (expected: {expected})"),
+        ("error", "duplicate-column", csv, None, None, "classes",
+         "the column 'classes' appears twice"),
+        ("error", "missing-column", csv, None, None, None,  # no cell of it to point at
+         "the column 'trainees' (trainees) is missing")]
+    assert typed["classes"].tolist() == [2]
+    assert typed["trainees"].isna().all() and list(typed.index) == [2]
+
+
+def test_a_sheet_of_the_form_names_its_columns_by_their_headings(english):
+    """In a sheet headed as the Excel form heads it, the missing column and the expected
+    ones are named by the form's headings, as the analyst sees them."""
+    frame = pd.DataFrame([["t1", "Chủ đề", 2, 1]], columns=["topic_id", "topic", "classes",
+                                                            "Note"], dtype=object)
+    _typed_frame, found = _typed(frame, file="x.xlsx", sheet="Training", labelled=True,
+                                 headings={"topic_id": "Topic id", "topic": "Topic",
+                                           "classes": "Classes"})
+    expected = "Topic id, Topic, Classes, Trainees, Kind of training, Word for the trainees, " \
+        "Reconstructed"
+    assert found == [
+        ("warning", "extra-column", "x.xlsx", "Training", None, "Note",
+         f"unknown column 'Note' is ignored (expected: {expected})"),
+        ("error", "missing-column", "x.xlsx", "Training", None, None,
+         "the column 'Trainees' (trainees) is missing")]

@@ -372,3 +372,41 @@ def test_a_sheet_of_the_form_names_its_columns_by_their_headings(english):
          f"unknown column 'Note' is ignored (expected: {expected})"),
         ("error", "missing-column", "x.xlsx", "Training", None, None,
          "the column 'Trainees' (trainees) is missing")]
+
+
+def test_blank_rows_are_left_out_and_a_table_of_none_is_one_error_at_its_sheet(english):
+    """Rows blank in every cell (spaces count as blank) are left out, the others keep their
+    row numbers; a required table left with no row is one error naming its sheet, or the
+    table where there is no sheet."""
+    blank = pd.DataFrame([[None, " ", None, None], ["", None, "", float("nan")]],
+                         columns=["topic_id", "topic", "classes", "trainees"], dtype=object)
+    typed, found = _typed(blank)
+    assert found == [("error", "empty-table", "2020/x/training.csv", None, None, None,
+                      "the table training has no rows")]
+    assert typed.empty and str(typed["classes"].dtype) == "Int64"
+    _typed_frame, found = _typed(blank, file="x.xlsx", sheet="Tập huấn")
+    assert found == [("error", "empty-table", "x.xlsx", "Tập huấn", None, None,
+                      "the table Tập huấn has no rows")]
+    rows = pd.DataFrame([["t1", "A", 1, 10], [None, "", None, None], ["t2", "B", 2, 20]],
+                        columns=["topic_id", "topic", "classes", "trainees"], dtype=object)
+    typed, found = _typed(rows, first_row=5)
+    assert found == []
+    assert list(typed.index) == [5, 7] and typed["trainees"].tolist() == [10, 20]
+    # the optional columns left out are there, blank, typed as their kind
+    assert typed["kind"].isna().all() and typed["trainee_word"].tolist() == [None, None]
+
+
+def test_a_sheet_of_the_form_reads_its_words_for_a_columns_values(english):
+    """"đào tạo nghề" is the form's word for vocational training, in any language of the
+    run; in a CSV file of names and values it is no value of the column."""
+    frame = pd.DataFrame([["t1", "Nghề", 1, 10, "đào tạo nghề"]],
+                         columns=["topic_id", "topic", "classes", "trainees", "kind"],
+                         dtype=object)
+    typed, found = _typed(frame, file="x.xlsx", sheet="Tập huấn", labelled=True)
+    assert found == [] and typed["kind"].tolist() == ["vocational"]
+    typed, found = _typed(frame, file="x.xlsx", sheet="training")
+    assert found == [] and typed["kind"].tolist() == ["vocational"]
+    typed, found = _typed(frame)
+    assert found == [("error", "allowed", "2020/x/training.csv", None, 2, "kind",
+                      "'đào tạo nghề' is not one of: training, vocational")]
+    assert typed["kind"].tolist() == [None]

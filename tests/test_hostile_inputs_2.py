@@ -1,4 +1,4 @@
-"""Hostile input files, a second round (2026-12-07): what Excel does to a file on its way
+"""Hostile input files, a second round (2026-12-06, night): what Excel does to a file on its way
 from an office, and the typing slips of header.yaml and narrative.md that the first round
 (test_hostile_inputs.py) did not try.
 

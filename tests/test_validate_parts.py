@@ -321,6 +321,10 @@ def test_a_one_line_header_field_is_checked_for_errors_characters_and_length(eng
         False, [("excel-error", "place", "the cell holds the Excel error #N/A: correct the "
                                          "formula or type the value")])
     assert _header_ok("place", 2023) == (True, [])
+    assert _header_ok("place", "Trà\x07Cú") == (False, [(
+        "hidden-character", "place", "the text holds the control character U+0007 (BEL) at "
+        "character 4, which cannot be printed; delete it (it usually comes with a copy and "
+        "paste)")])
 
 
 # -- a table's columns ------------------------------------------------------------------------
@@ -410,3 +414,17 @@ def test_a_sheet_of_the_form_reads_its_words_for_a_columns_values(english):
     assert found == [("error", "allowed", "2020/x/training.csv", None, 2, "kind",
                       "'đào tạo nghề' is not one of: training, vocational")]
     assert typed["kind"].tolist() == [None]
+
+
+def test_a_value_outside_a_sheet_of_the_forms_list_is_told_the_words_the_list_offers():
+    """In a sheet of the Vietnamese form the message lists what its drop-down list shows
+    (tập huấn, đào tạo nghề); in a CSV file, the values themselves."""
+    frame = pd.DataFrame([["t1", "Nghề", 1, 10, "học nghề"]],
+                         columns=["topic_id", "topic", "classes", "trainees", "kind"],
+                         dtype=object)
+    _typed_frame, found = _typed(frame, file="x.xlsx", sheet="Tập huấn", labelled=True)
+    assert found == [("error", "allowed", "x.xlsx", "Tập huấn", 2, "Loại hình",
+                      "'học nghề' không thuộc các giá trị: tập huấn, đào tạo nghề")]
+    _typed_frame, found = _typed(frame)
+    assert found == [("error", "allowed", "2020/x/training.csv", None, 2, "kind",
+                      "'học nghề' không thuộc các giá trị: training, vocational")]

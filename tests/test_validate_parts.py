@@ -428,3 +428,19 @@ def test_a_value_outside_a_sheet_of_the_forms_list_is_told_the_words_the_list_of
     _typed_frame, found = _typed(frame)
     assert found == [("error", "allowed", "2020/x/training.csv", None, 2, "kind",
                       "'học nghề' không thuộc các giá trị: training, vocational")]
+
+
+def test_a_sheet_of_the_form_reads_the_reference_datas_words_for_a_value(english):
+    """"Ngân sách Trung ương", what the form's list shows for the fund source central, is
+    read as central in a sheet; in a CSV file of values it is no source."""
+    spec = TABLES_BY_NAME["funds"]
+    frame = pd.DataFrame([["Ngân sách Trung ương", "investment", 1200]],
+                         columns=["source", "component", "amount"], dtype=object)
+    allowed = {"fund_sources": ("central",), "fund_components": ("investment",)}
+    labels = {"fund_sources": {"central": "Ngân sách Trung ương"}}
+    sheet = RawTable("funds", frame.copy(), "x.xlsx", sheet="Nguồn vốn", labelled=True)
+    typed, findings = validate._type_table(spec, sheet, True, allowed, labels)
+    assert findings == [] and typed["source"].tolist() == ["central"]
+    typed, findings = validate._type_table(spec, RawTable("funds", frame.copy(), "funds.csv"),
+                                           True, allowed, labels)
+    assert [(f.rule, f.row, f.column) for f in findings] == [("reference", 2, "source")]

@@ -441,6 +441,12 @@ def test_a_sheet_of_the_form_reads_the_reference_datas_words_for_a_value(english
     sheet = RawTable("funds", frame.copy(), "x.xlsx", sheet="Nguồn vốn", labelled=True)
     typed, findings = validate._type_table(spec, sheet, True, allowed, labels)
     assert findings == [] and typed["source"].tolist() == ["central"]
+    frame.loc[0, "source"] = "Ngân sách huyện"  # a source the year does not have
+    sheet = RawTable("funds", frame.copy(), "x.xlsx", sheet="Nguồn vốn", labelled=True)
+    _typed_frame, findings = validate._type_table(spec, sheet, True, allowed, labels)
+    assert [f.message for f in findings] == [
+        "'Ngân sách huyện' is not defined by the reference data (data/reference/) for this "
+        "year; defined: Ngân sách Trung ương"]
     typed, findings = validate._type_table(spec, RawTable("funds", frame.copy(), "funds.csv"),
                                            True, allowed, labels)
     assert [(f.rule, f.row, f.column) for f in findings] == [("reference", 2, "source")]

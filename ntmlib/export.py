@@ -197,11 +197,61 @@ def _pdf_style(sample: bool) -> tuple:
 atexit.register(_pdf_style.cache_clear)
 
 
+def _png_stream(png: bytes) -> bytes | None:
+    """The compressed pixel rows of an 8-bit RGB PNG that is not interlaced (the IDAT chunks
+    joined): a PDF image with the PNG predictors reads them as they are. None for any other
+    PNG."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        return None
+    bit_depth, colour, interlace = png[24], png[25], png[28]
+    if (bit_depth, colour, interlace) != (8, 2, 0):  # 2: truecolour without alpha
+        return None
+    chunks, at = [], 8
+    while at + 8 <= len(png):
+        size = int.from_bytes(png[at:at + 4], "big")
+        kind = png[at + 4:at + 8]
+        if kind == b"IDAT":
+            chunks.append(png[at + 8:at + 8 + size])
+        at += 12 + size
+    return b"".join(chunks) or None
+
+
+@functools.cache
+def _embed_charts_as_drawn() -> None:
+    """Let WeasyPrint put the charts' PNG pixel data into the PDF as it is. It otherwise
+    decodes every PNG and compresses it again (the same pixels: the pages are identical),
+    which was a third of writing a district's PDF. Images of any other kind, and any
+    WeasyPrint whose image class differs, go WeasyPrint's own way."""
+    import pydyf
+    from weasyprint import images
+
+    own = getattr(images.RasterImage, "get_x_object", None)
+    if own is None or getattr(own, "ntm_as_drawn", False):
+        return
+
+    def get_x_object(self, interpolate, dpi_ratio):
+        rows = None
+        if dpi_ratio == 1 and self.format == "PNG" and self.mode == "RGB":
+            rows = _png_stream(self.image_data.data)
+        if rows is None:
+            return own(self, interpolate, dpi_ratio)
+        return pydyf.Stream([self.cache_image_data(rows, slot="stream")], pydyf.Dictionary({
+            "Type": "/XObject", "Subtype": "/Image", "Width": self.width,
+            "Height": self.height, "ColorSpace": "/DeviceRGB", "BitsPerComponent": 8,
+            "Interpolate": "true" if interpolate else "false", "Filter": "/FlateDecode",
+            "DecodeParms": pydyf.Dictionary({"Predictor": 15, "Columns": self.width,
+                                             "Colors": 3})}))
+
+    get_x_object.ntm_as_drawn = True
+    images.RasterImage.get_x_object = get_x_object
+
+
 def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
     """A4 PDF of the document (WeasyPrint), with the fonts bundled in ntmlib and the
     provenance attached as provenance.json."""
     from weasyprint import HTML, Attachment
 
+    _embed_charts_as_drawn()
     font_config, css = _pdf_style(bool(provenance and provenance.get("sample_data")))
     attachments = []
     if provenance:

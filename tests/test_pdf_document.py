@@ -216,3 +216,98 @@ def test_a_word_longer_than_the_line_is_broken_not_printed_past_the_margin():
     right = max(b.position_x + b.width for b in boxes(page._page_box)
                 if getattr(b, "width", None) is not None)
     assert right <= page.width
+
+
+# --- charts embedded as drawn (export._embed_charts_as_drawn) --------------------------------
+
+def _png(mode: str, size=(7, 5), **save) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new(mode, size)
+    for x in range(size[0]):  # a pattern, so that PNG's row filters (Sub, Up, Paeth) are used
+        for y in range(size[1]):
+            rgba = ((x * 37 + y * 11) % 256, (x * y) % 256, (x + 3 * y) % 256, (x * 9) % 256)
+            image.putpixel((x, y), {"RGB": rgba[:3], "RGBA": rgba, "L": rgba[0],
+                                    "P": rgba[0] % 4}[mode])
+    out = io.BytesIO()
+    image.save(out, format="png", **save)
+    return out.getvalue()
+
+
+def test_an_rgb_pngs_pixel_rows_are_its_idat_chunks_joined():
+    from ntmlib.export import _png_stream
+
+    rows = zlib.decompress(_png_stream(_png("RGB")))
+    assert len(rows) == 5 * (1 + 7 * 3)  # a filter byte and 7 pixels of 3 bytes per row
+    png = _png("RGB", size=(300, 200))
+    assert _png_stream(_idat_in_two(png)) == _png_stream(png)  # large charts have several
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    body = kind + data
+    return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+
+def _idat_in_two(png: bytes) -> bytes:
+    at = png.index(b"IDAT") - 4
+    size = int.from_bytes(png[at:at + 4], "big")
+    data = png[at + 8:at + 8 + size]
+    return (png[:at] + _chunk(b"IDAT", data[:size // 2]) + _chunk(b"IDAT", data[size // 2:])
+            + png[at + 12 + size:])
+
+
+def _interlaced(png: bytes) -> bytes:
+    """The same PNG marked interlaced (PIL writes none): its rows are then in another order."""
+    return png[:28] + b"\x01" + png[29:]
+
+
+@pytest.mark.parametrize("png", [
+    _png("RGBA"), _png("L"), _png("P"), _interlaced(_png("RGB")), b"GIF89a...", b""],
+    ids=["alpha", "grey", "palette", "interlaced", "not a png", "empty"])
+def test_any_other_image_is_left_to_weasyprint(png):
+    from ntmlib.export import _png_stream
+
+    assert _png_stream(png) is None
+
+
+def _pdf_images(pdf: bytes, tmp_path) -> list:
+    """The PDF's one image as two readers decode it from its dictionary: pypdf, which heeds
+    its colours, and poppler (pdfimages), which heeds its predictor and columns."""
+    import io
+    import subprocess
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    (image,) = PdfReader(io.BytesIO(pdf)).pages[0].images
+    (tmp_path / "in.pdf").write_bytes(pdf)
+    subprocess.run(["pdfimages", "-png", str(tmp_path / "in.pdf"), str(tmp_path / "img")],
+                   check=True)
+    poppler = Image.open(tmp_path / "img-000.png")
+    if (tmp_path / "img-001.png").exists():  # an alpha mask beside the colours
+        poppler.putalpha(Image.open(tmp_path / "img-001.png").convert("L"))
+    return [image.image.convert("RGBA"), poppler.convert("RGBA")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "P"])
+def test_a_chart_in_the_pdf_has_the_pixels_it_was_drawn_with(mode, tmp_path):
+    import base64
+    import io
+
+    from PIL import Image
+
+    png = _png(mode, size=(40, 30), compress_level=1)  # as charts.png_bytes saves them
+    src = "data:image/png;base64," + base64.b64encode(png).decode()
+    page = f'<html><body><div class="ntm-doc"><img src="{src}"></div></body></html>'
+    pdf = pdf_bytes(page)
+    if mode == "RGB":  # the pixel rows of the chart's own PNG, not compressed again
+        from ntmlib.export import _png_stream
+
+        assert _png_stream(png) in pdf
+    drawn = Image.open(io.BytesIO(png)).convert("RGBA")
+    for shown in _pdf_images(pdf, tmp_path):
+        assert shown.size == drawn.size
+        assert shown.tobytes() == drawn.tobytes()  # (getbbox of RGBA compares only alpha)

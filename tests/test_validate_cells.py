@@ -67,6 +67,9 @@ def test_an_ambiguous_number_names_both_readings(english, raw, english_, vietnam
     ("Năm {year} đạt {x", "Năm {year} đạt {x"),
     ("a { b { c", "a { b { c"),  # the first stray brace, not the last
     ("xong} rồi", "xong} rồi"),
+    ("a } b } c", "a } b } c"),
+    ("{ mở đầu", "{ mở đầu"),  # at the very start
+    ("} đóng", "} đóng"),
     ("{year}{prev_year} có } lẻ", "year}{prev_year} có } lẻ"),  # 20 characters before
     ("Trong năm {year}, huyện đã hoàn thành {count} mô hình và còn lại { việc",
      "mô hình và còn lại { việc"),

@@ -607,6 +607,36 @@ def test_a_commune_that_met_nothing_more_says_so_from_last_years_recorded_figure
     assert "Năm 2026 xã đạt 7/10 tiêu chí; trong năm 2027 không đạt thêm tiêu chí nào." in text
 
 
+def test_a_communes_first_report_of_a_period_compares_nothing_with_last_years_figures(tmp_path):
+    """Trà Ôn 2026 (7/10 of the 2026-2030 set) with a figures.json recorded for 2025, when
+    its criteria were another set's: no "Năm 2025 xã đạt", no criteria "added"."""
+    import json
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.render import Renderer
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2026" / "xa-tra-on")
+    recorded = tmp_path / "outputs" / "2025" / "xa-tra-on"
+    recorded.mkdir(parents=True)
+    (recorded / "figures.json").write_text(json.dumps({
+        "provenance": {"unit": {"code": "29821"}}, "figures": {
+            "ntm.achieved[29821]": {"value": 15}, "ntm.missing[29821]": {"value": [2, 5, 9]}}}),
+        encoding="utf-8")
+    result = load_unit(2026, "xa-tra-on", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(x) for x in result.findings]
+    assert result.data.previous_figures is not None  # read, and set aside for the criteria
+    report = Report(result.data)
+    assert not [k for k in report.figures.keys() if "29821" in k and (
+        "prev" in k or "added" in k)]
+    text = plain(str(Renderer(report.data, report.figures, report.appendices, [])
+                     .part("ii4_criteria")))
+    assert "xã Trà Ôn đạt 7/10 tiêu chí" in text
+    assert "Năm 2025" not in text and "đạt thêm" not in text
+
+
 def test_criteria_are_compared_with_last_year_only_within_one_period():
     """2026 begins the 2026-2030 sets: nothing of 2025's criteria (another set) is compared,
     even from a recorded figures.json; 2027 compares with 2026, 2022 with 2021."""

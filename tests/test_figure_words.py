@@ -504,3 +504,84 @@ def test_a_communes_criteria_figures_say_where_they_are_counted(hv24):
         "đếm các xã đạt 19/19 tiêu chí: 3 (20293, 20296, 20299)", [])
     assert inputs == [f"ntm.achieved[{code}]" for code in (
         20293, 20296, 20299, 20302, 20308, 20317, 20320, 20323, 20326, 20329, 20332)]
+
+
+def test_the_upgrades_of_communes_recognised_earlier_say_what_they_count(hv24):
+    """Hòa Vang 2024: 8 xã recognised NTM under 2016-2020 (recognitions.csv rows 2-9), of
+    which 20293, 20296 and 20299 (rows 2-4) meet all 19 criteria of 2021-2025; 20293 and
+    20299 hold the advanced title and have xa_ntm_nc rows, both 19/19; no thị trấn."""
+    f = hv24.figures
+    csv = "2024/hoa-vang/recognitions.csv"
+
+    def words(key):
+        x = f[key]
+        return x.value, x.kind, x.label, x.derivation, x.sources, x.inputs
+
+    assert words("ntm.upgraded") == (
+        3, "count", "xã công nhận giai đoạn trước đã đạt đủ tiêu chí giai đoạn 2021-2025",
+        "đếm các giá trị khác nhau của cột unit_code trong các dòng của recognitions có "
+        "title = xa_ntm, period ≠ 2021-2025, đạt đủ 19 tiêu chí: 3",
+        [{"file": csv, "sheet": None, "column": "unit_code", "rows": [2, 3, 4]}], [])
+    assert words("advanced.upgrading") == (
+        2, "count", "xã đã được công nhận NTM nâng cao đang thực hiện bộ tiêu chí hiện hành",
+        "đếm các xã có dòng xa_ntm_nc và đã có quyết định xa_ntm_nc: 2", [],
+        ["advanced.in_scope", "advanced.recognised"])
+    assert words("advanced.upgrading_met") == (
+        2, "count", "trong đó đạt đủ tiêu chí NTM nâng cao hiện hành",
+        "đếm các xã trên đạt 19/19 tiêu chí: 2", [],
+        ["advanced.upgrading", "advanced.achieved[20293]", "advanced.achieved[20299]"])
+    assert words("towns.civilised") == (
+        0, "count", "thị trấn đạt chuẩn đô thị văn minh",
+        "đếm các giá trị khác nhau của cột unit_code trong các dòng của recognitions có "
+        "title = do_thi_van_minh: 0",
+        [{"file": csv, "sheet": None, "column": "unit_code", "rows": []}], [])
+
+
+def test_the_years_and_the_units_by_kind_name_their_rows_of_units_csv(kt20):
+    """Thị xã Kiến Tường 2020: parent 795 in data/reference/units.csv, rows 9273-9285 but
+    9277, 9279, 9282-9284 (another district): Phường 1, 2 and 3 (rows 9273, 9274, 9281) and
+    five xã; no thị trấn, no đặc khu."""
+    f = kt20.figures
+
+    def words(key):
+        x = f[key]
+        return x.value, x.kind, x.label, x.derivation, x.sources
+
+    assert words("year") == (2020, "year", "năm báo cáo", "tham số year của báo cáo = 2020", [])
+    assert words("prev_year") == (2019, "year", "năm trước", "2020 − 1 = 2019", [])
+    assert words("next_year") == (2021, "year", "năm sau", "2020 + 1 = 2021", [])
+    assert words("report.date") == (
+        "ngày 18 tháng 12 năm 2020", "label", "ngày của báo cáo",
+        "2020/tx-kien-tuong/header.yaml, trường date = 18/12/2020",
+        [{"file": "2020/tx-kien-tuong/header.yaml", "sheet": None, "column": "date",
+          "rows": []}])
+    where = "đếm các đơn vị cấp xã của Thị xã Kiến Tường năm 2020 trong reference/units.csv"
+
+    def rows(numbers):
+        return [{"file": "reference/units.csv", "sheet": None, "column": "type",
+                 "rows": numbers}]
+
+    assert words("units.total") == (8, "count", "số đơn vị cấp xã", f"{where}: 8", rows(
+        [9273, 9274, 9275, 9276, 9278, 9280, 9281, 9285]))
+    assert words("units.rural") == (5, "count", "số xã", f"{where} loại Xã: 5", rows(
+        [9275, 9276, 9278, 9280, 9285]))
+    assert words("units.ward") == (3, "count", "số phường", f"{where} loại Phường: 3", rows(
+        [9273, 9274, 9281]))
+    assert words("units.town") == (0, "count", "số thị trấn", f"{where} loại Thị trấn: 0",
+                                   rows([]))
+    assert words("units.special") == (0, "count", "số đặc khu", f"{where} loại Đặc khu: 0",
+                                      rows([]))
+    assert "commune.group" not in f  # a district has no commune group
+
+
+def test_a_communes_group_names_its_row_of_commune_groups_csv(tra_on):
+    """Xã Trà Ôn (29821) 2026: row 121 of data/reference/commune_groups.csv, group 2, sample
+    data; one unit of its own (row 13844 of units.csv, the xã valid from 2025-07-01)."""
+    g = tra_on.figures["commune.group"]
+    assert (g.value, g.kind, g.label, g.derivation, g.sources) == (
+        "nhóm 2", "label", "nhóm xã theo Quyết định 51/2025/QĐ-TTg",
+        "reference/commune_groups.csv, dòng 121: nhóm 2 (dữ liệu mẫu)",
+        [{"file": "reference/commune_groups.csv", "sheet": None, "column": "group",
+          "rows": [121]}])
+    t = tra_on.figures["units.total"]
+    assert (t.value, t.sources[0]["rows"]) == (1, [13844])

@@ -585,3 +585,58 @@ def test_a_communes_group_names_its_row_of_commune_groups_csv(tra_on):
           "rows": [121]}])
     t = tra_on.figures["units.total"]
     assert (t.value, t.sources[0]["rows"]) == (1, [13844])
+
+
+def test_the_districts_own_criteria_say_which_rows_they_count(hv24):
+    """Hòa Vang 2024, district_criteria.csv: huyen_ntm_nc on rows 11-19, criteria 1-5 and 7
+    achieved (rows 11-15, 17), 5 and 7 first met in 2024; in 2023 criteria 1-4 (rows 11-14).
+    Its huyen_ntm recognition is row 14 of recognitions.csv (2020); no advanced title."""
+    f = hv24.figures
+    csv = "2024/hoa-vang/district_criteria.csv"
+    name = "Bộ tiêu chí quốc gia về huyện nông thôn mới nâng cao giai đoạn 2021 - 2025"
+
+    def words(key):
+        x = f[key]
+        return x.value, x.kind, x.label, x.derivation, x.sources, x.inputs
+
+    criteria_csv = [{"file": "reference/criteria.csv", "sheet": None, "column": "number",
+                     "rows": []}]
+    assert words("advanced_district.criteria_total") == (
+        9, "int", f"số tiêu chí của {name}",
+        f"số tiêu chí của {name} (320/QĐ-TTg) trong reference/criteria.csv: 9", criteria_csv,
+        [])
+    assert words("advanced_district.criteria_met") == (
+        6, "int", "số tiêu chí huyen_ntm_nc đạt",
+        "đếm các dòng của district_criteria có set_id = huyen_ntm_nc, achieved = yes: 6",
+        [{"file": csv, "sheet": None, "column": "achieved", "rows": [11, 12, 13, 14, 15, 17]}],
+        [])
+    assert words("advanced_district.met_list") == (
+        [1, 2, 3, 4, 5, 7], "list", "các tiêu chí huyen_ntm_nc đã đạt",
+        "tiêu chí có achieved = yes: 1,2,3,4,5,7",
+        [{"file": csv, "sheet": None, "column": "criterion",
+          "rows": [11, 12, 13, 14, 15, 17]}], [])
+    assert words("advanced_district.added_list") == (
+        [5, 7], "list", "tiêu chí huyen_ntm_nc đạt thêm trong năm",
+        "đạt cuối năm 2024 (1, 2, 3, 4, 5, 7) nhưng chưa đạt cuối năm 2023 (1, 2, 3, 4): 5, 7",
+        [], ["advanced_district.met_list"])
+    assert words("advanced_district.criteria_added") == (
+        2, "int", "số tiêu chí huyen_ntm_nc đạt thêm trong năm", "đếm các tiêu chí đạt thêm: 2",
+        [], ["advanced_district.added_list"])
+    assert words("advanced_district.year_met[5]") == (
+        2024, "year", "tiêu chí 5: năm đạt",
+        f"số liệu nhập: {csv}, dòng 15, cột year_met = 2024",
+        [{"file": csv, "sheet": None, "column": "year_met", "rows": [15]}], [])
+    assert words("prev.advanced_district.criteria_met") == (
+        4, "int", "số tiêu chí huyen_ntm_nc đạt năm 2023",
+        "tính từ dữ liệu năm 2023: đếm các dòng của district_criteria có set_id = "
+        "huyen_ntm_nc, achieved = yes: 4",
+        [{"file": "2023/hoa-vang/district_criteria.csv", "sheet": None, "column": "achieved",
+          "rows": [11, 12, 13, 14]}], [])
+    assert words("prev.advanced_district.criteria_total")[:3] == (
+        9, "int", "số tiêu chí huyen_ntm_nc năm 2023")
+    assert words("district.recognised_year") == (
+        2020, "year", "năm Huyện Hòa Vang được công nhận huyện đạt chuẩn nông thôn mới",
+        "số liệu nhập: 2024/hoa-vang/recognitions.csv, dòng 14, cột year = 2020",
+        [{"file": "2024/hoa-vang/recognitions.csv", "sheet": None, "column": "year",
+          "rows": [14]}], [])
+    assert "advanced_district.recognised_year" not in f

@@ -640,3 +640,65 @@ def test_the_districts_own_criteria_say_which_rows_they_count(hv24):
         [{"file": "2024/hoa-vang/recognitions.csv", "sheet": None, "column": "year",
           "rows": [14]}], [])
     assert "advanced_district.recognised_year" not in f
+
+
+# Hòa Vang 2024's section I files, row by row (the file's row as the analyst sees it):
+# (value, kind, unit, label, file, column, row, as printed)
+LEADERSHIP = {
+    "propaganda.sessions[cleanup]": (12, "count", "", "Ra quân vệ sinh môi trường: số cuộc",
+                                     "propaganda.csv", "sessions", 2, "12"),
+    "propaganda.participants[cleanup]": (
+        300, "count", "", "Ra quân vệ sinh môi trường: lượt người tham gia", "propaganda.csv",
+        "participants", 2, "300"),
+    "propaganda.participants[general]": (
+        None, "count", "", "Tuyên truyền lưu động: lượt người tham gia", "propaganda.csv",
+        "participants", 3, "—"),
+    "propaganda.group[cleanup][nhan_dan]": (200, "count", "", "lượt nhân dân tham gia",
+                                            "propaganda_groups.csv", "participants", 3, "200"),
+    "propaganda.quantity[cleanup][road]": (5.5, "quantity", "km",
+                                           "đường giao thông được dọn dẹp",
+                                           "propaganda_quantities.csv", "quantity", 2, "5,5"),
+    "propaganda.quantity[cleanup][trees]": (1000, "quantity", "cây", "cây xanh được trồng",
+                                            "propaganda_quantities.csv", "quantity", 4, "1.000"),
+    "training.classes[ocop]": (2, "count", "",
+                               "chương trình mỗi xã một sản phẩm (OCOP): số lớp",
+                               "training.csv", "classes", 2, "2"),
+    "training.trainees[vocational]": (
+        0, "count", "", "Đào tạo nghề cho lao động nông thôn: số người tham gia",
+        "training.csv", "trainees", 3, "0"),
+    "steering.bodies[hamlet]": (55, "count", "", "Ban phát triển thôn: số ban",
+                                "steering_bodies.csv", "bodies", 4, "55"),
+    "steering.members[commune]": (110, "count", "", "Ban quản lý xã: số thành viên",
+                                  "steering_bodies.csv", "members", 3, "110"),
+    "inspections.visits[review]": (
+        22, "count", "", "Kiểm tra việc thực hiện tiêu chí nông thôn mới: lượt xã",
+        "inspections.csv", "commune_visits", 2, "22"),
+    "fact[hamlets_registered_model]": (1, "count", "", "hamlets_registered_model",
+                                       "facts.csv", "value", 4, "1"),
+    "documents.other": (0, "count", "", "văn bản chỉ đạo khác", "facts.csv", "value", 2, "0"),
+}
+
+
+@pytest.mark.parametrize("key", LEADERSHIP)
+def test_the_leadership_figures_name_their_cell(hv24, key):
+    value, kind, unit, label, file, column, row, printed = LEADERSHIP[key]
+    x = hv24.figures[key]
+    path = f"2024/hoa-vang/{file}"
+    assert (x.value, x.kind, x.unit, x.label) == (value, kind, unit, label)
+    assert x.derivation == f"số liệu nhập: {path}, dòng {row}, cột {column} = {printed}"
+    assert x.sources == [{"file": path, "sheet": None, "column": column, "rows": [row]}]
+
+
+def test_the_leadership_counts_and_totals_say_what_they_count(hv24):
+    f = hv24.figures
+    csv = "2024/hoa-vang/"
+    x = f["documents.listed"]
+    assert (x.value, x.kind, x.label, x.derivation, x.sources) == (
+        2, "count", "văn bản chỉ đạo nêu tên", "đếm các dòng của documents có listed = yes: 2",
+        [{"file": csv + "documents.csv", "sheet": None, "column": None, "rows": [2, 3]}])
+    x = f["training.trainees"]
+    assert (x.value, x.kind, x.label, x.derivation, x.sources) == (
+        60, "count", "tổng số người tham gia", "tổng cột trainees của training: 60 + 0 = 60",
+        [{"file": csv + "training.csv", "sheet": None, "column": "trainees", "rows": [2, 3]}])
+    x = f["training.classes"]
+    assert (x.value, x.label) == (2, "tổng số lớp tập huấn, đào tạo")

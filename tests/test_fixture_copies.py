@@ -918,3 +918,22 @@ def test_a_baseline_without_commune_criteria_has_no_levels_to_compare(tmp_path):
                              "xã đạt chuẩn nông thôn mới, có 08/11 xã có quyết định công nhận")
     [appendix] = [a for a in report.appendices if a.key == "levels"]
     assert [h.text for h in appendix.headers] == ["Mức độ đạt", "31/12/2024"]
+
+
+def test_a_fact_of_its_own_is_a_figure_with_its_label_unit_and_kind(tmp_path):
+    """facts.csv with the optional label and unit columns: 2,5 km is a number, 4 máy a
+    count; a fact without a label is named by its key."""
+    root = _hoa_vang_copy(tmp_path)
+    (root / "2024" / "hoa-vang" / "facts.csv").write_text(
+        "key,value,label,unit\n"
+        "other_directive_documents,0,,\n"
+        "ocop_producers_supported,0,,\n"
+        "hamlets_registered_model,1,,\n"
+        "canals,\"2,5\",kênh mương được nạo vét,km\n"
+        "pumps,4,,máy\n", encoding="utf-8")
+    f = _load_report(tmp_path, root).figures
+    canals, pumps = f["fact[canals]"], f["fact[pumps]"]
+    assert (canals.value, canals.kind, canals.unit, canals.label) == (
+        2.5, "number", "km", "kênh mương được nạo vét")
+    assert (pumps.value, pumps.kind, pumps.unit, pumps.label) == (4, "count", "máy", "pumps")
+    assert canals.sources[0]["rows"] == [5] and pumps.sources[0]["rows"] == [6]

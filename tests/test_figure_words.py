@@ -37,6 +37,12 @@ def words(report: Report, expected: dict) -> dict:
     return out
 
 
+def described(figures, key: str) -> tuple:
+    """(value, kind, label, derivation, sources, inputs) of one figure."""
+    x = figures[key]
+    return x.value, x.kind, x.label, x.derivation, x.sources, x.inputs
+
+
 def derivations(report: Report, expected: dict) -> dict:
     f = report.figures
     return {k: f[k].derivation if k in f else "absent" for k in expected}
@@ -476,29 +482,25 @@ def test_a_communes_criteria_figures_say_where_they_are_counted(hv24):
     csv = "2024/hoa-vang/commune_criteria.csv"
     met_rows = [78, 80, 81, *range(83, 94), 96]
 
-    def words(key):
-        x = f[key]
-        return x.value, x.kind, x.label, x.derivation, x.sources, x.inputs
-
-    assert words("ntm.achieved[20308]") == (
+    assert described(f, "ntm.achieved[20308]") == (
         15, "int", "Xã Hòa Nhơn: số tiêu chí xa_ntm đạt",
         "đếm các dòng của commune_criteria có commune_code = 20308, set_id = xa_ntm, "
         "achieved = yes: 15",
         [{"file": csv, "sheet": None, "column": "achieved", "rows": met_rows}], [])
-    assert words("ntm.missing[20308]") == (
+    assert described(f, "ntm.missing[20308]") == (
         [2, 5, 17, 18], "list", "Xã Hòa Nhơn: các tiêu chí chưa đạt",
         "tiêu chí của xa_ntm có achieved = no: 2,5,17,18",
         [{"file": csv, "sheet": None, "column": "achieved", "rows": list(range(78, 97))}], [])
-    assert words("ntm.missing[20293]")[3] == "tiêu chí của xa_ntm có achieved = no: không có"
-    assert words("ntm.missing_count[20308]") == (
+    assert described(f, "ntm.missing[20293]")[3] == "tiêu chí của xa_ntm có achieved = no: không có"
+    assert described(f, "ntm.missing_count[20308]") == (
         4, "count", "Xã Hòa Nhơn: số tiêu chí chưa đạt", "19 − 15 = 4", [],
         ["ntm.achieved[20308]"])
-    assert words("ntm.in_scope") == (
+    assert described(f, "ntm.in_scope") == (
         11, "count", "số xã thực hiện Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn "
         "2021 - 2025", "đếm các xã có dòng xa_ntm trong commune_criteria: 11",
         [{"file": csv, "sheet": None, "column": "commune_code", "rows": list(range(2, 211))}],
         [])
-    value, kind, label, derivation, sources, inputs = words("ntm.communes_met")
+    value, kind, label, derivation, sources, inputs = described(f, "ntm.communes_met")
     assert (value, kind, label, derivation, sources) == (
         3, "count", "số xã đạt đủ 19 tiêu chí",
         "đếm các xã đạt 19/19 tiêu chí: 3 (20293, 20296, 20299)", [])
@@ -513,24 +515,20 @@ def test_the_upgrades_of_communes_recognised_earlier_say_what_they_count(hv24):
     f = hv24.figures
     csv = "2024/hoa-vang/recognitions.csv"
 
-    def words(key):
-        x = f[key]
-        return x.value, x.kind, x.label, x.derivation, x.sources, x.inputs
-
-    assert words("ntm.upgraded") == (
+    assert described(f, "ntm.upgraded") == (
         3, "count", "xã công nhận giai đoạn trước đã đạt đủ tiêu chí giai đoạn 2021-2025",
         "đếm các giá trị khác nhau của cột unit_code trong các dòng của recognitions có "
         "title = xa_ntm, period ≠ 2021-2025, đạt đủ 19 tiêu chí: 3",
         [{"file": csv, "sheet": None, "column": "unit_code", "rows": [2, 3, 4]}], [])
-    assert words("advanced.upgrading") == (
+    assert described(f, "advanced.upgrading") == (
         2, "count", "xã đã được công nhận NTM nâng cao đang thực hiện bộ tiêu chí hiện hành",
         "đếm các xã có dòng xa_ntm_nc và đã có quyết định xa_ntm_nc: 2", [],
         ["advanced.in_scope", "advanced.recognised"])
-    assert words("advanced.upgrading_met") == (
+    assert described(f, "advanced.upgrading_met") == (
         2, "count", "trong đó đạt đủ tiêu chí NTM nâng cao hiện hành",
         "đếm các xã trên đạt 19/19 tiêu chí: 2", [],
         ["advanced.upgrading", "advanced.achieved[20293]", "advanced.achieved[20299]"])
-    assert words("towns.civilised") == (
+    assert described(f, "towns.civilised") == (
         0, "count", "thị trấn đạt chuẩn đô thị văn minh",
         "đếm các giá trị khác nhau của cột unit_code trong các dòng của recognitions có "
         "title = do_thi_van_minh: 0",
@@ -544,8 +542,7 @@ def test_the_years_and_the_units_by_kind_name_their_rows_of_units_csv(kt20):
     f = kt20.figures
 
     def words(key):
-        x = f[key]
-        return x.value, x.kind, x.label, x.derivation, x.sources
+        return described(f, key)[:5]
 
     assert words("year") == (2020, "year", "năm báo cáo", "tham số year của báo cáo = 2020", [])
     assert words("prev_year") == (2019, "year", "năm trước", "2020 − 1 = 2019", [])
@@ -595,46 +592,42 @@ def test_the_districts_own_criteria_say_which_rows_they_count(hv24):
     csv = "2024/hoa-vang/district_criteria.csv"
     name = "Bộ tiêu chí quốc gia về huyện nông thôn mới nâng cao giai đoạn 2021 - 2025"
 
-    def words(key):
-        x = f[key]
-        return x.value, x.kind, x.label, x.derivation, x.sources, x.inputs
-
     criteria_csv = [{"file": "reference/criteria.csv", "sheet": None, "column": "number",
                      "rows": []}]
-    assert words("advanced_district.criteria_total") == (
+    assert described(f, "advanced_district.criteria_total") == (
         9, "int", f"số tiêu chí của {name}",
         f"số tiêu chí của {name} (320/QĐ-TTg) trong reference/criteria.csv: 9", criteria_csv,
         [])
-    assert words("advanced_district.criteria_met") == (
+    assert described(f, "advanced_district.criteria_met") == (
         6, "int", "số tiêu chí huyen_ntm_nc đạt",
         "đếm các dòng của district_criteria có set_id = huyen_ntm_nc, achieved = yes: 6",
         [{"file": csv, "sheet": None, "column": "achieved", "rows": [11, 12, 13, 14, 15, 17]}],
         [])
-    assert words("advanced_district.met_list") == (
+    assert described(f, "advanced_district.met_list") == (
         [1, 2, 3, 4, 5, 7], "list", "các tiêu chí huyen_ntm_nc đã đạt",
         "tiêu chí có achieved = yes: 1,2,3,4,5,7",
         [{"file": csv, "sheet": None, "column": "criterion",
           "rows": [11, 12, 13, 14, 15, 17]}], [])
-    assert words("advanced_district.added_list") == (
+    assert described(f, "advanced_district.added_list") == (
         [5, 7], "list", "tiêu chí huyen_ntm_nc đạt thêm trong năm",
         "đạt cuối năm 2024 (1, 2, 3, 4, 5, 7) nhưng chưa đạt cuối năm 2023 (1, 2, 3, 4): 5, 7",
         [], ["advanced_district.met_list"])
-    assert words("advanced_district.criteria_added") == (
+    assert described(f, "advanced_district.criteria_added") == (
         2, "int", "số tiêu chí huyen_ntm_nc đạt thêm trong năm", "đếm các tiêu chí đạt thêm: 2",
         [], ["advanced_district.added_list"])
-    assert words("advanced_district.year_met[5]") == (
+    assert described(f, "advanced_district.year_met[5]") == (
         2024, "year", "tiêu chí 5: năm đạt",
         f"số liệu nhập: {csv}, dòng 15, cột year_met = 2024",
         [{"file": csv, "sheet": None, "column": "year_met", "rows": [15]}], [])
-    assert words("prev.advanced_district.criteria_met") == (
+    assert described(f, "prev.advanced_district.criteria_met") == (
         4, "int", "số tiêu chí huyen_ntm_nc đạt năm 2023",
         "tính từ dữ liệu năm 2023: đếm các dòng của district_criteria có set_id = "
         "huyen_ntm_nc, achieved = yes: 4",
         [{"file": "2023/hoa-vang/district_criteria.csv", "sheet": None, "column": "achieved",
           "rows": [11, 12, 13, 14]}], [])
-    assert words("prev.advanced_district.criteria_total")[:3] == (
+    assert described(f, "prev.advanced_district.criteria_total")[:3] == (
         9, "int", "số tiêu chí huyen_ntm_nc năm 2023")
-    assert words("district.recognised_year") == (
+    assert described(f, "district.recognised_year") == (
         2020, "year", "năm Huyện Hòa Vang được công nhận huyện đạt chuẩn nông thôn mới",
         "số liệu nhập: 2024/hoa-vang/recognitions.csv, dòng 14, cột year = 2020",
         [{"file": "2024/hoa-vang/recognitions.csv", "sheet": None, "column": "year",

@@ -3,17 +3,20 @@ to review.html (which lead nowhere once the PDF travels alone)."""
 
 from __future__ import annotations
 
+import base64
 import copy
+import io
 import os
 import re
 import signal
+import subprocess
 import time
 import zlib
 
 import nbformat
 import pytest
 
-from ntmlib.export import PdfApart, export_all, pdf_bytes, unlinked
+from ntmlib.export import PdfApart, _png_stream, export_all, pdf_bytes, unlinked
 from ntmlib.notebook import FIGURES_MIME
 
 LINKED = ('<p>Đã có <a class="fig" data-figure="communes_ntm" href="review.html#fig-communes_ntm"'
@@ -221,8 +224,6 @@ def test_a_word_longer_than_the_line_is_broken_not_printed_past_the_margin():
 # --- charts embedded as drawn (export._embed_charts_as_drawn) --------------------------------
 
 def _png(mode: str, size=(7, 5), **save) -> bytes:
-    import io
-
     from PIL import Image
 
     image = Image.new(mode, size)
@@ -237,8 +238,6 @@ def _png(mode: str, size=(7, 5), **save) -> bytes:
 
 
 def test_an_rgb_pngs_pixel_rows_are_its_idat_chunks_joined():
-    from ntmlib.export import _png_stream
-
     rows = zlib.decompress(_png_stream(_png("RGB")))
     assert len(rows) == 5 * (1 + 7 * 3)  # a filter byte and 7 pixels of 3 bytes per row
     png = _png("RGB", size=(300, 200))
@@ -267,17 +266,12 @@ def _interlaced(png: bytes) -> bytes:
     _png("RGBA"), _png("L"), _png("P"), _interlaced(_png("RGB")), b"GIF89a...", b""],
     ids=["alpha", "grey", "palette", "interlaced", "not a png", "empty"])
 def test_any_other_image_is_left_to_weasyprint(png):
-    from ntmlib.export import _png_stream
-
     assert _png_stream(png) is None
 
 
 def _pdf_images(pdf: bytes, tmp_path) -> list:
     """The PDF's one image as two readers decode it from its dictionary: pypdf, which heeds
     its colours, and poppler (pdfimages), which heeds its predictor and columns."""
-    import io
-    import subprocess
-
     from PIL import Image
     from pypdf import PdfReader
 
@@ -294,9 +288,6 @@ def _pdf_images(pdf: bytes, tmp_path) -> list:
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["RGB", "RGBA", "P"])
 def test_a_chart_in_the_pdf_has_the_pixels_it_was_drawn_with(mode, tmp_path):
-    import base64
-    import io
-
     from PIL import Image
 
     png = _png(mode, size=(40, 30), compress_level=1)  # as charts.png_bytes saves them
@@ -304,8 +295,6 @@ def test_a_chart_in_the_pdf_has_the_pixels_it_was_drawn_with(mode, tmp_path):
     page = f'<html><body><div class="ntm-doc"><img src="{src}"></div></body></html>'
     pdf = pdf_bytes(page)
     if mode == "RGB":  # the pixel rows of the chart's own PNG, not compressed again
-        from ntmlib.export import _png_stream
-
         assert _png_stream(png) in pdf
     drawn = Image.open(io.BytesIO(png)).convert("RGBA")
     for shown in _pdf_images(pdf, tmp_path):

@@ -35,15 +35,14 @@ test: install
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/pytest -n 2
 
-# The fast loop: every test that starts no kernel and is not slow (about 55 s on 2 cores); by
-# file, the files that use the fixture units' reports on one worker and the longest file first
-# (tests/conftest.py), so that each report is built once.
+# The fast loop: every test that is not e2e (no kernel, no whole unit; under 15 s on 2 cores);
+# by file, the files that use the fixture units' reports on one worker and the longest file
+# first (tests/conftest.py), so that each report is built once.
 test-fast: install
-	$(BIN)/pytest -n 2 --dist loadfile -m "not e2e and not slow"
+	$(BIN)/pytest -n 2 --dist loadfile -m "not e2e"
 
 # Mutation testing of ntmlib's core modules with the tests that start no kernel (the fast loop
-# and the slow tests), one module at a time (long:
-# hours; not in CI). MODULES=formatting make mutation runs one. Scores: tests/README.md.
+# and the e2e tests without a kernel), one module at a time (long: hours; not in CI). MODULES=formatting make mutation runs one. Scores: tests/README.md.
 MODULES ?= formatting parsing indicators tables validate render charts io yearly batch runner
 mutation: install
 	rm -f mutants/mutmut-stats.json  # which tests reach which function: collected afresh

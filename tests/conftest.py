@@ -1,6 +1,7 @@
 """Fixtures: the bundled data (read-only), a writable copy of it for breaking things, the fixture
-units' reports; the guard that keeps the fast loop honest: a test not marked `e2e` that
-starts a kernel fails; and what keeps the fast loop fast under `-n 2 --dist loadfile`."""
+units' reports; the marks (a `kernel` test is `e2e` too) and the guard that keeps them honest:
+a test not marked `kernel` that starts a kernel fails; and what keeps the fast loop fast under
+`-n 2 --dist loadfile`."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ FIXTURES = config.PROJECT_DIR / "tests" / "fixtures" / "data"
 _FILE_MARKS = re.compile(r"^pytestmark = (.*)$", re.M)
 # What the fast loop and the mutation runs leave out, by their -m expression: a file marked
 # with one of these marks is not imported at all.
-_LEFT_OUT = {"not e2e": {"e2e"}, "not e2e and not slow": {"e2e", "slow"}}
+_LEFT_OUT = {"not e2e": {"e2e", "kernel"}, "not kernel": {"kernel"}}
 # The session fixtures that build a fixture unit's `Report` (seconds each), and those made
 # from one: the files that use them run on one worker, which builds each once.
 _REPORT_FIXTURES = re.compile(r"\b(hv24|hv19|kt20|vl26|renderer)\b")
@@ -50,7 +51,7 @@ def shared(scope: str):
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Under `-m "not e2e"` (or `"not e2e and not slow"`), a file whose every test is left
+    """Under `-m "not e2e"` (or `"not kernel"`), a file whose every test is left
     out is not imported at all: each worker would import it (papermill, docx, pypdf...) only
     to deselect every test in it."""
     left_out = _LEFT_OUT.get(config.getoption("markexpr", ""))
@@ -60,6 +61,15 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
         if found and left_out & set(re.findall(r"pytest\.mark\.(\w+)", found.group(1))):
             return True
     return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that starts a kernel runs a unit end to end: `kernel` implies `e2e`, added here
+    before `-m` selects, so `-m "not e2e"` leaves out every kernel test."""
+    for item in items:
+        if item.get_closest_marker("kernel") and not item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -131,11 +141,12 @@ def english(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _kernels_only_in_e2e(request, monkeypatch):
+def _kernels_only_in_kernel_tests(request, monkeypatch):
     """A test that starts a kernel (a notebook run, papermill, run_report, run_batch, a warm
-    kernel) must be marked e2e: the fast loop (`-m "not e2e"`) never starts one. The start is
+    kernel) must be marked `kernel`: neither the fast loop (`-m "not e2e"`) nor the mutation
+    runs (`-m "not kernel"`) start one. The start is
     refused and the test fails, even where the code under test would carry on without it."""
-    if request.node.get_closest_marker("e2e") is not None:
+    if request.node.get_closest_marker("kernel") is not None:
         yield
         return
     from jupyter_client.provisioning.local_provisioner import LocalProvisioner
@@ -144,11 +155,11 @@ def _kernels_only_in_e2e(request, monkeypatch):
 
     async def refuse(self, cmd, **kwargs):
         started.append(" ".join(map(str, cmd))[:80])
-        raise RuntimeError("a test not marked e2e started a kernel")
+        raise RuntimeError("a test not marked kernel started a kernel")
 
     monkeypatch.setattr(LocalProvisioner, "launch_kernel", refuse)
     yield
-    assert not started, f"{request.node.nodeid} starts a kernel: mark it e2e ({started[0]})"
+    assert not started, f"{request.node.nodeid} starts a kernel: mark it kernel ({started[0]})"
 
 
 @pytest.fixture(scope=shared("session"))

@@ -373,7 +373,7 @@ def test_each_appendix_cites_the_report_by_its_date_in_decree_30_style(hv24):
                            "Hòa Vang)")
 
 
-@pytest.mark.slow  # builds a report of the bundled data
+@pytest.mark.e2e  # builds a report of the bundled data
 def test_a_phuong_has_its_households_and_no_hamlet_columns():
     """Phường Bến Tre 2026 (data/2026/phuong-ben-tre/households.csv: 3218 registered, 3107
     recognised, its tổ dân phố outside the programme): households only, no hamlet column and
@@ -389,6 +389,7 @@ def test_a_phuong_has_its_households_and_no_hamlet_columns():
                     ["", "Tổng cộng", "3.218", "3.107", "96,55"]]
 
 
+@pytest.mark.e2e
 def test_a_commune_2026_funds_number_the_sources_and_give_the_local_budget_its_share():
     """Xã Trà Ôn 2026 (tests/fixtures/data/2026/xa-tra-on/funds.csv): Ngân sách địa phương
     = tỉnh 800 + xã 150 = 950, a source of its own (STT 2, 950 / 4.305,5 = 22,06 %), with
@@ -422,6 +423,7 @@ def test_a_commune_2026_funds_number_the_sources_and_give_the_local_budget_its_s
     assert (share.value, share.label) == (22.06, "Ngân sách địa phương: tỷ lệ trong tổng")
 
 
+@pytest.mark.e2e
 def test_a_communes_criteria_list_has_a_requirement_column_only_where_the_reference_has_one(
         tmp_path):
     """Xã Trà Ôn 2026 (nhóm 2): the reference criteria give no requirement by group, so its

@@ -95,6 +95,7 @@ def test_district_criteria_print_the_self_assessment_and_a_criterion_outside_the
     assert rows[-1][1:4] == ["", "Chưa đạt", "Đạt"] and len(rows) == 10
 
 
+@pytest.mark.e2e
 def test_last_years_criteria_count_without_last_years_list_or_data(tmp_path):
     """Only the 2024 folder, and a figures.json of 2023 holding the advanced-district count
     (4) but not which criteria: the count is last year's, but no "Năm 2023" column can be
@@ -117,6 +118,7 @@ def test_last_years_criteria_count_without_last_years_list_or_data(tmp_path):
 # -- funds ----------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_budget_lists_a_source_planned_only_and_a_plans_components(tmp_path):
     """Funds: the central budget as one total line (1.250,5), no city budget, the district's
     400; plan: the central budget's investment 900 and the xã budget's 120 (nothing this
@@ -140,6 +142,7 @@ def test_budget_lists_a_source_planned_only_and_a_plans_components(tmp_path):
         ["", "Tổng cộng", "", "1.650,5", "1.020"]]
 
 
+@pytest.mark.e2e
 def test_a_source_with_a_total_line_and_its_components_is_an_error(tmp_path):
     """funds.csv: a central "total" line of 100 written before its investment (1.000) and
     recurrent (250,5) lines. The report would add the three lines up and count the source
@@ -202,6 +205,7 @@ def test_households_name_every_hamlet_term_once(hv24):
 # -- OCOP -----------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_ocop_same_year_by_product_and_a_reconstructed_name_left_out(tmp_path):
     """ocop_products.csv: Bánh tráng Túy Loan (p2) recognised in 2023, as Mật ong rừng Hòa
     Ninh (p3): same year, so by product id, p2 then p3; p3's commune is reconstructed (p2's
@@ -226,6 +230,7 @@ def test_ocop_same_year_by_product_and_a_reconstructed_name_left_out(tmp_path):
                                                                reconstructed=True)]
 
 
+@pytest.mark.e2e
 def test_a_quantity_placeholder_on_a_row_without_a_quantity_is_warned_of(tmp_path):
     """funds.csv: the people's cash line described as "góp {quantity} ngày công, trị giá
     {amount} triệu đồng" with its quantity blank. The reader would get a sentence without

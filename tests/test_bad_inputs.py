@@ -24,9 +24,9 @@ from ntmlib.io import write_district_workbook
 from ntmlib.runner import run_report
 from tests.conftest import cp1258, edit_csv, notebook_with
 
-# slow: every case copies the bundled data and loads Trà Cú (the tests that start a kernel are
-# marked e2e one by one); no kernel for the catalogue, so the mutation runs use it
-pytestmark = pytest.mark.slow
+# e2e: every case copies the bundled data and loads Trà Cú (the tests that start a kernel are
+# marked kernel one by one); no kernel for the catalogue, so the mutation runs use it
+pytestmark = pytest.mark.e2e
 
 D = "data/2023/tra-cu"
 X = "data/2023/tra-cu.xlsx"
@@ -640,7 +640,7 @@ def test_district_id_with_path_separators_is_refused(district, tmp_path, english
     assert not any(tmp_path.iterdir())
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_unknown_year_is_a_clear_error(tmp_path, english):
     from ntmlib.errors import NtmError
 
@@ -678,7 +678,7 @@ def test_unknown_notebook_parameter_is_refused_not_warned(tmp_path):
     assert not (tmp_path / "2023").exists()
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_notebook_timeout_is_reported_as_such(tmp_path):
     # The limit covers validation and kernel start too; leave them room on a loaded machine so
     # the limit is reached inside the sleeping cell, which the message must name.
@@ -691,7 +691,7 @@ def test_notebook_timeout_is_reported_as_such(tmp_path):
     assert not (tmp_path / "out" / "2023" / "tra-cu").exists()
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_dead_kernel_is_reported_as_such(tmp_path):
     outcome = run_report(2023, "tra-cu", out_dir=tmp_path / "out", progress=False,
                          notebook=notebook_with("import os; os._exit(1)", tmp_path))

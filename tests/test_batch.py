@@ -17,7 +17,7 @@ from ntmlib.reference import load_reference
 from ntmlib.sample import generate_district
 from tests.conftest import BUNDLED, edit_csv
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.kernel
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The batch's parts that start no kernel: which units have data, the build key that decides
 what is rendered again, the manifest, the index and the terminal summary, and a worker that
-never raises. The batch runs themselves are in test_batch.py and test_incremental.py (e2e)."""
+never raises. The batch runs themselves are in test_batch.py and test_incremental.py
+(kernel tests)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ BUNDLED = config.PROJECT_DIR / "data"
 @pytest.fixture(autouse=True)
 def _zygote_setting_restored(monkeypatch):
     """render_district sets how this process starts kernels (a batch worker's setting): the
-    tests that call it must not leave it to the e2e tests that run after them."""
+    tests that call it must not leave it to the kernel tests that run after them."""
     from ntmlib import kernels
 
     monkeypatch.setattr(kernels, "_zygote_wanted", kernels._zygote_wanted)
@@ -597,6 +598,7 @@ def rerun(tmp_path, monkeypatch):
     return run
 
 
+@pytest.mark.e2e
 def test_a_second_batch_renders_again_only_the_failed_and_the_changed(rerun):
     tasks, status, res = rerun()
     assert sorted(tasks) == ["cau-ke", "tieu-can", "tra-cu"] and not res.ok
@@ -640,6 +642,7 @@ def test_a_second_batch_renders_again_only_the_failed_and_the_changed(rerun):
     assert res.index.read_text(encoding="utf-8").count("<tr class=") == 3
 
 
+@pytest.mark.e2e
 def test_force_renders_everything_and_only_failed_just_the_failures(rerun):
     rerun()
     tasks, _, _ = rerun(force=True)
@@ -805,7 +808,7 @@ def _rendered_by(task: DistrictTask) -> DistrictResult:
     return DistrictResult(task.district, task.name, "ok", error=str(os.getpid()))
 
 
-@pytest.mark.slow  # starts the fork server and six worker processes
+@pytest.mark.e2e  # starts the fork server and six worker processes
 def test_workers_are_replaced_after_their_share_of_units_and_the_batch_ends(monkeypatch,
                                                                            tmp_path):
     """Python 3.11's own replacement of workers (max_tasks_per_child) stops a batch for good

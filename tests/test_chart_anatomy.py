@@ -71,6 +71,7 @@ def limits(values) -> list[float]:
     return [round(float(v), 3) for v in values]
 
 
+@pytest.mark.e2e
 def test_hv24_levels_bars_side_by_side_grey_then_blue(hv24):
     c = chart(hv24, "levels")
     ax = c.figure.axes[0]
@@ -86,6 +87,7 @@ def test_hv24_levels_bars_side_by_side_grey_then_blue(hv24):
     assert label_offsets(ax) == {((0, 2), 10.0)}
 
 
+@pytest.mark.e2e
 def test_hv19_levels_bars_centred_without_a_baseline(hv19):
     ax = chart(hv19, "levels").figure.axes[0]
     (now,) = ax.containers
@@ -94,6 +96,7 @@ def test_hv19_levels_bars_centred_without_a_baseline(hv19):
     assert limits(ax.get_ylim()) == [0.0, 11.25]  # 9 × 1,25
 
 
+@pytest.mark.e2e
 def test_hv24_models_allocated_grey_above_disbursed_green(hv24):
     c = chart(hv24, "models")
     ax = c.figure.axes[0]
@@ -158,6 +161,7 @@ def test_hv24_criteria_grid_cells_parted_by_white_lines_numbers_on_top(hv24):
     assert [to_hex(h.get_facecolor()) for h in legend.legend_handles] == [GREEN, RED]
 
 
+@pytest.mark.e2e
 def test_kt20_criteria_grid_height_follows_its_five_xa(kt20):
     assert size(chart(kt20, "criteria_grid_commune")) == [round(WIDTH_IN, 3), 2.25]
 
@@ -225,6 +229,7 @@ def test_a_legend_sits_centred_4_pt_under_the_x_axis_words(hv24, key):
     assert legend._ncols == len(legend.get_texts()) and not legend.get_frame_on()
 
 
+@pytest.mark.e2e
 def test_closed_charts_free_their_figures(hv24):
     from ntmlib.report import Report as Fresh
 
@@ -355,6 +360,7 @@ def test_levels_of_a_single_commune_leave_a_quarter_above_its_bar(hv24):
     close([c])
 
 
+@pytest.mark.e2e
 def test_level_counts_are_read_on_whole_numbers(kt20):
     ax = chart(kt20, "levels").figure.axes[0]  # at most 2 communes in a band: 2,5 high
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1", "2", "3"]
@@ -407,6 +413,7 @@ def test_ocop_stacks_leave_room_above_the_highest_and_count_in_whole_numbers(hv2
     assert all("," not in t.get_text() for t in ax.get_yticklabels())
 
 
+@pytest.mark.e2e
 def test_the_grid_legend_sits_centred_under_the_grid(hv24):
     c = chart(hv24, "criteria_grid_commune")
     fig, ax = c.figure, c.figure.axes[0]
@@ -419,6 +426,7 @@ def test_the_grid_legend_sits_centred_under_the_grid(hv24):
     assert (box.x0 + box.x1) / 2 == pytest.approx((ax.bbox.x0 + ax.bbox.x1) / 2, abs=0.5)
 
 
+@pytest.mark.e2e
 def test_a_grid_of_communes_that_all_meet_every_criterion_is_all_green(bundled):
     from ntmlib.report import Report as Fresh
 

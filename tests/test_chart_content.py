@@ -8,6 +8,7 @@ Every expected value is worked out by hand from tests/fixtures/data (see its REA
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ntmlib import config
 from ntmlib.render import Renderer
@@ -139,6 +140,7 @@ def test_kt20_charts(kt20):
     assert bar_sizes(ax.containers[0], horizontal=True) == [300, 500, 1500, 2000]
 
 
+@pytest.mark.e2e
 def test_hv19_levels_chart_without_a_baseline(hv19):
     c = chart(hv19, "levels")
     assert c.caption == "Số xã theo mức độ đạt tiêu chí nông thôn mới năm 2019"
@@ -148,6 +150,7 @@ def test_hv19_levels_chart_without_a_baseline(hv19):
     assert legend(ax) == ["31/12/2019"]
 
 
+@pytest.mark.e2e
 def test_charts_are_numbered_from_1_in_the_order_they_are_placed(hv24):
     r = Renderer(hv24.data, hv24.figures, hv24.appendices, hv24.charts)
     html = [r.chart(k) for k in ("levels", "funds", "models", "levels")]

@@ -11,6 +11,9 @@ from ntmlib.dataset import load_unit
 from ntmlib.report import Report
 from tests.conftest import BUNDLED, shared
 
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
+
 VN_NUMBER = re.compile(r"^−?-?\d{1,3}(\.\d{3})*(,\d+)?$")
 
 
@@ -23,9 +26,9 @@ def charts_of(year: int, unit: str, root) -> list:
 @pytest.fixture(scope=shared("module"), params=[
     "district-fixture",
     "commune",  # Xã Trà Cú 2026: one production model, the shortest chart
-    # slow: Trà Cú's charts, and the province's, which loads its 9 districts' figures
-    pytest.param("district", marks=pytest.mark.slow),
-    pytest.param("province", marks=pytest.mark.slow)])
+    # e2e: Trà Cú's charts, and the province's, which loads its 9 districts' figures
+    pytest.param("district", marks=pytest.mark.e2e),
+    pytest.param("province", marks=pytest.mark.e2e)])
 def charts(request):
     if request.param == "district":  # the session's Trà Cú 2023
         found = Report(request.getfixturevalue("bundled").data).charts

@@ -10,7 +10,7 @@ from ntmlib.cli import main
 from tests.conftest import BUNDLED, edit_csv
 
 
-@pytest.mark.slow  # loads Trà Cú
+@pytest.mark.e2e  # loads Trà Cú
 def test_validate_bundled_exits_0_and_prints_warnings(capsys):
     assert main(["validate", "--year", "2023", "--district", "tra-cu",
                  "--data-dir", str(BUNDLED)]) == 0
@@ -19,7 +19,7 @@ def test_validate_bundled_exits_0_and_prints_warnings(capsys):
     assert out.rstrip().endswith("0 lỗi, 4 cảnh báo.")
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_validate_exits_1_on_errors(data_root, capsys):
     root = data_root
     edit_csv(root, "ocop_products", lambda t: t.assign(stars="6"))
@@ -44,6 +44,7 @@ def test_unknown_district_is_one_sentence_and_exit_2(capsys):
                                        "(data/reference/units.csv); did you mean tra-cu?\n")
 
 
+@pytest.mark.e2e
 def test_district_id_with_path_separators_is_refused(capsys):
     for bad in ("../tra-cu", "tra-cu/../../etc", "..", "a\\b"):
         assert main(["validate", "--year", "2023", "--district", bad,

@@ -52,6 +52,7 @@ def test_usage_errors_exit_2_in_vietnamese(capsys, monkeypatch):
     assert "0 phải lớn hơn 0" in capsys.readouterr().err
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("extra", "message"), [
     (["-p", "appendx_numbering", "roman"],
      "ntm: Notebook không có tham số appendx_numbering; district_report.ipynb nhận các tham "
@@ -90,7 +91,7 @@ def test_parameters_file_errors(tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_parameters_file_quiet_run_without_carriage_returns(tmp_path, capsys):
     params = tmp_path / "params.yaml"
     params.write_text("appendix_numbering: roman\n", encoding="utf-8")
@@ -109,7 +110,7 @@ def test_parameters_file_quiet_run_without_carriage_returns(tmp_path, capsys):
     assert code == 0 and capsys.readouterr().out == ""
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_timeout_covers_validation_too(tmp_path, monkeypatch):
     """A stage that hangs in this process (here validation) is stopped at the time limit."""
     import ntmlib.dataset

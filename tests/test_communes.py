@@ -59,6 +59,7 @@ def test_commune_figures(tra_on):
     assert values(tra_on, TRA_ON) == TRA_ON
 
 
+@pytest.mark.e2e
 def test_commune_sentences(tra_on):
     text = text_of(tra_on)
     assert "ỦY BAN NHÂN DÂN" in text and "XÃ TRÀ ÔN" in text
@@ -80,6 +81,7 @@ def test_commune_sentences(tra_on):
     assert "huyện nông thôn mới" not in text.lower()
 
 
+@pytest.mark.e2e
 def test_people_appendix_prints_each_unit_once(tra_on):
     people = next(a for a in tra_on.appendices if a.key == "people")
     frame = people.frame(tra_on.figures)
@@ -110,6 +112,7 @@ def test_commune_criteria_appendix_lists_its_criteria(tra_on):
     assert marks[-1] == "7"  # the total row: criteria met
 
 
+@pytest.mark.e2e
 def test_province_names_every_missing_unit_and_marks_its_totals_partial(vl26):
     province = vl26
     figures = province.figures
@@ -132,6 +135,7 @@ def test_province_names_every_missing_unit_and_marks_its_totals_partial(vl26):
         "thiếu" in figures["funds.total"].derivation
 
 
+@pytest.mark.e2e
 def test_province_funds_by_source_with_the_parts_of_local_budgets(vl26):
     # by hand, Trà Ôn + Ngãi Tứ (tests/fixtures/data/2026/*/funds.csv): Trung ương 1.500,5 +
     # 1.000; tỉnh 800 + 300 and xã 150 (inside "Ngân sách địa phương" from 2026); the rest
@@ -161,7 +165,7 @@ def test_a_district_after_the_reorganisation_is_a_clear_error():
     assert "Xã Trà Cú (29461, xa-tra-cu)" in str(err.value)
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_commune_report_end_to_end(tmp_path):
     from pypdf import PdfReader
 
@@ -195,6 +199,7 @@ def test_province_appendix_has_a_row_per_member_from_its_own_figures(vl26):
     assert frame["STT"].tolist()[:3] == ["1", "2", "3"] and frame["STT"].iloc[-1] == ""
 
 
+@pytest.mark.e2e
 def test_commune_criteria_appendix_reads_only_its_own_set_and_commune(tra_on):
     import pandas as pd
 
@@ -216,6 +221,7 @@ def test_commune_criteria_appendix_reads_only_its_own_set_and_commune(tra_on):
     assert marks[:10] == ["x", "–", "x", "x", "–", "x", "x", "–", "–", "–"]
 
 
+@pytest.mark.e2e
 def test_indicators_and_group_thresholds_added_to_the_reference_data_are_listed(tmp_path):
     """criteria.csv accepts indicators (rows with a parent criterion) and each group's
     requirement (threshold_1..3): the commune's appendix lists them under their criterion,

@@ -159,7 +159,7 @@ def test_the_appendices_workbook_neutralises_every_text_cell(first):
     assert numbers == [1, 2]  # numbers stay numbers
 
 
-@pytest.mark.slow  # renders the whole document of a unit loaded from a copy
+@pytest.mark.e2e  # renders the whole document of a unit loaded from a copy
 def test_the_whole_document_shows_hostile_names_and_narrative_as_text(tmp_path):
     import shutil
 

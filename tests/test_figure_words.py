@@ -122,6 +122,7 @@ def test_production_models_words_kien_tuong(kt20):
                                        "integrated): không có dòng nào = 0"}
 
 
+@pytest.mark.e2e
 def test_models_not_paid_are_named_one_by_one(tmp_path):
     """Two integrated models without payments: the derivation names both, in file order."""
     import shutil
@@ -395,6 +396,7 @@ def test_fund_words_local_budget_group(tra_on):
         "funds.source[people]", "funds.source[province]"]
 
 
+@pytest.mark.e2e
 def test_words_of_unnamed_products_and_quantities_without_unit(tmp_path):
     """Xã Trà Ôn 2026 copied, with reconstructed cells in its OCOP list (p1's name, p2's
     stars, every cell of p3, which lapsed at the end of 2025) and an "other" line of 10 with

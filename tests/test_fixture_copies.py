@@ -10,6 +10,9 @@ import pytest
 from ntmlib.render import plain
 from ntmlib.report import Report
 
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
+
 
 def test_a_city_province_sums_its_districts_with_communes_not_its_urban_districts(tmp_path):
     """Thành phố Đà Nẵng 2024: eight district-level units, six quận (only phường), Huyện

@@ -12,6 +12,8 @@ Every expected value below is worked out by hand from the fixture files, not by 
 
 from __future__ import annotations
 
+import pytest
+
 from ntmlib.report import Report
 from ntmlib.tables import ACHIEVED, NOT_ACHIEVED
 
@@ -88,6 +90,7 @@ def test_hoa_vang_2024_words_come_from_the_reference_data(hv24):
     assert data.header["place"] == "Hòa Vang"
 
 
+@pytest.mark.e2e
 def test_hoa_vang_2024_sentences(hv24):
     text = " ".join(plain(str(hv24.section(s).paragraph)) for s, _ in hv24.sections())
     for sentence in (
@@ -189,6 +192,7 @@ def test_hoa_vang_2019_uses_the_2016_2020_sets(hv19):
         "criteria_commune", "criteria_model", "district_criteria"]
 
 
+@pytest.mark.e2e
 def test_hoa_vang_2019_prints_nothing_of_a_later_period(hv19):
     text = " ".join(plain(str(hv19.section(s).paragraph)) for s, _ in hv19.sections())
     for absent in ("nâng chất", "nâng cao", "0 sản phẩm", "năm 2018:"):
@@ -219,6 +223,7 @@ def test_kien_tuong_2020_figures(kt20):
     assert kt20.figures.text("funds.amount[people][land]") == "300"
 
 
+@pytest.mark.e2e
 def test_kien_tuong_2020_words_and_numbers(kt20):
     text = " ".join(plain(str(kt20.section(s).paragraph)) for s, _ in kt20.sections())
     for sentence in ("Ban chỉ đạo các xã, phường chỉ đạo Ban vận động ấp, khu phố",

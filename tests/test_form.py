@@ -19,8 +19,8 @@ from ntmlib.schema import HEADER_FIELDS, SHEET_LABELS, TABLES, TABLES_BY_NAME
 from ntmlib.yearly import import_workbook, make_template
 from tests.conftest import BUNDLED, FIXTURES
 
-# slow: each form is made from, and imported into, a copy of the bundled data
-pytestmark = pytest.mark.slow
+# e2e: each form is made from, and imported into, a copy of the bundled data
+pytestmark = pytest.mark.e2e
 
 SHEETS_VI = [
     "Hướng dẫn", "Thông tin chung", "Nội dung báo cáo", "Văn bản", "Số liệu khác",

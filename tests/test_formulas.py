@@ -54,7 +54,7 @@ def test_folder_written_from_a_workbook_is_safe_and_reads_back_exactly(tmp_path,
     assert set(back["funds"].frame["amount"]) == {"-5.5"}
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_import_stores_formula_text_so_that_excel_shows_it(tmp_path, bundled):
     root = tmp_path / "data"
     for part in ("reference", "2022/tra-cu", FOLDER):
@@ -83,7 +83,7 @@ def test_everything_written_to_a_workbook_is_neutralised(tmp_path, bundled, firs
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
-@pytest.mark.slow  # writes the whole form of Trà Cú
+@pytest.mark.e2e  # writes the whole form of Trà Cú
 def test_the_template_neutralises_unit_names(tmp_path):
     root = tmp_path / "data"
     shutil.copytree(BUNDLED / "reference", root / "reference")

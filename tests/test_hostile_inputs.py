@@ -144,6 +144,7 @@ def _findings(root):
             for f in load_unit(2020, "tx-kien-tuong", root).findings]
 
 
+@pytest.mark.e2e
 def test_a_csv_file_with_two_byte_order_marks_is_read(tmp_path):
     """A tool that adds a byte-order mark to a file that has one leaves two: the second one
     stuck to the first column's name, which was then said to be unknown and missing, named
@@ -154,6 +155,7 @@ def test_a_csv_file_with_two_byte_order_marks_is_read(tmp_path):
     assert _findings(root) == []
 
 
+@pytest.mark.e2e
 def test_an_invisible_character_in_a_column_name_is_written_out(tmp_path):
     """A zero-width space in a column's name: the two findings must show it, or they read
     "unknown column 'commune_code'" and "the column 'commune_code' is missing"."""
@@ -181,6 +183,7 @@ def _set_cell(root, table: str, row: int, column: str, value: str) -> None:
     frame.to_csv(path, index=False)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("typed", ["01/01/0001", "15/03/0202", "1900-01-01", "05/01/2204"])
 def test_a_date_outside_the_programmes_years_is_an_error_at_its_cell(tmp_path, typed):
     """A year typed short or long (0202 for 2020) made a date of another century, which the
@@ -195,6 +198,7 @@ def test_a_date_outside_the_programmes_years_is_an_error_at_its_cell(tmp_path, t
     assert "is not a year of the programme (2000 to 2100)" in found[0][5]
 
 
+@pytest.mark.e2e
 def test_a_recognition_decided_after_the_report_date_is_an_error(tmp_path):
     """As a document dated after the report: the report cannot cite a decision not yet
     made (the report is dated 18/12/2020)."""
@@ -263,6 +267,7 @@ def test_a_number_with_decimals_other_than_zero_is_still_not_whole():
         parse_number("300,01", integer=True)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("written", "shown"), [("4", "4"), ("-1", "-1"),
                                                  ("1.0e+26", "1e+26")])
 def test_money_decimals_outside_0_to_3_are_an_error_quoting_them_as_written(tmp_path, written,
@@ -297,6 +302,7 @@ def _kt20_book(tmp_path, edit):
     return root
 
 
+@pytest.mark.e2e
 def test_cells_merged_down_the_rows_are_named_at_their_row_not_as_a_header(tmp_path):
     """A commune's code merged over its rows, as offices lay out a printed table: the finding
     said to unmerge them "so that each column has its own header", about data rows, and
@@ -308,6 +314,7 @@ def test_cells_merged_down_the_rows_are_named_at_their_row_not_as_a_header(tmp_p
          "merged cells (A2:A5) are not allowed: unmerge them and type the value in each row")]
 
 
+@pytest.mark.e2e
 def test_an_excel_true_or_false_cell_where_a_text_is_expected_is_an_error_at_its_cell(tmp_path):
     """An Excel FALSE typed as the signer's name (or TRUE as a cc line, a document's summary)
     was printed "False" on the signature, without a word."""
@@ -330,6 +337,7 @@ def test_an_excel_true_or_false_cell_where_a_text_is_expected_is_an_error_at_its
     ]
 
 
+@pytest.mark.e2e
 def test_an_amount_shown_as_a_percentage_is_an_error_at_its_cell(tmp_path):
     """An amount cell formatted as % in Excel holds 0.5 for "50%": it was read as 0.5 (a fund
     of 2 000 million typed in a % cell showed 200000% and was read as 2000, one of 0.5 as
@@ -350,6 +358,7 @@ def test_an_amount_shown_as_a_percentage_is_an_error_at_its_cell(tmp_path):
          "(float), not a percentage: format the cell as a number and type the value")]
 
 
+@pytest.mark.e2e
 def test_a_sheet_of_the_excel_form_saved_as_csv_reads_as_the_table_it_holds(tmp_path):
     """Xã Trà Ôn's form, four of its sheets saved as CSV into the data folder (headed "Số
     sao", "Nguồn vốn"..., with "Ngân sách Trung ương", "xã NTM", "trực tiếp" for the values
@@ -394,6 +403,7 @@ def test_a_sheet_of_the_excel_form_saved_as_csv_reads_as_the_table_it_holds(tmp_
 # -- the unit's data -------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_workbook_beside_the_units_folder_is_an_error_naming_both(tmp_path):
     """data/2020/tx-kien-tuong/ and data/2020/tx-kien-tuong.xlsx: the folder was read and the
     workbook, perhaps the newer data, ignored without a word."""
@@ -413,6 +423,7 @@ def test_a_workbook_beside_the_units_folder_is_an_error_naming_both(tmp_path):
          "keep only one of them in the data folder")]
 
 
+@pytest.mark.e2e
 def test_a_workbook_imported_from_the_data_folder_is_not_said_to_be_given_twice(tmp_path):
     """`ntm import data/2020/tx-kien-tuong.xlsx --force` replaces the folder beside it: the
     workbook being imported is no second source."""
@@ -430,6 +441,7 @@ def test_a_workbook_imported_from_the_data_folder_is_not_said_to_be_given_twice(
 # -- narrative.md ----------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_narrative_with_old_mac_line_ends_is_read_by_its_lines(tmp_path):
     """A narrative.md whose lines end with CR alone (an old Mac editor) was one line: its
     first heading "looked like a heading but was not one", and every section was empty."""
@@ -446,6 +458,7 @@ def test_a_lone_carriage_return_inside_a_narrative_with_line_feeds_is_still_repo
     assert parse_narrative("## limitations\n\nmột\rhai\n") == {"limitations": ["một\rhai"]}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_a_utf16_file_without_its_byte_order_mark_is_read_as_utf16(tmp_path, codec):
     """UTF-16 with no byte-order mark (as some tools write it): read as UTF-8 it gave each

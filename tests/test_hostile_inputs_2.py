@@ -18,7 +18,7 @@ import pytest
 from ntmlib.parsing import Number, ParseError, parse_date, parse_number
 from tests.test_hostile_inputs import _findings, _kt20, _kt20_book, _set_cell
 
-pytestmark = pytest.mark.usefixtures("english")  # the messages' English wording
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("english")]  # the messages' English wording
 
 KT = "data/2020/tx-kien-tuong"
 BOOK = "data/2020/tx-kien-tuong.xlsx"

@@ -30,6 +30,7 @@ def catalogue():
         return read_po(fh, locale="vi")
 
 
+@pytest.mark.e2e
 def test_every_marked_text_has_a_vietnamese_translation():
     translated = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m.string
                   for m in catalogue()
@@ -57,6 +58,7 @@ def test_language_follows_ntm_lang(monkeypatch, env, expected):
     assert i18n.language() == expected
 
 
+@pytest.mark.e2e
 def test_no_text_is_translated_inside_an_f_string():
     """Babel does not see `_()` inside an f-string, so such a text would never reach the
     catalogue (and would print in English)."""

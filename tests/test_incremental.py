@@ -17,7 +17,7 @@ from ntmlib import config
 from ntmlib.batch import run_batch
 from tests.conftest import BUNDLED, FIXTURES
 
-pytestmark = pytest.mark.e2e  # every run starts kernels
+pytestmark = pytest.mark.kernel  # every run starts kernels
 
 
 @pytest.fixture(scope="module")

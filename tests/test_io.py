@@ -215,6 +215,7 @@ def test_a_title_is_one_cell_above_a_row_of_two_names_or_more(first, below, titl
 NOT_FIELDS = "tệp không gồm các dòng dạng 'tên thông tin: giá trị'"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("text", "column", "message"), [
     ("place: A\nsigner_name: B\nplace: C\n", "place",
      "thông tin được ghi hai lần, ở dòng 1 và dòng 3; hãy giữ lại một"),
@@ -263,7 +264,7 @@ def workbook_root(tmp_path, bundled):
     return root
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_workbook_round_trip_loads_identically(workbook_root, bundled):
     from_book = load_district(2023, "tra-cu", workbook_root)
     assert from_book.ok, [str(f) for f in from_book.errors]
@@ -280,7 +281,7 @@ def test_workbook_round_trip_loads_identically(workbook_root, bundled):
                                                      "stated_figures"}
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_workbook_findings_name_sheet_row_and_column(workbook_root):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -292,7 +293,7 @@ def test_workbook_findings_name_sheet_row_and_column(workbook_root):
                                                   "stars")
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_narrative_section_may_be_named_by_its_heading(workbook_root, bundled):
     """The form's narrative sheet: a paragraph under "Kết quả đạt được" or "III.2 hạn chế"
     (the headings the report prints, with or without their numbers, in any case) is the
@@ -310,7 +311,7 @@ def test_a_narrative_section_may_be_named_by_its_heading(workbook_root, bundled)
         assert result.data.narrative[name] == bundled.data.narrative[name]
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_header_field_of_a_workbook_is_found_at_its_row(workbook_root):
     """In a workbook the header's fields are rows (field, value): a blank signer is reported
     at the row the field is on, not by its name alone."""
@@ -325,7 +326,7 @@ def test_a_header_field_of_a_workbook_is_found_at_its_row(workbook_root):
     assert (f.sheet, f.row, f.column) == ("header", row, "signer_name")
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_workbook_formula_with_cached_value_is_taken(workbook_root, english):
     """A formula Excel has calculated and saved: its saved result is the value."""
     import zipfile
@@ -350,7 +351,7 @@ def test_workbook_formula_with_cached_value_is_taken(workbook_root, english):
     assert result.data["training"].at[2, "classes"] == 8
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_workbook_formula_without_a_saved_result_is_refused(workbook_root, english):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -365,7 +366,7 @@ def test_workbook_formula_without_a_saved_result_is_refused(workbook_root, engli
             if (x.sheet, x.column) == ("training", "classes")] == [("formula", 2)]
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_workbook_merged_header_cells(workbook_root):
     path = workbook_root / "2023" / "tra-cu.xlsx"
     book = openpyxl.load_workbook(path)
@@ -375,7 +376,7 @@ def test_workbook_merged_header_cells(workbook_root):
     assert f.sheet == "training" and "C1:D1" in f.message
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_file_that_is_not_xlsx(workbook_root, english):
     (workbook_root / "2023" / "tra-cu.xlsx").write_text("tên,số\n", encoding="utf-8")
     result = load_district(2023, "tra-cu", workbook_root)
@@ -383,14 +384,14 @@ def test_file_that_is_not_xlsx(workbook_root, english):
         "the workbook cannot be opened: it is not an Excel .xlsx file"]
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_encrypted_or_legacy_workbook(workbook_root, english):
     (workbook_root / "2023" / "tra-cu.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 512)
     result = load_district(2023, "tra-cu", workbook_root)
     assert "encrypted with a password or an old .xls file" in result.errors[0].message
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_empty_workbook(workbook_root, english):
     book = openpyxl.Workbook()
     book.save(workbook_root / "2023" / "tra-cu.xlsx")
@@ -399,6 +400,7 @@ def test_empty_workbook(workbook_root, english):
     assert "holds none of the expected sheets" in result.errors[0].message
 
 
+@pytest.mark.e2e
 def test_written_workbooks_neutralise_formula_injection(tmp_path, bundled):
     data = bundled.data
     data_copy = {**data.tables}
@@ -509,6 +511,7 @@ def _about(result, name: str) -> list[tuple]:
             if f.file == f"{KT}/{name}.csv"]
 
 
+@pytest.mark.e2e
 def test_a_csv_saved_by_excel_with_vietnamese_settings_is_read_by_its_semicolons(tmp_path):
     """Excel under Vietnamese regional settings (decimal comma) saves "CSV" with semicolons
     between the cells; its numbers are then read as Vietnamese numbers, its texts keep their
@@ -529,6 +532,7 @@ def test_a_csv_saved_by_excel_with_vietnamese_settings_is_read_by_its_semicolons
         "nhân dân hiến {quantity} đất; làm đường, trị giá {amount} triệu đồng")
 
 
+@pytest.mark.e2e
 def test_excels_unicode_text_utf16_with_tabs_is_read_by_its_tabs(tmp_path):
     households = ("commune_code\thouseholds_registered\thouseholds_recognised\thamlets\t"
                   "hamlets_registered\thamlets_recognised\thamlet_term\r\n"
@@ -565,6 +569,7 @@ def test_only_the_line_of_column_names_decides_the_separator():
     assert list(frame.columns) == ["a;b", "c", "d"]
 
 
+@pytest.mark.e2e
 def test_a_row_wider_than_its_header_is_one_error_at_its_row_and_nothing_more(tmp_path):
     """300,5 typed without quotes in a comma file makes two cells: the file is not read, the
     first such row is named with the others, and its columns are not reported missing too."""
@@ -594,6 +599,7 @@ def test_the_rows_wider_than_the_header_beyond_five_are_counted_as_more():
         "chữ có dấu chấm phẩy phải được đặt trong ngoặc kép")]
 
 
+@pytest.mark.e2e
 def test_an_empty_file_is_a_table_with_no_rows(tmp_path):
     raw, result = _load_kt(tmp_path, funds=b"", documents=b"\xef\xbb\xbf\r\n")
     assert _about(result, "funds") == [
@@ -606,6 +612,7 @@ def test_an_empty_file_is_a_table_with_no_rows(tmp_path):
          "tệp trống, không có cả dòng tên cột; tệp được đọc như một bảng không có dòng nào")]
 
 
+@pytest.mark.e2e
 def test_blank_columns_excel_leaves_right_of_a_table_are_ignored_silently(tmp_path):
     """Excel writes the cells right of a table that were once touched as empty columns; a
     column without a name but with something in it is warned of, by its number and letter,
@@ -639,6 +646,7 @@ def test_blank_lines_before_the_line_of_column_names_keep_the_row_numbers():
     assert findings == [] and first_row == 4 and frame.values.tolist() == [["1", "2", "3"]]
 
 
+@pytest.mark.e2e
 def test_a_column_twice_in_a_csv_is_an_error(tmp_path):
     households = ("commune_code,households_registered,households_recognised,hamlets,hamlets,"
                   "hamlets_registered,hamlets_recognised,hamlet_term\n"
@@ -666,6 +674,7 @@ def test_a_quotation_mark_never_closed_is_named_at_its_row():
     assert frame.values.tolist() == [["xy", "2"]]
 
 
+@pytest.mark.e2e
 def test_an_office_file_under_a_text_files_name_is_named_for_what_it_is(tmp_path):
     import io
     import zipfile
@@ -716,6 +725,7 @@ def test_a_unit_without_data_names_the_folder_and_the_workbook_it_looked_for(tmp
     assert district_source(tmp_path, 2024, "xa-tra-on") == tmp_path / "2024" / "xa-tra-on"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("text", "found"), [
     ("signer_name: !!binary aGVsbG8=\n", [("header", "signer_name")]),  # bytes, not a text
     ("signer_name: !!omap [a: 1, b: 2]\n", [("header", "signer_name")]),
@@ -750,6 +760,7 @@ def test_a_csv_title_above_the_column_names_is_left_out(text, columns, first_row
     assert [f.row for f in findings if f.rule == "title"] == ([title_row] if title_row else [])
 
 
+@pytest.mark.e2e
 def test_misnamed_files_are_named_with_the_name_they_need(tmp_path, english):
     """Kiến Tường 2020 with header.yaml saved as header.yml, training.csv as Training.csv,
     households.csv as "households (1).csv" and narrative.md as "narrative - Copy.md": each

@@ -48,7 +48,7 @@ def _kernel_processes() -> list[psutil.Process]:
     return found
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_each_report_runs_in_a_kernel_of_its_own(tmp_path):
     notebook = notebook_with(PROBE, tmp_path)
     seen = []
@@ -73,7 +73,7 @@ def test_each_report_runs_in_a_kernel_of_its_own(tmp_path):
     assert _kernel_processes() == []
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_a_kernel_that_was_not_used_is_shut_down():
     kernel = kernels.take_kernel()
     assert kernel is not None and kernel.alive()
@@ -85,7 +85,7 @@ def test_a_kernel_that_was_not_used_is_shut_down():
     assert _kernel_processes() == []
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_a_warm_kernel_runs_no_client_threads():
     # a heartbeat thread stopped right after its start raised in the thread ("Too many open
     # files" from a destroyed zmq context) when a run ended early, e.g. on an unknown district

@@ -52,7 +52,7 @@ def broken(data_root):
     return data_root
 
 
-@pytest.mark.slow  # loads a copy of the bundled data
+@pytest.mark.e2e  # loads a copy of the bundled data
 def test_validation_findings_in_vietnamese(broken):
     result = load_district(2023, "tra-cu", broken)
     assert str(findings_for(result, "range")[0]) == (
@@ -66,7 +66,7 @@ def test_validation_findings_in_vietnamese(broken):
     assert str(info.value).startswith("Số liệu có 2 lỗi; hãy sửa rồi chạy lại:\nLỖI: tệp ")
 
 
-@pytest.mark.slow  # loads a copy of the bundled data
+@pytest.mark.e2e  # loads a copy of the bundled data
 def test_validation_findings_in_english(broken, english):
     result = load_district(2023, "tra-cu", broken)
     assert str(findings_for(result, "range")[0]) == (
@@ -80,7 +80,7 @@ def test_validation_findings_in_english(broken, english):
     assert str(info.value).startswith("The data has 2 errors; fix them and run again:\nERROR: ")
 
 
-@pytest.mark.slow  # loads a copy of the bundled data
+@pytest.mark.e2e  # loads a copy of the bundled data
 def test_a_total_that_disagrees_in_both_languages(bundled, bundled_en):
     total = [f for f in bundled.warnings if f.rule == "total"]
     assert [str(f) for f in total] == [
@@ -96,7 +96,7 @@ def test_a_total_that_disagrees_in_both_languages(bundled, bundled_en):
         "(995 + 1.910)"]
 
 
-@pytest.mark.slow  # loads a copy of the bundled data
+@pytest.mark.e2e  # loads a copy of the bundled data
 def test_a_missing_table_and_a_narrative_section(data_root):
     (data_root / "2023/tra-cu/training.csv").unlink()
     path = data_root / "2023/tra-cu/narrative.md"

@@ -50,6 +50,7 @@ def test_the_new_period_starts_without_criteria_and_keeps_what_persists(made):
             "quả năm 2021 theo ") in "\n".join(result.todo)
 
 
+@pytest.mark.e2e
 def test_validation_names_each_xa_without_criteria_of_the_new_set(made):
     root, _ = made
     result = load_unit(2021, KT, root)
@@ -88,6 +89,7 @@ def _fill(root) -> None:
     (new / "district_criteria.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
+@pytest.mark.e2e
 def test_the_first_report_of_the_new_period(made):
     root, _ = made
     _fill(root)

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from ntmlib.runner import run_report
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.kernel
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,7 @@ def _can_exchange(folder: Path) -> bool:
         shutil.rmtree(folder / "b")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
 def test_concurrent_runs_of_one_unit_both_end_well(tmp_path, monkeypatch, exchange):
     if not exchange:
@@ -154,7 +155,7 @@ def test_a_format_not_rendered_is_removed_when_the_figures_changed(tmp_path):
                                 "report.pdf": "second"}
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_two_ntm_report_runs_of_one_unit_do_not_collide(tmp_path):
     out = tmp_path / "out"
     command = [sys.executable, "-m", "ntmlib.cli", "report", "--year", "2023", "--district",

@@ -42,7 +42,7 @@ def _pdf_strings(pdf: bytes) -> bytes:
     return b"\n".join(out)
 
 
-@pytest.mark.slow  # renders a PDF: WeasyPrint alone takes 1,5 s to import
+@pytest.mark.e2e  # renders a PDF: WeasyPrint alone takes 1,5 s to import
 def test_the_pdf_has_no_link_to_the_review_copy():
     page = f'<html><body><div class="ntm-doc">{LINKED}</div></body></html>'
     everything = _pdf_strings(pdf_bytes(page))
@@ -64,7 +64,7 @@ def _gone(pid: int) -> bool:
     return False
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_the_pdf_made_apart_is_the_same_file_as_the_one_made_here(tmp_path):
     child = PdfApart(PAGE, PROVENANCE, tmp_path / "report.pdf")
     assert child.pid != os.getpid()
@@ -74,7 +74,7 @@ def test_the_pdf_made_apart_is_the_same_file_as_the_one_made_here(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_child_that_fails_has_its_error_raised_here_and_writes_nothing(tmp_path):
     child = PdfApart(PAGE, {"report_date": "20/12/2024"}, tmp_path / "report.pdf")
     with pytest.raises(ValueError, match="20/12/2024"):  # as pdf_bytes raises it here
@@ -83,7 +83,7 @@ def test_a_child_that_fails_has_its_error_raised_here_and_writes_nothing(tmp_pat
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_child_no_longer_wanted_is_ended_and_reaped(tmp_path):
     child = PdfApart(PAGE * 40, PROVENANCE, tmp_path / "report.pdf")
     child.cancel()
@@ -92,7 +92,7 @@ def test_a_child_no_longer_wanted_is_ended_and_reaped(tmp_path):
     assert not (tmp_path / "report.pdf").exists()
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_time_limit_reached_while_waiting_ends_the_child(tmp_path):
     class Limit(Exception):
         pass
@@ -126,7 +126,7 @@ def _executed() -> nbformat.NotebookNode:
 ALL = ("html", "pdf", "docx", "xlsx")
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 @pytest.mark.filterwarnings("ignore:Your element with mimetype")
 def test_every_output_is_the_same_whether_the_pdf_is_made_apart_or_not(tmp_path):
     here, apart = tmp_path / "here", tmp_path / "apart"
@@ -144,7 +144,7 @@ def test_every_output_is_the_same_whether_the_pdf_is_made_apart_or_not(tmp_path)
     assert list(timings)[-1] == "report.pdf"
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 @pytest.mark.filterwarnings("ignore:Your element with mimetype")
 def test_when_another_format_fails_the_pdf_child_is_ended(tmp_path, monkeypatch):
     from ntmlib import export, word
@@ -167,7 +167,7 @@ def test_when_another_format_fails_the_pdf_child_is_ended(tmp_path, monkeypatch)
     assert child.status is not None and _gone(child.pid)
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 @pytest.mark.parametrize("pidfd", [True, False])
 def test_a_child_stuck_past_its_patience_is_ended_and_the_pdf_made_here(tmp_path, monkeypatch,
                                                                         pidfd):
@@ -196,7 +196,7 @@ def test_a_child_stuck_past_its_patience_is_ended_and_the_pdf_made_here(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_word_longer_than_the_line_is_broken_not_printed_past_the_margin():
     """A web address of 320 characters in a paragraph: with the report's stylesheet every
     line box ends inside the page (WeasyPrint otherwise lays it out past the right edge,
@@ -237,6 +237,7 @@ def _png(mode: str, size=(7, 5), **save) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.e2e
 def test_an_rgb_pngs_pixel_rows_are_its_idat_chunks_joined():
     rows = zlib.decompress(_png_stream(_png("RGB")))
     assert len(rows) == 5 * (1 + 7 * 3)  # a filter byte and 7 pixels of 3 bytes per row
@@ -285,7 +286,7 @@ def _pdf_images(pdf: bytes, tmp_path) -> list:
     return [image.image.convert("RGBA"), poppler.convert("RGBA")]
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 @pytest.mark.parametrize("mode", ["RGB", "RGBA", "P"])
 def test_a_chart_in_the_pdf_has_the_pixels_it_was_drawn_with(mode, tmp_path):
     from PIL import Image

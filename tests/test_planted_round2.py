@@ -15,6 +15,9 @@ from tests.conftest import edit_csv
 from tests.test_fixture_copies import _hoa_vang_copy, _load_report
 from tests.test_rules import header_findings, narrative_findings
 
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
+
 
 def _text(report) -> str:
     return " ".join(plain(report.document({"year": 2024}).html).split())

@@ -15,6 +15,9 @@ from ntmlib.render import Renderer, plain
 from tests.conftest import edit_csv
 from tests.test_fixture_copies import _hoa_vang_copy, _load_report, _record_2023
 
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
+
 
 def _part(report, name: str) -> str:
     """One part of a report as text, rendered without its charts."""
@@ -328,7 +331,7 @@ def test_the_notebooks_province_funds_section_shows_its_ocop_figures_too(vl26):
         ("ocop.rating[5]", "5"), ("ocop.stars[5]", "0")]
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_the_stylesheet_numbers_headings_within_their_section():
     """Headings numbered by report.css, as the PDF prints them: I., its 1. and 2., their 1.1.,
     1.2. and 2.1.; then II., whose first heading is 1. again, and its sub-heading 1.1."""

@@ -34,6 +34,7 @@ def test_a_sub_heading_without_its_space_is_said_to_be_no_heading():
 # -- validate: the length of a one-line value -----------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_code_of_exactly_300_characters_is_read_and_one_more_is_too_long(raw):
     """MAX_ONE_LINE is 300 characters: Kiến Tường's model id m1 written as 300 letters is
     read as it is, 301 letters are refused at its cell with the column's kind in words."""
@@ -131,6 +132,7 @@ def test_a_file_that_cannot_be_read_or_written_exits_2_with_one_line(monkeypatch
 # -- regroup: a title held by only some of the old xã ----------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_title_only_one_old_xa_held_is_left_for_the_analyst(tmp_path):
     """Xã Trà Cú (29461) is formed from Thị trấn Trà Cú, Xã Ngãi Xuyên and Xã Thanh Sơn, all
     in whole. With Thanh Sơn's xã NTM 2016-2020 row taken out of Trà Cú's data (filed as

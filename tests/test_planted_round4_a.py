@@ -56,6 +56,7 @@ def test_the_unit_counts_cite_their_rows_of_units_csv(kt20):
 # -- regroup: the to-do list of a new commune -------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_new_communes_to_do_asks_for_its_criteria_once_with_its_set_and_group(tmp_path):
     """Xã Trà Cú (29461) starts 2026 in a new period: its to-do names commune_criteria.csv
     once, with the 2026 set (51/2025/QĐ-TTg) and its group (commune_groups.csv: nhóm 2), not
@@ -74,7 +75,7 @@ def test_a_new_communes_to_do_asks_for_its_criteria_once_with_its_set_and_group(
 # -- yearly: the drop-down lists of a district's form ------------------------------------------
 
 
-@pytest.mark.slow  # writes a whole workbook
+@pytest.mark.e2e  # writes a whole workbook
 def test_a_districts_form_offers_the_district_itself_and_its_own_criteria(tmp_path):
     """Huyện Trà Cú's form of 2023: its 17 communes are rows 2-18 of "Danh sách xã" and the
     district itself row 19. A recognition may name the district (unit_code: rows 2-19), a

@@ -77,6 +77,7 @@ def test_a_file_in_another_encoding_is_hashed_as_its_bytes(tmp_path, encode):
     assert [unicodedata.normalize("NFC", v) for v in row] == ["ocop", "Tập huấn OCOP", "3", "90"]
 
 
+@pytest.mark.e2e
 def test_a_csv_of_only_separators_is_an_empty_table_not_one_without_columns(tmp_path):
     """training.csv holding only ",,,\\r\\n,,,\\r\\n" (a sheet emptied in Excel, saved as CSV)
     is an empty file: one warning that it is read as a table with no rows, its columns those
@@ -149,6 +150,7 @@ def test_a_line_of_spaces_between_a_title_and_the_column_names_is_skipped():
 # -- export: the Office files' bytes --------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_office_files_carry_the_report_date_as_created_and_modified():
     """stable_zip writes the report's date (10/12/2024) into both docProps/core.xml times that
     python-docx stamps with the clock, and fixed member times, so that the same inputs give
@@ -217,6 +219,7 @@ def _docx(body: str):
     return Document(io.BytesIO(docx_bytes(html)))
 
 
+@pytest.mark.e2e
 def test_sample_data_is_marked_in_the_first_pages_header_too():
     """A report of sample data carries DỮ LIỆU MẪU at the top right of every page: in the
     header of the first page (which has its own header, without a page number) as in the
@@ -411,7 +414,7 @@ def test_a_file_named_as_a_unit_without_extension_or_excels_lock_file_is_no_data
 # -- export: the formats asked for --------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 @pytest.mark.filterwarnings("ignore:Your element with mimetype")
 @pytest.mark.parametrize("apart", [False, True])
 def test_an_html_only_export_writes_no_pdf_also_with_a_core_to_spare(tmp_path, apart):

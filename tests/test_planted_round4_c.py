@@ -16,6 +16,9 @@ import pytest
 
 from tests.conftest import FIXTURES
 
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
+
 
 def _copy(tmp_path, unit: str, years: tuple[int, ...]):
     root = tmp_path / "data"
@@ -113,7 +116,7 @@ def _tra_on(tmp_path):
     return root
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_importing_over_a_communes_data_needs_force_and_then_keeps_a_backup(tmp_path):
     """Xã Trà Ôn 2026 has its folder: importing its own form without force is refused (the
     message of guard_overwrite) and leaves the folder as it was, without a backup; with force
@@ -219,7 +222,7 @@ def test_an_ocop_file_without_one_of_its_required_columns_is_an_error(tmp_path, 
 # -- yearly.write_template: dates in the form -----------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_every_date_of_the_form_down_to_the_last_row_is_a_date_cell(tmp_path):
     """Hòa Vang 2024's form: its two documents (documents.csv: 05/01/2024 and 15/03/2024)
     and the decision of the district's recognition, the last of its 13 rows (recognitions.csv
@@ -241,7 +244,7 @@ def test_every_date_of_the_form_down_to_the_last_row_is_a_date_cell(tmp_path):
         dt.datetime(2020, 12, 15), "DD/MM/YYYY")
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_form_with_a_single_error_is_not_imported(tmp_path):
     """Xã Trà Ôn 2026's own form with one wrong cell, 7 stars for Bưởi năm roi Trà Ôn
     (sheet Sản phẩm OCOP, row 2, column E): one error is enough to refuse the workbook,
@@ -316,7 +319,7 @@ def test_a_table_a_report_needs_rows_of_is_refused_with_only_its_heading(tmp_pat
         ("empty-table", f"data/2024/hoa-vang/{table}.csv")]
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_writing_the_form_again_with_force_replaces_it_and_keeps_the_old_one(tmp_path):
     """Xã Trà Ôn 2026's form written to xa.xlsx, then written again there: without force it
     is refused (the message of guard_overwrite), with force the file is replaced and the

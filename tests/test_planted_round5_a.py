@@ -51,6 +51,7 @@ def _review_of_sections(report, sections: list[str], parameters: dict) -> str:
     return review_html(nb, report.record(parameters).payload)
 
 
+@pytest.mark.e2e
 def test_review_copy_shows_a_sections_figures_then_its_paragraph(hv24):
     """Hòa Vang 2024's I.3 in review.html: the table of its figures (2 classes, 60 trainees),
     each with the sentence that uses it, then the paragraph as it prints."""
@@ -81,6 +82,7 @@ def test_a_quantity_is_recorded_printed_with_its_unit(kt20):
 # -- dataset: where each table comes from ---------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_figure_of_a_workbook_names_the_sheet_it_was_read_from(tmp_path, kt20):
     """Kiến Tường 2020 as a workbook whose training sheet has the form's Vietnamese name,
     "Tập huấn": its 3 classes are read from that sheet, row 2, and figures.json says so (not
@@ -133,6 +135,7 @@ def _kt20_copy(tmp_path):
     return root / "2020" / "tx-kien-tuong"
 
 
+@pytest.mark.e2e
 def test_every_reconstructed_value_is_listed_once_with_its_cell(tmp_path):
     """Kiến Tường 2020 with households.csv row 2 (Phường 1, 27787) reconstructed whole ("*"),
     row 5 (27790) only its recognised households, and the signer's name in the header: the
@@ -189,7 +192,7 @@ def test_the_notebooks_findings_table_says_which_are_errors_and_which_warnings()
 # -- the notebooks ------------------------------------------------------------------------------
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 @pytest.mark.parametrize(("unit", "appendix", "number"), [
     ("xa-tra-on", "people", "VIII"),  # the commune's eighth appendix, after criteria, funds,
     # budget, models, OCOP, documents and households
@@ -215,6 +218,7 @@ def test_the_commune_and_province_notebooks_number_appendices_as_asked(tmp_path,
 # -- templates ------------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_the_closing_sentence_names_the_year_and_the_plans_year(hv24):
     """Hòa Vang 2024's closing sentence: the results of 2024 and the plan for 2025 (the
     fast loop's own check; test_report.py's is Trà Cú's, end to end)."""
@@ -226,6 +230,7 @@ def test_the_closing_sentence_names_the_year_and_the_plans_year(hv24):
         "thôn mới năm 2024 và Phương hướng kế hoạch năm 2025 trên địa bàn huyện Hòa Vang./.")
 
 
+@pytest.mark.e2e
 def test_each_training_topic_prints_its_own_classes_and_trainees(tmp_path):
     """Kiến Tường 2020 with a second topic (2 classes of computing, 40 trainees, beside OCOP's
     3 classes and 90): I.3 prints the totals (5 classes, 130 people), then each topic's own
@@ -274,6 +279,7 @@ def test_the_notebooks_appendix_titles_carry_their_numbers(kt20):
     assert titles["documents"] == "Phụ lục 05. VĂN BẢN CHỈ ĐẠO ĐÃ BAN HÀNH NĂM 2020"
 
 
+@pytest.mark.e2e
 def test_a_reconstructed_header_field_of_a_workbook_names_its_sheet_and_row(tmp_path):
     """The same unit given as one workbook: the signer's name is a row of its header sheet,
     and the list of reconstructed values names that sheet and row (found here by reading the

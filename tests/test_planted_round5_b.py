@@ -44,6 +44,7 @@ def test_the_report_date_is_reconstructed_only_when_the_header_says_date(hv24, f
 # -- indicators: the commune sets -------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_commune_not_recognised_advanced_meeting_the_set_is_not_upgrading(tmp_path):
     """Hòa Vang 2024 with Xã Hòa Liên (20296) meeting criteria 13 and 18 of xa_ntm_nc too: three
     communes meet 19 of 19, but only Hòa Bắc (20293) and Hòa Ninh (20299) hold xa_ntm_nc
@@ -230,7 +231,7 @@ def _wait_gone(pid: int, seconds: float = 15) -> bool:
     return _gone(pid)
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_a_kernel_whose_zygote_is_gone_ends_too():
     """A batch worker killed (and its zygote with it) leaves no kernel behind: a kernel
     forked by the zygote watches its parent, and ends when the zygote is killed."""
@@ -254,7 +255,7 @@ def test_a_kernel_whose_zygote_is_gone_ends_too():
         kernels.shutdown_all()
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_a_spare_kernel_started_for_other_folders_is_not_reused(tmp_path):
     """The spare kernel was started with the environment of the last run (its data and
     outputs folders): a run with other folders gets a new kernel, never one that would read
@@ -296,7 +297,7 @@ def _printed(kernel, code: str) -> str:
     return "".join(out)
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_a_forked_kernel_has_its_own_environment_not_the_zygotes(monkeypatch, tmp_path):
     """The zygote started while the worker's environment held NTM_LEFT_BEHIND (a variable
     since removed); a kernel it forks later has exactly the environment it was asked for:
@@ -322,7 +323,7 @@ def test_a_forked_kernel_has_its_own_environment_not_the_zygotes(monkeypatch, tm
     assert printed == f"None {tmp_path / 'b'}\n"
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_kernels_forked_by_one_zygote_draw_their_own_random_numbers():
     """Two kernels forked by the same zygote do not draw the same random numbers (Python's
     and numpy's), as two kernels started the usual way would not: each is reseeded after
@@ -346,7 +347,7 @@ def test_kernels_forked_by_one_zygote_draw_their_own_random_numbers():
     assert a != c and b != d
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_a_forked_kernel_leads_a_session_of_its_own():
     """A kernel forked by the zygote leads its own session and process group, as the kernels
     jupyter_client starts do: Ctrl+C typed at the batch (the worker's group) does not reach
@@ -367,6 +368,7 @@ def test_a_forked_kernel_leads_a_session_of_its_own():
         kernels.shutdown_all()
 
 
+@pytest.mark.e2e
 def test_the_modern_communes_rate_is_over_the_communes_doing_the_set():
     """Xã Ngãi Tứ 2026 (tests/fixtures/data/2026/xa-ngai-tu) has no row of the modern set
     (xã NTM hiện đại): its rate is over the communes doing that set (none), so it is
@@ -386,7 +388,7 @@ def test_the_modern_communes_rate_is_over_the_communes_doing_the_set():
     assert f["ntm.communes_rate"].inputs == ["ntm.communes_met", "units.rural"]
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_what_follows_a_background_shutdown_runs_once_the_kernel_has_stopped():
     """A batch worker starts the next report's kernel (`then`) only after the last one has
     stopped, so that it never holds two kernels: when `then` runs, the kernel's process is
@@ -406,7 +408,7 @@ def test_what_follows_a_background_shutdown_runs_once_the_kernel_has_stopped():
     assert seen == [(True, False)]
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_the_zygote_collects_the_kernels_that_ended():
     """A kernel forked by the zygote and shut down is collected by the zygote (not left a
     zombie until the worker ends: a batch of hundreds of units would fill the process

@@ -18,11 +18,16 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from ntmlib import config
 from ntmlib.dataset import load_unit
 from ntmlib.render import plain
 from ntmlib.report import Report
 from tests.conftest import FIXTURES
+
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
 
 
 def _text(report: Report, year: int) -> str:

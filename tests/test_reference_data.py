@@ -36,7 +36,7 @@ def test_previous_year_is_attached(bundled):
     assert bundled.data.previous.year == 2022
 
 
-@pytest.mark.slow  # loads Trà Cú
+@pytest.mark.e2e  # loads Trà Cú
 def test_official_code_works_as_district_id():
     result = load_district(2023, "849", BUNDLED)
     assert result.ok and result.data.unit.slug == "tra-cu"
@@ -191,6 +191,7 @@ def test_a_kept_copy_of_the_reference_tables_is_used_only_while_the_files_are_un
     load_reference.cache_clear()
 
 
+@pytest.mark.e2e
 def test_no_hand_over_of_data_validated_with_tables_older_than_their_files(tmp_path):
     import shutil
 
@@ -236,6 +237,7 @@ def test_a_copy_of_the_same_tables_is_read_once_and_a_changed_copy_again(tmp_pat
     assert same.unit("29461", 2026).name == bundled.unit("29461", 2026).name
 
 
+@pytest.mark.e2e
 def test_a_unit_is_found_by_its_id_in_any_case_or_by_its_name_when_that_is_one_unit(english):
     """What a user types on the command line: XA-TRA-CU, "Xã Trà Cú", "trà cú" (in 2026 one
     commune); "Trà Cú" in 2023 is the district and its town, so the ids are named."""

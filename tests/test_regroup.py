@@ -27,6 +27,9 @@ from ntmlib.reference import load_reference
 from ntmlib.regroup import new_year_reorganised
 from tests.conftest import BUNDLED, FIXTURES
 
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
+
 
 def filed_as_2025(tmp_path, district: str = "tra-cu", date: str = "2023-12-05"):
     """A data folder with the bundled reference tables and a bundled district's 2023 data (its
@@ -94,7 +97,7 @@ def test_existing_folders_are_never_overwritten(root):
     assert not (root / "2026" / "xa-tra-cu").exists()
 
 
-@pytest.mark.slow  # 3 s: every one of the province's 124 units; the rules are tested above
+@pytest.mark.e2e  # 3 s: every one of the province's 124 units; the rules are tested above
 def test_province_round_from_the_command_line(root, capsys):
     code = main(["new-year", "--from", "2025", "--to", "2026", "--province", "vinh-long",
                  "--data-dir", str(root)])
@@ -181,7 +184,7 @@ def test_an_old_district_with_errors_is_named_not_called_missing(root):
     assert not (root / "2026" / "xa-tra-cu").exists()
 
 
-@pytest.mark.slow  # 6 s: the province's 124 units twice
+@pytest.mark.e2e  # 6 s: the province's 124 units twice
 def test_one_communes_folder_or_data_never_stops_a_provinces_new_year(root, capsys):
     """Xã Trà Ôn has a 2025 folder of its own that does not validate (2026 figures filed as
     2025): it is named with its error count, and the six communes of Huyện Trà Cú are still

@@ -557,6 +557,7 @@ def test_recorded_sentences_skip_plain_paragraphs_and_unknown_keys_and_stop_at_4
                             {"section": "x", "text": ("2024 " + long)[:400]}]
 
 
+@pytest.mark.e2e
 def test_a_provinces_plan_names_its_sources_as_they_are_in_the_year_planned(tmp_path):
     """Thành phố Đà Nẵng 2024 from Huyện Hòa Vang (2023 and 2024 in tests/fixtures/data):
     the plan for 2025 lists Hòa Vang's planned_funds.csv, 900 (central) and 500 (the city's
@@ -591,6 +592,7 @@ def test_a_printed_figure_links_to_its_calculation_and_carries_its_derivation(re
     assert not renderer.marked
 
 
+@pytest.mark.e2e
 def test_a_reconstructed_figure_is_starred_and_the_document_says_what_the_star_means(tmp_path):
     """Hòa Vang 2024 copied, with the OCOP training's classes (2 of the 2 classes printed in
     the training paragraph) marked reconstructed in training.csv: the figure is printed

@@ -18,7 +18,7 @@ from ntmlib.runner import check_parameters, run_report
 from tests.conftest import BUNDLED, FIXTURES, edit_csv
 from tests.test_reference_data import REFERENCE_FIGURES
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.kernel
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,13 @@ notebook's own code, although the highlighted HTML is kept from one report to th
 from __future__ import annotations
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from ntmlib.export import review_html
+
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
 
 
 def _notebook(unit: str) -> nbformat.NotebookNode:
@@ -16,6 +20,7 @@ def _notebook(unit: str) -> nbformat.NotebookNode:
     return nb
 
 
+@pytest.mark.e2e
 def test_each_notebook_shows_its_own_code_highlighted_and_escaped():
     first = review_html(_notebook("xa-mot"))
     second = review_html(_notebook("xa-hai"))

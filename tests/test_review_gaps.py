@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from ntmlib.render import plain
 from tests.conftest import FIXTURES
+
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
 
 
 def test_kt20_ocop_sentence_counts_units_of_every_kind(kt20):

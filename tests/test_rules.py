@@ -1,4 +1,4 @@
-"""Validation rules at their boundaries, fast: Thị xã Kiến Tường 2020 (tests/fixtures/data) is
+"""Validation rules at their boundaries: Thị xã Kiến Tường 2020 (tests/fixtures/data) is
 read once, and each test changes one cell of a copy in memory before validating it.
 
 Findings are matched by rule, file, row and column, never by their wording (the messages are
@@ -18,6 +18,9 @@ from ntmlib.errors import NtmError
 from ntmlib.io import read_dataset
 from ntmlib.reference import load_reference
 from tests.conftest import BUNDLED, FIXTURES, shared
+
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
 
 FOLDER = "data/2020/tx-kien-tuong"
 

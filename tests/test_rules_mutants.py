@@ -16,6 +16,9 @@ from ntmlib.io import read_dataset
 from tests.conftest import FIXTURES
 from tests.test_rules import validate, validate_cells
 
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def raw():

@@ -1,6 +1,6 @@
 """The runner's checks and messages without a kernel: output formats and folder, notebook
 parameters and their types, a run's summary, the time limit, and where a partial notebook
-stopped. The runs themselves are in the e2e tests (test_report, test_kernels, test_outputs)."""
+stopped. The runs themselves are in the kernel tests (test_report, test_kernels, test_outputs)."""
 
 from __future__ import annotations
 
@@ -103,6 +103,7 @@ def _refusal(notebook: Path, parameters: dict, extra: bool = False) -> str:
     return str(err.value)
 
 
+@pytest.mark.e2e
 def test_an_undeclared_parameter_is_refused_with_those_the_notebook_takes(tmp_path):
     nb = _notebook(tmp_path)
     assert _refusal(nb, {"year": 2024, "comune": "xa-a", "draft": True, "Year": 1}) == (
@@ -233,6 +234,7 @@ def test_a_step_within_its_limit_runs_to_the_end_and_leaves_no_alarm():
     assert runner._limit == []
 
 
+@pytest.mark.e2e
 def test_an_inner_time_limit_leaves_the_outer_one_in_charge():
     with time_limit(30):
         with time_limit(0.01):
@@ -241,6 +243,7 @@ def test_an_inner_time_limit_leaves_the_outer_one_in_charge():
         assert 29 < signal.getitimer(signal.ITIMER_REAL)[0] <= 30
 
 
+@pytest.mark.e2e
 def test_outside_the_main_thread_the_time_limit_is_not_armed():
     seen = []
 
@@ -409,7 +412,7 @@ def test_the_data_and_outputs_folders_default_to_the_environments(tmp_path, monk
         {"NTM_DATA_DIR": str(tmp_path / "d"), "NTM_OUTPUT_DIR": str(tmp_path / "o")}]
 
 
-@pytest.mark.slow  # reads a copy of the reference tables
+@pytest.mark.e2e  # reads a copy of the reference tables
 def test_units_are_found_in_the_data_folders_own_reference_tables(tmp_path, kernel):
     shutil.copytree(config.PROJECT_DIR / "data" / "reference", tmp_path / "reference")
     with open(tmp_path / "reference" / "units.csv", "a", encoding="utf-8") as f:
@@ -437,7 +440,7 @@ def test_a_unit_named_at_another_level_is_refused(tmp_path, kernel):
     assert kernel.taken == []  # refused before a kernel was taken
 
 
-@pytest.mark.slow  # waits for a one-second limit
+@pytest.mark.e2e  # waits for a one-second limit
 def test_a_stuck_validation_is_stopped_at_the_time_limit(tmp_path, monkeypatch, kernel):
     from ntmlib import dataset
 
@@ -463,7 +466,7 @@ def test_a_stuck_validation_is_stopped_at_the_time_limit(tmp_path, monkeypatch, 
 @pytest.fixture
 def papermill_raises(monkeypatch):
     """papermill.execute_notebook replaced by one that records its arguments and raises the
-    given exception (the real runs are in the e2e tests; these are the messages)."""
+    given exception (the real runs are in the kernel tests; these are the messages)."""
     import papermill
 
     calls: list[dict] = []
@@ -622,7 +625,7 @@ def test_a_run_past_its_deadline_is_not_exported(tmp_path, papermill_raises, mon
     assert [c.execution_count for c in failed.cells] == [1, 2]
 
 
-@pytest.mark.slow  # loads Trà Cú
+@pytest.mark.e2e  # loads Trà Cú
 def test_valid_data_is_handed_to_the_kernel_and_the_notebook_runs_in_it(tmp_path, kernel,
                                                                         papermill_raises):
     from papermill.exceptions import PapermillExecutionError
@@ -661,7 +664,7 @@ def test_valid_data_is_handed_to_the_kernel_and_the_notebook_runs_in_it(tmp_path
     assert kernel.released == [(False, None), (False, None)]
 
 
-@pytest.mark.slow  # loads Trà Cú
+@pytest.mark.e2e  # loads Trà Cú
 @pytest.mark.parametrize("cores, asked, apart", [(2, None, True), (1, None, False),
                                                  (4, False, False), (1, True, True)])
 def test_the_pdf_is_laid_out_in_a_process_apart_where_a_core_is_spare(
@@ -682,7 +685,7 @@ def test_the_pdf_is_laid_out_in_a_process_apart_where_a_core_is_spare(
     assert out.status == "ok" and exported == [(("pdf",), "executed", apart)]
 
 
-@pytest.mark.slow  # loads Trà Cú
+@pytest.mark.e2e  # loads Trà Cú
 def test_a_parameter_the_notebook_does_not_take_fails_the_run_before_it_starts(
         tmp_path, kernel, papermill_raises):
     calls = papermill_raises(None)
@@ -693,7 +696,7 @@ def test_a_parameter_the_notebook_does_not_take_fails_the_run_before_it_starts(
     assert out.error.startswith("Notebook không có tham số district; thu.ipynb nhận")
 
 
-@pytest.mark.slow  # loads Trà Cú
+@pytest.mark.e2e  # loads Trà Cú
 def test_a_batch_worker_starts_its_next_kernel_after_the_notebook_run(tmp_path, kernel,
                                                                        papermill_raises,
                                                                        monkeypatch):
@@ -709,7 +712,7 @@ def test_a_batch_worker_starts_its_next_kernel_after_the_notebook_run(tmp_path, 
                         "NTM_OUTPUT_DIR": str(tmp_path / "out")}] * 2
 
 
-@pytest.mark.slow  # loads Trà Cú
+@pytest.mark.e2e  # loads Trà Cú
 def test_without_a_hand_over_the_notebook_validates_the_data_itself(tmp_path, kernel,
                                                                     papermill_raises,
                                                                     monkeypatch, caplog):
@@ -733,6 +736,7 @@ def test_without_a_hand_over_the_notebook_validates_the_data_itself(tmp_path, ke
     assert kernel.env == {}
 
 
+@pytest.mark.e2e
 def test_a_run_waits_for_another_run_of_the_same_unit_and_says_so(tmp_path, papermill_raises,
                                                                  capsys):
     import os
@@ -751,7 +755,7 @@ def test_a_run_waits_for_another_run_of_the_same_unit_and_says_so(tmp_path, pape
     assert calls == []
 
 
-@pytest.mark.slow  # loads Trà Cú
+@pytest.mark.e2e  # loads Trà Cú
 def test_outside_the_main_thread_a_cell_timeout_names_the_reports_limit(tmp_path, kernel,
                                                                         papermill_raises):
     from nbclient.exceptions import CellTimeoutError

@@ -56,7 +56,7 @@ def in_thread(fn, timeout: float):
 # -- reading only what is safe ------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_fifo_is_never_opened_so_validation_does_not_hang(data_root):
     path = data_root / FOLDER / "training.csv"
     path.unlink()
@@ -67,7 +67,7 @@ def test_a_fifo_is_never_opened_so_validation_does_not_hang(data_root):
     assert "training.csv" not in read_dataset(data_root / FOLDER, data_root).files
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 @pytest.mark.parametrize("target", ["/dev/zero", "/etc/passwd"])
 def test_a_link_outside_the_data_folder_is_neither_read_nor_hashed(data_root, target):
     path = data_root / FOLDER / "training.csv"
@@ -83,7 +83,7 @@ def test_a_link_outside_the_data_folder_is_neither_read_nor_hashed(data_root, ta
         "put the file itself in the folder"]
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_only_the_files_the_loader_reads_are_hashed(data_root):
     folder = data_root / FOLDER
     (folder / "notes.txt").write_text("không phải dữ liệu", encoding="utf-8")
@@ -96,7 +96,7 @@ def test_only_the_files_the_loader_reads_are_hashed(data_root):
         (folder / "training.csv").read_bytes()).hexdigest()
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_link_inside_the_data_folder_is_read(data_root):
     shared = data_root / "shared"
     shared.mkdir()
@@ -159,7 +159,7 @@ def test_utf16_is_read_in_either_byte_order_and_a_broken_one_says_where():
                                "4); save it as UTF-8 (in Excel: CSV UTF-8)")
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_windows_1258_file_is_read_right(data_root, bundled):
     path = data_root / FOLDER / "documents.csv"
     path.write_bytes(cp1258(path.read_text(encoding="utf-8")))
@@ -183,7 +183,7 @@ def _measured(load) -> tuple[object, float, float]:
     return result, time.perf_counter() - started, peak / 2**20
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_stray_cell_at_xfd1048576_costs_one_cell(data_root):
     as_workbook(put("training", "XFD1048576", "x"))(data_root)
     book = data_root / "2023" / "tra-cu.xlsx"
@@ -195,7 +195,7 @@ def test_a_stray_cell_at_xfd1048576_costs_one_cell(data_root):
     assert seconds < 10 and peak < 150, (seconds, peak)
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_header_cell_far_to_the_right_is_no_column(data_root):
     def edit(book) -> None:  # an openpyxl Workbook
         ws = book["inspections"]
@@ -211,7 +211,7 @@ def test_a_header_cell_far_to_the_right_is_no_column(data_root):
     assert any(f.rule == "missing-column" and f.sheet == "inspections" for f in result.errors)
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_shared_strings_bomb_is_refused_before_it_is_expanded(data_root):
     shared_strings(200)(data_root)
     book = data_root / "2023" / "tra-cu.xlsx"
@@ -255,7 +255,7 @@ def test_zip_guards_each_limit(tmp_path):
 # -- text hygiene -------------------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_control_characters_never_reach_a_message_unescaped(data_root):
     bad = "Gạo\x1b[2J\x07"
     frame = pd.read_csv(data_root / FOLDER / "training.csv", dtype=str, keep_default_na=False)
@@ -267,7 +267,7 @@ def test_control_characters_never_reach_a_message_unescaped(data_root):
     assert "unknown column 'Gạo\\u001b[2J\\u0007' is ignored" in printed
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_windows_line_ends_in_a_note_are_one_line_break(data_root):
     frame = pd.read_csv(data_root / FOLDER / "production_models.csv", dtype=str,
                         keep_default_na=False)

@@ -43,6 +43,7 @@ def test_atomic_folder_refuses_an_existing_target_and_cleans_up(tmp_path, englis
     assert sorted(p.name for p in target.parent.iterdir()) == ["tra-cu"]
 
 
+@pytest.mark.e2e
 def test_a_second_holder_of_a_lock_waits_then_gets_a_clear_error(tmp_path, english):
     folder = tmp_path / "outputs" / "2023" / "tra-cu"
     holder = subprocess.Popen(
@@ -67,6 +68,7 @@ def test_a_second_holder_of_a_lock_waits_then_gets_a_clear_error(tmp_path, engli
     assert not (folder.parent / ".tra-cu.lock").exists()  # nothing left beside the folder
 
 
+@pytest.mark.e2e
 def test_a_lock_serialises_threads(tmp_path):
     folder = tmp_path / "x"
     inside, overlaps = [], []

@@ -11,8 +11,8 @@ from ntmlib.reference import load_reference
 from ntmlib.sample import generate_district, generate_province
 from tests.conftest import BUNDLED
 
-# slow: generates and validates whole districts and the 124 communes of Vĩnh Long
-pytestmark = pytest.mark.slow
+# e2e: generates and validates whole districts and the 124 communes of Vĩnh Long
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture

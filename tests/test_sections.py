@@ -4,8 +4,13 @@ review.html."""
 
 from __future__ import annotations
 
+import pytest
+
 from ntmlib.render import REPORT_PARTS
 from tests.conftest import _fixture_report
+
+# e2e: its tests copy, validate or render a whole unit's data
+pytestmark = pytest.mark.e2e
 
 
 def test_each_section_shows_the_documents_own_part_with_local_links():

@@ -22,8 +22,8 @@ from ntmlib import config, export, kernels
 from ntmlib.dataset import HANDOVER, _handed_over, hand_over, load_unit
 from ntmlib.runner import run_report
 
-# the kernel tests start kernels and their factory (the zygote): e2e; the handover tests start
-# none but copy and load Trà Cú twice: slow
+# the kernel tests start kernels and their factory (the zygote): kernel; the handover tests start
+# none but copy and load Trà Cú twice: e2e
 
 MARKER = "NTM-MARKER-0c5e7d1a"
 
@@ -113,7 +113,7 @@ def two_units(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_a_unit_cannot_see_another_units_data_through_the_zygote(two_units, tmp_path):
     notebook = _probe_notebook(tmp_path)
     out = tmp_path / "out"
@@ -159,7 +159,7 @@ def test_a_unit_cannot_see_another_units_data_through_the_zygote(two_units, tmp_
         psutil.Process(zygote_pid).status() == psutil.STATUS_ZOMBIE
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_a_zygote_that_is_gone_or_has_forked_enough_is_replaced(monkeypatch):
     kernels.use_zygote()
     try:
@@ -186,7 +186,7 @@ def test_a_zygote_that_is_gone_or_has_forked_enough_is_replaced(monkeypatch):
     assert kernels._zygote is None
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_a_failed_kernel_is_not_reused_and_the_next_one_starts(tmp_path):
     """A kernel that died (here: killed) is never given to the next report."""
     kernels.use_zygote()
@@ -221,7 +221,7 @@ def handed(two_units: Path, tmp_path: Path, monkeypatch):
     return two_units, result
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_the_notebook_uses_the_handed_over_load_only_for_the_same_data(handed, tmp_path):
     root, result = handed
     same = _handed_over(2023, "tra-cu", root.resolve(), "district", True, None)
@@ -237,7 +237,7 @@ def test_the_notebook_uses_the_handed_over_load_only_for_the_same_data(handed, t
     assert _handed_over(2023, "tra-cu", root.resolve(), "district", True, tmp_path) is None
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 @pytest.mark.parametrize("change", ["this year", "last year", "new file", "reference",
                                     "last year's figures"])
 def test_a_handed_over_load_is_not_used_once_any_input_changed(handed, tmp_path, change):
@@ -261,7 +261,7 @@ def test_a_handed_over_load_is_not_used_once_any_input_changed(handed, tmp_path,
     assert _handed_over(2023, "tra-cu", root.resolve(), "district", True, None) is None
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_without_a_handed_over_load_the_notebook_validates(two_units, monkeypatch, tmp_path):
     monkeypatch.delenv(HANDOVER, raising=False)
     assert _handed_over(2023, "tra-cu", two_units.resolve(), "district", True, None) is None

@@ -10,9 +10,9 @@ from ntmlib.dataset import load_district
 from ntmlib.errors import DataValidationError
 from tests.conftest import cp1258, edit_csv, findings_for
 
-# slow: every test copies the bundled data and loads Trà Cú (tests/test_rules.py checks the
+# e2e: every test copies the bundled data and loads Trà Cú (tests/test_rules.py checks the
 # same rules in the fast loop, on the fixture units in memory)
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("english")]
 
 FOLDER = "data/2023/tra-cu"
 

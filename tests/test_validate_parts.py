@@ -50,6 +50,7 @@ def test_the_forms_lists_show_the_reference_labels_of_the_year(ref):
         "workdays": "Ngày công lao động", "goods": "Hiện vật", "total": "cả nguồn (tổng số)"}
 
 
+@pytest.mark.e2e
 def test_next_years_plan_lists_next_years_sources(ref):
     """From 2026 there is no district budget, and the commune's people are 'cộng đồng dân
     cư': the plan made in 2025 lists 2026's sources, the report 2025's."""
@@ -64,6 +65,7 @@ def test_next_years_plan_lists_next_years_sources(ref):
         "people": "Vốn cộng đồng dân cư", "other": "Nguồn khác"}
 
 
+@pytest.mark.e2e
 def test_a_year_outside_every_period_lists_no_sets(ref):
     labels = validate.reference_labels(ref, 2010, ref.resolve("tra-cu", 2023))
     assert labels["commune_sets"] == {} and labels["district_sets"] == {}
@@ -223,6 +225,7 @@ def test_the_form_shows_the_words_of_the_units_own_kinds_and_next_years_sources(
     assert labels["planned_sources"]["people"] == "Vốn dân đóng góp"
 
 
+@pytest.mark.e2e
 def test_a_stated_figure_that_needs_last_years_data_is_a_warning_when_there_is_none():
     raw = read_dataset(FIXTURES / "2020" / "tx-kien-tuong", display_root=FIXTURES)
     raw.tables["stated_figures"] = RawTable(

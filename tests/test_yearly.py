@@ -18,9 +18,9 @@ from ntmlib.schema import TABLES_BY_NAME
 from ntmlib.yearly import import_workbook, make_template, new_year, write_template
 from tests.conftest import BUNDLED
 
-# slow: copies the bundled data, writes and reads whole workbooks; the one test that runs the
-# report starts a kernel and is marked e2e
-pytestmark = pytest.mark.slow
+# e2e: copies the bundled data, writes and reads whole workbooks; the one test that runs the
+# report starts a kernel and is marked kernel
+pytestmark = pytest.mark.e2e
 
 ACTIVITY = ("facts", "propaganda", "propaganda_groups", "propaganda_quantities", "training",
             "inspections", "production_models", "households", "funds", "planned_funds")
@@ -106,7 +106,7 @@ def test_year_outside_every_period_or_unit_is_refused(root, english):
         new_year(2025, 2026, "tra-cu", root)
 
 
-@pytest.mark.e2e
+@pytest.mark.kernel
 def test_round_trip_2023_to_2024_with_the_form_and_the_report(root, tmp_path):
     new_year(2023, 2024, "tra-cu", root)
     form = write_template(2024, "tra-cu", tmp_path / "form.xlsx", root)

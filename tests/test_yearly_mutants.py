@@ -377,6 +377,7 @@ def test_the_forms_file_name(tmp_path, english):
 # -- a new year within a criteria period -----------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_new_year_within_a_period_carries_the_criteria(tmp_path, english):
     """Hòa Vang's 2023 baseline (tests/fixtures/data) to 2024, both in 2021-2025, with a
     steering body added that cites one of two documents."""
@@ -464,6 +465,7 @@ def test_new_year_within_a_period_carries_the_criteria(tmp_path, english):
     assert header["recipients"][1].endswith("(Sở Nông nghiệp và Phát triển nông thôn)")
 
 
+@pytest.mark.e2e
 def test_new_year_takes_the_recipients_of_the_new_year(tmp_path, monkeypatch, english):
     """Hòa Vang's 2024 report to 2025, in the default data folder (NTM_DATA_DIR): from 2025
     the recipients' office is the Sở Nông nghiệp và Môi trường (reference/wording.csv)."""
@@ -477,6 +479,7 @@ def test_new_year_takes_the_recipients_of_the_new_year(tmp_path, monkeypatch, en
     assert (header["year"], header["date"], header["signer_name"]) == (2025, "", "Nguyễn Văn Thử")
 
 
+@pytest.mark.e2e
 def test_write_folder_writes_utf_8_whatever_the_locale(tmp_path):
     """A machine whose locale is not UTF-8 (an old Windows or a C locale) still gets UTF-8
     files: run in a Python whose default encoding is ASCII (no UTF-8 mode, C locale not
@@ -508,6 +511,7 @@ def test_write_folder_writes_utf_8_whatever_the_locale(tmp_path):
     assert ",Kỹ thuật," in (folder / "training.csv").read_bytes().decode()
 
 
+@pytest.mark.e2e
 def test_a_communes_new_year_asks_only_for_what_a_commune_reports(tmp_path):
     """Xã Trà Ôn 2026 → 2027: no inspections.csv nor district_criteria.csv to fill in (the
     district level's tables), as a district's list would have."""

@@ -279,6 +279,57 @@ def test_what_the_forms_list_offers_is_its_words_in_the_users_language(ref, engl
     assert validate._offered(source, None) is None and validate._offered(source, {}) is None
 
 
+# -- a header's blank optional fields ----------------------------------------------------------
+
+
+def test_a_header_of_only_its_required_fields_takes_the_decrees_defaults(ref):
+    """Decree 30/2020's parts of a committee's report, for a field left blank: the issuer is
+    the committee over the unit's name, the symbol BC-UBND, copies to "Như trên" and "Lưu:
+    VT", signed for the committee by its chairman; the report goes to the province's committee
+    and coordination office (wording.csv, 2016-2024, with the province's own word)."""
+    unit = ref.resolve("tra-cu", 2023)
+    header = {"unit_code": unit.code, "year": 2023, "date": "2023-12-15",
+              "signer_name": "Nguyễn Văn A", "cc": [], "doc_symbol": ""}
+    raw = RawDataset(source=None, kind="folder", header=header, narrative={}, tables={},
+                     header_file="data/2023/tra-cu/header.yaml")
+    typed, _ = validate.type_header(raw, 2023, unit, ref)
+    assert typed["issuer"] == ["ỦY BAN NHÂN DÂN", "HUYỆN TRÀ CÚ"]
+    assert typed["doc_symbol"] == "BC-UBND"
+    assert typed["place"] == "Trà Cú"
+    assert typed["title"] == ("Kết quả thực hiện Chương trình mục tiêu quốc gia xây dựng nông "
+                              "thôn mới năm {year}")
+    assert typed["recipients"] == [
+        "Ủy ban nhân dân tỉnh",
+        "Văn phòng Điều phối nông thôn mới tỉnh (Sở Nông nghiệp và Phát triển nông thôn)"]
+    assert typed["cc"] == ["Như trên", "Lưu: VT"]
+    assert typed["signer_authority"] == "TM. ỦY BAN NHÂN DÂN"
+    assert typed["signer_title"] == "CHỦ TỊCH"
+    assert typed["signer_name"] == "Nguyễn Văn A"  # given: kept
+    given = {**header, "signer_title": "KT. CHỦ TỊCH", "cc": ["Sở Tài chính"]}
+    typed, _ = validate.type_header(RawDataset(
+        source=None, kind="folder", header=given, narrative={}, tables={},
+        header_file="h.yaml"), 2023, unit, ref)
+    assert (typed["signer_title"], typed["cc"]) == ("KT. CHỦ TỊCH", ["Sở Tài chính"])
+
+
+def test_recipients_without_a_province_in_the_reference_data_say_tinh_and_without_any_none(ref):
+    """A unit whose province the reference data does not give is sent to "Ủy ban nhân dân
+    tỉnh"; without reference data at all there is no one to name."""
+    unit = ref.resolve("tra-cu", 2023)
+
+    class NoProvince:
+        def ancestor(self, unit, level, year):
+            return None
+
+        def wording(self, what, year, level):
+            assert (what, year, level) == ("recipients", 2023, "district")
+            return ["Ủy ban nhân dân {province}", "Sở {province}"]
+
+    assert validate.header_defaults(unit, 2023, NoProvince())["recipients"] == [
+        "Ủy ban nhân dân tỉnh", "Sở tỉnh"]
+    assert validate.header_defaults(unit, 2023, None)["recipients"] == []
+
+
 # -- a header field's text ------------------------------------------------------------------
 
 

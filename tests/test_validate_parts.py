@@ -330,6 +330,22 @@ def test_recipients_without_a_province_in_the_reference_data_say_tinh_and_withou
     assert validate.header_defaults(unit, 2023, None)["recipients"] == []
 
 
+def test_a_workbooks_narrative_findings_name_the_sheet_that_holds_the_narrative():
+    """The narrative of the Excel form is its sheet "Thuyết minh": an empty required
+    section, an unknown one and a paragraph of stray braces are each placed on that sheet."""
+    raw = RawDataset(source=None, kind="workbook", header={}, tables={},
+                     narrative={"achievements": ["Đạt {nhiều kết quả"], "ghi_chu": ["x"]},
+                     header_file="hv.xlsx", narrative_file="hv.xlsx",
+                     sheets={"narrative": "Thuyết minh"})
+    found = validate.check_narrative(raw, "report")
+    assert sorted((f.rule, f.section, f.file, f.sheet) for f in found) == [
+        ("blank", "limitations", "hv.xlsx", "Thuyết minh"),
+        ("blank", "objectives", "hv.xlsx", "Thuyết minh"),
+        ("blank", "solutions", "hv.xlsx", "Thuyết minh"),
+        ("extra-section", "ghi_chu", "hv.xlsx", "Thuyết minh"),
+        ("placeholder", "achievements", "hv.xlsx", "Thuyết minh")]
+
+
 # -- a header field's text ------------------------------------------------------------------
 
 

@@ -346,6 +346,22 @@ def test_a_workbooks_narrative_findings_name_the_sheet_that_holds_the_narrative(
         ("placeholder", "achievements", "hv.xlsx", "Thuyết minh")]
 
 
+def test_an_unknown_section_is_named_with_the_known_ones_and_an_unread_narrative_is_not_empty(
+        english):
+    raw = RawDataset(source=None, kind="folder", header={}, tables={},
+                     narrative={"ghi\u200bchu": ["x"]}, header_file="h.yaml",
+                     narrative_file="data/2024/x/narrative.md", narrative_present=True)
+    unknown = [f for f in validate.check_narrative(raw, "report") if f.rule == "extra-section"]
+    assert [(f.message, f.section) for f in unknown] == [(
+        "unknown section 'ghi\\u200bchu' is not printed (known: propaganda, steering, "
+        "inspection, production_assessment, households, ntm_communes, advanced_communes, "
+        "model_communes, district_criteria, advanced_district, achievements, limitations, "
+        "causes, objectives, solutions, proposals, recommendations)", "ghi\\u200bchu")]
+    # a narrative refused when it was read (its reading said why): no section is "empty"
+    raw.narrative, raw.unreadable = {}, {"narrative"}
+    assert validate.check_narrative(raw, "report") == []
+
+
 # -- a header field's text ------------------------------------------------------------------
 
 

@@ -357,6 +357,11 @@ def test_an_unknown_section_is_named_with_the_known_ones_and_an_unread_narrative
         "inspection, production_assessment, households, ntm_communes, advanced_communes, "
         "model_communes, district_criteria, advanced_district, achievements, limitations, "
         "causes, objectives, solutions, proposals, recommendations)", "ghi\\u200bchu")]
+    # a paragraph that is an Excel error value (a workbook's formula broke): named by its code
+    raw.narrative = {**raw.narrative, "causes": ["#N/A"]}
+    errors = [f for f in validate.check_narrative(raw, "report") if f.rule == "excel-error"]
+    assert [(f.message, f.section) for f in errors] == [(
+        "the cell holds the Excel error #N/A: correct the formula or type the value", "causes")]
     # a narrative refused when it was read (its reading said why): no section is "empty"
     raw.narrative, raw.unreadable = {}, {"narrative"}
     assert validate.check_narrative(raw, "report") == []

@@ -363,13 +363,16 @@ def test_an_unknown_section_is_named_with_the_known_ones_and_an_unread_narrative
     assert [(f.message, f.section) for f in errors] == [(
         "the cell holds the Excel error #N/A: correct the formula or type the value", "causes")]
     # a control character, and a paragraph over 5.000 characters (a file pasted in)
-    raw.narrative = {"causes": ["Do\x07 thiếu vốn"], "proposals": ["ý" * 5001]}
+    raw.narrative = {"causes": ["Do\x07 thiếu vốn"], "proposals": ["ý" * 5001],
+                     "limitations": ["Còn {thiếu vốn"]}
     assert [(f.rule, f.message, f.section) for f in validate.check_narrative(raw, "report")
             if f.rule != "blank"] == [
         ("hidden-character", "the text holds the control character U+0007 (BEL) at character "
          "3, which cannot be printed; delete it (it usually comes with a copy and paste)",
          "causes"),
-        ("too-long", "a paragraph of 5,001 characters is longer than 5,000", "proposals")]
+        ("too-long", "a paragraph of 5,001 characters is longer than 5,000", "proposals"),
+        ("placeholder", "'Còn {thiếu vốn' has a brace without its pair, which would be printed "
+         "as it is; a figure is written {key}", "limitations")]
     # a narrative refused when it was read (its reading said why): no section is "empty"
     raw.narrative, raw.unreadable = {}, {"narrative"}
     assert validate.check_narrative(raw, "report") == []

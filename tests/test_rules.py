@@ -703,6 +703,19 @@ def test_commune_codes_criteria_and_years_are_checked_in_every_table(raw, englis
     ]
 
 
+def test_a_xa_without_rows_in_the_ntm_set_is_named_at_the_commune_column(raw, english):
+    """Xã Bình Tân (27799) left out of commune_criteria.csv (its 19 rows deleted): its
+    criteria would be counted from nothing; the other four xã are complete."""
+    raw = copy.deepcopy(raw)
+    table = raw.tables["commune_criteria"]
+    table.frame = table.frame[table.frame["commune_code"] != "27799"]
+    result = validate(raw)
+    assert [(f.rule, f.file, f.row, f.column, f.message) for f in result.findings
+            if f.severity == "error"] == [
+        ("incomplete", f"{FOLDER}/commune_criteria.csv", None, "commune_code",
+         "Xã Bình Tân has no rows in the xã NTM (xa_ntm) set")]
+
+
 def test_the_commune_criteria_of_a_ward_are_refused_in_words(raw, english):
     """Phường 1 (27787) given a row of xã NTM criteria: its kind is named."""
     result = validate_cells(raw, ("commune_criteria", 2, "commune_code", "27787"))

@@ -279,6 +279,36 @@ def test_what_the_forms_list_offers_is_its_words_in_the_users_language(ref, engl
     assert validate._offered(source, None) is None and validate._offered(source, {}) is None
 
 
+# -- a commune's group --------------------------------------------------------------------------
+
+
+def test_only_a_xa_from_2026_needs_a_group_and_the_file_is_named_from_the_data_folder(ref):
+    """Đặc khu Cát Hải (11914) has no row in commune_groups.csv. It needs one as a commune
+    with xã to report on from 2026; not in 2025, not without xã, and a province never does.
+    The file is named from the data folder when there is one, else by its own path."""
+    from types import SimpleNamespace
+
+    unit = ref.resolve("11914", 2026)
+    xa = pd.DataFrame({"code": ["11914"]})
+
+    def data(level="commune", year=2026, rural=xa, data_root=None):
+        return SimpleNamespace(level=level, year=year, rural_communes=rural, unit=unit,
+                               reference=ref, data_root=data_root,
+                               period_info=ref.period(2026))
+
+    groups = ref.root / "commune_groups.csv"
+    found = validate.check_group(data())
+    assert [(f.rule, f.file, f.column) for f in found] == [("group", str(groups), "group")]
+    assert found[0].message == (
+        f"Đặc khu Cát Hải (11914) chưa được xếp nhóm (nhóm 1, 2 hoặc 3) cho năm 2026 trong "
+        f"{groups}; hãy thêm dòng theo quyết định của tỉnh, ví dụ 11914,2026,2030,2")
+    assert validate.check_group(data(data_root=ref.root.parent))[0].file == (
+        f"{ref.root.parent.name}/reference/commune_groups.csv")
+    assert validate.check_group(data(year=2025)) == []
+    assert validate.check_group(data(level="province")) == []
+    assert validate.check_group(data(rural=xa.iloc[:0])) == []
+
+
 # -- a header's blank optional fields ----------------------------------------------------------
 
 

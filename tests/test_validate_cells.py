@@ -89,3 +89,15 @@ def test_a_code_whose_leading_zeros_were_lost_is_the_one_longer_code_it_pads_to(
     assert validate._zeros_lost("1", {"001", "01"}) is None  # two candidates: none named
     assert validate._zeros_lost("376", {"376", "10376"}) is None
     assert validate._zeros_lost("x376", {"00376"}) is None
+
+
+def test_a_texts_facts_keep_line_breaks_where_several_lines_are_allowed():
+    """A text cell of a free-text column may hold several lines; a one-line cell may not. A
+    text with a problem has no cleaned text and no stray spaces to report besides."""
+    assert validate._text_facts("Dòng 1\nDòng 2", True, {}) == (None, "Dòng 1\nDòng 2", False)
+    problem, text, stray = validate._text_facts("Dòng 1\nDòng 2", False, {})
+    assert problem.startswith("văn bản bị xuống dòng ở vị trí ký tự thứ 7")
+    assert (text, stray) == (None, False)
+    assert validate._text_facts(" Có  khoảng ", False, {}) == (None, "Có khoảng", True)
+    problem, text, stray = validate._text_facts(" Có\x07  chuông ", True, {})
+    assert "U+0007" in problem and (text, stray) == (None, False)

@@ -376,7 +376,7 @@ def test_a_workbooks_narrative_findings_name_the_sheet_that_holds_the_narrative(
         ("placeholder", "achievements", "hv.xlsx", "Thuyết minh")]
 
 
-def test_an_unknown_section_is_named_with_the_known_ones_and_an_unread_narrative_is_not_empty(
+def test_each_narrative_finding_says_in_words_what_is_wrong_and_an_unread_narrative_is_not_empty(
         english):
     raw = RawDataset(source=None, kind="folder", header={}, tables={},
                      narrative={"ghi\u200bchu": ["x"]}, header_file="h.yaml",

@@ -101,3 +101,20 @@ def test_a_texts_facts_keep_line_breaks_where_several_lines_are_allowed():
     assert validate._text_facts(" Có  khoảng ", False, {}) == (None, "Có khoảng", True)
     problem, text, stray = validate._text_facts(" Có\x07  chuông ", True, {})
     assert "U+0007" in problem and (text, stray) == (None, False)
+
+
+@pytest.mark.parametrize("column, value, found", [
+    (Column("year", "year", "year"), 1999,
+     [("range", "1999 is not a year of the programme (2000 to 2100)")]),
+    (Column("year", "year", "year", min=2000, max=2100), 2101,  # one finding, not two
+     [("range", "2101 is not a year of the programme (2000 to 2100)")]),
+    (Column("month", "int", "month", min=1, max=12), 13, [("range", "13 is above 12")]),
+    (Column("month", "int", "month", min=1, max=12), 12, []),
+    (Column("rate", "percent", "rate", min=0, max=100), 100.5,
+     [("range", "100.5% is above 100%")]),
+    (Column("rate", "percent", "rate", min=0, max=100), 100, []),
+])
+def test_a_value_out_of_its_range_is_one_finding_in_words(column, value, found, english):
+    findings = []
+    assert validate._check_range(column, value, dict(WHERE), findings) is bool(found)
+    assert [(f.rule, f.message) for f in findings] == found

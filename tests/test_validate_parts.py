@@ -493,6 +493,19 @@ def test_unknown_twice_given_and_missing_columns_are_each_one_finding_at_the_col
     assert typed["trainees"].isna().all() and list(typed.index) == [2]
 
 
+def test_a_duplicate_key_after_a_blank_one_is_named_as_written_with_its_first_row(english):
+    """Training topics t1, (blank), " t1 ", T2, T2: the blank topic is only a blank cell, and
+    the checks go on past it; " t1 " is t1 again, named as it was written and where it first
+    appears; T2's second row is a duplicate too."""
+    frame = pd.DataFrame([["t1", "A", 1, 10], ["", "B", 1, 10], [" t1 ", "C", 1, 10],
+                          ["T2", "D", 1, 10], ["T2", "E", 1, 10]],
+                         columns=["topic_id", "topic", "classes", "trainees"], dtype=object)
+    _, found = _typed(frame)
+    assert [x[4:] for x in found if x[1] == "duplicate"] == [
+        (4, "topic_id", "duplicate row (topic_id=t1); it first appears in row 2"),
+        (6, "topic_id", "duplicate row (topic_id=T2); it first appears in row 5")]
+
+
 def test_a_sheet_of_the_form_names_its_columns_by_their_headings(english):
     """In a sheet headed as the Excel form heads it, the missing column and the expected
     ones are named by the form's headings, as the analyst sees them."""

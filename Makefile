@@ -42,7 +42,8 @@ test-fast: install
 	$(BIN)/pytest -n 2 --dist loadfile -m "not e2e"
 
 # Mutation testing of ntmlib's core modules with the tests that start no kernel (the fast loop
-# and the e2e tests without a kernel), one module at a time (long: hours; not in CI). MODULES=formatting make mutation runs one. Scores: tests/README.md.
+# and the e2e tests without a kernel), one module at a time (long: hours; not in CI).
+# MODULES=formatting make mutation runs one. Scores: tests/README.md.
 MODULES ?= formatting parsing indicators tables validate render charts io yearly batch runner
 mutation: install
 	rm -f mutants/mutmut-stats.json  # which tests reach which function: collected afresh

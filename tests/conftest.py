@@ -144,8 +144,8 @@ def english(monkeypatch):
 def _kernels_only_in_kernel_tests(request, monkeypatch):
     """A test that starts a kernel (a notebook run, papermill, run_report, run_batch, a warm
     kernel) must be marked `kernel`: neither the fast loop (`-m "not e2e"`) nor the mutation
-    runs (`-m "not kernel"`) start one. The start is
-    refused and the test fails, even where the code under test would carry on without it."""
+    runs (`-m "not kernel"`) start one. The start is refused and the test fails, even where
+    the code under test would carry on without it."""
     if request.node.get_closest_marker("kernel") is not None:
         yield
         return

@@ -6,6 +6,7 @@ never raises. The batch runs themselves are in test_batch.py and test_incrementa
 from __future__ import annotations
 
 import json
+import os
 import platform
 import re
 import shutil
@@ -838,6 +839,82 @@ def test_workers_are_replaced_after_their_share_of_units_and_the_batch_ends(monk
     assert all(1 <= len(t) <= 2 for t in tranches)
     assert not (tranches[0] & tranches[1] or tranches[1] & tranches[2]
                 or tranches[0] & tranches[2])
+
+
+
+def _rendered_unless_u3(task: DistrictTask) -> DistrictResult:
+    """Stands in for render_district on a Dask worker; for unit u3 the task itself fails, as
+    when a worker is lost."""
+    import os
+
+    if task.district == "u3":
+        raise RuntimeError("lost")
+    return DistrictResult(task.district, task.name, "ok", error=str(os.getpid()))
+
+
+class _Bar:
+    """Records what the batch tells its progress bar."""
+
+    def __init__(self):
+        self.updates, self.postfix = 0, []
+
+    def update(self):
+        self.updates += 1
+
+    def set_postfix_str(self, text):
+        self.postfix.append(text)
+
+
+@pytest.mark.e2e  # starts a Dask LocalCluster of two worker processes
+def test_a_dask_batch_gives_each_unit_its_result_and_names_the_one_that_failed(monkeypatch,
+                                                                              tmp_path):
+    """Six units on a local cluster of 2 workers, the report stood in (no kernel): each unit
+    has its own result once, a failed task is recorded against its own unit (name and kind),
+    and the bar moves once a unit."""
+    monkeypatch.setattr(batch, "render_district", _rendered_unless_u3)
+    tasks = [DistrictTask(2026, f"u{i}", f"Xã {i}", str(tmp_path), str(tmp_path), ("pdf",), "",
+                          kind="Xã") for i in range(6)]
+    bar = _Bar()
+    got = batch._run_dask(tasks, "local", bar, 2)
+    by_unit = {r.district: r for r in got}
+    assert len(got) == 6 and sorted(by_unit) == [f"u{i}" for i in range(6)]
+    failed = by_unit["u3"]
+    assert (failed.status, failed.name, failed.kind) == ("failed", "Xã 3", "Xã")
+    assert failed.error == "tiến trình xử lý bị dừng: RuntimeError: lost"
+    assert all(by_unit[u].status == "ok" and by_unit[u].name == f"Xã {u[1]}"
+               for u in by_unit if u != "u3")
+    assert bar.updates == 6 and sorted(bar.postfix) == sorted(by_unit)
+    # two worker processes, neither of them this one
+    pids = {int(r.error) for r in got if r.status == "ok"}
+    assert len(pids) >= 1 and str(os.getpid()) not in {str(p) for p in pids}
+
+
+@pytest.mark.e2e  # starts the fork server and a worker process
+def test_a_pool_batch_of_no_workers_still_runs_on_one_and_is_quiet_without_progress(
+        monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(batch, "render_district", _rendered_by)
+    tasks = [DistrictTask(2024, f"u{i}", f"Xã {i}", str(tmp_path), str(tmp_path), ("pdf",), "")
+             for i in range(3)]
+    got = batch._run_tasks(tasks, 0, None, False)
+    assert sorted(r.district for r in got) == ["u0", "u1", "u2"]
+    assert len({r.error for r in got}) == 1  # one worker took them all
+    assert capsys.readouterr().err == ""
+    assert batch._run_tasks([], 2, None, True) == []
+    assert capsys.readouterr().err == ""  # no bar for nothing to do
+
+
+def test_a_batch_on_a_scheduler_goes_to_dask_with_its_workers(monkeypatch, capsys):
+    seen = []
+
+    def dask(tasks, scheduler, bar, workers):
+        seen.append((tasks, scheduler, workers))
+        bar.update()
+        return ["done"]
+    monkeypatch.setattr(batch, "_run_dask", dask)
+    assert batch._run_tasks(["t"], 3, "tcp://h:8786", True) == ["done"]
+    assert seen == [(["t"], "tcp://h:8786", 3)]
+    err = capsys.readouterr().err
+    assert "Đơn vị" in err and "1/1" in err  # the bar, in Vietnamese, shown when asked for
 
 
 def test_the_provinces_of_a_batch_without_their_own_folder_are_named():

@@ -438,7 +438,7 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
         if col.kind == "bool":
             return parse_bool(raw)
         if col.kind == "reconstructed":
-            return _reconstructed_flag(raw, table, where, findings)
+            return _reconstructed_flag(raw, table)
     except ParseError as exc:
         findings.append(Finding.error("type", str(exc), **where))
         return None
@@ -496,9 +496,9 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
     return text
 
 
-def _reconstructed_flag(raw: object, table: RawTable, where: dict,
-                        findings: list[Finding]) -> str:
-    """'*' for a whole reconstructed row, '' for none, or the columns concerned 'a,b'."""
+def _reconstructed_flag(raw: object, table: RawTable) -> str:
+    """'*' for a whole reconstructed row, '' for none, or the columns concerned 'a,b' (a
+    ParseError names the unknown ones)."""
     text = str(raw).strip()
     low = text.lower()
     if low in ("yes", "có", "x", "true", "1", "*"):

@@ -69,6 +69,10 @@ BLANK = error("blank", "a value is required (classes held)")
         "hidden-character", "the text holds a line break at character 2 where one line is "
                             "expected; replace it with a space")),
     ("dòng 1\ndòng 2", "text", {}, "dòng 1\ndòng 2", []),  # a text may have several lines
+    ("Lê\x1bVăn", "text", {}, None, error(
+        "hidden-character", "the text holds the control character U+001B (ESC) at character 3, "
+                            "which cannot be printed; delete it (it usually comes with a copy "
+                            "and paste)")),
     # a percentage cell of Excel: refused by a number column, read times 100 by a percent one
     (ExcelPercent(0.25), "int", {}, None, error(
         "type", "the cell is shown as a percentage (25%) in Excel, but the column takes a "
@@ -77,6 +81,10 @@ BLANK = error("blank", "a value is required (classes held)")
     (ExcelPercent(0.25), "float", {}, None, error(
         "type", "the cell is shown as a percentage (25%) in Excel, but the column takes a "
                 "number (float), not a percentage: format the cell as a number and type the "
+                "value")),
+    (ExcelPercent(0.125), "year", {}, None, error(
+        "type", "the cell is shown as a percentage (12.5%) in Excel, but the column takes a "
+                "number (year), not a percentage: format the cell as a number and type the "
                 "value")),
     (ExcelPercent(0.25), "percent", {}, 25.0, []),
     # numbers: their size, range and allowed values
@@ -146,11 +154,20 @@ def test_the_number_style_of_a_column_is_recorded_at_its_first_row(english):
     rows that could be either."""
     assert convert("1.234,5", "float")[2] == {"vn": (ROW, "1.234,5")}
     assert convert("2,000", "float")[2] == {"either": (ROW, "2,000"), "either-rows": {ROW}}
+    assert convert("1234.5", "float")[2] == {"en": (ROW, "1234.5")}
     assert convert("15", "int")[2] == {}
     column = Column("classes", "float", "classes held")
     styles = {"vn": (0, "1,5")}  # a style already seen keeps its first row
     assert validate._convert(column, "2,5", TABLE, ROW, [], styles) == 2.5
     assert styles == {"vn": (0, "1,5")}
+
+
+def test_a_text_is_checked_once_for_all_the_cells_that_hold_it(english):
+    """A workbook's shared string can fill every cell of a sheet: what is found of a text is
+    kept in `texts`, by the text, for the next cell."""
+    texts: dict = {}
+    assert convert("  Sở  Tài chính", "text", texts=texts)[0] == "Sở Tài chính"
+    assert list(texts) == ["  Sở  Tài chính"]
 
 
 def test_a_form_label_is_read_as_its_value_in_a_code_or_text_column_only(english):

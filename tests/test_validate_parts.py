@@ -146,12 +146,12 @@ def test_a_reconstructed_flag_is_yes_no_or_the_columns_concerned():
                      "funds.csv")
     flag = validate._reconstructed_flag
     for yes in ("yes", "Có", "x", "X", "TRUE", "1", "*", " yes "):
-        assert flag(yes, table, {}, []) == "*", yes
+        assert flag(yes, table) == "*", yes
     for no in ("no", "Không", "FALSE", "0", "", "  "):
-        assert flag(no, table, {}, []) == "", no
-    assert flag("amount; source", table, {}, []) == "amount,source"
+        assert flag(no, table) == "", no
+    assert flag("amount; source", table) == "amount,source"
     with pytest.raises(ParseError) as err:
-        flag("amount, soure, reconstructed", table, {}, [])
+        flag("amount, soure, reconstructed", table)
     assert str(err.value) == ("'amount, soure, reconstructed' không phải là có/không, cũng "
                               "không phải tên các cột của bảng này (tên không có: soure, "
                               "reconstructed)")

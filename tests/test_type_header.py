@@ -63,6 +63,35 @@ def test_an_unknown_field_is_a_warning_and_left_out(english, ref, unit):
     assert "nguoi_ky" not in got
 
 
+def test_the_fields_after_an_unknown_one_are_still_read(english, ref, unit):
+    header = {"nguoi_ky": "X", **GOOD}
+    raw = RawDataset(source=None, kind="folder", header=header, narrative={}, tables={})
+    got, found = validate.type_header(raw, 2023, unit, ref)
+    assert [f.rule for f in found] == ["extra-field"]
+    assert (got["year"], got["signer_name"]) == (2023, "Lê Văn B")
+
+
+def test_a_field_written_and_left_blank_is_blank(english, ref, unit):
+    """`year:` or `money_decimals:` with nothing after it in header.yaml."""
+    raw = RawDataset(source=None, kind="folder", header={**GOOD, "year": None,
+                                                         "money_decimals": ""},
+                     narrative={}, tables={}, header_file="h.yaml")
+    got, found = validate.type_header(raw, 2023, unit, ref)
+    assert [(f.rule, f.column) for f in found] == [("blank", "year")]
+    assert got["year"] is None and got["money_decimals"] is None
+
+
+@pytest.mark.parametrize("field, message", [
+    ("year", "True is not a number"), ("money_decimals", "True is not a number"),
+    ("date", "'True' is not a valid date (write dd/mm/yyyy, e.g. 02/03/2023)")])
+def test_a_yes_no_where_a_number_or_a_date_is_meant_is_not_a_number_or_date(english, ref,
+                                                                            unit, field,
+                                                                            message):
+    got, found = typed(ref, unit, **{field: True})
+    assert found == [("error", "type", field, message)]
+    assert got[field] is None
+
+
 def test_a_field_refused_for_its_text_is_not_called_blank_as_well(english, ref, unit):
     got, found = typed(ref, unit, signer_name="Lê\x1bVăn B", place="#N/A")
     assert found == [
@@ -163,6 +192,7 @@ def test_sample_data_is_yes_or_no(english, ref, unit, flag, value, found):
 @pytest.mark.parametrize("scope, value, found", [
     ("report", "report", []), ("baseline", "baseline", []),
     ("Báo cáo", "report", []), (" SỐ LIỆU GỐC ", "baseline", []),  # the form's words
+    ("REPORT", "report", []), (" Baseline ", "baseline", []),
     ("tóm tắt", "report", [("error", "allowed", "scope",
                             "scope 'tóm tắt' is not report or baseline")]),
     (None, "report", []),  # blank: a report

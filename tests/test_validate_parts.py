@@ -506,6 +506,27 @@ def test_a_duplicate_key_after_a_blank_one_is_named_as_written_with_its_first_ro
         (6, "topic_id", "duplicate row (topic_id=T2); it first appears in row 5")]
 
 
+def test_a_duplicate_of_a_composite_key_needs_every_part_the_same(english):
+    """Commune criteria keyed by commune, set and criterion: rows differing in one part only
+    are not duplicates; row 5 repeats row 2 whole; rows with a part of the key blank are
+    blank cells, not duplicates of each other."""
+    from ntmlib.schema import TABLES_BY_NAME
+
+    spec = TABLES_BY_NAME["commune_criteria"]
+    rows = [["29821", "NTM2021", "3"], ["29821", "NTM2021", "4"], ["29822", "NTM2021", "3"],
+            [" 29821 ", "NTM2021", "3"], ["29821", "", "3"], ["29821", "", "3"]]
+    raw = RawTable("commune_criteria", pd.DataFrame(rows, columns=list(spec.key), dtype=object),
+                   "commune_criteria.csv")
+    typed = pd.DataFrame([[c.strip() or None for c in r[:2]] + [int(r[2])] for r in rows],
+                         columns=list(spec.key), index=range(2, 8))
+    found = validate._check_keys(spec, typed, raw)
+    assert [(f.rule, f.file, f.row, f.column, f.message) for f in found] == [
+        ("duplicate", "commune_criteria.csv", 5, "commune_code",
+         "duplicate row (commune_code=29821, set_id=NTM2021, criterion=3); it first appears "
+         "in row 2")]
+    assert validate._check_keys(spec, typed.iloc[:0], raw) == []
+    assert validate._check_keys(spec, typed.drop(columns="set_id"), raw) == []
+
 def test_a_sheet_of_the_form_names_its_columns_by_their_headings(english):
     """In a sheet headed as the Excel form heads it, the missing column and the expected
     ones are named by the form's headings, as the analyst sees them."""

@@ -5,6 +5,8 @@ catalogue by hand."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 
@@ -286,8 +288,6 @@ def test_only_a_xa_from_2026_needs_a_group_and_the_file_is_named_from_the_data_f
     """Đặc khu Cát Hải (11914) has no row in commune_groups.csv. It needs one as a commune
     with xã to report on from 2026; not in 2025, not without xã, and a province never does.
     The file is named from the data folder when there is one, else by its own path."""
-    from types import SimpleNamespace
-
     unit = ref.resolve("11914", 2026)
     xa = pd.DataFrame({"code": ["11914"]})
 
@@ -510,8 +510,6 @@ def test_a_duplicate_of_a_composite_key_needs_every_part_the_same(english):
     """Commune criteria keyed by commune, set and criterion: rows differing in one part only
     are not duplicates; row 5 repeats row 2 whole; rows with a part of the key blank are
     blank cells, not duplicates of each other."""
-    from ntmlib.schema import TABLES_BY_NAME
-
     spec = TABLES_BY_NAME["commune_criteria"]
     rows = [["29821", "NTM2021", "3"], ["29821", "NTM2021", "4"], ["29822", "NTM2021", "3"],
             [" 29821 ", "NTM2021", "3"], ["29821", "", "3"], ["29821", "", "3"]]
@@ -616,3 +614,104 @@ def test_a_sheet_of_the_form_reads_the_reference_datas_words_for_a_value(english
     typed, findings = validate._type_table(spec, RawTable("funds", frame.copy(), "funds.csv"),
                                            True, allowed, labels)
     assert [(f.rule, f.row, f.column) for f in findings] == [("reference", 2, "source")]
+
+
+# -- column names in another case; criteria rows complete ---------------------------------------
+
+
+def test_columns_named_in_another_case_are_read_as_the_templates_with_a_warning(english):
+    """"Topic_ID" and "CLASSES " are the template's topic_id and classes; "topic id" comes
+    after a column already read as topic_id and is left as it is, as is "classes" of
+    another table's column "notes"; the headings keep the names as written."""
+    frame = pd.DataFrame([["t1", 2, 3, "x"]],
+                         columns=["Topic_ID", "CLASSES ", "topic id", "Notes"])
+    table = RawTable("training", frame, "training.csv")
+    found = validate._read_names_in_any_case(table, {"topic_id", "classes", "trainees"})
+    assert [(f.severity, f.rule, f.file, f.row, f.column, f.message) for f in found] == [
+        ("warning", "column-name", "training.csv", None, None,
+         "the columns 'Topic_ID', 'CLASSES ' are read as the template's topic_id, classes; "
+         "write the names as the template does")]
+    assert list(table.frame.columns) == ["topic_id", "classes", "topic id", "Notes"]
+    assert table.headings == {"topic_id": "Topic_ID", "classes": "CLASSES "}
+
+
+def test_a_column_named_right_is_not_renamed_and_its_twin_is_left(english):
+    frame = pd.DataFrame([[1, 2]], columns=["classes", "Classes"])
+    table = RawTable("training", frame, "training.csv", headings={"classes": "Lớp"})
+    assert validate._read_names_in_any_case(table, {"classes"}) == []
+    assert list(table.frame.columns) == ["classes", "Classes"]
+    assert table.headings == {"classes": "Lớp"}
+
+
+def _criteria_data(rows, level="district", scope="report", rural=("101", "102"),
+                   numbers=None):
+    """A unit's commune criteria (commune, set, criterion) indexed by their rows in the
+    file, with a reference of two sets: "xa" (criteria 1-3, the commune set) and "nc"
+    (criteria 1-2)."""
+    numbers = {"xa": {1, 2, 3}, "nc": {1, 2}} if numbers is None else numbers
+    frame = pd.DataFrame(rows, columns=["commune_code", "set_id", "criterion"],
+                         index=range(2, 2 + len(rows)))
+    sets = {"commune": SimpleNamespace(set_id="xa", short="xã NTM"),
+            "advanced": SimpleNamespace(set_id="nc", short="xã nâng cao")}
+    reference = SimpleNamespace(
+        criterion_numbers=lambda set_id, period: numbers.get(set_id, set()),
+        period=lambda year: SimpleNamespace(sets=list(sets)))
+    names = {"101": "Xã Một", "102": "Xã Hai"}
+    return SimpleNamespace(
+        tables={"commune_criteria": frame}, reference=reference, period="2021-2025",
+        year=2024, level=level, scope=scope, rural_communes=pd.DataFrame({"code": list(rural)}),
+        criteria_set=lambda role: sets.get(role), commune_name=lambda code: names[code])
+
+
+def _incomplete(data, raw=None) -> list[tuple]:
+    raw = raw or RawDataset(source=None, kind="folder", header={}, narrative={}, tables={})
+    return [(f.rule, f.file, f.sheet, f.row, f.column, f.message)
+            for f in validate._check_criteria_complete(data, raw)]
+
+
+def test_a_commune_lacking_criteria_of_a_set_is_named_where_its_rows_begin(english):
+    rows = [["101", "xa", 1], ["101", "xa", 2], ["101", "xa", 3],
+            ["102", "xa", 2], ["102", "xa", None],  # 1 and 3 lacking
+            ["101", "nc", 2],  # 1 lacking
+            [None, "xa", 1], ["102", None, 1],  # blank keys: reported as blank elsewhere
+            ["101", "other", 5]]  # a set the period does not have
+    assert _incomplete(_criteria_data(rows)) == [
+        ("incomplete", "commune_criteria", None, 7, "criterion",
+         "Xã Một has no row for criteria 1 of xã nâng cao (nc)"),
+        ("incomplete", "commune_criteria", None, 5, "criterion",
+         "Xã Hai has no row for criteria 1, 3 of xã NTM (xa)")]
+
+
+def test_every_xa_has_rows_in_the_commune_set_of_a_report(english):
+    one = [["101", "xa", n] for n in (1, 2, 3)]
+    found = [("incomplete", "commune_criteria", None, None, "commune_code",
+              "Xã Hai has no rows in the xã NTM (xa) set")]
+    assert _incomplete(_criteria_data(one)) == found
+    assert _incomplete(_criteria_data(one, level="commune", rural=("102",))) == found
+    # a baseline without any commune criteria, and a province, are not asked for them
+    assert _incomplete(_criteria_data([], scope="baseline")) == []
+    # a commune's baseline is: both its xã are named
+    assert [f[5] for f in _incomplete(_criteria_data([], level="commune", scope="baseline"))
+            ] == ["Xã Một has no rows in the xã NTM (xa) set",
+                  "Xã Hai has no rows in the xã NTM (xa) set"]
+    assert _incomplete(_criteria_data([], level="province")) == []
+    assert _incomplete(_criteria_data(one, scope="baseline")) == found
+    # rows in another set only do not cover the commune set
+    other = [["102", "nc", 1], ["102", "nc", 2]] + one
+    assert _incomplete(_criteria_data(other)) == found
+
+
+def test_the_criteria_findings_name_the_file_sheet_and_headings_of_the_workbook(english):
+    rows = [["101", "xa", 1], ["101", "xa", 2], ["101", "xa", 3]]
+    sheet = RawTable("commune_criteria", pd.DataFrame(columns=["commune_code"]), "unit.xlsx",
+                     sheet="Tiêu chí xã", headings={"commune_code": "Mã xã",
+                                                    "criterion": "Tiêu chí"})
+    raw = RawDataset(source=None, kind="workbook", header={}, narrative={},
+                     tables={"commune_criteria": sheet})
+    data = _criteria_data(rows + [["102", "xa", 1]])
+    assert _incomplete(data, raw) == [
+        ("incomplete", "unit.xlsx", "Tiêu chí xã", 5, "Tiêu chí",
+         "Xã Hai has no row for criteria 2, 3 of xã NTM (xa)")]
+    assert _incomplete(_criteria_data(rows), raw) == [
+        ("incomplete", "unit.xlsx", "Tiêu chí xã", None, "Mã xã",
+         "Xã Hai has no rows in the xã NTM (xa) set")]

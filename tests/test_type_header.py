@@ -124,6 +124,10 @@ def test_a_one_value_field_takes_a_list_of_one_and_refuses_a_longer_one(english,
     assert got["doc_symbol"] == "BC-VPĐP"
     got, found = typed(ref, unit, signer_name=["A", "B"])
     assert [f[:3] for f in found] == [("error", "type", "signer_name")]  # not blank as well
+    # the fields after a refused list are read
+    got, found = typed(ref, unit, place=["Cầu Kè", "Trà Vinh"], doc_symbol="BC-VPĐP")
+    assert [f[:3] for f in found] == [("error", "type", "place")]
+    assert got["doc_symbol"] == "BC-VPĐP"
 
 
 def test_a_list_field_takes_one_text_or_several_cleaned_and_without_blanks(english, ref, unit):

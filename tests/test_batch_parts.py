@@ -889,18 +889,48 @@ def test_a_dask_batch_gives_each_unit_its_result_and_names_the_one_that_failed(m
     assert len(pids) >= 1 and str(os.getpid()) not in {str(p) for p in pids}
 
 
+def _rendered_by_whom(task: DistrictTask) -> DistrictResult:
+    """Stands in for render_district: the worker's process and its parent; unit "dies" ends
+    its worker abruptly, as the kernel of the system does to a process out of memory."""
+    if task.district == "dies":
+        os._exit(3)
+    return DistrictResult(task.district, task.name, "ok", error=f"{os.getpid()} {os.getppid()}")
+
+
 @pytest.mark.e2e  # starts the fork server and a worker process
 def test_a_pool_batch_of_no_workers_still_runs_on_one_and_is_quiet_without_progress(
         monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(batch, "render_district", _rendered_by)
+    """The workers are forked from the fork server (which has imported ntmlib once), not
+    from this process; asked for no workers, the batch runs on one."""
+    monkeypatch.setattr(batch, "render_district", _rendered_by_whom)
     tasks = [DistrictTask(2024, f"u{i}", f"Xã {i}", str(tmp_path), str(tmp_path), ("pdf",), "")
              for i in range(3)]
     got = batch._run_tasks(tasks, 0, None, False)
     assert sorted(r.district for r in got) == ["u0", "u1", "u2"]
     assert len({r.error for r in got}) == 1  # one worker took them all
+    pid, parent = map(int, got[0].error.split())
+    assert os.getpid() not in (pid, parent)
     assert capsys.readouterr().err == ""
     assert batch._run_tasks([], 2, None, True) == []
     assert capsys.readouterr().err == ""  # no bar for nothing to do
+
+
+@pytest.mark.e2e  # starts the fork server and a worker process
+def test_a_worker_that_dies_fails_its_unit_by_name_and_the_bar_names_the_units(
+        monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(batch, "render_district", _rendered_by_whom)
+    tasks = [DistrictTask(2024, "u0", "Xã Một", str(tmp_path), str(tmp_path), ("pdf",), "",
+                          kind="Xã"),
+             DistrictTask(2024, "dies", "Xã Hai", str(tmp_path), str(tmp_path), ("pdf",), "",
+                          kind="Xã")]
+    got = {r.district: r for r in batch._run_tasks(tasks, 1, None, True)}
+    assert got["u0"].status == "ok"
+    dead = got["dies"]
+    assert (dead.status, dead.name, dead.kind) == ("failed", "Xã Hai", "Xã")
+    assert dead.error.startswith("tiến trình xử lý bị dừng: BrokenProcessPool: ")
+    err = capsys.readouterr().err
+    assert "Đơn vị" in err and "2/2" in err and "dies" in err  # the bar names the unit
+    assert re.search(r"đơn vị/s|s/đơn vị", err)  # and counts in units
 
 
 def test_a_batch_on_a_scheduler_goes_to_dask_with_its_workers(monkeypatch, capsys):
@@ -915,6 +945,7 @@ def test_a_batch_on_a_scheduler_goes_to_dask_with_its_workers(monkeypatch, capsy
     assert seen == [(["t"], "tcp://h:8786", 3)]
     err = capsys.readouterr().err
     assert "Đơn vị" in err and "1/1" in err  # the bar, in Vietnamese, shown when asked for
+    assert re.search(r"đơn vị/s|s/đơn vị", err)
 
 
 def test_the_provinces_of_a_batch_without_their_own_folder_are_named():

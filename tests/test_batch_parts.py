@@ -5,6 +5,7 @@ never raises. The batch runs themselves are in test_batch.py and test_incrementa
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
@@ -843,13 +844,17 @@ def test_workers_are_replaced_after_their_share_of_units_and_the_batch_ends(monk
 
 
 def _rendered_unless_u3(task: DistrictTask) -> DistrictResult:
-    """Stands in for render_district on a Dask worker; for unit u3 the task itself fails, as
-    when a worker is lost."""
-    import os
+    """Stands in for render_district on a Dask worker, taking a fifth of a second, and says
+    which process ran it and when; for unit u3 the task itself fails, as when a worker is
+    lost."""
+    import time
 
     if task.district == "u3":
         raise RuntimeError("lost")
-    return DistrictResult(task.district, task.name, "ok", error=str(os.getpid()))
+    start = time.monotonic()
+    time.sleep(0.2)
+    return DistrictResult(task.district, task.name, "ok",
+                          error=f"{os.getpid()} {start} {time.monotonic()}")
 
 
 class _Bar:
@@ -865,15 +870,34 @@ class _Bar:
         self.postfix.append(text)
 
 
+def _one_at_a_time_by(got: list[DistrictResult]) -> set[int]:
+    """The worker processes that ran the units, checked to have run one unit at a time
+    each (a worker's report owns its kernel and its core)."""
+    runs: dict[int, list] = {}
+    for r in got:
+        if r.status == "ok":
+            pid, start, end = r.error.split()
+            runs.setdefault(int(pid), []).append((float(start), float(end)))
+    for spans in runs.values():
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
+    return set(runs)
+
+
+def _tasks(tmp_path, n: int) -> list[DistrictTask]:
+    return [DistrictTask(2026, f"u{i}", f"Xã {i}", str(tmp_path), str(tmp_path), ("pdf",), "",
+                         kind="Xã") for i in range(n)]
+
+
 @pytest.mark.e2e  # starts a Dask LocalCluster of two worker processes
 def test_a_dask_batch_gives_each_unit_its_result_and_names_the_one_that_failed(monkeypatch,
                                                                               tmp_path):
     """Six units on a local cluster of 2 workers, the report stood in (no kernel): each unit
     has its own result once, a failed task is recorded against its own unit (name and kind),
-    and the bar moves once a unit."""
+    the bar moves once a unit, and two single-threaded worker processes (not this one) share
+    the units."""
     monkeypatch.setattr(batch, "render_district", _rendered_unless_u3)
-    tasks = [DistrictTask(2026, f"u{i}", f"Xã {i}", str(tmp_path), str(tmp_path), ("pdf",), "",
-                          kind="Xã") for i in range(6)]
+    tasks = _tasks(tmp_path, 6)
     bar = _Bar()
     got = batch._run_dask(tasks, "local", bar, 2)
     by_unit = {r.district: r for r in got}
@@ -884,9 +908,25 @@ def test_a_dask_batch_gives_each_unit_its_result_and_names_the_one_that_failed(m
     assert all(by_unit[u].status == "ok" and by_unit[u].name == f"Xã {u[1]}"
                for u in by_unit if u != "u3")
     assert bar.updates == 6 and sorted(bar.postfix) == sorted(by_unit)
-    # two worker processes, neither of them this one
-    pids = {int(r.error) for r in got if r.status == "ok"}
-    assert len(pids) >= 1 and str(os.getpid()) not in {str(p) for p in pids}
+    workers = _one_at_a_time_by(got)
+    assert len(workers) == 2 and os.getpid() not in workers
+
+
+@pytest.mark.e2e  # starts two Dask LocalClusters of one worker process
+def test_a_dask_batch_of_one_worker_and_one_on_a_cluster_already_running(monkeypatch,
+                                                                        tmp_path):
+    """One worker: one process runs every unit, one at a time. On a scheduler's address the
+    batch uses that cluster and leaves it running for the next batch."""
+    from distributed import LocalCluster
+
+    monkeypatch.setattr(batch, "render_district", _rendered_unless_u3)
+    got = batch._run_dask(_tasks(tmp_path, 3), "local", _Bar(), 1)
+    assert len(_one_at_a_time_by(got)) == 1
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        got = batch._run_dask(_tasks(tmp_path, 2), cluster.scheduler_address, _Bar())
+        assert sorted((r.district, r.status) for r in got) == [("u0", "ok"), ("u1", "ok")]
+        assert cluster.status.name == "running"
 
 
 def _rendered_by_whom(task: DistrictTask) -> DistrictResult:

@@ -395,7 +395,7 @@ def _result_of(fut, task: DistrictTask) -> DistrictResult:
                                   error=f"{type(exc).__name__}: {exc}"), kind=task.kind)
 
 
-def _run_dask(tasks: list[DistrictTask], scheduler: str, bar, workers: int = 2
+def _run_dask(tasks: list[DistrictTask], scheduler: str, bar, workers: int
               ) -> list[DistrictResult]:
     """The same tasks on a Dask distributed cluster (`local`: one on this machine, with
     `workers` single-threaded worker processes). Workers must see the same data and output

@@ -917,15 +917,18 @@ def test_a_dask_batch_of_one_worker_and_one_on_a_cluster_already_running(monkeyp
                                                                         tmp_path):
     """One worker: one process runs every unit, one at a time. On a scheduler's address the
     batch uses that cluster and leaves it running for the next batch."""
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
 
     monkeypatch.setattr(batch, "render_district", _rendered_unless_u3)
     got = batch._run_dask(_tasks(tmp_path, 3), "local", _Bar(), 1)
     assert len(_one_at_a_time_by(got)) == 1
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster:
-        got = batch._run_dask(_tasks(tmp_path, 2), cluster.scheduler_address, _Bar())
+        with Client(cluster) as client:
+            its_worker = set(client.run(os.getpid).values())
+        got = batch._run_dask(_tasks(tmp_path, 2), cluster.scheduler_address, _Bar(), 1)
         assert sorted((r.district, r.status) for r in got) == [("u0", "ok"), ("u1", "ok")]
+        assert _one_at_a_time_by(got) == its_worker  # run there, not on a cluster of its own
         assert cluster.status.name == "running"
 
 

@@ -1,0 +1,174 @@
+"""Figure builders of `indicators` called on their own, with stand-ins for a unit's data:
+figures the source states (`confirm_stated`), the unit's own recognition, and the context
+(years, the commune's group, the report's date, the units by kind). Values written by
+hand."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+from ntmlib.indicators import confirm_stated
+
+
+def _figure(value, kind="money"):
+    return SimpleNamespace(value=value, kind=kind, places=None, reconstructed=True,
+                           derivation="tính từ các dòng")
+
+
+def _confirmed(stated: list[tuple], figures: dict) -> dict:
+    """confirm_stated over stated_figures rows (key, value) numbered from row 2."""
+    frame = pd.DataFrame(stated, columns=["key", "value"], index=range(2, 2 + len(stated)))
+    confirm_stated(SimpleNamespace(tables={"stated_figures": frame}), figures)
+    return figures
+
+
+MATCHED = "tính từ các dòng; khớp số liệu nguồn nêu (stated_figures, dòng {row})"
+
+
+def test_a_figure_stated_alike_at_the_stated_precision_is_confirmed_at_it():
+    figures = _confirmed(
+        [("funds.total", 6442.7), ("households.count", 12), ("funds.half", 2.3),
+         ("funds.whole", 15)],
+        {"funds.total": _figure(6442.68), "households.count": _figure(12, "count"),
+         "funds.half": _figure(2.25), "funds.whole": _figure(15.4)})
+    total = figures["funds.total"]
+    assert (total.reconstructed, total.places, total.derivation) == (
+        False, 1, MATCHED.format(row=2))
+    count = figures["households.count"]
+    assert (count.reconstructed, count.places, count.derivation) == (
+        False, None, MATCHED.format(row=3))  # a count keeps its own precision
+    half = figures["funds.half"]  # 2,25 is 2,3 rounded half up, as the source rounds
+    assert (half.reconstructed, half.places) == (False, 1)
+    whole = figures["funds.whole"]  # stated without decimals: 15,4 is 15
+    assert (whole.reconstructed, whole.places) == (False, 0)
+
+
+def test_a_figure_stated_otherwise_or_not_a_number_is_left_as_it_is():
+    figures = {"a": _figure(5.44), "b": _figure(3.0), "c": _figure("nhóm 2", "label"),
+               "d": _figure(None), "e": _figure(2.24)}
+    _confirmed([("a", 5.5), ("b", None), ("c", 3.0), ("d", 1.0), ("missing", 1.0),
+                ("e", 2.3)], figures)
+    assert all(f.reconstructed and f.places is None and f.derivation == "tính từ các dòng"
+               for f in figures.values())
+
+
+def test_no_stated_figures_change_nothing():
+    figures = {"a": _figure(1.0)}
+    confirm_stated(SimpleNamespace(tables={}), figures)
+    confirm_stated(SimpleNamespace(tables={"stated_figures": pd.DataFrame(
+        columns=["key", "value"])}), figures)
+    assert figures["a"].reconstructed and figures["a"].places is None
+
+
+# -- the unit's own recognition ------------------------------------------------------------------
+
+
+class _Unit(dict):
+    """A unit's tables by name, and the unit (code 845)."""
+
+    unit = SimpleNamespace(code="845")
+
+
+def _recognitions(rows: list[tuple]) -> _Unit:
+    frame = pd.DataFrame(rows, columns=["unit_code", "title", "year"],
+                         index=range(2, 2 + len(rows)))
+    return _Unit(recognitions=frame)
+
+
+def test_the_units_own_recognition_is_its_latest_under_the_title():
+    from ntmlib.indicators import own_recognition_row
+
+    data = _recognitions([("845", "ntm", 2019), ("29821", "ntm", 2024), ("845", "nc", 2025),
+                          ("845", "ntm", 2023), ("845", "ntm", None)])
+    assert own_recognition_row(data, "ntm") == 5  # 2023, not 2019; a year left blank is older
+    assert own_recognition_row(data, "nc") == 4
+    assert own_recognition_row(data, "kieu_mau") is None
+    assert own_recognition_row(data, None) is None
+    # recognised twice in the same year: the row given last
+    assert own_recognition_row(_recognitions([("845", "ntm", 2023), ("845", "ntm", 2023)]),
+                               "ntm") == 3
+    assert own_recognition_row(_recognitions([("845", "ntm", None)]), "ntm") == 2
+    assert own_recognition_row(_recognitions([]), "ntm") is None
+
+
+# -- the years, the commune's group, the report's date and the units by kind --------------------
+
+
+class _Reference:
+    """Xã Trà Ôn's group 1 (row 7, not sample data); wards and special zones one role."""
+
+    def __init__(self, group=None):
+        self.group = group
+
+    def commune_group(self, code, year):
+        assert (code, year) == ("29821", 2026)
+        return self.group
+
+    def kinds_with_role(self, role):
+        return {"rural": ["Xã"], "town": ["Thị trấn"], "ward": ["Phường", "Đặc khu"],
+                "special": []}[role]
+
+
+def _context(level="commune", group=None, header=None, table_files=None):
+    from ntmlib.figures import Figures
+    from ntmlib.indicators import context
+
+    data = SimpleNamespace(
+        year=2026, level=level, unit=SimpleNamespace(code="29821", name="Xã Trà Ôn"),
+        reference=_Reference(group), header=header or {}, table_files=table_files or {},
+        communes=pd.DataFrame({"type": ["Xã", "Thị trấn", "Xã", "Phường"]},
+                              index=[10, 11, 12, 13]))
+    f = Figures(None, "context", money_places=1)
+    context(data, f)
+    return f
+
+
+def _said(fig) -> tuple:
+    return fig.value, fig.derivation, fig.sources, fig.reconstructed
+
+
+def test_a_communes_group_says_its_row_and_whether_it_is_sample_data():
+    where = [{"file": "reference/commune_groups.csv", "sheet": None, "column": "group",
+              "rows": [7]}]
+    f = _context(group={"group": 1, "row": 7, "sample": False})
+    assert _said(f["commune.group"]) == (
+        "nhóm 1", "reference/commune_groups.csv, dòng 7: nhóm 1", where, False)
+    f = _context(group={"group": 3, "row": 7, "sample": True})
+    assert f["commune.group"].derivation == (
+        "reference/commune_groups.csv, dòng 7: nhóm 3 (dữ liệu mẫu)")
+    assert "commune.group" not in _context(group=None)
+    assert "commune.group" not in _context(level="district",
+                                            group={"group": 1, "row": 7, "sample": False})
+
+
+def test_the_report_date_names_its_field_in_the_header_file_or_sheet():
+    import datetime as dt
+
+    f = _context(header={"date": dt.date(2026, 12, 5), "reconstructed": ["signer", "date"]},
+                 table_files={"header": {"file": "data/2026/xa-tra-on.xlsx",
+                                         "sheet": "Thông tin chung"}})
+    assert _said(f["report.date"]) == (
+        "ngày 05 tháng 12 năm 2026", "data/2026/xa-tra-on.xlsx, trường date = 05/12/2026",
+        [{"file": "data/2026/xa-tra-on.xlsx", "sheet": "Thông tin chung", "column": "date",
+          "rows": []}], True)
+    f = _context(header={"date": dt.date(2026, 12, 5), "reconstructed": ["signer"]})
+    assert _said(f["report.date"]) == (
+        "ngày 05 tháng 12 năm 2026", "header.yaml, trường date = 05/12/2026",
+        [{"file": "header.yaml", "sheet": None, "column": "date", "rows": []}], False)
+    assert not _context(header={"date": dt.date(2026, 12, 5)})["report.date"].reconstructed
+    assert "report.date" not in _context(header={"date": None})
+
+
+def test_the_units_by_kind_name_their_kinds_and_rows_of_units_csv():
+    f = _context()
+    where = "đếm các đơn vị cấp xã của Xã Trà Ôn năm 2026 trong reference/units.csv"
+    rows = {key: f[key].sources[0]["rows"] for key in ("units.total", "units.rural",
+                                                       "units.ward", "units.special")}
+    assert rows == {"units.total": [12, 13, 14, 15], "units.rural": [12, 14],
+                    "units.ward": [15], "units.special": []}
+    assert f["units.total"].derivation == f"{where}: 4"
+    assert f["units.rural"].derivation == f"{where} loại Xã: 2"
+    assert f["units.ward"].derivation == f"{where} loại Phường, Đặc khu: 1"
+    assert (f["units.town"].value, f["units.special"].value) == (1, 0)

@@ -653,8 +653,12 @@ def _criteria_data(rows, level="district", scope="report", rural=("101", "102"),
                          index=range(2, 2 + len(rows)))
     sets = {"commune": SimpleNamespace(set_id="xa", short="xã NTM"),
             "advanced": SimpleNamespace(set_id="nc", short="xã nâng cao")}
+    def criterion_numbers(set_id, period):
+        assert period == "2021-2025"  # the unit's own period
+        return numbers.get(set_id, set())
+
     reference = SimpleNamespace(
-        criterion_numbers=lambda set_id, period: numbers.get(set_id, set()),
+        criterion_numbers=criterion_numbers,
         period=lambda year: SimpleNamespace(sets=list(sets)))
     names = {"101": "Xã Một", "102": "Xã Hai"}
     return SimpleNamespace(
@@ -696,6 +700,9 @@ def test_every_xa_has_rows_in_the_commune_set_of_a_report(english):
                   "Xã Hai has no rows in the xã NTM (xa) set"]
     assert _incomplete(_criteria_data([], level="province")) == []
     assert _incomplete(_criteria_data(one, scope="baseline")) == found
+    # a baseline whose rows all lack their set or commune has none to check either
+    assert _incomplete(_criteria_data([["101", None, 1], [None, "xa", 2]],
+                                      scope="baseline")) == []
     # rows in another set only do not cover the commune set
     other = [["102", "nc", 1], ["102", "nc", 2]] + one
     assert _incomplete(_criteria_data(other)) == found

@@ -54,6 +54,11 @@ def test_a_figure_stated_otherwise_or_not_a_number_is_left_as_it_is():
                for f in figures.values())
 
 
+def test_the_rows_after_one_left_out_are_still_compared_to_four_decimals_and_more():
+    figures = _confirmed([("missing", 1.0), ("rate", 0.1235)], {"rate": _figure(0.12349)})
+    assert (figures["rate"].reconstructed, figures["rate"].places) == (False, 4)
+
+
 def test_no_stated_figures_change_nothing():
     figures = {"a": _figure(1.0)}
     confirm_stated(SimpleNamespace(tables={}), figures)
@@ -90,6 +95,8 @@ def test_the_units_own_recognition_is_its_latest_under_the_title():
     assert own_recognition_row(_recognitions([("845", "ntm", 2023), ("845", "ntm", 2023)]),
                                "ntm") == 3
     assert own_recognition_row(_recognitions([("845", "ntm", None)]), "ntm") == 2
+    assert own_recognition_row(_recognitions([("845", "ntm", None), ("845", "ntm", 2019)]),
+                               "ntm") == 3
     assert own_recognition_row(_recognitions([]), "ntm") is None
 
 

@@ -692,6 +692,9 @@ def test_every_xa_has_rows_in_the_commune_set_of_a_report(english):
               "Xã Hai has no rows in the xã NTM (xa) set")]
     assert _incomplete(_criteria_data(one)) == found
     assert _incomplete(_criteria_data(one, level="commune", rural=("102",))) == found
+    # a report without any commune criteria is asked for every xã
+    assert [f[5] for f in _incomplete(_criteria_data([]))] == [
+        "Xã Một has no rows in the xã NTM (xa) set", "Xã Hai has no rows in the xã NTM (xa) set"]
     # a baseline without any commune criteria, and a province, are not asked for them
     assert _incomplete(_criteria_data([], scope="baseline")) == []
     # a commune's baseline is: both its xã are named

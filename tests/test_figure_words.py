@@ -465,6 +465,24 @@ def test_a_sets_size_comes_from_the_reference_criteria_and_says_so(hv24):
                             "column": "name", "rows": []}]
 
 
+def test_the_districts_own_sets_criteria_and_what_it_added_say_so(hv24):
+    """Hòa Vang 2024: criterion 1 of the 2021-2025 district set (320/QĐ-TTg) by its name in
+    criteria.csv; the advanced set's criteria met at the end of 2023 were 1-4
+    (tests/fixtures/data/2023), at the end of 2024 1-5 and 7: 5 and 7 added."""
+    fig = hv24.figures["district.criterion[1]"]
+    assert (fig.value, fig.kind, fig.label) == (1, "int", "Tiêu chí 1: Quy hoạch")
+    assert fig.derivation == (
+        "tiêu chí số 1 của Bộ tiêu chí quốc gia về huyện nông thôn mới giai đoạn 2021 - 2025 "
+        "(320/QĐ-TTg): Quy hoạch")
+    assert fig.sources == [{"file": "reference/criteria.csv", "sheet": None,
+                            "column": "name", "rows": []}]
+    added = hv24.figures["advanced_district.added_list"]
+    assert added.value == [5, 7]
+    assert added.derivation == ("đạt cuối năm 2024 (1, 2, 3, 4, 5, 7) nhưng chưa đạt cuối năm "
+                                "2023 (1, 2, 3, 4): 5, 7")
+    assert hv24.figures.value("advanced_district.criteria_added") == 2
+
+
 def test_a_unit_meets_none_of_a_set_its_period_does_not_have(hv19):
     """Hòa Vang 2019 has its 9 district criteria (all met but 6, district_criteria.csv), but
     2016-2020 has no advanced district set: none met, rather than a failure."""

@@ -940,3 +940,25 @@ def test_a_fact_of_its_own_is_a_figure_with_its_label_unit_and_kind(tmp_path):
         2.5, "number", "km", "kênh mương được nạo vét")
     assert (pumps.value, pumps.kind, pumps.unit, pumps.label) == (4, "count", "máy", "pumps")
     assert canals.sources[0]["rows"] == [5] and pumps.sources[0]["rows"] == [6]
+
+
+def test_a_district_meeting_none_of_a_set_lists_none(tmp_path):
+    """Hòa Vang 2023 with none of the advanced district criteria met (all nine "no"): the
+    list is empty and its derivation says so."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "2023" / "hoa-vang", root / "2023" / "hoa-vang")
+    path = root / "2023" / "hoa-vang" / "district_criteria.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [line.replace(",yes,2023,", ",no,,") if line.startswith("huyen_ntm_nc,") else line
+             for line in lines]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = load_unit(2023, "hoa-vang", root)
+    assert result.ok, [str(f) for f in result.findings]
+    fig = Report(result.data).figures["advanced_district.met_list"]
+    assert fig.value == []
+    assert fig.derivation == "tiêu chí có achieved = yes: không có"

@@ -163,6 +163,14 @@ def _kernels_only_in_kernel_tests(request, monkeypatch):
 
 
 @pytest.fixture(scope=shared("session"))
+def ref():
+    """The bundled reference tables (data/reference/)."""
+    from ntmlib.reference import load_reference
+
+    return load_reference()
+
+
+@pytest.fixture(scope=shared("session"))
 def bundled() -> LoadResult:
     """Trà Cú 2023 as bundled, its findings in Vietnamese."""
     from ntmlib.dataset import load_district

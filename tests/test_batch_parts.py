@@ -803,11 +803,17 @@ def test_the_province_asked_for_and_every_failure_named(tmp_path, monkeypatch):
 # -- the process pool ---------------------------------------------------------------------------
 
 
-def _rendered_by(task: DistrictTask) -> DistrictResult:
-    """Stands in for render_district in a pool worker: which process took the unit."""
-    import os
+def _rendered_by_whom(task: DistrictTask) -> DistrictResult:
+    """Stands in for render_district: the worker's process and its parent; unit "dies" ends
+    its worker abruptly, as the kernel of the system does to a process out of memory."""
+    if task.district == "dies":
+        os._exit(3)
+    return DistrictResult(task.district, task.name, "ok", error=f"{os.getpid()} {os.getppid()}")
 
-    return DistrictResult(task.district, task.name, "ok", error=str(os.getpid()))
+
+def _tasks(tmp_path, n: int) -> list[DistrictTask]:
+    return [DistrictTask(2026, f"u{i}", f"Xã {i}", str(tmp_path), str(tmp_path), ("pdf",), "",
+                         kind="Xã") for i in range(n)]
 
 
 @pytest.mark.e2e  # starts the fork server and six worker processes
@@ -821,9 +827,8 @@ def test_workers_are_replaced_after_their_share_of_units_and_the_batch_ends(monk
     import psutil
 
     monkeypatch.setattr(batch, "WORKER_TASKS", 2)
-    monkeypatch.setattr(batch, "render_district", _rendered_by)
-    tasks = [DistrictTask(2024, f"u{i}", f"Xã {i}", str(tmp_path), str(tmp_path), ("pdf",), "")
-             for i in range(9)]
+    monkeypatch.setattr(batch, "render_district", _rendered_by_whom)
+    tasks = _tasks(tmp_path, 9)
     got: list = []
     run = threading.Thread(target=lambda: got.append(batch._run_tasks(tasks, 2, None, False)),
                            daemon=True)
@@ -840,7 +845,6 @@ def test_workers_are_replaced_after_their_share_of_units_and_the_batch_ends(monk
     assert all(1 <= len(t) <= 2 for t in tranches)
     assert not (tranches[0] & tranches[1] or tranches[1] & tranches[2]
                 or tranches[0] & tranches[2])
-
 
 
 def _rendered_unless_u3(task: DistrictTask) -> DistrictResult:
@@ -882,11 +886,6 @@ def _one_at_a_time_by(got: list[DistrictResult]) -> set[int]:
         spans.sort()
         assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
     return set(runs)
-
-
-def _tasks(tmp_path, n: int) -> list[DistrictTask]:
-    return [DistrictTask(2026, f"u{i}", f"Xã {i}", str(tmp_path), str(tmp_path), ("pdf",), "",
-                         kind="Xã") for i in range(n)]
 
 
 @pytest.mark.e2e  # starts a Dask LocalCluster of two worker processes
@@ -932,22 +931,13 @@ def test_a_dask_batch_of_one_worker_and_one_on_a_cluster_already_running(monkeyp
         assert cluster.status.name == "running"
 
 
-def _rendered_by_whom(task: DistrictTask) -> DistrictResult:
-    """Stands in for render_district: the worker's process and its parent; unit "dies" ends
-    its worker abruptly, as the kernel of the system does to a process out of memory."""
-    if task.district == "dies":
-        os._exit(3)
-    return DistrictResult(task.district, task.name, "ok", error=f"{os.getpid()} {os.getppid()}")
-
-
 @pytest.mark.e2e  # starts the fork server and a worker process
 def test_a_pool_batch_of_no_workers_still_runs_on_one_and_is_quiet_without_progress(
         monkeypatch, tmp_path, capsys):
     """The workers are forked from the fork server (which has imported ntmlib once), not
     from this process; asked for no workers, the batch runs on one."""
     monkeypatch.setattr(batch, "render_district", _rendered_by_whom)
-    tasks = [DistrictTask(2024, f"u{i}", f"Xã {i}", str(tmp_path), str(tmp_path), ("pdf",), "")
-             for i in range(3)]
+    tasks = _tasks(tmp_path, 3)
     got = batch._run_tasks(tasks, 0, None, False)
     assert sorted(r.district for r in got) == ["u0", "u1", "u2"]
     assert len({r.error for r in got}) == 1  # one worker took them all

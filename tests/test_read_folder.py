@@ -4,21 +4,12 @@ a CSV saved as UTF-16, files of no table. What each gives is written by hand."""
 
 from __future__ import annotations
 
-import io
-import zipfile
+import openpyxl
 
 from ntmlib.io import read_dataset
 from ntmlib.schema import TABLES_BY_NAME
 
 FOLDER = "data/2024/xa-a"
-
-
-def _workbook_bytes() -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", "<workbook/>")
-    return buf.getvalue()
 
 
 def _folder(tmp_path, header: bytes | None = None):
@@ -28,7 +19,7 @@ def _folder(tmp_path, header: bytes | None = None):
     if header is not None:
         (folder / "header.yaml").write_bytes(header)
     (folder / "narrative.md").write_bytes(b"\x81\x8d abc \xff\xfe\xfd")
-    (folder / "training.csv").write_bytes(_workbook_bytes())
+    openpyxl.Workbook().save(folder / "training.csv")  # a workbook renamed .csv
     (folder / "documents.csv").write_text(" ,;\n", encoding="utf-8")
     (folder / "households.csv").write_bytes("commune_code,households\n27799,5\n"
                                             .encode("utf-16"))

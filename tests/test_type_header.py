@@ -10,16 +10,10 @@ import pytest
 
 from ntmlib import validate
 from ntmlib.io import RawDataset
-from ntmlib.reference import load_reference
 from ntmlib.schema import HEADER_FIELDS
 
 GOOD = {"unit_code": "845", "year": 2023, "scope": "report", "date": "15/12/2023",
         "signer_name": "Lê Văn B"}
-
-
-@pytest.fixture(scope="module")
-def ref():
-    return load_reference()
 
 
 @pytest.fixture(scope="module")

@@ -13,16 +13,9 @@ import pytest
 from ntmlib import validate
 from ntmlib.io import RawDataset, RawTable, read_dataset
 from ntmlib.parsing import ParseError
-from ntmlib.reference import load_reference
 from ntmlib.schema import TABLES_BY_NAME
 from tests.conftest import FIXTURES
 from tests.test_rules import validate as validate_fixture
-
-
-@pytest.fixture(scope="module")
-def ref():
-    return load_reference()
-
 
 # -- what the Excel form's drop-down lists show --------------------------------------------------
 

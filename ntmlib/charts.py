@@ -151,8 +151,9 @@ def _legend_below(ax: plt.Axes, handles: list, labels: list[str]) -> None:
 
 
 def _text(figures: Figures | None, key: str) -> str:
+    """A bar's label: the figure as its appendix column prints it (a count unpadded, '2')."""
     fig = figures.get(key) if figures is not None else None
-    return "" if fig is None or fig.value is None else fig.text()
+    return "" if fig is None or fig.value is None else fig.text(padded=False)
 
 
 def _value(figures: Figures, key: str) -> float:

@@ -52,9 +52,10 @@ class Figure:
         """The key with its data parts as […]: what a search of the code finds."""
         return _BRACKETS.sub("[…]", self.key)
 
-    def text(self, unit: bool = True) -> str:
+    def text(self, unit: bool = True, padded: bool = True) -> str:
         """The figure as the report prints it (a quantity with its unit, unless `unit` is
-        False)."""
+        False); `padded=False` prints a count as a table column does ('8', not the text's
+        '08', so that a column reads alike from its rows to its total)."""
         v = self.value
         if v is None:
             return "—"
@@ -63,7 +64,7 @@ class Figure:
         if self.kind == "label":
             return str(v)
         if self.kind == "count":
-            return fmt_count(v)
+            return fmt_count(v) if padded else fmt_number(int(v))
         if self.kind == "percent":
             return fmt_percent(v)
         if self.kind in ("year", "int"):

@@ -275,14 +275,15 @@ class Renderer:
 
     # -- figures -------------------------------------------------------------------------------
 
-    def F(self, key: str, unit: bool = True) -> Markup:  # noqa: N802 - the templates' name
+    def F(self, key: str, unit: bool = True, padded: bool = True) -> Markup:  # noqa: N802
         """The figure as printed, linked to its calculation ('…' for a figure that cannot be
         computed, such as a comparison with a year whose data is missing: validation warned);
-        `unit=False` leaves out a quantity's unit."""
+        `unit=False` leaves out a quantity's unit, `padded=False` prints a count as a table
+        column does."""
         fig = self.figures.get(key)
         if fig is None:
             return Markup('<span class="missing-figure" data-missing="{}">…</span>').format(key)
-        text = escape(fig.text(unit))
+        text = escape(fig.text(unit, padded))
         if fig.reconstructed:
             self.marked = True
             text += Markup('<span class="rc">*</span>')
@@ -530,7 +531,7 @@ class Renderer:
         repeated header, STT numbered by the stylesheet."""
         if not appendix.rows:
             return Markup('<p class="empty">(không có)</p>')
-        head = "".join(f"<th>{self._cell(h, appendix, None, header=True)}</th>"
+        head = "".join(f"<th>{self._cell(h, appendix, None, column=False)}</th>"
                        for h in appendix.headers)
         if appendix.numbered:
             head = '<th class="stt">STT</th>' + head
@@ -556,16 +557,18 @@ class Renderer:
             cls = ""
         return f'<td class="{cls}">{self._cell(cell, appendix, row)}</td>'
 
-    def _cell(self, cell, appendix: Appendix, row: list | None, header: bool = False) -> str:
+    def _cell(self, cell, appendix: Appendix, row: list | None, column: bool = True) -> str:
         if cell is None:
             return ""
         if isinstance(cell, Ref):
             fig = self.figures.get(cell.key)
-            return "" if fig is None or fig.value is None else str(self.F(cell.key,
-                                                                          not cell.bare))
+            # a figure alone in its cell is a column's number, unpadded like the rest of
+            # its column (as tables.cell_text); in a header or inside text it reads as text
+            return "" if fig is None or fig.value is None else str(
+                self.F(cell.key, not cell.bare, padded=not column))
         if isinstance(cell, Rich):
-            return "".join(str(escape(p)) if isinstance(p, str) else self._cell(p, appendix, row)
-                           for p in cell.parts)
+            return "".join(str(escape(p)) if isinstance(p, str)
+                           else self._cell(p, appendix, row, column=False) for p in cell.parts)
         text = escape(cell.text)
         if isinstance(cell, Text) and cell.reconstructed:
             self.marked = True

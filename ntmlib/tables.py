@@ -95,7 +95,7 @@ class Appendix:
 
     def frame(self, figures: Figures) -> pd.DataFrame:
         """The appendix as printed (for the notebook and the review copy): whole, no cut."""
-        heads = [cell_text(h, figures) for h in self.headers]
+        heads = [cell_text(h, figures, column=False) for h in self.headers]
         body = [[cell_text(c, figures) for c in row] for row in self.rows]
         frame = pd.DataFrame(body, columns=heads)
         if self.numbered:
@@ -111,11 +111,13 @@ class Appendix:
         return self.total_rows | self.inner_rows
 
     def title_text(self, figures: Figures) -> str:
-        return self.title.format(year=cell_text(Ref("year"), figures),
-                                 next_year=cell_text(Ref("next_year"), figures))
+        return self.title.format(year=cell_text(Ref("year"), figures, column=False),
+                                 next_year=cell_text(Ref("next_year"), figures, column=False))
 
     def label(self, figures: Figures) -> str:
-        return f"Phụ lục {cell_text(self.number, figures)}" if self.number else "Phụ lục"
+        if not self.number:
+            return "Phụ lục"
+        return f"Phụ lục {cell_text(self.number, figures, column=False)}"
 
     def payload(self, figures: Figures) -> dict:
         """The appendix as data for the Excel workbook: every cell's printed text and, for a
@@ -132,7 +134,7 @@ class Appendix:
                 out["reconstructed"] = True
             return out
 
-        headers = [cell_text(h, figures) for h in self.headers]
+        headers = [cell_text(h, figures, column=False) for h in self.headers]
         rows = [[cell(c) for c in row] for row in self.rows]
         if self.numbered:
             headers.insert(0, "STT")
@@ -155,14 +157,18 @@ def _stt(n: int, totals: set[int]) -> list[int]:
     return out
 
 
-def cell_text(cell: Cell, figures: Figures) -> str:
+def cell_text(cell: Cell, figures: Figures, column: bool = True) -> str:
+    """A cell as printed: a figure standing alone in its cell is a column's number (a count
+    unpadded), one inside text reads as the text does ('đạt 05 tiêu chí')."""
     if cell is None:
         return ""
     if isinstance(cell, Ref):
         fig = figures.get(cell.key)
-        return "" if fig is None or fig.value is None else fig.text(unit=not cell.bare)
+        return "" if fig is None or fig.value is None else fig.text(unit=not cell.bare,
+                                                                    padded=not column)
     if isinstance(cell, Rich):
-        return "".join(p if isinstance(p, str) else cell_text(p, figures) for p in cell.parts)
+        return "".join(p if isinstance(p, str) else cell_text(p, figures, column=False)
+                       for p in cell.parts)
     return cell.text
 
 

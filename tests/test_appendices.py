@@ -114,12 +114,12 @@ def test_hv24_levels_compare_both_year_ends(hv24):
     assert (label, title) == ("Phụ lục 06", "KẾT QUẢ ĐẠT CHUẨN NÔNG THÔN MỚI THEO MỨC ĐỘ")
     assert head == ["STT", "Mức độ đạt", "31/12/2023", "31/12/2024"]
     # 2023: 19,19 | 18,15 | 14,10 | 9,5 | 4,0,0   2024: 19,19,19 | 18,15 | 14,10 | 9,5 | 4,0
-    assert rows == [["1", "Số xã đạt 19/19 tiêu chí", "02", "03"],
-                    ["2", "Số xã đạt 15 - 18 tiêu chí", "02", "02"],
-                    ["3", "Số xã đạt 10 - 14 tiêu chí", "02", "02"],
-                    ["4", "Số xã đạt 5 - 9 tiêu chí", "02", "02"],
-                    ["5", "Số xã đạt dưới 5 tiêu chí", "03", "02"],
-                    ["6", "Số xã có quyết định công nhận đạt chuẩn nông thôn mới", "08", "08"]]
+    assert rows == [["1", "Số xã đạt 19/19 tiêu chí", "2", "3"],
+                    ["2", "Số xã đạt 15 - 18 tiêu chí", "2", "2"],
+                    ["3", "Số xã đạt 10 - 14 tiêu chí", "2", "2"],
+                    ["4", "Số xã đạt 5 - 9 tiêu chí", "2", "2"],
+                    ["5", "Số xã đạt dưới 5 tiêu chí", "3", "2"],
+                    ["6", "Số xã có quyết định công nhận đạt chuẩn nông thôn mới", "8", "8"]]
 
 
 def test_hv24_funds_amounts_shares_and_total(hv24):
@@ -271,8 +271,8 @@ def test_kt20_district_criteria_and_levels_against_2019(kt20):
     _, _, _, _, head, rows = table(kt20, "levels")
     assert head == ["STT", "Mức độ đạt", "31/12/2019", "31/12/2020"]
     # 2019: 19 | 18, 15 | 10 | 5     2020: 19, 19 | 16 | 12 | 7
-    assert [r[2:] for r in rows] == [["01", "02"], ["02", "01"], ["01", "01"], ["01", "01"],
-                                     ["0", "0"], ["01", "02"]]
+    assert [r[2:] for r in rows] == [["1", "2"], ["2", "1"], ["1", "1"], ["1", "1"],
+                                     ["0", "0"], ["1", "2"]]
 
 
 def test_kt20_money_without_decimals_and_people_by_quantity(kt20):
@@ -334,7 +334,7 @@ def test_kt20_ocop_documents_and_models(kt20):
 def test_hv19_without_a_baseline_prints_only_this_year(hv19):
     _, _, _, _, head, rows = table(hv19, "levels")
     assert head == ["STT", "Mức độ đạt", "31/12/2019"]
-    assert [r[2] for r in rows] == ["09", "02", "0", "0", "0", "09"]
+    assert [r[2] for r in rows] == ["9", "2", "0", "0", "0", "9"]
     _, title, _, _, head, rows = table(hv19, "district_criteria")
     assert head == ["Tiêu chí", "Nội dung", "Năm 2019", "Năm đạt", "Tự đánh giá"]
     assert [r[2] for r in rows] == ["Đạt"] * 5 + ["Chưa đạt"] + ["Đạt"] * 3

@@ -82,7 +82,7 @@ def test_hv24_ocop_chart_stacks_earlier_and_new_products(hv24):
     # valid at the end of 2024: p2 (3 sao, 2022) and p3 (5 sao, 2023); p1 expired
     assert bar_sizes(earlier) == [1, 0, 1] and bar_sizes(new) == [0, 0, 0]
     assert ticks(ax.get_xticklabels()) == ["3 sao", "4 sao", "5 sao"]
-    assert bar_labels(ax) == ["01", "0", "01"]
+    assert bar_labels(ax) == ["1", "0", "1"]
     assert legend(ax) == ["Công nhận trước năm 2024"]  # no product of 2024: no entry
 
 
@@ -94,7 +94,7 @@ def test_hv24_levels_chart_compares_the_two_year_ends(hv24):
     assert ticks(ax.get_xticklabels()) == ["19/19 tiêu chí", "15 - 18 tiêu chí",
                                            "10 - 14 tiêu chí", "5 - 9 tiêu chí",
                                            "dưới 5 tiêu chí"]
-    assert bar_labels(ax) == ["02", "02", "02", "02", "03", "03", "02", "02", "02", "02"]
+    assert bar_labels(ax) == ["2", "2", "2", "2", "3", "3", "2", "2", "2", "2"]
     assert legend(ax) == ["31/12/2023", "31/12/2024"]
     assert ax.get_ylabel() == "Số xã"
 
@@ -131,7 +131,7 @@ def test_kt20_charts(kt20):
     earlier, new = ax.containers
     assert bar_sizes(earlier) == [1, 0, 0] and bar_sizes(new) == [0, 1, 0]
     assert legend(ax) == ["Công nhận trước năm 2020", "Công nhận năm 2020"]
-    assert bar_labels(ax) == ["01", "01", "0"]
+    assert bar_labels(ax) == ["1", "1", "0"]
     ax = chart(kt20, "models").figure.axes[0]
     assert [bar_sizes(c, horizontal=True) for c in ax.containers] == [[600], [450]]
     ax = chart(kt20, "funds").figure.axes[0]

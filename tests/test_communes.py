@@ -192,10 +192,10 @@ def test_province_appendix_has_a_row_per_member_from_its_own_figures(vl26):
     rows = {r[1]: r[2:] for r in frame.astype(str).values.tolist()}
     # by hand from the fixtures: Ngãi Tứ meets 10/10, 1.300 million, no OCOP product; Trà Ôn
     # 7/10, 4.305,5 million, 2 products in force (p3 of 2022 has expired); both recognised
-    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "01", "1.300", "0"]
-    assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "01", "4.305,5", "02"]
+    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "1", "1.300", "0"]
+    assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "1", "4.305,5", "2"]
     assert rows["Phường Bến Tre"] == ["(chưa có số liệu)", "", "", "", ""]
-    assert rows["Tổng cộng"] == ["", "", "02", "5.605,5", "02"]
+    assert rows["Tổng cộng"] == ["", "", "2", "5.605,5", "2"]
     assert frame["STT"].tolist()[:3] == ["1", "2", "3"] and frame["STT"].iloc[-1] == ""
 
 

@@ -153,8 +153,8 @@ def test_hoa_vang_2024_other_appendices(hv24):
     assert households[households["Đơn vị"] == "Xã Hòa Khương"].iloc[0]["Tỷ lệ (%)"] == "0"
     levels = by_key["levels"]
     assert list(levels.columns) == ["STT", "Mức độ đạt", "31/12/2023", "31/12/2024"]
-    assert levels.values.tolist()[0] == ["1", "Số xã đạt 19/19 tiêu chí", "02", "03"]
-    assert levels.values.tolist()[4] == ["5", "Số xã đạt dưới 5 tiêu chí", "03", "02"]
+    assert levels.values.tolist()[0] == ["1", "Số xã đạt 19/19 tiêu chí", "2", "3"]
+    assert levels.values.tolist()[4] == ["5", "Số xã đạt dưới 5 tiêu chí", "3", "2"]
     funds = by_key["funds"]
     assert funds.iloc[-1].tolist()[1:] == ["Tổng cộng", "", "4.175,8", "100"]
     central = funds[funds["Nguồn vốn"] == "Ngân sách Trung ương"].iloc[0]

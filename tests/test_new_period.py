@@ -105,12 +105,12 @@ def test_the_first_report_of_the_new_period(made):
     assert got == EXPECTED
     levels = next(a for a in report.appendices if a.key == "levels").frame(f)
     assert levels.values.tolist() == [
-        ["1", "Số xã đạt 19/19 tiêu chí", "02", "01"],
-        ["2", "Số xã đạt 15 - 18 tiêu chí", "01", "01"],
-        ["3", "Số xã đạt 10 - 14 tiêu chí", "01", "01"],
-        ["4", "Số xã đạt 5 - 9 tiêu chí", "01", "01"],
-        ["5", "Số xã đạt dưới 5 tiêu chí", "0", "01"],
-        ["6", "Số xã có quyết định công nhận đạt chuẩn nông thôn mới", "02", "02"]]
+        ["1", "Số xã đạt 19/19 tiêu chí", "2", "1"],
+        ["2", "Số xã đạt 15 - 18 tiêu chí", "1", "1"],
+        ["3", "Số xã đạt 10 - 14 tiêu chí", "1", "1"],
+        ["4", "Số xã đạt 5 - 9 tiêu chí", "1", "1"],
+        ["5", "Số xã đạt dưới 5 tiêu chí", "0", "1"],
+        ["6", "Số xã có quyết định công nhận đạt chuẩn nông thôn mới", "2", "2"]]
     from ntmlib.render import plain
 
     text = plain(str(report.section("ii4_criteria").paragraph))

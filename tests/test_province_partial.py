@@ -91,9 +91,9 @@ def test_the_province_appendix_total_of_xa_is_the_total_of_its_rows(tmp_path):
     report = _long_an(tmp_path)
     members = next(a for a in report.appendices if a.key == "members")
     rows = {r[1]: r[2:] for r in members.frame(report.figures).astype(str).values.tolist()}
-    assert rows["Thị xã Kiến Tường"] == ["05", "02", "7", "4.300", "02"]
+    assert rows["Thị xã Kiến Tường"] == ["5", "2", "7", "4.300", "2"]
     assert rows["Huyện Đức Hòa"] == ["(chưa có số liệu)", "", "", "", ""]
-    assert rows["Tổng cộng"] == ["05", "02", "", "4.300", "02"]
+    assert rows["Tổng cộng"] == ["5", "2", "", "4.300", "2"]
 
 
 def _vinh_long_with_a_ward(tmp_path):
@@ -195,9 +195,9 @@ def test_the_province_appendix_leaves_a_wards_recognition_blank_and_adds_up(tmp_
     members = next(a for a in report.appendices if a.key == "members")
     rows = {r[1]: r[2:] for r in members.frame(report.figures).astype(str).values.tolist()}
     assert rows["Phường Bến Tre"] == ["nhóm 1", "", "", "1.300,3", "0"]
-    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "01", "1.400,3", "0"]
-    assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "01", "4.305,5", "02"]
-    assert rows["Tổng cộng"] == ["", "", "02", "7.006", "02"]
+    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "1", "1.400,3", "0"]
+    assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "1", "4.305,5", "2"]
+    assert rows["Tổng cộng"] == ["", "", "2", "7.006", "2"]
     assert report.figures.value("funds.total") == 7006.02  # the exact sum is recorded
     text = _text(report, 2026)
     assert "của các đơn vị là 7.006 triệu đồng" in text

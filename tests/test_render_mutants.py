@@ -109,6 +109,20 @@ def test_a_figure_that_cannot_be_computed_prints_a_blank_cell(renderer):
     assert "missing-figure" not in html and "…" not in html
 
 
+def test_a_count_alone_in_its_cell_reads_as_its_column_does(renderer):
+    """Hòa Vang 2024 recognised 08 communes (ntm.recognised, kind count): alone in a cell it is
+    a column's number, '8' like a per-commune cell beside it, so that a column of counts and its
+    total read alike; in a header or inside text it keeps the text's padding ('08 xã')."""
+    row = [Ref("ntm.recognised"), Rich(("Công nhận ", Ref("ntm.recognised"), " xã"))]
+    appendix = Appendix("x_test", "Phụ lục thử", [Rich(("Năm ", Ref("ntm.recognised"))),
+                                                    Text("Cột")], [row], numbered=False)
+    html = str(renderer.table(appendix))
+    assert _cells(html) == [("num", "8"), ("", "Công nhận 08 xã")]
+    assert plain(re.search(r"<th>(.*?)</th>", html).group(1)) == "Năm 08"
+    assert appendix.frame(renderer.figures).values.tolist() == [["8", "Công nhận 08 xã"]]
+    assert appendix.frame(renderer.figures).columns.tolist() == ["Năm 08", "Cột"]
+
+
 def test_a_reconstructed_text_cell_is_starred_and_marks_the_report(renderer):
     assert renderer.marked is False
     html = str(renderer.table(_appendix([[Text("Hòa Sơn", reconstructed=True)]])))

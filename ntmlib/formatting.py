@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+import numpy as np
+import pandas as pd
 from babel.numbers import format_decimal
 
 LOCALE = "vi_VN"
@@ -92,6 +95,22 @@ def fmt_date_words(value: dt.date) -> str:
 def fmt_date_line(place: str, value: dt.date) -> str:
     """Date line of the header: 'Trà Cú, ngày 05 tháng 12 năm 2023'."""
     return f"{place}, {fmt_date_words(value)}"
+
+
+def fmt_value(value: object) -> str:
+    """A data cell as an analyst entered it, in Vietnamese: True -> 'có', False -> 'không',
+    1234.5 -> '1.234,5' (every decimal entered, up to six), a date -> '02/3/2023'."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "có" if value else "không"
+    if isinstance(value, numbers.Real):
+        return fmt_number(float(value) if isinstance(value, float) else value, places=6)
+    if isinstance(value, dt.datetime):
+        return fmt_date(value.date())
+    if isinstance(value, dt.date):
+        return fmt_date(value)
+    return str(value)
 
 
 def roman(n: int) -> str:

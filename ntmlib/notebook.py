@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import __version__
 from .figures import Figures
+from .formatting import fmt_value
 from .i18n import _
 from .model import UnitData
 from .review import FIGURE_TABLE_MIME, figures_table
@@ -96,7 +97,7 @@ def reconstructed_table(data: UnitData) -> Table:
     cells = data.reconstructed_cells()
     frame = pd.DataFrame([(c["file"] + (f" ({c['sheet']})" if c.get("sheet") else ""),
                            c["row"] if c["row"] is not None else "", c["column"],
-                           str(c["value"])) for c in cells],
+                           fmt_value(c["value"])) for c in cells],
                          columns=[_("file"), _("row"), _("column"), _("reconstructed value")])
     return Table(frame, _("{count} reconstructed value(s) (not stated by the source)")
                  .format(count=len(cells)))

@@ -12,6 +12,7 @@ from ntmlib.formatting import (
     fmt_fixed,
     fmt_number,
     fmt_percent,
+    fmt_value,
     percent,
     roman,
     round_half_up,
@@ -100,3 +101,21 @@ def test_a_typed_value_keeps_up_to_three_decimals():
     assert places_of(1.23456, cap=6) == 5
     assert Figure("funds.amount[x]", 1.255, "money", "x", places=places_of(1.255)).text() \
         == "1,255"
+
+
+def test_a_data_cell_reads_as_an_analyst_entered_it():
+    """The review copy's list of reconstructed values: yes/no in Vietnamese (never Python's
+    True/False), numbers with a decimal comma and every decimal entered up to six, dates in
+    Decree-30 style, a blank for a missing value, text as it is."""
+    import numpy as np
+    import pandas as pd
+
+    assert [fmt_value(v) for v in (True, False, np.bool_(True), np.bool_(False))] == [
+        "có", "không", "có", "không"]
+    assert [fmt_value(v) for v in (1234.5, np.float64(0.125), np.int64(7), 2956.0, 12.3456789,
+                                   -4.5)] == ["1.234,5", "0,125", "7", "2.956", "12,345679",
+                                              "-4,5"]
+    assert [fmt_value(v) for v in (pd.Timestamp("2023-03-02"), dt.date(2023, 12, 5))] == [
+        "02/3/2023", "05/12/2023"]
+    assert [fmt_value(v) for v in (None, float("nan"), pd.NA, "27787", "Trần Thị Mẫu")] == [
+        "", "", "", "27787", "Trần Thị Mẫu"]

@@ -168,6 +168,26 @@ def test_every_reconstructed_value_is_listed_once_with_its_cell(tmp_path):
         ("2020/tx-kien-tuong/header.yaml", None, None, "signer_name", "Trần Thị Mẫu")]
 
 
+def test_the_review_copys_reconstructed_values_read_in_vietnamese():
+    """documents.csv's `listed` (a yes/no) and an amount reconstructed: the review copy's
+    table prints "không" and "1.300,5", not Python's False and 1300.5."""
+    from types import SimpleNamespace
+
+    from ntmlib.notebook import reconstructed_table
+
+    cells = [{"file": "2024/x/documents.csv", "sheet": None, "row": 3, "column": "listed",
+              "value": False},
+             {"file": "2024/x/data.xlsx", "sheet": "Nguồn vốn", "row": 7, "column": "amount",
+              "value": 1300.5},
+             {"file": "2024/x/header.yaml", "sheet": None, "row": None,
+              "column": "signer_name", "value": "Trần Thị Mẫu"}]
+    table = reconstructed_table(SimpleNamespace(reconstructed_cells=lambda: cells))
+    assert table.frame.values.tolist() == [
+        ["2024/x/documents.csv", 3, "listed", "không"],
+        ["2024/x/data.xlsx (Nguồn vốn)", 7, "amount", "1.300,5"],
+        ["2024/x/header.yaml", "", "signer_name", "Trần Thị Mẫu"]]
+
+
 # -- notebook: the findings shown under the data cell ---------------------------------------------
 
 

@@ -179,3 +179,72 @@ def test_the_units_by_kind_name_their_kinds_and_rows_of_units_csv():
     assert f["units.rural"].derivation == f"{where} loại Xã: 2"
     assert f["units.ward"].derivation == f"{where} loại Phường, Đặc khu: 1"
     assert (f["units.town"].value, f["units.special"].value) == (1, 0)
+
+
+# -- facts.csv and the documents -----------------------------------------------------------------
+
+
+class _Tables(dict):
+    """A unit's tables by name (data[name]), read from its own folder: no sheet, nothing
+    reconstructed."""
+
+    def __init__(self, **tables):
+        super().__init__(tables)
+        self.tables = tables
+        self.table_files = {name: {"file": f"2026/xa-x/{name}.csv", "sheet": None}
+                            for name in tables}
+        self.money_places = 1
+
+    def is_reconstructed(self, table, row, column):
+        return False
+
+
+def _rows_from(columns: list[str], rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns, index=range(2, 2 + len(rows)))
+
+
+def _built(builder, data) -> dict:
+    from ntmlib.figures import Figures
+
+    f = Figures(data, "i")
+    builder(data, f)
+    return {k: (f[k].value, f[k].kind, f[k].label, f[k].unit, f[k].derivation)
+            for k in f.keys()}
+
+
+def test_every_fact_is_a_figure_labelled_by_its_label_else_its_key():
+    from ntmlib.indicators import facts
+
+    data = _Tables(facts=_rows_from(
+        ["key", "value", "label", "unit"],
+        [("roads", 12.5, "đường được bê tông hóa", "km"), ("lamps", 40.0, None, None),
+         ("unknown", None, "chưa có số liệu", "hộ")]))
+    csv = "số liệu nhập: 2026/xa-x/facts.csv"
+    assert _built(facts, data) == {
+        "fact[roads]": (12.5, "number", "đường được bê tông hóa", "km",
+                        f"{csv}, dòng 2, cột value = 12,5"),
+        "fact[lamps]": (40, "count", "lamps", "", f"{csv}, dòng 3, cột value = 40"),
+        "fact[unknown]": (None, "number", "chưa có số liệu", "hộ",
+                          f"{csv}, dòng 4, cột value = —")}
+    # without label and unit columns: the key, no unit
+    plain = _Tables(facts=_rows_from(["key", "value"], [("roads", 3.0)]))
+    assert _built(facts, plain) == {
+        "fact[roads]": (3, "count", "roads", "", f"{csv}, dòng 2, cột value = 3")}
+    assert _built(facts, _Tables()) == {}
+
+
+def test_other_documents_come_from_facts_else_are_not_known():
+    from ntmlib.indicators import documents
+
+    docs = _rows_from(["doc_id", "listed"], [("kh1", True), ("qd2", None), ("qd3", False),
+                                             ("cv4", True)])
+    data = _Tables(documents=docs, facts=_rows_from(
+        ["key", "value"], [("lamps", 4.0), ("other_directive_documents", 13.0)]))
+    built = _built(documents, data)
+    assert built["documents.listed"][:3] == (2, "count", "văn bản chỉ đạo nêu tên")
+    assert built["documents.other"] == (
+        13, "count", "văn bản chỉ đạo khác", "",
+        "số liệu nhập: 2026/xa-x/facts.csv, dòng 3, cột value = 13")
+    assert _built(documents, _Tables(documents=docs))["documents.other"] == (
+        None, "count", "văn bản chỉ đạo khác", "",
+        "facts.csv không có dòng other_directive_documents")

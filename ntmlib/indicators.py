@@ -150,9 +150,9 @@ def facts(data: UnitData, f: Figures) -> None:
     for row, r in each_row(t):
         value = r["value"]
         kind = "count" if value is not None and float(value).is_integer() else "number"
-        label = (r.get("label") or r["key"]) if "label" in t else r["key"]
-        f.cell(f"fact[{r['key']}]", "facts", int(row), "value", label=label, kind=kind,
-               unit=(r.get("unit") or "") if "unit" in t else "")
+        # label and unit are optional columns: a row without them is labelled by its key
+        f.cell(f"fact[{r['key']}]", "facts", int(row), "value",
+               label=r.get("label") or r["key"], kind=kind, unit=r.get("unit") or "")
 
 
 def propaganda(data: UnitData, f: Figures) -> None:

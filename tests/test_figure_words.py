@@ -714,4 +714,5 @@ def test_the_leadership_counts_and_totals_say_what_they_count(hv24):
         60, "count", "tổng số người tham gia", "tổng cột trainees của training: 60 + 0 = 60",
         [{"file": csv + "training.csv", "sheet": None, "column": "trainees", "rows": [2, 3]}])
     x = f["training.classes"]
-    assert (x.value, x.label) == (2, "tổng số lớp tập huấn, đào tạo")
+    assert (x.value, x.kind, x.label, x.text()) == (2, "count", "tổng số lớp tập huấn, đào tạo",
+                                                    "02")

@@ -248,3 +248,23 @@ def test_other_documents_come_from_facts_else_are_not_known():
     assert _built(documents, _Tables(documents=docs))["documents.other"] == (
         None, "count", "văn bản chỉ đạo khác", "",
         "facts.csv không có dòng other_directive_documents")
+
+
+def test_a_propaganda_quantity_without_a_unit_has_none():
+    """propaganda_quantities.csv: 'lượt tin bài' counted without a unit (a bare number), and
+    one in tấn."""
+    from ntmlib.indicators import propaganda
+
+    data = _Tables(
+        propaganda=_rows_from(["activity_id", "name", "sessions", "participants"], []),
+        propaganda_groups=_rows_from(["activity_id", "group_id", "group", "participants"], []),
+        propaganda_quantities=_rows_from(
+            ["activity_id", "item_id", "item", "quantity", "unit"],
+            [("radio", "news", "tin bài phát thanh", 48.0, None),
+             ("cleanup", "waste", "rác thu gom", 2.5, "tấn")]))
+    csv = "số liệu nhập: 2026/xa-x/propaganda_quantities.csv"
+    assert _built(propaganda, data) == {
+        "propaganda.quantity[radio][news]": (48, "quantity", "tin bài phát thanh", "",
+                                             f"{csv}, dòng 2, cột quantity = 48"),
+        "propaganda.quantity[cleanup][waste]": (2.5, "quantity", "rác thu gom", "tấn",
+                                                f"{csv}, dòng 3, cột quantity = 2,5")}

@@ -648,12 +648,12 @@ def commune_sets(data: UnitData, f: Figures) -> None:
     s = data.criteria_set("commune")
     if s is not None:
         counts = criteria_counts(data, s.set_id)
-        full = set(counts.loc[counts["achieved"] == s.size, "commune_code"]) \
-            if not counts.empty else set()
+        # typed tables, even empty ones, have their columns: no guard for an empty frame
+        full = set(counts.loc[counts["achieved"] == s.size, "commune_code"])
         rec = data["recognitions"]
         title = data.reference.title_for("commune")
         rows = _rows(rec, (rec["title"] == title) & (rec["period"] != period)
-                     & rec["unit_code"].isin(full)) if not rec.empty else []
+                     & rec["unit_code"].isin(full))
         f.count_rows("ntm.upgraded", "recognitions", rows,
                      label=f"xã công nhận giai đoạn trước đã đạt đủ tiêu chí giai đoạn {period}",
                      condition=f"title = {title}, period ≠ {period}, đạt đủ {s.size} tiêu chí",
@@ -663,14 +663,14 @@ def commune_sets(data: UnitData, f: Figures) -> None:
         counts = criteria_counts(data, a.set_id)
         rec = data["recognitions"]
         title = data.reference.title_for("advanced")
-        held = set(rec.loc[rec["title"] == title, "unit_code"]) if not rec.empty else set()
-        upgrading = counts[counts["commune_code"].isin(held)] if not counts.empty else counts
+        held = set(rec.loc[rec["title"] == title, "unit_code"])
+        upgrading = counts[counts["commune_code"].isin(held)]
         f.given("advanced.upgrading", len(upgrading), kind="count",
                 label="xã đã được công nhận NTM nâng cao đang thực hiện bộ tiêu chí hiện hành",
                 derivation=f"đếm các xã có dòng {a.set_id} và đã có quyết định {title}: "
                 f"{len(upgrading)}",
                 inputs=["advanced.in_scope", "advanced.recognised"])
-        done = upgrading[upgrading["achieved"] == a.size] if not upgrading.empty else upgrading
+        done = upgrading[upgrading["achieved"] == a.size]
         f.given("advanced.upgrading_met", len(done), kind="count",
                 label="trong đó đạt đủ tiêu chí NTM nâng cao hiện hành",
                 derivation=f"đếm các xã trên đạt {a.size}/{a.size} tiêu chí: {len(done)}",

@@ -184,6 +184,27 @@ def test_people_descriptions_plain_and_with_a_quantity_not_given(hv24):
         "góp  ngày công, trị giá 150,25 triệu đồng")
 
 
+# -- documents ------------------------------------------------------------------------------
+
+
+def test_documents_are_listed_by_date_not_by_number(hv24):
+    """documents.csv with a third listed document, 12/KH-UBND of 20/6/2024, and one not
+    listed: the appendix follows the dates (05/01, 15/3, 20/6), not the numbers' order."""
+    import datetime as dt
+
+    from ntmlib.tables import documents_table
+
+    d = hv24.data["documents"]
+    more = pd.concat([d, d.loc[[2, 3]].assign(
+        doc_id=["kh12", "cv01"], number=["12/KH-UBND", "01/CV-UBND"],
+        date=[dt.date(2024, 6, 20), dt.date(2024, 1, 2)], listed=[True, False]).set_axis(
+        [4, 5])])
+    a = documents_table(_with_table(hv24.data, "documents", more), hv24.figures)
+    frame = a.frame(hv24.figures)
+    assert frame["Số, ký hiệu"].tolist() == ["05/KH-UBND", "88/QĐ-UBND", "12/KH-UBND"]
+    assert frame["Ngày ban hành"].tolist() == ["05/01/2024", "15/3/2024", "20/6/2024"]
+
+
 # -- households -----------------------------------------------------------------------------
 
 

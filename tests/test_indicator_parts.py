@@ -268,3 +268,58 @@ def test_a_propaganda_quantity_without_a_unit_has_none():
                                              f"{csv}, dòng 2, cột quantity = 48"),
         "propaganda.quantity[cleanup][waste]": (2.5, "quantity", "rác thu gom", "tấn",
                                                 f"{csv}, dòng 3, cột quantity = 2,5")}
+
+
+# -- the commune sets: upgrades and towns ---------------------------------------------------------
+
+
+def test_an_upgrading_commune_short_of_a_criterion_and_a_civilised_town_are_counted(hv24):
+    """Hòa Vang 2024 holds NTM nâng cao for Hòa Bắc (20293) and Hòa Phú (20299), both meeting
+    19/19 of xa_ntm_nc: made to miss criterion 5 in Hòa Bắc, only Hòa Phú is upgraded and
+    met. A recognition as thị trấn đạt chuẩn đô thị văn minh added (row 15): one town."""
+    import dataclasses
+
+    from ntmlib.figures import Figures
+    from ntmlib.indicators import commune_sets, context
+
+    cc = hv24.data["commune_criteria"].copy()
+    miss = cc.index[(cc["commune_code"] == "20293") & (cc["set_id"] == "xa_ntm_nc")
+                    & (cc["criterion"] == 5)]
+    cc.loc[miss, "achieved"] = False
+    rec = hv24.data["recognitions"]
+    town = rec.loc[[14]].assign(unit_code="20332", title="do_thi_van_minh",
+                                period="2021-2025", year=2024).set_axis([15])
+    data = dataclasses.replace(hv24.data, tables={
+        **hv24.data.tables, "commune_criteria": cc, "recognitions": pd.concat([rec, town])})
+    f = Figures(data, "ii4_criteria", money_places=1)
+    context(data, f)
+    commune_sets(data, f)
+    assert (f.value("advanced.upgrading"), f.value("advanced.upgrading_met")) == (2, 1)
+    assert f["advanced.upgrading_met"].derivation == "đếm các xã trên đạt 19/19 tiêu chí: 1"
+    assert (f.value("towns.civilised"), f["towns.civilised"].sources[0]["rows"]) == (1, [15])
+    assert f["towns.civilised"].label == "thị trấn đạt chuẩn đô thị văn minh"
+    # the data as it is: both upgraded communes met, no town
+    f = Figures(hv24.data, "ii4_criteria", money_places=1)
+    context(hv24.data, f)
+    commune_sets(hv24.data, f)
+    assert (f.value("advanced.upgrading_met"), f.value("towns.civilised")) == (2, 0)
+
+
+def test_hamlets_given_for_a_phuong_stay_out_of_the_hamlet_totals(kt20):
+    """Kiến Tường 2020: five xã with 4 ấp each, 4 registered and 2 recognised (20, 20, 10);
+    Phường 1 (27787, row 2) given 10 khu phố, 2 registered: the phường takes no part in the
+    hamlet programme, so the totals stay those of the xã (validation warns of the numbers)."""
+    import dataclasses
+
+    from ntmlib.figures import Figures
+    from ntmlib.indicators import households
+
+    h = kt20.data["households"].copy()
+    h.loc[2, ["hamlets", "hamlets_registered", "hamlets_recognised"]] = [10, 2, 0]
+    data = dataclasses.replace(kt20.data, tables={**kt20.data.tables, "households": h})
+    f = Figures(data, "ii3_households", money_places=1)
+    households(data, f)
+    assert [f.value(f"hamlets.{k}") for k in ("total", "registered", "recognised")] == [
+        20, 20, 10]
+    assert f["hamlets.total"].sources[0]["rows"] == [5, 6, 7, 8, 9]
+    assert (f.value("households.registered"), f.value("households.recognised")) == (2900, 2710)

@@ -323,3 +323,17 @@ def test_hamlets_given_for_a_phuong_stay_out_of_the_hamlet_totals(kt20):
         20, 20, 10]
     assert f["hamlets.total"].sources[0]["rows"] == [5, 6, 7, 8, 9]
     assert (f.value("households.registered"), f.value("households.recognised")) == (2900, 2710)
+
+
+def test_next_years_plan_uses_next_years_sources_and_compares_nothing(hv24):
+    """Hòa Vang 2024 plans 2025 (planned_funds.csv: central 900, province 500): the sources
+    of 2025, so no 'local' group (it begins in 2026) and the province's own budget is
+    'Ngân sách thành phố' (Đà Nẵng); a plan has no last-year figure."""
+    from ntmlib.figures import Figures
+    from ntmlib.indicators import planned
+
+    f = Figures(hv24.data, "iv_plan", money_places=1)
+    planned(hv24.data, f)
+    assert not [k for k in f.keys() if "[local]" in k or k.startswith("prev.")]
+    assert (f.value("planned.total"), f.value("planned.source[province]")) == (1400, 500)
+    assert f["planned.source[province]"].label == "Ngân sách thành phố"

@@ -251,6 +251,12 @@ def kt20():
 
 
 @pytest.fixture(scope=shared("session"))
+def tra_on():
+    """Xã Trà Ôn 2026 (Tỉnh Vĩnh Long): the local budget is a group of tỉnh and xã."""
+    return _fixture_report(2026, "xa-tra-on")
+
+
+@pytest.fixture(scope=shared("session"))
 def vl26():
     """Tỉnh Vĩnh Long 2026 (code 86), its province report made from the two fixture communes
     of tests/fixtures/data/2026 (122 of its 124 units without data)."""

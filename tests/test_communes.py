@@ -24,14 +24,7 @@ from ntmlib.dataset import load_unit
 from ntmlib.errors import UnknownDistrictError
 from ntmlib.render import plain
 from ntmlib.report import Report
-from tests.conftest import FIXTURES, shared
-
-
-@pytest.fixture(scope=shared("module"))
-def tra_on() -> Report:
-    result = load_unit(2026, "xa-tra-on", FIXTURES)
-    assert result.ok and not result.findings, [str(f) for f in result.findings]
-    return Report(result.data)
+from tests.conftest import FIXTURES
 
 
 def text_of(report: Report) -> str:

@@ -17,15 +17,7 @@ import pytest
 
 from ntmlib.dataset import load_unit
 from ntmlib.report import Report
-from tests.conftest import FIXTURES, shared
-
-
-@pytest.fixture(scope=shared("module"))
-def tra_on() -> Report:
-    """Xã Trà Ôn 2026 (Tỉnh Vĩnh Long): the local budget is a group of tỉnh and xã."""
-    result = load_unit(2026, "xa-tra-on", FIXTURES)
-    assert result.ok and not result.findings, [str(f) for f in result.findings]
-    return Report(result.data)
+from tests.conftest import FIXTURES
 
 
 def words(report: Report, expected: dict) -> dict:

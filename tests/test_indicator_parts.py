@@ -329,11 +329,31 @@ def test_next_years_plan_uses_next_years_sources_and_compares_nothing(hv24):
     """Hòa Vang 2024 plans 2025 (planned_funds.csv: central 900, province 500): the sources
     of 2025, so no 'local' group (it begins in 2026) and the province's own budget is
     'Ngân sách thành phố' (Đà Nẵng); a plan has no last-year figure."""
+    import dataclasses
+
     from ntmlib.figures import Figures
     from ntmlib.indicators import planned
 
-    f = Figures(hv24.data, "iv_plan", money_places=1)
-    planned(hv24.data, f)
+    # last year given funds (this year's, 4.175,75 million), so that a comparison could be made
+    data = dataclasses.replace(hv24.data, previous=dataclasses.replace(hv24.data, year=2023))
+    f = Figures(data, "iv_plan", money_places=1)
+    planned(data, f)
     assert not [k for k in f.keys() if "[local]" in k or k.startswith("prev.")]
     assert (f.value("planned.total"), f.value("planned.source[province]")) == (1400, 500)
     assert f["planned.source[province]"].label == "Ngân sách thành phố"
+
+
+def test_the_fund_labels_of_2026_leave_the_local_groups_members_out_only_at_the_top(tra_on):
+    """fund_sources.csv from 2026: tỉnh and xã budgets belong to 'Ngân sách địa phương'
+    (group local). At the top level they are left out; all sources are listed otherwise, in
+    print order, each once (Xã Trà Ôn, Tỉnh Vĩnh Long)."""
+    from ntmlib.indicators import funds_labels
+
+    every = [("central", "Ngân sách Trung ương"), ("local", "Ngân sách địa phương"),
+             ("province", "Ngân sách tỉnh"), ("commune", "Ngân sách xã"),
+             ("integrated", "Vốn lồng ghép"), ("credit", "Vốn tín dụng chính sách"),
+             ("enterprise", "Vốn doanh nghiệp"), ("people", "Vốn cộng đồng dân cư"),
+             ("other", "Nguồn khác")]
+    assert funds_labels(tra_on.data, 2026) == every
+    assert funds_labels(tra_on.data, 2026, top=True) == [
+        x for x in every if x[0] not in ("province", "commune")]

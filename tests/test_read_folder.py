@@ -84,3 +84,46 @@ def test_without_a_data_folder_paths_are_shown_as_given(english, tmp_path):
     raw = read_dataset(folder)
     assert raw.header_file == str(folder / "header.yaml")
     assert raw.findings[0].file == str(folder / "header.yaml")
+
+
+def test_an_unsafe_file_a_table_past_reading_and_headings_of_the_form(english, tmp_path):
+    """A second folder: text before the narrative's first section, training.csv a folder
+    (not a file), documents.csv with a row wider than its column names (not read, and the
+    tables after it still are), inspections.csv headed as the Excel form heads it below a
+    blank line, and a households.csv of one letter, which is a column name, not an empty
+    file."""
+    root = tmp_path / "data"
+    folder = root / "2024" / "xa-a"
+    folder.mkdir(parents=True)
+    (folder / "narrative.md").write_text("Lời mở đầu\n## leadership\nNội dung.\n",
+                                         encoding="utf-8")
+    (folder / "training.csv").mkdir()
+    (folder / "documents.csv").write_text("doc_id,number\nkh1,1,thừa,thừa\n",
+                                          encoding="utf-8")
+    (folder / "inspections.csv").write_text(
+        "\ninspection_id,What was inspected,Số lượt xã\nr1,Kiểm tra tiêu chí,5\n",
+        encoding="utf-8")
+    (folder / "households.csv").write_text("X\n", encoding="utf-8")
+    raw = read_dataset(folder, root)
+    assert [(f.severity, f.rule, f.file, f.row) for f in raw.findings] == [
+        ("error", "missing-table", f"{FOLDER}/header.yaml", None),
+        ("error", "narrative", f"{FOLDER}/narrative.md", 1),
+        ("error", "csv", f"{FOLDER}/documents.csv", 2),
+        ("error", "unsafe-file", f"{FOLDER}/training.csv", None)]
+    assert raw.findings[3].message == "the file is a folder, not a regular file, and was not read"
+    assert raw.unreadable == {"header", "documents", "training"}
+    inspections = raw.tables["inspections"]
+    assert (inspections.first_row, inspections.labelled, inspections.headings) == (
+        3, True, {"scope": "What was inspected", "commune_visits": "Số lượt xã"})
+    assert inspections.frame.to_dict("records") == [
+        {"inspection_id": "r1", "scope": "Kiểm tra tiêu chí", "commune_visits": "5"}]
+    households = raw.tables["households"]
+    assert (list(households.frame.columns), len(households.frame)) == (["X"], 0)
+
+
+def test_a_folder_gone_before_it_is_read_is_read_as_empty(english, tmp_path):
+    from ntmlib.io import _read_folder
+
+    raw = _read_folder(tmp_path / "gone", tmp_path)
+    assert (raw.tables, raw.other_files, raw.files) == ({}, [], {})
+    assert [f.rule for f in raw.findings] == ["missing-table"]

@@ -32,7 +32,7 @@ _FILE_MARKS = re.compile(r"^pytestmark = (.*)$", re.M)
 _LEFT_OUT = {"not e2e": {"e2e", "kernel"}, "not kernel": {"kernel"}}
 # The session fixtures that build a fixture unit's `Report` (seconds each), and those made
 # from one: the files that use them run on one worker, which builds each once.
-_REPORT_FIXTURES = re.compile(r"\b(hv24|hv19|kt20|vl26|renderer)\b")
+_REPORT_FIXTURES = re.compile(r"\b(hv24|hv19|kt20|vl26|tra_on|renderer)\b")
 _DURATIONS_KEY = "ntm/file-seconds"
 _file_seconds: dict[str, float] = {}  # this run's, setup and teardown included
 

@@ -161,6 +161,21 @@ def test_templates_compiled_under_other_settings_are_not_read_back(own_templates
     assert own_templates() == "<b>\n\n  a\n"
 
 
+def test_the_environment_strips_indented_blocks_keeps_compiled_code_and_knows_inner(
+        own_templates, tmp_path):
+    """An indented block tag leaves neither its indent nor its line end in the text, a
+    compiled template is kept in the cache folder, and `inner` unwraps a paragraph (the
+    proposals' bold lead-in is followed by the first paragraph's text on its line)."""
+    from ntmlib import render
+
+    (tmp_path / "templates" / "y.html.j2").write_text(
+        "<p>\n    {% if v %}x{% endif %}\n</p>{{ p | inner }}", encoding="utf-8")
+    html = render.environment().get_template("y.html.j2").render(
+        v=True, p=Markup("<p>Đề xuất <b>một</b></p>"))
+    assert html == "<p>\nx</p>Đề xuất <b>một</b>"
+    assert [f.suffix for f in (tmp_path / "cache" / "jinja").glob("*/*")] == [".cache"]
+
+
 def test_a_name_a_template_does_not_know_is_an_error_not_a_blank(own_templates, tmp_path):
     """An analyst's template that misspells a name fails, rather than printing nothing."""
     import jinja2

@@ -342,7 +342,7 @@ def households(data: UnitData, f: Figures) -> None:
     f.ratio("households.rate", "households.recognised", "households.registered",
             label="tỷ lệ hộ đạt trên hộ đăng ký")
     rural = set(data.rural_communes["code"])
-    rural_rows = _rows(h, h["commune_code"].isin(rural)) if not h.empty else []
+    rural_rows = _rows(h, h["commune_code"].isin(rural))
     f.column_sum("hamlets.total", "households", "hamlets", rural_rows,
                  label="số thôn, ấp của các xã", kind="count", what="các xã")
     f.column_sum("hamlets.registered", "households", "hamlets_registered", rural_rows,

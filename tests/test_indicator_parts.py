@@ -307,21 +307,23 @@ def test_an_upgrading_commune_short_of_a_criterion_and_a_civilised_town_are_coun
 
 def test_hamlets_given_for_a_phuong_stay_out_of_the_hamlet_totals(kt20):
     """Kiến Tường 2020: five xã with 4 ấp each, 4 registered and 2 recognised (20, 20, 10);
-    Phường 1 (27787, row 2) given 10 khu phố, 2 registered: the phường takes no part in the
-    hamlet programme, so the totals stay those of the xã (validation warns of the numbers)."""
+    Phường 1 (27787, row 2) given 10 khu phố, 2 registered, 1 recognised: the phường takes no
+    part in the hamlet programme, so the totals stay those of the xã (validation warns of the
+    numbers)."""
     import dataclasses
 
     from ntmlib.figures import Figures
     from ntmlib.indicators import households
 
     h = kt20.data["households"].copy()
-    h.loc[2, ["hamlets", "hamlets_registered", "hamlets_recognised"]] = [10, 2, 0]
+    h.loc[2, ["hamlets", "hamlets_registered", "hamlets_recognised"]] = [10, 2, 1]
     data = dataclasses.replace(kt20.data, tables={**kt20.data.tables, "households": h})
     f = Figures(data, "ii3_households", money_places=1)
     households(data, f)
     assert [f.value(f"hamlets.{k}") for k in ("total", "registered", "recognised")] == [
         20, 20, 10]
-    assert f["hamlets.total"].sources[0]["rows"] == [5, 6, 7, 8, 9]
+    assert [f[f"hamlets.{k}"].sources[0]["rows"] for k in ("total", "recognised")] == [
+        [5, 6, 7, 8, 9], [5, 6, 7, 8, 9]]
     assert (f.value("households.registered"), f.value("households.recognised")) == (2900, 2710)
 
 
@@ -357,3 +359,51 @@ def test_the_fund_labels_of_2026_leave_the_local_groups_members_out_only_at_the_
     assert funds_labels(tra_on.data, 2026) == every
     assert funds_labels(tra_on.data, 2026, top=True) == [
         x for x in every if x[0] not in ("province", "commune")]
+
+
+def test_the_household_figures_say_what_they_are(hv24):
+    """Hòa Vang 2024's households.csv (11 xã, each 200 households registered and 5 thôn, all
+    registered; recognised 200, 190, … 110 and 0; thôn recognised 5, 5, 5, 4, 3, 2, 1, 0…),
+    and last year's figures computed from last year's data (here a copy of this year's)."""
+    import dataclasses
+
+    from ntmlib.figures import Figures
+    from ntmlib.indicators import households
+
+    data = dataclasses.replace(hv24.data, previous=dataclasses.replace(hv24.data, year=2023))
+    f = Figures(data, "ii3_households", money_places=1)
+    households(data, f)
+
+    def said(key):
+        return f[key].label, f[key].kind, f[key].value
+
+    assert said("households.registered") == (
+        "hộ đăng ký gia đình văn hóa - nông thôn mới", "count", 2200)
+    assert said("households.recognised") == (
+        "hộ đạt gia đình văn hóa - nông thôn mới", "count", 1550)
+    assert said("households.rate") == ("tỷ lệ hộ đạt trên hộ đăng ký", "percent", 70.45)
+    assert said("hamlets.total") == ("số thôn, ấp của các xã", "count", 55)
+    assert said("hamlets.registered") == (
+        "thôn, ấp đăng ký đạt chuẩn nông thôn mới", "count", 55)
+    assert said("hamlets.recognised") == (
+        "thôn, ấp được công nhận đạt chuẩn nông thôn mới", "count", 25)
+    assert f["hamlets.recognised"].derivation == (
+        "tổng cột hamlets_recognised của households (các xã): "
+        "5 + 5 + 5 + 4 + 3 + 2 + 1 + 0 + 0 + 0 + 0 = 25")
+    assert [f[f"hamlets.{k}"].derivation.split(":")[0] for k in ("total", "registered")] == [
+        "tổng cột hamlets của households (các xã)",
+        "tổng cột hamlets_registered của households (các xã)"]
+    assert f["hamlets.recognised"].sources[0]["rows"] == list(range(2, 13))
+    # Xã Hòa Bắc (20293), row 2
+    assert [said(f"{k}[20293]") for k in (
+        "households.registered", "households.recognised", "households.rate", "hamlets.total",
+        "hamlets.registered", "hamlets.recognised")] == [
+        ("Xã Hòa Bắc: hộ đăng ký", "number", 200), ("Xã Hòa Bắc: hộ đạt", "number", 200),
+        ("Xã Hòa Bắc: tỷ lệ hộ đạt", "percent", 100.0),
+        ("Xã Hòa Bắc: số thôn, ấp", "number", 5),
+        ("Xã Hòa Bắc: thôn, ấp đăng ký", "number", 5),
+        ("Xã Hòa Bắc: thôn, ấp được công nhận", "number", 5)]
+    assert said("prev.households.recognised") == (
+        "hộ đạt gia đình văn hóa - nông thôn mới năm 2023", "count", 1550)
+    assert said("prev.households.rate") == ("tỷ lệ hộ đạt năm 2023", "percent", 70.45)
+    assert f["prev.households.rate"].derivation.startswith("tính từ dữ liệu năm 2023: ")

@@ -97,13 +97,16 @@ def fmt_date_line(place: str, value: dt.date) -> str:
     return f"{place}, {fmt_date_words(value)}"
 
 
-def fmt_value(value: object) -> str:
+def fmt_value(value: object, year: bool = False) -> str:
     """A data cell as an analyst entered it, in Vietnamese: True -> 'có', False -> 'không',
-    1234.5 -> '1.234,5' (every decimal entered, up to six), a date -> '02/3/2023'."""
+    1234.5 -> '1.234,5' (every decimal entered, up to six), a date -> '02/3/2023'; with `year`
+    (a cell of a year column), 2023 -> '2023'."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "có" if value else "không"
+    if year and isinstance(value, numbers.Real):
+        return str(int(value))
     if isinstance(value, numbers.Real):
         return fmt_number(float(value) if isinstance(value, float) else value, places=6)
     if isinstance(value, dt.datetime):

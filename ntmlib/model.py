@@ -173,10 +173,11 @@ class UnitData:
                     if value is None or value is pd.NA or (isinstance(value, float)
                                                            and value != value):
                         continue
-                    out.append({**info, "row": int(row), "column": col, "value": value})
+                    out.append({**info, "table": name, "row": int(row), "column": col,
+                                "value": value})
         header = self.table_files.get("header", {"file": "header.yaml", "sheet": None})
         for field_name in self.header.get("reconstructed") or []:
-            out.append({"file": header["file"], "sheet": header.get("sheet"),
+            out.append({"file": header["file"], "sheet": header.get("sheet"), "table": "header",
                         "row": self.header_rows.get(field_name), "column": field_name,
                         "value": self.header.get(field_name)})
         return out

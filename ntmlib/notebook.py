@@ -18,6 +18,7 @@ from .formatting import fmt_value
 from .i18n import _
 from .model import UnitData
 from .review import FIGURE_TABLE_MIME, figures_table
+from .schema import TABLES_BY_NAME
 
 FIGURES_MIME = "application/vnd.ntm.figures+json"
 PACKAGES = ("pandas", "matplotlib", "papermill", "nbconvert", "weasyprint", "babel", "openpyxl")
@@ -92,12 +93,23 @@ class AppendixView(Table):
                 "text/plain": self.title}
 
 
+def _is_year(table: str | None, column: str) -> bool:
+    """Whether a cell of `table` holds a year (written 2023, not 2.023)."""
+    if table == "header":
+        return column == "year"
+    spec = TABLES_BY_NAME.get(table or "")
+    return spec is not None and any(c.name == column and c.kind == "year"
+                                    for c in spec.columns)
+
+
 def reconstructed_table(data: UnitData) -> Table:
-    """Every reconstructed value of the data: file, row, column, value."""
+    """Every reconstructed value of the data: file, row, column, value as the analyst reads
+    it."""
     cells = data.reconstructed_cells()
     frame = pd.DataFrame([(c["file"] + (f" ({c['sheet']})" if c.get("sheet") else ""),
                            c["row"] if c["row"] is not None else "", c["column"],
-                           fmt_value(c["value"])) for c in cells],
+                           fmt_value(c["value"], year=_is_year(c.get("table"), c["column"])))
+                          for c in cells],
                          columns=[_("file"), _("row"), _("column"), _("reconstructed value")])
     return Table(frame, _("{count} reconstructed value(s) (not stated by the source)")
                  .format(count=len(cells)))

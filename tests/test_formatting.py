@@ -119,3 +119,7 @@ def test_a_data_cell_reads_as_an_analyst_entered_it():
         "02/3/2023", "05/12/2023"]
     assert [fmt_value(v) for v in (None, float("nan"), pd.NA, "27787", "Trần Thị Mẫu")] == [
         "", "", "", "27787", "Trần Thị Mẫu"]
+    # a cell of a year column is a year, not a number grouped by thousands
+    assert [fmt_value(2021, year=True), fmt_value(np.int64(2022), year=True),
+            fmt_value(2021)] == ["2021", "2022", "2.021"]
+    assert fmt_value(None, year=True) == "" and fmt_value("2021", year=True) == "2021"

@@ -166,25 +166,39 @@ def test_every_reconstructed_value_is_listed_once_with_its_cell(tmp_path):
         (households, None, 2, "hamlet_term", "khu phố"),
         (households, None, 5, "households_recognised", 380),
         ("2020/tx-kien-tuong/header.yaml", None, None, "signer_name", "Trần Thị Mẫu")]
+    # each names its table, so that the review copy knows a year column from a count
+    assert [c["table"] for c in result.data.reconstructed_cells()] == ["households"] * 8 + [
+        "header"]
 
 
 def test_the_review_copys_reconstructed_values_read_in_vietnamese():
-    """documents.csv's `listed` (a yes/no) and an amount reconstructed: the review copy's
-    table prints "không" and "1.300,5", not Python's False and 1300.5."""
+    """documents.csv's `listed` (a yes/no), an amount, a year and a count reconstructed: the
+    review copy's table prints "không", "1.300,5", "2021" and "2.110", not Python's False and
+    1300.5 or a year grouped by thousands."""
     from types import SimpleNamespace
 
     from ntmlib.notebook import reconstructed_table
 
-    cells = [{"file": "2024/x/documents.csv", "sheet": None, "row": 3, "column": "listed",
-              "value": False},
-             {"file": "2024/x/data.xlsx", "sheet": "Nguồn vốn", "row": 7, "column": "amount",
-              "value": 1300.5},
-             {"file": "2024/x/header.yaml", "sheet": None, "row": None,
+    cells = [{"file": "2024/x/documents.csv", "sheet": None, "table": "documents", "row": 3,
+              "column": "listed", "value": False},
+             {"file": "2024/x/data.xlsx", "sheet": "Nguồn vốn", "table": "funds", "row": 7,
+              "column": "amount", "value": 1300.5},
+             {"file": "2024/x/ocop_products.csv", "sheet": None, "table": "ocop_products",
+              "row": 4, "column": "year_recognised", "value": 2021},
+             {"file": "2024/x/households.csv", "sheet": None, "table": "households", "row": 5,
+              "column": "households_registered", "value": 2110},
+             {"file": "2024/x/header.yaml", "sheet": None, "table": "header", "row": None,
+              "column": "year", "value": 2024},
+             {"file": "2024/x/header.yaml", "sheet": None, "table": "header", "row": None,
               "column": "signer_name", "value": "Trần Thị Mẫu"}]
     table = reconstructed_table(SimpleNamespace(reconstructed_cells=lambda: cells))
+    # a year as a year (2021, not 2.021), a count grouped as the report prints it
     assert table.frame.values.tolist() == [
         ["2024/x/documents.csv", 3, "listed", "không"],
         ["2024/x/data.xlsx (Nguồn vốn)", 7, "amount", "1.300,5"],
+        ["2024/x/ocop_products.csv", 4, "year_recognised", "2021"],
+        ["2024/x/households.csv", 5, "households_registered", "2.110"],
+        ["2024/x/header.yaml", "", "year", "2024"],
         ["2024/x/header.yaml", "", "signer_name", "Trần Thị Mẫu"]]
 
 

@@ -420,6 +420,12 @@ class CommuneSetKeys:
     def added_list(self, code: str) -> str:
         return self.achieved.split(".")[0] + f".added_list[{code}]"
 
+    def lost(self, code: str) -> str:
+        return self.achieved.split(".")[0] + f".lost[{code}]"
+
+    def lost_list(self, code: str) -> str:
+        return self.achieved.split(".")[0] + f".lost_list[{code}]"
+
 
 COMMUNE_SET_KEYS = {
     "commune": CommuneSetKeys(
@@ -456,6 +462,8 @@ class UnitSetKeys:
     met_list: str
     added: str
     added_list: str
+    lost: str
+    lost_list: str
     year_met: str  # with {n}
     number: str  # with {n}
     recognised_year: str
@@ -466,13 +474,15 @@ class UnitSetKeys:
 UNIT_SET_KEYS = {
     "district": UnitSetKeys(
         "district.criteria_total", "district.criteria_met", "district.met_list",
-        "district.criteria_added", "district.added_list", "district.year_met[{n}]",
+        "district.criteria_added", "district.added_list", "district.criteria_lost",
+        "district.lost_list", "district.year_met[{n}]",
         "district.criterion[{n}]", "district.recognised_year", "prev.district.criteria_met",
         "prev.district.criteria_total"),
     "advanced_district": UnitSetKeys(
         "advanced_district.criteria_total", "advanced_district.criteria_met",
         "advanced_district.met_list", "advanced_district.criteria_added",
-        "advanced_district.added_list", "advanced_district.year_met[{n}]",
+        "advanced_district.added_list", "advanced_district.criteria_lost",
+        "advanced_district.lost_list", "advanced_district.year_met[{n}]",
         "advanced_district.criterion[{n}]", "advanced_district.recognised_year",
         "prev.advanced_district.criteria_met", "prev.advanced_district.criteria_total"),
 }
@@ -627,6 +637,17 @@ def _own_progress(data: UnitData, f: Figures, role: str) -> None:
             label=f"số tiêu chí {s.set_id} đạt thêm trong năm",
             derivation=f"đếm các tiêu chí đạt thêm: {len(added)}",
             inputs=[keys.added_list(code)])
+    # a criterion can be lost as well (a commune falls below a standard): said, so that the
+    # reader sees why this year's count is lower than last year's plus what was added
+    lost = sorted(set(after) - set(before))
+    f.listing(keys.lost_list(code), lost, label=f"tiêu chí {s.set_id} không còn đạt trong năm",
+              derivation=f"đạt cuối năm {last} nhưng chưa đạt cuối năm {data.year} "
+              f"({_numbers(after)}): {_numbers(lost)}",
+              inputs=[keys.prev_missing(code), missing])
+    f.given(keys.lost(code), len(lost), kind="int",
+            label=f"số tiêu chí {s.set_id} không còn đạt trong năm",
+            derivation=f"đếm các tiêu chí không còn đạt: {len(lost)}",
+            inputs=[keys.lost_list(code)])
 
 
 def _commune_set_only(data: UnitData, role: str) -> Figures:
@@ -737,6 +758,14 @@ def unit_set(data: UnitData, f: Figures, role: str) -> None:
         f.given(keys.added, len(added), kind="int",
                 label=f"số tiêu chí {s.set_id} đạt thêm trong năm",
                 derivation=f"đếm các tiêu chí đạt thêm: {len(added)}", inputs=[keys.added_list])
+        lost = sorted(set(before) - set(met))
+        f.listing(keys.lost_list, lost, label=f"tiêu chí {s.set_id} không còn đạt trong năm",
+                  derivation=f"đạt cuối năm {data.year - 1} ({_numbers(before)}) nhưng chưa "
+                  f"đạt cuối năm {data.year} ({_numbers(met)}): {_numbers(lost)}",
+                  inputs=[keys.met_list])
+        f.given(keys.lost, len(lost), kind="int",
+                label=f"số tiêu chí {s.set_id} không còn đạt trong năm",
+                derivation=f"đếm các tiêu chí không còn đạt: {len(lost)}", inputs=[keys.lost_list])
     title = data.reference.title_for(role)
     own = own_recognition_row(data, title)
     if own is not None and pd.notna(data["recognitions"].at[own, "year"]):

@@ -1439,7 +1439,8 @@ def _no_figure(key: str, figures) -> str:
 
 def _needs_previous(key: str) -> bool:
     """Figures computed only when the previous year's data exists."""
-    return key.startswith("prev.") or key.endswith((".criteria_added", ".added_list"))
+    return key.startswith("prev.") or key.endswith((".criteria_added", ".added_list",
+                                                    ".criteria_lost", ".lost_list"))
 
 
 def _places(value: float) -> int:

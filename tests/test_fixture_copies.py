@@ -590,6 +590,68 @@ def test_a_commune_report_compares_its_criteria_with_last_year_in_the_same_perio
             "2027 đạt thêm 2 tiêu chí (tiêu chí 2,9).") in text
 
 
+def test_a_commune_that_lost_criteria_says_which_beside_those_it_added(tmp_path):
+    """Trà Ôn 2027 meets criterion 2 (not met in 2026) but no longer 1 and 3: 6/10 now
+    (7 + 1 - 2), and the text names both, so that the reader sees why 7 became 6."""
+    from tests.conftest import edit_csv
+
+    root = _tra_on_2027(tmp_path, (2,))
+
+    def lose(frame):
+        frame.loc[frame["criterion"].isin(["1", "3"]), "achieved"] = "no"
+        return frame
+
+    edit_csv(root, "commune_criteria", lose, 2027, "xa-tra-on")
+    text = _commune_criteria_text(tmp_path, root)
+    assert ("xã Trà Ôn đạt 6/10 tiêu chí; còn 04 tiêu chí chưa đạt:") in text
+    assert ("Năm 2026 xã đạt 7/10 tiêu chí; trong năm 2027 đạt thêm 1 tiêu chí (tiêu chí 2), "
+            "không còn đạt 2 tiêu chí (tiêu chí 1,3).") in text
+    # nothing added, one lost
+    root = _tra_on_2027(tmp_path / "b", ())
+    edit_csv(root, "commune_criteria", lambda t: t.assign(achieved=t["achieved"].where(
+        t["criterion"] != "4", "no")), 2027, "xa-tra-on")
+    text = _commune_criteria_text(tmp_path / "b", root)
+    assert ("Năm 2026 xã đạt 7/10 tiêu chí; trong năm 2027 không đạt thêm tiêu chí nào, "
+            "không còn đạt 1 tiêu chí (tiêu chí 4).") in text
+
+
+def test_the_figures_of_criteria_lost_say_how_they_were_made(tmp_path):
+    """Hòa Vang 2024 against 2023: huyen_ntm_nc 1-4 met in 2023; in 2024 5 and 7 added, and
+    (changed here) 3 no longer met. The district's text says so too."""
+    from tests.conftest import edit_csv
+
+    root = _hoa_vang_copy(tmp_path)
+
+    def lose(frame):
+        row = (frame["set_id"] == "huyen_ntm_nc") & (frame["criterion"] == "3")
+        frame.loc[row, ["achieved", "year_met"]] = ["no", ""]
+        return frame
+
+    edit_csv(root, "district_criteria", lose, 2024, "hoa-vang")
+    report = _load_report(tmp_path, root)
+    f = report.figures
+    got = {k: (f[k].label, f[k].kind, f[k].value, f[k].derivation)
+           for k in ("advanced_district.added_list", "advanced_district.lost_list",
+                     "advanced_district.criteria_lost")}
+    assert got == {
+        "advanced_district.added_list": (
+            "tiêu chí huyen_ntm_nc đạt thêm trong năm", "list", [5, 7],
+            "đạt cuối năm 2024 (1, 2, 4, 5, 7) nhưng chưa đạt cuối năm 2023 (1, 2, 3, 4): 5, 7"),
+        "advanced_district.lost_list": (
+            "tiêu chí huyen_ntm_nc không còn đạt trong năm", "list", [3],
+            "đạt cuối năm 2023 (1, 2, 3, 4) nhưng chưa đạt cuối năm 2024 (1, 2, 4, 5, 7): 3"),
+        "advanced_district.criteria_lost": (
+            "số tiêu chí huyen_ntm_nc không còn đạt trong năm", "int", 1,
+            "đếm các tiêu chí không còn đạt: 1")}
+    assert (f.value("district.criteria_lost"), f.value("district.lost_list")) == (0, [])
+    from ntmlib.render import Renderer
+
+    text = " ".join(plain(str(Renderer(report.data, report.figures, report.appendices, [])
+                              .part("ii4_criteria"))).split())
+    assert ("Trong năm 2024 huyện đạt thêm 2 tiêu chí (tiêu chí 5,7). Huyện không còn đạt 1 "
+            "tiêu chí (tiêu chí 3).") in text
+
+
 def test_a_commune_that_met_nothing_more_says_so_from_last_years_recorded_figures(tmp_path):
     """No criterion added; last year's figures.json (as printed: 6 met, 2, 5, 9 and 10 not)
     is what the comparison uses when it exists."""

@@ -611,6 +611,16 @@ def same_period_as_last_year(data: UnitData) -> bool:
     return last_years_period(data) == data.period
 
 
+def _criteria_change(f: Figures, list_key: str, count_key: str, numbers: list[int], *,
+                     set_id: str, what: str, derivation: str, inputs: list[str]) -> None:
+    """The criteria of a set `what` ("đạt thêm", "không còn đạt") in the year: their list,
+    its `derivation` ending with them, and their count."""
+    f.listing(list_key, numbers, label=f"tiêu chí {set_id} {what} trong năm",
+              derivation=f"{derivation}: {_numbers(numbers)}", inputs=inputs)
+    f.given(count_key, len(numbers), kind="int", label=f"số tiêu chí {set_id} {what} trong năm",
+            derivation=f"đếm các tiêu chí {what}: {len(numbers)}", inputs=[list_key])
+
+
 def _own_progress(data: UnitData, f: Figures, role: str) -> None:
     """A commune report: its own result in the set last year, and the criteria it met this
     year that it had not met then (only within one period: a new period's set is another)."""
@@ -629,25 +639,17 @@ def _own_progress(data: UnitData, f: Figures, role: str) -> None:
     if keys.prev_missing(code) not in f:
         return
     before, after = f.value(keys.prev_missing(code)) or [], f.value(missing) or []
-    added = sorted(set(before) - set(after))
-    f.listing(keys.added_list(code), added, label=f"tiêu chí {s.set_id} đạt thêm trong năm",
-              derivation=f"chưa đạt cuối năm {last} ({_numbers(before)}) nhưng đạt cuối năm "
-              f"{data.year}: {_numbers(added)}", inputs=[keys.prev_missing(code), missing])
-    f.given(keys.added(code), len(added), kind="int",
-            label=f"số tiêu chí {s.set_id} đạt thêm trong năm",
-            derivation=f"đếm các tiêu chí đạt thêm: {len(added)}",
-            inputs=[keys.added_list(code)])
+    inputs = [keys.prev_missing(code), missing]
+    _criteria_change(f, keys.added_list(code), keys.added(code), sorted(set(before) - set(after)),
+                     set_id=s.set_id, what="đạt thêm", inputs=inputs,
+                     derivation=f"chưa đạt cuối năm {last} ({_numbers(before)}) nhưng đạt cuối "
+                     f"năm {data.year}")
     # a criterion can be lost as well (a commune falls below a standard): said, so that the
     # reader sees why this year's count is lower than last year's plus what was added
-    lost = sorted(set(after) - set(before))
-    f.listing(keys.lost_list(code), lost, label=f"tiêu chí {s.set_id} không còn đạt trong năm",
-              derivation=f"đạt cuối năm {last} nhưng chưa đạt cuối năm {data.year} "
-              f"({_numbers(after)}): {_numbers(lost)}",
-              inputs=[keys.prev_missing(code), missing])
-    f.given(keys.lost(code), len(lost), kind="int",
-            label=f"số tiêu chí {s.set_id} không còn đạt trong năm",
-            derivation=f"đếm các tiêu chí không còn đạt: {len(lost)}",
-            inputs=[keys.lost_list(code)])
+    _criteria_change(f, keys.lost_list(code), keys.lost(code), sorted(set(after) - set(before)),
+                     set_id=s.set_id, what="không còn đạt", inputs=inputs,
+                     derivation=f"đạt cuối năm {last} nhưng chưa đạt cuối năm {data.year} "
+                     f"({_numbers(after)})")
 
 
 def _commune_set_only(data: UnitData, role: str) -> Figures:
@@ -750,22 +752,14 @@ def unit_set(data: UnitData, f: Figures, role: str) -> None:
               f"{data.year - 1}", "int", compute=_UNIT_ONLY[role])
     before = _previous_list(data, keys.met_list, role)
     if before is not None:
-        added = sorted(set(met) - set(before))
-        f.listing(keys.added_list, added, label=f"tiêu chí {s.set_id} đạt thêm trong năm",
-                  derivation=f"đạt cuối năm {data.year} ({_numbers(met)}) nhưng chưa đạt "
-                  f"cuối năm {data.year - 1} ({_numbers(before)}): {_numbers(added)}",
-                  inputs=[keys.met_list])
-        f.given(keys.added, len(added), kind="int",
-                label=f"số tiêu chí {s.set_id} đạt thêm trong năm",
-                derivation=f"đếm các tiêu chí đạt thêm: {len(added)}", inputs=[keys.added_list])
-        lost = sorted(set(before) - set(met))
-        f.listing(keys.lost_list, lost, label=f"tiêu chí {s.set_id} không còn đạt trong năm",
-                  derivation=f"đạt cuối năm {data.year - 1} ({_numbers(before)}) nhưng chưa "
-                  f"đạt cuối năm {data.year} ({_numbers(met)}): {_numbers(lost)}",
-                  inputs=[keys.met_list])
-        f.given(keys.lost, len(lost), kind="int",
-                label=f"số tiêu chí {s.set_id} không còn đạt trong năm",
-                derivation=f"đếm các tiêu chí không còn đạt: {len(lost)}", inputs=[keys.lost_list])
+        _criteria_change(f, keys.added_list, keys.added, sorted(set(met) - set(before)),
+                         set_id=s.set_id, what="đạt thêm", inputs=[keys.met_list],
+                         derivation=f"đạt cuối năm {data.year} ({_numbers(met)}) nhưng chưa "
+                         f"đạt cuối năm {data.year - 1} ({_numbers(before)})")
+        _criteria_change(f, keys.lost_list, keys.lost, sorted(set(before) - set(met)),
+                         set_id=s.set_id, what="không còn đạt", inputs=[keys.met_list],
+                         derivation=f"đạt cuối năm {data.year - 1} ({_numbers(before)}) nhưng "
+                         f"chưa đạt cuối năm {data.year} ({_numbers(met)})")
     title = data.reference.title_for(role)
     own = own_recognition_row(data, title)
     if own is not None and pd.notna(data["recognitions"].at[own, "year"]):

@@ -98,8 +98,8 @@ def _is_year(table: str | None, column: str) -> bool:
     if table == "header":
         return column == "year"
     spec = TABLES_BY_NAME.get(table or "")
-    return spec is not None and any(c.name == column and c.kind == "year"
-                                    for c in spec.columns)
+    return spec is not None and column in spec.column_names \
+        and spec.column(column).kind == "year"
 
 
 def reconstructed_table(data: UnitData) -> Table:

@@ -214,6 +214,14 @@ def edit_csv(root: Path, table: str, edit, year: int = 2023, district: str = "tr
     return path
 
 
+def with_tables(data, **frames):
+    """A unit's data with some tables replaced (a new UnitData: a shared fixture's data is
+    left alone)."""
+    import dataclasses
+
+    return dataclasses.replace(data, tables={**data.tables, **frames})
+
+
 def _fixture_report(year: int, unit: str):
     from ntmlib.dataset import load_unit
     from ntmlib.report import Report

@@ -6,13 +6,12 @@ hand from the fixture files; none is produced by the code under test."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 import pytest
 
 from ntmlib.report import Report
 from ntmlib.tables import Ref, Rich, Text
+from tests.conftest import with_tables
 
 
 def _copy(tmp_path, years=(2023, 2024)):
@@ -44,11 +43,6 @@ def _appendix(report, key: str):
 
 def _rows(report, key: str) -> list[list[str]]:
     return _appendix(report, key).frame(report.figures).values.tolist()
-
-
-def _with_table(data, name: str, frame: pd.DataFrame):
-    """hv24's data with one table replaced (a new UnitData: the shared one is left alone)."""
-    return dataclasses.replace(data, tables={**data.tables, name: frame})
 
 
 def _refs(cells):
@@ -87,7 +81,7 @@ def test_district_criteria_print_the_self_assessment_and_a_criterion_outside_the
     d = hv24.data["district_criteria"].copy()
     d.loc[d.index[0], "assessment"] = "Đạt, đã thẩm định"
     extra = d.iloc[[0]].assign(criterion=10, assessment="")
-    data = _with_table(hv24.data, "district_criteria", pd.concat([d, extra],
+    data = with_tables(hv24.data, district_criteria=pd.concat([d, extra],
                                                                  ignore_index=True))
     a = unit_criteria(data, hv24.figures, "district")
     rows = a.frame(hv24.figures).values.tolist()
@@ -171,11 +165,11 @@ def test_people_descriptions_plain_and_with_a_quantity_not_given(hv24):
     funds = hv24.data["funds"].copy()
     cash = funds.index[funds["component"] == "cash"][0]
     funds.loc[cash, "description"] = "Nhân dân góp tiền mặt"
-    a = people_table(_with_table(hv24.data, "funds", funds), hv24.figures)
+    a = people_table(with_tables(hv24.data, funds=funds), hv24.figures)
     assert a.frame(hv24.figures).values.tolist()[0] == [
         "1", "Nhân dân góp tiền mặt", "", "", "150,25"]
     funds.loc[cash, "description"] = "góp {quantity} ngày công, trị giá {amount} triệu đồng"
-    a = people_table(_with_table(hv24.data, "funds", funds), hv24.figures)
+    a = people_table(with_tables(hv24.data, funds=funds), hv24.figures)
     cell = a.rows[0][0]
     assert [r.key for r in _refs([cell])] == ["funds.amount[people][cash]"]
     # the quantity left out, nothing in its place (validation does not warn of it: see the
@@ -199,7 +193,7 @@ def test_documents_are_listed_by_date_not_by_number(hv24):
         doc_id=["kh12", "cv01"], number=["12/KH-UBND", "01/CV-UBND"],
         date=[dt.date(2024, 6, 20), dt.date(2024, 1, 2)], listed=[True, False]).set_axis(
         [4, 5])])
-    a = documents_table(_with_table(hv24.data, "documents", more), hv24.figures)
+    a = documents_table(with_tables(hv24.data, documents=more), hv24.figures)
     frame = a.frame(hv24.figures)
     assert frame["Số, ký hiệu"].tolist() == ["05/KH-UBND", "88/QĐ-UBND", "12/KH-UBND"]
     assert frame["Ngày ban hành"].tolist() == ["05/01/2024", "15/3/2024", "20/6/2024"]
@@ -215,7 +209,7 @@ def test_households_name_every_hamlet_term_once(hv24):
 
     h = hv24.data["households"].copy()
     h["hamlet_term"] = ["thôn"] * 6 + ["bản"] * 5
-    a = households_table(_with_table(hv24.data, "households", h), hv24.figures)
+    a = households_table(with_tables(hv24.data, households=h), hv24.figures)
     assert a.title.endswith(" VÀ THÔN, BẢN NÔNG THÔN MỚI")
     assert [c.text for c in a.headers[4:]] == ["Số thôn, bản", "Thôn, bản đăng ký NTM",
                                                "Thôn, bản được công nhận NTM"]

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from ntmlib.indicators import confirm_stated
+from tests.conftest import with_tables
 
 
 def _figure(value, kind="money"):
@@ -277,7 +278,6 @@ def test_an_upgrading_commune_short_of_a_criterion_and_a_civilised_town_are_coun
     """Hòa Vang 2024 holds NTM nâng cao for Hòa Bắc (20293) and Hòa Phú (20299), both meeting
     19/19 of xa_ntm_nc: made to miss criterion 5 in Hòa Bắc, only Hòa Phú is upgraded and
     met. A recognition as thị trấn đạt chuẩn đô thị văn minh added (row 15): one town."""
-    import dataclasses
 
     from ntmlib.figures import Figures
     from ntmlib.indicators import commune_sets, context
@@ -289,8 +289,7 @@ def test_an_upgrading_commune_short_of_a_criterion_and_a_civilised_town_are_coun
     rec = hv24.data["recognitions"]
     town = rec.loc[[14]].assign(unit_code="20332", title="do_thi_van_minh",
                                 period="2021-2025", year=2024).set_axis([15])
-    data = dataclasses.replace(hv24.data, tables={
-        **hv24.data.tables, "commune_criteria": cc, "recognitions": pd.concat([rec, town])})
+    data = with_tables(hv24.data, commune_criteria=cc, recognitions=pd.concat([rec, town]))
     f = Figures(data, "ii4_criteria", money_places=1)
     context(data, f)
     commune_sets(data, f)
@@ -310,14 +309,13 @@ def test_hamlets_given_for_a_phuong_stay_out_of_the_hamlet_totals(kt20):
     Phường 1 (27787, row 2) given 10 khu phố, 2 registered, 1 recognised: the phường takes no
     part in the hamlet programme, so the totals stay those of the xã (validation warns of the
     numbers)."""
-    import dataclasses
 
     from ntmlib.figures import Figures
     from ntmlib.indicators import households
 
     h = kt20.data["households"].copy()
     h.loc[2, ["hamlets", "hamlets_registered", "hamlets_recognised"]] = [10, 2, 1]
-    data = dataclasses.replace(kt20.data, tables={**kt20.data.tables, "households": h})
+    data = with_tables(kt20.data, households=h)
     f = Figures(data, "ii3_households", money_places=1)
     households(data, f)
     assert [f.value(f"hamlets.{k}") for k in ("total", "registered", "recognised")] == [

@@ -12,6 +12,7 @@ import pytest
 
 from ntmlib.render import plain, records
 from ntmlib.tables import Appendix, Mark, Ref, Rich, Text
+from tests.conftest import with_tables
 
 # -- Words.fund -------------------------------------------------------------------------------
 
@@ -299,14 +300,13 @@ def test_a_peoples_total_line_is_told_without_details(renderer, monkeypatch):
 def _details(hv24, lines: list[tuple], prefix: str = "funds") -> dict[str, list[str]]:
     """fund_sources' details by source, for Hòa Vang's data with these fund lines (source,
     component, amount, description) and a figure for each line and source."""
-    import dataclasses
 
     from ntmlib.figures import Figures
     from ntmlib.render import Renderer
 
     table = pd.DataFrame(lines, columns=["source", "component", "amount", "description"])
     name = "funds" if prefix == "funds" else "planned_funds"
-    data = dataclasses.replace(hv24.data, tables={**hv24.data.tables, name: table})
+    data = with_tables(hv24.data, **{name: table})
     figures = Figures()
     for s, c, amount, _ in lines:
         figures.given(f"{prefix}.amount[{s}][{c}]", amount, kind="count", label="x",
@@ -382,7 +382,6 @@ def test_an_other_line_without_description_is_labelled_other(renderer, monkeypat
 def test_only_a_direct_source_lists_its_components(hv24):
     """central (direct, fund_sources.csv) keeps its two components as lines of their own;
     integrated (not direct) has none, its components told as details."""
-    import dataclasses
 
     from ntmlib.figures import Figures
     from ntmlib.render import Renderer
@@ -390,7 +389,7 @@ def test_only_a_direct_source_lists_its_components(hv24):
     lines = [("central", "investment", 300), ("central", "recurrent", 30),
              ("integrated", "investment", 200), ("integrated", "recurrent", 100)]
     table = pd.DataFrame(lines, columns=["source", "component", "amount"])
-    data = dataclasses.replace(hv24.data, tables={**hv24.data.tables, "funds": table})
+    data = with_tables(hv24.data, funds=table)
     figures = Figures()
     for key in ("funds.source[central]", "funds.source[integrated]"):
         figures.given(key, 1, kind="count", label="x", derivation="x")
@@ -404,7 +403,6 @@ def test_a_contributions_quantity_follows_its_description_when_it_has_a_figure(h
     """people, land: 300 million and 1.200 (a quantity figure), described 'hiến đất' without
     placeholders: 'hiến đất 1.200, trị giá 300 triệu đồng'; workdays described with a
     {quantity} that has no figure: the placeholder prints nothing."""
-    import dataclasses
 
     from ntmlib.figures import Figures
     from ntmlib.render import Renderer
@@ -412,7 +410,7 @@ def test_a_contributions_quantity_follows_its_description_when_it_has_a_figure(h
     table = pd.DataFrame([("people", "land", 300, "hiến đất"),
                           ("people", "workdays", 20, "{quantity}ngày công ({amount})")],
                          columns=["source", "component", "amount", "description"])
-    data = dataclasses.replace(hv24.data, tables={**hv24.data.tables, "funds": table})
+    data = with_tables(hv24.data, funds=table)
     figures = Figures()
     for key, value in (("funds.source[people]", 320), ("funds.amount[people][land]", 300),
                        ("funds.quantity[people][land]", 1200),

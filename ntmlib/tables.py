@@ -91,7 +91,6 @@ class Appendix:
     # that the numbered rows add up to the total
     inner_rows: set[int] = field(default_factory=set)
     number: Ref | None = None  # set by `number_appendices`
-    widths: dict[int, str] = field(default_factory=dict)  # column index -> css class
 
     def frame(self, figures: Figures) -> pd.DataFrame:
         """The appendix as printed (for the notebook and the review copy): whole, no cut."""
@@ -577,19 +576,20 @@ def province_appendices(data: UnitData, figures: Figures, members: list) -> list
     rows: list[list[Cell]] = []
     for m in members:
         code = m.unit.code
+        # a unit's name on one line: the numbers beside it need less room than their headings
+        name = Text(m.unit.name, css="nowrap")
         if m.status != "ok":
-            rows.append([Text(m.unit.name), Text(f"({m.why})"), Text(""), Text(""), Text(""),
-                         Text("")])
+            rows.append([name, Text(f"({m.why})"), Text(""), Text(""), Text(""), Text("")])
             continue
         if commune_level:
             g = data.reference.commune_group(code, data.year)
-            rows.append([Text(m.unit.name), Text(f"nhóm {g['group']}" if g else m.unit.type),
+            rows.append([name, Text(f"nhóm {g['group']}" if g else m.unit.type),
                          _ref(figures, f"member.achieved[{code}]"),
                          _ref(figures, f"member.recognised[{code}]"),
                          _ref(figures, f"member.funds[{code}]"),
                          _ref(figures, f"member.ocop[{code}]")])
         else:
-            rows.append([Text(m.unit.name), _ref(figures, f"member.rural[{code}]"),
+            rows.append([name, _ref(figures, f"member.rural[{code}]"),
                          _ref(figures, f"member.recognised[{code}]"),
                          _ref(figures, f"member.district_met[{code}]"),
                          _ref(figures, f"member.funds[{code}]"),

@@ -290,3 +290,44 @@ def test_the_funds_appendix_in_the_workbook_numbers_sources_not_components(hv24)
         1250.5, "money", 1, "1.250,5")
     assert (people["value"], people["places"], people["text"]) == (150.25, 2, "150,25")
     assert funds["rows"][10][1]["text"] == "Tổng cộng" and funds["totals"] == [10]
+
+
+def test_an_appendix_payload_gives_excel_numbers_only_for_numeric_figures():
+    """The workbook's payload of a small appendix, cell by cell: a figure's value, kind, key,
+    places (2 when the figure states none) and reconstruction; a reconstructed text marked; a
+    yes/no figure and a code (kind label) written as text only, never as numbers; STT numbers
+    on the numbered rows only; a figure alone in a header printed padded, as a title is."""
+    from ntmlib.figures import Figures
+    from ntmlib.tables import TOTAL, Appendix
+
+    f = Figures(money_places=1)
+    f.given("year", 2031, kind="year", label="năm", derivation="d")
+    f.given("next_year", 2032, kind="year", label="năm sau", derivation="d")
+    f.given("t.count", 7, kind="count", label="số", derivation="d", reconstructed=True)
+    f.given("t.money", 12.5, kind="money", label="tiền", derivation="d", places=1)
+    f.given("t.flag", True, kind="count", label="cờ", derivation="d")
+    f.given("t.code", 20293, kind="label", label="mã", derivation="d")
+    a = Appendix("probe", "BẢNG NĂM {year} VÀ {next_year}", [Text("Tên"), Ref("t.count")],
+                 [[Text("x", reconstructed=True), Ref("t.count")], [Text("y"), Ref("t.money")],
+                  [Text("z"), Ref("t.flag")], [Text("w"), Ref("t.code")],
+                  [Text(TOTAL), Ref("t.count")]],
+                 landscape=True, note="ghi chú", total_rows={4}, inner_rows={1})
+    count = {"text": "7", "value": 7, "kind": "count", "key": "t.count", "places": 2,
+             "reconstructed": True}
+    assert a.payload(f) == {
+        "key": "probe", "label": "Phụ lục", "title": "BẢNG NĂM 2031 VÀ 2032",
+        "landscape": True, "note": "ghi chú", "headers": ["STT", "Tên", "07"],
+        "rows": [
+            [{"text": "1", "value": 1, "kind": "int"}, {"text": "x", "reconstructed": True},
+             count],
+            [{"text": ""}, {"text": "y"},
+             {"text": "12,5", "value": 12.5, "kind": "money", "key": "t.money", "places": 1,
+              "reconstructed": False}],
+            [{"text": "2", "value": 2, "kind": "int"}, {"text": "z"}, {"text": "1"}],
+            [{"text": "3", "value": 3, "kind": "int"}, {"text": "w"}, {"text": "20293"}],
+            [{"text": ""}, {"text": TOTAL}, count]],
+        "totals": [4]}
+    a.numbered = False
+    assert a.payload(f)["headers"] == ["Tên", "07"]
+    assert [row[0] for row in a.payload(f)["rows"][:2]] == [
+        {"text": "x", "reconstructed": True}, {"text": "y"}]

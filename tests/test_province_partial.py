@@ -96,6 +96,21 @@ def test_the_province_appendix_total_of_xa_is_the_total_of_its_rows(tmp_path):
     assert rows["Tổng cộng"] == ["5", "2", "", "4.300", "2"]
 
 
+
+def test_the_province_appendix_keeps_each_units_name_on_one_line(tmp_path):
+    """Long unit names ("Thị xã Kiến Tường") would wrap in a column narrower than its
+    numbers' headings: each name cell, with data or without, is class nowrap."""
+    import re
+
+    from ntmlib.render import Renderer
+
+    report = _long_an(tmp_path)
+    members = next(a for a in report.appendices if a.key == "members")
+    html = str(Renderer(report.data, report.figures, report.appendices, []).table(members))
+    names = re.findall(r'<td class="([^"]*)">((?:Thị xã|Huyện|Thành phố) [^<]+)</td>', html)
+    assert ("nowrap", "Thị xã Kiến Tường") in names and ("nowrap", "Huyện Đức Hòa") in names
+    assert {css for css, _ in names} == {"nowrap"}
+
 def _vinh_long_with_a_ward(tmp_path):
     """The 2026 fixtures, Ngãi Tứ recognised xã nông thôn mới hiện đại and with 100,25 more
     from enterprises (1.400,25), and Phường Bến Tre made from Ngãi Tứ's files: no criteria,

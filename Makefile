@@ -11,7 +11,7 @@ DISTRICT ?= tra-cu
 # again (about 2 s of the fast loop).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install report validate test test-fast lint lab clean messages mutation
+.PHONY: install report validate test test-fast lint lab clean messages mutation mutation-sample
 
 install: $(STAMP)
 
@@ -50,6 +50,13 @@ mutation: install
 	@for m in $(MODULES); do echo "== ntmlib.$$m"; \
 	  $(BIN)/mutmut run "ntmlib.$$m.*" >/dev/null || exit 1; \
 	  $(BIN)/python scripts/mutation_score.py ntmlib.$$m; done
+
+# A score for every core module from SAMPLE random mutants each (about half an hour on 2
+# cores): the habit between full runs. SEED=2 draws another sample.
+SAMPLE ?= 40
+SEED ?= 1
+mutation-sample: install
+	$(BIN)/python scripts/mutation_sample.py --sample $(SAMPLE) --seed $(SEED) $(MODULES)
 
 lint: install
 	@# the code is laid out by hand (aligned continuation lines), not by ruff format

@@ -223,6 +223,22 @@ def test_rows_hidden_in_excel_are_read_with_a_warning(tmp_path):
     ]
 
 
+
+@pytest.mark.parametrize(("rows", "said"), [
+    ((4, 5, 6, 7, 8), "rows 4, 5, 6, 7, 8 are"),
+    ((9, 4, 5, 6, 7, 8), "rows 4, 5, 6, 7, 8, … are")])
+def test_many_hidden_rows_are_named_by_the_first_five(tmp_path, rows, said):
+    """The warning stands at the first hidden row and names five of them; a sixth and more
+    are "…"."""
+    def edit(book):
+        for row in rows:
+            book["commune_criteria"].row_dimensions[row].hidden = True
+
+    assert _book_findings(_kt20_book(tmp_path, edit)) == [
+        ("warning", "workbook", BOOK, "commune_criteria", 4, None,
+         f"{said} hidden in Excel (by hand or by a filter); their data is read like the other "
+         "rows")]
+
 # -- header.yaml -----------------------------------------------------------------------------
 
 

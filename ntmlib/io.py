@@ -1063,7 +1063,7 @@ def _read_sheet(ws, book) -> _Sheet:
     never over the range it declares, so that one stray cell at XFD1048576 costs one cell,
     not sixteen billion. Values far outside the table are reported and ignored."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class CellParser(WorkSheetParser):
         """Keeps each cell's saved value (data_only) and also whether it holds a formula,
@@ -1072,6 +1072,11 @@ def _read_sheet(ws, book) -> _Sheet:
         def parse_cell(self, element):  # openpyxl's signature
             cell = super().parse_cell(element)
             cell["formula"] = element.find(FORMULA_TAG) is not None
+            # openpyxl reads a saved result of empty text (=IF(B2="";"";...), t="str") as
+            # None, like a formula never calculated (no type, an empty <v>): it is ""
+            if cell["formula"] and cell["value"] is None and element.get("t") == "str" \
+                    and element.find(VALUE_TAG) is not None:
+                cell["value"] = ""
             return cell
 
     sheet = _Sheet([], [], 2)
@@ -1082,7 +1087,6 @@ def _read_sheet(ws, book) -> _Sheet:
     width = 0
     kept: dict[int, list] = {}
     last = 0  # last row of the table
-    far = False  # a row beyond FAR_ROWS blank rows was met: everything below is outside
     stray: list[str] = []  # the address of the first value outside the table
     n_stray = 0
     with ws._get_source() as src:
@@ -1101,6 +1105,8 @@ def _read_sheet(ws, book) -> _Sheet:
                 title = (header_row, header_cells[0])
                 header_row, width, n_stray, stray = None, 0, 0, []
             if header_row is None:
+                if all(c["value"] in (None, "") for c in cells):
+                    continue  # formulas giving nothing are no column names
                 header_cells = [c["value"] for c in cells]
                 header_row = last = idx
                 cells.sort(key=lambda c: c["column"])
@@ -1122,8 +1128,8 @@ def _read_sheet(ws, book) -> _Sheet:
                 for c in in_table:
                     sheet.columns[c["column"] - 1] = c["value"]
                 continue
-            if in_table and (far or idx - last - 1 > FAR_ROWS):
-                far = True
+            # beyond FAR_ROWS blank rows: outside, and so is every row below (`last` stays)
+            if in_table and idx - last - 1 > FAR_ROWS:
                 n_stray += len(in_table)
                 if not stray:
                     stray.append(f"{get_column_letter(in_table[0]['column'])}{idx}")
@@ -1135,7 +1141,7 @@ def _read_sheet(ws, book) -> _Sheet:
                 break
             for c in in_table:  # an error value (#REF!...) stays, for validation to report
                 col = c["column"] - 1
-                if c["formula"] and c["value"] is None:
+                if c["value"] is None:  # kept for its formula, which has no saved result
                     sheet.issues.append(("formula", "error", idx, col, ""))
                 value = c["value"]
                 if c.get("style_id") in percents and isinstance(value, int | float) \
@@ -1175,7 +1181,8 @@ def _read_sheet(ws, book) -> _Sheet:
                                                extent=extent))
         row = int(re.sub(r"^[A-Z]+", "", stray[0]))
         sheet.issues.append(("outside", "warning", row, None, message))
-    # trailing blank header cells are no columns
+    # a header's last cells that are formulas giving nothing (or "", or no saved result) are
+    # no columns
     while sheet.columns and sheet.columns[-1] in (None, ""):
         sheet.columns.pop()
     return sheet

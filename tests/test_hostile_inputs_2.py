@@ -239,6 +239,32 @@ def test_many_hidden_rows_are_named_by_the_first_five(tmp_path, rows, said):
          f"{said} hidden in Excel (by hand or by a filter); their data is read like the other "
          "rows")]
 
+
+def test_a_formula_saved_by_excel_with_an_empty_result_is_a_blank_cell(tmp_path):
+    """=IF(E2="";"";D2/E2) is how offices leave a cell blank: Excel saves its result, empty
+    text (type str). It was taken for a formula never calculated, an error that opening and
+    saving the file in Excel could not clear. The model's stated rate is blank, as if typed so."""
+    import zipfile
+
+    from ntmlib.dataset import load_unit
+
+    def edit(book):
+        book["production_models"]["F2"] = "@F2@"
+
+    root = _kt20_book(tmp_path, edit)
+    path = root / "2020" / "tx-kien-tuong.xlsx"
+    with zipfile.ZipFile(path) as src:
+        parts = {item: src.read(item.filename) for item in src.infolist()}
+    with zipfile.ZipFile(path, "w") as out:
+        for item, data in parts.items():
+            out.writestr(item, data.replace(
+                b'<c r="F2" t="inlineStr"><is><t>@F2@</t></is></c>',
+                b'<c r="F2" t="str"><f>IF(E2=0,"",E2/D2*100)</f><v></v></c>'))
+    assert b"".join(parts.values()).count(b'<c r="F2" t="inlineStr"><is><t>@F2@') == 1
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.findings == []
+    assert result.data.tables["production_models"]["stated_rate"].isna().all()
+
 # -- header.yaml -----------------------------------------------------------------------------
 
 

@@ -404,3 +404,102 @@ def test_a_title_in_a_row_of_its_own_above_the_column_names_is_left_out():
                          "phía trên bảng nên bỏ qua; tên cột là các ô của dòng 2")]
     s = _sheet({"A1": "a", "A2": "x", "B2": 1})
     assert (s.columns, s.first_row) == (["a"], 2) and s.issues[0][0] == "outside"
+
+
+def _sheet_as_saved(cells: dict[str, object], saved: dict[str, str]) -> io._Sheet:
+    """A sheet whose cells `saved` are written as Excel saves them, XML that openpyxl does not
+    write: a cell of empty text, a formula whose saved result is empty text."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    for ref, value in {**cells, **{ref: f"@{ref}@" for ref in saved}}.items():
+        book.active[ref] = value
+    buf = _io.BytesIO()
+    book.save(buf)
+    src, out = zipfile.ZipFile(_io.BytesIO(buf.getvalue())), _io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            for ref, xml in saved.items():
+                data = data.replace(f'<c r="{ref}" t="inlineStr"><is><t>@{ref}@</t></is></c>'
+                                    .encode(), xml.encode())
+            z.writestr(item, data)
+    read = openpyxl.load_workbook(_io.BytesIO(out.getvalue()), read_only=True, data_only=True)
+    return io._read_sheet(read.worksheets[0], read)
+
+
+def test_cells_of_empty_text_and_formulas_giving_it_hold_nothing():
+    """Row 1: a cell of empty text and a formula whose result is "" (a hidden helper): no
+    column names, the table starts at row 2. Its last name is such a formula: no column.
+    In row 3, a formula saved with the result "" (=IF(...;"";...)) is calculated: its value
+    is empty text, not a formula to calculate again. Row 4 holds only empty text: no row of
+    the table."""
+    s = _sheet_as_saved({"A2": "a", "B2": "b", "A3": 1}, {
+        "A1": '<c r="A1" t="inlineStr"><is><t></t></is></c>',
+        "B1": '<c r="B1" t="str"><f>""</f><v></v></c>',
+        "C2": '<c r="C2" t="str"><f>IF(1,"","x")</f><v></v></c>',
+        "B3": '<c r="B3" t="str"><f>IF(A3&gt;0,"","x")</f><v/></c>',
+        "A4": '<c r="A4" t="inlineStr"><is><t></t></is></c>'})
+    assert (s.columns, s.rows, s.first_row, s.issues) == (["a", "b"], [[1, "", None]], 3, [])
+
+
+def test_a_formula_never_calculated_is_told_from_one_that_gives_empty_text():
+    """openpyxl and scripts save a formula without its result (no type, an empty value): it
+    must be calculated in Excel first, whereas Excel's "" result (type str) is calculated."""
+    s = _sheet_as_saved({"A1": "a", "B1": "b", "A2": 1, "A3": 2}, {
+        "B2": '<c r="B2"><f>A2*2</f><v></v></c>',
+        "B3": '<c r="B3" t="str"><f>IF(A3&gt;1,"","x")</f><v></v></c>'})
+    assert s.rows == [[1, None], [2, ""]] and s.issues == [("formula", "error", 2, 1, "")]
+
+
+@pytest.mark.parametrize(("last", "too_large"), [(8, False), (9, True)])
+def test_formatted_rows_are_read_up_to_four_times_the_row_limit(monkeypatch, last, too_large):
+    """With MAX_ROWS 2, the sheet may store 8 rows (its names and 7 formatted, empty ones),
+    not 9."""
+    monkeypatch.setattr(io, "MAX_ROWS", 2)
+    book = openpyxl.Workbook()
+    book.active["A1"] = "a"
+    for r in range(2, last + 1):
+        book.active.cell(r, 2).style = "Note"
+    buf = _io.BytesIO()
+    book.save(buf)
+    read = openpyxl.load_workbook(_io.BytesIO(buf.getvalue()), read_only=True, data_only=True)
+    assert bool(io._read_sheet(read.worksheets[0], read).too_large) is too_large
+
+
+def test_a_title_merged_across_the_table_is_not_one_of_its_merged_cells():
+    s = _sheet({"A1": "BÁO CÁO", "A2": "a", "B2": "b", "A3": 1, "A4": 2},
+               ("A1:B1", "A3:B3"))
+    assert (s.columns, s.merged) == (["a", "b"], ["A3:B3"])
+    assert s.issues[0][:3] == ("title", "warning", 1)
+
+
+def test_column_names_far_to_the_right_under_a_title_are_no_columns():
+    """As without a title (test_a_header_with_only_a_far_cell_has_no_columns): names that
+    start beyond FAR_COLUMNS blank columns are outside the table."""
+    far = openpyxl.utils.get_column_letter(1 + io.FAR_COLUMNS + 1)
+    after = openpyxl.utils.get_column_letter(1 + io.FAR_COLUMNS + 2)
+    s = _sheet({"A1": "BÁO CÁO", f"{far}2": "a", f"{after}2": "b"})
+    assert (s.columns, s.rows) == ([], [])
+    assert s.issues == [
+        ("title", "warning", 1, None, "dòng 1 ('BÁO CÁO') được coi là tiêu đề phía trên bảng "
+         "nên bỏ qua; tên cột là các ô của dòng 2"),
+        ("outside", "warning", 2, None, f"ô {far}2 và 1 ô khác có giá trị nằm ngoài bảng (bảng "
+         "không có cột nào, dòng 2) nên bị bỏ qua")]
+
+
+def test_dates_of_a_workbook_on_the_1904_date_system_are_read_as_entered():
+    """Excel for Mac saved workbooks counting days from 1904: a date is a number of days from
+    the workbook's own epoch, which the reader must use."""
+    import datetime as dt
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    book.active.append(["date"])
+    book.active.append([dt.datetime(2024, 3, 15)])
+    buf = _io.BytesIO()
+    book.save(buf)
+    read = openpyxl.load_workbook(_io.BytesIO(buf.getvalue()), read_only=True, data_only=True)
+    assert io._read_sheet(read.worksheets[0], read).rows == [[dt.datetime(2024, 3, 15)]]

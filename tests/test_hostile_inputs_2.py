@@ -265,6 +265,60 @@ def test_a_formula_saved_by_excel_with_an_empty_result_is_a_blank_cell(tmp_path)
     assert result.findings == []
     assert result.data.tables["production_models"]["stated_rate"].isna().all()
 
+
+def _text_shared(path) -> int:
+    """The workbook at `path` with its text stored as Excel and LibreOffice store it, in the
+    table of shared strings (xl/sharedStrings.xml, cells of type s), not inline as openpyxl
+    writes it. Returns the number of cells moved."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        parts = {item.filename: src.read(item.filename) for item in src.infolist()}
+    strings: dict[bytes, int] = {}  # each text as XML, already escaped
+    moved = 0
+
+    def shared(m: re.Match) -> bytes:
+        nonlocal moved
+        moved += 1
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (
+            m.group(1), m.group(2) or b"", strings.setdefault(m.group(3), len(strings)))
+
+    inline = re.compile(rb'<c r="([A-Z]+\d+)"( s="\d+")? t="inlineStr"><is><t[^>]*>(.*?)</t>'
+                        rb'</is></c>')
+    for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+        parts[name] = inline.sub(shared, parts[name])
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" '
+        b'uniqueCount="%d">%s</sst>' % (moved, len(strings), b"".join(
+            b'<si><t xml:space="preserve">%s</t></si>' % t for t in strings)))
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    if "sharedStrings" not in types:
+        parts["[Content_Types].xml"] = types.replace("</Types>", (
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return moved
+
+
+def test_a_workbook_whose_text_is_in_shared_strings_as_excel_saves_it_reads_the_same(tmp_path):
+    """Every workbook Excel saves keeps its text in a table of shared strings, which the
+    workbooks openpyxl writes (the tests' own) do not: Kiến Tường 2020 read both ways."""
+    from ntmlib.dataset import load_unit
+
+    inline = load_unit(2020, "tx-kien-tuong", _kt20_book(tmp_path / "inline", lambda b: None))
+    root = _kt20_book(tmp_path / "shared", lambda b: None)
+    assert _text_shared(root / "2020" / "tx-kien-tuong.xlsx") > 100
+    shared = load_unit(2020, "tx-kien-tuong", root)
+    assert inline.findings == [] and shared.findings == []
+    assert shared.data.header == inline.data.header
+    assert shared.data.narrative == inline.data.narrative
+    assert sorted(shared.data.tables) == sorted(inline.data.tables)
+    for name, table in inline.data.tables.items():
+        assert shared.data.tables[name].equals(table), name
+
 # -- header.yaml -----------------------------------------------------------------------------
 
 

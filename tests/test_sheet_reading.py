@@ -406,14 +406,18 @@ def test_a_title_in_a_row_of_its_own_above_the_column_names_is_left_out():
     assert (s.columns, s.first_row) == (["a"], 2) and s.issues[0][0] == "outside"
 
 
-def _sheet_as_saved(cells: dict[str, object], saved: dict[str, str]) -> io._Sheet:
+def _sheet_as_saved(cells: dict[str, object], saved: dict[str, str],
+                    hidden: tuple[int, ...] = (), as_hidden: str = "1") -> io._Sheet:
     """A sheet whose cells `saved` are written as Excel saves them, XML that openpyxl does not
-    write: a cell of empty text, a formula whose saved result is empty text."""
+    write: a cell of empty text, a formula whose saved result is empty text; rows `hidden`
+    marked hidden="`as_hidden`"."""
     import zipfile
 
     book = openpyxl.Workbook()
     for ref, value in {**cells, **{ref: f"@{ref}@" for ref in saved}}.items():
         book.active[ref] = value
+    for row in hidden:
+        book.active.row_dimensions[row].hidden = True
     buf = _io.BytesIO()
     book.save(buf)
     src, out = zipfile.ZipFile(_io.BytesIO(buf.getvalue())), _io.BytesIO()
@@ -423,7 +427,7 @@ def _sheet_as_saved(cells: dict[str, object], saved: dict[str, str]) -> io._Shee
             for ref, xml in saved.items():
                 data = data.replace(f'<c r="{ref}" t="inlineStr"><is><t>@{ref}@</t></is></c>'
                                     .encode(), xml.encode())
-            z.writestr(item, data)
+            z.writestr(item, data.replace(b'hidden="1"', f'hidden="{as_hidden}"'.encode()))
     read = openpyxl.load_workbook(_io.BytesIO(out.getvalue()), read_only=True, data_only=True)
     return io._read_sheet(read.worksheets[0], read)
 
@@ -503,3 +507,10 @@ def test_dates_of_a_workbook_on_the_1904_date_system_are_read_as_entered():
     book.save(buf)
     read = openpyxl.load_workbook(_io.BytesIO(buf.getvalue()), read_only=True, data_only=True)
     assert io._read_sheet(read.worksheets[0], read).rows == [[dt.datetime(2024, 3, 15)]]
+
+
+@pytest.mark.parametrize("as_hidden", ["1", "true"])
+def test_a_row_is_hidden_as_excel_or_another_program_marks_it(as_hidden):
+    """Excel writes hidden="1"; XML's other spelling of yes, "true", means the same."""
+    s = _sheet_as_saved({"A1": "a", "A2": 1, "A3": 2}, {}, hidden=(3,), as_hidden=as_hidden)
+    assert [issue[:3] for issue in s.issues] == [("workbook", "warning", 3)]

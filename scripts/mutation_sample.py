@@ -41,6 +41,15 @@ def wilson(detected: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def _mutmut(mutmut: Path, *args: str) -> None:
+    """Run mutmut; when it fails, show the end of what it printed (its own progress lines
+    otherwise fill the screen) and stop."""
+    done = subprocess.run([str(mutmut), *args], capture_output=True, text=True)
+    if done.returncode:
+        tail = (done.stdout + done.stderr).replace("\r", "\n").strip().splitlines()[-20:]
+        sys.exit("mutmut failed:\n" + "\n".join(tail))
+
+
 def statuses(mutmut: Path) -> dict[str, str]:
     lines = subprocess.run([str(mutmut), "results", "--all", "true"], capture_output=True,
                            text=True, check=True).stdout.splitlines()
@@ -61,13 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     mutmut = Path(sys.executable).with_name("mutmut")
     # mutmut makes the mutants (and maps tests to functions) as part of a run: a first run of
     # one function's first mutants makes them all, so that the sample can be drawn
-    subprocess.run([str(mutmut), "run", f"ntmlib.{args.modules[0]}.x_*__mutmut_1"],
-                   stdout=subprocess.DEVNULL, check=True)
+    _mutmut(mutmut, "run", f"ntmlib.{args.modules[0]}.x_*__mutmut_1")
     rng = random.Random(args.seed)
     sample = {m: sorted(rng.sample(names, min(args.sample, len(names))))
               for m in args.modules for names in [mutant_names(root, m)]}
-    subprocess.run([str(mutmut), "run", *[n for names in sample.values() for n in names]],
-                   stdout=subprocess.DEVNULL, check=True)
+    _mutmut(mutmut, "run", *[n for names in sample.values() for n in names])
     status = statuses(mutmut)
     print(f"Mutation score by sample (seed {args.seed}), 95 % interval:")
     for module, names in sample.items():

@@ -40,3 +40,20 @@ def test_mutants_are_named_as_mutmut_run_takes_them(tmp_path):
     assert sample.mutant_names(tmp_path, "tables") == [
         "ntmlib.tables.x_cell__mutmut_1", "ntmlib.tables.x_cell__mutmut_12",
         "ntmlib.tables.xǁAppendixǁpayload__mutmut_3"]
+
+
+@pytest.mark.e2e
+def test_every_fixture_can_be_set_up_in_mutmuts_stats_run():
+    """In mutmut's stats run (MUTANT_UNDER_TEST=stats) the shared fixtures are made for each
+    test (conftest.shared), so a module-scoped fixture that asks for one cannot be set up,
+    and `make mutation` stopped before its first mutant (test_type_header's `unit` did)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MUTANT_UNDER_TEST": "stats"}
+    done = subprocess.run([sys.executable, "-m", "pytest", "--setup-plan", "-q", "-p", "no:xdist",
+                           "-p", "no:cacheprovider", "-m", "not kernel",
+                           str(Path(__file__).parent)], env=env, capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1])
+    assert done.returncode == 0, done.stdout[-2000:]

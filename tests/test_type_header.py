@@ -16,7 +16,7 @@ GOOD = {"unit_code": "845", "year": 2023, "scope": "report", "date": "15/12/2023
         "signer_name": "Lê Văn B"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # as `ref`, made for each test in mutmut's stats run (conftest.shared)
 def unit(ref):
     return ref.resolve("cau-ke", 2023)
 

@@ -660,7 +660,6 @@ def number_appendices(data: UnitData, figures: Figures, items: list[Appendix],
         while label in used:
             counter += 1
             label = roman(counter) if scheme == "roman" else f"{counter:02d}"
-        used.add(label)
         figures.given(key, label, kind="label", label=f"số phụ lục: {a.title_text(figures)}",
                       derivation=f"thứ tự in của phụ lục ({scheme}): {label}")
         figures[key].section = "appendices"

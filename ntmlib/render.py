@@ -337,12 +337,6 @@ class Renderer:
 
     # -- appendices and charts ------------------------------------------------------------------
 
-    def ref(self, *keys: str) -> Markup:
-        """'phụ lục 09' for the appendices named, as they are numbered; '' when none exists."""
-        nums = [self.F(f"appendix.number[{a.key}]") for k in keys for a in self.appendices
-                if a.key == k]
-        return Markup(", ").join(nums) if nums else Markup("")
-
     def cite_appendices(self, *keys: str) -> Markup:
         """Where a section cites its appendices: the citation the unit's appendices.csv gives
         for the first of them ('-' for none), else '(Phụ lục 01, 02 đính kèm)'."""
@@ -588,7 +582,7 @@ class Renderer:
         return {
             "data": d, "h": h, "unit": d.unit, "w": self.words, "W": self.words.W,
             "F": self.F, "V": self.V, "has": self.has, "N": self, "fill": self.fill,
-            "chart": self.chart, "ref": self.ref, "cite": self.cite, "nowrap": nowrap,
+            "chart": self.chart, "cite": self.cite, "nowrap": nowrap,
             "attach": self.cite_appendices, "band": self.band, "commune": self.commune,
             "short": self.short, "counts": self.counts, "role_keys": role_keys,
             "criterion_short": self.criterion_short, "own_recognition": self.own_recognition,

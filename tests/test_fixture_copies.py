@@ -615,6 +615,24 @@ def test_a_commune_that_lost_criteria_says_which_beside_those_it_added(tmp_path)
             "không còn đạt 1 tiêu chí (tiêu chí 4).") in text
 
 
+
+def test_a_communes_figures_of_criteria_lost_name_their_set(tmp_path):
+    """Trà Ôn (29821) 2027 no longer meets criteria 1 and 3 of xa_ntm: the two figures say
+    of which set, and how they were counted."""
+    from ntmlib.dataset import load_unit
+    from tests.conftest import edit_csv
+
+    root = _tra_on_2027(tmp_path, (2,))
+    edit_csv(root, "commune_criteria", lambda t: t.assign(achieved=t["achieved"].where(
+        ~t["criterion"].isin(["1", "3"]), "no")), 2027, "xa-tra-on")
+    f = Report(load_unit(2027, "xa-tra-on", root, outputs_dir=tmp_path / "o").data).figures
+    assert [(f[k].label, f[k].kind, f[k].value, f[k].derivation)
+            for k in ("ntm.lost_list[29821]", "ntm.lost[29821]")] == [
+        ("tiêu chí xa_ntm không còn đạt trong năm", "list", [1, 3],
+         "đạt cuối năm 2026 nhưng chưa đạt cuối năm 2027 (1, 3, 5, 9): 1, 3"),
+        ("số tiêu chí xa_ntm không còn đạt trong năm", "int", 2,
+         "đếm các tiêu chí không còn đạt: 2")]
+
 def test_the_figures_of_criteria_lost_say_how_they_were_made(tmp_path):
     """Hòa Vang 2024 against 2023: huyen_ntm_nc 1-4 met in 2023; in 2024 5 and 7 added, and
     (changed here) 3 no longer met. The district's text says so too."""

@@ -196,3 +196,13 @@ def test_the_usual_slips_in_a_number_say_what_to_write(raw, message, english):
     with pytest.raises(ParseError) as err:
         parse_number(raw)
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("36526", "the date 01/01/2000"), ("73415", "the date 31/12/2100"),
+    ("36525", "write dd/mm/yyyy"), ("73416", "write dd/mm/yyyy")])
+def test_an_excel_day_number_is_named_as_a_date_from_2000_to_2100_only(english, text, said):
+    """A date cell that lost its format shows Excel's day number: from 01/01/2000 (36526) to
+    31/12/2100 (73415) the message names the date; a number outside is only not a date."""
+    with pytest.raises(ParseError, match=said):
+        parse_date(text)

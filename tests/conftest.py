@@ -222,6 +222,22 @@ def with_tables(data, **frames):
     return dataclasses.replace(data, tables={**data.tables, **frames})
 
 
+
+def rezip(data: bytes, edit) -> bytes:
+    """An .xlsx (a zip of XML parts) with its parts changed by `edit(parts)`, a dict of part
+    name to bytes changed in place: XML that openpyxl would not write, as Excel saves it."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        parts = {item.filename: src.read(item.filename) for item in src.infolist()}
+    edit(parts)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, content in parts.items():
+            new.writestr(name, content)
+    return out.getvalue()
+
 def _fixture_report(year: int, unit: str):
     from ntmlib.dataset import load_unit
     from ntmlib.report import Report

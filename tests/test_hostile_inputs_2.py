@@ -16,6 +16,7 @@ import shutil
 import pytest
 
 from ntmlib.parsing import Number, ParseError, parse_date, parse_number
+from tests.conftest import rezip
 from tests.test_hostile_inputs import _findings, _kt20, _kt20_book, _set_cell
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("english")]  # the messages' English wording
@@ -244,23 +245,21 @@ def test_a_formula_saved_by_excel_with_an_empty_result_is_a_blank_cell(tmp_path)
     """=IF(E2="";"";D2/E2) is how offices leave a cell blank: Excel saves its result, empty
     text (type str). It was taken for a formula never calculated, an error that opening and
     saving the file in Excel could not clear. The model's stated rate is blank, as if typed so."""
-    import zipfile
-
     from ntmlib.dataset import load_unit
 
     def edit(book):
         book["production_models"]["F2"] = "@F2@"
 
+    def saved_by_excel(parts):
+        assert b"".join(parts.values()).count(b'<c r="F2" t="inlineStr"><is><t>@F2@') == 1
+        for name, data in parts.items():
+            parts[name] = data.replace(
+                b'<c r="F2" t="inlineStr"><is><t>@F2@</t></is></c>',
+                b'<c r="F2" t="str"><f>IF(E2=0,"",E2/D2*100)</f><v></v></c>')
+
     root = _kt20_book(tmp_path, edit)
     path = root / "2020" / "tx-kien-tuong.xlsx"
-    with zipfile.ZipFile(path) as src:
-        parts = {item: src.read(item.filename) for item in src.infolist()}
-    with zipfile.ZipFile(path, "w") as out:
-        for item, data in parts.items():
-            out.writestr(item, data.replace(
-                b'<c r="F2" t="inlineStr"><is><t>@F2@</t></is></c>',
-                b'<c r="F2" t="str"><f>IF(E2=0,"",E2/D2*100)</f><v></v></c>'))
-    assert b"".join(parts.values()).count(b'<c r="F2" t="inlineStr"><is><t>@F2@') == 1
+    path.write_bytes(rezip(path.read_bytes(), saved_by_excel))
     result = load_unit(2020, "tx-kien-tuong", root)
     assert result.findings == []
     assert result.data.tables["production_models"]["stated_rate"].isna().all()
@@ -271,10 +270,7 @@ def _text_shared(path) -> int:
     table of shared strings (xl/sharedStrings.xml, cells of type s), not inline as openpyxl
     writes it. Returns the number of cells moved."""
     import re
-    import zipfile
 
-    with zipfile.ZipFile(path) as src:
-        parts = {item.filename: src.read(item.filename) for item in src.infolist()}
     strings: dict[bytes, int] = {}  # each text as XML, already escaped
     moved = 0
 
@@ -286,20 +282,22 @@ def _text_shared(path) -> int:
 
     inline = re.compile(rb'<c r="([A-Z]+\d+)"( s="\d+")? t="inlineStr"><is><t[^>]*>(.*?)</t>'
                         rb'</is></c>')
-    for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
-        parts[name] = inline.sub(shared, parts[name])
-    parts["xl/sharedStrings.xml"] = (
-        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" '
-        b'uniqueCount="%d">%s</sst>' % (moved, len(strings), b"".join(
-            b'<si><t xml:space="preserve">%s</t></si>' % t for t in strings)))
-    types = parts["[Content_Types].xml"].decode("utf-8")
-    if "sharedStrings" not in types:
-        parts["[Content_Types].xml"] = types.replace("</Types>", (
-            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
-            'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')).encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for name, data in parts.items():
-            out.writestr(name, data)
+
+    def share(parts):
+        for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+            parts[name] = inline.sub(shared, parts[name])
+        parts["xl/sharedStrings.xml"] = (
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            b'count="%d" uniqueCount="%d">%s</sst>' % (moved, len(strings), b"".join(
+                b'<si><t xml:space="preserve">%s</t></si>' % t for t in strings)))
+        types = parts["[Content_Types].xml"].decode("utf-8")
+        if "sharedStrings" not in types:
+            parts["[Content_Types].xml"] = types.replace("</Types>", (
+                '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+                'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+            )).encode()
+
+    path.write_bytes(rezip(path.read_bytes(), share))
     return moved
 
 

@@ -411,7 +411,7 @@ def _sheet_as_saved(cells: dict[str, object], saved: dict[str, str],
     """A sheet whose cells `saved` are written as Excel saves them, XML that openpyxl does not
     write: a cell of empty text, a formula whose saved result is empty text; rows `hidden`
     marked hidden="`as_hidden`"."""
-    import zipfile
+    from tests.conftest import rezip
 
     book = openpyxl.Workbook()
     for ref, value in {**cells, **{ref: f"@{ref}@" for ref in saved}}.items():
@@ -420,15 +420,16 @@ def _sheet_as_saved(cells: dict[str, object], saved: dict[str, str],
         book.active.row_dimensions[row].hidden = True
     buf = _io.BytesIO()
     book.save(buf)
-    src, out = zipfile.ZipFile(_io.BytesIO(buf.getvalue())), _io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for item in src.infolist():
-            data = src.read(item.filename)
+
+    def as_saved(parts):
+        for name, data in parts.items():
             for ref, xml in saved.items():
                 data = data.replace(f'<c r="{ref}" t="inlineStr"><is><t>@{ref}@</t></is></c>'
                                     .encode(), xml.encode())
-            z.writestr(item, data.replace(b'hidden="1"', f'hidden="{as_hidden}"'.encode()))
-    read = openpyxl.load_workbook(_io.BytesIO(out.getvalue()), read_only=True, data_only=True)
+            parts[name] = data.replace(b'hidden="1"', f'hidden="{as_hidden}"'.encode())
+
+    read = openpyxl.load_workbook(_io.BytesIO(rezip(buf.getvalue(), as_saved)), read_only=True,
+                                  data_only=True)
     return io._read_sheet(read.worksheets[0], read)
 
 

@@ -18,9 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mutation_score import DETECTED, statuses  # beside this script
+
 MODULES = ("formatting", "parsing", "indicators", "tables", "validate", "render", "charts",
            "io", "yearly", "batch", "runner")
-DETECTED = {"killed", "timeout"}  # a timeout: the tests stopped an endless loop
 # mutmut's own first step of `run` (mutmut 3.8, pinned in requirements.lock): copy the
 # sources and make every file's mutants, skipping files unchanged since their mutants
 _GENERATE = """
@@ -64,16 +65,6 @@ def _mutmut(mutmut: Path, *args: str) -> None:
         sys.exit("mutmut failed:\n" + "\n".join(tail))
 
 
-def statuses(mutmut: Path) -> dict[str, str]:
-    lines = subprocess.run([str(mutmut), "results", "--all", "true"], capture_output=True,
-                           text=True, check=True).stdout.splitlines()
-    out = {}
-    for line in lines:
-        name, _, status = line.strip().rpartition(": ")
-        out[name] = status
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=40, help="mutants a module")
@@ -91,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     sample = {m: sorted(rng.sample(names, min(args.sample, len(names))))
               for m in args.modules for names in [mutant_names(root, m)]}
     _mutmut(mutmut, "run", *[n for names in sample.values() for n in names])
-    status = statuses(mutmut)
+    status = statuses()
     print(f"Mutation score by sample (seed {args.seed}), 95 % interval:")
     for module, names in sample.items():
         detected = sum(status.get(n) in DETECTED for n in names)

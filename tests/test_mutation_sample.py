@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
-_SPEC = importlib.util.spec_from_file_location(
-    "mutation_sample", Path(__file__).parents[1] / "scripts" / "mutation_sample.py")
+_SCRIPTS = Path(__file__).parents[1] / "scripts"
+_SPEC = importlib.util.spec_from_file_location("mutation_sample", _SCRIPTS / "mutation_sample.py")
 sample = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(sample)
+sys.path.insert(0, str(_SCRIPTS))  # it imports mutation_score from beside it, as when run
+try:
+    _SPEC.loader.exec_module(sample)
+finally:
+    sys.path.remove(str(_SCRIPTS))
 
 
 @pytest.mark.parametrize(("detected", "n", "low", "high"), [
@@ -49,7 +54,6 @@ def test_every_fixture_can_be_set_up_in_mutmuts_stats_run():
     and `make mutation` stopped before its first mutant (test_type_header's `unit` did)."""
     import os
     import subprocess
-    import sys
 
     env = {**os.environ, "MUTANT_UNDER_TEST": "stats"}
     done = subprocess.run([sys.executable, "-m", "pytest", "--setup-plan", "-q", "-p", "no:xdist",

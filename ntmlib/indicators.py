@@ -414,17 +414,21 @@ class CommuneSetKeys:
     def prev_missing(self, code: str) -> str:
         return "prev." + self.missing.format(code=code)
 
+    def _own(self, name: str, code: str) -> str:
+        """`name` of one commune, beside its achieved count (ntm.added[29821])."""
+        return self.achieved.split(".")[0] + f".{name}[{code}]"
+
     def added(self, code: str) -> str:
-        return self.achieved.split(".")[0] + f".added[{code}]"
+        return self._own("added", code)
 
     def added_list(self, code: str) -> str:
-        return self.achieved.split(".")[0] + f".added_list[{code}]"
+        return self._own("added_list", code)
 
     def lost(self, code: str) -> str:
-        return self.achieved.split(".")[0] + f".lost[{code}]"
+        return self._own("lost", code)
 
     def lost_list(self, code: str) -> str:
-        return self.achieved.split(".")[0] + f".lost_list[{code}]"
+        return self._own("lost_list", code)
 
 
 COMMUNE_SET_KEYS = {

@@ -18,7 +18,9 @@ import multiprocessing
 import os
 import platform
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from html import escape
 from pathlib import Path
@@ -56,8 +58,9 @@ class DistrictTask:
     # lay the PDF out in a process of its own beside the other formats (cores to spare)
     pdf_apart: bool = False
     kind: str = ""
-    # fork the worker's kernels from its zygote (kernels.use_zygote) rather than start each
-    zygote: bool = True
+    # fork the worker's kernels from a zygote (kernels.use_zygote) rather than start each: the
+    # address of the batch's shared zygote, or True for one of the worker's own
+    zygote: bool | str = True
 
 
 @dataclass
@@ -296,27 +299,46 @@ def run_batch(
         for i, task in enumerate(tasks):
             task.keep_spare = spare and i < len(tasks) - max(1, workers)
             task.pdf_apart = spare
-        if summary and tasks and _provinces(year, selected, data_root, province):
-            # the province report's kernel starts and imports its libraries now, beside the
-            # workers, instead of on one core after the last unit
-            from .kernels import start_spare
-            from .runner import kernel_env
+        with _zygote_for(tasks, scheduler) as zygote:
+            for task in tasks:
+                task.zygote = zygote or True
+            if summary and tasks and _provinces(year, selected, data_root, province):
+                # the province report's kernel starts now, beside the workers, instead of
+                # on one core after the last unit
+                from .kernels import start_spare
+                from .runner import kernel_env
 
-            start_spare(env=kernel_env(data_root, out_root))
-        results += _run_tasks(tasks, workers, scheduler, progress)
-        results.sort(key=lambda r: r.district)
+                start_spare(env=kernel_env(data_root, out_root))
+            results += _run_tasks(tasks, workers, scheduler, progress)
+            results.sort(key=lambda r: r.district)
 
-        summary_status = ""
-        good = [r.district for r in results if r.status in ("ok", "skipped")]
-        if summary and good:
-            summary_status = _province_reports(year, good, data_root, out_root, formats, timeout,
-                                               progress, province, extra_parameters)
+            summary_status = ""
+            good = [r.district for r in results if r.status in ("ok", "skipped")]
+            if summary and good:
+                summary_status = _province_reports(year, good, data_root, out_root, formats,
+                                                   timeout, progress, province,
+                                                   extra_parameters)
         # the manifest and the index keep the units this run did not select, as the last run
         # left them: a partial batch updates its own rows
         every = merge_results(previous, results)
         manifest = write_manifest(year, every, out_root, data_root, env_key, summary_status)
         index = write_index(year, every, out_root, summary_status)
         return BatchResult(year, results, manifest, index, summary_status)
+
+
+@contextmanager
+def _zygote_for(tasks: list[DistrictTask], scheduler: str | None) -> Iterator[str | None]:
+    """The address of a zygote the batch's workers and its province report share (one
+    zygote's imports for the whole batch instead of one per worker and a kernel started the
+    usual way), for the process pool on this machine; None for Dask, whose workers may be
+    other machines and keep zygotes of their own."""
+    if scheduler is not None or not tasks:
+        yield None
+        return
+    from .kernels import shared_zygote
+
+    with shared_zygote() as address:
+        yield address
 
 
 def merge_results(previous: dict, results: list[DistrictResult]) -> list[DistrictResult]:
@@ -362,17 +384,17 @@ def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
 
 # Workers are replaced by new processes after about this many units each, so that what a
 # worker's memory gains with each report (about 0,4 MB: caches, allocator fragmentation) stays
-# bounded over a national batch; its kernels and zygote go with it. Each tranche of
+# bounded over a national batch; its kernels go with it (the zygote is the batch's). Each tranche of
 # `workers * WORKER_TASKS` units runs in a pool of its own: the pool's own replacement,
 # `max_tasks_per_child`, deadlocks on Python 3.11 once every worker has reached its limit
 # with units still queued (CPython issue 115634, fixed upstream later but not in 3.11; a
 # batch of 500 stopped at 200). The workers are forked from multiprocessing's fork server,
-# which has imported what a worker needs once and lives as long as this process, so that a
-# new pool starts as fast as a forked one did. The fork server imports modules only, never a
-# unit's data.
+# which has imported what a worker needs once (its modules and the export's libraries) and
+# lives as long as this process, so that a new pool starts as fast as a forked one did and
+# no worker imports them again. The fork server imports modules only, never a unit's data.
 WORKER_TASKS = 100
 WORKER_PRELOAD = ["ntmlib.batch", "ntmlib.runner", "ntmlib.kernels", "ntmlib.dataset",
-                  "ntmlib.export"]
+                  "ntmlib.export", "papermill", "nbconvert", "weasyprint", "openpyxl", "docx"]
 
 
 def _tranches(tasks: list, size: int) -> list[list]:

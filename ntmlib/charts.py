@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.layout_engine import PlaceHolderLayoutEngine  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from matplotlib.transforms import offset_copy  # noqa: E402
 
@@ -93,6 +94,10 @@ def png_bytes(fig: plt.Figure) -> bytes:
     from PIL import Image
 
     buf = io.BytesIO()
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        # what fig.tight_layout() leaves behind, which makes savefig draw the whole figure
+        # once more beforehand (for nothing: the layout is done): 12 % of a chart's time
+        fig.set_layout_engine(None)
     fig.savefig(buf, format="rgba", dpi=DPI)
     width = int(fig.get_size_inches()[0] * DPI + 1e-8)  # as matplotlib sizes its canvas
     rgba = np.frombuffer(buf.getbuffer(), dtype=np.uint8).reshape(-1, width, 4)

@@ -9,9 +9,11 @@ before the heavier libraries load.
 
 A batch worker starts its kernels from a zygote (`ntmlib.zygote`): a process of its own that
 has imported ipykernel and the report's libraries once, and forks a fresh kernel per report,
-so that a report no longer pays a Python start and its imports (`use_zygote`). The zygote is
-replaced after `ZYGOTE_FORKS` kernels, and whenever it is gone; a kernel that cannot be forked
-is started the usual way.
+so that a report no longer pays a Python start and its imports (`use_zygote`). A batch on
+this machine shares one zygote between its parent and all its workers (`shared_zygote`); a
+worker that cannot reach it starts its own. A worker's zygote is replaced after
+`ZYGOTE_FORKS` kernels, and whenever it is gone; a kernel that cannot be forked is started
+the usual way.
 
 A kernel's shutdown is not awaited: it is killed and its scratch folder removed in a thread,
 and `wait_shutdowns` (also run at exit) waits for those still going.
@@ -30,6 +32,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager, BlockingKernelClient
@@ -107,45 +111,34 @@ class _Forked:
 
 
 class Zygote:
-    """The worker's kernel factory (see `ntmlib.zygote`): started with the kernel spec's
-    interpreter, it imports the libraries once and forks a kernel on request."""
+    """A kernel factory (see `ntmlib.zygote`): started with the kernel spec's interpreter, it
+    imports the libraries once and forks a kernel on request. With `listen`, other processes
+    (a batch's workers) can connect to it too (`ZygoteLink`); it ends with its owner."""
 
-    def __init__(self, argv: list[str]) -> None:
+    def __init__(self, argv: list[str], listen: socket.socket | None = None) -> None:
         python = argv[:argv.index("-m")] if "-m" in argv else [sys.executable]
         mine, theirs = socket.socketpair()
+        fds = [theirs.fileno(), *([listen.fileno()] if listen is not None else [])]
         self.forks = 0
-        self._lock = threading.Lock()
         self.process = subprocess.Popen(
-            [*python, "-m", "ntmlib.zygote", str(theirs.fileno())], pass_fds=[theirs.fileno()],
+            [*python, "-m", "ntmlib.zygote", *map(str, fds)], pass_fds=fds,
             stdin=subprocess.DEVNULL, env=dict(os.environ))
         theirs.close()
-        self._sock = mine
-        self._reader = mine.makefile("r", encoding="utf-8")
-        self._ready = False
+        self._line = _ZygoteLine(mine)
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
     def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
         """A new kernel process: `python -m ipykernel_launcher ARGV` forked from the zygote."""
-        with self._lock:
-            if not self._ready:  # waits for the zygote's imports, the first time only
-                if json.loads(self._reader.readline() or "{}").get("ready") is not True:
-                    raise RuntimeError("the kernel zygote did not start")
-                self._ready = True
-            self._sock.sendall(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode()
-                               + b"\n")
-            answer = json.loads(self._reader.readline() or '{"error": "zygote gone"}')
-            if "pid" not in answer:
-                raise RuntimeError(answer.get("error", "no kernel"))
-            self.forks += 1
-            return int(answer["pid"])
+        pid = self._line.fork(argv, env, cwd)
+        self.forks += 1
+        return pid
 
     def stop(self) -> None:
         """End the zygote (its kernels end with it, but each is shut down by its owner)."""
         try:
-            self._reader.close()
-            self._sock.close()
+            self._line.close()
         finally:
             if self.process.poll() is None:
                 self.process.terminate()
@@ -156,27 +149,167 @@ class Zygote:
                     self.process.wait()
 
 
-_zygote: Zygote | None = None
+class _ZygoteLine:
+    """One connection to a zygote: a request a line, an answer a line, after its "ready"."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._reader = sock.makefile("r", encoding="utf-8")
+        self._lock = threading.Lock()
+        self.pid: int | None = None  # the zygote's, once it has said it is ready
+
+    def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
+        with self._lock:
+            if self.pid is None:  # waits for the zygote's imports, the first time only
+                ready = json.loads(self._reader.readline() or "{}")
+                if ready.get("ready") is not True:
+                    raise RuntimeError("the kernel zygote did not start")
+                self.pid = int(ready.get("pid") or 0)
+            self._sock.sendall(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode()
+                               + b"\n")
+            answer = json.loads(self._reader.readline() or '{"error": "zygote gone"}')
+            if "pid" not in answer:
+                raise RuntimeError(answer.get("error", "no kernel"))
+            return int(answer["pid"])
+
+    def close(self) -> None:
+        try:
+            self._reader.close()
+        finally:
+            self._sock.close()
+
+
+class ZygoteLink:
+    """A batch worker's connection to the zygote its batch shares (`share_zygote`): kernels
+    forked as from a zygote of its own. Closing it leaves the zygote to its owner; the kernels
+    forked for it that still run are then killed by the zygote."""
+
+    def __init__(self, address: str) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(address)
+        except OSError:
+            sock.close()
+            raise
+        self.forks = 0
+        self._line = _ZygoteLine(sock)
+        self._gone = False
+
+    def alive(self) -> bool:
+        if self._gone:
+            return False
+        if self._line.pid:
+            try:
+                os.kill(self._line.pid, 0)
+            except ProcessLookupError:
+                return False
+            except PermissionError:
+                pass
+        return True
+
+    def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
+        try:
+            pid = self._line.fork(argv, env, cwd)
+        except Exception:
+            self._gone = True
+            raise
+        self.forks += 1
+        return pid
+
+    def stop(self) -> None:
+        self._gone = True
+        self._line.close()
+
+
+class SharedZygote:
+    """The zygote of a whole batch (`shared_zygote`), started by its parent, which the
+    parent and the workers connect to by `address`, so that a batch pays one zygote's
+    imports instead of one per worker. It listens on a Unix socket in a folder only this
+    user can enter."""
+
+    def __init__(self, kernel_name: str = config.KERNEL_NAME) -> None:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
+        self.folder = Path(tempfile.mkdtemp(prefix=owned_prefix(SCRATCH_PREFIX)))
+        self.address = str(self.folder / "zygote")
+        listen = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listen.bind(self.address)
+            listen.listen(64)
+            self.zygote = Zygote(argv, listen)
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        finally:
+            listen.close()  # the zygote has its own copy
+
+    def stop(self) -> None:
+        try:
+            self.zygote.stop()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_zygote: Zygote | ZygoteLink | None = None
 _zygote_wanted = False
+_zygote_shared: str | None = None  # the address of the batch's zygote, for its workers
 _zygote_lock = threading.Lock()
 
 
-def use_zygote(wanted: bool = True) -> None:
-    """Start this process's kernels from a zygote from now on (batch workers)."""
-    global _zygote_wanted
-    _zygote_wanted = wanted
+def use_zygote(wanted: bool | str = True) -> None:
+    """Start this process's kernels from a zygote from now on (batch workers): its own, or
+    the batch's shared one when `wanted` is that zygote's address."""
+    global _zygote_wanted, _zygote_shared
+    _zygote_wanted = bool(wanted)
+    shared = wanted if isinstance(wanted, str) else None
+    if shared != _zygote_shared:
+        stop_zygote()
+    _zygote_shared = shared
     if wanted:
         _register_exit()
 
 
-def _current_zygote(argv: list[str]) -> Zygote | None:
-    """This process's zygote: started on first use, replaced when it is gone or has forked
-    ZYGOTE_FORKS kernels."""
-    global _zygote
+@contextmanager
+def shared_zygote(kernel_name: str = config.KERNEL_NAME) -> Iterator[str | None]:
+    """A zygote for a whole batch, while the block runs: this process's kernels are forked
+    from it, and so are the workers' that are given its address (`use_zygote(address)`).
+    Afterwards the zygote ends with any kernel it forked still running, and this process
+    goes back to starting its kernels as before. The address is None when no zygote can
+    listen (a socket path too long, no kernel spec): each worker then starts its own."""
+    try:
+        shared = SharedZygote(kernel_name)
+    except Exception as exc:  # noqa: BLE001 - the workers' own zygotes do the same work
+        logger.debug("no shared zygote: %s", exc)
+        yield None
+        return
+    before = _zygote_shared if _zygote_shared else _zygote_wanted
+    try:
+        use_zygote(shared.address)
+        yield shared.address
+    finally:
+        try:
+            shutdown_spare()  # forked from the shared zygote: it would not outlive it
+            use_zygote(before)
+        finally:
+            shared.stop()
+
+
+def _current_zygote(argv: list[str]) -> Zygote | ZygoteLink | None:
+    """This process's zygote: started on first use (or a link to the batch's), replaced when
+    it is gone or has forked ZYGOTE_FORKS kernels. A shared zygote that cannot be reached
+    is replaced by one of this process's own."""
+    global _zygote, _zygote_shared
     with _zygote_lock:
         if _zygote is not None and (not _zygote.alive() or _zygote.forks >= ZYGOTE_FORKS):
             _zygote.stop()
             _zygote = None
+        if _zygote is None and _zygote_shared:
+            try:
+                _zygote = ZygoteLink(_zygote_shared)
+            except OSError as exc:
+                logger.debug("the batch's zygote cannot be reached: %s", exc)
+                _zygote_shared = None
         if _zygote is None:
             _zygote = Zygote(argv)
         return _zygote

@@ -9,11 +9,18 @@ environment. Isolation is that of a new process: the zygote only imports modules
 runs a unit's code or reads its data, so a kernel starts with nothing of any unit, and each
 kernel still runs one notebook and is then shut down.
 
-    python -m ntmlib.zygote FD     # FD: a socket; one JSON request a line, one answer a line
+    python -m ntmlib.zygote FD [LISTEN_FD]
+    # FD: the owner's socket; LISTEN_FD: a listening Unix socket other processes connect to
 
-A request is {"argv": [...ipykernel arguments], "env": {...}, "cwd": "..."}; the answer is
-{"pid": N} or {"error": "..."}. The zygote ends when the socket closes (its worker is gone),
-and a kernel whose zygote is gone ends too (ipykernel's parent poller).
+On each connection: one JSON request a line, one answer a line, after a first line
+{"ready": true, "pid": N} once the imports are done. A request is {"argv": [...ipykernel
+arguments], "env": {...}, "cwd": "..."}; the answer is {"pid": N} or {"error": "..."}.
+
+A batch shares one zygote between its parent and its workers (`kernels.share_zygote`): the
+parent owns it, the workers connect to its listening socket. The zygote ends when its owner's
+socket closes, and a kernel whose zygote is gone ends too (ipykernel's parent poller). When a
+connection closes (its worker ended or was killed) the kernels forked for it that still run
+are killed, as they would have ended with a zygote of the worker's own.
 """
 
 from __future__ import annotations
@@ -47,11 +54,12 @@ def _prepare() -> None:
     importlib.import_module("ntmlib.charts").warm_up()  # fonts loaded once, not per kernel
 
 
-def _become_kernel(request: dict, server: socket.socket) -> None:
+def _become_kernel(request: dict, sockets: list[socket.socket]) -> None:
     """In the forked child: become `python -m ipykernel_launcher ARGV` in `cwd` with `env`."""
     code = 1
     try:
-        os.close(server.detach())  # the worker's line to the zygote is not the kernel's
+        for sock in sockets:  # the workers' lines to the zygote are not the kernel's
+            os.close(sock.detach())
         os.setsid()  # its own process group, as jupyter_client starts kernels
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -113,54 +121,114 @@ def _preload_reference(request: dict) -> None:
         logging.getLogger(__name__).debug("reference tables not preloaded", exc_info=True)
 
 
-def _reap() -> None:
+def _reap() -> set[int]:
     """Collect the kernels that have ended (so that their CPU time counts as this process's
-    children's, as a kernel's does for the process that started it)."""
+    children's, as a kernel's does for the process that started it); their pids."""
+    ended = set()
     while True:
         try:
             pid, _status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return ended
         if pid == 0:
-            return
+            return ended
+        ended.add(pid)
 
 
-def serve(fd: int) -> None:
-    server = socket.socket(fileno=fd)
+class _Line:
+    """One connection to the zygote: its unread bytes and the kernels forked for it."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.pending = b""
+        self.kernels: list[int] = []
+
+    def requests(self, chunk: bytes) -> list[bytes]:
+        self.pending += chunk
+        *lines, self.pending = self.pending.split(b"\n")
+        return lines
+
+    def answer(self, message: dict) -> None:
+        try:
+            self.sock.sendall(json.dumps(message).encode() + b"\n")
+        except OSError:  # gone: its kernels are killed when the zygote sees it closed
+            pass
+
+    def kill_kernels(self) -> None:
+        """The kernels forked for this connection that still run (each leads its own
+        process group) killed, with whatever they started. Only pids not yet collected
+        are listed, so none of them can belong to another process by now."""
+        for pid in self.kernels:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def _fork_for(line: _Line, request: dict, sockets: list[socket.socket]) -> None:
+    try:
+        _preload_reference(request)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+    except Exception as exc:  # noqa: BLE001 - the worker starts a kernel the usual way
+        line.answer({"error": f"{type(exc).__name__}: {exc}"})
+        return
+    if pid == 0:
+        _become_kernel(request, sockets)
+    line.kernels.append(pid)
+    line.answer({"pid": pid})
+
+
+def serve(fd: int, listen_fd: int | None = None) -> None:
+    owner = _Line(socket.socket(fileno=fd))
+    listener = socket.socket(fileno=listen_fd) if listen_fd is not None else None
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the worker, which stops us
     _prepare()
     if threading.active_count() > 1:  # a thread would not survive the fork
         logging.getLogger(__name__).debug("%d thread(s) after the imports",
                                           threading.active_count() - 1)
-    server.sendall(b'{"ready": true}\n')
-    pending = b""
+    ready = {"ready": True, "pid": os.getpid()}
+    owner.answer(ready)
+    lines = {owner.sock: owner}
     while True:
-        ready, _, _ = select.select([server], [], [], 1.0)
-        _reap()
-        if not ready:
-            continue
-        chunk = server.recv(1 << 16)
-        if not chunk:  # the worker is gone
-            return
-        pending += chunk
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
+        watched = [*lines, *([listener] if listener is not None else [])]
+        readable, _, _ = select.select(watched, [], [], 1.0)
+        ended = _reap()
+        if ended:  # a pid collected may be reused: never killed as a kernel's afterwards
+            for line in lines.values():
+                line.kernels = [pid for pid in line.kernels if pid not in ended]
+        for sock in readable:
+            if sock is listener:
+                try:
+                    joined, _address = listener.accept()
+                except OSError:
+                    continue
+                lines[joined] = _Line(joined)
+                lines[joined].answer(ready)
+                continue
+            line = lines[sock]
             try:
-                request = json.loads(line)
-                _preload_reference(request)
-                sys.stdout.flush()
-                sys.stderr.flush()
-                pid = os.fork()
-            except Exception as exc:  # noqa: BLE001 - the worker starts a kernel the usual way
-                answer = {"error": f"{type(exc).__name__}: {exc}"}
-            else:
-                if pid == 0:
-                    _become_kernel(request, server)
-                answer = {"pid": pid}
-            server.sendall(json.dumps(answer).encode() + b"\n")
+                chunk = sock.recv(1 << 16)
+            except OSError:
+                chunk = b""
+            if not chunk:  # the owner is gone (the zygote ends), or a worker is
+                if line is owner:
+                    return
+                line.kill_kernels()
+                del lines[sock]
+                sock.close()
+                continue
+            for request in line.requests(chunk):
+                try:
+                    request = json.loads(request)
+                except ValueError as exc:
+                    line.answer({"error": f"{type(exc).__name__}: {exc}"})
+                    continue
+                _fork_for(line, request, [*lines, *([listener] if listener else [])])
 
 
 if __name__ == "__main__":
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
         del sys.path[0]
-    serve(int(sys.argv[1]))
+    serve(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else None)

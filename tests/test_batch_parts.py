@@ -12,12 +12,13 @@ import platform
 import re
 import shutil
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 import ntmlib
-from ntmlib import batch, config, runner
+from ntmlib import batch, config, kernels, runner
 from ntmlib.batch import (
     DistrictResult,
     DistrictTask,
@@ -590,13 +591,21 @@ def rerun(tmp_path, monkeypatch):
                                else "ok", 1.0, build_key=t.build_key if t.district != "tieu-can"
                                else "", kind=t.kind) for t in tasks]
     monkeypatch.setattr(batch, "_run_tasks", pool)
+    zygotes: list[str] = []  # the batch's zygote, stood in for: no process is started
+
+    @contextmanager
+    def shared_zygote():
+        zygotes.append("started")
+        yield "/tmp/the-batchs-zygote"
+        zygotes.append("stopped")
+    monkeypatch.setattr(kernels, "shared_zygote", shared_zygote)
 
     def run(**options):
         res = batch.run_batch(2024, data_dir=data, out_dir=out, summary=False, progress=False,
                               **options)
         tasks = {t.district: t for t in (given.pop() if given else [])}
         return tasks, {r.district: (r.status, r.error) for r in res.results}, res
-    run.data, run.out, run.pool_args = data, out, pool_args
+    run.data, run.out, run.pool_args, run.zygotes = data, out, pool_args, zygotes
     return run
 
 
@@ -671,10 +680,18 @@ def test_each_task_carries_the_run_and_a_worker_uses_a_spare_core_only_if_cores_
         True, True, False]
     # and lays out each PDF, the last one's too, in a process beside the other formats
     assert [tasks[u].pdf_apart for u in ("cau-ke", "tieu-can", "tra-cu")] == [True] * 3
+    # the workers fork their kernels from the batch's zygote, which ends with the batch
+    assert {t.zygote for t in tasks.values()} == {"/tmp/the-batchs-zygote"}
+    assert rerun.zygotes == ["started", "stopped"]
     tasks, _, _ = rerun(workers=2, force=True)
     assert not any(t.keep_spare or t.pdf_apart for t in tasks.values())
+    # on Dask each worker keeps a zygote of its own (workers may be other machines)
     tasks, _, _ = rerun(workers=1, force=True, scheduler="local")
     assert not any(t.keep_spare or t.pdf_apart for t in tasks.values())
+    assert {t.zygote for t in tasks.values()} == {True} and len(rerun.zygotes) == 4
+    # nothing to render (unchanged since the last run): no zygote
+    tasks, status, _ = rerun(districts=["cau-ke"])
+    assert not tasks and status["cau-ke"][0] == "skipped" and len(rerun.zygotes) == 4
 
 
 def test_a_batch_with_no_unit_to_render_says_where_it_looked(tmp_path):

@@ -16,8 +16,11 @@ for r in $(seq "$rounds"); do
   for side in $order; do
     rm -rf "$work/out-$side"
     start=$(date +%s.%N)
-    PYTHONPATH=$work/$side $py -m ntmlib.cli -q report --year "$year" --unit "$unit" \
-      --data-dir "$data" --out-dir "$work/out-$side" --formats html,pdf >/dev/null
+    # run from the side's own checkout: `python -m` puts the current folder before
+    # PYTHONPATH, so from this checkout both sides would run this checkout's code
+    (cd "$work/$side" && PYTHONPATH=$work/$side $py -m ntmlib.cli -q report --year "$year" \
+      --unit "$unit" --data-dir "$data" --out-dir "$work/out-$side" --formats html,pdf \
+      >/dev/null)
     echo "$side $(echo "$(date +%s.%N) - $start" | bc)"
   done
 done | tee "$work/times"

@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 import platform
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -302,15 +303,21 @@ def run_batch(
         with _zygote_for(tasks, scheduler) as zygote:
             for task in tasks:
                 task.zygote = zygote or True
+            spare = None
             if summary and tasks and _provinces(year, selected, data_root, province):
                 # the province report's kernel starts now, beside the workers, instead of
-                # on one core after the last unit
+                # on one core after the last unit; in a thread, since it waits for the
+                # zygote's imports, which the workers need not wait for
                 from .kernels import start_spare
                 from .runner import kernel_env
 
-                start_spare(env=kernel_env(data_root, out_root))
+                spare = threading.Thread(target=start_spare, daemon=True,
+                                         kwargs={"env": kernel_env(data_root, out_root)})
+                spare.start()
             results += _run_tasks(tasks, workers, scheduler, progress)
             results.sort(key=lambda r: r.district)
+            if spare is not None:
+                spare.join()
 
             summary_status = ""
             good = [r.district for r in results if r.status in ("ok", "skipped")]

@@ -11,11 +11,8 @@
 set -euo pipefail
 old=$1 new=$2 rounds=${3:-4} n=${4:-8}
 py=$PWD/.venv/bin/python
-work=$(mktemp -d)
-trap 'git worktree remove --force "$work/a" >/dev/null 2>&1 || true;
-      git worktree remove --force "$work/b" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-git worktree add -q --detach "$work/a" "$old"
-git worktree add -q --detach "$work/b" "$new"
+. "$(dirname "$0")/ab_worktrees.sh"
+ab_worktrees "$old" "$new"
 $py - "$work/data" "$n" <<'PY' >/dev/null
 import sys
 from pathlib import Path
@@ -27,7 +24,7 @@ for r in $(seq "$rounds"); do
   order="a b"; [ $((r % 2)) -eq 0 ] && order="b a"
   for side in $order; do
     rm -rf "$work/out-$side"
-    # from the side's own checkout: `python -m` puts the current folder before PYTHONPATH
+    # from the side's own checkout (ab_worktrees.sh)
     cd "$work/$side"
     PYTHONPATH=$work/$side $py - "$side" "$work/data" "$work/out-$side" <<'PY'
 import os, subprocess, sys, time

@@ -6,18 +6,14 @@
 set -euo pipefail
 old=$1 new=$2 rounds=${3:-6} data=${4:-$PWD/data} unit=${5:-tra-cu} year=${6:-2023}
 py=$PWD/.venv/bin/python
-work=$(mktemp -d)
-trap 'git worktree remove --force "$work/a" >/dev/null 2>&1 || true;
-      git worktree remove --force "$work/b" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-git worktree add -q --detach "$work/a" "$old"
-git worktree add -q --detach "$work/b" "$new"
+. "$(dirname "$0")/ab_worktrees.sh"
+ab_worktrees "$old" "$new"
 for r in $(seq "$rounds"); do
   order="a b"; [ $((r % 2)) -eq 0 ] && order="b a"
   for side in $order; do
     rm -rf "$work/out-$side"
     start=$(date +%s.%N)
-    # run from the side's own checkout: `python -m` puts the current folder before
-    # PYTHONPATH, so from this checkout both sides would run this checkout's code
+    # from the side's own checkout (ab_worktrees.sh)
     (cd "$work/$side" && PYTHONPATH=$work/$side $py -m ntmlib.cli -q report --year "$year" \
       --unit "$unit" --data-dir "$data" --out-dir "$work/out-$side" --formats html,pdf \
       >/dev/null)

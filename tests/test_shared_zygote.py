@@ -8,27 +8,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import time
 from pathlib import Path
 
 import psutil
 import pytest
 
 from ntmlib import kernels
-
-
-def _gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
-
-
-def _wait_gone(pid: int, seconds: float = 15) -> bool:
-    deadline = time.monotonic() + seconds
-    while not _gone(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return _gone(pid)
+from tests.test_planted_round5_b import _wait_gone
 
 
 def _kernels_parent(address: str) -> tuple[int, int, int]:

@@ -1049,8 +1049,8 @@ def confirm_stated(data: UnitData, figures: Figures) -> None:
         if fig is None or fig.value is None or pd.isna(r["value"]) \
                 or not isinstance(fig.value, int | float):
             continue
-        places = places_of(r["value"], cap=6)
-        if float(round_half_up(float(fig.value), places)) == float(r["value"]):
+        places = places_of(r["value"], cap=6)  # as validation compares them
+        if round_half_up(float(fig.value), places) == round_half_up(float(r["value"]), places):
             fig.reconstructed = False
             if fig.kind == "money":
                 fig.places = places

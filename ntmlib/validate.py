@@ -1449,9 +1449,11 @@ def _places(value: float) -> int:
 
 
 def _half_up_equal(computed: float, stated: float, places: int) -> bool:
+    """Whether the computed figure is the stated one at `places` decimals (at most 6: a
+    source's seventh decimal and beyond are compared no more than float noise is)."""
     from .formatting import round_half_up
 
-    return float(round_half_up(computed, places)) == float(stated)
+    return round_half_up(computed, places) == round_half_up(stated, places)
 
 
 def _g(v: float) -> str:

@@ -60,6 +60,13 @@ def test_the_rows_after_one_left_out_are_still_compared_to_four_decimals_and_mor
     assert (figures["rate"].reconstructed, figures["rate"].places) == (False, 4)
 
 
+def test_a_figure_stated_to_seven_decimals_is_compared_to_six_as_validation_does():
+    """1,2345678 stated and 1,23456789 computed agree at the six decimals validation checks
+    (1,234568): confirmed, printed to six; at seven they would not."""
+    figures = _confirmed([("x", 1.2345678)], {"x": _figure(1.23456789)})
+    assert (figures["x"].reconstructed, figures["x"].places) == (False, 6)
+
+
 def test_no_stated_figures_change_nothing():
     figures = {"a": _figure(1.0)}
     confirm_stated(SimpleNamespace(tables={}), figures)

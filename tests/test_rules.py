@@ -623,6 +623,22 @@ def test_stated_figures_are_checked_row_by_row_against_the_exact_figures(raw, en
     assert {f.file for f in validate(data).findings} == {f"{FOLDER}/stated_figures.csv"}
 
 
+@pytest.mark.parametrize("stated, warned", [("93,4482759", False), ("93,4482749", True)])
+def test_a_figure_stated_to_seven_decimals_is_checked_at_six(raw, english, stated, warned):
+    """Kiến Tường 2020's households rate is 93,44827586…%: stated as 93,4482759 it is the
+    same at six decimals (93,448276); as 93,4482749 it is not (93,448275)."""
+    from ntmlib.io import RawTable
+
+    data = copy.deepcopy(raw)
+    data.tables["stated_figures"] = RawTable(
+        "stated_figures", pd.DataFrame([["households.rate", stated, "II.3"]],
+                                       columns=["key", "value", "where"], dtype=object),
+        f"{FOLDER}/stated_figures.csv")
+    found = [(f.rule, f.row) for f in validate(data).findings
+             if f.file == f"{FOLDER}/stated_figures.csv"]
+    assert found == ([("stated-figure", 2)] if warned else [])
+
+
 def test_every_placeholder_is_checked_where_it_is_written(raw, english):
     """Placeholders in the narrative, the header's title, a fund line's description and a
     model's note: each wrong one is one finding at its own place; the right ones

@@ -292,3 +292,20 @@ def test_a_communes_own_recognition_by_its_row(tra_on):
     assert f["ntm.recognised_period[2021-2025]"].derivation == (
         "đếm các giá trị khác nhau của cột unit_code trong các dòng của recognitions có title "
         "= xa_ntm, period = 2021-2025: 1")
+
+
+@pytest.mark.e2e
+def test_a_communes_criteria_list_without_a_group_has_no_requirement_column(tra_on,
+                                                                            monkeypatch):
+    """A commune the reference data gives no group (a commune report of a period before the
+    groups of 2026-2030, or a ward's): its criteria are listed without the requirement
+    column, not stopped by the missing group."""
+    from ntmlib import tables
+
+    monkeypatch.setattr(type(tra_on.data.reference), "commune_group",
+                        lambda self, code, year: None)
+    appendix = tables.criteria_list(tra_on.data, tra_on.figures, "commune")
+    frame = appendix.frame(tra_on.figures)
+    assert list(frame.columns) == ["Tiêu chí", "Nội dung", "Kết quả"]
+    assert frame.astype(str).values.tolist()[:2] == [["1", "Quy hoạch", "x"],
+                                                    ["2", "Hạ tầng kinh tế - xã hội", "–"]]

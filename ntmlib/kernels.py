@@ -180,7 +180,7 @@ class _ZygoteLine:
 
 
 class ZygoteLink:
-    """A batch worker's connection to the zygote its batch shares (`share_zygote`): kernels
+    """A batch worker's connection to the zygote its batch shares (`shared_zygote`): kernels
     forked as from a zygote of its own. Closing it leaves the zygote to its owner; the kernels
     forked for it that still run are then killed by the zygote."""
 

@@ -16,7 +16,7 @@ On each connection: one JSON request a line, one answer a line, after a first li
 {"ready": true, "pid": N} once the imports are done. A request is {"argv": [...ipykernel
 arguments], "env": {...}, "cwd": "..."}; the answer is {"pid": N} or {"error": "..."}.
 
-A batch shares one zygote between its parent and its workers (`kernels.share_zygote`): the
+A batch shares one zygote between its parent and its workers (`kernels.shared_zygote`): the
 parent owns it, the workers connect to its listening socket. The zygote ends when its owner's
 socket closes, and a kernel whose zygote is gone ends too (ipykernel's parent poller). When a
 connection closes (its worker ended or was killed) the kernels forked for it that still run

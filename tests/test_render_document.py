@@ -93,6 +93,16 @@ def test_the_parts_run_from_the_header_through_every_section_to_the_closing(hv24
     assert (renderer.short("20293"), renderer.short("20296")) == ("Hòa Bắc", "Hòa Liên")
 
 
+def test_a_short_name_drops_only_the_kind_the_name_starts_with(renderer, monkeypatch):
+    """'Xã Hòa Bắc' is 'Hòa Bắc'; a name that does not start with its kind's word is kept
+    whole, and a code that is no commune of the unit is printed as it is."""
+    monkeypatch.setitem(renderer.data._names, "20293", "Hòa Bắc")
+    assert renderer.short("20293") == "Hòa Bắc"
+    monkeypatch.setitem(renderer.data._names, "20293", "Thị trấn Hòa Bắc")
+    assert renderer.short("20293") == "Thị trấn Hòa Bắc"
+    assert renderer.short("99999") == "99999"
+
+
 def test_last_years_recognition_periods_come_from_its_figures(renderer):
     """Hòa Vang's xã NTM recognitions at the end of 2023 are all of 2016-2020
     (tests/fixtures/data/2023/hoa-vang/recognitions.csv)."""

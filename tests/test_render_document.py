@@ -83,6 +83,27 @@ def test_each_communes_count_of_a_set_with_its_title_held_or_not(renderer):
     ]
 
 
+def test_the_communes_counts_follow_the_reference_order_not_their_codes(renderer, monkeypatch):
+    """The communes are listed as the reference data orders them (units.csv), which need
+    not be by code: with Hòa Vang's xã in the reverse order, so are their counts."""
+    data = renderer.data
+    monkeypatch.setitem(data.__dict__, "rural_communes", data.rural_communes.iloc[::-1])
+    assert [c["code"] for c in renderer.counts("advanced")] == ["20299", "20296", "20293"]
+
+
+def test_each_chart_is_placed_once_and_the_header_records_under_context(hv24):
+    """Hòa Vang 2024's five charts are each placed once in its sections; the figures of
+    the header and the closing are recorded under 'context' (as review.html groups them),
+    those of the appendices under 'appendices', never under a part's own name."""
+    html = "".join(str(p) for p in hv24._rendered.parts.values())
+    charts = [c for c in hv24.charts if c is not None]
+    assert len(charts) == 5 and html.count('<figure class="chart">') == 5
+    assert all(html.count(c.png_base64()) == 1 for c in charts)
+    sections = {u["section"] for f in hv24.figures._items.values() for u in f.used_in}
+    assert {"context", "appendices", "i1_documents", "ii6_funds"} <= sections
+    assert not sections & {"header", "closing"}
+
+
 def test_the_parts_run_from_the_header_through_every_section_to_the_closing(hv24,
                                                                              renderer):
     from ntmlib.render import REPORT_PARTS

@@ -104,6 +104,9 @@ def test_each_chart_is_placed_once_and_the_header_records_under_context(hv24):
     sections = {u["section"] for f in hv24.figures._items.values() for u in f.used_in}
     assert {"context", "appendices", "i1_documents"} <= sections \
         <= {"context", "appendices", *REPORT_PARTS["district"]}
+    # an appendix's figure is recorded with its row (tests/fixtures/data/2024/hoa-vang/funds.csv)
+    assert {"section": "appendices", "text": "Đầu tư phát triển 1.000 23,95"} in \
+        hv24.figures["funds.amount[central][investment]"].used_in
 
 
 def test_the_parts_run_from_the_header_through_every_section_to_the_closing(hv24,

@@ -109,6 +109,15 @@ def test_each_chart_is_placed_once_and_the_header_records_under_context(hv24):
         hv24.figures["funds.amount[central][investment]"].used_in
 
 
+def test_a_titles_years_are_linked_figures_and_the_rest_is_escaped(renderer):
+    out = str(renderer.title("Kết quả năm {year} & kế hoạch năm {next_year} <b>"))
+    assert "{year}" not in out and "{next_year}" not in out
+    assert out.startswith("Kết quả năm ") and out.endswith(" &lt;b&gt;")
+    assert " &amp; kế hoạch năm " in out
+    assert out.index(">2024<") < out.index(">2025<")  # each year a linked figure
+    assert str(renderer.title("Năm {prev_year}")).count(">2023<") == 1
+
+
 def test_the_parts_run_from_the_header_through_every_section_to_the_closing(hv24,
                                                                              renderer):
     from ntmlib.render import REPORT_PARTS

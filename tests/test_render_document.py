@@ -119,6 +119,23 @@ def test_a_titles_years_are_linked_figures_and_the_rest_is_escaped(renderer):
     assert str(renderer.title("Năm {prev_year}")).count(">2023<") == 1
 
 
+def test_a_numbered_appendix_table_has_its_stt_column_and_row_classes(hv24, renderer):
+    """Hòa Vang 2024's funds appendix (tests/fixtures/data/2024/hoa-vang/funds.csv): an STT
+    header, an STT cell the stylesheet numbers on a source's row, a blank one on its
+    components' rows (1, 2) and on the total row, which is marked."""
+    funds = next(a for a in hv24.appendices if a.key == "funds")
+    html = str(renderer.table(funds))
+    assert html.startswith('<table class="data"><thead><tr><th class="stt">STT</th>'
+                           '<th>Nguồn vốn</th><th>Thành phần</th>'
+                           '<th>Số tiền (triệu đồng)</th><th>Tỷ lệ (%)</th></tr></thead>')
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", html.split("<tbody>")[1])
+    assert rows[0].startswith('<tr><td class="stt"></td><td class="">Ngân sách Trung ương'
+                              '</td><td class=""></td><td class="num"><a class="fig" '
+                              'data-figure="funds.source[central]"')
+    assert rows[1].startswith('<tr><td class="stt-blank"></td>')
+    assert rows[10].startswith('<tr class=total><td class="stt-blank"></td><td class="">Tổng cộng')
+
+
 def test_the_parts_run_from_the_header_through_every_section_to_the_closing(hv24,
                                                                              renderer):
     from ntmlib.render import REPORT_PARTS

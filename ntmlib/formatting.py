@@ -22,6 +22,12 @@ def round_half_up(value: float, places: int = 2) -> Decimal:
     return rounded if rounded else abs(rounded)  # -0,04 rounds to 0, never to "-0"
 
 
+def half_up_equal(computed: float, stated: float, places: int) -> bool:
+    """Whether a computed figure is a stated one at `places` decimals, both rounded half up
+    (a source's decimals beyond `places` are compared no more than float noise is)."""
+    return round_half_up(computed, places) == round_half_up(stated, places)
+
+
 def percent(numerator: float, denominator: float, places: int = 2) -> float | None:
     """numerator / denominator in percent, rounded half up; None when the denominator is 0."""
     if not denominator:

@@ -1039,7 +1039,7 @@ def compute_all(data: UnitData) -> Figures:
 def confirm_stated(data: UnitData, figures: Figures) -> None:
     """A figure the source states with the same value is not a reconstruction, and prints at
     the precision the source states it (6.442,7 for 6.442,68)."""
-    from .formatting import round_half_up
+    from .formatting import half_up_equal
 
     stated = data.tables.get("stated_figures")
     if stated is None or stated.empty:
@@ -1050,7 +1050,7 @@ def confirm_stated(data: UnitData, figures: Figures) -> None:
                 or not isinstance(fig.value, int | float):
             continue
         places = places_of(r["value"], cap=6)  # as validation compares them
-        if round_half_up(float(fig.value), places) == round_half_up(float(r["value"]), places):
+        if half_up_equal(float(fig.value), float(r["value"]), places):
             fig.reconstructed = False
             if fig.kind == "money":
                 fig.places = places

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .errors import NtmError
 from .findings import Finding
+from .formatting import half_up_equal
 from .i18n import N_, _, count, every_language, ngettext, number, pgettext
 from .io import RawDataset, RawTable, column_key, misnamed
 from .model import DistrictData, each_row
@@ -1267,7 +1268,7 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
         if computed is None or pd.isna(r["value"]):
             continue
         places = _places(r["value"])
-        if not _half_up_equal(float(figures[key].unrounded), float(r["value"]), places):
+        if not half_up_equal(float(figures[key].unrounded), float(r["value"]), places):
             label = figures[key].label
             findings.append(Finding.warning(
                 "stated-figure", _("the source states {label} = {stated} but the tables give "
@@ -1296,7 +1297,7 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
         fig = figures.get(f"models.rate[{r['model_id']}]")
         if fig is None or fig.value is None or not _ok(r["stated_rate"]):
             continue
-        if not _half_up_equal(float(fig.unrounded), float(r["stated_rate"]),
+        if not half_up_equal(float(fig.unrounded), float(r["stated_rate"]),
                               _places(r["stated_rate"])):
             findings.append(Finding.warning(
                 "stated-figure", _("the source states a disbursement rate of {stated}% but "
@@ -1446,14 +1447,6 @@ def _needs_previous(key: str) -> bool:
 def _places(value: float) -> int:
     text = f"{float(value):.6f}".rstrip("0").rstrip(".")
     return len(text.split(".")[1]) if "." in text else 0
-
-
-def _half_up_equal(computed: float, stated: float, places: int) -> bool:
-    """Whether the computed figure is the stated one at `places` decimals (at most 6: a
-    source's seventh decimal and beyond are compared no more than float noise is)."""
-    from .formatting import round_half_up
-
-    return round_half_up(computed, places) == round_half_up(stated, places)
 
 
 def _g(v: float) -> str:

@@ -189,10 +189,12 @@ def test_the_places_a_stated_figure_was_given_with(value, places):
 
 
 def test_a_stated_figure_is_compared_rounded_half_up_to_its_own_places():
-    assert validate._half_up_equal(2.5, 3, 0)  # half up, not to even
-    assert not validate._half_up_equal(2.5, 2, 0)
-    assert validate._half_up_equal(96.6666, 96.67, 2)
-    assert not validate._half_up_equal(96.6666, 96.66, 2)
+    from ntmlib.formatting import half_up_equal
+
+    assert half_up_equal(2.5, 3, 0)  # half up, not to even
+    assert not half_up_equal(2.5, 2, 0)
+    assert half_up_equal(96.6666, 96.67, 2)
+    assert not half_up_equal(96.6666, 96.66, 2)
 
 
 @pytest.mark.parametrize(("key", "needs"), [

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import tempfile
 import time
@@ -187,14 +188,48 @@ def _pdf_style(sample: bool) -> tuple:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    font_config = FontConfiguration()
+    global _style_owner
+    font_config = FontConfiguration()  # copies the fonts into a folder of its own in /tmp
     extra = _font_css() + ("\n" + _sample_css() if sample else "")
-    return font_config, CSS(string=extra, font_config=font_config)
+    style = font_config, CSS(string=extra, font_config=font_config)
+    _font_configs.append(font_config)
+    if _style_owner != os.getpid():
+        from multiprocessing import util
+
+        _style_owner = os.getpid()
+        # pool workers leave through os._exit, which skips atexit: multiprocessing's own
+        # finalizers still run (a batch worker otherwise left its fonts' folder behind)
+        util.Finalize(None, _drop_pdf_style, exitpriority=5)
+    return style
+
+
+_style_owner: int | None = None  # the process whose font configurations are cached
+_font_configs: list = []
+
+
+def _drop_pdf_style() -> None:
+    """Let the cached font configurations go and remove their fonts' folders, in the process
+    that made them only: a forked process sees the same folders, still in use by the process
+    it was forked from. WeasyPrint removes a folder when its configuration is collected, but
+    a report's layouts keep the configuration in reference cycles, which a process leaving
+    without a last garbage collection never frees."""
+    if _style_owner != os.getpid():
+        return
+    folders = [getattr(fc, "_folder", None) for fc in _font_configs]
+    _font_configs.clear()
+    _pdf_style.cache_clear()
+    for folder in folders:
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pdf_sample(provenance: dict | None) -> bool:
+    return bool(provenance and provenance.get("sample_data"))
 
 
 # the font configuration cleans up through WeasyPrint's libraries: let it go while they are
 # still loaded, not in the interpreter's teardown (which printed "Exception ignored")
-atexit.register(_pdf_style.cache_clear)
+atexit.register(_drop_pdf_style)
 
 
 def _png_stream(png: bytes) -> bytes | None:
@@ -252,7 +287,7 @@ def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
     from weasyprint import HTML, Attachment
 
     _embed_charts_as_drawn()
-    font_config, css = _pdf_style(bool(provenance and provenance.get("sample_data")))
+    font_config, css = _pdf_style(_pdf_sample(provenance))
     attachments = []
     if provenance:
         # dated by the report, not by the clock, so that the same inputs give the same bytes
@@ -287,6 +322,9 @@ class PdfApart:
     def __init__(self, html: str, provenance: dict | None, path: Path) -> None:
         self.html, self.provenance, self.path = html, provenance, path
         self.status: int | None = None
+        # the fonts set up here, before the fork: a child's own would be left in /tmp by its
+        # os._exit, one folder a PDF, and made again by every child of a batch worker
+        _pdf_style(_pdf_sample(provenance))
         self.pid = os.fork()
         if self.pid == 0:  # the child: lay out, write, leave without this process's teardown
             code = 1

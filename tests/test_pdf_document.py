@@ -301,3 +301,56 @@ def test_a_chart_in_the_pdf_has_the_pixels_it_was_drawn_with(mode, tmp_path):
     for shown in _pdf_images(pdf, tmp_path):
         assert shown.size == drawn.size
         assert shown.tobytes() == drawn.tobytes()  # (getbbox of RGBA compares only alpha)
+
+
+# --- the fonts' folder WeasyPrint makes in /tmp ----------------------------------------------
+
+def _fonts_folders(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("weasyprint-"))
+
+
+@pytest.fixture
+def own_tmp(tmp_path, monkeypatch):
+    """tempfile's folder (where WeasyPrint copies the fonts) moved to one this test alone sees,
+    this process's font configurations let go before and after."""
+    import tempfile
+
+    from ntmlib import export
+
+    export._drop_pdf_style()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    yield tmp_path
+    export._drop_pdf_style()
+
+
+@pytest.mark.e2e
+def test_a_pdf_made_apart_leaves_no_fonts_folder_once_this_process_has_let_its_fonts_go(own_tmp):
+    from ntmlib import export
+
+    out = own_tmp / "out"
+    PdfApart(PAGE, PROVENANCE, out / "report.pdf").wait()
+    PdfApart(PAGE, PROVENANCE, out / "report.pdf").wait()
+    assert len(_fonts_folders(own_tmp)) == 1  # this process's, made once, used by both children
+    export._drop_pdf_style()  # what leaving this process does (atexit, multiprocessing)
+    assert _fonts_folders(own_tmp) == []
+
+
+def _pdf_in_a_worker(tmp: str) -> int:
+    import tempfile
+
+    from ntmlib import export
+
+    tempfile.tempdir = tmp
+    return len(export.pdf_bytes(PAGE))
+
+
+@pytest.mark.e2e
+def test_a_batch_worker_leaves_no_fonts_folder_when_it_ends(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ntmlib.batch import _worker_context
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=_worker_context()) as pool:
+        assert pool.submit(_pdf_in_a_worker, str(tmp_path)).result() > 1000
+        assert len(_fonts_folders(tmp_path)) == 1  # the worker's, while it lives
+    assert _fonts_folders(tmp_path) == []

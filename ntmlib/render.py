@@ -525,14 +525,14 @@ class Renderer:
         repeated header, STT numbered by the stylesheet."""
         if not appendix.rows:
             return Markup('<p class="empty">(không có)</p>')
-        head = "".join(f"<th>{self._cell(h, appendix, None, column=False)}</th>"
+        head = "".join(f"<th>{self._cell(h, column=False)}</th>"
                        for h in appendix.headers)
         if appendix.numbered:
             head = '<th class="stt">STT</th>' + head
         rows = []
         for i, row in enumerate(appendix.rows):
             total = i in appendix.total_rows
-            cells = "".join(self._td(c, appendix, row) for c in row)
+            cells = "".join(self._td(c) for c in row)
             if appendix.numbered:
                 cells = ('<td class="stt-blank"></td>' if i in appendix.unnumbered
                          else '<td class="stt"></td>') + cells
@@ -540,7 +540,7 @@ class Renderer:
         return Markup(f'<table class="data"><thead><tr>{head}</tr></thead><tbody>'
                       f'{"".join(rows)}</tbody></table>')
 
-    def _td(self, cell, appendix: Appendix, row: list) -> str:
+    def _td(self, cell) -> str:
         if isinstance(cell, Mark):
             cls = "center"
         elif isinstance(cell, Ref):
@@ -549,9 +549,9 @@ class Renderer:
             cls = cell.css
         else:
             cls = ""
-        return f'<td class="{cls}">{self._cell(cell, appendix, row)}</td>'
+        return f'<td class="{cls}">{self._cell(cell)}</td>'
 
-    def _cell(self, cell, appendix: Appendix, row: list | None, column: bool = True) -> str:
+    def _cell(self, cell, column: bool = True) -> str:
         if cell is None:
             return ""
         if isinstance(cell, Ref):
@@ -562,7 +562,7 @@ class Renderer:
                 self.F(cell.key, not cell.bare, padded=not column))
         if isinstance(cell, Rich):
             return "".join(str(escape(p)) if isinstance(p, str)
-                           else self._cell(p, appendix, row, column=False) for p in cell.parts)
+                           else self._cell(p, column=False) for p in cell.parts)
         text = escape(cell.text)
         if isinstance(cell, Text) and cell.reconstructed:
             self.marked = True

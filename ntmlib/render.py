@@ -524,7 +524,7 @@ class Renderer:
         """An appendix as an HTML table: numbers linked to their figures, text escaped, a
         repeated header, STT numbered by the stylesheet."""
         if not appendix.rows:
-            return Markup('<p class="empty">(không có)</p>')
+            return Markup('<p class="none">(không có)</p>')
         head = "".join(f"<th>{self._cell(h, column=False)}</th>"
                        for h in appendix.headers)
         if appendix.numbered:

@@ -247,3 +247,22 @@ def test_a_name_a_template_does_not_know_is_an_error_not_a_blank(own_templates, 
                                                       encoding="utf-8")
     with pytest.raises(jinja2.UndefinedError, match="no_such_name"):
         own_templates()
+
+
+def test_an_appendix_without_rows_prints_none_as_the_document_says_it_elsewhere(renderer):
+    """An appendix with no rows says "(không có)" in the italic of every other empty part
+    (class "none", report.css), not an empty table."""
+    from ntmlib.tables import Appendix, Text
+
+    empty = Appendix("documents", "VĂN BẢN", [Text("Số")], [])
+    assert str(renderer.table(empty)) == '<p class="none">(không có)</p>'
+
+
+def test_a_header_figure_prints_as_the_criterion_number_it_is(hv24, renderer):
+    """The communes' grid (Hòa Vang 2024) heads its mark columns with the criteria's
+    numbers, 1 to 19, as written, between the commune's name and its count."""
+    grid = next(a for a in hv24.appendices if a.key == "criteria_commune")
+    head = str(renderer.table(grid)).split("</thead>")[0]
+    cells = [re.sub(r"<[^>]*>", "", c) for c in re.findall(r"<th[^>]*>.*?</th>", head)]
+    assert cells == ["STT", "Xã", *[str(n) for n in range(1, 20)], "Số tiêu chí đạt",
+                     "Công nhận (giai đoạn)"]

@@ -188,32 +188,29 @@ def _pdf_style(sample: bool) -> tuple:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    global _style_owner
     font_config = FontConfiguration()  # copies the fonts into a folder of its own in /tmp
     extra = _font_css() + ("\n" + _sample_css() if sample else "")
     style = font_config, CSS(string=extra, font_config=font_config)
-    _font_configs.append(font_config)
-    if _style_owner != os.getpid():
+    if not _font_configs:
         from multiprocessing import util
 
-        _style_owner = os.getpid()
         # pool workers leave through os._exit, which skips atexit: multiprocessing's own
         # finalizers still run (a batch worker otherwise left its fonts' folder behind)
         util.Finalize(None, _drop_pdf_style, exitpriority=5)
+    _font_configs.append(font_config)
     return style
 
 
-_style_owner: int | None = None  # the process whose font configurations are cached
-_font_configs: list = []
+_font_configs: list = []  # the font configurations this process made (and must clean)
 
 
 def _drop_pdf_style() -> None:
-    """Let the cached font configurations go and remove their fonts' folders, in the process
-    that made them only: a forked process sees the same folders, still in use by the process
-    it was forked from. WeasyPrint removes a folder when its configuration is collected, but
-    a report's layouts keep the configuration in reference cycles, which a process leaving
-    without a last garbage collection never frees."""
-    if _style_owner != os.getpid():
+    """Let the cached font configurations go and remove the folders of those this process
+    made (a forked child's are its parent's, still in use: `_disown_fonts`). WeasyPrint
+    removes a folder when its configuration is collected, but a report's layouts keep the
+    configuration in reference cycles, which a process leaving without a last garbage
+    collection never frees."""
+    if not _font_configs:
         return
     folders = [getattr(fc, "_folder", None) for fc in _font_configs]
     _font_configs.clear()
@@ -221,6 +218,17 @@ def _drop_pdf_style() -> None:
     for folder in folders:
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _disown_fonts() -> None:
+    """In a forked child: the font configurations it inherits are still its parent's, which
+    removes their folders; the child's copies must not (WeasyPrint's own clean-up included)."""
+    for fc in _font_configs:
+        fc._folder = None
+    _font_configs.clear()
+
+
+os.register_at_fork(after_in_child=_disown_fonts)
 
 
 def _pdf_sample(provenance: dict | None) -> bool:

@@ -354,3 +354,30 @@ def test_a_batch_worker_leaves_no_fonts_folder_when_it_ends(tmp_path):
         assert pool.submit(_pdf_in_a_worker, str(tmp_path)).result() > 1000
         assert len(_fonts_folders(tmp_path)) == 1  # the worker's, while it lives
     assert _fonts_folders(tmp_path) == []
+
+
+def _pdf_in_a_forked_child(tmp: str) -> tuple[int, bool]:
+    import tempfile
+
+    from ntmlib import export
+
+    tempfile.tempdir = tmp
+    export.pdf_bytes(PAGE, {"report_date": "2024-12-20", "sample_data": True})  # its own fonts
+    return len(export.pdf_bytes(PAGE)), True  # and its parent's
+
+
+@pytest.mark.e2e
+def test_a_forked_child_removes_its_own_fonts_folder_never_its_parents(own_tmp):
+    """A process forked after this one made its fonts (multiprocessing's "fork") uses them
+    and leaves them, in use here, when it ends; the folder it made for its own it removes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pdf_bytes(PAGE)
+    ours = _fonts_folders(own_tmp)
+    assert len(ours) == 1
+    with ProcessPoolExecutor(max_workers=1,
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        assert pool.submit(_pdf_in_a_forked_child, str(own_tmp)).result()[0] > 1000
+    assert _fonts_folders(own_tmp) == ours
+    assert len(pdf_bytes(PAGE)) > 1000  # this process's fonts still there

@@ -46,3 +46,19 @@ def test_code_is_set_in_a_monospace_font_that_has_vietnamese_letters():
     ours = [m.start() for m in re.finditer(
         r'--jp-code-font-family: Consolas, "Liberation Mono", "Courier New", monospace;', html)]
     assert ours and ours[-1] > theme
+
+
+def test_the_notebook_given_is_left_as_it_was_and_an_older_format_still_converts():
+    """nbconvert copies the notebook before its preprocessors (the export keeps using it), and a
+    notebook of format 4.4, whose cells have no ids, converts without being normalised."""
+    nb = _notebook("xa-mot")
+    nb.cells.insert(0, nbformat.v4.new_code_cell("%%bash\necho xin chào"))
+    before = nbformat.writes(nb)
+    html = review_html(nb)
+    assert nbformat.writes(nb) == before  # HighlightMagics marked the %%bash cell in its copy
+    assert '<span class="nb">echo</span>' in html  # highlighted as bash, by that mark
+    old = nbformat.reads(before, as_version=4)
+    old.nbformat_minor = 4
+    for cell in old.cells:
+        del cell["id"]
+    assert "xa-mot" in review_html(old)

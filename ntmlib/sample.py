@@ -3,7 +3,8 @@
 Every value is invented, from a random generator seeded by the base seed and the district code,
 so the files are identical from run to run. The data satisfies every validation rule (no
 errors, no warnings), and its header says `sample_data: yes`, so every page of a report made
-from it carries the "DỮ LIỆU MẪU" mark. The real Trà Cú data is never touched.
+from it carries the "DỮ LIỆU MẪU" mark. The real Trà Cú data is never touched. From 2026, xã
+without a group in the reference data get invented ones (`sample_groups`).
 
     python -m ntmlib.sample --year 2023            # the other Trà Vinh districts, into data/
 """
@@ -15,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import random
+import shutil
 import sys
 from pathlib import Path
 
@@ -440,10 +442,57 @@ def generate_province(year: int, out_dir: Path, reference: Reference, seed: int 
         made = [generate_district(u.code, year, out_dir, reference, seed)
                 for u in reference.districts(year, province) if u.code not in REAL_DISTRICTS]
     else:
-        made = [generate_commune(code, year, out_dir, reference, seed)
-                for code in children.loc[children["level"] == "commune", "code"]
-                if code not in REAL_COMMUNES]
+        codes = [code for code in children.loc[children["level"] == "commune", "code"]
+                 if code not in REAL_COMMUNES]
+        made = [generate_commune(code, year, out_dir, reference, seed) for code in codes]
+        groups = sample_groups(codes, year, out_dir, reference, seed)
+        made += [groups] if groups else []
     return [*made, generate_province_folder(province, year, out_dir, reference, seed)]
+
+
+GROUPS_FROM = 2026  # the first year whose commune criteria depend on the commune's group
+
+
+def sample_groups(codes: list[str], year: int, out_dir: Path, reference: Reference,
+                  seed: int = 2026) -> Path | None:
+    """Sample groups (nhóm 1, 2 or 3) for the xã among `codes` that have none in `year`,
+    added to `out_dir/reference/commune_groups.csv` with `sample` = yes: from 2026 a xã's
+    criteria depend on the group its province decides, and its report cannot be made
+    without one. A data folder that used the bundled reference data gets its own copy
+    first, so that the project's stays as it is. Returns the file when rows were added,
+    None otherwise (every xã has its group already, or `year` is before the groups)."""
+    if year < GROUPS_FROM:
+        return None
+    period = reference.period(year)
+    rows = []
+    for code in codes:
+        unit = reference.unit(code, year)
+        if reference.kind(unit).role != "rural" or reference.commune_group(code, year):
+            continue
+        group = _rng(seed, f"group-{code}", year).choice([1, 2, 2, 3])
+        rows.append({"code": code, "first_year": period.first_year,
+                     "last_year": period.last_year, "group": group, "decision": "",
+                     "sample": "yes"})
+    if not rows:
+        return None
+    folder = out_dir / "reference"
+    if not folder.exists():
+        shutil.copytree(reference.root, folder)
+    path = folder / "commune_groups.csv"
+    text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    columns = next(csv.reader([text.splitlines()[0]])) if text.strip() else list(rows[0])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore",
+                            lineterminator="\n")
+    if not text.strip():
+        writer.writeheader()
+    elif not text.endswith("\n"):
+        out.write("\n")
+    writer.writerows(rows)
+    with path.open("a", encoding="utf-8", newline="") as f:
+        f.write(out.getvalue())
+    load_reference.cache_clear()  # the tables this process read are not these any more
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,3 +111,29 @@ def test_sample_reports_go_to_the_committee_of_a_province_or_a_city_under_the_ce
         assert header["recipients"] == [
             f"Ủy ban nhân dân {word}",
             f"Văn phòng Điều phối nông thôn mới {word} (Sở Nông nghiệp và Phát triển nông thôn)"]
+
+
+def test_a_province_without_commune_groups_gets_sample_groups_in_a_reference_of_its_own(
+        tmp_path):
+    """Tỉnh Lai Châu (2026: 36 xã, 2 phường) has no groups in the bundled reference data.
+    Its sample data gets a group for each xã, in a copy of the reference data in its own data
+    folder (the project's stays as it is); a phường has none, and a second year of the
+    same period adds nothing."""
+    bundled = (BUNDLED / "reference" / "commune_groups.csv").read_bytes()
+    folders = generate_province(2026, tmp_path, load_reference(tmp_path), province="lai-chau")
+    groups = tmp_path / "reference" / "commune_groups.csv"
+    assert groups in folders
+    assert (BUNDLED / "reference" / "commune_groups.csv").read_bytes() == bundled
+    added = groups.read_text(encoding="utf-8")[len(bundled.decode("utf-8")):].splitlines()
+    assert len(added) == 36
+    assert all(line.endswith(",2026,2030,1,,yes") or line.endswith(",2026,2030,2,,yes")
+               or line.endswith(",2026,2030,3,,yes") for line in added), added[:3]
+    communes = [f for f in folders if f.parent.name == "2026" and f.name != "lai-chau"]
+    assert len(communes) == 38
+    for folder in communes:
+        result = load_unit(2026, folder.name, tmp_path, level="commune")
+        assert result.ok and not result.findings, [str(f) for f in result.findings]
+    before = groups.read_bytes()
+    assert groups not in generate_province(2027, tmp_path, load_reference(tmp_path),
+                                           province="lai-chau")
+    assert groups.read_bytes() == before

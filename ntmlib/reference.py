@@ -143,6 +143,7 @@ class Period:
     last_year: int
     programme: str
     sets: dict[str, str]  # role -> set_id, only the sets the period has
+    groups: bool = False  # a xã's criteria depend on its group (nhóm 1, 2, 3): 2026-2030
 
     def has(self, role: str) -> bool:
         return role in self.sets
@@ -538,7 +539,8 @@ class Reference:
             sets = {role: r[f"{role}_set"] for role in SET_ROLES
                     if f"{role}_set" in r and r[f"{role}_set"]}
             self._cache[key] = Period(r["period"], int(r["first_year"]), int(r["last_year"]),
-                                      r.get("programme", ""), sets)
+                                      r.get("programme", ""), sets,
+                                      str(r.get("commune_groups", "")).strip() == "yes")
         return self._cache[key]
 
     def criteria(self, set_id: str, period: str) -> pd.DataFrame:

@@ -450,9 +450,6 @@ def generate_province(year: int, out_dir: Path, reference: Reference, seed: int 
     return [*made, generate_province_folder(province, year, out_dir, reference, seed)]
 
 
-GROUPS_FROM = 2026  # the first year whose commune criteria depend on the commune's group
-
-
 def sample_groups(codes: list[str], year: int, out_dir: Path, reference: Reference,
                   seed: int = 2026) -> Path | None:
     """Sample groups (nhóm 1, 2 or 3) for the xã among `codes` that have none in `year`,
@@ -460,10 +457,10 @@ def sample_groups(codes: list[str], year: int, out_dir: Path, reference: Referen
     criteria depend on the group its province decides, and its report cannot be made
     without one. A data folder that used the bundled reference data gets its own copy
     first, so that the project's stays as it is. Returns the file when rows were added,
-    None otherwise (every xã has its group already, or `year` is before the groups)."""
-    if year < GROUPS_FROM:
-        return None
+    None otherwise (every xã has its group already, or `year`'s period has no groups)."""
     period = reference.period(year)
+    if not period.groups:
+        return None
     rows = []
     for code in codes:
         unit = reference.unit(code, year)

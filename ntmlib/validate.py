@@ -1076,9 +1076,10 @@ def _level_word(level: str) -> str:
 
 
 def check_group(data: DistrictData) -> list[Finding]:
-    """From 2026 a commune's criteria thresholds depend on its group (nhóm 1, 2, 3), which the
-    province sets: a xã without one in the reference data cannot be reported."""
-    if data.level != "commune" or data.year < 2026 or data.rural_communes.empty:
+    """In a period whose xã criteria depend on the xã's group (nhóm 1, 2, 3: 2026-2030, column
+    `commune_groups` of periods.csv), which the province sets, a xã without one in the
+    reference data cannot be reported."""
+    if data.level != "commune" or not data.period_info.groups or data.rural_communes.empty:
         return []
     if data.reference.commune_group(data.unit.code, data.year) is not None:
         return []

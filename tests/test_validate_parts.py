@@ -289,7 +289,7 @@ def test_only_a_xa_from_2026_needs_a_group_and_the_file_is_named_from_the_data_f
     def data(level="commune", year=2026, rural=xa, data_root=None):
         return SimpleNamespace(level=level, year=year, rural_communes=rural, unit=unit,
                                reference=ref, data_root=data_root,
-                               period_info=ref.period(2026))
+                               period_info=ref.period(year))
 
     groups = ref.root / "commune_groups.csv"
     found = validate.check_group(data())
@@ -302,6 +302,20 @@ def test_only_a_xa_from_2026_needs_a_group_and_the_file_is_named_from_the_data_f
     assert validate.check_group(data(year=2025)) == []
     assert validate.check_group(data(level="province")) == []
     assert validate.check_group(data(rural=xa.iloc[:0])) == []
+
+
+def test_whether_a_xa_needs_a_group_is_the_periods_not_the_years(ref, monkeypatch):
+    """periods.csv says which periods group their xã (`commune_groups`: 2026-2030 only); a
+    period that does not needs no group, whatever its years."""
+    from ntmlib.reference import Period
+
+    assert [ref.period(y).groups for y in (2016, 2025, 2026, 2030)] == [False, False, True,
+                                                                         True]
+    unit = ref.resolve("11914", 2026)
+    plain = Period("2026-2030", 2026, 2030, "", {"commune": "xa_ntm"}, groups=False)
+    data = SimpleNamespace(level="commune", year=2026, rural_communes=pd.DataFrame(
+        {"code": ["11914"]}), unit=unit, reference=ref, data_root=None, period_info=plain)
+    assert validate.check_group(data) == []
 
 
 # -- a header's blank optional fields ----------------------------------------------------------

@@ -331,3 +331,44 @@ def test_an_appendix_payload_gives_excel_numbers_only_for_numeric_figures():
     assert a.payload(f)["headers"] == ["Tên", "07"]
     assert [row[0] for row in a.payload(f)["rows"][:2]] == [
         {"text": "x", "reconstructed": True}, {"text": "y"}]
+
+
+def test_the_communes_grid_joins_a_communes_periods_and_marks_those_reconstructed(hv24):
+    """Hòa Vang 2024's recognitions (tests/fixtures/data/2024/hoa-vang/recognitions.csv) give
+    Xã Hòa Bắc (20293) and Xã Hòa Liên (20296) xã NTM 2016-2020. A second recognition of Hòa
+    Bắc, in 2021-2025 and reconstructed, makes its cell "2016-2020, 2021-2025", marked;
+    Hòa Liên's stays "2016-2020", unmarked."""
+    from ntmlib.tables import criteria_grid
+
+    rec = hv24.data["recognitions"]
+    again = pd.DataFrame([{**rec.loc[2].to_dict(), "period": "2021-2025", "year": 2022,
+                           "reconstructed": "*"}], index=pd.Index([40], name=rec.index.name))
+    data = with_tables(hv24.data, recognitions=pd.concat([rec, again]))
+    grid = criteria_grid(data, hv24.figures, "commune")
+    by_name = {row[0].text: row[-1] for row in grid.rows}
+    assert (by_name["Xã Hòa Bắc"].text, by_name["Xã Hòa Bắc"].reconstructed) == (
+        "2016-2020, 2021-2025", True)
+    assert (by_name["Xã Hòa Liên"].text, by_name["Xã Hòa Liên"].reconstructed) == (
+        "2016-2020", False)
+    plain = criteria_grid(hv24.data, hv24.figures, "commune")
+    assert not any(row[-1].reconstructed for row in plain.rows)
+
+
+@pytest.mark.parametrize(("size", "landscape"), [(8, False), (9, True)])
+def test_the_communes_grid_turns_the_page_beyond_eight_criteria(hv24, monkeypatch, size,
+                                                                  landscape):
+    """A set of more than 8 criteria is printed on a landscape page: its marks, the
+    commune's name, its count and its periods do not fit upright. Hòa Vang's set cut to its
+    first 8 criteria stays upright, to 9 it turns."""
+    import dataclasses
+
+    from ntmlib.model import UnitData
+    from ntmlib.tables import criteria_grid
+
+    own = UnitData.criteria_set
+    full = own(hv24.data, "commune")
+    cut = dataclasses.replace(full, criteria=full.criteria.iloc[:size])
+    monkeypatch.setattr(UnitData, "criteria_set",
+                        lambda self, role: cut if role == "commune" else own(self, role))
+    grid = criteria_grid(hv24.data, hv24.figures, "commune")
+    assert grid.landscape is landscape and len(grid.headers) == 1 + size + 2

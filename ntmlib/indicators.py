@@ -148,6 +148,8 @@ def facts(data: UnitData, f: Figures) -> None:
     if t is None:
         return
     for row, r in each_row(t):
+        if r["key"] is None:  # no key (validation says so): not a figure, nor a suggestion
+            continue
         value = r["value"]
         kind = "count" if value is not None and float(value).is_integer() else "number"
         # label and unit are optional columns: a row without them is labelled by its key

@@ -238,6 +238,10 @@ def test_every_fact_is_a_figure_labelled_by_its_label_else_its_key():
     plain = _Tables(facts=_rows_from(["key", "value"], [("roads", 3.0)]))
     assert _built(facts, plain) == {
         "fact[roads]": (3, "count", "roads", "", f"{csv}, dòng 2, cột value = 3")}
+    # a row without a key (its column left out, or the cell blank: validation's error) is
+    # no figure, so that no message offers {fact[None]} for a mistyped placeholder
+    keyless = _Tables(facts=_rows_from(["key", "value"], [(None, 3.0), ("lamps", 2.0)]))
+    assert list(_built(facts, keyless)) == ["fact[lamps]"]
     assert _built(facts, _Tables()) == {}
 
 

@@ -122,16 +122,17 @@ def _is_sample(out_dir: Path | None) -> bool:
 # -- what to render ---------------------------------------------------------------------------
 
 
-def default_level(year: int) -> str:
-    """The level a year's reports are made at: districts until 2025, communes from 2026."""
-    return "district" if year <= 2025 else "commune"
+def default_level(year: int, data_dir: Path | None = None) -> str:
+    """The level a year's reports are made at, as the reference data has it: districts while
+    there are districts (until 2025), communes after (`Reference.report_level`)."""
+    return load_reference(data_dir).report_level(year)
 
 
 def units_with_data(year: int, data_dir: Path, level: str | None = None) -> list[str]:
     """Ids of the units of `level` that have a folder or workbook for `year` (named by id or
     official code)."""
     ref = load_reference(data_dir)
-    level = level or default_level(year)
+    level = level or default_level(year, data_dir)
     known = {}
     for u in ref.units_of_level(level, year):
         known[u.slug] = u.slug
@@ -158,7 +159,7 @@ def select_units(year: int, data_dir: Path, units: list[str] | None = None,
     ref = load_reference(data_dir)
     if units:
         return [ref.resolve(d, year, level=level).slug for d in units]
-    level = level or default_level(year)
+    level = level or default_level(year, data_dir)
     available = units_with_data(year, data_dir, level)
     if province:
         inside = {u.slug for u in ref.units_of_level(level, year, province)}
@@ -260,7 +261,7 @@ def run_batch(
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
     check_formats(tuple(formats))
     check_output_folder(out_root)
-    level = level or default_level(year)
+    level = level or default_level(year, data_root)
     selected = select_units(year, data_root, districts, province, level)
     if not selected:
         raise NtmError(_("No unit of level {level} has data for {year} in {folder}.")

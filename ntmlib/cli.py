@@ -151,7 +151,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_new_year(args: argparse.Namespace) -> int:
-    from .batch import default_level, units_with_data
+    from .batch import units_with_data
     from .dataset import has_data
     from .reference import load_reference
     from .regroup import is_reorganised, new_year_reorganised
@@ -162,7 +162,7 @@ def cmd_new_year(args: argparse.Namespace) -> int:
     if args.district and args.province:
         raise NtmError(_("Give --unit or --province, not both."))
     if args.province:
-        level = default_level(args.to)
+        level = ref.report_level(args.to)
         names = [u.slug for u in ref.units_of_level(
             level, args.to, ref.resolve(args.province, args.to, level="province").slug)]
     elif args.district:

@@ -283,6 +283,17 @@ class Reference:
             self._cache[key] = index
         return self._cache[key]
 
+    def report_level(self, year: int) -> str:
+        """The level a year's reports are made at below the province: district while
+        districts exist on 1 January of the year (until 2025: they were dissolved on 1 July
+        2025, after which units.csv has none), else commune."""
+        start = dt.date(year, 1, 1)
+        for unit in self._unit_objects:
+            if unit.level == "district" and (unit.valid_from is None or unit.valid_from <= start) \
+                    and (unit.valid_to is None or unit.valid_to >= start):
+                return "district"
+        return "commune"
+
     def units_in(self, year: int) -> pd.DataFrame:
         """Units that existed at some point of `year` (valid_from/valid_to bound them)."""
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)

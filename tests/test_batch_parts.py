@@ -53,6 +53,23 @@ def test_districts_until_2025_and_communes_from_2026():
         "district", "district", "commune", "commune"]
 
 
+def test_the_level_of_a_years_reports_follows_the_units_dates_in_the_reference(ref):
+    """Districts report while units.csv has districts on 1 January of the year: had they been
+    dissolved on 30 June 2024, 2025's reports would be the communes'."""
+    import dataclasses
+    import datetime as dt
+
+    units = ref.units.copy()
+    ending = (units["level"] == "district") & units["valid_to"].notna()
+    assert ending.any()
+    units.loc[ending, "valid_to"] = dt.date(2024, 6, 30)
+    earlier = dataclasses.replace(ref, units=units)
+    assert [earlier.report_level(y) for y in (2016, 2024, 2025, 2026)] == [
+        "district", "district", "commune", "commune"]
+    assert [ref.report_level(y) for y in (2024, 2025, 2026)] == [
+        "district", "district", "commune"]
+
+
 @pytest.fixture
 def data(tmp_path) -> Path:
     """A data folder (the bundled reference tables) with units named by id, by code and by

@@ -98,8 +98,10 @@ def context(data: UnitData, f: Figures) -> None:
     if data.level == "commune":
         group = data.reference.commune_group(data.unit.code, data.year)
         if group is not None:
+            s = data.criteria_set("commune")  # the set whose criteria depend on the group
             f.given("commune.group", f"nhóm {group['group']}", kind="label",
-                    label="nhóm xã theo Quyết định 51/2025/QĐ-TTg",
+                    label=f"nhóm xã theo Quyết định {s.decision}" if s and s.decision
+                    else "nhóm xã",
                     derivation=f"reference/commune_groups.csv, dòng {group['row']}: nhóm "
                     f"{group['group']}" + (" (dữ liệu mẫu)" if group["sample"] else ""),
                     sources=[{"file": "reference/commune_groups.csv", "sheet": None,

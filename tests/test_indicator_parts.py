@@ -126,11 +126,14 @@ class _Reference:
                 "special": []}[role]
 
 
-def _context(level="commune", group=None, header=None, table_files=None):
+def _context(level="commune", group=None, header=None, table_files=None,
+             decision="51/2025/QĐ-TTg"):
     from ntmlib.figures import Figures
     from ntmlib.indicators import context
 
     data = SimpleNamespace(
+        criteria_set=lambda role: SimpleNamespace(decision=decision) if role == "commune"
+        else None,
         year=2026, level=level, unit=SimpleNamespace(code="29821", name="Xã Trà Ôn"),
         reference=_Reference(group), header=header or {}, table_files=table_files or {},
         communes=pd.DataFrame({"type": ["Xã", "Thị trấn", "Xã", "Phường"]},
@@ -153,6 +156,13 @@ def test_a_communes_group_says_its_row_and_whether_it_is_sample_data():
     f = _context(group={"group": 3, "row": 7, "sample": True})
     assert f["commune.group"].derivation == (
         "reference/commune_groups.csv, dòng 7: nhóm 3 (dữ liệu mẫu)")
+    assert f["commune.group"].label == "nhóm xã theo Quyết định 51/2025/QĐ-TTg"
+    # the decision is the commune set's (criteria_sets.csv): another period's, or none
+    assert _context(group={"group": 3, "row": 7, "sample": True},
+                    decision="12/2031/QĐ-TTg")["commune.group"].label == (
+        "nhóm xã theo Quyết định 12/2031/QĐ-TTg")
+    assert _context(group={"group": 3, "row": 7, "sample": True},
+                    decision="")["commune.group"].label == "nhóm xã"
     assert "commune.group" not in _context(group=None)
     assert "commune.group" not in _context(level="district",
                                             group={"group": 1, "row": 7, "sample": False})

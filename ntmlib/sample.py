@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import config
 from .reference import Reference, Unit, load_reference
+from .safefs import atomic_file
 from .schema import TABLES_BY_NAME
 
 REAL_DISTRICTS = ("849",)  # Trà Cú: real data, never generated
@@ -486,8 +487,8 @@ def sample_groups(codes: list[str], year: int, out_dir: Path, reference: Referen
     elif not text.endswith("\n"):
         out.write("\n")
     writer.writerows(rows)
-    with path.open("a", encoding="utf-8", newline="") as f:
-        f.write(out.getvalue())
+    with atomic_file(path) as tmp:  # the reference data whole, the old file or the new one
+        tmp.write_text(text + out.getvalue(), encoding="utf-8", newline="")
     load_reference.cache_clear()  # the tables this process read are not these any more
     return path
 

@@ -287,12 +287,14 @@ class Reference:
         """The level a year's reports are made at below the province: district while
         districts exist on 1 January of the year (until 2025: they were dissolved on 1 July
         2025, after which units.csv has none), else commune."""
-        start = dt.date(year, 1, 1)
-        for unit in self._unit_objects:
-            if unit.level == "district" and (unit.valid_from is None or unit.valid_from <= start) \
-                    and (unit.valid_to is None or unit.valid_to >= start):
-                return "district"
-        return "commune"
+        key = ("level", year)
+        if key not in self._cache:
+            start = dt.date(year, 1, 1)
+            self._cache[key] = "district" if any(
+                u.level == "district" and (u.valid_from is None or u.valid_from <= start)
+                and (u.valid_to is None or u.valid_to >= start)
+                for u in self._unit_objects) else "commune"
+        return self._cache[key]
 
     def units_in(self, year: int) -> pd.DataFrame:
         """Units that existed at some point of `year` (valid_from/valid_to bound them)."""

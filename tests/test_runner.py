@@ -837,3 +837,91 @@ def test_likely_unit_reads_units_csv_again_once_it_is_edited(tmp_path):
     units.write_text(UNITS_CSV + "772,Huyện Hai,Huyện,district,77,huyen-hai,,\n",
                      encoding="utf-8")
     assert runner.likely_unit(tmp_path, "huyen-hai", 2023) is True
+
+
+# --- a run's paths (runner._run_locked), its notebook's execution and export stood in ---------
+
+def _stand_in(monkeypatch, *, error="", write=True, cell_error=False, exported=None):
+    """`_execute` writes a notebook (with a cell that raised when `cell_error`) and returns
+    `error`; the export writes report.html and records what it was given."""
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    def execute(notebook, executed, parameters, staging, deadline, progress, kernel, done):
+        assert executed.parent == staging and staging.name.startswith(".x.")
+        if write:
+            cell = new_code_cell("1/0", execution_count=7)
+            if cell_error:
+                cell.outputs = [new_output("error", ename="ZeroDivisionError",
+                                           evalue="division by zero\nmore", traceback=[])]
+            nbformat.write(new_notebook(cells=[cell]), executed)
+            done.append("the executed notebook")
+        return error
+
+    def export_all(executed, staging, formats, stages, nb=None, apart=False):
+        exported.append((executed.name, formats, nb, apart, sorted(stages)))
+        (staging / "report.html").write_text("<p>báo cáo</p>", encoding="utf-8")
+
+    monkeypatch.setattr(runner, "_execute", execute)
+    monkeypatch.setattr(runner, "_release", lambda kernel, keep_spare, env=None: None)
+    monkeypatch.setattr("ntmlib.export.export_all", export_all)
+
+
+def _locked(tmp_path, **kw):
+    final = tmp_path / "x"
+    run = runner._run_locked(tmp_path / "nb.ipynb", {"year": 2024}, final, ("html",),
+                             kw.pop("deadline", None), False, None, False, **kw)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    return run, final, left
+
+
+def test_a_run_that_succeeds_swaps_its_outputs_in_and_removes_an_earlier_failed_notebook(
+        tmp_path, monkeypatch):
+    exported: list = []
+    _stand_in(monkeypatch, exported=exported)
+    (tmp_path / "x.failed.ipynb").write_text("{}", encoding="utf-8")  # an earlier run's
+    run, final, left = _locked(tmp_path, pdf_apart=True)
+    assert left == ["x"]  # no staging folder, no failed notebook
+    assert run.error == "" and run.failed_notebook is None and run.dropped == []
+    assert run.outputs == [final / "report.html", final / "report.ipynb"]
+    assert sorted(p.name for p in final.iterdir()) == ["report.html", "report.ipynb"]
+    assert list(run.stages) == ["execute"] and run.stages["execute"] >= 0
+    # the export is given the notebook the run kept and its place in the staging folder
+    assert exported == [("report.ipynb", ("html",), "the executed notebook", True,
+                         ["execute"])]
+
+
+def test_a_run_whose_notebook_raised_keeps_it_as_the_failed_notebook_and_names_the_cell(
+        tmp_path, monkeypatch):
+    _stand_in(monkeypatch, error="papermill: the notebook raised", cell_error=True,
+              exported=[])
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "report.html").write_text("cũ", encoding="utf-8")  # the last good run
+    run, final, left = _locked(tmp_path)
+    assert left == ["x", "x.failed.ipynb"]
+    assert run.error == "ô 7 báo lỗi ZeroDivisionError: division by zero"
+    assert run.failed_notebook == tmp_path / "x.failed.ipynb" and run.outputs == []
+    assert (final / "report.html").read_text(encoding="utf-8") == "cũ"  # left as it was
+
+
+def test_a_run_stopped_says_where_and_one_that_wrote_nothing_has_no_failed_notebook(
+        tmp_path, monkeypatch):
+    _stand_in(monkeypatch, error=runner.STOPPED + "dừng vì quá giờ", exported=[])
+    run, _, left = _locked(tmp_path)
+    assert run.error == "dừng vì quá giờ" and left == ["x.failed.ipynb"]
+    (tmp_path / "x.failed.ipynb").unlink()
+    _stand_in(monkeypatch, error="kernel không khởi động được", write=False, exported=[])
+    run, _, left = _locked(tmp_path)
+    assert (run.error, run.failed_notebook, left) == ("kernel không khởi động được", None, [])
+    assert list(run.stages) == ["execute"]
+
+
+def test_a_run_past_its_time_limit_after_the_notebook_keeps_the_notebook_and_no_outputs(
+        tmp_path, monkeypatch):
+    exported: list = []
+    _stand_in(monkeypatch, exported=exported)
+    with pytest.raises(ReportTimeout) as err:
+        _locked(tmp_path, deadline=time.perf_counter() - 1)
+    assert str(err.value) == ("báo cáo chạy quá 600 giây cho phép (--timeout) nên đã bị dừng "
+                              "(khi ghi các tệp kết quả)")
+    assert exported == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.failed.ipynb"]

@@ -708,3 +708,20 @@ def test_the_leadership_counts_and_totals_say_what_they_count(hv24):
     x = f["training.classes"]
     assert (x.value, x.kind, x.label, x.text()) == (2, "count", "tổng số lớp tập huấn, đào tạo",
                                                     "02")
+
+
+def test_a_commune_sets_count_rate_and_recognitions_say_what_they_count(hv24, kt20):
+    """Hòa Vang 2024: 3 of its 11 xã meet the 19 criteria; the rate of the NTM set is over
+    the district's xã (units.rural), an upper set's over the xã that follow it (in_scope);
+    8 xã were recognised. Kiến Tường 2020: no xã meets the 4 model criteria, and its count
+    says so without a list."""
+    f = hv24.figures
+    assert (f["ntm.communes_rate"].label, f["ntm.communes_rate"].inputs) == (
+        "tỷ lệ xã đạt đủ tiêu chí xa_ntm", ["ntm.communes_met", "units.rural"])
+    assert f["advanced.communes_rate"].inputs == ["advanced.communes_met", "advanced.in_scope"]
+    assert f["ntm.recognised"].derivation == (
+        "đếm các giá trị khác nhau của cột unit_code trong các dòng của recognitions có "
+        "title = xa_ntm: 8")
+    assert f["ntm.communes_met"].derivation == (
+        "đếm các xã đạt 19/19 tiêu chí: 3 (20293, 20296, 20299)")
+    assert kt20.figures["model.communes_met"].derivation == "đếm các xã đạt 4/4 tiêu chí: 0"

@@ -860,6 +860,8 @@ def _stand_in(monkeypatch, *, error="", write=True, cell_error=False, exported=N
     def export_all(executed, staging, formats, stages, nb=None, apart=False):
         exported.append((executed.name, formats, nb, apart, sorted(stages)))
         (staging / "report.html").write_text("<p>báo cáo</p>", encoding="utf-8")
+        # what a write cut short leaves (export.atomic_write's temporary name): not an output
+        (staging / ".report.pdf.k3j2").write_bytes(b"%PDF")
 
     monkeypatch.setattr(runner, "_execute", execute)
     monkeypatch.setattr(runner, "_release", lambda kernel, keep_spare, env=None: None)
@@ -879,15 +881,21 @@ def test_a_run_that_succeeds_swaps_its_outputs_in_and_removes_an_earlier_failed_
     exported: list = []
     _stand_in(monkeypatch, exported=exported)
     (tmp_path / "x.failed.ipynb").write_text("{}", encoding="utf-8")  # an earlier run's
+    (tmp_path / "x").mkdir()  # an earlier run's PDF, of other figures (no figures.json)
+    (tmp_path / "x" / "report.pdf").write_bytes(b"%PDF-1.7")
     run, final, left = _locked(tmp_path, pdf_apart=True)
     assert left == ["x"]  # no staging folder, no failed notebook
-    assert run.error == "" and run.failed_notebook is None and run.dropped == []
+    assert run.error == "" and run.failed_notebook is None
+    assert run.dropped == ["report.pdf"]  # removed, and named in the run's summary
     assert run.outputs == [final / "report.html", final / "report.ipynb"]
-    assert sorted(p.name for p in final.iterdir()) == ["report.html", "report.ipynb"]
+    assert sorted(p.name for p in final.iterdir()) == [
+        ".report.pdf.k3j2", "report.html", "report.ipynb"]
     assert list(run.stages) == ["execute"] and run.stages["execute"] >= 0
     # the export is given the notebook the run kept and its place in the staging folder
     assert exported == [("report.ipynb", ("html",), "the executed notebook", True,
                          ["execute"])]
+    _locked(tmp_path)
+    assert exported[-1][3] is False  # the PDF in this process unless asked
 
 
 def test_a_run_whose_notebook_raised_keeps_it_as_the_failed_notebook_and_names_the_cell(

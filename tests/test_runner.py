@@ -933,3 +933,38 @@ def test_a_run_past_its_time_limit_after_the_notebook_keeps_the_notebook_and_no_
                               "(khi ghi các tệp kết quả)")
     assert exported == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.failed.ipynb"]
+
+
+def test_a_reports_outcome_takes_its_runs_outputs_dropped_files_and_stages(tmp_path,
+                                                                            monkeypatch):
+    """runner._execute_and_export with the run stood in: a run that succeeds gives the
+    report its folder, outputs, the files it dropped and its stages; one that failed, its
+    error and failed notebook, nothing else."""
+    given = []
+
+    def run_notebook(notebook, parameters, final, formats, **kw):
+        given.append((parameters, final, kw["pdf_apart"]))
+        return result
+
+    monkeypatch.setattr(runner, "check_parameters", lambda notebook, parameters: None)
+    monkeypatch.setattr(runner, "run_notebook", run_notebook)
+    unit = types.SimpleNamespace(level="commune", slug="xa-mot")
+    final = tmp_path / "2026" / "xa-mot"
+    result = runner.NotebookRun(final, [final / "report.html"], stages={"execute": 2.5},
+                                dropped=["report.pdf"])
+    ok = ReportOutcome(2026, "xa-mot", "invalid", stages={"validate": 0.5})
+    runner._execute_and_export(ok, Path("nb.ipynb"), 2026, unit, tmp_path, ("html",),
+                               {"extra": 1}, 0.0, False, None, False, {}, pdf_apart=True)
+    assert (ok.status, ok.error, ok.out_dir, ok.outputs, ok.dropped, ok.stages) == (
+        "ok", "", final, [final / "report.html"], ["report.pdf"],
+        {"validate": 0.5, "execute": 2.5})
+    assert given == [({"year": 2026, "commune": "xa-mot", "extra": 1}, final, True)]
+    result = runner.NotebookRun(final, error="ô 3 báo lỗi", stages={"execute": 1.0},
+                                failed_notebook=tmp_path / "x.failed.ipynb",
+                                dropped=["report.pdf"])
+    failed = ReportOutcome(2026, "xa-mot", "invalid")
+    runner._execute_and_export(failed, Path("nb.ipynb"), 2026, unit, tmp_path, ("html",),
+                               None, 0.0, False, None, False, {})
+    assert (failed.status, failed.error, failed.failed_notebook, failed.out_dir,
+            failed.outputs, failed.dropped) == (
+        "failed", "ô 3 báo lỗi", tmp_path / "x.failed.ipynb", None, [], [])

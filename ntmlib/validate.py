@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import NtmError
+from .figures import places_of
 from .findings import Finding
 from .formatting import half_up_equal
 from .i18n import N_, _, count, every_language, ngettext, number, pgettext
@@ -1268,7 +1269,7 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
         computed = figures[key].value
         if computed is None or pd.isna(r["value"]):
             continue
-        places = _places(r["value"])
+        places = places_of(r["value"], cap=6)
         if not half_up_equal(float(figures[key].unrounded), float(r["value"]), places):
             label = figures[key].label
             findings.append(Finding.warning(
@@ -1299,7 +1300,7 @@ def check_figures(data: DistrictData, figures: dict, raw: RawDataset,
         if fig is None or fig.value is None or not _ok(r["stated_rate"]):
             continue
         if not half_up_equal(float(fig.unrounded), float(r["stated_rate"]),
-                              _places(r["stated_rate"])):
+                             places_of(r["stated_rate"], cap=6)):
             findings.append(Finding.warning(
                 "stated-figure", _("the source states a disbursement rate of {stated}% but "
                                    "{disbursed} / {allocated} gives {computed}%; the report "
@@ -1443,11 +1444,6 @@ def _needs_previous(key: str) -> bool:
     """Figures computed only when the previous year's data exists."""
     return key.startswith("prev.") or key.endswith((".criteria_added", ".added_list",
                                                     ".criteria_lost", ".lost_list"))
-
-
-def _places(value: float) -> int:
-    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
-    return len(text.split(".")[1]) if "." in text else 0
 
 
 def _g(v: float) -> str:

@@ -122,17 +122,11 @@ def _is_sample(out_dir: Path | None) -> bool:
 # -- what to render ---------------------------------------------------------------------------
 
 
-def default_level(year: int, data_dir: Path | None = None) -> str:
-    """The level a year's reports are made at, as the reference data has it: districts while
-    there are districts (until 2025), communes after (`Reference.report_level`)."""
-    return load_reference(data_dir).report_level(year)
-
-
 def units_with_data(year: int, data_dir: Path, level: str | None = None) -> list[str]:
     """Ids of the units of `level` that have a folder or workbook for `year` (named by id or
     official code)."""
     ref = load_reference(data_dir)
-    level = level or default_level(year, data_dir)
+    level = level or ref.report_level(year)
     known = {}
     for u in ref.units_of_level(level, year):
         known[u.slug] = u.slug
@@ -159,7 +153,7 @@ def select_units(year: int, data_dir: Path, units: list[str] | None = None,
     ref = load_reference(data_dir)
     if units:
         return [ref.resolve(d, year, level=level).slug for d in units]
-    level = level or default_level(year, data_dir)
+    level = level or ref.report_level(year)
     available = units_with_data(year, data_dir, level)
     if province:
         inside = {u.slug for u in ref.units_of_level(level, year, province)}
@@ -261,13 +255,13 @@ def run_batch(
     out_root = Path(out_dir).resolve() if out_dir else config.outputs_dir()
     check_formats(tuple(formats))
     check_output_folder(out_root)
-    level = level or default_level(year, data_root)
+    ref = load_reference(data_root)
+    level = level or ref.report_level(year)
     selected = select_units(year, data_root, districts, province, level)
     if not selected:
         raise NtmError(_("No unit of level {level} has data for {year} in {folder}.")
                        .format(level=level, year=year, folder=data_root))
     workers = workers or config.default_workers(len(selected))
-    ref = load_reference(data_root)
     # one batch of a year at a time: build.json and index.html describe the outputs beside
     # them, which a second batch would overwrite half-way (single reports lock their folders)
     with FolderLock(out_root / str(year) / "batch", wait=0):

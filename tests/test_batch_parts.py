@@ -23,7 +23,6 @@ from ntmlib.batch import (
     DistrictResult,
     DistrictTask,
     build_key,
-    default_level,
     merge_results,
     read_manifest,
     select_units,
@@ -49,7 +48,9 @@ def _zygote_setting_restored(monkeypatch):
 
 
 def test_districts_until_2025_and_communes_from_2026():
-    assert [default_level(y) for y in (2016, 2025, 2026, 2030)] == [
+    from ntmlib.reference import load_reference
+
+    assert [load_reference().report_level(y) for y in (2016, 2025, 2026, 2030)] == [
         "district", "district", "commune", "commune"]
 
 

@@ -80,7 +80,7 @@ def _exporter(kind: str):
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    class HTMLExporter(HTMLExporter):  # noqa: PLW0621 - nbconvert's, one copy fewer
+    class OneCopyExporter(HTMLExporter):
         def _preprocess(self, nb, resources):
             """nbconvert's, without copying and normalising the notebook a second time:
             `from_notebook_node` has just copied it, and an executed notebook papermill made
@@ -97,11 +97,11 @@ def _exporter(kind: str):
     # the notebook is validated once, after the preprocessors, not after each of them (a
     # fifth of the exports' time went to validating the same notebook again)
     if kind == "document":
-        return HTMLExporter(extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
-                            template_name="ntm_document", optimistic_validation=True)
+        return OneCopyExporter(extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+                               template_name="ntm_document", optimistic_validation=True)
     priority = [FIGURE_TABLE_MIME, "application/javascript", "text/html", "text/markdown",
                 "image/svg+xml", "text/latex", "image/png", "image/jpeg", "text/plain"]
-    exporter = HTMLExporter(
+    exporter = OneCopyExporter(
         config=Config({"NbConvertBase": {"display_data_priority": priority}}),
         extra_template_basedirs=[str(NBCONVERT_TEMPLATES)], template_name="ntm_review",
         embed_images=True, optimistic_validation=True)

@@ -302,10 +302,56 @@ def _embed_charts_as_drawn() -> None:
     images.RasterImage.get_x_object = get_x_object
 
 
+# WeasyPrint's user-agent stylesheet gives every element these pseudo-elements, and it
+# computes a style for each of them: six for every table cell, 90 % of the styles of a
+# report (a fifth of its layout time). The document has no footnotes or notes, and only
+# list items have markers, so the rules are scoped to the elements they can apply to.
+_UA_SCOPES = {"::marker": "li::marker, summary::marker",
+              **{f"::{p}": f":not(*)::{p}" for p in ("footnote-call", "footnote-marker",
+                                                    "note-call", "note-marker",
+                                                    "note-callback")}}
+
+
+@functools.cache
+def _ua_stylesheet():
+    """WeasyPrint's user-agent stylesheet with `_UA_SCOPES` applied, or None when the
+    pinned WeasyPrint's stylesheet no longer has each of those rules at a line's start
+    (then its own is used as it is)."""
+    from weasyprint import CSS
+    from weasyprint.html import UA, UA_COUNTER_STYLE
+
+    text = UA
+    for rule, scoped in _UA_SCOPES.items():
+        lines = re.findall(rf"^{re.escape(rule)} {{", text, re.M)
+        if len(lines) != 1:
+            return None
+        text = re.sub(rf"^{re.escape(rule)} {{", f"{scoped} {{", text, flags=re.M)
+    return CSS(string=text, counter_style=UA_COUNTER_STYLE)
+
+
+@functools.cache
+def _page_class() -> type:
+    from weasyprint import HTML
+
+    class Page(HTML):
+        """WeasyPrint's HTML document, styled by `_ua_stylesheet`."""
+
+        def _ua_stylesheets(self, forms=False):
+            own = _ua_stylesheet()
+            return super()._ua_stylesheets(forms) if own is None or forms else [own]
+
+    return Page
+
+
+def _page(html: str):
+    """WeasyPrint's document of `html` for the PDF (links unmade, scoped user-agent rules)."""
+    return _page_class()(string=unlinked(html), base_url=str(config.TEMPLATES_DIR))
+
+
 def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
     """A4 PDF of the document (WeasyPrint), with the fonts bundled in ntmlib and the
     provenance attached as provenance.json."""
-    from weasyprint import HTML, Attachment
+    from weasyprint import Attachment
 
     _embed_charts_as_drawn()
     font_config, css = _pdf_style(_pdf_sample(provenance))
@@ -317,7 +363,7 @@ def pdf_bytes(html: str, provenance: dict | None = None) -> bytes:
             string=json.dumps(provenance, ensure_ascii=False, indent=2, sort_keys=True),
             name="provenance.json", description="What produced this report",
             created=stamp, modified=stamp))
-    page = HTML(string=unlinked(html), base_url=str(config.TEMPLATES_DIR))
+    page = _page(html)
     doc = page.render(stylesheets=[css], font_config=font_config)
     for _ in range(MAX_FIGURE_MOVES):  # charts pushed to the next page leave no big blank
         if not unstrand_charts(doc, page.etree_element):
@@ -346,6 +392,7 @@ class PdfApart:
         # the fonts set up here, before the fork: a child's own would be left in /tmp by its
         # os._exit, one folder a PDF, and made again by every child of a batch worker
         _pdf_style(_pdf_sample(provenance))
+        _ua_stylesheet()  # parsed once, not by every child
         self.pid = os.fork()
         if self.pid == 0:  # the child: lay out, write, leave without this process's teardown
             code = 1

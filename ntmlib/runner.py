@@ -505,6 +505,7 @@ def _preload_export() -> None:
 
         for kind in ("document", "review"):
             export._exporter(kind).template  # noqa: B018 - compiles it
+        export._ua_stylesheet()
     except Exception:  # noqa: BLE001 - the export step will raise it where it belongs
         pass
 

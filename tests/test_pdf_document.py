@@ -381,3 +381,49 @@ def test_a_forked_child_removes_its_own_fonts_folder_never_its_parents(own_tmp):
         assert pool.submit(_pdf_in_a_forked_child, str(own_tmp)).result()[0] > 1000
     assert _fonts_folders(own_tmp) == ours
     assert len(pdf_bytes(PAGE)) > 1000  # this process's fonts still there
+
+
+# --- WeasyPrint's user-agent rules scoped to the elements they apply to (export._UA_SCOPES) ---
+
+@pytest.mark.e2e
+def test_the_scoped_user_agent_rules_are_in_use():
+    """Each rule the PDF scopes is found in the pinned WeasyPrint's stylesheet (a WeasyPrint
+    that moved them would silently lose the saving)."""
+    from ntmlib import export
+
+    assert export._ua_stylesheet() is not None
+    assert set(export._UA_SCOPES) == {"::marker", "::footnote-call", "::footnote-marker",
+                                      "::note-call", "::note-marker", "::note-callback"}
+
+
+# a marker keeps its own case under an upper-cased item ("b. BA", not "B. BA"): the one rule
+# of ::marker a document shows
+LISTS = ('<html><body><div class="ntm-doc"><ul><li>Một</li></ul>'
+         '<ol style="list-style-type: lower-alpha"><li>Hai</li>'
+         '<li style="text-transform: uppercase">Ba</li></ol></div></body></html>')
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("document", ["report", "lists"])
+def test_the_scoped_rules_change_nothing_a_document_prints(document, hv24, monkeypatch):
+    """Hòa Vang's document, its tables and charts, and a page of lists (whose markers keep
+    their own rule) give the same PDF, byte for byte, as with WeasyPrint's own user-agent
+    stylesheet."""
+    from ntmlib import export
+
+    html = hv24.document({"year": 2024}).html if document == "report" else LISTS
+    scoped = pdf_bytes(html, PROVENANCE)
+    monkeypatch.setattr(export, "_ua_stylesheet", lambda: None)
+    assert pdf_bytes(html, PROVENANCE) == scoped
+
+
+def test_the_report_s_stylesheets_make_no_footnotes_or_notes():
+    """The PDF scopes WeasyPrint's rules for footnote and note calls away: a stylesheet that
+    starts using them must bring the rules back (export._UA_SCOPES)."""
+    from ntmlib import config
+
+    sheets = sorted(p for p in config.TEMPLATES_DIR.rglob("*") if p.suffix in (".css", ".j2"))
+    assert sheets
+    for sheet in sheets:
+        text = sheet.read_text(encoding="utf-8")
+        assert not re.search(r"footnote|::note|\bnote-(call|marker|callback)", text), sheet

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from html import escape
@@ -299,10 +300,11 @@ def run_batch(
             for task in tasks:
                 task.zygote = zygote or True
             spare = None
-            if summary and tasks and _provinces(year, selected, data_root, province):
-                # the province report's kernel starts now, beside the workers, instead of
-                # on one core after the last unit; in a thread, since it waits for the
-                # zygote's imports, which the workers need not wait for
+            if (summary and tasks and zygote is None
+                    and _provinces(year, selected, data_root, province)):
+                # Dask: the province report, made here, has its kernel started now, beside
+                # the workers, instead of on one core after the last unit; in a thread,
+                # since it waits for its imports, which the workers need not wait for
                 from .kernels import start_spare
                 from .runner import kernel_env
 
@@ -317,9 +319,10 @@ def run_batch(
             summary_status = ""
             good = [r.district for r in results if r.status in ("ok", "skipped")]
             if summary and good:
-                summary_status = _province_reports(year, good, data_root, out_root, formats,
-                                                   timeout, progress, province,
-                                                   extra_parameters)
+                args = (year, good, data_root, out_root, formats, timeout, progress, province,
+                        extra_parameters)
+                summary_status = (_province_reports_apart(zygote, args) if zygote
+                                  else _province_reports(*args))
         # the manifest and the index keep the units this run did not select, as the last run
         # left them: a partial batch updates its own rows
         every = merge_results(previous, results)
@@ -475,6 +478,26 @@ def _without_folder(year: int, units: list[str], data_root: Path) -> list[str]:
     """The provinces of `units` that have no folder of their own for the year."""
     return sorted(s for s, p in _provinces_of(year, units, data_root).items()
                   if not has_data(data_root, year, p))
+
+
+def _province_reports_apart(zygote: str, args: tuple, work=None) -> str:
+    """`_province_reports(*args)` (or `work(*args)`) in a worker forked from the batch's fork server, its kernel
+    forked from the batch's zygote: that worker has the export's libraries imported, which
+    this process would import after the last unit (1,3 CPU-s on one core, at the batch's
+    end). A worker that dies is the province reports' status, as a failed unit's is."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=_worker_context()) as pool:
+        try:
+            return pool.submit(_province_work, zygote, args, work).result()
+        except BrokenProcessPool as exc:
+            return _("the worker stopped: {error}").format(error=f"{type(exc).__name__}: "
+                                                                 f"{exc}")
+
+
+def _province_work(zygote: str, args: tuple, work=None) -> str:
+    from . import kernels
+
+    kernels.use_zygote(zygote)
+    return (work or _province_reports)(*args)
 
 
 def _province_reports(year: int, units: list[str], data_root: Path, out_root: Path,

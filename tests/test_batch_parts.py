@@ -731,11 +731,18 @@ def test_the_province_report_follows_the_units_that_are_good(rerun, monkeypatch)
         asked.append(args)
         return "tra-vinh: ô 2 báo lỗi"
     monkeypatch.setattr(batch, "_province_reports", province)
+    apart = []
+
+    def province_apart(zygote, args):
+        apart.append(zygote)
+        return province(*args)
+    monkeypatch.setattr(batch, "_province_reports_apart", province_apart)
     res = batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
                           workers=3, formats=("pdf",), timeout=80, province="84",
                           extra_parameters={"appendix_numbering": "roman"})
-    # its kernel started beside the units, with the batch's folders
-    assert spare == [{"NTM_DATA_DIR": str(rerun.data), "NTM_OUTPUT_DIR": str(rerun.out)}]
+    # made in a worker of the batch, its kernel forked from the batch's zygote: no kernel
+    # started here
+    assert apart == ["/tmp/the-batchs-zygote"] and spare == []
     assert rerun.pool_args == [(3, None, False)]
     assert asked == [(2024, ["cau-ke", "tra-cu"], rerun.data, rerun.out, ("pdf",), 80, False,
                       "84", {"appendix_numbering": "roman"})]
@@ -744,17 +751,23 @@ def test_the_province_report_follows_the_units_that_are_good(rerun, monkeypatch)
     assert manifest["province_summary"] == "tra-vinh: ô 2 báo lỗi"
     assert "<p>Báo cáo cấp tỉnh: lỗi: tra-vinh: ô 2 báo lỗi</p>" in res.index.read_text(
         encoding="utf-8")
-    # nothing to render: no kernel started for it, but its report is made again from the
-    # units' recorded figures
+    # nothing to render: no zygote, no pool; its report is made here again from the units'
+    # recorded figures
     batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=True,
                     districts=["cau-ke"], formats=("pdf",), timeout=80,
                     extra_parameters={"appendix_numbering": "roman"})
-    assert len(spare) == 1 and asked[-1][1] == ["cau-ke"]
+    assert spare == [] and len(apart) == 1 and asked[-1][1] == ["cau-ke"]
     assert rerun.pool_args[-1] == (config.cores(), None, True)  # (no tasks; one unit)
+    # on Dask, the report is made here, its kernel started beside the units with the batch's
+    # folders
+    batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
+                    scheduler="local", force=True)
+    assert spare == [{"NTM_DATA_DIR": str(rerun.data), "NTM_OUTPUT_DIR": str(rerun.out)}]
+    assert len(apart) == 1 and len(asked) == 3
     # without a province report, none is asked for
     batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
                     summary=False, force=True)
-    assert len(spare) == 1 and len(asked) == 2
+    assert len(spare) == 1 and len(asked) == 3
     assert rerun.pool_args[-1][2] is False
 
 
@@ -1039,3 +1052,21 @@ def test_a_batch_says_which_province_reports_a_missing_folder_left_out(monkeypat
                       "narrative.md)")
     assert batch._province_reports(2026, ["xa-tra-cu"], BUNDLED, BUNDLED, ("html",), None,
                                    False, None) == "ok"
+
+
+def _stop_worker(*args):
+    os._exit(3)
+
+
+def _echo_work(*args):
+    from ntmlib import kernels
+
+    return f"{kernels._zygote_shared} {args}"
+
+
+@pytest.mark.e2e  # a pool of the batch's kind: its fork server imports the export's libraries
+def test_the_province_reports_run_in_a_worker_and_a_dead_one_is_their_status():
+    got = batch._province_reports_apart("/tmp/z", (2024, ["tra-cu"]), work=_echo_work)
+    assert got == "/tmp/z (2024, ['tra-cu'])"  # the batch's zygote, for its kernel
+    status = batch._province_reports_apart("/tmp/z", (), work=_stop_worker)
+    assert status.startswith("tiến trình xử lý bị dừng: BrokenProcessPool: "), status

@@ -481,10 +481,11 @@ def _without_folder(year: int, units: list[str], data_root: Path) -> list[str]:
 
 
 def _province_reports_apart(zygote: str, args: tuple, work=None) -> str:
-    """`_province_reports(*args)` (or `work(*args)`) in a worker forked from the batch's fork server, its kernel
-    forked from the batch's zygote: that worker has the export's libraries imported, which
-    this process would import after the last unit (1,3 CPU-s on one core, at the batch's
-    end). A worker that dies is the province reports' status, as a failed unit's is."""
+    """`_province_reports(*args)` (or `work(*args)`) in a worker forked from the batch's fork
+    server, its kernel forked from the batch's zygote: that worker has the export's libraries
+    imported, which this process would import after the last unit (1,3 CPU-s on one core,
+    at the batch's end). A worker that dies is the province reports' status, as a failed
+    unit's is."""
     with ProcessPoolExecutor(max_workers=1, mp_context=_worker_context()) as pool:
         try:
             return pool.submit(_province_work, zygote, args, work).result()

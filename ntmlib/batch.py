@@ -261,7 +261,7 @@ def run_batch(
     selected = select_units(year, data_root, districts, province, level)
     if not selected:
         raise NtmError(_("No unit of level {level} has data for {year} in {folder}.")
-                       .format(level=level, year=year, folder=data_root))
+                       .format(level=_(level), year=year, folder=data_root))
     workers = workers or config.default_workers(len(selected))
     # one batch of a year at a time: build.json and index.html describe the outputs beside
     # them, which a second batch would overwrite half-way (single reports lock their folders)
@@ -318,7 +318,13 @@ def run_batch(
 
             summary_status = ""
             good = [r.district for r in results if r.status in ("ok", "skipped")]
-            if summary and good:
+            if summary and good and level != ref.report_level(year):
+                # a province report sums the year's own level (province.member_level): the
+                # units of this batch are not its members
+                summary_status = _("not made: a province report of {year} sums the reports "
+                                   "of its {members}, not of its {level}").format(
+                    year=year, members=_(ref.report_level(year)), level=_(level))
+            elif summary and good:
                 args = (year, good, data_root, out_root, formats, timeout, progress, province,
                         extra_parameters)
                 summary_status = (_province_reports_apart(zygote, args) if zygote

@@ -16,6 +16,7 @@ says "trong N xã đã báo cáo", and does not judge the province's conditions.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -49,17 +50,22 @@ class Member:
 
 
 def member_level(province: Unit, year: int, reference) -> str:
-    """Communes after the July 2025 reorganisation (no district level), districts before."""
-    children = reference.children(province, year)
-    return "district" if (children["level"] == "district").any() else "commune"
+    """The level of the units a province report sums: the level the year's reports are made
+    at (`Reference.report_level`), districts until 2025 and communes after, whichever
+    version of a reused province code the year resolves to (a province that went on after
+    July 2025 is, in 2025, the new unit, whose children are communes)."""
+    return reference.report_level(year)
 
 
 def member_units(province: Unit, year: int, reference):
-    """The units a province report sums, from reference/units.csv: its communes from July
-    2025; before, its districts with at least one rural commune (a kind whose role is
-    "rural" in unit_kinds.csv, the xã) in the year. An urban district (quận: only phường)
-    or one without communes takes no part in the programme and is not a missing unit."""
+    """The units a province report sums, from reference/units.csv: its communes from 2026;
+    until 2025, the districts it had on 1 January with at least one rural commune (a kind
+    whose role is "rural" in unit_kinds.csv, the xã) in the year. An urban district (quận:
+    only phường) or one without communes takes no part in the programme and is not a
+    missing unit."""
     level = member_level(province, year, reference)
+    if level == "district":  # the province as it was while it had districts
+        province = reference.unit_on(province.code, dt.date(year, 1, 1)) or province
     children = reference.children(province, year)
     children = children[children["level"] == level]
     if level == "district":

@@ -520,7 +520,7 @@ class Reference:
             known = ", ".join(sorted(set(k.loc[k["level"] == lvl, "type"])))
             raise NtmError(_("The unit kind '{kind}' ({level}) is not in "
                              "data/reference/unit_kinds.csv (known: {known})").format(
-                kind=type_, level=lvl, known=known))
+                kind=type_, level=_(lvl), known=known))
         r = rows.iloc[0]
         self._cache[key] = Kind(r["level"], r["type"], r["role"], r["word"],
                                 r["party_committee"], r["hamlet_term"], int(r["order"] or 0))

@@ -435,14 +435,16 @@ def generate_province_folder(province: str, year: int, out_dir: Path, reference:
 
 def generate_province(year: int, out_dir: Path, reference: Reference, seed: int = 2023,
                       province: str = "tra-vinh") -> list[Path]:
-    """Sample data for every unit of the province but those with real data: its districts
-    (before July 2025) or its communes (after), and the province's own folder."""
-    p = reference.resolve(province, year, level="province")
-    children = reference.children(p, year)
-    if (children["level"] == "district").any():
+    """Sample data for every unit of the province but those with real data, at the level the
+    year's reports are made (`Reference.report_level`): its districts (until 2025, 2025
+    included although they were dissolved that July) or its communes, and the province's own
+    folder."""
+    if reference.report_level(year) == "district":
         made = [generate_district(u.code, year, out_dir, reference, seed)
                 for u in reference.districts(year, province) if u.code not in REAL_DISTRICTS]
     else:
+        p = reference.resolve(province, year, level="province")
+        children = reference.children(p, year)
         codes = [code for code in children.loc[children["level"] == "commune", "code"]
                  if code not in REAL_COMMUNES]
         made = [generate_commune(code, year, out_dir, reference, seed) for code in codes]

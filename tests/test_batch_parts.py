@@ -715,7 +715,7 @@ def test_each_task_carries_the_run_and_a_worker_uses_a_spare_core_only_if_cores_
 def test_a_batch_with_no_unit_to_render_says_where_it_looked(tmp_path):
     with pytest.raises(NtmError) as err:
         batch.run_batch(2024, data_dir=tmp_path, out_dir=tmp_path / "out", progress=False)
-    assert str(err.value) == (f"Không có đơn vị cấp district nào có dữ liệu năm 2024 trong "
+    assert str(err.value) == (f"Không có đơn vị cấp huyện nào có dữ liệu năm 2024 trong "
                               f"{tmp_path}.")
 
 
@@ -1070,3 +1070,21 @@ def test_the_province_reports_run_in_a_worker_and_a_dead_one_is_their_status():
     assert got == "/tmp/z (2024, ['tra-cu'])"  # the batch's zygote, for its kernel
     status = batch._province_reports_apart("/tmp/z", (), work=_stop_worker)
     assert status.startswith("tiến trình xử lý bị dừng: BrokenProcessPool: "), status
+
+
+def test_no_province_report_from_a_batch_of_another_level_than_the_years(rerun, monkeypatch):
+    """2024's reports are the districts': a batch of its communes (`--level commune`) makes
+    no province report, which would sum districts, and says why."""
+    (rerun.data / "2024" / "tra-vinh").mkdir()
+    (rerun.data / "2024" / "xa-phuoc-hung-tra-cu").mkdir()
+    (rerun.data / "2024" / "xa-phuoc-hung-tra-cu" / "header.yaml").write_text("x\n")
+    asked = []
+    monkeypatch.setattr(batch, "_province_reports", lambda *a: asked.append(a) or "ok")
+    monkeypatch.setattr(batch, "_province_reports_apart", lambda z, a: asked.append(a) or "ok")
+    res = batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
+                          level="commune")
+    assert [r.district for r in res.results] == ["xa-phuoc-hung-tra-cu"] and asked == []
+    assert res.summary_status == ("chưa lập: báo cáo cấp tỉnh năm 2024 tổng hợp từ báo cáo "
+                                  "của các đơn vị cấp huyện, không phải cấp xã")
+    batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False, force=True)
+    assert len(asked) == 1  # the districts' batch: made

@@ -134,6 +134,26 @@ def test_the_two_vinh_longs_of_2025_each_have_only_their_own_children():
     assert (old.valid_to, new.valid_from) == (dt.date(2025, 6, 30), dt.date(2025, 7, 1))
     assert ref.children(old, 2025)["level"].value_counts().to_dict() == {"district": 8}
     assert ref.children(new, 2025)["level"].value_counts().to_dict() == {"commune": 124}
-    assert (member_level(old, 2025, ref), member_level(new, 2025, ref)) == (
-        "district", "commune")
     assert ref.unit("86", 2025) == new  # the one that still exists at the year's end
+    # 2025's reports are the districts' (Reference.report_level), so the province report of
+    # 2025 sums districts whichever version its code resolves to, and 2026's communes
+    assert (member_level(old, 2025, ref), member_level(new, 2025, ref),
+            member_level(new, 2026, ref)) == ("district", "district", "commune")
+
+
+def test_a_province_that_went_on_after_july_2025_sums_its_districts_in_2025():
+    """Tỉnh Vĩnh Long of 2025 resolves to the merged province (it exists at the year's end),
+    whose children are communes; its 2025 report sums the districts it had on 1 January:
+    the seven of units.csv with xã (Thành phố Vĩnh Long has only phường), not Trà Vinh's."""
+    import datetime as dt
+
+    from ntmlib.province import member_units
+    from ntmlib.reference import load_reference
+
+    ref = load_reference(BUNDLED)
+    new = ref.resolve("vinh-long", 2025, level="province")
+    assert new.valid_from == dt.date(2025, 7, 1)
+    assert list(member_units(new, 2025, ref)["name"]) == [
+        "Huyện Long Hồ", "Huyện Mang Thít", "Huyện Vũng Liêm", "Huyện Tam Bình",
+        "Thị xã Bình Minh", "Huyện Trà Ôn", "Huyện Bình Tân"]
+    assert len(member_units(new, 2026, ref)) == 124

@@ -137,3 +137,16 @@ def test_a_province_without_commune_groups_gets_sample_groups_in_a_reference_of_
     assert groups not in generate_province(2027, tmp_path, load_reference(tmp_path),
                                            province="lai-chau")
     assert groups.read_bytes() == before
+
+
+def test_2025_sample_data_is_the_districts_of_a_province_that_went_on(root):
+    """Tỉnh Lai Châu kept its code after July 2025, so its 2025 id resolves to the new
+    province, whose children are communes; 2025's reports are the districts' (as a batch
+    makes them), so the sample is its eight districts, each valid, and its own folder."""
+    ref = load_reference(root)
+    made = generate_province(2025, root, ref, province="lai-chau")
+    assert sorted(p.name for p in made) == sorted([
+        "tp-lai-chau", "tam-duong-lai-chau", "muong-te", "sin-ho", "phong-tho", "than-uyen",
+        "tan-uyen", "nam-nhun", "lai-chau"])
+    result = load_unit(2025, "muong-te", root)
+    assert result.ok and not result.findings, [str(f) for f in result.findings]

@@ -163,8 +163,10 @@ def cmd_new_year(args: argparse.Namespace) -> int:
         raise NtmError(_("Give --unit or --province, not both."))
     if args.province:
         level = ref.report_level(args.to)
-        names = [u.slug for u in ref.units_of_level(
-            level, args.to, ref.resolve(args.province, args.to, level="province").slug)]
+        province = ref.resolve(args.province, args.to, level="province")
+        names = [u.slug for u in ref.units_of_level(level, args.to, province.slug)]
+        # and the province's own folder (header, narrative), for the batch's province report
+        names += [province.slug] if has_data(root, args.from_year, province) else []
     elif args.district:
         names = [ref.resolve(args.district, args.to).slug]
     else:

@@ -83,10 +83,14 @@ def _csv_value(v: object) -> str:
 
 
 def write_folder(folder: Path, header: dict, narrative: dict[str, list[str]],
-                 tables: dict[str, pd.DataFrame]) -> Path:
-    """Write a district folder (CSV, header.yaml, narrative.md) in the canonical format."""
+                 tables: dict[str, pd.DataFrame], level: str | None = None) -> Path:
+    """Write a unit's folder (CSV, header.yaml, narrative.md) in the canonical format: every
+    table, or with `level` those a unit of that level has (a province's folder is its
+    header and narrative: its figures are its members')."""
     folder.mkdir(parents=True, exist_ok=True)
     for spec in TABLES:
+        if level == "province" and level not in spec.levels:
+            continue
         frame = tables.get(spec.name)
         columns = spec.column_names
         buf = io.StringIO()
@@ -172,10 +176,10 @@ def new_year(from_year: int, to_year: int, district: str, data_dir: Path | None 
     if recipients:
         header["recipients"] = recipients
     with atomic_folder(target) as staging:
-        write_folder(staging, header, {}, tables)
+        write_folder(staging, header, {}, tables, unit.level)
 
     todo = [_("header.yaml: date, doc_number (and check recipients, signer)")]
-    if ref.period(to_year).period != data.period:
+    if ref.period(to_year).period != data.period and unit.level != "province":
         todo.append(new_period_todo(unit, to_year, ref))
     # only the tables a unit of this level reports (a commune has no district criteria)
     levels = {t.name: t.levels for t in TABLES}

@@ -229,3 +229,24 @@ def test_a_province_new_year_finds_a_communes_data_filed_under_its_code(tmp_path
                  "--data-dir", str(root)]) == 0
     assert (root / "2027" / "xa-tra-on" / "header.yaml").is_file()
     assert "Đã tạo 1 thư mục, 123 đơn vị chưa tạo." in capsys.readouterr().out
+
+
+def test_a_province_new_year_carries_the_provinces_own_folder(tmp_path, capsys):
+    """The province's header and narrative go to the new year too, for the batch's province
+    report; no table (a province's figures are its members')."""
+    import yaml
+
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    shutil.copytree(FIXTURES / "2026" / "xa-tra-on", root / "2026" / "xa-tra-on")
+    shutil.copytree(BUNDLED / "2026" / "vinh-long", root / "2026" / "vinh-long")
+    assert main(["new-year", "--from", "2026", "--to", "2027", "--province", "vinh-long",
+                 "--data-dir", str(root)]) == 0
+    folder = root / "2027" / "vinh-long"
+    assert sorted(p.name for p in folder.iterdir()) == ["header.yaml", "narrative.md"]
+    header = yaml.safe_load((folder / "header.yaml").read_text(encoding="utf-8"))
+    assert (header["unit_code"], header["year"], header["date"], header["doc_number"]) == (
+        "86", 2027, "", "")
+    printed = capsys.readouterr().out
+    assert f"Đã tạo {folder}. Cần điền:" in printed
+    assert "Đã tạo 2 thư mục, 123 đơn vị chưa tạo." in printed

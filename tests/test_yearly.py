@@ -242,7 +242,7 @@ def test_new_year_leaves_no_half_written_folder_and_can_run_again(root, monkeypa
 
     real = yearly.write_folder
 
-    def fails_halfway(folder, header, narrative, tables):  # write_folder's signature
+    def fails_halfway(folder, header, narrative, tables, level=None):  # write_folder's
         (folder / "documents.csv").write_text("doc_id\n", encoding="utf-8")
         raise OSError("disk full")
 

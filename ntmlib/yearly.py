@@ -85,8 +85,7 @@ def _csv_value(v: object) -> str:
 def write_folder(folder: Path, header: dict, narrative: dict[str, list[str]],
                  tables: dict[str, pd.DataFrame], level: str | None = None) -> Path:
     """Write a unit's folder (CSV, header.yaml, narrative.md) in the canonical format: every
-    table, or with `level` those a unit of that level has (a province's folder is its
-    header and narrative: its figures are its members')."""
+    table, none for `level` "province" (a province's figures are its members')."""
     folder.mkdir(parents=True, exist_ok=True)
     for spec in TABLES:
         if level == "province" and level not in spec.levels:

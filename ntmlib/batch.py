@@ -300,7 +300,7 @@ def run_batch(
             for task in tasks:
                 task.zygote = zygote or True
             spare = None
-            if (summary and tasks and zygote is None
+            if (summary and tasks and zygote is None and level == ref.report_level(year)
                     and _provinces(year, selected, data_root, province)):
                 # Dask: the province report, made here, has its kernel started now, beside
                 # the workers, instead of on one core after the last unit; in a thread,
@@ -318,13 +318,9 @@ def run_batch(
 
             summary_status = ""
             good = [r.district for r in results if r.status in ("ok", "skipped")]
-            if summary and good and level != ref.report_level(year):
-                # a province report sums the year's own level (province.member_level): the
-                # units of this batch are not its members
-                summary_status = _("not made: a province report of {year} sums the reports "
-                                   "of its {members}, not of its {level}").format(
-                    year=year, members=_(ref.report_level(year)), level=_(level))
-            elif summary and good:
+            if summary and good and level == ref.report_level(year):
+                # (a province report sums the year's own level, province.member_level: a
+                # batch of another level, `--level`, has no province report)
                 args = (year, good, data_root, out_root, formats, timeout, progress, province,
                         extra_parameters)
                 summary_status = (_province_reports_apart(zygote, args) if zygote

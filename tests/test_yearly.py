@@ -254,3 +254,18 @@ def test_new_year_leaves_no_half_written_folder_and_can_run_again(root, monkeypa
     made = new_year(2023, 2024, "tra-cu", root)
     assert (made.folder / "header.yaml").exists()
     assert sorted(p.name for p in (root / "2024").iterdir()) == ["tra-cu"]
+
+
+def test_new_year_follows_the_data_folders_own_reference(root):
+    """A data folder with reference tables of its own (as `ntmlib.sample` makes when it adds
+    commune groups): the new year's recipients are its wording, not the bundled one's."""
+    import yaml
+
+    wording = root / "reference" / "wording.csv"
+    text = wording.read_text(encoding="utf-8")
+    wording.write_text(text.replace("recipients,1,2016,,district,Ủy ban nhân dân {province}",
+                                    "recipients,1,2016,,district,Thường trực {province}"),
+                       encoding="utf-8")
+    made = new_year(2023, 2024, "tra-cu", root)
+    header = yaml.safe_load((made.folder / "header.yaml").read_text(encoding="utf-8"))
+    assert header["recipients"][0] == "Thường trực tỉnh", header["recipients"]

@@ -623,7 +623,7 @@ def rerun(tmp_path, monkeypatch):
                               **options)
         tasks = {t.district: t for t in (given.pop() if given else [])}
         return tasks, {r.district: (r.status, r.error) for r in res.results}, res
-    run.data, run.out, run.pool_args, run.zygotes = data, out, pool_args, zygotes
+    run.data, run.out, run.pool_args, run.zygotes, run.given = data, out, pool_args, zygotes, given
     return run
 
 
@@ -1087,3 +1087,23 @@ def test_no_province_report_from_a_batch_of_another_level_than_the_years(rerun, 
     assert res.summary_status == ""
     batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False, force=True)
     assert len(asked) == 1  # the districts' batch: made
+
+
+def test_a_batch_reads_the_data_folders_own_reference(rerun, monkeypatch):
+    """A data folder with reference tables of its own: the units' names, and the provinces
+    whose reports follow, are its own (a province renamed there)."""
+    shutil.copytree(BUNDLED / "reference", rerun.data / "reference")
+    units = rerun.data / "reference" / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8")
+                     .replace(",Huyện Cầu Kè,", ",Huyện Cầu Kè Mới,")
+                     .replace("84,Tỉnh Trà Vinh,", "84,Tỉnh Trà Vinh Mới,"), encoding="utf-8")
+    (rerun.data / "2024" / "tra-vinh").mkdir()
+    asked = []
+    monkeypatch.setattr(batch, "_province_reports_apart",
+                        lambda zygote, args: asked.append(args) or "ok")
+    batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False)
+    assert {t.name for t in rerun.given[-1] if t.district == "cau-ke"} == {"Huyện Cầu Kè Mới"}
+    for province in (None, "84"):  # the provinces of the units, or the one asked for
+        assert [p.name for _, p in batch._provinces(2024, ["cau-ke"], rerun.data,
+                                                    province)] == ["Tỉnh Trà Vinh Mới"]
+    assert len(asked) == 1

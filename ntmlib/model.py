@@ -91,7 +91,9 @@ class UnitData:
         """The commune-level units of the unit that year (a commune report: the commune)."""
         if self.unit.level == "commune":
             u = self.reference.units
-            return u[(u["code"] == self.unit.code) & (u["valid_from"] == self.unit.valid_from)]
+            start = self.unit.valid_from  # a commune of before July 2025 has none
+            return u[(u["code"] == self.unit.code) & (u["valid_from"].isna() if start is None
+                                                      else u["valid_from"] == start)]
         return self.reference.communes(self.unit.code, self.year)
 
     @cached_property

@@ -302,6 +302,15 @@ def period_first(reference: Reference, period: str) -> int:
     return int(p.loc[p["period"] == period, "first_year"].iloc[0])
 
 
+def _period_before(reference: Reference, year: int):
+    """The criteria period before the year's (a commune's earlier recognition), or the year's
+    own when it is the first (2016-2020), or None in that period's first year."""
+    this = reference.period(year)
+    if any(reference.periods["last_year"] == this.first_year - 1):
+        return reference.period(this.first_year - 1)
+    return this if year > this.first_year else None
+
+
 def _refuse_real(folder: Path) -> None:
     """Never overwrite a folder that is not sample data."""
     header = folder / "header.yaml"
@@ -330,7 +339,8 @@ COMMUNE_NARRATIVE = """<!-- DỮ LIỆU MẪU (sample data): invented by ntmlib.
 
 def generate_commune(unit_code: str, year: int, out_dir: Path, reference: Reference,
                      seed: int = 2026) -> Path:
-    """Write `out_dir/<year>/<slug>/` for a commune-level unit (after July 2025)."""
+    """Write `out_dir/<year>/<slug>/` for a commune-level unit: the communes formed in July
+    2025, or one of before as a unit of its own."""
     unit = reference.unit(unit_code, year)
     rng = _rng(seed, unit_code, year)
     folder = out_dir / str(year) / unit.slug
@@ -357,9 +367,12 @@ def generate_commune(unit_code: str, year: int, out_dir: Path, reference: Refere
     else:
         _write_csv(folder, "commune_criteria", [])
     recognitions = []
-    if rural and rng.random() < 0.7:
+    past = _period_before(reference, year)
+    if rural and past is not None and rng.random() < 0.7:
         recognitions.append({"unit_code": unit.code, "title": reference.title_for("commune"),
-                             "period": "2021-2025", "year": rng.randint(2021, 2025)})
+                             "period": past.period,
+                             "year": rng.randint(past.first_year, min(past.last_year,
+                                                                      year - 1))})
     if rural and s is not None and len(met) == s.size and rng.random() < 0.4:
         recognitions.append({"unit_code": unit.code, "title": reference.title_for("modern"),
                              "period": period, "year": year})

@@ -150,3 +150,20 @@ def test_2025_sample_data_is_the_districts_of_a_province_that_went_on(root):
         "tan-uyen", "nam-nhun", "lai-chau"])
     result = load_unit(2025, "muong-te", root)
     assert result.ok and not result.findings, [str(f) for f in result.findings]
+
+
+@pytest.mark.parametrize("year", [2016, 2018, 2023])
+def test_a_commune_of_before_july_2025_reported_on_its_own_validates(root, year):
+    """Xã Phước Hưng (Trà Cú), a commune of before the reorganisation, as a unit of its own:
+    its tables name its own code (it has no valid_from in units.csv), and an earlier
+    recognition falls in a period before the report's year (none in 2016)."""
+    from ntmlib.sample import generate_commune
+
+    ref = load_reference(root)
+    folder = generate_commune("29464", year, root, ref, seed=year)
+    result = load_unit(year, "xa-phuoc-hung-tra-cu", root)
+    assert result.ok and not result.findings, [str(f) for f in result.findings]
+    assert list(result.data.communes["code"]) == ["29464"]
+    recognitions = (folder / "recognitions.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [r.split(",")[2:4] for r in recognitions] == {
+        2016: [], 2018: [["2016-2020", "2017"]], 2023: [["2016-2020", "2019"]]}[year]

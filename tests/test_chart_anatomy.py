@@ -443,3 +443,21 @@ def test_a_caption_figure_that_is_missing_prints_nothing():
     assert _text({"year": _Given(None)}, "year") == ""
     # a bar's label is a column's number: a count unpadded, as in the appendix beside it
     assert _text({"year": _Given(7)}, "year") == "7"
+
+
+def test_model_names_wrap_before_the_45th_character(hv24):
+    """A name whose two words take 45 characters with their space goes on two lines; one of
+    44 stays on one (the labels are drawn from the bottom up)."""
+    from tests.conftest import with_tables
+
+    models = hv24.data["production_models"].copy()
+    direct = models.index[models["source"] == "direct"]
+    names = ["A" * 20 + " " + "B" * 24, "C" * 20 + " " + "D" * 23]
+    names += ["E"] * (len(direct) - 2)
+    models.loc[direct, "name"] = names
+    given = {f"models.allocated[{i}]": 10 for i in models.loc[direct, "model_id"]}
+    c = models_disbursement(with_tables(hv24.data, production_models=models),
+                            {k: _Text(v) for k, v in given.items()})
+    labels = [t.get_text() for t in c.figure.axes[0].get_yticklabels()][::-1]
+    assert labels[:2] == ["A" * 20 + "\n" + "B" * 24, "C" * 20 + " " + "D" * 23]
+    close([c])

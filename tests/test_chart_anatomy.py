@@ -461,3 +461,12 @@ def test_model_names_wrap_before_the_45th_character(hv24):
     labels = [t.get_text() for t in c.figure.axes[0].get_yticklabels()][::-1]
     assert labels[:2] == ["A" * 20 + "\n" + "B" * 24, "C" * 20 + " " + "D" * 23]
     close([c])
+
+
+def test_a_communes_funds_chart_shows_the_local_budget_not_its_parts(tra_on):
+    """Xã Trà Ôn 2026: Ngân sách tỉnh (800) and Ngân sách xã (150) are the parts of Ngân
+    sách địa phương (950), a group from 2026 in fund_sources.csv: one bar for the group."""
+    c = chart(tra_on, "funds")
+    labels = [t.get_text() for t in c.figure.axes[0].get_yticklabels()][::-1]
+    assert labels == ["Ngân sách Trung ương", "Ngân sách địa phương", "Vốn lồng ghép",
+                      "Vốn tín dụng chính sách", "Vốn doanh nghiệp", "Vốn cộng đồng dân cư"]

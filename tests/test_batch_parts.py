@@ -1107,3 +1107,15 @@ def test_a_batch_reads_the_data_folders_own_reference(rerun, monkeypatch):
         assert [p.name for _, p in batch._provinces(2024, ["cau-ke"], rerun.data,
                                                     province)] == ["Tỉnh Trà Vinh Mới"]
     assert len(asked) == 1
+
+
+def test_the_provinces_without_a_folder_follow_the_data_folders_reference(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", data / "reference")
+    units = data / "reference" / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace(",tra-vinh,", ",tra-vinh-cu,"),
+                     encoding="utf-8")
+    (data / "2024" / "cau-ke").mkdir(parents=True)
+    assert batch._without_folder(2024, ["cau-ke"], data) == ["tra-vinh-cu"]
+    (data / "2024" / "tra-vinh-cu").mkdir()
+    assert batch._without_folder(2024, ["cau-ke"], data) == []

@@ -813,3 +813,25 @@ def test_a_tab_in_header_yaml_is_named_as_the_reason(english):
         assert [(f.rule, f.message) for f in findings] == [(
             "header", f"line {line} holds a tab, which YAML does not take between a field and "
             "its value or before a list item; put spaces instead")]
+
+
+def test_a_false_heading_is_quoted_whole_up_to_60_characters():
+    from ntmlib.io import narrative_strays
+
+    sixty, sixty_one = "# " + "x" * 58, "# " + "y" * 59
+    found = narrative_strays(f"{sixty}\n{sixty_one}\n", "n.md")
+    assert [f.message.split("'")[1] for f in found] == [sixty, "# " + "y" * 57 + "…"]
+
+
+@pytest.mark.e2e
+def test_a_narrative_finding_of_a_workbook_names_the_workbook_and_its_sheet(workbook_root):
+    path = workbook_root / "2023" / "tra-cu.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["narrative"]
+    sheet["B2"] = f"{sheet['B2'].value} {{khong_co_so_nay}}"
+    book.save(path)
+    result = load_district(2023, "tra-cu", workbook_root)
+    [f] = [f for f in result.findings if "khong_co_so_nay" in f.message]
+    assert (f.severity, f.file, f.sheet) == ("error", "data/2023/tra-cu.xlsx", "narrative")
+    assert str(f).startswith("LỖI: tệp data/2023/tra-cu.xlsx, trang tính \"narrative\", mục "
+                             "\"propaganda\": {khong_co_so_nay} không phải")

@@ -266,3 +266,13 @@ def test_a_header_figure_prints_as_the_criterion_number_it_is(hv24, renderer):
     cells = [re.sub(r"<[^>]*>", "", c) for c in re.findall(r"<th[^>]*>.*?</th>", head)]
     assert cells == ["STT", "Xã", *[str(n) for n in range(1, 20)], "Số tiêu chí đạt",
                      "Công nhận (giai đoạn)"]
+
+
+def test_a_document_shows_its_body_with_its_title_as_metadata_or_alone():
+    from ntmlib.render import Document
+
+    assert Document("<p>x</p>", "<html/>", title="Báo cáo")._repr_html_() == (
+        "<p>x</p>", {"title": "Báo cáo"})
+    assert Document("<p>x</p>", "<html/>")._repr_html_() == "<p>x</p>"
+    assert repr(Document("<p>x</p>", "<html/>", title="T")) == "Báo cáo: T"
+    assert repr(Document("<p>x</p>", "<html/>")) == "Báo cáo"

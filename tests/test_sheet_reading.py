@@ -515,3 +515,25 @@ def test_a_row_is_hidden_as_excel_or_another_program_marks_it(as_hidden):
     """Excel writes hidden="1"; XML's other spelling of yes, "true", means the same."""
     s = _sheet_as_saved({"A1": "a", "A2": 1, "A3": 2}, {}, hidden=(3,), as_hidden=as_hidden)
     assert [issue[:3] for issue in s.issues] == [("workbook", "warning", 3)]
+
+
+def test_a_chart_sheet_counts_towards_the_limit_of_sheets(tmp_path, monkeypatch):
+    """Two worksheets and a chart sheet with a limit of 2: the zip holds two worksheet parts
+    (the first guard's count), the workbook three sheets, which the reader refuses."""
+    from openpyxl.chart import BarChart, Reference
+
+    monkeypatch.setattr(io, "MAX_SHEETS", 2)
+    book = openpyxl.Workbook()
+    book.active.title = "documents"
+    book.active.append(["doc_id"])
+    book.active.append([1])
+    book.create_sheet("facts")
+    chart = BarChart()
+    chart.add_data(Reference(book.active, min_col=1, min_row=1, max_row=2))
+    book.create_chartsheet("chart").add_chart(chart)
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    _, found = _refused(path)
+    assert found == [("error", "workbook", str(path), None,
+                      "tệp Excel có 3 trang tính, vượt giới hạn 2; hãy kiểm tra có đúng tệp "
+                      "không")]

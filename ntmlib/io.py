@@ -144,6 +144,9 @@ class RawDataset:
     other_files: list[str] = field(default_factory=list)  # a folder's files of no table
     # a workbook's header fields are rows of its sheet: field -> the row it is typed on
     header_rows: dict[str, int] = field(default_factory=dict)
+    # section -> the line of narrative.md (or row of the workbook's sheet) each of its
+    # paragraphs begins on, in the order of `narrative`
+    narrative_rows: dict[str, list[int]] = field(default_factory=dict)
 
     def sheet(self, name: str) -> str | None:
         """The name of the sheet that holds a table, "header" or "narrative" (None for a
@@ -451,10 +454,11 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
                                       file=header_shown))
         unreadable.add("header")  # its fields are not each "required" as well
     narrative: dict[str, list[str]] = {}
+    narrative_rows: dict[str, list[int]] = {}
     narr_path = folder / NARRATIVE_FILE
     text = read(narr_path, display_path(narr_path, root), "narrative")
     if text is not None:
-        narrative = parse_narrative(text)
+        narrative = parse_narrative(text, narrative_rows)
         findings += narrative_strays(text, display_path(narr_path, root))
 
     tables: dict[str, RawTable] = {}
@@ -485,6 +489,7 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
         folder, "folder", header, narrative, tables, files, findings,
         header_file=header_shown, narrative_file=display_path(narr_path, root),
         narrative_present=narr_path.exists(), unreadable=unreadable, other_files=others,
+        narrative_rows=narrative_rows,
     )
 
 
@@ -900,22 +905,28 @@ def _without_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
 
 
-def parse_narrative(text: str) -> dict[str, list[str]]:
+def parse_narrative(text: str, rows: dict[str, list[int]] | None = None
+                    ) -> dict[str, list[str]]:
     """`## section` headings, paragraphs separated by blank lines; HTML comments are left
     out. Lines end at line feeds only, so that any other control character stays in its
-    paragraph and is reported."""
+    paragraph and is reported. `rows`, when given, gets the line each paragraph begins on."""
     sections: dict[str, list[str]] = {}
     current: str | None = None
     buf: list[str] = []
+    start = 0  # the line the paragraph in `buf` begins on
 
     def flush() -> None:
         if current is not None and buf:
             para = "\n".join(buf).strip()
             if para:
                 sections.setdefault(current, []).append(nfc(para))
+                if rows is not None:
+                    rows.setdefault(current, []).append(start)
         buf.clear()
 
-    for line in _without_comments(text).split("\n"):
+    for number, line in enumerate(_without_comments(text).split("\n"), 1):
+        if not buf:
+            start = number
         heading = _heading(line)
         if heading:
             flush()
@@ -925,6 +936,7 @@ def parse_narrative(text: str) -> dict[str, list[str]]:
             flush()
         elif line.lstrip().startswith(("- ", "### ")) and buf:
             flush()  # each bullet and sub-heading is a paragraph of its own
+            start = number
             buf.append(line.strip())
         else:
             buf.append(line.strip())
@@ -1299,12 +1311,14 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
         _place_issues(sheet, titles["header"], shown, findings,
                       lambda r, c: fields.get(r))
     narrative: dict[str, list[str]] = {}
+    narrative_rows: dict[str, list[int]] = {}
     if "narrative" in sheets and "narrative" not in unreadable:
         sheet = sheets["narrative"]
-        for row in sheet.rows:
+        for number, row in enumerate(sheet.rows, sheet.first_row):
             section, text = (row + [None, None])[:2]
             if section and text not in (None, ""):
                 narrative.setdefault(_section_name(section), []).append(nfc(str(text)))
+                narrative_rows.setdefault(_section_name(section), []).append(number)
         _place_issues(sheet, titles["narrative"], shown, findings, lambda r, c: None)
 
     tables: dict[str, RawTable] = {}
@@ -1335,8 +1349,8 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     labelled = any(title != name for name, title in titles.items())
     return RawDataset(path, "workbook", header, narrative, tables, files, findings, shown, shown,
                       unreadable=unreadable, labelled=labelled, sheets=titles,
-                      other_sheets=others,
-                      header_rows=header_rows)
+                      other_sheets=others, header_rows=header_rows,
+                      narrative_rows=narrative_rows)
 
 
 def _header_layout(sheet: _Sheet) -> tuple[int, list[tuple[int, list]]]:

@@ -820,24 +820,32 @@ def check_narrative(raw: RawDataset, scope: str) -> list[Finding]:
                         section=section, description=_(NARRATIVE_SECTIONS[section])),
                     section=section, **where))
     for section, paras in raw.narrative.items():
-        for p in paras:
+        for i, p in enumerate(paras):
+            at = {**where, "row": paragraph_row(raw, section, i)}
             problem = hidden_character(p, multiline=True)
             if excel_error(p):
-                findings.append(_excel_error(excel_error(p), {"section": section, **where}))
+                findings.append(_excel_error(excel_error(p), {"section": section, **at}))
             elif problem:
                 findings.append(Finding.error("hidden-character", problem,
-                                              section=visible(section), **where))
+                                              section=visible(section), **at))
             elif len(p) > MAX_TEXT:
                 findings.append(Finding.error(
                     "too-long", _("a paragraph of {length} characters is longer than {limit}")
                     .format(length=count(len(p)), limit=count(MAX_TEXT)), section=section,
-                    **where))
+                    **at))
             elif stray := _stray_brace(p):
                 findings.append(Finding.error(
                     "placeholder", _("'{text}' has a brace without its pair, which would be "
                                      "printed as it is; a figure is written {{key}}").format(
-                        text=stray), section=section, **where))
+                        text=stray), section=section, **at))
     return findings
+
+
+def paragraph_row(raw: RawDataset, section: str, index: int) -> int | None:
+    """The line of narrative.md (or row of the workbook's narrative sheet) the `index`-th
+    paragraph of `section` begins on; None when the data was not read from a file."""
+    rows = raw.narrative_rows.get(section, [])
+    return rows[index] if index < len(rows) else None
 
 
 def _stray_brace(text: str) -> str | None:
@@ -1401,8 +1409,10 @@ def _check_placeholders(data: DistrictData, figures, raw: RawDataset) -> list[Fi
         elif key not in figures and not (table == "funds" and key in ROW_PLACEHOLDERS):
             findings.append(Finding.error("placeholder", _no_figure(key, figures), **loc))
     narrative = {"file": raw.narrative_file, "sheet": raw.sheet("narrative")}
-    cited = [(key, {"section": section, **narrative})
-             for section, key in placeholders(data.narrative)]
+    cited = [(m.group(1).strip(), {"section": section, **narrative,
+                                   "row": paragraph_row(raw, section, i)})
+             for section, paras in data.narrative.items() for i, p in enumerate(paras)
+             for m in _PLACEHOLDER.finditer(p)]
     # the header's fields printed through the same filling as the narrative
     header = {"file": raw.header_file, "sheet": raw.sheet("header")}
     cited += [(key, {"column": field, **header}) for field, key in placeholders(

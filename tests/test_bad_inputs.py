@@ -282,7 +282,7 @@ ERRORS = [
          "'2023-13-45' is not a valid date (write dd/mm/yyyy, e.g. 02/03/2023)"),
     Case("placeholder-typo",
          narrative("{propaganda.sessions[culture]}", "{propaganda.sesions[culture]}"),
-         "error", f"{D}/narrative.md", None, None, None,
+         "error", f"{D}/narrative.md", None, 7, None,
          "{propaganda.sesions[culture]} is not a figure of the report; did you mean "
          "{propaganda.sessions[culture]}?", section="propaganda"),
     # files that are not what they seem: never opened, never hashed
@@ -329,13 +329,13 @@ ERRORS = [
          "the text holds the invisible direction mark U+202E (RIGHT-TO-LEFT OVERRIDE) at "
          "character 4, which can make it print differently from what was typed; delete it"),
     Case("right-to-left-override-in-narrative", narrative("Thuận lợi", "Thuận\u202e lợi"),
-         "error", f"{D}/narrative.md", None, None, None,
+         "error", f"{D}/narrative.md", None, 21, None,
          "the text holds the invisible direction mark U+202E (RIGHT-TO-LEFT OVERRIDE) at "
          "character 6, which can make it print differently from what was typed; delete it",
          section="production_assessment"),
     Case("brace-without-its-pair",
          narrative("{propaganda.sessions[culture]}", "{propaganda.sessions[culture]"),
-         "error", f"{D}/narrative.md", None, None, None,
+         "error", f"{D}/narrative.md", None, 7, None,
          "', việc tang... được {propaganda.sessions' has a brace without its pair, which would "
          "be printed as it is; a figure is written {key}", section="propaganda"),
     Case("text-before-the-first-heading", narrative("## propaganda", "Báo cáo năm 2023\n\n"

@@ -832,6 +832,39 @@ def test_a_narrative_finding_of_a_workbook_names_the_workbook_and_its_sheet(work
     book.save(path)
     result = load_district(2023, "tra-cu", workbook_root)
     [f] = [f for f in result.findings if "khong_co_so_nay" in f.message]
-    assert (f.severity, f.file, f.sheet) == ("error", "data/2023/tra-cu.xlsx", "narrative")
-    assert str(f).startswith("LỖI: tệp data/2023/tra-cu.xlsx, trang tính \"narrative\", mục "
-                             "\"propaganda\": {khong_co_so_nay} không phải")
+    assert (f.severity, f.file, f.sheet, f.row) == ("error", "data/2023/tra-cu.xlsx",
+                                                    "narrative", 2)
+    assert str(f).startswith("LỖI: tệp data/2023/tra-cu.xlsx, trang tính \"narrative\", dòng 2, "
+                             "mục \"propaganda\": {khong_co_so_nay} không phải")
+
+
+def test_each_narrative_paragraph_knows_the_line_it_begins_on():
+    from ntmlib.io import parse_narrative
+
+    text = ("<!-- a comment\nover two lines -->\n## achievements\n\nFirst paragraph,\n"
+            "on two lines.\n- a bullet\n- another\n\n\n## solutions\n### 1. Sub-heading\n"
+            "Its text.\n")
+    rows: dict = {}
+    sections = parse_narrative(text, rows)
+    assert sections == {"achievements": ["First paragraph,\non two lines.", "- a bullet",
+                                         "- another"],
+                        "solutions": ["### 1. Sub-heading\nIts text."]}
+    assert rows == {"achievements": [5, 7, 8], "solutions": [12]}
+
+
+def test_a_workbook_narrative_paragraph_is_found_at_its_row(tmp_path):
+    """Rows 3 and 5 of the narrative sheet (a title above its column names, row 4 blank): a
+    paragraph's row is the sheet's, whatever was skipped above it."""
+    from ntmlib.validate import paragraph_row
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "narrative"
+    for row in (["LỜI VĂN CỦA BÁO CÁO"], ["section", "text"], ["achievements", "Một."],
+                [None, None], ["achievements", "Hai {x}."]):
+        sheet.append(row)
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    raw = read_dataset(path)
+    assert raw.narrative["achievements"] == ["Một.", "Hai {x}."]
+    assert [paragraph_row(raw, "achievements", i) for i in range(3)] == [3, 5, None]

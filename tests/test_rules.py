@@ -648,6 +648,7 @@ def test_every_placeholder_is_checked_where_it_is_written(raw, english):
     data.narrative["propaganda"] = [
         "Theo {doc:kh02} và {doc:kh99}, {training.classes} lớp, {trainng.classes} lớp, "
         "{prev.households.rate}%."]
+    data.narrative_rows["propaganda"] = [12]  # the line its paragraph begins on
     data.header["title"] = "Báo cáo theo {doc:kh98}"
     funds = data.tables["funds"].frame
     funds.loc[0, "description"] = "vốn {amount}, {soure}"
@@ -664,11 +665,11 @@ def test_every_placeholder_is_checked_where_it_is_written(raw, english):
          "{quantity} cites this row's quantity, which is blank"),
         ("error", "funds.csv", 5, "description", None,
          "{doc:kh97} cites a document that is not in documents"),
-        ("error", "narrative.md", None, None, "propaganda",
+        ("error", "narrative.md", 12, None, "propaganda",
          "{doc:kh99} cites a document that is not in documents"),
-        ("error", "narrative.md", None, None, "propaganda",
+        ("error", "narrative.md", 12, None, "propaganda",
          "{trainng.classes} is not a figure of the report; did you mean {training.classes}?"),
-        ("warning", "narrative.md", None, None, "propaganda",
+        ("warning", "narrative.md", 12, None, "propaganda",
          "{prev.households.rate} compares with 2019, whose data is not available; it prints "
          "as …"),
         ("error", "header.yaml", None, "title", None,

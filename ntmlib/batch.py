@@ -300,7 +300,7 @@ def run_batch(
             for task in tasks:
                 task.zygote = zygote or True
             spare = None
-            if (summary and tasks and zygote is None and level == ref.report_level(year)
+            if (summary and tasks and zygote is None
                     and _provinces(year, selected, data_root, province)):
                 # Dask: the province report, made here, has its kernel started now, beside
                 # the workers, instead of on one core after the last unit; in a thread,
@@ -318,9 +318,7 @@ def run_batch(
 
             summary_status = ""
             good = [r.district for r in results if r.status in ("ok", "skipped")]
-            if summary and good and level == ref.report_level(year):
-                # (a province report sums the year's own level, province.member_level: a
-                # batch of another level, `--level`, has no province report)
+            if summary and good:
                 args = (year, good, data_root, out_root, formats, timeout, progress, province,
                         extra_parameters)
                 summary_status = (_province_reports_apart(zygote, args) if zygote

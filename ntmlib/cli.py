@@ -351,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province", help=_("only the units of this province (id or code)"))
     p.add_argument("--level", choices=("district", "commune"),
                    help=_("units to report on (default: districts until 2025, communes "
-                          "from 2026; a province report only at the year's default)"))
+                          "from 2026)"))
     p.add_argument("--workers", type=_positive_int, default=None,
                    help=_("reports made at the same time (default: the cores, and one "
                           "more for a batch of 8 units a core or more)"))

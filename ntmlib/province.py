@@ -49,25 +49,44 @@ class Member:
         return self.values.get(key, default)
 
 
-def member_level(province: Unit, year: int, reference) -> str:
+def member_level(province: Unit, year: int, reference, data_root: Path | None = None) -> str:
     """The level of the units a province report sums: the level the year's reports are made
-    at (`Reference.report_level`), districts until 2025 and communes after, whichever
-    version of a reused province code the year resolves to (a province that went on after
-    July 2025 is, in 2025, the new unit, whose children are communes)."""
-    return reference.report_level(year)
+    at (`Reference.report_level`: districts until 2025, communes after). 2025 has both, the
+    districts until July and the communes formed then: its report sums the communes when
+    none of its districts has data in `data_root` and some of those communes do (a batch of
+    `--level commune`)."""
+    level = reference.report_level(year)
+    other = "commune" if level == "district" else "district"
+    others = _units_at(province, year, reference, other)
+    if others.empty or data_root is None:
+        return level
+    from .dataset import has_data
+
+    def any_data(units) -> bool:
+        return any(has_data(Path(data_root), year, reference.unit(code, year))
+                   for code in units["code"])
+    mine = _units_at(province, year, reference, level)
+    return other if any_data(others) and not any_data(mine) else level
 
 
-def member_units(province: Unit, year: int, reference):
-    """The units a province report sums, from reference/units.csv: its communes from 2026;
-    until 2025, the districts it had on 1 January with at least one rural commune (a kind
+def _units_at(province: Unit, year: int, reference, level: str):
+    """The province's units of `level` in `year`: its districts as it had them on 1 January
+    (a province that went on after July 2025 is, in 2025, the new unit, whose children are
+    communes), its communes as the year resolves it."""
+    if level == "district":
+        province = reference.unit_on(province.code, dt.date(year, 1, 1)) or province
+    children = reference.children(province, year)
+    return children[children["level"] == level]
+
+
+def member_units(province: Unit, year: int, reference, data_root: Path | None = None):
+    """The units a province report sums (`member_level`), from reference/units.csv: its
+    communes, or the districts it had on 1 January with at least one rural commune (a kind
     whose role is "rural" in unit_kinds.csv, the xã) in the year. An urban district (quận:
     only phường) or one without communes takes no part in the programme and is not a
     missing unit."""
-    level = member_level(province, year, reference)
-    if level == "district":  # the province as it was while it had districts
-        province = reference.unit_on(province.code, dt.date(year, 1, 1)) or province
-    children = reference.children(province, year)
-    children = children[children["level"] == level]
+    level = member_level(province, year, reference, data_root)
+    children = _units_at(province, year, reference, level)
     if level == "district":
         rural = set(reference.kinds_with_role("rural"))
         children = children[[bool(rural & set(reference.communes(code, year)["type"]))
@@ -115,8 +134,8 @@ def load_members(data: UnitData, data_root: Path | None = None,
     data_root = Path(data_root or data.data_root or config.data_dir())
     outputs_root = Path(outputs_root or data.outputs_root or config.outputs_dir())
     ref = data.reference
-    level = member_level(data.unit, data.year, ref)
-    children = member_units(data.unit, data.year, ref)
+    level = member_level(data.unit, data.year, ref, data_root)
+    children = member_units(data.unit, data.year, ref, data_root)
     out = []
     rows = list(children.itertuples(index=False))
     if progress:
@@ -203,7 +222,7 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
     f = Figures(data, "context")
     context(data, f)
     ref = data.reference
-    level = member_level(data.unit, data.year, ref)
+    level = members[0].unit.level if members else member_level(data.unit, data.year, ref)
     f.section = "members"
     rural_kinds = set(ref.kinds_with_role("rural"))
     rural = [m for m in members if m.unit.type in rural_kinds] if level == "commune" \

@@ -1072,21 +1072,20 @@ def test_the_province_reports_run_in_a_worker_and_a_dead_one_is_their_status():
     assert status.startswith("tiến trình xử lý bị dừng: BrokenProcessPool: "), status
 
 
-def test_no_province_report_from_a_batch_of_another_level_than_the_years(rerun, monkeypatch):
-    """2024's reports are the districts': a batch of its communes (`--level commune`) makes
-    no province report, which would sum districts, and is not failed for it."""
+def test_a_batch_of_another_level_than_the_years_still_makes_the_province_report(
+        rerun, monkeypatch):
+    """2024's reports are the districts'; a batch of its communes (`--level commune`) asks for
+    the province report too, which sums the level its members have data at
+    (province.member_level)."""
     (rerun.data / "2024" / "tra-vinh").mkdir()
     (rerun.data / "2024" / "xa-phuoc-hung-tra-cu").mkdir()
     (rerun.data / "2024" / "xa-phuoc-hung-tra-cu" / "header.yaml").write_text("x\n")
     asked = []
-    monkeypatch.setattr(batch, "_province_reports", lambda *a: asked.append(a) or "ok")
     monkeypatch.setattr(batch, "_province_reports_apart", lambda z, a: asked.append(a) or "ok")
     res = batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
                           level="commune")
-    assert [r.district for r in res.results] == ["xa-phuoc-hung-tra-cu"] and asked == []
-    assert res.summary_status == ""
-    batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False, force=True)
-    assert len(asked) == 1  # the districts' batch: made
+    assert [r.district for r in res.results] == ["xa-phuoc-hung-tra-cu"]
+    assert [a[1] for a in asked] == [["xa-phuoc-hung-tra-cu"]] and res.summary_status == "ok"
 
 
 def test_a_batch_reads_the_data_folders_own_reference(rerun, monkeypatch):

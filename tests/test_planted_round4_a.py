@@ -157,3 +157,24 @@ def test_a_province_that_went_on_after_july_2025_sums_its_districts_in_2025():
         "Huyện Long Hồ", "Huyện Mang Thít", "Huyện Vũng Liêm", "Huyện Tam Bình",
         "Thị xã Bình Minh", "Huyện Trà Ôn", "Huyện Bình Tân"]
     assert len(member_units(new, 2026, ref)) == 124
+
+
+def test_2025_province_report_sums_the_level_its_units_have_data_at(tmp_path):
+    """2025 has the districts (until July) and the communes formed then: Tỉnh Vĩnh Long's
+    report sums its districts, unless none of them has data and some of its communes do."""
+    from ntmlib.province import member_level, member_units
+    from ntmlib.reference import load_reference
+
+    ref = load_reference(BUNDLED)
+    new = ref.resolve("vinh-long", 2025, level="province")
+    assert member_level(new, 2025, ref, tmp_path) == "district"  # no data at all
+    (tmp_path / "2025" / "xa-tra-on").mkdir(parents=True)  # a commune of the new province
+    assert member_level(new, 2025, ref, tmp_path) == "commune"
+    assert len(member_units(new, 2025, ref, tmp_path)) == 124
+    (tmp_path / "2025" / "tra-on").mkdir()  # Huyện Trà Ôn, one of its districts
+    assert member_level(new, 2025, ref, tmp_path) == "district"
+    (tmp_path / "2026" / "tra-on").mkdir(parents=True)
+    assert member_level(new, 2026, ref, tmp_path) == "commune"
+    old = ref.resolve("tra-vinh", 2025, level="province")  # no commune of its own in 2025
+    (tmp_path / "2025" / "xa-tra-cu").mkdir()
+    assert member_level(old, 2025, ref, tmp_path) == "district"

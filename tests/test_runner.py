@@ -795,6 +795,7 @@ def test_a_run_without_a_warm_kernel_takes_one_with_the_folders_and_works_in_sta
 UNITS_CSV = """code,name,type,level,parent_code,slug,valid_from,valid_to
 77,Tỉnh Mẫu,Tỉnh,province,,tinh-mau,,2025-06-30
 771,Huyện Một,Huyện,district,77,huyen-mot,2019-01-01,2025-06-30
+772,Huyện Ba,Huyện,district,77,huyen-ba,2019-12-31,2025-06-30
 77101,Xã Một,Xã,commune,771,xa-mot,,2025-06-30
 77101,Xã Một,Xã,commune,77,xa-mot-moi,2025-07-01,
 broken,row
@@ -807,6 +808,7 @@ broken,row
     ("HUYEN-MOT", 2023, "district", True),  # ids are lower case, as the reference reads them
     ("771", 2023, None, True),  # by code
     ("huyen-mot", 2018, None, False),  # not yet made
+    ("huyen-ba", 2019, None, True),  # made on the year's last day
     ("huyen-mot", 2026, None, False),  # merged away
     ("huyen-mot", 2023, "commune", False),  # another level
     ("77101", 2026, None, True),  # the same code under its new id
@@ -968,3 +970,30 @@ def test_a_reports_outcome_takes_its_runs_outputs_dropped_files_and_stages(tmp_p
     assert (failed.status, failed.error, failed.failed_notebook, failed.out_dir,
             failed.outputs, failed.dropped) == (
         "failed", "ô 3 báo lỗi", tmp_path / "x.failed.ipynb", None, [], [])
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize(("ident", "order"), [
+    ("huyen-mot", ["kernel", "reference"]),  # plainly in units.csv: the kernel boots first
+    ("Huyện Một", ["reference"]),  # a name: the reference tables resolve it first
+])
+def test_the_kernel_starts_before_the_reference_is_read_only_for_a_plain_id(
+        tmp_path, monkeypatch, ident, order):
+    from ntmlib import reference
+
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
+    events = []
+    monkeypatch.setattr(runner, "take_kernel", lambda env=None: events.append("kernel"))
+
+    def read(root=None):
+        events.append("reference")
+        raise _Stop
+    monkeypatch.setattr(reference, "load_reference", read)
+    with pytest.raises(_Stop):
+        runner.run_report(2023, ident, data_dir=tmp_path, out_dir=tmp_path / "out",
+                          progress=False)
+    assert events == order

@@ -277,12 +277,15 @@ def test_see_through_parts_are_laid_on_white():
 
     fig = plt.figure(figsize=(1, 1))
     fig.patch.set_alpha(0.0)  # a transparent page: the PNG must still be white paper
-    fig.add_artist(plt.Rectangle((0, 0), 1, 1, color="#000000", alpha=0.5,
+    fig.add_artist(plt.Rectangle((0, 0), 0.5, 1, color="#000000", alpha=0.5,
+                                 transform=fig.transFigure))
+    fig.add_artist(plt.Rectangle((0.5, 0), 0.5, 1, color="#000000", alpha=0.25,
                                  transform=fig.transFigure))
     im = Image.open(io.BytesIO(png_bytes(fig)))
     plt.close(fig)
     assert im.mode == "RGB" and im.size == (200, 200)
-    assert all(abs(v - 128) <= 1 for v in im.getpixel((100, 100)))  # half black over white
+    assert all(abs(v - 128) <= 1 for v in im.getpixel((50, 100)))  # half black over white
+    assert all(abs(v - 191) <= 1 for v in im.getpixel((150, 100)))  # a quarter black
 
 
 def test_warming_up_leaves_no_figure_open():

@@ -92,6 +92,7 @@ def test_the_communes_counts_follow_the_reference_order_not_their_codes(renderer
     assert [c["code"] for c in renderer.counts("advanced")] == ["20299", "20296", "20293"]
 
 
+@pytest.mark.e2e  # draws and encodes the five charts of the document (0,7 s)
 def test_each_chart_is_placed_once_and_the_header_records_under_context(hv24):
     """Hòa Vang 2024's five charts are each placed once in its sections; the figures of
     the header and the closing are recorded under 'context' (as review.html groups them),

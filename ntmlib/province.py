@@ -94,6 +94,12 @@ def member_units(province: Unit, year: int, reference, data_root: Path | None = 
     return children
 
 
+def level_of(data: UnitData, members: list[Member]) -> str:
+    """The level of a province report's members (`load_members`); with none, the year's."""
+    return members[0].unit.level if members else member_level(data.unit, data.year,
+                                                              data.reference)
+
+
 # the files of a unit's folder the loader reads
 _READ = frozenset({f"{t.name}.csv" for t in TABLES} | {HEADER_FILE, NARRATIVE_FILE})
 
@@ -134,7 +140,6 @@ def load_members(data: UnitData, data_root: Path | None = None,
     data_root = Path(data_root or data.data_root or config.data_dir())
     outputs_root = Path(outputs_root or data.outputs_root or config.outputs_dir())
     ref = data.reference
-    level = member_level(data.unit, data.year, ref, data_root)
     children = member_units(data.unit, data.year, ref, data_root)
     out = []
     rows = list(children.itertuples(index=False))
@@ -159,7 +164,8 @@ def load_members(data: UnitData, data_root: Path | None = None,
                     bool(recorded.get("provenance", {}).get("sample_data"))))
                 continue
         try:
-            result = load_unit(data.year, unit.code, data_root, level=level, previous=False,
+            result = load_unit(data.year, unit.code, data_root, level=unit.level,
+                               previous=False,
                                outputs_dir=outputs_root)
         except DataNotFoundError:
             out.append(Member(unit, "missing", why="chưa có số liệu"))
@@ -222,7 +228,7 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
     f = Figures(data, "context")
     context(data, f)
     ref = data.reference
-    level = members[0].unit.level if members else member_level(data.unit, data.year, ref)
+    level = level_of(data, members)
     f.section = "members"
     rural_kinds = set(ref.kinds_with_role("rural"))
     rural = [m for m in members if m.unit.type in rural_kinds] if level == "commune" \

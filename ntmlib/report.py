@@ -48,9 +48,8 @@ class Report:
             from . import province
 
             members = province.load_members(data, progress=progress)
-            self.extra = {"members": members, "member_level": (
-                members[0].unit.level if members else
-                province.member_level(data.unit, data.year, data.reference))}
+            self.extra = {"members": members,
+                          "member_level": province.level_of(data, members)}
             self.figures: Figures = province.compute(data, members)
             self.appendices = tables.number_appendices(
                 data, self.figures, tables.province_appendices(data, self.figures, members),

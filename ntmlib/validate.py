@@ -858,10 +858,17 @@ def _stray_brace(text: str) -> str | None:
 
 
 def placeholders(narrative: dict[str, list[str]]) -> Iterable[tuple[str, str]]:
+    for section, _i, key in paragraph_placeholders(narrative):
+        yield section, key
+
+
+def paragraph_placeholders(narrative: dict[str, list[str]]
+                           ) -> Iterable[tuple[str, int, str]]:
+    """(section, the paragraph's index in it, key) of every {key} in the narrative."""
     for section, paras in narrative.items():
-        for p in paras:
+        for i, p in enumerate(paras):
             for m in _PLACEHOLDER.finditer(p):
-                yield section, m.group(1).strip()
+                yield section, i, m.group(1).strip()
 
 
 # text columns printed in sentences, where {key} placeholders are filled like the narrative's;
@@ -1409,10 +1416,8 @@ def _check_placeholders(data: DistrictData, figures, raw: RawDataset) -> list[Fi
         elif key not in figures and not (table == "funds" and key in ROW_PLACEHOLDERS):
             findings.append(Finding.error("placeholder", _no_figure(key, figures), **loc))
     narrative = {"file": raw.narrative_file, "sheet": raw.sheet("narrative")}
-    cited = [(m.group(1).strip(), {"section": section, **narrative,
-                                   "row": paragraph_row(raw, section, i)})
-             for section, paras in data.narrative.items() for i, p in enumerate(paras)
-             for m in _PLACEHOLDER.finditer(p)]
+    cited = [(key, {"section": section, **narrative, "row": paragraph_row(raw, section, i)})
+             for section, i, key in paragraph_placeholders(data.narrative)]
     # the header's fields printed through the same filling as the narrative
     header = {"file": raw.header_file, "sheet": raw.sheet("header")}
     cited += [(key, {"column": field, **header}) for field, key in placeholders(

@@ -87,9 +87,7 @@ def write_folder(folder: Path, header: dict, narrative: dict[str, list[str]],
     """Write a unit's folder (CSV, header.yaml, narrative.md) in the canonical format: every
     table, none for `level` "province" (a province's figures are its members')."""
     folder.mkdir(parents=True, exist_ok=True)
-    for spec in TABLES:
-        if level == "province" and level not in spec.levels:
-            continue
+    for spec in () if level == "province" else TABLES:
         frame = tables.get(spec.name)
         columns = spec.column_names
         buf = io.StringIO()

@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from html import escape
 from pathlib import Path
@@ -311,18 +311,21 @@ def run_batch(
                 spare = threading.Thread(target=start_spare, daemon=True,
                                          kwargs={"env": kernel_env(data_root, out_root)})
                 spare.start()
-            results += _run_tasks(tasks, workers, scheduler, progress)
-            results.sort(key=lambda r: r.district)
-            if spare is not None:
-                spare.join()
+            # the province report runs in the last tranche's pool, whose workers have made
+            # reports already (a new process spent about 2 CPU-s on its first one)
+            with _LastPool() as last:
+                results += _run_tasks(tasks, workers, scheduler, progress, last)
+                results.sort(key=lambda r: r.district)
+                if spare is not None:
+                    spare.join()
 
-            summary_status = ""
-            good = [r.district for r in results if r.status in ("ok", "skipped")]
-            if summary and good:
-                args = (year, good, data_root, out_root, formats, timeout, progress, province,
-                        extra_parameters)
-                summary_status = (_province_reports_apart(zygote, args) if zygote
-                                  else _province_reports(*args))
+                summary_status = ""
+                good = [r.district for r in results if r.status in ("ok", "skipped")]
+                if summary and good:
+                    args = (year, good, data_root, out_root, formats, timeout, progress,
+                            province, extra_parameters)
+                    summary_status = (_province_reports_apart(zygote, args, last.pool)
+                                      if zygote else _province_reports(*args))
         # the manifest and the index keep the units this run did not select, as the last run
         # left them: a partial batch updates its own rows
         every = merge_results(previous, results)
@@ -364,7 +367,9 @@ def _skipped(before: dict, slug: str, unit, why: str) -> DistrictResult:
 
 
 def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
-               progress: bool) -> list[DistrictResult]:
+               progress: bool, keep: _LastPool | None = None) -> list[DistrictResult]:
+    """Each task's result, from a process pool per tranche, or from Dask. With `keep`, the
+    last tranche's pool stays open until `keep` closes, as `keep.pool`."""
     if not tasks:
         return []
     bar = tqdm(total=len(tasks), desc=_("Units"), unit=_("unit"), disable=not progress)
@@ -374,9 +379,14 @@ def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
             results = _run_dask(tasks, scheduler, bar, workers)
         else:
             workers = max(1, workers)
-            for tranche in _tranches(tasks, workers * WORKER_TASKS):
-                with ProcessPoolExecutor(max_workers=workers,
-                                         mp_context=_worker_context()) as pool:
+            tranches = _tranches(tasks, workers * WORKER_TASKS)
+            for n, tranche in enumerate(tranches, 1):
+                with ExitStack() as own:
+                    last = keep is not None and n == len(tranches)
+                    pool = (keep if last else own).enter_context(ProcessPoolExecutor(
+                        max_workers=workers, mp_context=_worker_context()))
+                    if last:
+                        keep.pool = pool
                     futures = {pool.submit(render_district, t): t for t in tranche}
                     for fut in as_completed(futures):
                         results.append(_result_of(fut, futures[fut]))
@@ -385,6 +395,12 @@ def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
     finally:
         bar.close()
     return results
+
+
+class _LastPool(ExitStack):
+    """The units' last process pool (`pool`), open until this stack closes."""
+
+    pool: ProcessPoolExecutor | None = None
 
 
 # Workers are replaced by new processes after about this many units each, so that what a
@@ -480,15 +496,26 @@ def _without_folder(year: int, units: list[str], data_root: Path) -> list[str]:
                   if not has_data(data_root, year, p))
 
 
-def _province_reports_apart(zygote: str, args: tuple, work=None) -> str:
-    """`_province_reports(*args)` (or `work(*args)`) in a worker forked from the batch's fork
-    server, its kernel forked from the batch's zygote: that worker has the export's libraries
-    imported, which this process would import after the last unit (1,3 CPU-s on one core,
-    at the batch's end). A worker that dies is the province reports' status, as a failed
-    unit's is."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=_worker_context()) as pool:
+def _province_reports_apart(zygote: str, args: tuple,
+                            pool: ProcessPoolExecutor | None = None, work=None) -> str:
+    """`_province_reports(*args)` (or `work(*args)`) in a worker of `pool`, the units' last
+    pool, whose workers have their caches warm from the units' reports; in a new worker
+    forked from the batch's fork server when there is none or it is broken (a unit's worker
+    died). Either has the export's libraries imported, which this process would import after
+    the last unit (1,3 CPU-s on one core, at the batch's end), and forks its kernel from the
+    batch's zygote. A worker that dies is the province reports' status, as a failed unit's
+    is."""
+    with ExitStack() as own:
         try:
-            return pool.submit(_province_work, zygote, args, work).result()
+            future = pool.submit(_province_work, zygote, args, work) if pool else None
+        except (BrokenProcessPool, RuntimeError):  # broken, or shut down
+            future = None
+        if future is None:
+            pool = own.enter_context(ProcessPoolExecutor(max_workers=1,
+                                                         mp_context=_worker_context()))
+            future = pool.submit(_province_work, zygote, args, work)
+        try:
+            return future.result()
         except BrokenProcessPool as exc:
             return _("the worker stopped: {error}").format(error=f"{type(exc).__name__}: "
                                                                  f"{exc}")

@@ -11,7 +11,8 @@ import os
 import platform
 import re
 import shutil
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -599,7 +600,7 @@ def rerun(tmp_path, monkeypatch):
     given: list[list[DistrictTask]] = []
     pool_args: list[tuple] = []
 
-    def pool(tasks, workers, scheduler, progress):
+    def pool(tasks, workers, scheduler, progress, keep=None):
         given.append(tasks)
         pool_args.append((workers, scheduler, progress))
         for t in tasks:  # what a good run leaves
@@ -733,7 +734,7 @@ def test_the_province_report_follows_the_units_that_are_good(rerun, monkeypatch)
     monkeypatch.setattr(batch, "_province_reports", province)
     apart = []
 
-    def province_apart(zygote, args):
+    def province_apart(zygote, args, pool=None):
         apart.append(zygote)
         return province(*args)
     monkeypatch.setattr(batch, "_province_reports_apart", province_apart)
@@ -878,8 +879,16 @@ def test_workers_are_replaced_after_their_share_of_units_and_the_batch_ends(monk
     monkeypatch.setattr(batch, "render_district", _rendered_by_whom)
     tasks = _tasks(tmp_path, 9)
     got: list = []
-    run = threading.Thread(target=lambda: got.append(batch._run_tasks(tasks, 2, None, False)),
-                           daemon=True)
+    last = batch._LastPool()
+
+    def run_and_then_the_province():
+        with last:
+            got.append(batch._run_tasks(tasks, 2, None, False, last))
+            # the province report's turn: the last tranche's pool is still open
+            province = last.pool.submit(_rendered_by_whom, _tasks(tmp_path, 1)[0]).result()
+            got.append((province, set(last.pool._processes)))
+
+    run = threading.Thread(target=run_and_then_the_province, daemon=True)
     run.start()
     run.join(60)
     if run.is_alive():  # free the pool's thread, or this test process could not exit
@@ -893,6 +902,13 @@ def test_workers_are_replaced_after_their_share_of_units_and_the_batch_ends(monk
     assert all(1 <= len(t) <= 2 for t in tranches)
     assert not (tranches[0] & tranches[1] or tranches[1] & tranches[2]
                 or tranches[0] & tranches[2])
+    # the province report ran in a worker of the last tranche's pool, which then shut down
+    province, last_workers = got[1]
+    assert int(province.error.split()[0]) in last_workers
+    assert {int(w.split()[0]) for w in tranches[2]} <= last_workers
+    assert not last_workers & {int(w.split()[0]) for w in tranches[0] | tranches[1]}
+    with pytest.raises(RuntimeError):
+        last.pool.submit(print)
 
 
 def _rendered_unless_u3(task: DistrictTask) -> DistrictResult:
@@ -1064,12 +1080,30 @@ def _echo_work(*args):
     return f"{kernels._zygote_shared} {args}"
 
 
+def _echo_work_where(*args):
+    return f"{os.getpid()} {_echo_work(*args)}"
+
+
 @pytest.mark.e2e  # a pool of the batch's kind: its fork server imports the export's libraries
 def test_the_province_reports_run_in_a_worker_and_a_dead_one_is_their_status():
     got = batch._province_reports_apart("/tmp/z", (2024, ["tra-cu"]), work=_echo_work)
     assert got == "/tmp/z (2024, ['tra-cu'])"  # the batch's zygote, for its kernel
     status = batch._province_reports_apart("/tmp/z", (), work=_stop_worker)
     assert status.startswith("tiến trình xử lý bị dừng: BrokenProcessPool: "), status
+    # in a worker of the units' pool when it is given, else (broken, or shut down) a new one
+    with ProcessPoolExecutor(max_workers=1, mp_context=batch._worker_context()) as units:
+        theirs = {units.submit(os.getpid).result()}
+        pid, got = batch._province_reports_apart("/tmp/z", (1,), units,
+                                                 work=_echo_work_where).split(" ", 1)
+        assert int(pid) in theirs and got == "/tmp/z (1,)"
+        with pytest.raises(BrokenProcessPool):
+            units.submit(_stop_worker).result()
+        pid, got = batch._province_reports_apart("/tmp/z", (2,), units,
+                                                 work=_echo_work_where).split(" ", 1)
+        assert int(pid) not in theirs and got == "/tmp/z (2,)"
+    pid, got = batch._province_reports_apart("/tmp/z", (3,), units,
+                                             work=_echo_work_where).split(" ", 1)
+    assert int(pid) not in theirs and got == "/tmp/z (3,)"
 
 
 def test_a_batch_of_another_level_than_the_years_still_makes_the_province_report(
@@ -1081,7 +1115,8 @@ def test_a_batch_of_another_level_than_the_years_still_makes_the_province_report
     (rerun.data / "2024" / "xa-phuoc-hung-tra-cu").mkdir()
     (rerun.data / "2024" / "xa-phuoc-hung-tra-cu" / "header.yaml").write_text("x\n")
     asked = []
-    monkeypatch.setattr(batch, "_province_reports_apart", lambda z, a: asked.append(a) or "ok")
+    monkeypatch.setattr(batch, "_province_reports_apart",
+                        lambda z, a, pool=None: asked.append(a) or "ok")
     res = batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
                           level="commune")
     assert [r.district for r in res.results] == ["xa-phuoc-hung-tra-cu"]
@@ -1099,7 +1134,7 @@ def test_a_batch_reads_the_data_folders_own_reference(rerun, monkeypatch):
     (rerun.data / "2024" / "tra-vinh").mkdir()
     asked = []
     monkeypatch.setattr(batch, "_province_reports_apart",
-                        lambda zygote, args: asked.append(args) or "ok")
+                        lambda zygote, args, pool=None: asked.append(args) or "ok")
     batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False)
     assert {t.name for t in rerun.given[-1] if t.district == "cau-ke"} == {"Huyện Cầu Kè Mới"}
     for province in (None, "84"):  # the provinces of the units, or the one asked for

@@ -292,6 +292,8 @@ def run_batch(
         # only with fewer workers than cores (measured for the kernel: 1 worker on 2 cores 15 %
         # faster, 24,7 s against 29,0 s for 8 districts; 2 workers no faster). The last
         # districts have no successor on their worker.
+        if tasks and scheduler is None:
+            _start_fork_server(tuple(formats))
         spare = scheduler is None and max(1, workers) < config.cores()
         for i, task in enumerate(tasks):
             task.keep_spare = spare and i < len(tasks) - max(1, workers)
@@ -415,7 +417,9 @@ class _LastPool(ExitStack):
 # no worker imports them again. The fork server imports modules only, never a unit's data.
 WORKER_TASKS = 100
 WORKER_PRELOAD = ["ntmlib.batch", "ntmlib.runner", "ntmlib.kernels", "ntmlib.dataset",
-                  "ntmlib.export", "papermill", "nbconvert", "weasyprint", "openpyxl", "docx"]
+                  "ntmlib.export", "papermill", "nbconvert"]
+# the libraries only some formats use: a batch without them does not wait for their imports
+FORMAT_PRELOAD = {"pdf": ["weasyprint"], "xlsx": ["openpyxl"], "docx": ["docx"]}
 
 
 def _tranches(tasks: list, size: int) -> list[list]:
@@ -423,10 +427,26 @@ def _tranches(tasks: list, size: int) -> list[list]:
     return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
-def _worker_context():
+def _preload(formats: tuple[str, ...]) -> list[str]:
+    """The modules the fork server imports for workers that render `formats`."""
+    return WORKER_PRELOAD + [m for f in formats for m in FORMAT_PRELOAD.get(f, ())]
+
+
+def _worker_context(formats: tuple[str, ...] = config.FORMATS):
+    """multiprocessing's fork server, importing what workers rendering `formats` need when
+    it starts (once per process: a running one keeps what it has imported)."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(WORKER_PRELOAD)
+    ctx.set_forkserver_preload(_preload(formats))
     return ctx
+
+
+def _start_fork_server(formats: tuple[str, ...]) -> None:
+    """Start the fork server now, while this process starts the zygote, rather than at the
+    first pool's first task: its imports are what a batch's first units wait for."""
+    from multiprocessing import forkserver
+
+    _worker_context(formats)
+    forkserver.ensure_running()
 
 
 def _result_of(fut, task: DistrictTask) -> DistrictResult:

@@ -618,6 +618,9 @@ def rerun(tmp_path, monkeypatch):
         yield "/tmp/the-batchs-zygote"
         zygotes.append("stopped")
     monkeypatch.setattr(kernels, "shared_zygote", shared_zygote)
+    # the fork server, stood in for too: it is started before the zygote, for the formats
+    monkeypatch.setattr(batch, "_start_fork_server",
+                        lambda formats: zygotes.append(("fork server", formats)))
 
     def run(**options):
         res = batch.run_batch(2024, data_dir=data, out_dir=out, summary=False, progress=False,
@@ -699,18 +702,30 @@ def test_each_task_carries_the_run_and_a_worker_uses_a_spare_core_only_if_cores_
         True, True, False]
     # and lays out each PDF, the last one's too, in a process beside the other formats
     assert [tasks[u].pdf_apart for u in ("cau-ke", "tieu-can", "tra-cu")] == [True] * 3
-    # the workers fork their kernels from the batch's zygote, which ends with the batch
+    # the workers fork their kernels from the batch's zygote, which ends with the batch; the
+    # workers' fork server is started first, for the formats asked for
     assert {t.zygote for t in tasks.values()} == {"/tmp/the-batchs-zygote"}
-    assert rerun.zygotes == ["started", "stopped"]
+    assert rerun.zygotes == [("fork server", ("pdf", "html")), "started", "stopped"]
     tasks, _, _ = rerun(workers=2, force=True)
     assert not any(t.keep_spare or t.pdf_apart for t in tasks.values())
-    # on Dask each worker keeps a zygote of its own (workers may be other machines)
+    assert rerun.zygotes[3:] == [("fork server", config.FORMATS), "started", "stopped"]
+    # on Dask each worker keeps a zygote of its own (workers may be other machines), and no
+    # fork server is started
     tasks, _, _ = rerun(workers=1, force=True, scheduler="local")
     assert not any(t.keep_spare or t.pdf_apart for t in tasks.values())
-    assert {t.zygote for t in tasks.values()} == {True} and len(rerun.zygotes) == 4
-    # nothing to render (unchanged since the last run): no zygote
+    assert {t.zygote for t in tasks.values()} == {True} and len(rerun.zygotes) == 6
+    # nothing to render (unchanged since the last run): no zygote, no fork server
     tasks, status, _ = rerun(districts=["cau-ke"])
-    assert not tasks and status["cau-ke"][0] == "skipped" and len(rerun.zygotes) == 4
+    assert not tasks and status["cau-ke"][0] == "skipped" and len(rerun.zygotes) == 6
+
+
+def test_the_workers_fork_server_imports_only_the_libraries_of_the_formats():
+    base = ["ntmlib.batch", "ntmlib.runner", "ntmlib.kernels", "ntmlib.dataset",
+            "ntmlib.export", "papermill", "nbconvert"]
+    assert batch._preload(("html",)) == base
+    assert batch._preload(("html", "pdf")) == [*base, "weasyprint"]
+    assert batch._preload(("xlsx", "pdf", "docx")) == [*base, "openpyxl", "weasyprint", "docx"]
+    assert batch._preload(config.FORMATS) == [*base, "weasyprint", "docx", "openpyxl"]
 
 
 def test_a_batch_with_no_unit_to_render_says_where_it_looked(tmp_path):

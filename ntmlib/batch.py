@@ -287,13 +287,13 @@ def run_batch(
                                       tuple(formats), key, timeout, dict(extra_parameters or {}),
                                       kind=unit.type))
 
+        if tasks and scheduler is None:
+            _start_fork_server(tuple(formats))
         # A worker can start its next kernel while it exports, and lay out the PDF in a child
         # beside the other formats: that uses a core the other workers leave idle, so it pays
         # only with fewer workers than cores (measured for the kernel: 1 worker on 2 cores 15 %
         # faster, 24,7 s against 29,0 s for 8 districts; 2 workers no faster). The last
         # districts have no successor on their worker.
-        if tasks and scheduler is None:
-            _start_fork_server(tuple(formats))
         spare = scheduler is None and max(1, workers) < config.cores()
         for i, task in enumerate(tasks):
             task.keep_spare = spare and i < len(tasks) - max(1, workers)
@@ -386,7 +386,7 @@ def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
                 with ExitStack() as own:
                     last = keep is not None and n == len(tranches)
                     pool = (keep if last else own).enter_context(ProcessPoolExecutor(
-                        max_workers=workers, mp_context=_worker_context()))
+                        max_workers=workers, mp_context=_worker_context(tranche[0].formats)))
                     if last:
                         keep.pool = pool
                     futures = {pool.submit(render_district, t): t for t in tranche}
@@ -412,9 +412,10 @@ class _LastPool(ExitStack):
 # `max_tasks_per_child`, deadlocks on Python 3.11 once every worker has reached its limit
 # with units still queued (CPython issue 115634, fixed upstream later but not in 3.11; a
 # batch of 500 stopped at 200). The workers are forked from multiprocessing's fork server,
-# which has imported what a worker needs once (its modules and the export's libraries) and
-# lives as long as this process, so that a new pool starts as fast as a forked one did and
-# no worker imports them again. The fork server imports modules only, never a unit's data.
+# which has imported what a worker needs once (its modules and the libraries of the batch's
+# formats) and lives as long as this process, so that a new pool starts as fast as a forked
+# one did and no worker imports them again. The fork server imports modules only, never a
+# unit's data.
 WORKER_TASKS = 100
 WORKER_PRELOAD = ["ntmlib.batch", "ntmlib.runner", "ntmlib.kernels", "ntmlib.dataset",
                   "ntmlib.export", "papermill", "nbconvert"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -386,7 +387,8 @@ def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
                 with ExitStack() as own:
                     last = keep is not None and n == len(tranches)
                     pool = (keep if last else own).enter_context(ProcessPoolExecutor(
-                        max_workers=workers, mp_context=_worker_context(tranche[0].formats)))
+                        max_workers=workers, mp_context=_worker_context(tranche[0].formats),
+                        initializer=gc.freeze))
                     if last:
                         keep.pool = pool
                     futures = {pool.submit(render_district, t): t for t in tranche}
@@ -415,7 +417,8 @@ class _LastPool(ExitStack):
 # which has imported what a worker needs once (its modules and the libraries of the batch's
 # formats) and lives as long as this process, so that a new pool starts as fast as a forked
 # one did and no worker imports them again. The fork server imports modules only, never a
-# unit's data.
+# unit's data. A worker starts by freezing what it inherited (gc.freeze), so that the garbage
+# collector's full passes, about one a PDF, do not walk those modules' objects every time.
 WORKER_TASKS = 100
 WORKER_PRELOAD = ["ntmlib.batch", "ntmlib.runner", "ntmlib.kernels", "ntmlib.dataset",
                   "ntmlib.export", "papermill", "nbconvert"]
@@ -533,7 +536,8 @@ def _province_reports_apart(zygote: str, args: tuple,
             future = None
         if future is None:
             pool = own.enter_context(ProcessPoolExecutor(max_workers=1,
-                                                         mp_context=_worker_context()))
+                                                         mp_context=_worker_context(),
+                                                         initializer=gc.freeze))
             future = pool.submit(_province_work, zygote, args, work)
         try:
             return future.result()

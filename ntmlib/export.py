@@ -12,6 +12,7 @@ import atexit
 import copy
 import datetime as dt
 import functools
+import gc
 import io
 import json
 import os
@@ -397,6 +398,7 @@ class PdfApart:
         if self.pid == 0:  # the child: lay out, write, leave without this process's teardown
             code = 1
             try:
+                gc.freeze()  # the parent's objects: the layout's collections need not walk them
                 atomic_write(path, pdf_bytes(html, provenance))
                 code = 0
             finally:

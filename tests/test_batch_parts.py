@@ -5,6 +5,7 @@ never raises. The batch runs themselves are in test_batch.py and test_incrementa
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import os
@@ -868,11 +869,13 @@ def test_the_province_asked_for_and_every_failure_named(tmp_path, monkeypatch):
 
 
 def _rendered_by_whom(task: DistrictTask) -> DistrictResult:
-    """Stands in for render_district: the worker's process and its parent; unit "dies" ends
-    its worker abruptly, as the kernel of the system does to a process out of memory."""
+    """Stands in for render_district: the worker's process, its parent and how many objects
+    it has frozen; unit "dies" ends its worker abruptly, as the kernel of the system does to a
+    process out of memory."""
     if task.district == "dies":
         os._exit(3)
-    return DistrictResult(task.district, task.name, "ok", error=f"{os.getpid()} {os.getppid()}")
+    return DistrictResult(task.district, task.name, "ok",
+                          error=f"{os.getpid()} {os.getppid()} {gc.get_freeze_count()}")
 
 
 def _tasks(tmp_path, n: int) -> list[DistrictTask]:
@@ -922,6 +925,8 @@ def test_workers_are_replaced_after_their_share_of_units_and_the_batch_ends(monk
     assert int(province.error.split()[0]) in last_workers
     assert {int(w.split()[0]) for w in tranches[2]} <= last_workers
     assert not last_workers & {int(w.split()[0]) for w in tranches[0] | tranches[1]}
+    # every worker left the modules it inherited out of its garbage collections
+    assert all(int(r.split()[2]) > 10_000 for r in [*by_unit.values(), province.error])
     with pytest.raises(RuntimeError):
         last.pool.submit(print)
 
@@ -1020,7 +1025,7 @@ def test_a_pool_batch_of_no_workers_still_runs_on_one_and_is_quiet_without_progr
     got = batch._run_tasks(tasks, 0, None, False)
     assert sorted(r.district for r in got) == ["u0", "u1", "u2"]
     assert len({r.error for r in got}) == 1  # one worker took them all
-    pid, parent = map(int, got[0].error.split())
+    pid, parent, _frozen = map(int, got[0].error.split())
     assert os.getpid() not in (pid, parent)
     assert capsys.readouterr().err == ""
     assert batch._run_tasks([], 2, None, True) == []
@@ -1099,12 +1104,18 @@ def _echo_work_where(*args):
     return f"{os.getpid()} {_echo_work(*args)}"
 
 
+def _frozen(*args):
+    return gc.get_freeze_count()
+
+
 @pytest.mark.e2e  # a pool of the batch's kind: its fork server imports the export's libraries
 def test_the_province_reports_run_in_a_worker_and_a_dead_one_is_their_status():
     got = batch._province_reports_apart("/tmp/z", (2024, ["tra-cu"]), work=_echo_work)
     assert got == "/tmp/z (2024, ['tra-cu'])"  # the batch's zygote, for its kernel
     status = batch._province_reports_apart("/tmp/z", (), work=_stop_worker)
     assert status.startswith("tiến trình xử lý bị dừng: BrokenProcessPool: "), status
+    # the worker left the modules it inherited out of its garbage collections
+    assert batch._province_reports_apart("/tmp/z", (), work=_frozen) > 10_000
     # in a worker of the units' pool when it is given, else (broken, or shut down) a new one
     with ProcessPoolExecutor(max_workers=1, mp_context=batch._worker_context()) as units:
         theirs = {units.submit(os.getpid).result()}

@@ -19,12 +19,13 @@ from ntmlib.runner import run_report
 from tests.conftest import notebook_with
 
 # Fails if a kernel ever runs a second notebook: the first run leaves `marker` behind.
-PROBE = """import json, os, psutil
+PROBE = """import gc, json, os, psutil
 assert "marker" not in globals(), "this kernel has run another notebook before"
 marker = district
 kernels = [p for p in psutil.Process(os.getppid()).children()
            if "ipykernel" in " ".join(p.cmdline())]
-print(json.dumps({"pid": os.getpid(), "cwd": os.getcwd(), "kernels": len(kernels)}))"""
+print(json.dumps({"pid": os.getpid(), "cwd": os.getcwd(), "kernels": len(kernels),
+                  "frozen": gc.get_freeze_count()}))"""
 
 
 def _probe_output(notebook: Path) -> dict:
@@ -66,6 +67,8 @@ def test_each_report_runs_in_a_kernel_of_its_own(tmp_path):
     assert seen[0]["pid"] != seen[1]["pid"]
     # the spare starts once the running kernel has stopped: a worker never holds two kernels
     assert [probe["kernels"] for probe in seen] == [1, 1]
+    # what the warm-up loaded is left out of the kernel's garbage collections
+    assert all(probe["frozen"] > 10_000 for probe in seen)
     # each kernel worked in its run's staging folder, beside the outputs
     for probe in seen:
         assert Path(probe["cwd"]).parent == tmp_path / "out" / "2023"

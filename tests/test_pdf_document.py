@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import gc
 import io
 import os
 import re
@@ -72,6 +73,20 @@ def test_the_pdf_made_apart_is_the_same_file_as_the_one_made_here(tmp_path):
     assert child.status == 0 and _gone(child.pid)
     assert (tmp_path / "report.pdf").read_bytes() == pdf_bytes(PAGE, PROVENANCE)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]
+
+
+@pytest.mark.e2e
+def test_the_child_leaves_what_it_inherited_out_of_its_garbage_collections(tmp_path,
+                                                                           monkeypatch):
+    from ntmlib import export
+
+    # the child writes what pdf_bytes returns: here, how many objects it has frozen
+    monkeypatch.setattr(export, "pdf_bytes",
+                        lambda html, provenance: str(gc.get_freeze_count()).encode())
+    child = PdfApart(PAGE, PROVENANCE, tmp_path / "report.pdf")
+    assert child.wait() == tmp_path / "report.pdf" and child.status == 0
+    frozen = int((tmp_path / "report.pdf").read_bytes())
+    assert frozen > gc.get_freeze_count() + 10_000  # this process's modules, in the child
 
 
 @pytest.mark.e2e

@@ -28,9 +28,9 @@ from ntmlib.runner import run_report
 MARKER = "NTM-MARKER-0c5e7d1a"
 
 # First cell: what the kernel holds before the notebook's own code runs.
-START_PROBE = """import json as _json, os as _os
+START_PROBE = """import gc as _gc, json as _json, os as _os
 from ntmlib import reference as _reference
-print(_json.dumps({"pid": _os.getpid(), "ppid": _os.getppid(),
+print(_json.dumps({"pid": _os.getpid(), "ppid": _os.getppid(), "frozen": _gc.get_freeze_count(),
                    "names": sorted(n for n in globals() if not n.startswith("_")
                                    and n not in ("In", "Out", "get_ipython", "exit", "quit",
                                                  "open")),
@@ -49,10 +49,12 @@ _dataset.load_source = _counting_load_source"""
 # Last cell: is MARKER anywhere in the kernel's objects? (the same scan finds it in the unit
 # whose data holds it, so that finding nothing elsewhere means something). The marker is
 # written in hexadecimal and decoded into a local variable, so that the probe does not hold it.
+# The objects frozen at the kernel's start are scanned too (gc.get_objects leaves them out).
 END_PROBE = """import gc as _gc, json as _json
 from ntmlib import reference as _reference
 def _scan(hexed):
     marker = bytes.fromhex(hexed).decode()
+    _gc.unfreeze()
     for obj in _gc.get_objects():
         if isinstance(obj, dict):
             items = list(obj.items())
@@ -139,6 +141,8 @@ def test_a_unit_cannot_see_another_units_data_through_the_zygote(two_units, tmp_
         # the namespace starts empty; the only module cache that holds data holds the
         # reference tables (read once by the zygote: the same for every unit)
         assert probe["names"] == []
+        # what the kernel loaded before the notebook is left out of its garbage collections
+        assert probe["frozen"] > 10_000
         assert probe["reference_cache"] <= 1
         # the data validated by the runner was handed over: the kernel read no unit's files,
         # only the reference tables (the same for every unit) that the hand-over names

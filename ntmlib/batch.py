@@ -462,6 +462,25 @@ def _result_of(fut, task: DistrictTask) -> DistrictResult:
                                   error=f"{type(exc).__name__}: {exc}"), kind=task.kind)
 
 
+def _dask_worker_plugin(modules: list[str]):
+    """A Dask worker plugin that makes each worker, the batch's and any that joins later, do
+    what a process pool's worker gets from the fork server and its start: import `modules`
+    and then leave them out of the garbage collector's full passes (gc.freeze)."""
+    import importlib
+
+    from distributed import WorkerPlugin
+
+    class Prepared(WorkerPlugin):  # sent by value (cloudpickle): the worker needs no import
+        name = "ntm-prepared"
+
+        def setup(self, worker) -> None:
+            for module in modules:
+                importlib.import_module(module)
+            gc.freeze()
+
+    return Prepared()
+
+
 def _run_dask(tasks: list[DistrictTask], scheduler: str, bar, workers: int
               ) -> list[DistrictResult]:
     """The same tasks on a Dask distributed cluster (`local`: one on this machine, with
@@ -479,6 +498,7 @@ def _run_dask(tasks: list[DistrictTask], scheduler: str, bar, workers: int
         client = Client(scheduler)
     results = []
     try:
+        client.register_plugin(_dask_worker_plugin(_preload(tasks[0].formats) if tasks else []))
         # pure=False: re-running a district must run it, not reuse a cached result
         futures = client.map(render_district, tasks, pure=False,
                              key=[f"ntm-{t.year}-{t.district}" for t in tasks])

@@ -12,6 +12,7 @@ import os
 import platform
 import re
 import shutil
+import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -942,7 +943,8 @@ def _rendered_unless_u3(task: DistrictTask) -> DistrictResult:
     start = time.monotonic()
     time.sleep(0.2)
     return DistrictResult(task.district, task.name, "ok",
-                          error=f"{os.getpid()} {start} {time.monotonic()}")
+                          error=f"{os.getpid()} {start} {time.monotonic()} "
+                                f"{gc.get_freeze_count()} {'weasyprint' in sys.modules}")
 
 
 class _Bar:
@@ -964,7 +966,7 @@ def _one_at_a_time_by(got: list[DistrictResult]) -> set[int]:
     runs: dict[int, list] = {}
     for r in got:
         if r.status == "ok":
-            pid, start, end = r.error.split()
+            pid, start, end = r.error.split()[:3]
             runs.setdefault(int(pid), []).append((float(start), float(end)))
     for spans in runs.values():
         spans.sort()
@@ -993,6 +995,9 @@ def test_a_dask_batch_gives_each_unit_its_result_and_names_the_one_that_failed(m
     assert bar.updates == 6 and sorted(bar.postfix) == sorted(by_unit)
     workers = _one_at_a_time_by(got)
     assert len(workers) == 2 and os.getpid() not in workers
+    # each worker imported the libraries of the units' formats (pdf), then froze them
+    assert all(int(r.error.split()[3]) > 10_000 and r.error.split()[4] == "True"
+               for r in got if r.status == "ok")
 
 
 @pytest.mark.e2e  # starts two Dask LocalClusters of one worker process

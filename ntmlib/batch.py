@@ -465,7 +465,9 @@ def _result_of(fut, task: DistrictTask) -> DistrictResult:
 def _dask_worker_plugin(modules: list[str]):
     """A Dask worker plugin that makes each worker, the batch's and any that joins later, do
     what a process pool's worker gets from the fork server and its start: import `modules`
-    and then leave them out of the garbage collector's full passes (gc.freeze)."""
+    and then leave them out of the garbage collector's full passes (gc.freeze). A worker of a
+    long-lived cluster may have run other tasks: it collects first, so that only objects
+    still in use are frozen, never garbage they left."""
     import importlib
 
     from distributed import WorkerPlugin
@@ -476,6 +478,7 @@ def _dask_worker_plugin(modules: list[str]):
         def setup(self, worker) -> None:
             for module in modules:
                 importlib.import_module(module)
+            gc.collect()
             gc.freeze()
 
     return Prepared()
@@ -498,7 +501,8 @@ def _run_dask(tasks: list[DistrictTask], scheduler: str, bar, workers: int
         client = Client(scheduler)
     results = []
     try:
-        client.register_plugin(_dask_worker_plugin(_preload(tasks[0].formats) if tasks else []))
+        if tasks:
+            client.register_plugin(_dask_worker_plugin(_preload(tasks[0].formats)))
         # pure=False: re-running a district must run it, not reuse a cached result
         futures = client.map(render_district, tasks, pure=False,
                              key=[f"ntm-{t.year}-{t.district}" for t in tasks])

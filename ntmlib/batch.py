@@ -477,7 +477,10 @@ def _dask_worker_plugin(modules: list[str]):
 
         def setup(self, worker) -> None:
             for module in modules:
-                importlib.import_module(module)
+                try:
+                    importlib.import_module(module)
+                except Exception:  # noqa: BLE001 - each unit that needs it says so, by name
+                    continue
             gc.collect()
             gc.freeze()
 

@@ -1020,6 +1020,16 @@ def test_a_dask_batch_of_one_worker_and_one_on_a_cluster_already_running(monkeyp
         assert cluster.status.name == "running"
 
 
+def test_the_dask_workers_plugin_freezes_even_when_a_library_cannot_be_imported():
+    # a plugin that raised would stop the whole batch on the client, with a traceback
+    plugin = batch._dask_worker_plugin(["ntmlib.no_such_module", "json"])
+    try:
+        plugin.setup(None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.e2e  # starts the fork server and a worker process
 def test_a_pool_batch_of_no_workers_still_runs_on_one_and_is_quiet_without_progress(
         monkeypatch, tmp_path, capsys):

@@ -386,9 +386,8 @@ def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
             for n, tranche in enumerate(tranches, 1):
                 with ExitStack() as own:
                     last = keep is not None and n == len(tranches)
-                    pool = (keep if last else own).enter_context(ProcessPoolExecutor(
-                        max_workers=workers, mp_context=_worker_context(tranche[0].formats),
-                        initializer=gc.freeze))
+                    pool = (keep if last else own).enter_context(
+                        _pool(workers, tranche[0].formats))
                     if last:
                         keep.pool = pool
                     futures = {pool.submit(render_district, t): t for t in tranche}
@@ -442,6 +441,13 @@ def _worker_context(formats: tuple[str, ...] = config.FORMATS):
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_preload(formats))
     return ctx
+
+
+def _pool(workers: int, formats: tuple[str, ...] = config.FORMATS) -> ProcessPoolExecutor:
+    """A pool of `workers` processes forked from the fork server, each freezing what it
+    inherited when it starts."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(formats),
+                               initializer=gc.freeze)
 
 
 def _start_fork_server(formats: tuple[str, ...]) -> None:
@@ -562,9 +568,7 @@ def _province_reports_apart(zygote: str, args: tuple,
         except (BrokenProcessPool, RuntimeError):  # broken, or shut down
             future = None
         if future is None:
-            pool = own.enter_context(ProcessPoolExecutor(max_workers=1,
-                                                         mp_context=_worker_context(),
-                                                         initializer=gc.freeze))
+            pool = own.enter_context(_pool(1))
             future = pool.submit(_province_work, zygote, args, work)
         try:
             return future.result()

@@ -24,6 +24,7 @@ from . import config
 from .reference import Reference, Unit, load_reference
 from .safefs import atomic_file
 from .schema import TABLES_BY_NAME
+from .validate import header_defaults
 
 REAL_DISTRICTS = ("849",)  # Trà Cú: real data, never generated
 REAL_COMMUNES = ("29461",)  # Xã Trà Cú 2026: made by hand from the three old units' data
@@ -50,9 +51,9 @@ def _yaml_list(items: list[str]) -> str:
 
 
 def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None,
-            province: str = "tỉnh") -> str:
-    """header.yaml; `province` is the word for the unit's province (tỉnh, or thành phố for
-    one directly under the centre), to whose people's committee the report goes."""
+            recipients: tuple[str, ...] = ()) -> str:
+    """header.yaml; `recipients` are the bodies the report goes to (those wording.csv gives
+    for the unit's level and year)."""
     if scope == "baseline":
         return MARK + f'unit_code: "{unit.code}"\nyear: {year}\nscope: baseline\n' \
                       "sample_data: yes\n"
@@ -63,10 +64,7 @@ def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None,
         f'doc_number: ""\ndoc_symbol: "BC-UBND"\nplace: "{unit.place_name}"\n'
         f"date: {date.isoformat()}\n"
         'title: "Kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới năm {year}"\n'
-        "recipients:\n" + _yaml_list([
-            f"Ủy ban nhân dân {province}",
-            f"Văn phòng Điều phối nông thôn mới {province} (Sở Nông nghiệp và Phát triển "
-            "nông thôn)"])
+        "recipients:\n" + _yaml_list(list(recipients))
         + "cc:\n" + _yaml_list(["Như trên", f"TT. {kind.party_committee}, TT. HĐND {kind.word}",
                                 f"CT, các PCT UBND {kind.word}", "UBND các xã",
                                 "Lưu: VT, NTM"])
@@ -201,10 +199,9 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
              "year_met": (year - 1 if n in district_before else y) if n in met else ""}
             for n in dist.numbers] if dist else [])
     (base / "header.yaml").write_text(_header(unit, year - 1, "baseline", rng), encoding="utf-8")
-    province = reference.ancestor(unit, "province", year)
     (folder / "header.yaml").write_text(_header(
         unit, year, "report", rng, reference.kind(unit),
-        reference.kind(province).word if province is not None else "tỉnh"), encoding="utf-8")
+        header_defaults(unit, year, reference)["recipients"]), encoding="utf-8")
     (folder / "narrative.md").write_text(NARRATIVE.format(
         programme=PROGRAMME, unit_kind=reference.kind(unit).word), encoding="utf-8")
 

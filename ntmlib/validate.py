@@ -634,9 +634,13 @@ def header_defaults(unit: Unit, year: int, reference) -> dict:
     """What a blank optional header field means for this unit and year."""
     recipients = []
     if reference is not None:
-        province = reference.ancestor(unit, "province", year)
-        word = reference.kind(province).word if province is not None else "tỉnh"
-        recipients = [t.replace("{province}", word)
+        # a unit is sent to the units above it, named by their kind: "Ủy ban nhân dân tỉnh"
+        words = {}
+        for level, default in (("province", "tỉnh"), ("district", "huyện")):
+            above = reference.ancestor(unit, level, year)
+            words[level] = reference.kind(above).word if above is not None else default
+        recipients = [t.replace("{province}", words["province"])
+                       .replace("{district}", words["district"])
                       for t in reference.wording("recipients", year, unit.level)]
     return {
         "issuer": ["ỦY BAN NHÂN DÂN", unit.name.upper()],

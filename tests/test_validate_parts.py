@@ -736,3 +736,31 @@ def test_the_criteria_findings_name_the_file_sheet_and_headings_of_the_workbook(
     assert _incomplete(_criteria_data(rows), raw) == [
         ("incomplete", "unit.xlsx", "Tiêu chí xã", None, "Mã xã",
          "Xã Hai has no rows in the xã NTM (xa) set")]
+
+
+@pytest.mark.parametrize(("ident", "year", "expected"), [
+    # a commune before July 2025 reports to its district, named by the district's kind
+    ("xa-long-toan", 2024, ["Ủy ban nhân dân thị xã",
+                            "Ban Chỉ đạo các chương trình mục tiêu quốc gia thị xã"]),
+    ("29515", 2016, ["Ủy ban nhân dân thị xã",
+                     "Ban Chỉ đạo các chương trình mục tiêu quốc gia thị xã"]),
+    # from 2025 the commune is under the province
+    ("xa-tra-cu", 2025, ["Ủy ban nhân dân tỉnh", "Văn phòng Điều phối nông thôn mới tỉnh "
+                         "(Sở Nông nghiệp và Môi trường)"]),
+])
+def test_a_commune_is_sent_to_the_unit_directly_above_it(ref, ident, year, expected):
+    unit = ref.resolve(ident, year, level="commune")
+    assert validate.header_defaults(unit, year, ref)["recipients"] == expected
+
+
+def test_a_header_without_recipients_has_no_kinh_gui_line():
+    """An empty "Kính gửi:" would be printed alone in the middle of the page."""
+    from ntmlib.render import environment
+
+    page = environment().get_template("common/header.html.j2")
+    h = SimpleNamespace(issuer_parent="", issuer=["ỦY BAN NHÂN DÂN", "XÃ A"], doc_number="",
+                        doc_symbol="BC-UBND", place="A", title="Báo cáo", recipients=[])
+    kwargs = {"h": h, "year": 2024, "has": lambda key: False, "F": str, "fill": str}
+    assert "Kính gửi" not in page.render(**kwargs)
+    h.recipients = ["Ủy ban nhân dân huyện"]
+    assert "Kính gửi" in page.render(**kwargs)

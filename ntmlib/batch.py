@@ -106,6 +106,9 @@ def render_district(task: DistrictTask) -> DistrictResult:
             task.build_key if outcome.ok else "",
             _beside(outcome.failed_notebook, task) if outcome.failed_notebook else "",
             task.kind, _is_sample(outcome.out_dir))
+    except NtmError as exc:  # said to the user as it is, like `ntm report` says it
+        return DistrictResult(task.district, task.name, "failed",
+                              time.perf_counter() - started, error=str(exc), kind=task.kind)
     except Exception as exc:  # a bug in one district must not end the batch
         return DistrictResult(task.district, task.name, "failed",
                               time.perf_counter() - started,
@@ -543,8 +546,15 @@ def _provinces(year: int, units: list[str], data_root: Path, province: str | Non
 def _provinces_of(year: int, units: list[str], data_root: Path) -> dict[str, Unit]:
     """The provinces `units` belong to in the year, by id."""
     ref = load_reference(data_root)
-    found = (ref.ancestor(ref.resolve(u, year), "province", year) for u in units)
-    return {p.slug: p for p in found if p is not None}
+    found = {}
+    for u in units:
+        p = ref.ancestor(ref.resolve(u, year), "province", year)
+        if p is not None and ref.outside_programme(p, year):
+            # a province merged away in the year: the new province reports on its area
+            found.update((new.slug, new) for new, _part in ref.successors(p))
+        elif p is not None:
+            found[p.slug] = p
+    return found
 
 
 def _without_folder(year: int, units: list[str], data_root: Path) -> list[str]:

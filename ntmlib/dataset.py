@@ -290,6 +290,9 @@ def load_unit(
         return handed
     reference = load_reference(root)
     found = reference.resolve(unit, year, level=level)
+    outside = reference.outside_programme(found, year)
+    if outside:
+        raise NtmError(outside)
     source = unit_source(root, year, found)
     return load_source(source, year, found, reference, previous=previous, data_root=root,
                        outputs_root=Path(outputs_dir).resolve() if outputs_dir else None)

@@ -72,9 +72,18 @@ def member_level(province: Unit, year: int, reference, data_root: Path | None = 
 def _units_at(province: Unit, year: int, reference, level: str):
     """The province's units of `level` in `year`: its districts as it had them on 1 January
     (a province that went on after July 2025 is, in 2025, the new unit, whose children are
-    communes), its communes as the year resolves it."""
+    communes; a province formed that July of several has the districts of each), its
+    communes as the year resolves it."""
     if level == "district":
-        province = reference.unit_on(province.code, dt.date(year, 1, 1)) or province
+        start = dt.date(year, 1, 1)
+        olds = [u for u in reference.formed_from(province)
+                if u.valid_from is None or u.valid_from <= start] \
+            if province.valid_from and province.valid_from.year == year else []
+        provinces = olds or [reference.unit_on(province.code, start) or province]
+        import pandas as pd
+
+        children = pd.concat([reference.children(p, year) for p in provinces])
+        return children[children["level"] == level].sort_values("code")
     children = reference.children(province, year)
     return children[children["level"] == level]
 

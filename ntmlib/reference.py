@@ -366,6 +366,32 @@ class Reference:
                     found[u.code] = _latest([v for v in units if v.code == u.code], year)
         return list(found.values())
 
+    def outside_programme(self, unit: Unit, year: int) -> str | None:
+        """Why `unit` has no report on the programme for `year`, or None.
+        - The programme is built in xã (the rural kinds of unit_kinds.csv): a district-level
+          unit with none (a quận of phường only, an island district without communes) has
+          nothing to report on, and its report would be one of zeros.
+        - A province that ended during the year as part of a new one (Tỉnh Trà Vinh on 30
+          June 2025) does not report on that year: the new province's report covers its
+          area."""
+        if unit.level == "province":
+            after = [u for u, _part in self.successors(unit)]
+            if unit.valid_to is None or unit.valid_to.year != year or not after:
+                return None
+            return _("{unit} existed until {date}; its area is now part of {successors}, "
+                     "whose report for {year} covers it").format(
+                unit=unit.name, date=unit.valid_to.strftime("%d/%m/%Y"), year=year,
+                successors=", ".join(f"{u.name} ({u.code}, {u.slug})" for u in after))
+        if unit.level != "district":
+            return None
+        children = self.children(unit, year)
+        rural = set(self.kinds_with_role("rural"))
+        if ((children["level"] == "commune") & children["type"].isin(rural)).any():
+            return None
+        return _("{unit} has no xã in {year} (data/reference/units.csv); the national target "
+                 "programme on new rural development is carried out in xã, so it makes no "
+                 "report").format(unit=unit.name, year=year)
+
     def resolve_district(self, district: str, year: int) -> Unit:
         """A district-level unit (kept for the district commands)."""
         return self.resolve(district, year, level="district")
@@ -453,6 +479,20 @@ class Reference:
         return [(f"{n} ({c})", p == "yes") for c, n, p in
                 zip(rows["old_code"], rows["old_name"], rows["partial"], strict=True)]
 
+    def formed_from(self, unit: Unit) -> list[Unit]:
+        """The units of `unit`'s level it was formed from, as they were the day before it
+        began (Tỉnh Vĩnh Long of July 2025: the provinces Bến Tre, Trà Vinh and Vĩnh Long of
+        30 June), in code order; [] for a unit unit_origins.csv gives no origin."""
+        if unit.valid_from is None or self.origins.empty:
+            return []
+        day = unit.valid_from - dt.timedelta(days=1)
+        found = {}
+        for code in self.origin_rows(unit)["old_code"]:
+            old = self.unit_on(code, day)
+            if old is not None and old.level == unit.level:
+                found[old.code] = old
+        return sorted(found.values(), key=lambda u: u.code)
+
     def origin_rows(self, unit: Unit) -> pd.DataFrame:
         """unit_origins rows of `unit` (old_code, old_name, partial)."""
         o = self.origins
@@ -491,7 +531,10 @@ class Reference:
         units = sorted(pool.values(), key=lambda u: u.code)
         if province:
             p = self.resolve(province, year, level="province")
-            units = [u for u in units if self.ancestor(u, "province", year) == p]
+            # a province formed in the year has, at the district level, the districts of the
+            # provinces it was formed from (dissolved in the same reorganisation)
+            area = [p, *self.formed_from(p)] if level == "district" else [p]
+            units = [u for u in units if self.ancestor(u, "province", year) in area]
         return units
 
     def parent(self, unit: Unit, year: int) -> Unit | None:

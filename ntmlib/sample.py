@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from . import config
+from .errors import NtmError
 from .reference import Reference, Unit, load_reference
 from .safefs import atomic_file
 from .schema import TABLES_BY_NAME
@@ -137,6 +138,9 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
     if unit_code in REAL_DISTRICTS:
         raise ValueError(f"{unit_code} has real data; sample data is never generated for it")
     unit = next(u for u in reference.districts(year) if u.code == unit_code)
+    outside = reference.outside_programme(unit, year)
+    if outside:
+        raise NtmError(outside)
     rng = _rng(seed, unit_code, year)
     communes = reference.communes(unit.code, year)
     codes = list(communes["code"])
@@ -450,8 +454,10 @@ def generate_province(year: int, out_dir: Path, reference: Reference, seed: int 
     included although they were dissolved that July) or its communes, and the province's own
     folder."""
     if reference.report_level(year) == "district":
+        # a district without xã is outside the programme: it has no report to sample
         made = [generate_district(u.code, year, out_dir, reference, seed)
-                for u in reference.districts(year, province) if u.code not in REAL_DISTRICTS]
+                for u in reference.districts(year, province) if u.code not in REAL_DISTRICTS
+                and not reference.outside_programme(u, year)]
     else:
         p = reference.resolve(province, year, level="province")
         children = reference.children(p, year)
@@ -460,6 +466,9 @@ def generate_province(year: int, out_dir: Path, reference: Reference, seed: int 
         made = [generate_commune(code, year, out_dir, reference, seed) for code in codes]
         groups = sample_groups(codes, year, out_dir, reference, seed)
         made += [groups] if groups else []
+    p = reference.resolve(province, year, level="province")
+    if reference.outside_programme(p, year):  # merged away in the year: no report of its own
+        return made
     return [*made, generate_province_folder(province, year, out_dir, reference, seed)]
 
 

@@ -143,8 +143,10 @@ def test_the_two_vinh_longs_of_2025_each_have_only_their_own_children():
 
 def test_a_province_that_went_on_after_july_2025_sums_its_districts_in_2025():
     """Tỉnh Vĩnh Long of 2025 resolves to the merged province (it exists at the year's end),
-    whose children are communes; its 2025 report sums the districts it had on 1 January:
-    the seven of units.csv with xã (Thành phố Vĩnh Long has only phường), not Trà Vinh's."""
+    whose children are communes; its 2025 report sums the districts its area had on 1
+    January: those of the three provinces it was formed from (Bến Tre, Trà Vinh and the old
+    Vĩnh Long, unit_origins.csv) with xã, in code order (Thành phố Vĩnh Long has only
+    phường). Trà Vinh ended on 30 June: the merged province reports on its area."""
     import datetime as dt
 
     from ntmlib.province import member_units
@@ -153,7 +155,11 @@ def test_a_province_that_went_on_after_july_2025_sums_its_districts_in_2025():
     ref = load_reference(BUNDLED)
     new = ref.resolve("vinh-long", 2025, level="province")
     assert new.valid_from == dt.date(2025, 7, 1)
-    assert list(member_units(new, 2025, ref)["name"]) == [
+    assert list(member_units(new, 2025, ref)["code"]) == [
+        "829", "831", "832", "833", "834", "835", "836", "837", "838",  # Bến Tre
+        "842", "844", "845", "846", "847", "848", "849", "850", "851",  # Trà Vinh
+        "857", "858", "859", "860", "861", "862", "863"]  # Vĩnh Long, but for 855
+    assert list(member_units(new, 2025, ref)["name"])[-7:] == [
         "Huyện Long Hồ", "Huyện Mang Thít", "Huyện Vũng Liêm", "Huyện Tam Bình",
         "Thị xã Bình Minh", "Huyện Trà Ôn", "Huyện Bình Tân"]
     assert len(member_units(new, 2026, ref)) == 124

@@ -293,12 +293,24 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
                     derivation=f"số tiêu chí của {s.name} ({s.decision}): {s.size}")
         _sum(f, "members.ntm", rural, "ntm.recognised", label="số xã đã được công nhận đạt "
              "chuẩn nông thôn mới", kind="count")
+        # a recognition holds under the criteria of its period: the province's conditions of
+        # a period count the xã recognised under that period's criteria (Decision 51/2025's
+        # "100 % of xã meet the standard" is not met by xã recognised in 2021-2025)
+        prefix = "ntm.recognised_period["
+        for p in sorted({k[len(prefix):-1] for m in rural if m.status == "ok"
+                         for k in m.values if k.startswith(prefix)} - {data.period}):
+            _sum(f, f"members.ntm_period[{p}]", rural, f"{prefix}{p}]", kind="count",
+                 label=f"số xã được công nhận đạt chuẩn nông thôn mới giai đoạn {p}")
+        _sum(f, "members.ntm_current", rural, f"{prefix}{data.period}]", kind="count",
+             label=f"số xã được công nhận đạt chuẩn nông thôn mới theo Bộ tiêu chí giai đoạn "
+             f"{data.period}")
         _sum(f, "members.modern", rural, "modern.recognised", label="số xã được công nhận "
              "nông thôn mới hiện đại", kind="count")
         _sum(f, "members.ntm_met", rural, "ntm.communes_met", label="số xã đạt đủ tiêu chí "
              "xã nông thôn mới", kind="count")
-        f.ratio("conditions.ntm_share", "members.ntm", "members.rural_reported",
-                label="tỷ lệ xã đạt chuẩn nông thôn mới (trong số xã có số liệu)")
+        f.ratio("conditions.ntm_share", "members.ntm_current", "members.rural_reported",
+                label=f"tỷ lệ xã đạt chuẩn nông thôn mới theo Bộ tiêu chí giai đoạn "
+                f"{data.period} (trong số xã có số liệu)")
         f.ratio("conditions.modern_share", "members.modern", "members.rural_reported",
                 label="tỷ lệ xã đạt chuẩn nông thôn mới hiện đại (trong số xã có số liệu)")
     else:

@@ -433,7 +433,11 @@ class Renderer:
 
     def prev_recognition_periods(self) -> list[str]:
         """Periods of last year's NTM recognitions (from the prev.* figures)."""
-        prefix = "prev.ntm.recognised_period["
+        return self.periods_of("prev.ntm.recognised_period")
+
+    def periods_of(self, key: str) -> list[str]:
+        """The periods the figures `key[<period>]` have, in order."""
+        prefix = key + "["
         return sorted(k[len(prefix):-1] for k in self.figures.keys() if k.startswith(prefix))
 
     def fund_sources(self, prefix: str = "funds") -> list[dict]:
@@ -594,6 +598,7 @@ class Renderer:
             "missing": lambda: [m for m in self.extra.get("members", []) if m.status != "ok"],
             "member_level": self.extra.get("member_level", ""),
             "prev_recognition_periods": self.prev_recognition_periods,
+            "periods_of": self.periods_of,
             "lower_first": lower_first, "upper_first": upper_first, "join": join_vi,
             "year": d.year, "period": d.period, "set": d.criteria_set,
             "prev_period": last_years_period(d) or "",

@@ -142,23 +142,29 @@ def _vinh_long_with_a_ward(tmp_path):
 
 
 def test_a_commune_province_gives_its_shares_over_the_xa_that_reported(tmp_path):
-    """2 of the 105 xã reported (the phường is not a xã): both recognised NTM, 2 / 2 = 100 %;
-    Ngãi Tứ modern, 1 / 2 = 50 % (over the 3 units that reported it would be 33,33 %, over
-    the 105 xã 0,95 %). With 103 xã unknown the province's conditions are not judged."""
+    """2 of the 105 xã reported (the phường is not a xã): both recognised NTM, Trà Ôn in
+    2025 under the 2021-2025 criteria and Ngãi Tứ in 2026 under Decision 51's, so 1 / 2 = 50 %
+    meet the standard of 2026-2030; Ngãi Tứ modern, 1 / 2 = 50 % (over the 3 units that
+    reported it would be 33,33 %, over the 105 xã 0,95 %). With 103 xã unknown the
+    province's conditions are not judged."""
     report = _vinh_long_with_a_ward(tmp_path)
     f = report.figures
     got = {k: f.value(k) for k in ("members.total", "members.reported", "members.rural",
                                    "members.rural_reported", "members.ntm", "members.modern",
+                                   "members.ntm_current", "members.ntm_period[2021-2025]",
                                    "conditions.ntm_share", "conditions.modern_share")}
     assert got == {"members.total": 124, "members.reported": 3, "members.rural": 105,
                    "members.rural_reported": 2, "members.ntm": 2, "members.modern": 1,
-                   "conditions.ntm_share": 100, "conditions.modern_share": 50}
+                   "members.ntm_current": 1, "members.ntm_period[2021-2025]": 1,
+                   "conditions.ntm_share": 50, "conditions.modern_share": 50}
+    assert "members.ntm_period[2026-2030]" not in f
     text = _text(report, 2026)
     assert ("Kết quả đánh giá theo Bộ tiêu chí (trong 02 xã đã báo cáo): 01 xã đạt 10/10 "
             "tiêu chí, 01 xã đạt 5 - 9 tiêu chí, không có xã đạt dưới 5 tiêu chí.") in text
-    assert ("Trong 02 xã đã báo cáo, có 02 xã được công nhận đạt chuẩn nông thôn mới, đạt "
-            "100%; 01 xã được công nhận đạt chuẩn nông thôn mới hiện đại, đạt 50%.") in text
-    assert ("- 100% số xã đạt chuẩn nông thôn mới: trong 02/105 xã đã báo cáo đạt 100%, chưa "
+    assert ("Trong 02 xã đã báo cáo, có 02 xã được công nhận đạt chuẩn nông thôn mới (công "
+            "nhận giai đoạn 2021-2025: 01 xã; theo Bộ tiêu chí giai đoạn 2026-2030: 01 xã, đạt "
+            "50%); 01 xã được công nhận đạt chuẩn nông thôn mới hiện đại, đạt 50%.") in text
+    assert ("- 100% số xã đạt chuẩn nông thôn mới: trong 02/105 xã đã báo cáo đạt 50%, chưa "
             "đủ số liệu để đánh giá.") in text
     assert ("- Có ít nhất 10% số xã đạt chuẩn nông thôn mới hiện đại: trong 02/105 xã đã báo "
             "cáo đạt 50%, chưa đủ số liệu để đánh giá.") in text

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import config
 from .errors import DataNotFoundError, DataValidationError, NtmError
+from .figures import recorded_problem
 from .findings import Finding, has_errors
 from .i18n import _, ngettext
 from .io import RawDataset, display_path, district_source, read_dataset, sha256
@@ -253,6 +254,13 @@ def _previous_figures(data: UnitData, outputs_root: Path, findings: list[Finding
                                "{year} data").format(year=data.year - 1), file=shown))
         return
     if str(unit.get("code")) != data.unit.code or not isinstance(figures, dict):
+        return
+    bad = recorded_problem(figures)
+    if bad is not None:  # edited by hand or damaged: what it says cannot be printed
+        findings.append(Finding.warning(
+            "previous-year", _("the figure {key} in the file is not a value this report can "
+                               "use, so the comparison is computed from the {year} data").format(
+                key=bad, year=data.year - 1), file=shown))
         return
     data.previous_figures = figures
     data.previous_figures_file = shown

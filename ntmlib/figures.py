@@ -94,6 +94,34 @@ def _clean(value: object) -> int | float | list | None:
     return value
 
 
+# a recorded number beyond this is no figure of a report (money is in millions of đồng)
+MAX_RECORDED = 1e15
+
+
+def recorded_problem(figures: object) -> str | None:
+    """The key of the first figure of a recorded figures.json that this code cannot use as
+    it wrote it (a file edited by hand or damaged): a value of another type than its kind,
+    a number not finite or beyond MAX_RECORDED, decimals that are not a small whole number.
+    "" when `figures` is not a table of figures at all; None when every figure is sound."""
+    if not isinstance(figures, dict):
+        return ""
+    for key, fig in figures.items():
+        if not isinstance(fig, dict):
+            return str(key)
+        value, kind, places = fig.get("value"), fig.get("kind"), fig.get("places")
+        if kind == "list":
+            sound = value is None or isinstance(value, list)
+        elif kind == "label":
+            sound = value is None or isinstance(value, str)
+        else:
+            sound = value is None or (isinstance(value, (int, float))
+                                      and not isinstance(value, bool)
+                                      and abs(value) < MAX_RECORDED)  # NaN fails too
+        if not sound or not (places is None or (type(places) is int and 0 <= places <= 10)):
+            return str(key)
+    return None
+
+
 def places_of(value: float | int | None, cap: int = 3) -> int:
     """Decimals a typed value has (4095.68 -> 2), at most `cap`."""
     if value is None or float(value).is_integer():

@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -55,6 +56,11 @@ MAX_UNZIPPED_BYTES = 100 * 2**20  # all the parts of a workbook, uncompressed
 MAX_PART_BYTES = 30 * 2**20  # one part other than a sheet, e.g. the shared strings
 MAX_RATIO = 100  # uncompressed / compressed size of a part above 1 MB (zip bomb)
 MAX_SHEETS = 100
+# What openpyxl and the libraries under it raise on a damaged part of a workbook: malformed
+# XML (lxml's errors are SyntaxError's kin), a cell pointing past the shared strings, a
+# truncated or corrupt stream
+DAMAGED = (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError,
+           SyntaxError, EOFError, zlib.error)
 FAR_ROWS = 1_000  # a value below this many blank rows is a stray cell, not data
 FAR_COLUMNS = 50  # a header cell beyond this many blank columns is a stray cell
 
@@ -1231,16 +1237,15 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     try:
         with zipfile.ZipFile(_io.BytesIO(data)) as archive:
             problem = _zip_problem(archive)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        problem = _cannot_open(exc)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        problem = _cannot_open()
     if problem:
         findings.append(Finding.error("workbook", problem, file=shown))
         return empty()
     try:
         book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
-            TypeError, AttributeError) as exc:  # AttributeError: a chart sheet with no chart
-        findings.append(Finding.error("workbook", _cannot_open(exc), file=shown))
+    except DAMAGED + (InvalidFileException, AttributeError):  # no chart in a chart sheet
+        findings.append(Finding.error("workbook", _cannot_open(), file=shown))
         return empty()
     try:
         if len(book.sheetnames) > MAX_SHEETS:
@@ -1270,11 +1275,10 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                                   "other sheets"), file=shown, sheet=title))
             try:
                 sheets[name] = _read_sheet(ws, book)
-            except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError,
-                    SyntaxError) as exc:  # a damaged sheet (lxml raises SyntaxError's kin)
+            except DAMAGED:
                 findings.append(Finding.error(
-                    "workbook", _("the sheet cannot be read ({reason})").format(
-                        reason=exc.__class__.__name__), file=shown, sheet=title))
+                    "workbook", _("the sheet is damaged and cannot be read: open the workbook "
+                                  "in Excel and save it again"), file=shown, sheet=title))
                 unreadable.add(name)
         sheetnames = list(book.sheetnames)
     finally:
@@ -1446,8 +1450,9 @@ def column_for(table: str, heading: str) -> str | None:
     return _column_names(table).get(match_key(heading))
 
 
-def _cannot_open(exc: Exception) -> str:
-    return _("the workbook cannot be opened ({reason})").format(reason=exc.__class__.__name__)
+def _cannot_open() -> str:
+    return _("the workbook is damaged and cannot be opened: open it in Excel and save it again "
+             "as .xlsx")
 
 
 def _place_issues(sheet: _Sheet, name: str, shown: str, findings: list[Finding],

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config
-from .figures import Figures, num, places_of
+from .figures import Figures, num, places_of, recorded_problem
 from .formatting import printed_places
 from .io import HEADER_FILE, NARRATIVE_FILE, sha256
 from .model import UnitData
@@ -143,7 +143,7 @@ def load_members(data: UnitData, data_root: Path | None = None,
                  outputs_root: Path | None = None, progress: bool = False) -> list[Member]:
     """Every unit under the province in the year, with its figures."""
     from .dataset import load_unit
-    from .errors import DataNotFoundError
+    from .errors import DataNotFoundError, NtmError
     from .indicators import compute_all
 
     data_root = Path(data_root or data.data_root or config.data_dir())
@@ -164,7 +164,9 @@ def load_members(data: UnitData, data_root: Path | None = None,
                 recorded = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 recorded = {}
-            if recorded and _fresh(recorded, data_root):
+            # a file edited by hand or damaged: the unit is computed again from its data
+            if recorded and recorded_problem(recorded.get("figures")) is None \
+                    and _fresh(recorded, data_root):
                 figs = recorded.get("figures", {})
                 out.append(Member(
                     unit, "ok", {k: v.get("value") for k, v in figs.items()},
@@ -178,6 +180,9 @@ def load_members(data: UnitData, data_root: Path | None = None,
                                outputs_dir=outputs_root)
         except DataNotFoundError:
             out.append(Member(unit, "missing", why="chưa có số liệu"))
+            continue
+        except NtmError as exc:  # said in the report beside the unit, as a data error is
+            out.append(Member(unit, "invalid", why=str(exc)))
             continue
         if not result.ok:
             out.append(Member(unit, "invalid", why=f"dữ liệu có {len(result.errors)} lỗi"))

@@ -71,7 +71,8 @@ def test_a_chart_sheet_without_a_chart_is_one_finding_not_a_crash(tmp_path):
     raw = read_dataset(path, tmp_path / "data")
     assert [(f.severity, f.rule, f.file, f.sheet, f.row, f.message) for f in raw.findings] == [
         ("error", "workbook", "data/2020/x.xlsx", None, None,
-         "the workbook cannot be opened (AttributeError)")]
+         "the workbook is damaged and cannot be opened: open it in Excel and save it again "
+         "as .xlsx")]
 
 
 # -- header.yaml -----------------------------------------------------------------------------

@@ -368,3 +368,53 @@ def test_excel_cells_show_the_decimals_the_document_prints():
     row = next(r for r in ws.iter_rows() if r[0].value == 2956)
     assert [c.number_format for c in row] == [
         "[$-42A]#,##0", "[$-42A]#,##0", "[$-42A]#,##0.00", "[$-42A]#,##0.0", "[$-42A]#,##0.0"]
+
+
+def test_a_recorded_figures_json_edited_by_hand_is_computed_again_from_the_data(tmp_path):
+    """Xã Trà Ôn's figures.json made from the data as it is, but with its total edited into
+    text (or a number no report has): the province computes the commune from its data,
+    4.305,5 million, instead of failing on the sum."""
+    import json
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.notebook import provenance
+    from ntmlib.province import load_members
+
+    root, out = _vinh_long_copy(tmp_path), tmp_path / "outputs"
+    commune = load_unit(2026, "xa-tra-on", root)
+    path = out / "2026" / "xa-tra-on" / "figures.json"
+    path.parent.mkdir(parents=True)
+    province = load_unit(2026, "86", root, outputs_dir=out).data
+
+    def tra_on(value) -> tuple:
+        path.write_text(json.dumps({
+            "provenance": provenance(commune.data, {"year": 2026, "district": "xa-tra-on"}),
+            "figures": {"funds.total": {"value": value, "kind": "money"}}}), encoding="utf-8")
+        [m] = [m for m in load_members(province, root, out) if m.unit.code == "29821"]
+        return m.status, m.source, m.value("funds.total")
+
+    assert tra_on(9999.5) == ("ok", "outputs/2026/xa-tra-on/figures.json", 9999.5)
+    for edited in ("abc", [1], 1e300):
+        assert tra_on(edited) == ("ok", "2026/xa-tra-on/", 4305.5)
+
+
+def test_a_member_whose_data_cannot_be_loaded_is_named_with_why(tmp_path, monkeypatch):
+    """A unit whose load stops with an error for users (NtmError) is one the province names
+    as not summed, with that sentence, and the others are summed."""
+    from ntmlib import dataset
+    from ntmlib.errors import NtmError
+    from ntmlib.province import load_members
+
+    root, out = _vinh_long_copy(tmp_path), tmp_path / "outputs"
+    province = dataset.load_unit(2026, "86", root, outputs_dir=out).data
+    real = dataset.load_unit
+
+    def load(year, unit, *args, **kwargs):
+        if unit == "29821":
+            raise NtmError("tệp hỏng")
+        return real(year, unit, *args, **kwargs)
+
+    monkeypatch.setattr(dataset, "load_unit", load)
+    members = {m.unit.code: m for m in load_members(province, root, out)}
+    assert (members["29821"].status, members["29821"].why) == ("invalid", "tệp hỏng")
+    assert members["29767"].status == "ok"  # Xã Ngãi Tứ

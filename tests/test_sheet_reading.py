@@ -218,7 +218,7 @@ def test_a_missing_workbook_says_which(tmp_path):
     assert str(err.value) == f"Không có tệp Excel {tmp_path / 'x.xlsx'}"
 
 
-def test_a_zip_that_is_no_workbook_names_why_openpyxl_refused_it(tmp_path):
+def test_a_zip_that_is_no_workbook_is_said_to_be_damaged(tmp_path):
     import zipfile
 
     path = tmp_path / "data" / "2024" / "tra-cu.xlsx"
@@ -227,7 +227,8 @@ def test_a_zip_that_is_no_workbook_names_why_openpyxl_refused_it(tmp_path):
         z.writestr("ghi-chu.txt", "không phải Excel")  # no [Content_Types].xml
     _, found = _refused(path, tmp_path / "data")
     assert found == [("error", "workbook", "data/2024/tra-cu.xlsx", None,
-                      "không mở được tệp Excel (KeyError)")]
+                      "tệp Excel bị hỏng, không mở được: hãy mở tệp trong Excel và lưu lại "
+                      "dạng .xlsx")]
 
 
 @pytest.mark.parametrize("third", ["worksheet", "chart sheet"])
@@ -528,3 +529,42 @@ def test_a_row_is_hidden_as_excel_or_another_program_marks_it(as_hidden):
     s = _sheet_as_saved({"A1": "a", "A2": 1, "A3": 2}, {}, hidden=(3,), as_hidden=as_hidden)
     assert [issue[:3] for issue in s.issues] == [("workbook", "warning", 3)]
 
+
+
+def _damaged(path, part: str, change) -> None:
+    """`path` rewritten with its zip part `part` changed by `change(bytes) -> bytes`."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[part] = change(parts[part])
+    with zipfile.ZipFile(path, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+
+
+def test_a_workbook_whose_styles_are_not_xml_is_said_to_be_damaged(tmp_path):
+    """Malformed XML in a part openpyxl reads on opening (lxml's error is a SyntaxError)."""
+    path = tmp_path / "data" / "2024" / "tra-cu.xlsx"
+    path.parent.mkdir(parents=True)
+    _book({"documents": [["doc_id"], ["VB1"]]}, path)
+    _damaged(path, "xl/styles.xml", lambda b: b.replace(b"<fonts", b"<fontsX", 1))
+    _, found = _refused(path, tmp_path / "data")
+    assert found == [("error", "workbook", "data/2024/tra-cu.xlsx", None,
+                      "tệp Excel bị hỏng, không mở được: hãy mở tệp trong Excel và lưu lại "
+                      "dạng .xlsx")]
+
+
+def test_a_sheet_whose_cell_points_past_the_shared_strings_is_damaged_the_others_read(tmp_path):
+    """A text cell whose index is past the shared strings (openpyxl: IndexError): that sheet
+    is an error at its name, the workbook's other sheets are read."""
+    path = tmp_path / "x.xlsx"
+    _book({"documents": [["doc_id"], ["VB1"]], "facts": [["key", "value"], ["a", 1]]}, path)
+    _damaged(path, "xl/worksheets/sheet1.xml",
+             lambda b: b.replace(b'<c r="A2" t="inlineStr"><is><t>VB1</t></is></c>',
+                                 b'<c r="A2" t="s"><v>999</v></c>'))
+    raw = io.read_dataset(path)
+    assert [(f.severity, f.rule, f.sheet, f.message) for f in raw.findings] == [
+        ("error", "workbook", "documents",
+         "trang tính bị hỏng, không đọc được: hãy mở tệp trong Excel và lưu lại")]
+    assert "documents" in raw.unreadable and list(raw.tables) == ["facts"]

@@ -1025,14 +1025,39 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
             level = titles.at[r["title"], "level"]
             own = r["unit_code"] == data.unit.code
             unit_level = data.unit.level if own else "commune"
+            who = data.unit.name if own else data.commune_name(r["unit_code"])
             if level != unit_level:
-                who = data.unit.name if own else data.commune_name(r["unit_code"])
                 findings.append(Finding.error(
                     "reference", _("the title {title} ({label}) is for a {level}-level unit, not "
                                    "for {unit}").format(
                         title=r["title"], label=titles.at[r["title"], "label"],
                         level=_level_word(level), unit=who),
                     **where("recognitions", row, "title")))
+            elif level == "commune":
+                # a xã's titles are for xã, the town's (đô thị văn minh) for thị trấn
+                kind = ref.kind(data.unit) if own else data.commune_kind(r["unit_code"])
+                needed = "town" if titles.at[r["title"], "role"] == "town" else "rural"
+                if kind is not None and kind.role != needed:
+                    findings.append(Finding.error(
+                        "reference", _("{unit} is a {kind}: the title {title} ({label}) is not "
+                                       "for it").format(
+                            unit=who, kind=kind.word, title=r["title"],
+                            label=titles.at[r["title"], "label"]),
+                        **where("recognitions", row, "title")))
+        span = _PERIOD.fullmatch(str(r["period"])) if _ok(r["period"]) else None
+        if span and pd.notna(r["year"]) and \
+                not int(span[1]) <= int(r["year"]) <= int(span[2]):
+            findings.append(Finding.error(
+                "date", _("recognised in {year}, which is not in the period {period}").format(
+                    year=int(r["year"]), period=r["period"]),
+                **where("recognitions", row, "year")))
+        if _ok(r["decision_date"]) and pd.notna(r["year"]) \
+                and r["decision_date"].year not in (int(r["year"]), int(r["year"]) + 1):
+            # a year's recognitions may be decided early the next January; not years apart
+            findings.append(Finding.warning(
+                "date", _("the decision is dated {date}, but the recognition is for {year}")
+                .format(date=f"{r['decision_date']:%d/%m/%Y}", year=int(r["year"])),
+                **where("recognitions", row, "decision_date")))
 
     for row, r in t["production_models"].iterrows():
         if pd.notna(r["disbursed"]) and pd.notna(r["allocated"]) and \
@@ -1043,6 +1068,7 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                     disbursed=number(r["disbursed"]), allocated=number(r["allocated"]),
                     column=shown("production_models", "over_allocation_ok")),
                 **where("production_models", row, "disbursed")))
+    findings += _check_steering_counts(data, raw)
     rural = set(data.rural_communes["code"])
     for row, r in t["households"].iterrows():
         if r["commune_code"] is not None and r["commune_code"] not in rural and any(
@@ -1063,6 +1089,27 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                     .format(part=shown("households", part), part_value=_g(r[part]),
                             whole=shown("households", whole), whole_value=_g(r[whole])),
                     **where("households", row, part)))
+    return findings
+
+
+_PERIOD = re.compile(r"(\d{4})\s*-\s*(\d{4})")
+
+
+def _check_steering_counts(data: DistrictData, raw: RawDataset) -> list[Finding]:
+    """A district's or commune's bodies of commune level are at most one per commune of the
+    unit. (Hamlet-level bodies have no such bound: they may sit in tổ dân phố and khóm, which
+    the households table does not count as hamlets.)"""
+    if data.unit.level not in ("district", "commune"):
+        return []
+    findings = []
+    for row, r in each_row(data["steering_bodies"]):
+        if r["level"] == "commune" and pd.notna(r["bodies"]) \
+                and r["bodies"] > len(data.communes):
+            findings.append(Finding.error(
+                "part-whole", _("{bodies} bodies of commune level, more than the {count} "
+                                "communes of {unit} (reference/units.csv)").format(
+                    bodies=_g(r["bodies"]), count=len(data.communes), unit=data.unit.name),
+                **_at(raw, "steering_bodies", row, "bodies")))
     return findings
 
 

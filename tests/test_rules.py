@@ -816,3 +816,35 @@ def test_a_narrative_section_that_cites_no_row_is_warned_of_whichever_section_it
                       "the narrative of section steering replaces the sentences made from this "
                       "table but cites no figure of 'Ban Chỉ đạo thị xã' ({steering.…[district]}), "
                       "which is therefore not in the report")]
+
+
+# -- recognitions and steering bodies against the units they name ------------------------------
+# Thị xã Kiến Tường 2020: eight communes, Phường 1 (27787) among them; Xã Thạnh Trị (27790)
+# recognised xã NTM in 2018 under 2016-2020 (recognitions.csv row 2)
+
+
+def test_a_phuong_cannot_hold_a_xa_title(raw):
+    result = validate(raw, "recognitions", 2, unit_code="27787")
+    assert where(result) == [("reference", f"{FOLDER}/recognitions.csv", 2, "title")]
+
+
+def test_a_recognition_year_outside_its_period_is_an_error(raw):
+    assert where(validate(raw, "recognitions", 2, year="2015")) == [
+        ("date", f"{FOLDER}/recognitions.csv", 2, "year")]
+    assert where(validate(raw, "recognitions", 2, year="2016")) == []  # its first year
+
+
+def test_a_decision_dated_years_from_its_recognition_is_a_warning(raw):
+    result = validate(raw, "recognitions", 2, decision_date="2015-03-01")
+    assert where(result) == []
+    assert where(result, "warning") == [("date", f"{FOLDER}/recognitions.csv", 2,
+                                        "decision_date")]
+    # decided the next January: as often happens, no warning
+    assert where(validate(raw, "recognitions", 2, decision_date="2019-01-10"), "warning") == []
+
+
+def test_more_commune_bodies_than_communes_is_an_error(raw):
+    cells = {"level": "commune", "name": "Ban quản lý xã", "members": "40"}
+    assert where(validate(raw, "steering_bodies", 3, bodies="9", **cells)) == [
+        ("part-whole", f"{FOLDER}/steering_bodies.csv", 3, "bodies")]
+    assert where(validate(raw, "steering_bodies", 3, bodies="8", **cells)) == []

@@ -155,7 +155,13 @@ def _read(path: Path) -> pd.DataFrame:
             table=path.name, folder=path.parent))
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except UnicodeDecodeError:
+        raise NtmError(_("The reference table {table} is not UTF-8 text; save it as CSV UTF-8")
+                       .format(table=path.name)) from None
+    except pd.errors.EmptyDataError:
+        raise NtmError(_("The reference table {table} is empty").format(
+            table=path.name)) from None
+    except pd.errors.ParserError as exc:  # its message names the line and the cells
         raise NtmError(_("The reference table {table} cannot be read ({reason})").format(
             table=path.name, reason=str(exc).splitlines()[0])) from exc
     return frame
@@ -218,12 +224,18 @@ def _check_bands(levels: pd.DataFrame) -> None:
     for row, (key, band, low, high) in enumerate(zip(
             zip(levels["set_id"], levels["period"], strict=True), levels["band"], levels["min"],
             levels["max"], strict=True), start=2):
+        if low > high:
+            raise NtmError(_("The reference table levels.csv, row {row}: the band {band} runs "
+                             "from {low} down to {high}; min must not be above max").format(
+                row=row, band=band, low=low, high=high))
         for other_low, other_high, other_row, other in seen.get(key, []):
             if low <= other_high and other_low <= high:
-                raise NtmError(f"The reference table levels.csv, row {row}: the band {band} "
-                               f"({low} to {high}) overlaps the band {other} of row "
-                               f"{other_row} ({other_low} to {other_high}) of {key[0]} "
-                               f"{key[1]}")
+                raise NtmError(_("The reference table levels.csv, row {row}: the band {band} "
+                                 "({low} to {high}) overlaps the band {other} of row "
+                                 "{other_row} ({other_low} to {other_high}) of {set} "
+                                 "{period}").format(
+                    row=row, band=band, low=low, high=high, other=other, other_row=other_row,
+                    other_low=other_low, other_high=other_high, set=key[0], period=key[1]))
         seen.setdefault(key, []).append((low, high, row, band))
 
 
@@ -775,6 +787,9 @@ def load_reference(root: Path | None = None) -> Reference:
     units = _read(ref / "units.csv")
     _need(units, "units.csv", ("code", "name", "type", "level", "parent_code", "slug",
                                "valid_from", "valid_to"))
+    # a unit given twice: one of the two rows would win silently (its name, its parent)
+    _unique(units, "units.csv", ("code", "valid_from"))
+    _unique(units, "units.csv", ("slug", "valid_from"))
     for col in ("valid_from", "valid_to"):
         units[col] = pd.Series(_dates(units, "units.csv", col), index=units.index, dtype=object)
     bad = units[~units["level"].isin(LEVELS)]
@@ -818,6 +833,11 @@ def load_reference(root: Path | None = None) -> Reference:
     _need(sources, "fund_sources.csv", ("source", "first_year", "last_year", "label", "direct",
                                         "group", "order"))
     _unique(sources, "fund_sources.csv", ("source", "first_year"))
+    odd = sources[~sources["direct"].isin(("yes", "no", ""))]
+    if not odd.empty:
+        raise NtmError(_("The reference table fund_sources.csv, row {row}, column \"direct\": "
+                         "'{value}' is not yes or no").format(row=odd.index[0] + 2,
+                                                               value=odd.iloc[0]["direct"]))
     sources["first_year"] = _int(sources, "fund_sources.csv", "first_year")
     sources["last_year"] = _int(sources, "fund_sources.csv", "last_year", default=0)
     sources["order"] = _int(sources, "fund_sources.csv", "order", default=99)

@@ -1045,7 +1045,8 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                             label=titles.at[r["title"], "label"]),
                         **where("recognitions", row, "title")))
         span = _PERIOD.fullmatch(str(r["period"])) if _ok(r["period"]) else None
-        if span and pd.notna(r["year"]) and \
+        # (a year after the report's is said above: one error a cell)
+        if span and pd.notna(r["year"]) and int(r["year"]) <= data.year and \
                 not int(span[1]) <= int(r["year"]) <= int(span[2]):
             findings.append(Finding.error(
                 "date", _("recognised in {year}, which is not in the period {period}").format(

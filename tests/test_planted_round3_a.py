@@ -156,9 +156,19 @@ def _vinh_long_of_two_communes(tmp_path, *wards: str):
 
 
 def test_a_province_whose_xa_all_reported_judges_its_conditions(tmp_path):
-    """Both xã recognised NTM: 2/2 = 100 %, which meets the condition "100% số xã" (at the
-    threshold, not over it); no xã modern: 0 % of the 10 % required."""
-    report = _vinh_long_of_two_communes(tmp_path)
+    """Both xã recognised NTM under the 2026-2030 criteria (Trà Ôn's recognition of 2025
+    made one of 2026 in this copy): 2/2 = 100 %, which meets the condition "100% số xã" (at
+    the threshold, not over it); no xã modern: 0 % of the 10 % required."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+
+    root = vinh_long_of_two_communes_root(tmp_path)
+    path = root / "2026" / "xa-tra-on" / "recognitions.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "29821,xa_ntm,2021-2025,2025,", "29821,xa_ntm,2026-2030,2026,"), encoding="utf-8")
+    result = load_unit(2026, "86", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(f) for f in result.findings]
+    report = Report(result.data)
     assert _part(report, "p1_results") == (
         "KẾT QUẢ THỰC HIỆN CHƯƠNG TRÌNH NĂM 2026 Các xã theo nhóm và theo số tiêu chí đạt Toàn "
         "tỉnh có 02 đơn vị cấp xã, trong đó 02 xã thực hiện Bộ tiêu chí quốc gia về xã nông "
@@ -185,7 +195,8 @@ def test_a_ward_without_data_does_not_make_the_xa_results_partial(tmp_path):
         "về xã nông thôn mới giai đoạn 2026 - 2030 (nhóm 2: 02 xã). Kết quả đánh giá theo Bộ "
         "tiêu chí: 01 xã đạt 10/10 tiêu chí, 01 xã đạt 5 - 9 tiêu chí, không có xã đạt dưới 5 "
         "tiêu chí. Kết quả công nhận Đến nay có 02/02 xã được công nhận đạt chuẩn nông thôn "
-        "mới, đạt 100%; chưa có xã được công nhận đạt chuẩn nông thôn mới hiện đại. (Phụ lục "
+        "mới (công nhận giai đoạn 2021-2025: 01 xã; theo Bộ tiêu chí giai đoạn 2026-2030: 01 "
+        "xã, đạt 50%); chưa có xã được công nhận đạt chuẩn nông thôn mới hiện đại. (Phụ lục "
         "01 đính kèm)")
 
 

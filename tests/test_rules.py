@@ -283,7 +283,7 @@ def test_a_header_list_in_a_one_value_field_and_a_title_placeholder_say_why(raw,
      "3000 is not a year of the programme (2000 to 2100)"),
     ("recognitions", 2, "year", "1999", "1999 is not a year of the programme (2000 to 2100)"),
     ("ocop_products", 2, "expiry_year", "2100", None),
-    ("recognitions", 2, "year", "2000", None),
+    ("ocop_products", 2, "year_recognised", "2000", None),
     ("funds", 2, "reconstructed", "amount; soure",
      "'amount; soure' is neither yes/no nor the names of columns of this table (unknown: "
      "soure)"),
@@ -391,7 +391,46 @@ def test_overlapping_level_bands_are_refused(tmp_path, line, new):
     with pytest.raises(NtmError) as info:
         load_reference(root)
     text = str(info.value)
-    assert "levels.csv" in text and f"row {line + 1}" in text
+    assert text.startswith(f"Bảng danh mục levels.csv, dòng {line + 1}: mức ") and "trùng" in text
+
+
+def _reference_with(tmp_path, name: str, edit) -> object:
+    """A copy of the bundled reference tables with `name` rewritten by `edit(text)`."""
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    path = root / "reference" / name
+    path.write_bytes(edit(path.read_text(encoding="utf-8")))
+    return root
+
+
+@pytest.mark.parametrize(("name", "edit", "message"), [
+    # Xã Hòa Ân (29311) copied under another name: one of the two would win silently
+    ("units.csv", lambda t: (t + "29311,Xã Hòa Ân 2,Xã,commune,845,xa-hoa-an-2,,2025-06-30\n")
+     .encode(), "Bảng danh mục units.csv, dòng {row}: code=29311, valid_from= được ghi hai lần"),
+    ("units.csv", lambda t: (t + "99999,Xã Hòa Ân,Xã,commune,845,xa-hoa-an-cau-ke,,"
+                              "2025-06-30\n").encode(),
+     "Bảng danh mục units.csv, dòng {row}: slug=xa-hoa-an-cau-ke, valid_from= được ghi hai "
+     "lần"),
+    ("levels.csv", lambda t: t.replace("xa_ntm,2021-2025,5_9,5,9,", "xa_ntm,2021-2025,5_9,25,9,")
+     .encode(), "Bảng danh mục levels.csv, dòng {row}: mức 5_9 đi từ 25 xuống 9; min không "
+     "được lớn hơn max"),
+    ("fund_sources.csv", lambda t: t.replace(",yes,", ",maybe,", 1).encode(),
+     "Bảng danh mục fund_sources.csv, dòng {row}, cột \"direct\": 'maybe' không phải yes "
+     "hoặc no"),
+    ("wording.csv", lambda t: t.encode("cp1258", errors="replace"),
+     "Bảng danh mục wording.csv không phải văn bản UTF-8; hãy lưu lại dạng CSV UTF-8"),
+    ("titles.csv", lambda t: b"", "Bảng danh mục titles.csv không có nội dung"),
+])
+def test_reference_tables_that_contradict_themselves_are_refused_in_words(tmp_path, name, edit,
+                                                                          message):
+    root = _reference_with(tmp_path, name, edit)
+    with pytest.raises(NtmError) as info:
+        load_reference(root)
+    lines = (root / "reference" / name).read_bytes().splitlines()
+    row = next((i for i, line in enumerate(lines, start=1)
+                if "Xã Hòa Ân 2".encode() in line or line.startswith(b"99999")
+                or b",25,9," in line or b",maybe," in line), 0)
+    assert str(info.value) == message.format(row=row)
 
 
 def test_the_same_bands_in_another_period_do_not_overlap(tmp_path):

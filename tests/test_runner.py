@@ -416,7 +416,8 @@ def test_the_data_and_outputs_folders_default_to_the_environments(tmp_path, monk
 def test_units_are_found_in_the_data_folders_own_reference_tables(tmp_path, kernel):
     shutil.copytree(config.PROJECT_DIR / "data" / "reference", tmp_path / "reference")
     with open(tmp_path / "reference" / "units.csv", "a", encoding="utf-8") as f:
-        f.write("99999,Huyện Mới,Huyện,district,84,huyen-moi,,2025-06-30\n")
+        f.write("99999,Huyện Mới,Huyện,district,84,huyen-moi,,2025-06-30\n"
+                "99998,Xã Mới,Xã,commune,99999,xa-moi,,2025-06-30\n")
     (tmp_path / "2024" / "huyen-moi").mkdir(parents=True)
     out = runner.run_report(2024, "huyen-moi", data_dir=tmp_path, out_dir=tmp_path / "out",
                             progress=False)

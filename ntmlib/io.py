@@ -433,11 +433,18 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
         try:
             text, note = decode_text(data)
         except UndecodableText as exc:
-            findings.append(Finding.error("encoding", str(exc), file=shown))
+            # header.yaml and narrative.md are written in a text editor, not saved from Excel
+            findings.append(Finding.error("encoding", str(exc) if path.suffix == ".csv" else
+                                          _("the file is not UTF-8 text; save it as UTF-8 (in "
+                                            "Notepad: Save as, Encoding: UTF-8)"), file=shown))
             unreadable.add(what)
             return None
         if note:
-            findings.append(Finding.warning("encoding", _ENCODING_NOTES[note](), file=shown))
+            findings.append(Finding.warning(
+                "encoding", _ENCODING_NOTES[note]() if path.suffix == ".csv" else
+                _("the file was saved as {encoding}, not UTF-8; it was read as such; save it as "
+                  "UTF-8 (in Notepad: Save as, Encoding: UTF-8)").format(encoding=note),
+                file=shown))
         return text
 
     expected = {HEADER_FILE, NARRATIVE_FILE, *(t.filename for t in TABLES)}
@@ -1318,11 +1325,24 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     narrative_rows: dict[str, list[int]] = {}
     if "narrative" in sheets and "narrative" not in unreadable:
         sheet = sheets["narrative"]
+        last = None  # the section of the row above
         for number, row in enumerate(sheet.rows, sheet.first_row):
             section, text = (row + [None, None])[:2]
-            if section and text not in (None, ""):
-                narrative.setdefault(_section_name(section), []).append(nfc(str(text)))
-                narrative_rows.setdefault(_section_name(section), []).append(number)
+            if text in (None, ""):
+                continue
+            if not section:  # said, never dropped: read as the row above's, or not at all
+                where = {"file": shown, "sheet": titles["narrative"], "row": number}
+                findings.append(Finding.warning(
+                    "narrative", _("the section cell is empty: the text is read as part of "
+                                   "the section {section}, as the row above").format(
+                        section=last) if last else
+                    _("the section cell is empty and no row above names one: the text is "
+                      "not read; write its section"), **where))
+                if not last:
+                    continue
+            last = _section_name(section) if section else last
+            narrative.setdefault(last, []).append(nfc(str(text)))
+            narrative_rows.setdefault(last, []).append(number)
         _place_issues(sheet, titles["narrative"], shown, findings, lambda r, c: None)
 
     tables: dict[str, RawTable] = {}

@@ -378,6 +378,9 @@ def run_notebook(
     `final`'s lock throughout, waiting up to `lock_wait` seconds (default LOCK_WAIT) for
     another run of it to finish, else NtmError."""
     final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists() and not final.is_dir():  # someone's file: not replaced by our folder
+        raise NtmError(_("{path} is a file, not the report's folder: move or rename it, then "
+                         "run again").format(path=final))
 
     def waiting(holder: str) -> None:
         if progress:

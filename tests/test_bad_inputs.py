@@ -311,6 +311,11 @@ ERRORS = [
          f"{D}/documents.csv", None, None, None,
          "the file is not valid UTF-8: line 2, byte 0xE9 at position 119; save it as UTF-8 "
          "(in Excel: CSV UTF-8)"),
+    Case("stray-byte-header",
+         lambda r: (r / D[5:] / "header.yaml").write_bytes(
+             (r / D[5:] / "header.yaml").read_bytes() + "# Trà Cú\n".encode() + b"\xff\n"),
+         "error", f"{D}/header.yaml", None, None, None,
+         "the file is not UTF-8 text; save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)"),
     # characters that must never reach the HTML
     Case("nul-in-cell", cell("ocop_products", 2, "name", "Đường\x00kính trắng"), "error",
          f"{D}/ocop_products.csv", None, 2, "name",
@@ -452,8 +457,8 @@ WARNINGS = [
          lambda r: (r / D[5:] / "narrative.md").write_bytes(
              cp1258((r / D[5:] / "narrative.md").read_text(encoding="utf-8"))),
          "warning", f"{D}/narrative.md", None, None, None,
-         "the file was saved as Windows-1258 (not UTF-8); it was read as such, save it as CSV "
-         "UTF-8"),
+         "the file was saved as Windows-1258, not UTF-8; it was read as such; save it as UTF-8 "
+         "(in Notepad: Save as, Encoding: UTF-8)"),
     Case("stray-cell-at-xfd1048576", as_workbook(put("training", "XFD1048576", "x")),
          "warning", X, "training", 1048576, None,
          "the cell XFD1048576 holds a value outside the table (columns A to G, rows 1 to 4) and "
@@ -499,6 +504,7 @@ RULES = {
     "fifo-instead-of-csv": "unsafe-file", "link-to-dev-zero": "unsafe-file",
     "link-to-etc-passwd": "unsafe-file", "csv-over-20-mb": "unsafe-file",
     "csv-over-50000-rows": "too-large", "stray-non-utf8-byte": "encoding",
+    "stray-byte-header": "encoding",
     "nul-in-cell": "hidden-character", "esc-in-cell": "hidden-character",
     "bel-in-cell": "hidden-character", "right-to-left-override-in-code": "hidden-character",
     "right-to-left-override-in-narrative": "hidden-character",

@@ -998,3 +998,21 @@ def test_the_kernel_starts_before_the_reference_is_read_only_for_a_plain_id(
         runner.run_report(2023, ident, data_dir=tmp_path, out_dir=tmp_path / "out",
                           progress=False)
     assert events == order
+
+
+def test_a_file_where_the_reports_folder_goes_is_kept_and_the_run_refused(tmp_path,
+                                                                          papermill_raises):
+    """A file named like the unit's folder is someone's: it is not swapped away (which left
+    it as a hidden file beside the new folder), nor is anything written."""
+    from ntmlib.errors import NtmError
+
+    calls = papermill_raises(None, [_code(1)])
+    final = tmp_path / "out" / "2024" / "tra-cu"
+    final.parent.mkdir(parents=True)
+    final.write_text("ghi chú", encoding="utf-8")
+    with pytest.raises(NtmError) as err:
+        _run(tmp_path)
+    assert str(err.value) == (f"{final} là một tệp, không phải thư mục của báo cáo: hãy chuyển "
+                              "hoặc đổi tên tệp này rồi chạy lại")
+    assert _left(tmp_path) == ["tra-cu"] and final.read_text(encoding="utf-8") == "ghi chú"
+    assert calls == []

@@ -568,3 +568,22 @@ def test_a_sheet_whose_cell_points_past_the_shared_strings_is_damaged_the_others
         ("error", "workbook", "documents",
          "trang tính bị hỏng, không đọc được: hãy mở tệp trong Excel và lưu lại")]
     assert "documents" in raw.unreadable and list(raw.tables) == ["facts"]
+
+
+def test_a_narrative_row_without_its_section_continues_the_one_above_and_says_so(tmp_path):
+    """A blank "Mục" cell (as a paragraph under the one above is often typed in Excel): the
+    text goes with the section of the row above, with a warning at its row; with no row
+    above naming one, it is not read, and said, never dropped in silence."""
+    path = tmp_path / "x.xlsx"
+    _book({"narrative": [["section", "text"], [None, "Mồ côi."], ["Kết quả đạt được", "A."],
+                         [None, "A2."], ["", "A3."]]}, path)
+    raw = io.read_dataset(path)
+    assert raw.narrative == {"achievements": ["A.", "A2.", "A3."]}
+    assert [(f.severity, f.sheet, f.row, f.message) for f in raw.findings
+            if f.rule == "narrative"] == [
+        ("warning", "narrative", 2, "ô Mục để trống và không có dòng nào phía trên ghi mục: "
+         "đoạn văn không được đọc; hãy ghi tên mục"),
+        ("warning", "narrative", 4, "ô Mục để trống: đoạn văn được đọc là một phần của mục "
+         "achievements, như dòng phía trên"),
+        ("warning", "narrative", 5, "ô Mục để trống: đoạn văn được đọc là một phần của mục "
+         "achievements, như dòng phía trên")]

@@ -295,7 +295,12 @@ def _inside(source: Path, root: Path | None) -> tuple[Path, ...]:
 
 
 class UndecodableText(ValueError):
-    """A file in no supported encoding; the message says where it goes wrong."""
+    """A file in no supported encoding; the message says where it goes wrong, and `facts`
+    (line, byte, position) where it is known."""
+
+    def __init__(self, message: str, facts: dict | None = None) -> None:
+        super().__init__(message)
+        self.facts = facts
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -337,11 +342,11 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
             return data.decode("cp1258"), "Windows-1258"
         except UnicodeDecodeError:
             pass
-    line = data.count(b"\n", 0, at) + 1
+    facts = {"line": data.count(b"\n", 0, at) + 1, "byte": f"0x{data[at]:02X}",
+             "position": at}
     raise UndecodableText(
         _("the file is not valid UTF-8: line {line}, byte {byte} at position {position}; save "
-          "it as UTF-8 (in Excel: CSV UTF-8)").format(line=line, byte=f"0x{data[at]:02X}",
-                                                      position=at))
+          "it as UTF-8 (in Excel: CSV UTF-8)").format(**facts), facts)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -435,6 +440,10 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
         except UndecodableText as exc:
             # header.yaml and narrative.md are written in a text editor, not saved from Excel
             findings.append(Finding.error("encoding", str(exc) if path.suffix == ".csv" else
+                                          _("the file is not valid UTF-8: line {line}, byte "
+                                            "{byte} at position {position}; save it as UTF-8 "
+                                            "(in Notepad: Save as, Encoding: UTF-8)").format(
+                                              **exc.facts) if exc.facts else
                                           _("the file is not UTF-8 text; save it as UTF-8 (in "
                                             "Notepad: Save as, Encoding: UTF-8)"), file=shown))
             unreadable.add(what)

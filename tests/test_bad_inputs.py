@@ -313,9 +313,10 @@ ERRORS = [
          "(in Excel: CSV UTF-8)"),
     Case("stray-byte-header",
          lambda r: (r / D[5:] / "header.yaml").write_bytes(
-             (r / D[5:] / "header.yaml").read_bytes() + "# Trà Cú\n".encode() + b"\xff\n"),
+             b"# Tra Cu\n\xff\n" + (r / D[5:] / "header.yaml").read_bytes()),
          "error", f"{D}/header.yaml", None, None, None,
-         "the file is not UTF-8 text; save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)"),
+         "the file is not valid UTF-8: line 2, byte 0xFF at position 9; save it as UTF-8 (in "
+         "Notepad: Save as, Encoding: UTF-8)"),
     # characters that must never reach the HTML
     Case("nul-in-cell", cell("ocop_products", 2, "name", "Đường\x00kính trắng"), "error",
          f"{D}/ocop_products.csv", None, 2, "name",

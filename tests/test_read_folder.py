@@ -39,7 +39,8 @@ def test_each_refused_file_is_one_finding_at_its_path_and_the_rest_is_read(engli
         ("warning", "encoding", f"{FOLDER}/households.csv", None, None)]
     words = [f.message for f in raw.findings]
     assert words[0] == "the file header.yaml is missing"
-    assert words[1].startswith("the file is not valid UTF-8: line 1, byte 0x81 at position 0")
+    assert words[1] == ("the file is not valid UTF-8: line 1, byte 0x81 at position 0; save it "
+                        "as UTF-8 (in Notepad: Save as, Encoding: UTF-8)")
     assert words[2] == ("the file is empty, without even the line of column names; it is read "
                         "as a table with no rows")
     assert words[3].startswith("the file is an Excel workbook (.xlsx) whose name was changed, "

@@ -105,18 +105,27 @@ def recorded_problem(figures: object) -> str | None:
     "" when `figures` is not a table of figures at all; None when every figure is sound."""
     if not isinstance(figures, dict):
         return ""
+
+    def number(v) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool) \
+            and abs(v) < MAX_RECORDED  # NaN fails too
+
+    def items(v) -> bool:  # a list figure: criteria numbers, names
+        return isinstance(v, list) and all(number(x) or isinstance(x, str) for x in v)
+
     for key, fig in figures.items():
-        if not isinstance(fig, dict):
-            return str(key)
-        value, kind, places = fig.get("value"), fig.get("kind"), fig.get("places")
+        # a figure is recorded as {"value": …, "kind": …}; a value alone (a figures.json
+        # written by hand) is a number or a list
+        value, kind, places = (fig.get("value"), fig.get("kind"), fig.get("places")) \
+            if isinstance(fig, dict) else (fig, None, None)
         if kind == "list":
-            sound = value is None or isinstance(value, list)
+            sound = value is None or items(value)
         elif kind == "label":
             sound = value is None or isinstance(value, str)
+        elif kind is None:
+            sound = value is None or number(value) or items(value)
         else:
-            sound = value is None or (isinstance(value, (int, float))
-                                      and not isinstance(value, bool)
-                                      and abs(value) < MAX_RECORDED)  # NaN fails too
+            sound = value is None or number(value)
         if not sound or not (places is None or (type(places) is int and 0 <= places <= 10)):
             return str(key)
     return None

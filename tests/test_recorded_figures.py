@@ -42,7 +42,11 @@ def test_sound_figures_and_no_figures_at_all():
     assert recorded_problem(SOUND) is None
     assert recorded_problem({}) is None
     assert recorded_problem([]) == ""
-    assert recorded_problem({"a": 3}) == "a"
+    # written by hand: a value alone, or without its kind, is a number or a list
+    assert recorded_problem({"a": 3, "b": [1, 2], "c": {"value": [2, 5]}, "d": None}) is None
+    assert recorded_problem({"a": 3, "b": "ba"}) == "b"
+    assert recorded_problem({"a": {"value": "ba"}}) == "a"
+    assert recorded_problem({"a": [1, {"x": 2}]}) == "a"
 
 
 def test_last_years_damaged_figures_are_not_used_and_the_warning_names_the_figure(tmp_path):

@@ -1042,3 +1042,19 @@ def test_a_district_meeting_none_of_a_set_lists_none(tmp_path):
     fig = Report(result.data).figures["advanced_district.met_list"]
     assert fig.value == []
     assert fig.derivation == "tiêu chí có achieved = yes: không có"
+
+
+def test_a_paragraph_of_communes_results_starts_with_a_capital(tmp_path):
+    """Hòa Vang 2024 without its xã recognised NTM nâng cao: the paragraph of the candidates'
+    results begins with a commune's name, "Xã Hòa Bắc đạt …", not "xã Hòa Bắc đạt …"
+    (inside a sentence a commune is named in lower case)."""
+    from tests.conftest import edit_csv
+
+    root = _hoa_vang_copy(tmp_path)
+    edit_csv(root, "recognitions", lambda t: t[t["title"] != "xa_ntm_nc"], 2024, "hoa-vang")
+    report = _load_report(tmp_path, root)
+    paragraphs = [" ".join(plain(p).split()) for p in
+                  str(report.section("ii4_criteria").paragraph).split("<p>")]
+    [results] = [p for p in paragraphs if "Hòa Liên đạt 17/19 tiêu chí" in p]
+    assert results.startswith("Xã Hòa Bắc đạt 19/19 tiêu chí; xã Hòa Liên đạt 17/19 tiêu "
+                              "chí, (còn 02 tiêu chí 13 ")

@@ -385,13 +385,16 @@ def generate_commune(unit_code: str, year: int, out_dir: Path, reference: Refere
     _write_csv(folder, "ocop_products", products)
     hamlets = rng.randint(4, 12)
     term = kind.hamlet_term if not rural else rng.choice(["ấp", "ấp", "khóm"])
+    # a commune of before July 2025 is under a district: the hamlets' word is the province's
+    province = reference.ancestor(unit, "province", year)
     reg = rng.randint(1500, 5000)
     _write_csv(folder, "households", [{
         "commune_code": unit.code, "households_registered": reg,
         "households_recognised": int(reg * rng.uniform(0.85, 0.99)),
         "hamlets": hamlets if rural else 0, "hamlets_registered": hamlets if rural else 0,
         "hamlets_recognised": rng.randint(0, hamlets) if rural else 0,
-        "hamlet_term": _rural_hamlet(unit.parent_code, reference) if rural else term}])
+        "hamlet_term": _rural_hamlet(province.code if province else "", reference)
+        if rural else term}])
     _write_csv(folder, "documents", [
         {"doc_id": "kh01", "number": f"{rng.randint(10, 99)}/KH-UBND",
          "date": dt.date(year, 3, rng.randint(1, 28)).isoformat(),

@@ -97,6 +97,10 @@ def test_sample_hamlets_are_thon_in_the_north_and_ap_in_the_south(root):
                    "hamlet_term") == ["thôn"]
     assert _column(generate_commune("28807", 2026, root, ref) / "households.csv",
                    "hamlet_term") == ["ấp"]
+    # a xã of before July 2025 (Xã Nghĩa Long, Huyện Nghĩa Đàn 431, Nghệ An 40): its
+    # province's word, not one read off its district's code
+    assert _column(generate_commune("17026", 2024, root, ref) / "households.csv",
+                   "hamlet_term") == ["thôn"]
 
 
 def test_sample_reports_go_to_the_committee_of_a_province_or_a_city_under_the_centre(root):

@@ -257,6 +257,7 @@ class Reference:
     wording_table: pd.DataFrame
     groups_table: pd.DataFrame
     digest: str = ""  # of the folder's files: tells a copy kept elsewhere from changed tables
+    places: dict = field(default_factory=dict)  # places.csv: code -> the date line's place
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- units -----------------------------------------------------------------------------
@@ -679,6 +680,12 @@ class Reference:
         rows = c[c["period"] == self.period(year).period]
         return [dict(r) for _i, r in rows.iterrows()]
 
+    def place_of(self, unit: Unit) -> str:
+        """The place of the unit's date line (Decree 30/2020, Appendix I): as places.csv
+        gives it for a unit named after a person ("Thành phố Hồ Chí Minh"), else
+        `Unit.place_name` ("Trà Cú", "Quận 1")."""
+        return self.places.get(unit.code) or unit.place_name
+
     def commune_group(self, code: str, year: int) -> dict | None:
         """A commune's group for the 2026-2030 criteria (nhóm 1, 2 or 3), as the province set
         it (commune_groups.csv): {"group", "decision", "sample", "row"}; None when not set."""
@@ -855,8 +862,14 @@ def load_reference(root: Path | None = None) -> Reference:
         pd.DataFrame(columns=["code", "first_year", "last_year", "group", "decision", "sample"])
     groups["first_year"] = _int(groups, "commune_groups.csv", "first_year")
     groups["last_year"] = _int(groups, "commune_groups.csv", "last_year", default=0)
+    places = {}
+    if (ref / "places.csv").exists():  # optional: only the units whose place is not their name
+        table = _read(ref / "places.csv")
+        _need(table, "places.csv", ("code", "place"))
+        _unique(table, "places.csv", ("code",))
+        places = dict(zip(table["code"], table["place"], strict=True))
     loaded = Reference(ref, units, kinds, origins, criteria, sets, levels, periods, titles,
-                       sources, components, wording, groups, digest=digest)
+                       sources, components, wording, groups, digest=digest, places=places)
     _LOADED[str(ref)] = loaded
     _BY_DIGEST[digest] = loaded
     return loaded

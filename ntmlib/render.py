@@ -604,7 +604,7 @@ class Renderer:
             "prev_period": last_years_period(d) or "",
             "appendices": self.appendices, "table": self.table, "fmt_date": fmt_date,
             "R": self.records,
-            "date_line": fmt_date_line(h.get("place") or d.unit.place_name, h["date"])
+            "date_line": fmt_date_line(h.get("place") or d.reference.place_of(d.unit), h["date"])
             if h.get("date") else "",
         }
 

@@ -52,9 +52,9 @@ def _yaml_list(items: list[str]) -> str:
 
 
 def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None,
-            recipients: tuple[str, ...] = ()) -> str:
+            recipients: tuple[str, ...] = (), place: str = "") -> str:
     """header.yaml; `recipients` are the bodies the report goes to (those wording.csv gives
-    for the unit's level and year)."""
+    for the unit's level and year), `place` that of the date line (Reference.place_of)."""
     if scope == "baseline":
         return MARK + f'unit_code: "{unit.code}"\nyear: {year}\nscope: baseline\n' \
                       "sample_data: yes\n"
@@ -62,7 +62,7 @@ def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None,
     return MARK + (
         f'unit_code: "{unit.code}"\nyear: {year}\nscope: report\nsample_data: yes\n'
         f'issuer:\n  - "ỦY BAN NHÂN DÂN"\n  - "{unit.name.upper()}"\n'
-        f'doc_number: ""\ndoc_symbol: "BC-UBND"\nplace: "{unit.place_name}"\n'
+        f'doc_number: ""\ndoc_symbol: "BC-UBND"\nplace: "{place or unit.place_name}"\n'
         f"date: {date.isoformat()}\n"
         'title: "Kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới năm {year}"\n'
         "recipients:\n" + _yaml_list(list(recipients))
@@ -205,7 +205,8 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
     (base / "header.yaml").write_text(_header(unit, year - 1, "baseline", rng), encoding="utf-8")
     (folder / "header.yaml").write_text(_header(
         unit, year, "report", rng, reference.kind(unit),
-        header_defaults(unit, year, reference)["recipients"]), encoding="utf-8")
+        header_defaults(unit, year, reference)["recipients"], reference.place_of(unit)),
+        encoding="utf-8")
     (folder / "narrative.md").write_text(NARRATIVE.format(
         programme=PROGRAMME, unit_kind=reference.kind(unit).word), encoding="utf-8")
 

@@ -645,7 +645,7 @@ def header_defaults(unit: Unit, year: int, reference) -> dict:
     return {
         "issuer": ["ỦY BAN NHÂN DÂN", unit.name.upper()],
         "doc_symbol": "BC-UBND",
-        "place": unit.place_name,
+        "place": reference.place_of(unit) if reference is not None else unit.place_name,
         "title": "Kết quả thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới "
                  "năm {year}",
         "recipients": recipients,

@@ -362,6 +362,9 @@ def test_recipients_without_a_province_in_the_reference_data_say_tinh_and_withou
         def ancestor(self, unit, level, year):
             return None
 
+        def place_of(self, unit):
+            return unit.place_name
+
         def wording(self, what, year, level):
             assert (what, year, level) == ("recipients", 2023, "district")
             return ["Ủy ban nhân dân {province}", "Sở {province}"]
@@ -764,3 +767,24 @@ def test_a_header_without_recipients_has_no_kinh_gui_line():
     assert "Kính gửi" not in page.render(**kwargs)
     h.recipients = ["Ủy ban nhân dân huyện"]
     assert "Kính gửi" in page.render(**kwargs)
+
+
+def test_the_date_lines_place_is_the_units_name_but_for_a_number_or_a_person(ref, tmp_path):
+    """Decree 30/2020: "Trà Cú", but "Quận 1" and, from data/reference/places.csv, "Thành phố
+    Hồ Chí Minh"; a reference folder without places.csv places every unit by its name."""
+    import shutil
+
+    from ntmlib.reference import load_reference
+
+    def place(reference, ident, year, level=None):
+        unit = reference.resolve(ident, year, level=level)
+        return validate.header_defaults(unit, year, reference)["place"]
+
+    assert place(ref, "tra-cu", 2023) == "Trà Cú"
+    assert place(ref, "760", 2023) == "Quận 1"
+    assert place(ref, "ho-chi-minh", 2027, "province") == "Thành phố Hồ Chí Minh"
+    assert place(ref, "ho-chi-minh", 2024, "province") == "Thành phố Hồ Chí Minh"
+    own = tmp_path / "reference"
+    shutil.copytree(ref.root, own)
+    (own / "places.csv").unlink()
+    assert place(load_reference(tmp_path), "ho-chi-minh", 2027, "province") == "Hồ Chí Minh"

@@ -150,6 +150,10 @@ def _not_a_number(raw: object, text: str) -> str:
     if text in ("-", "–", "—", "--"):
         return _("'{value}' is not a number: write 0, or leave the cell blank when the figure "
                  "is not known").format(value=raw)
+    if re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?[eE][-+]?\d+", text):
+        # not read: 3,75E+04 and 3.75E+04 would be read with one separator or the other
+        return _("'{value}' is in scientific notation (Excel shows a number so when it is too "
+                 "long for the column); write the number in full").format(value=raw)
     unit = _WITH_UNIT.fullmatch(nfc(str(raw)).strip())
     if unit and not re.fullmatch(r"[eE][-+]?\d+", unit.group(2).strip()):
         # the number is not suggested: 1,5 tỷ is 1.500 in a column of millions

@@ -190,7 +190,11 @@ def test_text_that_merely_starts_with_a_hash_is_no_excel_error():
      "description gives it), without 'tỷ'"),
     ("12ha", "'12ha' is not a number: write the number alone, in the column's unit (its "
      "description gives it), without 'ha'"),
-    ("1e3", "'1e3' is not a number"), ("abc", "'abc' is not a number"),
+    ("1e3", "'1e3' is in scientific notation (Excel shows a number so when it is too long "
+     "for the column); write the number in full"),
+    ("3,75E+04", "'3,75E+04' is in scientific notation (Excel shows a number so when it is "
+     "too long for the column); write the number in full"),
+    ("abc", "'abc' is not a number"),
 ])
 def test_the_usual_slips_in_a_number_say_what_to_write(raw, message, english):
     with pytest.raises(ParseError) as err:

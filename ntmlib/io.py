@@ -1334,7 +1334,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     narrative_rows: dict[str, list[int]] = {}
     if "narrative" in sheets and "narrative" not in unreadable:
         sheet = sheets["narrative"]
-        last = None  # the section of the row above
+        last, shown_as = None, ""  # the section of the row above, as its cell gives it
         for number, row in enumerate(sheet.rows, sheet.first_row):
             section, text = (row + [None, None])[:2]
             if text in (None, ""):
@@ -1344,12 +1344,13 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                 findings.append(Finding.warning(
                     "narrative", _("the section cell is empty: the text is read as part of "
                                    "the section {section}, as the row above").format(
-                        section=last) if last else
+                        section=shown_as) if last else
                     _("the section cell is empty and no row above names one: the text is "
                       "not read; write its section"), **where))
                 if not last:
                     continue
-            last = _section_name(section) if section else last
+            if section:
+                last, shown_as = _section_name(section), " ".join(str(section).split())
             narrative.setdefault(last, []).append(nfc(str(text)))
             narrative_rows.setdefault(last, []).append(number)
         _place_issues(sheet, titles["narrative"], shown, findings, lambda r, c: None)

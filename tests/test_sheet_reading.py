@@ -584,6 +584,6 @@ def test_a_narrative_row_without_its_section_continues_the_one_above_and_says_so
         ("warning", "narrative", 2, "ô Mục để trống và không có dòng nào phía trên ghi mục: "
          "đoạn văn không được đọc; hãy ghi tên mục"),
         ("warning", "narrative", 4, "ô Mục để trống: đoạn văn được đọc là một phần của mục "
-         "achievements, như dòng phía trên"),
+         "Kết quả đạt được, như dòng phía trên"),
         ("warning", "narrative", 5, "ô Mục để trống: đoạn văn được đọc là một phần của mục "
-         "achievements, như dòng phía trên")]
+         "Kết quả đạt được, như dòng phía trên")]

@@ -376,6 +376,10 @@ def generate_commune(unit_code: str, year: int, out_dir: Path, reference: Refere
                              "year": rng.randint(past.first_year, min(past.last_year,
                                                                       year - 1))})
     if rural and s is not None and len(met) == s.size and rng.random() < 0.4:
+        if not recognitions:  # the higher title builds on NTM: recognised under this period
+            recognitions.append({"unit_code": unit.code,
+                                 "title": reference.title_for("commune"),
+                                 "period": period, "year": year})
         recognitions.append({"unit_code": unit.code, "title": reference.title_for("modern"),
                              "period": period, "year": year})
     _write_csv(folder, "recognitions", recognitions)

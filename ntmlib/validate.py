@@ -1070,6 +1070,8 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                     column=shown("production_models", "over_allocation_ok")),
                 **where("production_models", row, "disbursed")))
     findings += _check_steering_counts(data, raw)
+    findings += _check_titles_build_on_ntm(data, raw)
+
     rural = set(data.rural_communes["code"])
     for row, r in t["households"].iterrows():
         if r["commune_code"] is not None and r["commune_code"] not in rural and any(
@@ -1094,6 +1096,30 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
 
 
 _PERIOD = re.compile(r"(\d{4})\s*-\s*(\d{4})")
+
+
+def _check_titles_build_on_ntm(data: DistrictData, raw: RawDataset) -> list[Finding]:
+    """A commune recognised nâng cao, kiểu mẫu or hiện đại has been recognised xã đạt chuẩn
+    nông thôn mới first: a higher title without it in recognitions is worth a look (a warning:
+    the NTM decision may predate the periods the table lists)."""
+    titles = data.reference.titles.set_index("title")
+    rec = data.tables["recognitions"]
+    base = set(titles.index[(titles["level"] == "commune") & (titles["role"] == "commune")])
+    holders = set(rec.loc[rec["title"].isin(base), "unit_code"])
+    findings = []
+    for row, r in rec.iterrows():
+        if _ok(r["title"]) and r["title"] in titles.index and _ok(r["unit_code"]) \
+                and titles.at[r["title"], "level"] == "commune" \
+                and titles.at[r["title"], "role"] in ("advanced", "model", "modern") \
+                and r["unit_code"] not in holders:
+            who = data.unit.name if r["unit_code"] == data.unit.code \
+                else data.commune_name(r["unit_code"])
+            findings.append(Finding.warning(
+                "recognition", _("{commune} is recognised as {title}, but recognitions has no "
+                                 "decision recognising it as a xã meeting the NTM standard")
+                .format(commune=who, title=titles.at[r["title"], "label"]),
+                **_at(raw, "recognitions", int(row), "title")))
+    return findings
 
 
 def _check_steering_counts(data: DistrictData, raw: RawDataset) -> list[Finding]:

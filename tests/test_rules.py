@@ -887,3 +887,15 @@ def test_more_commune_bodies_than_communes_is_an_error(raw):
     assert where(validate(raw, "steering_bodies", 3, bodies="9", **cells)) == [
         ("part-whole", f"{FOLDER}/steering_bodies.csv", 3, "bodies")]
     assert where(validate(raw, "steering_bodies", 3, bodies="8", **cells)) == []
+
+
+def test_a_higher_title_without_the_ntm_recognition_is_a_warning(raw):
+    """Xã Bình Tân (27799) given xã NTM kiểu mẫu in 2019 with no xã NTM decision in the table:
+    a warning at its title; Xã Thạnh Trị (27790), recognised xã NTM in 2018, none."""
+    cells = {"period": "2016-2020", "year": "2019"}
+    result = validate(raw, "recognitions", 4, unit_code="27799", title="xa_ntm_km", **cells)
+    assert where(result) == []
+    assert [w for w in where(result, "warning") if w[0] == "recognition"] == [
+        ("recognition", f"{FOLDER}/recognitions.csv", 4, "title")]
+    result = validate(raw, "recognitions", 4, unit_code="27790", title="xa_ntm_km", **cells)
+    assert [w for w in where(result, "warning") if w[0] == "recognition"] == []

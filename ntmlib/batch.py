@@ -601,6 +601,12 @@ def _province_reports(year: int, units: list[str], data_root: Path, out_root: Pa
     year (header and narrative); '' when none has one."""
     from .runner import run_report
 
+    if province:  # a province merged away that year: said, whether it has a folder or not
+        ref = load_reference(data_root)
+        named = ref.resolve(province, year, level="province")
+        why = ref.outside_programme(named, year)
+        if why:
+            return _("{unit}: not made: {why}").format(unit=named.slug, why=why)
     statuses = []
     for slug, p in _provinces(year, units, data_root, province):
         outcome = run_report(year, p.code, level="province", data_dir=data_root,

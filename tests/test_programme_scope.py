@@ -97,3 +97,21 @@ def test_sample_data_is_not_made_for_units_outside_the_programme(tmp_path):
     made = {p.parent.name + "/" + p.name
             for p in sample.generate_province(2025, root, ref, province="tra-vinh")}
     assert "2025/tra-vinh" not in made and "2025/cau-ke" in made
+
+
+def test_a_batch_of_a_province_merged_away_says_why_it_has_no_province_report(tmp_path,
+                                                                              monkeypatch):
+    """`ntm batch --year 2025 --province tra-vinh` renders the districts, and the province's
+    report is said not made, with why, whether or not the province has a folder; no report is
+    run for it."""
+    from ntmlib import batch, runner
+
+    monkeypatch.setattr(runner, "run_report", lambda *a, **k: pytest.fail("a report ran"))
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED / "reference", root / "reference")
+    for folder in (False, True):
+        if folder:
+            (root / "2025" / "tra-vinh").mkdir(parents=True)
+        said = batch._province_reports(2025, ["tra-cu"], root, tmp_path / "out", ("html",),
+                                       60, False, "tra-vinh")
+        assert said == f"tra-vinh: chưa tạo: {TRA_VINH_2025}"

@@ -248,12 +248,13 @@ def _previous_figures(data: UnitData, outputs_root: Path, findings: list[Finding
         recorded = json.loads(path.read_text(encoding="utf-8"))
         unit = recorded.get("provenance", {}).get("unit", {})
         figures = recorded["figures"]
-    except (OSError, ValueError, KeyError, AttributeError):
+        code = unit.get("code")
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):  # not the JSON we write
         findings.append(Finding.warning(
             "previous-year", _("the file cannot be read, so the comparison is computed from the "
                                "{year} data").format(year=data.year - 1), file=shown))
         return
-    if str(unit.get("code")) != data.unit.code or not isinstance(figures, dict):
+    if str(code) != data.unit.code or not isinstance(figures, dict):
         return
     bad = recorded_problem(figures)
     if bad is not None:  # edited by hand or damaged: what it says cannot be printed

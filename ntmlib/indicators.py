@@ -17,7 +17,7 @@ from functools import partial
 
 import pandas as pd
 
-from .figures import Figures, num, places_of
+from .figures import MAX_RECORDED, Figures, num, places_of
 from .formatting import fmt_date_words
 from .model import UnitData, each_row
 
@@ -54,15 +54,35 @@ def _fact(f: Figures, data: UnitData, key: str, fact: str, label: str,
                 + ("" if default is None else f": {num(default)}"))
 
 
+def recorded_as(data: UnitData, key: str, want: str) -> tuple[bool, object, int | None]:
+    """Last year's recorded figure `key` (its figures.json) as `want`, "number" or "list":
+    (True, value, places) when the file holds it in that form, else (False, None, None). A
+    value of another form (a file edited by hand) is not used: the figure is then computed
+    from last year's data, as when the file does not have it."""
+    recorded = (data.previous_figures or {}).get(key)
+    if recorded is None:
+        return False, None, None
+    value, places = (recorded.get("value"), recorded.get("places")) \
+        if isinstance(recorded, dict) else (recorded, None)
+    if want == "list":
+        sound = value is None or (isinstance(value, list) and all(
+            isinstance(x, int | float) and not isinstance(x, bool) for x in value))
+    else:
+        sound = value is None or (isinstance(value, int | float)
+                                  and not isinstance(value, bool)
+                                  and abs(value) < MAX_RECORDED)
+    if not sound or not (places is None or (type(places) is int and 0 <= places <= 10)):
+        return False, None, None
+    return True, value, places
+
+
 def _previous(f: Figures, data: UnitData, key: str, prev_key: str, label: str,
               kind: str, unit: str = "", compute: Callable[[UnitData], Figures] | None = None
               ) -> None:
     """A figure of last year: what last year's report printed (its figures.json) when found,
     otherwise computed the same way from last year's data; absent when neither exists."""
-    recorded = (data.previous_figures or {}).get(prev_key)
-    if recorded is not None:
-        value = recorded.get("value") if isinstance(recorded, dict) else recorded
-        places = recorded.get("places") if isinstance(recorded, dict) else None
+    found, value, places = recorded_as(data, prev_key, "list" if kind == "list" else "number")
+    if found:
         f.given(key, value, kind=kind, label=label, unit=unit, places=places,
                 derivation=f"số liệu báo cáo năm {data.year - 1} đã in: {prev_key} = "
                 f"{num(value) if not isinstance(value, list) else value} "
@@ -788,9 +808,8 @@ _UNIT_ONLY = {role: partial(_unit_set_only, role=role) for role in UNIT_SET_KEYS
 def _previous_list(data: UnitData, key: str, role: str) -> list[int] | None:
     if not same_period_as_last_year(data):  # last year's report counted another set's criteria
         return None
-    recorded = (data.previous_figures or {}).get(key)
-    if recorded is not None:
-        value = recorded.get("value") if isinstance(recorded, dict) else recorded
+    found, value, _places = recorded_as(data, key, "list")
+    if found:
         return list(value or [])
     if data.previous is None:
         return None

@@ -1337,6 +1337,8 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
         last, shown_as = None, ""  # the section of the row above, as its cell gives it
         for number, row in enumerate(sheet.rows, sheet.first_row):
             section, text = (row + [None, None])[:2]
+            if section:  # a heading row without text still opens its section
+                last, shown_as = _section_name(section), " ".join(str(section).split())
             if text in (None, ""):
                 continue
             if not section:  # said, never dropped: read as the row above's, or not at all
@@ -1349,8 +1351,6 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                       "not read; write its section"), **where))
                 if not last:
                     continue
-            if section:
-                last, shown_as = _section_name(section), " ".join(str(section).split())
             narrative.setdefault(last, []).append(nfc(str(text)))
             narrative_rows.setdefault(last, []).append(number)
         _place_issues(sheet, titles["narrative"], shown, findings, lambda r, c: None)

@@ -117,7 +117,11 @@ def _fresh(recorded: dict, data_root: Path) -> bool:
     """Whether a recorded figures.json was made from the data files as they are now: each
     file it read is unchanged (the reference tables too, wherever this data folder takes
     them from), and no file has been added to the unit's folders since."""
-    hashes = recorded.get("provenance", {}).get("data_files_sha256", {})
+    provenance = recorded.get("provenance")
+    hashes = provenance.get("data_files_sha256") if isinstance(provenance, dict) else None
+    if not isinstance(hashes, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in hashes.items()):
+        return False  # not as this code records it: the unit is computed from its data
     if not any(not k.startswith("reference/") for k in hashes):
         return False
     reference = config.reference_dir(data_root)
@@ -165,14 +169,15 @@ def load_members(data: UnitData, data_root: Path | None = None,
             except (OSError, ValueError):
                 recorded = {}
             # a file edited by hand or damaged: the unit is computed again from its data
-            if recorded and recorded_problem(recorded.get("figures")) is None \
+            if isinstance(recorded, dict) and recorded_problem(recorded.get("figures")) is None \
                     and _fresh(recorded, data_root):
-                figs = recorded.get("figures", {})
+                figs = {k: v if isinstance(v, dict) else {"value": v}  # a value alone
+                        for k, v in recorded["figures"].items()}
                 out.append(Member(
                     unit, "ok", {k: v.get("value") for k, v in figs.items()},
                     {k: v.get("printed") for k, v in figs.items()},
                     f"outputs/{data.year}/{unit.slug}/figures.json",
-                    bool(recorded.get("provenance", {}).get("sample_data"))))
+                    bool(recorded["provenance"].get("sample_data"))))
                 continue
         try:
             result = load_unit(data.year, unit.code, data_root, level=unit.level,

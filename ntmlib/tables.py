@@ -23,6 +23,7 @@ from .indicators import (
     criteria_counts,
     level_counts,
     ocop_valid,
+    recorded_as,
     same_period_as_last_year,
     unit_met,
 )
@@ -293,10 +294,9 @@ def unit_criteria(data: UnitData, figures: Figures, role: str) -> Appendix | Non
     before = None
     # last year's column only under the same set: criterion 6 of 2016-2020 is not that of 2021
     if keys.prev_met in figures and same_period_as_last_year(data):
-        prev = (data.previous_figures or {}).get(keys.met_list)
-        before = set(prev.get("value") if isinstance(prev, dict) else prev or []) \
-            if prev is not None else (unit_met(data.previous, role)
-                                      if data.previous is not None else None)
+        found, prev, _places = recorded_as(data, keys.met_list, "list")
+        before = set(prev or []) if found else (unit_met(data.previous, role)
+                                                if data.previous is not None else None)
     rows = []
     for _, r in each_row(d):
         n = int(r["criterion"])

@@ -1034,21 +1034,28 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                         level=_level_word(level), unit=who),
                     **where("recognitions", row, "title")))
             elif level == "commune":
-                # a xã's titles are for xã, the town's (đô thị văn minh) for thị trấn
+                # a xã's titles are for xã, the town's (đô thị văn minh) for thị trấn. The
+                # kinds are those of units.csv (2025): a xã recognised years ago may be a
+                # phường now, so only a decision of the report's year is an error
                 kind = ref.kind(data.unit) if own else data.commune_kind(r["unit_code"])
                 needed = "town" if titles.at[r["title"], "role"] == "town" else "rural"
+                this_year = pd.notna(r["year"]) and int(r["year"]) == data.year
                 if kind is not None and kind.role != needed:
-                    findings.append(Finding.error(
+                    findings.append((Finding.error if this_year else Finding.warning)(
                         "reference", _("{unit} is a {kind}: the title {title} ({label}) is not "
                                        "for it").format(
                             unit=who, kind=kind.word, title=r["title"],
                             label=titles.at[r["title"], "label"]),
                         **where("recognitions", row, "title")))
         span = _PERIOD.fullmatch(str(r["period"])) if _ok(r["period"]) else None
-        # (a year after the report's is said above: one error a cell)
+        # a period's criteria do not exist before its first year; after its last, a decision
+        # may still recognise under them (early the next January, or in a transition until
+        # the next criteria are issued): worth a look only. (A year after the report's is
+        # said above: one finding a cell.)
         if span and pd.notna(r["year"]) and int(r["year"]) <= data.year and \
-                not int(span[1]) <= int(r["year"]) <= int(span[2]):
-            findings.append(Finding.error(
+                not int(span[1]) <= int(r["year"]) <= int(span[2]) + 1:
+            findings.append((Finding.error if int(r["year"]) < int(span[1])
+                             else Finding.warning)(
                 "date", _("recognised in {year}, which is not in the period {period}").format(
                     year=int(r["year"]), period=r["period"]),
                 **where("recognitions", row, "year")))

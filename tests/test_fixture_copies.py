@@ -1058,3 +1058,20 @@ def test_a_paragraph_of_communes_results_starts_with_a_capital(tmp_path):
     [results] = [p for p in paragraphs if "Hòa Liên đạt 17/19 tiêu chí" in p]
     assert results.startswith("Xã Hòa Bắc đạt 19/19 tiêu chí; xã Hòa Liên đạt 17/19 tiêu "
                               "chí, (còn 02 tiêu chí 13 ")
+
+
+def test_a_recognition_under_a_past_periods_criteria_is_worth_a_look_years_later(tmp_path):
+    """Hòa Vang 2024: Xã Hòa Tiến (20326) recognised xã NTM under the 2016-2020 criteria in
+    2021 (a transition year: no finding) or in 2022 (a warning at its year, not an error)."""
+    from ntmlib.dataset import load_unit
+
+    root = _hoa_vang_copy(tmp_path)
+    path = root / "2024" / "hoa-vang" / "recognitions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for year, expected in (("2021", []), ("2022", [("date", len(lines) + 1, "year")])):
+        path.write_text("\n".join([*lines, f"20326,xa_ntm,2016-2020,{year},,,"]) + "\n",
+                        encoding="utf-8")
+        result = load_unit(2024, "hoa-vang", root, outputs_dir=tmp_path / "outputs")
+        assert result.ok, [str(f) for f in result.findings]
+        assert [(f.rule, f.row, f.column) for f in result.findings
+                if f.rule == "date" and f.file.endswith("recognitions.csv")] == expected

@@ -72,3 +72,40 @@ def test_last_years_damaged_figures_are_not_used_and_the_warning_names_the_figur
     findings.clear()
     _previous_figures(data, tmp_path, findings)
     assert findings == [] and data.previous_figures["ocop.total"]["value"] == 7
+
+
+@pytest.mark.parametrize(("recorded", "want", "expected"), [
+    ({"k": 5}, "number", (True, 5, None)),
+    ({"k": {"value": 3000.55, "places": 2}}, "number", (True, 3000.55, 2)),
+    ({"k": [1, 2]}, "number", (False, None, None)),  # a list where a number is printed
+    ({"k": {"value": [1, 2], "kind": "list"}}, "number", (False, None, None)),
+    ({"k": 5}, "list", (False, None, None)),  # list(5) would fail
+    ({"k": [1, 2, 3]}, "list", (True, [1, 2, 3], None)),
+    ({"k": ["1", 2]}, "list", (False, None, None)),
+    ({"k": {"value": 7, "places": "x"}}, "number", (False, None, None)),
+    ({}, "number", (False, None, None)),
+])
+def test_last_years_figure_is_used_only_in_the_form_the_report_prints(recorded, want,
+                                                                      expected):
+    from ntmlib.indicators import recorded_as
+
+    assert recorded_as(SimpleNamespace(previous_figures=recorded), "k", want) == expected
+
+
+@pytest.mark.parametrize("text", [
+    '{"provenance": {"unit": "849"}, "figures": {}}',
+    '{"provenance": [], "figures": {}}',
+    '[1, 2]',
+    '{"provenance": {"unit": {"code": "849"}}, "figures": []}',
+])
+def test_last_years_file_of_another_shape_is_said_unreadable_or_left_alone(tmp_path, text):
+    unit = SimpleNamespace(code="849", slug="tra-cu")
+    data = SimpleNamespace(year=2024, unit=unit, previous_figures=None,
+                           previous_figures_file=None)
+    path = tmp_path / "2023" / "tra-cu" / "figures.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    findings = []
+    _previous_figures(data, tmp_path, findings)  # no traceback
+    assert data.previous_figures is None
+    assert all(f.rule == "previous-year" and f.severity == "warning" for f in findings)

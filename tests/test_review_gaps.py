@@ -397,6 +397,16 @@ def test_a_recorded_figures_json_edited_by_hand_is_computed_again_from_the_data(
     assert tra_on(9999.5) == ("ok", "outputs/2026/xa-tra-on/figures.json", 9999.5)
     for edited in ("abc", [1], 1e300):
         assert tra_on(edited) == ("ok", "2026/xa-tra-on/", 4305.5)
+    # a value alone (written by hand) is read; a file that is no table at all is not
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    recorded["figures"] = {"funds.total": 9999.5}
+    path.write_text(json.dumps(recorded), encoding="utf-8")
+    [m] = [m for m in load_members(province, root, out) if m.unit.code == "29821"]
+    assert (m.source, m.value("funds.total")) == ("outputs/2026/xa-tra-on/figures.json", 9999.5)
+    for text in ("[1, 2]", json.dumps({**recorded, "provenance": "x"})):
+        path.write_text(text, encoding="utf-8")
+        [m] = [m for m in load_members(province, root, out) if m.unit.code == "29821"]
+        assert (m.source, m.value("funds.total")) == ("2026/xa-tra-on/", 4305.5)
 
 
 def test_a_member_whose_data_cannot_be_loaded_is_named_with_why(tmp_path, monkeypatch):

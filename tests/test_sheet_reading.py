@@ -576,9 +576,11 @@ def test_a_narrative_row_without_its_section_continues_the_one_above_and_says_so
     above naming one, it is not read, and said, never dropped in silence."""
     path = tmp_path / "x.xlsx"
     _book({"narrative": [["section", "text"], [None, "Mồ côi."], ["Kết quả đạt được", "A."],
-                         [None, "A2."], ["", "A3."]]}, path)
+                         [None, "A2."], ["", "A3."], ["Hạn chế", None],
+                         [None, "L1."]]}, path)
     raw = io.read_dataset(path)
-    assert raw.narrative == {"achievements": ["A.", "A2.", "A3."]}
+    # a heading row without text opens its section for the rows under it
+    assert raw.narrative == {"achievements": ["A.", "A2.", "A3."], "limitations": ["L1."]}
     assert [(f.severity, f.sheet, f.row, f.message) for f in raw.findings
             if f.rule == "narrative"] == [
         ("warning", "narrative", 2, "ô Mục để trống và không có dòng nào phía trên ghi mục: "
@@ -586,4 +588,6 @@ def test_a_narrative_row_without_its_section_continues_the_one_above_and_says_so
         ("warning", "narrative", 4, "ô Mục để trống: đoạn văn được đọc là một phần của mục "
          "Kết quả đạt được, như dòng phía trên"),
         ("warning", "narrative", 5, "ô Mục để trống: đoạn văn được đọc là một phần của mục "
-         "Kết quả đạt được, như dòng phía trên")]
+         "Kết quả đạt được, như dòng phía trên"),
+        ("warning", "narrative", 7, "ô Mục để trống: đoạn văn được đọc là một phần của mục "
+         "Hạn chế, như dòng phía trên")]

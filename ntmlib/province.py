@@ -240,6 +240,49 @@ def _count(f: Figures, key: str, members: list[Member], test, *, label: str, wha
             inputs=[m.unit.slug for m in chosen])
 
 
+def _titled_periods(m: Member) -> set[str]:
+    """The periods under whose criteria a member xã holds a xã title (đạt chuẩn, nâng cao,
+    kiểu mẫu, hiện đại: each higher title builds on the standard of its period)."""
+    found = set()
+    for role in ("ntm", "advanced", "model", "modern"):
+        prefix = f"{role}.recognised_period["
+        found |= {k[len(prefix):-1] for k, v in m.values.items()
+                  if k.startswith(prefix) and isinstance(v, int | float) and v > 0}
+    return found
+
+
+def _recognised_by_period(f: Figures, rural: list[Member], period: str) -> None:
+    """members.ntm_current: the xã that meet the standard under `period`'s criteria (a
+    title of the period); members.ntm_period[p]: the others, by the latest earlier period
+    they were recognised under. A recognition holds under the criteria of its period: the
+    province's conditions of a period count the first (Decision 51/2025's "100 % of xã meet
+    the standard" is not met by xã recognised in 2021-2025 alone), and no xã is counted
+    twice."""
+    def names(chosen: list[Member]) -> str:
+        return (f" ({', '.join(m.unit.name for m in chosen[:12])}"
+                f"{', …' if len(chosen) > 12 else ''})" if chosen else "")
+
+    reported = [m for m in rural if m.status == "ok"]
+    current = [m for m in reported if period in _titled_periods(m)]
+    f.given("members.ntm_current", len(current), kind="count",
+            label=f"số xã đạt chuẩn nông thôn mới theo Bộ tiêu chí giai đoạn {period}",
+            derivation=f"đếm các xã có quyết định công nhận đạt chuẩn nông thôn mới (hoặc danh "
+            f"hiệu cao hơn) giai đoạn {period}: {len(current)}{names(current)}",
+            inputs=[m.unit.slug for m in current])
+    earlier: dict[str, list[Member]] = {}
+    for m in reported:
+        before = sorted(p for p in _titled_periods(m) if p < period)
+        if m not in current and before:
+            earlier.setdefault(before[-1], []).append(m)
+    for p, chosen in sorted(earlier.items()):
+        f.given(f"members.ntm_period[{p}]", len(chosen), kind="count",
+                label=f"số xã được công nhận đạt chuẩn nông thôn mới giai đoạn {p}, chưa được "
+                f"công nhận theo Bộ tiêu chí giai đoạn {period}",
+                derivation=f"đếm các xã có quyết định công nhận giai đoạn {p} (lần gần nhất) mà "
+                f"không có quyết định giai đoạn {period}: {len(chosen)}{names(chosen)}",
+                inputs=[m.unit.slug for m in chosen])
+
+
 def compute(data: UnitData, members: list[Member]) -> Figures:
     """Every figure of the province report."""
     from .indicators import band_bounds, context, funds_labels
@@ -303,17 +346,7 @@ def compute(data: UnitData, members: list[Member]) -> Figures:
                     derivation=f"số tiêu chí của {s.name} ({s.decision}): {s.size}")
         _sum(f, "members.ntm", rural, "ntm.recognised", label="số xã đã được công nhận đạt "
              "chuẩn nông thôn mới", kind="count")
-        # a recognition holds under the criteria of its period: the province's conditions of
-        # a period count the xã recognised under that period's criteria (Decision 51/2025's
-        # "100 % of xã meet the standard" is not met by xã recognised in 2021-2025)
-        prefix = "ntm.recognised_period["
-        for p in sorted({k[len(prefix):-1] for m in rural if m.status == "ok"
-                         for k in m.values if k.startswith(prefix)} - {data.period}):
-            _sum(f, f"members.ntm_period[{p}]", rural, f"{prefix}{p}]", kind="count",
-                 label=f"số xã được công nhận đạt chuẩn nông thôn mới giai đoạn {p}")
-        _sum(f, "members.ntm_current", rural, f"{prefix}{data.period}]", kind="count",
-             label=f"số xã được công nhận đạt chuẩn nông thôn mới theo Bộ tiêu chí giai đoạn "
-             f"{data.period}")
+        _recognised_by_period(f, rural, data.period)
         _sum(f, "members.modern", rural, "modern.recognised", label="số xã được công nhận "
              "nông thôn mới hiện đại", kind="count")
         _sum(f, "members.ntm_met", rural, "ntm.communes_met", label="số xã đạt đủ tiêu chí "

@@ -361,3 +361,30 @@ def test_the_stylesheet_numbers_headings_within_their_section():
              .splitlines() if line.strip()]
     assert lines == ["I. MỘT", "1. Hai", "1.1. Ba", "1.2. Bốn", "2. Năm", "2.1. Sáu", "II. BẢY",
                      "1. Tám", "1.1. Chín"]
+
+
+@pytest.mark.parametrize(("rows", "current", "earlier"), [
+    # Trà Ôn also modern in 2026: it meets the 2026-2030 standard too
+    (["29821,xa_ntm_hd,2026-2030,2026,"], 2, {}),
+    # Trà Ôn recognised in 2016-2020 and again in 2021-2025: once, under its latest period
+    (["29821,xa_ntm,2016-2020,2019,"], 1, {"2021-2025": 1}),
+])
+def test_a_xa_counts_once_under_the_latest_period_of_its_titles(tmp_path, rows, current,
+                                                                 earlier):
+    """Vĩnh Long 2026 of Ngãi Tứ (xã NTM, 2026-2030) and Trà Ôn (xã NTM, 2021-2025), with
+    Trà Ôn's recognitions added to: a xã with any title of 2026-2030 meets the period's
+    standard; the others are counted under the latest period they were recognised in."""
+    from ntmlib.dataset import load_unit
+    from ntmlib.report import Report
+
+    root = vinh_long_of_two_communes_root(tmp_path)
+    path = root / "2026" / "xa-tra-on" / "recognitions.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    result = load_unit(2026, "86", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(f) for f in result.findings]
+    f = Report(result.data).figures
+    assert f.value("members.ntm_current") == current
+    assert {k[len("members.ntm_period["):-1]: f.value(k) for k in f.keys()
+            if k.startswith("members.ntm_period[")} == earlier
+    assert f.value("conditions.ntm_share") == current / 2 * 100

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import hashlib
 import io as _io
+import logging
 import os
 import re
 import stat
@@ -56,6 +57,7 @@ MAX_UNZIPPED_BYTES = 100 * 2**20  # all the parts of a workbook, uncompressed
 MAX_PART_BYTES = 30 * 2**20  # one part other than a sheet, e.g. the shared strings
 MAX_RATIO = 100  # uncompressed / compressed size of a part above 1 MB (zip bomb)
 MAX_SHEETS = 100
+logger = logging.getLogger(__name__)
 # What openpyxl and the libraries under it raise on a damaged part of a workbook: malformed
 # XML (lxml's errors are SyntaxError's kin), a cell pointing past the shared strings, a
 # truncated or corrupt stream
@@ -1261,6 +1263,8 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
     try:
         book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
     except DAMAGED + (InvalidFileException, AttributeError):  # no chart in a chart sheet
+        # what openpyxl raised, for a developer (logging at DEBUG): the sentence cannot say it
+        logger.debug("%s: openpyxl could not open it", shown, exc_info=True)
         findings.append(Finding.error("workbook", _cannot_open(), file=shown))
         return empty()
     try:
@@ -1292,6 +1296,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
             try:
                 sheets[name] = _read_sheet(ws, book)
             except DAMAGED:
+                logger.debug("%s, sheet %s: not read", shown, title, exc_info=True)
                 findings.append(Finding.error(
                     "workbook", _("the sheet is damaged and cannot be read: open the workbook "
                                   "in Excel and save it again"), file=shown, sheet=title))

@@ -784,6 +784,7 @@ def test_the_date_lines_place_is_the_units_name_but_for_a_number_or_a_person(ref
     assert place(ref, "760", 2023) == "Quận 1"
     assert place(ref, "ho-chi-minh", 2027, "province") == "Thành phố Hồ Chí Minh"
     assert place(ref, "ho-chi-minh", 2024, "province") == "Thành phố Hồ Chí Minh"
+    assert place(ref, "xa-luu-nghiep-anh", 2026, "commune") == "Xã Lưu Nghiệp Anh"
     own = tmp_path / "reference"
     shutil.copytree(ref.root, own)
     (own / "places.csv").unlink()

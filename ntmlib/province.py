@@ -148,6 +148,7 @@ def load_members(data: UnitData, data_root: Path | None = None,
     """Every unit under the province in the year, with its figures."""
     from .dataset import load_unit
     from .errors import DataNotFoundError, NtmError
+    from .i18n import using
     from .indicators import compute_all
 
     data_root = Path(data_root or data.data_root or config.data_dir())
@@ -180,9 +181,9 @@ def load_members(data: UnitData, data_root: Path | None = None,
                     bool(recorded["provenance"].get("sample_data"))))
                 continue
         try:
-            result = load_unit(data.year, unit.code, data_root, level=unit.level,
-                               previous=False,
-                               outputs_dir=outputs_root)
+            with using("vi"):  # a reason goes into the document, which is in Vietnamese
+                result = load_unit(data.year, unit.code, data_root, level=unit.level,
+                                   previous=False, outputs_dir=outputs_root)
         except DataNotFoundError:
             out.append(Member(unit, "missing", why="chưa có số liệu"))
             continue

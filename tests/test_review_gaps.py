@@ -429,3 +429,27 @@ def test_a_member_whose_data_cannot_be_loaded_is_named_with_why(tmp_path, monkey
     members = {m.unit.code: m for m in load_members(province, root, out)}
     assert (members["29821"].status, members["29821"].why) == ("invalid", "tệp hỏng")
     assert members["29767"].status == "ok"  # Xã Ngãi Tứ
+
+
+def test_a_members_reason_is_in_vietnamese_whatever_the_messages_language(tmp_path,
+                                                                          monkeypatch):
+    """The province report is a Vietnamese document: a member's reason is written in
+    Vietnamese under NTM_LANG=en too."""
+    from ntmlib import dataset
+    from ntmlib.errors import NtmError
+    from ntmlib.i18n import _
+    from ntmlib.province import load_members
+
+    root, out = _vinh_long_copy(tmp_path), tmp_path / "outputs"
+    province = dataset.load_unit(2026, "86", root, outputs_dir=out).data
+    real = dataset.load_unit
+
+    def load(year, unit, *args, **kwargs):
+        if unit == "29821":
+            raise NtmError(_("The reference table {table} is empty").format(table="x.csv"))
+        return real(year, unit, *args, **kwargs)
+
+    monkeypatch.setattr(dataset, "load_unit", load)
+    monkeypatch.setenv("NTM_LANG", "en")
+    members = {m.unit.code: m for m in load_members(province, root, out)}
+    assert members["29821"].why == "Bảng danh mục x.csv không có nội dung"

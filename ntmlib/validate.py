@@ -1077,6 +1077,14 @@ def check_rules(data: DistrictData, raw: RawDataset) -> list[Finding]:
                     column=shown("production_models", "over_allocation_ok")),
                 **where("production_models", row, "disbursed")))
     findings += _check_steering_counts(data, raw)
+    for row, r in each_row(t["training"]):
+        if pd.notna(r["classes"]) and pd.notna(r["trainees"]) and r["trainees"] < r["classes"]:
+            # a class has at least one trainee: the two columns may have been swapped
+            findings.append(Finding.warning(
+                "part-whole", _("{trainees} trainees for {classes} classes: fewer trainees than "
+                                "classes; check that the two columns are not swapped").format(
+                    trainees=_g(r["trainees"]), classes=_g(r["classes"])),
+                **where("training", row, "trainees")))
     findings += _check_titles_build_on_ntm(data, raw)
 
     rural = set(data.rural_communes["code"])

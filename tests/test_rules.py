@@ -905,3 +905,12 @@ def test_a_higher_title_without_the_ntm_recognition_is_a_warning(raw):
         ("recognition", f"{FOLDER}/recognitions.csv", 4, "title")]
     result = validate(raw, "recognitions", 4, unit_code="27790", title="xa_ntm_km", **cells)
     assert [w for w in where(result, "warning") if w[0] == "recognition"] == []
+
+
+def test_fewer_trainees_than_classes_is_a_warning(raw):
+    result = validate(raw, "training", 2, classes="8", trainees="2")
+    assert where(result) == []
+    assert [w for w in where(result, "warning") if w[0] == "part-whole"] == [
+        ("part-whole", f"{FOLDER}/training.csv", 2, "trainees")]
+    result = validate(raw, "training", 2, classes="8", trainees="8")
+    assert [w for w in where(result, "warning") if w[0] == "part-whole"] == []

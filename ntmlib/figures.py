@@ -98,6 +98,18 @@ def _clean(value: object) -> int | float | list | None:
 MAX_RECORDED = 1e15
 
 
+def recorded_number(value: object) -> bool:
+    """Whether a recorded value is a number a report prints (not a boolean, finite, within
+    MAX_RECORDED)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and abs(value) < MAX_RECORDED  # NaN fails too
+
+
+def recorded_places(places: object) -> bool:
+    """Whether a recorded number of decimals is one a report prints with (none, or 0-10)."""
+    return places is None or (type(places) is int and 0 <= places <= 10)
+
+
 def recorded_problem(figures: object) -> str | None:
     """The key of the first figure of a recorded figures.json that this code cannot use as
     it wrote it (a file edited by hand or damaged): a value of another type than its kind,
@@ -106,12 +118,8 @@ def recorded_problem(figures: object) -> str | None:
     if not isinstance(figures, dict):
         return ""
 
-    def number(v) -> bool:
-        return isinstance(v, (int, float)) and not isinstance(v, bool) \
-            and abs(v) < MAX_RECORDED  # NaN fails too
-
     def items(v) -> bool:  # a list figure: criteria numbers, names
-        return isinstance(v, list) and all(number(x) or isinstance(x, str) for x in v)
+        return isinstance(v, list) and all(recorded_number(x) or isinstance(x, str) for x in v)
 
     for key, fig in figures.items():
         # a figure is recorded as {"value": …, "kind": …}; a value alone (a figures.json
@@ -123,10 +131,10 @@ def recorded_problem(figures: object) -> str | None:
         elif kind == "label":
             sound = value is None or isinstance(value, str)
         elif kind is None:
-            sound = value is None or number(value) or items(value)
+            sound = value is None or recorded_number(value) or items(value)
         else:
-            sound = value is None or number(value)
-        if not sound or not (places is None or (type(places) is int and 0 <= places <= 10)):
+            sound = value is None or recorded_number(value)
+        if not sound or not recorded_places(places):
             return str(key)
     return None
 

@@ -17,7 +17,7 @@ from functools import partial
 
 import pandas as pd
 
-from .figures import MAX_RECORDED, Figures, num, places_of
+from .figures import Figures, num, places_of, recorded_number, recorded_places
 from .formatting import fmt_date_words
 from .model import UnitData, each_row
 
@@ -65,13 +65,11 @@ def recorded_as(data: UnitData, key: str, want: str) -> tuple[bool, object, int 
     value, places = (recorded.get("value"), recorded.get("places")) \
         if isinstance(recorded, dict) else (recorded, None)
     if want == "list":
-        sound = value is None or (isinstance(value, list) and all(
-            isinstance(x, int | float) and not isinstance(x, bool) for x in value))
+        sound = value is None or (isinstance(value, list)
+                                  and all(recorded_number(x) for x in value))
     else:
-        sound = value is None or (isinstance(value, int | float)
-                                  and not isinstance(value, bool)
-                                  and abs(value) < MAX_RECORDED)
-    if not sound or not (places is None or (type(places) is int and 0 <= places <= 10)):
+        sound = value is None or recorded_number(value)
+    if not sound or not recorded_places(places):
         return False, None, None
     return True, value, places
 

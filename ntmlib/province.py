@@ -96,9 +96,9 @@ def member_units(province: Unit, year: int, reference, data_root: Path | None = 
     missing unit."""
     level = member_level(province, year, reference, data_root)
     children = _units_at(province, year, reference, level)
-    if level == "district":
-        rural = set(reference.kinds_with_role("rural"))
-        children = children[[bool(rural & set(reference.communes(code, year)["type"]))
+    if level == "district":  # the rule a district's own report refuses by
+        children = children[[(u := reference.unit(code, year)) is not None
+                             and reference.outside_programme(u, year) is None
                              for code in children["code"]]]
     return children
 
@@ -232,12 +232,16 @@ def _sum(f: Figures, key: str, members: list[Member], member_key: str, *, label:
             inputs=[f"{m.unit.slug}:{member_key}" for m in have])
 
 
+def _named(chosen: list[Member]) -> str:
+    """' (Xã A, Xã B, …)': the first twelve units a count counted, for its derivation."""
+    return (f" ({', '.join(m.unit.name for m in chosen[:12])}"
+            f"{', …' if len(chosen) > 12 else ''})" if chosen else "")
+
+
 def _count(f: Figures, key: str, members: list[Member], test, *, label: str, what: str) -> None:
     chosen = [m for m in members if m.status == "ok" and test(m)]
     f.given(key, len(chosen), kind="count", label=label,
-            derivation=f"đếm các đơn vị có {what}: {len(chosen)}"
-            + (f" ({', '.join(m.unit.name for m in chosen[:12])}"
-               f"{', …' if len(chosen) > 12 else ''})" if chosen else ""),
+            derivation=f"đếm các đơn vị có {what}: {len(chosen)}{_named(chosen)}",
             inputs=[m.unit.slug for m in chosen])
 
 
@@ -259,16 +263,12 @@ def _recognised_by_period(f: Figures, rural: list[Member], period: str) -> None:
     province's conditions of a period count the first (Decision 51/2025's "100 % of xã meet
     the standard" is not met by xã recognised in 2021-2025 alone), and no xã is counted
     twice."""
-    def names(chosen: list[Member]) -> str:
-        return (f" ({', '.join(m.unit.name for m in chosen[:12])}"
-                f"{', …' if len(chosen) > 12 else ''})" if chosen else "")
-
     reported = [m for m in rural if m.status == "ok"]
     current = [m for m in reported if period in _titled_periods(m)]
     f.given("members.ntm_current", len(current), kind="count",
             label=f"số xã đạt chuẩn nông thôn mới theo Bộ tiêu chí giai đoạn {period}",
             derivation=f"đếm các xã có quyết định công nhận đạt chuẩn nông thôn mới (hoặc danh "
-            f"hiệu cao hơn) giai đoạn {period}: {len(current)}{names(current)}",
+            f"hiệu cao hơn) giai đoạn {period}: {len(current)}{_named(current)}",
             inputs=[m.unit.slug for m in current])
     earlier: dict[str, list[Member]] = {}
     for m in reported:
@@ -280,7 +280,7 @@ def _recognised_by_period(f: Figures, rural: list[Member], period: str) -> None:
                 label=f"số xã được công nhận đạt chuẩn nông thôn mới giai đoạn {p}, chưa được "
                 f"công nhận theo Bộ tiêu chí giai đoạn {period}",
                 derivation=f"đếm các xã có quyết định công nhận giai đoạn {p} (lần gần nhất) mà "
-                f"không có quyết định giai đoạn {period}: {len(chosen)}{names(chosen)}",
+                f"không có quyết định giai đoạn {period}: {len(chosen)}{_named(chosen)}",
                 inputs=[m.unit.slug for m in chosen])
 
 

@@ -73,7 +73,8 @@ def synthetic_root(n: int, root: Path) -> list[str]:
                      "level": "district", "parent_code": "99", "slug": f"synthetic-{i:03d}",
                      "valid_from": "", "valid_to": "2025-06-30"})
         for j, (_, c) in enumerate(template.iterrows()):
-            rows.append({**c.to_dict(), "code": f"{code}{j:02d}", "parent_code": code})
+            rows.append({**c.to_dict(), "code": f"{code}{j:02d}", "parent_code": code,
+                         "slug": f"{c['slug']}-{i:03d}"})  # a unit's slug is unique
     pd.concat([units, pd.DataFrame(rows)]).to_csv(root / "reference/units.csv", index=False)
     load_reference.cache_clear()
     ref = load_reference(root)

@@ -58,10 +58,10 @@ class Unit:
 
     @property
     def place_name(self) -> str:
-        """The place of the date line: 'Trà Cú', but 'Quận 1' and 'Phường 3', whose names
-        without their kind are only a number."""
+        """The place of the date line: 'Trà Cú', but 'Quận 1', 'Phường 3' and 'Phường 2 Bảo
+        Lộc', whose names without their kind start with a number."""
         short = self.short_name
-        return self.name if short.isdigit() else short
+        return self.name if short[:1].isdigit() else short
 
     def existed_in(self, year: int) -> bool:
         return ((self.valid_from is None or self.valid_from <= dt.date(year, 12, 31))

@@ -1075,3 +1075,29 @@ def test_a_recognition_under_a_past_periods_criteria_is_worth_a_look_years_later
         assert result.ok, [str(f) for f in result.findings]
         assert [(f.rule, f.row, f.column) for f in result.findings
                 if f.rule == "date" and f.file.endswith("recognitions.csv")] == expected
+
+
+def test_last_year_without_recognised_communes_is_said_in_words_not_as_zero(tmp_path):
+    """Thị xã Kiến Tường 2020 whose 2019 data has no xã recognised (its one recognition,
+    Xã 27790 in 2018, taken out): last year's count is said as "chưa có xã có quyết định
+    công nhận", never as "0/05 xã" (a zero is not padded like 01-09, and reads as a gap)."""
+    import shutil
+
+    from ntmlib.dataset import load_unit
+    from ntmlib.render import Renderer
+    from tests.conftest import FIXTURES, edit_csv
+
+    root = tmp_path / "data"
+    for year in (2019, 2020):
+        shutil.copytree(FIXTURES / str(year) / "tx-kien-tuong",
+                        root / str(year) / "tx-kien-tuong")
+    edit_csv(root, "recognitions", lambda frame: frame.iloc[0:0], 2019, "tx-kien-tuong")
+    result = load_unit(2020, "tx-kien-tuong", root, outputs_dir=tmp_path / "outputs")
+    assert result.ok, [str(x) for x in result.findings]
+    report = Report(result.data)
+    assert report.figures.value("prev.ntm.recognised") == 0
+    r = Renderer(report.data, report.figures, report.appendices, [])
+    levels = " ".join(plain(str(r.part("ii5_levels"))).split())
+    assert "ngày 31/12/2019 thị xã có tổng số xã xây dựng nông thôn mới 05/05 xã" in levels
+    assert ", chưa có xã có quyết định công nhận. Đến cuối năm 2020" in levels
+    assert "0/05" not in levels

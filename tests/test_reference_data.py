@@ -316,7 +316,8 @@ def test_a_reference_table_edited_wrong_is_one_sentence(tmp_path, english, table
 
 
 def test_the_date_lines_place_keeps_the_kind_of_a_unit_named_by_a_number():
-    """'Trà Cú, ngày …' but 'Quận 1, ngày …' and 'Phường 3, ngày …': a place cannot be '1'."""
+    """'Trà Cú, ngày …' but 'Quận 1, ngày …', 'Phường 3, ngày …' and 'Phường 2 Bảo Lộc, ngày …':
+    a place cannot be '1' or '2 Bảo Lộc'."""
     from ntmlib.reference import Unit
 
     def unit(name: str, type_: str) -> Unit:
@@ -324,8 +325,9 @@ def test_the_date_lines_place_keeps_the_kind_of_a_unit_named_by_a_number():
 
     assert [unit(n, t).place_name for n, t in (
         ("Huyện Trà Cú", "Huyện"), ("Quận 1", "Quận"), ("Phường 3", "Phường"),
-        ("Thị xã Kiến Tường", "Thị xã"), ("Quận Ba Đình", "Quận"))] == [
-        "Trà Cú", "Quận 1", "Phường 3", "Kiến Tường", "Ba Đình"]
+        ("Thị xã Kiến Tường", "Thị xã"), ("Quận Ba Đình", "Quận"),
+        ("Phường 2 Bảo Lộc", "Phường"), ("Xã Ea H'leo", "Xã"))] == [
+        "Trà Cú", "Quận 1", "Phường 3", "Kiến Tường", "Ba Đình", "Phường 2 Bảo Lộc", "Ea H'leo"]
 
 
 def test_a_component_without_a_planned_label_is_planned_under_its_own_label():

@@ -484,14 +484,20 @@ class Renderer:
 
     def _contribution(self, r, amount: str, quantity: str) -> Markup:
         """One line of the people's contribution: its description, where {quantity} and
-        {amount} place the figures, else 'description quantity, trị giá amount triệu đồng'."""
+        {amount} place the figures, else 'description quantity, trị giá amount triệu đồng',
+        'description trị giá amount triệu đồng' without a quantity, and cash as it is:
+        'tiền mặt amount triệu đồng'."""
         a = amount.format(s=r["source"], c=r["component"])
         q = quantity.format(s=r["source"], c=r["component"])
         text = r.get("description") or \
             lower_first(self.data.reference.component_label(r["component"]))
         if "{quantity}" not in text and "{amount}" not in text:
-            text = text + (" {quantity}" if q in self.figures else "") + \
-                ", trị giá {amount} triệu đồng"
+            if q in self.figures:
+                text += " {quantity}, trị giá {amount} triệu đồng"
+            elif r["component"] == "cash":  # money needs no value put on it
+                text += " {amount} triệu đồng"
+            else:
+                text += " trị giá {amount} triệu đồng"
         out, pos = [], 0
         for m in re.finditer(r"\{(quantity|amount)\}", text):
             out.append(escape(text[pos:m.start()]))

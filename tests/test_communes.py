@@ -65,13 +65,18 @@ def test_commune_sentences(tra_on):
     assert "+ Ngân sách địa phương: 950 triệu đồng. ++ Ngân sách tỉnh: 800 triệu đồng. " \
         "++ Ngân sách xã: 150 triệu đồng." in text
     assert "- Vốn tín dụng chính sách: 1.000 triệu đồng." in text
-    assert ("Vốn cộng đồng dân cư: 185 triệu đồng (trong đó tiền mặt, trị giá 90 triệu đồng, "
-            "ngày công lao động 400 ngày công, trị giá 60 triệu đồng, hiện vật, trị giá 35 "
-            "triệu đồng)") in text
+    # items parted by semicolons: a workday item holds a comma of its own
+    assert ("Vốn cộng đồng dân cư: 185 triệu đồng (trong đó tiền mặt 90 triệu đồng; ngày "
+            "công lao động 400 ngày công, trị giá 60 triệu đồng; hiện vật trị giá 35 triệu "
+            "đồng)") in text
     assert "so với cuối năm 2025 (01 sản phẩm) tăng 01 sản phẩm" in text
     assert "đã giải ngân 250 triệu đồng, đạt 125% so kế hoạch vốn" in text
     # a commune report has no district parts
     assert "huyện nông thôn mới" not in text.lower()
+    # the plan's local budget says what it holds (planned_funds.csv: the commune's 200), as
+    # the appendix of direct funds does, under the same label
+    assert re.search(r"- Ngân sách địa phương: 200 triệu đồng\.\s*\+ Ngân sách xã: 200 triệu "
+                     r"đồng\.", text)
 
 
 @pytest.mark.e2e

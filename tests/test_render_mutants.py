@@ -319,9 +319,10 @@ def _details(hv24, lines: list[tuple], prefix: str = "funds") -> dict[str, list[
 
 
 def test_details_of_the_peoples_contribution_and_of_a_source_with_components(hv24):
-    """Two components of the people's contribution: each told with its value ('tiền mặt,
-    trị giá 100 triệu đồng'); of an indirect source: 'đầu tư phát triển: 200 triệu đồng'; a
-    direct source's components are lines of their own, not details."""
+    """Two components of the people's contribution: each told with its value ('hiện vật trị
+    giá 50 triệu đồng'; cash as it is, 'tiền mặt 100 triệu đồng'); of an indirect source:
+    'đầu tư phát triển: 200 triệu đồng'; a direct source's components are lines of their own,
+    not details."""
     details = _details(hv24, [
         ("central", "investment", 300, ""), ("central", "recurrent", 30, ""),
         ("integrated", "investment", 200, ""), ("integrated", "recurrent", 100, ""),
@@ -329,7 +330,7 @@ def test_details_of_the_peoples_contribution_and_of_a_source_with_components(hv2
     assert details == {
         "central": [],
         "integrated": ["đầu tư phát triển: 200 triệu đồng", "sự nghiệp: 100 triệu đồng"],
-        "people": ["tiền mặt, trị giá 100 triệu đồng", "hiện vật, trị giá 50 triệu đồng"]}
+        "people": ["tiền mặt 100 triệu đồng", "hiện vật trị giá 50 triệu đồng"]}
 
 
 def test_one_undescribed_component_of_a_source_has_no_details(hv24):
@@ -361,13 +362,14 @@ def test_kt20_peoples_land_is_told_with_its_quantity(kt20):
 
 
 def test_contributions_without_placeholders_and_an_other_source_without_description(hv24):
-    """A described component without {amount}: the value follows ', trị giá'; an undescribed
+    """A described component without {amount}: the value follows 'trị giá' (a comma only
+    after a quantity); cash is told as it is, without 'trị giá'; an undescribed
     one is told by its component's label; an 'other' line without a description is 'Nguồn
     khác' (fund_sources.csv)."""
     details = _details(hv24, [("people", "workdays", 20, "ngày công làm đường"),
                               ("people", "cash", 10, ""), ("other", "total", 5, "")])
-    assert details == {"people": ["ngày công làm đường, trị giá 20 triệu đồng",
-                                  "tiền mặt, trị giá 10 triệu đồng"], "other": []}
+    assert details == {"people": ["ngày công làm đường trị giá 20 triệu đồng",
+                                  "tiền mặt 10 triệu đồng"], "other": []}
 
 
 def test_an_other_line_without_description_is_labelled_other(renderer, monkeypatch):

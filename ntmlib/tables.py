@@ -530,8 +530,10 @@ def households_table(data: UnitData, figures: Figures) -> Appendix | None:
                  _ref_value(figures, "households.rate"),
                  *([Ref("hamlets.total"), Ref("hamlets.registered"), Ref("hamlets.recognised")]
                    if with_hamlets else [])])
-    head = [Text("Đơn vị"), Text("Hộ đăng ký"), Text("Hộ đạt GĐVH-NTM"), Text("Tỷ lệ (%)")]
-    title = "KẾT QUẢ BÌNH XÉT HỘ GIA ĐÌNH VĂN HÓA - NÔNG THÔN MỚI"
+    # households of a phường or thị trấn alone are "văn hóa", as section II.3 names them
+    kind = "GĐVH-NTM" if with_hamlets else "GĐVH"
+    head = [Text("Đơn vị"), Text("Hộ đăng ký"), Text(f"Hộ đạt {kind}"), Text("Tỷ lệ (%)")]
+    title = "KẾT QUẢ BÌNH XÉT HỘ GIA ĐÌNH VĂN HÓA" + (" - NÔNG THÔN MỚI" if with_hamlets else "")
     if with_hamlets:
         terms = _terms([data.hamlet_term(c) for c in h["commune_code"] if c in rural])
         head += [Text(f"Số {terms}"), Text(f"{terms.capitalize()} đăng ký NTM"),

@@ -377,14 +377,19 @@ def test_each_appendix_cites_the_report_by_its_date_in_decree_30_style(hv24):
 def test_a_phuong_has_its_households_and_no_hamlet_columns():
     """Phường Bến Tre 2026 (data/2026/phuong-ben-tre/households.csv: 3218 registered, 3107
     recognised, its tổ dân phố outside the programme): households only, no hamlet column and
-    no hamlets in the title; 3107 / 3218 = 96,55 %."""
+    no hamlets in the title, and its households "văn hóa" alone, as section II.3 calls them;
+    3107 / 3218 = 96,55 %."""
     from ntmlib.dataset import load_unit
+    from ntmlib.render import plain
     from ntmlib.report import Report
 
     report = Report(load_unit(2026, "phuong-ben-tre").data)
     _, title, _, _, head, rows = table(report, "households")
-    assert title == "KẾT QUẢ BÌNH XÉT HỘ GIA ĐÌNH VĂN HÓA - NÔNG THÔN MỚI"
-    assert head == ["STT", "Đơn vị", "Hộ đăng ký", "Hộ đạt GĐVH-NTM", "Tỷ lệ (%)"]
+    assert title == "KẾT QUẢ BÌNH XÉT HỘ GIA ĐÌNH VĂN HÓA"
+    assert head == ["STT", "Đơn vị", "Hộ đăng ký", "Hộ đạt GĐVH", "Tỷ lệ (%)"]
+    section = plain(str(report.section("ii3_households").paragraph))
+    assert section.startswith("Công tác bình xét hộ gia đình văn hóa")
+    assert "nông thôn mới" not in section
     assert rows == [["1", "Phường Bến Tre", "3.218", "3.107", "96,55"],
                     ["", "Tổng cộng", "3.218", "3.107", "96,55"]]
 

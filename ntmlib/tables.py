@@ -427,6 +427,11 @@ def _ref(figures: Figures, key: str) -> Cell:
     return Ref(key) if key in figures else Text("")
 
 
+def _recognised_mark(figures: Figures, key: str) -> Cell:
+    """A commune's own recognition (a count of 0 or 1) as the criteria grids mark it: x or –."""
+    return Mark(bool(figures.value(key))) if key in figures else Text("")
+
+
 def models_table(data: UnitData, figures: Figures) -> Appendix | None:
     m = data["production_models"]
     if m.empty:
@@ -587,7 +592,7 @@ def province_appendices(data: UnitData, figures: Figures, members: list) -> list
             g = data.reference.commune_group(code, data.year)
             rows.append([name, Text(f"nhóm {g['group']}" if g else m.unit.type),
                          _ref(figures, f"member.achieved[{code}]"),
-                         _ref(figures, f"member.recognised[{code}]"),
+                         _recognised_mark(figures, f"member.recognised[{code}]"),
                          _ref(figures, f"member.funds[{code}]"),
                          _ref(figures, f"member.ocop[{code}]")])
         else:

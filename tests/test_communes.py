@@ -52,6 +52,18 @@ def test_commune_figures(tra_on):
     assert values(tra_on, TRA_ON) == TRA_ON
 
 
+def test_a_members_recognition_is_marked_x_or_dash_and_an_unknown_one_left_blank():
+    from ntmlib.figures import Figures
+    from ntmlib.tables import Mark, Text, _recognised_mark
+
+    f = Figures()
+    f.given("member.recognised[1]", 1, kind="count", label="a", derivation="x")
+    f.given("member.recognised[2]", 0, kind="count", label="b", derivation="x")
+    assert [_recognised_mark(f, f"member.recognised[{c}]") for c in (1, 2, 3)] == [
+        Mark(True), Mark(False), Text("")]
+    assert [Mark(True).text, Mark(False).text] == ["x", "–"]
+
+
 @pytest.mark.e2e
 def test_commune_sentences(tra_on):
     text = text_of(tra_on)
@@ -190,8 +202,9 @@ def test_province_appendix_has_a_row_per_member_from_its_own_figures(vl26):
     rows = {r[1]: r[2:] for r in frame.astype(str).values.tolist()}
     # by hand from the fixtures: Ngãi Tứ meets 10/10, 1.300 million, no OCOP product; Trà Ôn
     # 7/10, 4.305,5 million, 2 products in force (p3 of 2022 has expired); both recognised
-    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "1", "1.300", "0"]
-    assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "1", "4.305,5", "2"]
+    # a commune's own recognition is marked as the criteria grids mark: x, never "1"
+    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "x", "1.300", "0"]
+    assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "x", "4.305,5", "2"]
     assert rows["Phường Bến Tre"] == ["(chưa có số liệu)", "", "", "", ""]
     assert rows["Tổng cộng"] == ["", "", "2", "5.605,5", "2"]
     assert frame["STT"].tolist()[:3] == ["1", "2", "3"] and frame["STT"].iloc[-1] == ""

@@ -31,6 +31,9 @@ REAL_DISTRICTS = ("849",)  # Trà Cú: real data, never generated
 REAL_COMMUNES = ("29461",)  # Xã Trà Cú 2026: made by hand from the three old units' data
 MARK = "# DỮ LIỆU MẪU (sample data): invented by ntmlib.sample, not real figures.\n"
 PROGRAMME = "Chương trình mục tiêu quốc gia xây dựng nông thôn mới"
+# the national OCOP programme began with Decision 490/QĐ-TTg of 07/05/2018: sample products
+# are never older (Quảng Ninh's pilot from 2013 is real data's business, not a sample's)
+OCOP_FIRST_YEAR = 2018
 
 
 def _rng(seed: int, code: str, year: int) -> random.Random:
@@ -51,6 +54,15 @@ def _yaml_list(items: list[str]) -> str:
     return "".join(f'  - "{i}"\n' for i in items)
 
 
+def _report_date(unit: Unit, year: int, rng: random.Random) -> dt.date:
+    """Early to mid December, or in the last weeks of a unit that ends during the year (the
+    districts on 30/06/2025): a report is signed while its unit exists."""
+    date = dt.date(year, 12, rng.randint(5, 20))
+    if unit.valid_to and date > unit.valid_to:
+        date = unit.valid_to - dt.timedelta(days=rng.randint(2, 15))
+    return date
+
+
 def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None,
             recipients: tuple[str, ...] = (), place: str = "") -> str:
     """header.yaml; `recipients` are the bodies the report goes to (those wording.csv gives
@@ -58,7 +70,7 @@ def _header(unit: Unit, year: int, scope: str, rng: random.Random, kind=None,
     if scope == "baseline":
         return MARK + f'unit_code: "{unit.code}"\nyear: {year}\nscope: baseline\n' \
                       "sample_data: yes\n"
-    date = dt.date(year, 12, rng.randint(5, 20))
+    date = _report_date(unit, year, rng)
     return MARK + (
         f'unit_code: "{unit.code}"\nyear: {year}\nscope: report\nsample_data: yes\n'
         f'issuer:\n  - "ỦY BAN NHÂN DÂN"\n  - "{unit.name.upper()}"\n'
@@ -187,6 +199,7 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
         products.append({"product_id": f"sp{i + 1:02d}", "name": f"Sản phẩm mẫu {i + 1:02d}",
                          "commune_code": rng.choice(codes), "stars": rng.choice([3, 3, 3, 4]),
                          "year_recognised": rng.choice([year - 2, year - 1, year, year])})
+    products = [p for p in products if p["year_recognised"] >= OCOP_FIRST_YEAR]
     _write_csv(base, "ocop_products", [p for p in products if p["year_recognised"] < year])
     _write_csv(folder, "ocop_products", products)
     _write_csv(base, "commune_criteria", _criteria(xa, before, ntm.set_id, numbers))
@@ -352,7 +365,7 @@ def generate_commune(unit_code: str, year: int, out_dir: Path, reference: Refere
     rural = kind.role == "rural"
     s = reference.criteria_set("commune", year)
     period = reference.period(year).period
-    date = dt.date(year, 12, rng.randint(5, 20))
+    date = _report_date(unit, year, rng)
     (folder / "header.yaml").write_text(MARK + (
         f'unit_code: "{unit.code}"\nyear: {year}\nscope: report\nsample_data: yes\n'
         f"date: {date.isoformat()}\n"
@@ -387,6 +400,7 @@ def generate_commune(unit_code: str, year: int, out_dir: Path, reference: Refere
                  "commune_code": unit.code, "stars": rng.choice([3, 3, 4]),
                  "year_recognised": rng.choice([year - 2, year - 1, year])}
                 for i in range(rng.randint(0, 3))]
+    products = [p for p in products if p["year_recognised"] >= OCOP_FIRST_YEAR]
     _write_csv(folder, "ocop_products", products)
     hamlets = rng.randint(4, 12)
     term = kind.hamlet_term if not rural else rng.choice(["ấp", "ấp", "khóm"])

@@ -758,6 +758,19 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
             "date", _("the report date {date} is not in {year} or early {next_year}").format(
                 date=f"{date:%d/%m/%Y}", year=year, next_year=year + 1),
             column="date", **where))
+    # a report is signed while its unit exists (a district ended on 30/06/2025; a commune
+    # formed on 01/07/2025): a date outside that is worth a look, not a refusal
+    if date is not None and unit.valid_to and date > unit.valid_to:
+        findings.append(Finding.warning(
+            "date", _("the report date {date} is after {unit} ended ({end}): check the date")
+            .format(date=f"{date:%d/%m/%Y}", unit=unit.name, end=f"{unit.valid_to:%d/%m/%Y}"),
+            column="date", **where))
+    if date is not None and unit.valid_from and date < unit.valid_from:
+        findings.append(Finding.warning(
+            "date", _("the report date {date} is before {unit} was formed ({start}): check "
+                      "the date").format(date=f"{date:%d/%m/%Y}", unit=unit.name,
+                                         start=f"{unit.valid_from:%d/%m/%Y}"),
+            column="date", **where))
     return header, findings
 
 

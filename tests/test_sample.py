@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -154,6 +155,8 @@ def test_2025_sample_data_is_the_districts_of_a_province_that_went_on(root):
         "tan-uyen", "nam-nhun", "lai-chau"])
     result = load_unit(2025, "muong-te", root)
     assert result.ok and not result.findings, [str(f) for f in result.findings]
+    # signed while the district existed (it ended on 30/06/2025), not in December
+    assert dt.date(2025, 6, 15) <= result.data.report_date <= dt.date(2025, 6, 28)
 
 
 @pytest.mark.parametrize("year", [2016, 2018, 2023])
@@ -171,3 +174,7 @@ def test_a_commune_of_before_july_2025_reported_on_its_own_validates(root, year)
     recognitions = (folder / "recognitions.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert [r.split(",")[2:4] for r in recognitions] == {
         2016: [], 2018: [["2016-2020", "2017"]], 2023: [["2016-2020", "2019"]]}[year]
+    # no OCOP product older than the programme (Decision 490/QĐ-TTg, 2018)
+    assert all(y >= 2018 for y in result.data["ocop_products"]["year_recognised"])
+    if year == 2016:
+        assert result.data["ocop_products"].empty

@@ -153,6 +153,26 @@ def test_the_report_date_is_a_date_of_its_year_or_the_next(english, ref, unit, d
     assert findings == found and got["date"] == value
 
 
+@pytest.mark.parametrize("start, end, date, found", [
+    (None, dt.date(2023, 6, 30), "30/06/2023", []),  # signed on its last day
+    (None, dt.date(2023, 6, 30), "15/12/2023", [
+        ("warning", "date", "date", "the report date 15/12/2023 is after Huyện Cầu Kè ended "
+                                    "(30/06/2023): check the date")]),
+    (dt.date(2023, 7, 1), None, "01/07/2023", []),
+    (dt.date(2023, 7, 1), None, "20/06/2023", [
+        ("warning", "date", "date", "the report date 20/06/2023 is before Huyện Cầu Kè was "
+                                    "formed (01/07/2023): check the date")]),
+])
+def test_a_report_dated_outside_its_units_life_is_worth_a_look(english, ref, unit, start, end,
+                                                               date, found):
+    """A district ended on 30/06/2025 cannot sign a report in December; a commune formed on
+    01/07/2025 none in June. A warning: units.csv may lack a unit's history."""
+    import dataclasses
+
+    changed = dataclasses.replace(unit, valid_from=start, valid_to=end)
+    assert typed(ref, changed, date=date)[1] == found
+
+
 @pytest.mark.parametrize("year, value, found", [
     ("2023", 2023, []),
     (2024, 2024, [("error", "header", "year",

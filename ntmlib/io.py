@@ -34,7 +34,7 @@ import yaml
 from .errors import DataNotFoundError
 from .findings import Finding
 from .i18n import _, count, every_language, ngettext
-from .parsing import ExcelPercent, char_name, match_key, nfc, without_invisible
+from .parsing import ExcelPercent, ExcelScaled, char_name, match_key, nfc, without_invisible
 from .schema import (
     HEADER_FIELDS,
     HEADER_LIST_FIELDS,
@@ -1075,13 +1075,18 @@ class _Sheet:
     too_large: str = ""  # why the sheet is not read, when it is over a limit
 
 
-def _percent_styles(book) -> set[int]:
+# a comma right after a format's last digit placeholder divides the shown number by 1000
+_SCALING = re.compile(r"[0#?](?:\.[0#?]*)?(,+)(?![,0#?.])")
+
+
+def _number_styles(book) -> tuple[set[int], dict[int, int]]:
     """The workbook's cell styles whose number format shows a percent (0%, 0.00%, ...): a
-    number under one is stored as a fraction. A % inside quotes or after a backslash is
-    literal text, not a percent."""
+    number under one is stored as a fraction; and those that scale what they show
+    ('#,##0,,': by a million), with their divisor. A % or comma inside quotes or after a
+    backslash is literal text; a comma between digit placeholders separates thousands."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 
-    found = set()
+    percents, scaled = set(), {}
     for idx, style in enumerate(getattr(book, "_cell_styles", [])):
         n = style.numFmtId or 0
         try:
@@ -1089,9 +1094,14 @@ def _percent_styles(book) -> set[int]:
                 book._number_formats[n - BUILTIN_FORMATS_MAX_SIZE]
         except IndexError:
             continue
-        if "%" in re.sub(r'"[^"]*"|\\.', "", code or ""):
-            found.add(idx)
-    return found
+        plain_code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code or "")
+        if "%" in plain_code:
+            percents.add(idx)
+        # the positive numbers' section says how the amounts are shown
+        m = _SCALING.search(plain_code.split(";")[0])
+        if m:
+            scaled[idx] = 1000 ** len(m.group(1))
+    return percents, scaled
 
 
 def _read_sheet(ws, book) -> _Sheet:
@@ -1116,7 +1126,7 @@ def _read_sheet(ws, book) -> _Sheet:
             return cell
 
     sheet = _Sheet([], [], 2)
-    percents = _percent_styles(book)
+    percents, scaled = _number_styles(book)
     header_row: int | None = None
     header_cells: list = []  # the values of the first row with any
     title: tuple[int, object] | None = None  # (row, text) of a title above the table
@@ -1183,6 +1193,9 @@ def _read_sheet(ws, book) -> _Sheet:
                 if c.get("style_id") in percents and isinstance(value, int | float) \
                         and not isinstance(value, bool):
                     value = ExcelPercent(value)
+                elif c.get("style_id") in scaled and isinstance(value, int | float) \
+                        and not isinstance(value, bool):
+                    value = ExcelScaled(value, scaled[c["style_id"]])
                 values[col] = value
             kept[idx] = values
             last = idx

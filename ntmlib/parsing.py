@@ -51,6 +51,20 @@ class ExcelPercent(float):
     column formatted as %): Excel stores 100 % as 1, so a percent column reads it times 100."""
 
 
+class ExcelScaled(float):
+    """A number read from a cell whose number format divides what it shows by a thousand per
+    comma after its digits ('#,##0,,' shows 33370000000 as 33.370): amounts kept in đồng and
+    shown in triệu. What the cell holds is not what the analyst sees; `divisor` is the
+    format's."""
+
+    divisor: int = 1
+
+    def __new__(cls, value: float, divisor: int) -> ExcelScaled:
+        obj = super().__new__(cls, value)
+        obj.divisor = divisor
+        return obj
+
+
 def nfc(text: str) -> str:
     """Unicode NFC: decomposed Vietnamese (from some Mac and web sources) renders and searches
     differently from the composed form, so every text is composed on reading."""

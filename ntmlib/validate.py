@@ -28,6 +28,7 @@ from .io import RawDataset, RawTable, column_key, misnamed
 from .model import DistrictData, each_row
 from .parsing import (
     ExcelPercent,
+    ExcelScaled,
     ParseError,
     clean_text,
     excel_error,
@@ -402,6 +403,15 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
                       "and type the value").format(shown=number(round(raw * 100, 9)) + "%",
                                                    kind=_kind_word(col.kind)), **where))
         return None
+    if isinstance(raw, ExcelScaled) and col.kind in ("int", "year", "float", "percent"):
+        # '#,##0,,' shows amounts kept in đồng as triệu: read as held, a million times off
+        findings.append(Finding.error(
+            "type", _("the cell holds {value} but Excel shows it divided by {divisor} ({shown}) "
+                      "through its number format: type the value as the column takes it and "
+                      "format the cell as a plain number").format(
+                value=_quoted(float(raw)), divisor=count(raw.divisor),
+                shown=_quoted(round(float(raw) / raw.divisor, 9))), **where))
+        return None
     try:
         if col.kind in ("int", "year", "float", "percent"):
             num = parse_number(raw, integer=col.kind in ("int", "year"),
@@ -772,6 +782,11 @@ def type_header(raw: RawDataset, year: int, unit: Unit, reference=None
                                          start=f"{unit.valid_from:%d/%m/%Y}"),
             column="date", **where))
     return header, findings
+
+
+def _quoted(value: float) -> str:
+    """A cell's number in a message, its thousands grouped (33.370.000.000, not 3.337e+10)."""
+    return count(int(value)) if value.is_integer() else number(value)
 
 
 def _header_text_ok(key: str, value: object, where: dict, findings: list[Finding]) -> bool:

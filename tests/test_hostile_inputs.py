@@ -360,6 +360,34 @@ def test_an_amount_shown_as_a_percentage_is_an_error_at_its_cell(tmp_path):
 
 
 @pytest.mark.e2e
+def test_an_amount_kept_in_dong_and_shown_in_trieu_by_its_format_is_an_error_at_its_cell(
+        tmp_path):
+    """Offices keep amounts in đồng and show them in triệu with the format '#,##0,,': the cell
+    holds 33 370 000 000 where the sheet shows 33.370, and was read as held, a million times
+    the fund. A format whose comma separates thousands ('#,##0') scales nothing, nor does a
+    comma in quotes."""
+    def edit(book):
+        funds = book["funds"]
+        funds["C2"] = 33370000000
+        funds["C2"].number_format = "#,##0,,"
+        funds["C3"] = 2500
+        funds["C3"].number_format = '#,##0" tr,"'
+        models = book["production_models"]
+        models["D2"] = 800500
+        models["D2"].number_format = "#,##0.0,"
+
+    found = [f for f in _findings(_kt20_book(tmp_path, edit)) if f[1] == "type"]
+    book = "data/2020/tx-kien-tuong.xlsx"
+    assert [f[:5] for f in found] == [("error", "type", book, 2, "allocated"),
+                                      ("error", "type", book, 2, "amount")]
+    assert found[1][5] == (
+        "the cell holds 33,370,000,000 but Excel shows it divided by 1,000,000 (33,370) "
+        "through its number format: type the value as the column takes it and format the "
+        "cell as a plain number")
+    assert "holds 800,500 but Excel shows it divided by 1,000 (800.5)" in found[0][5]
+
+
+@pytest.mark.e2e
 def test_a_sheet_of_the_excel_form_saved_as_csv_reads_as_the_table_it_holds(tmp_path):
     """Xã Trà Ôn's form, four of its sheets saved as CSV into the data folder (headed "Số
     sao", "Nguồn vốn"..., with "Ngân sách Trung ương", "xã NTM", "trực tiếp" for the values

@@ -991,9 +991,19 @@ def narrative_strays(text: str, shown: str) -> list[Finding]:
             "narrative", _("the comment begun with '<!--' on this line is never closed: end it "
                            "with '-->', or the text after it is printed as it is"),
             file=shown, row=unclosed))
+    first_at: dict[str, int] = {}
     for number, line in enumerate(lines, 1):
-        if _heading(line):
+        heading = _heading(line)
+        if heading:
             in_section = True
+            if heading in first_at:  # a pasted copy, or two drafts: both are printed
+                findings.append(Finding.warning(
+                    "narrative", _("the section '## {section}' is given a second time (first "
+                                   "on line {first}): the paragraphs of both are printed, "
+                                   "these after those").format(section=heading,
+                                                                first=first_at[heading]),
+                    file=shown, row=number))
+            first_at.setdefault(heading, number)
             continue
         bare = without_invisible(line).strip()
         if bare.startswith("#") and not bare.startswith("### "):
@@ -1010,6 +1020,22 @@ def narrative_strays(text: str, shown: str) -> list[Finding]:
                                "printed; put it under its section"), file=shown, row=number))
             in_section = True  # one finding for the whole preamble
     return findings
+
+
+def _heading_in_cell(text: str) -> str | None:
+    """The first line of a narrative cell that reads as a heading of narrative.md ('## x',
+    '# x'): a sub-heading ('### ') is a paragraph's own start and stays."""
+    for line in text.split("\n"):
+        bare = without_invisible(line).strip()
+        if bare.startswith("#") and not bare.startswith("### "):
+            return bare
+    return None
+
+
+def _narrative_text_column(sheet: _Sheet) -> str | None:
+    """The heading of the narrative sheet's text column (its second), as the sheet names it."""
+    names = [c for c in sheet.columns if c not in (None, "")]
+    return str(names[1]) if len(names) > 1 else None
 
 
 def _short_line(line: str, limit: int = 60) -> str:
@@ -1369,6 +1395,15 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                       "not read; write its section"), **where))
                 if not last:
                     continue
+            heading = _heading_in_cell(str(text))
+            if heading:  # printed as text, or a section of its own once imported
+                findings.append(Finding.error(
+                    "narrative", _("'{line}' in this cell looks like a section heading: a "
+                                   "section is named in the first column; put the text under "
+                                   "it in a row of its own, with its section").format(
+                        line=_short_line(heading)),
+                    file=shown, sheet=titles["narrative"], row=number,
+                    column=_narrative_text_column(sheet)))
             narrative.setdefault(last, []).append(nfc(str(text)))
             narrative_rows.setdefault(last, []).append(number)
         _place_issues(sheet, titles["narrative"], shown, findings, lambda r, c: None)

@@ -52,6 +52,18 @@ def test_narrative_comments_are_left_out_and_keep_the_line_numbers(english):
     assert narrative_strays("## objectives\n### 1. Sub-heading\n\n- item\n", "n.md") == []
 
 
+def test_a_section_given_twice_is_a_warning_at_its_second_heading(english):
+    """Two '## objectives' (a pasted copy, two drafts) were joined without a word: both are
+    printed, so the second heading is warned of, naming the first's line."""
+    from ntmlib.io import narrative_strays
+
+    text = "## objectives\n\nA.\n\n## solutions\n\nB.\n\n## objectives\n\nC.\n"
+    assert parse_narrative(text) == {"objectives": ["A.", "C."], "solutions": ["B."]}
+    assert [(f.severity, f.rule, f.row, f.message) for f in narrative_strays(text, "n.md")] == [
+        ("warning", "narrative", 9, "the section '## objectives' is given a second time (first "
+         "on line 1): the paragraphs of both are printed, these after those")]
+
+
 def test_a_comment_never_closed_is_an_error_at_the_line_it_begins(english):
     """'<!--' without its '-->' hid nothing: it and all the text after it were printed, with
     no word. A closed comment before it, or of two lines, keeps the line numbers."""

@@ -591,3 +591,24 @@ def test_a_narrative_row_without_its_section_continues_the_one_above_and_says_so
          "Kết quả đạt được, như dòng phía trên"),
         ("warning", "narrative", 7, "ô Mục để trống: đoạn văn được đọc là một phần của mục "
          "Hạn chế, như dòng phía trên")]
+
+
+def test_a_narrative_cell_with_a_section_heading_in_it_is_an_error_at_its_cell(tmp_path):
+    """A cell holding '## objectives' under its text printed the heading as text (read
+    directly) or opened a section of its own (once imported to narrative.md): the two paths
+    gave two reports and neither said a word. A sub-heading ('### ') starts a paragraph as in
+    narrative.md and is no error."""
+    path = tmp_path / "x.xlsx"
+    _book({"narrative": [["section", "text"],
+                         ["Kết quả đạt được", "A.\n\n## objectives\n\nMục tiêu chèn."],
+                         ["Giải pháp", "### 2.1. Lãnh đạo:"],
+                         ["Giải pháp", "\u200b# Hạn chế"]]}, path)
+    raw = io.read_dataset(path)
+    assert [(f.severity, f.sheet, f.row, f.column, f.message) for f in raw.findings
+            if f.rule == "narrative"] == [
+        ("error", "narrative", 2, "text", "'## objectives' trong ô này trông như tiêu đề mục: "
+         "mục được ghi ở cột đầu tiên; hãy đưa phần nội dung bên dưới sang một dòng riêng, ghi "
+         "mục của nó"),
+        ("error", "narrative", 4, "text", "'# Hạn chế' trong ô này trông như tiêu đề mục: mục "
+         "được ghi ở cột đầu tiên; hãy đưa phần nội dung bên dưới sang một dòng riêng, ghi mục "
+         "của nó")]

@@ -1130,6 +1130,21 @@ def _number_styles(book) -> tuple[set[int], dict[int, int]]:
     return percents, scaled
 
 
+def _hidden_columns(dimensions: dict, kept: dict[int, list], width: int) -> list[int]:
+    """The columns of the table (from 0) that Excel hides and that hold data in some row."""
+    hidden = set()
+    for attrs in dimensions.values():
+        if attrs.get("hidden") not in ("1", "true"):
+            continue
+        try:
+            first, last = int(attrs["min"]), int(attrs.get("max", attrs["min"]))
+        except (KeyError, ValueError):
+            continue
+        hidden.update(range(first - 1, min(last, width)))
+    return sorted(c for c in hidden
+                  if any(c < len(v) and v[c] not in (None, "") for v in kept.values()))
+
+
 def _read_sheet(ws, book) -> _Sheet:
     """Read a sheet by the cells it stores, streaming its XML with openpyxl's own parser:
     never over the range it declares, so that one stray cell at XFD1048576 costs one cell,
@@ -1233,6 +1248,14 @@ def _read_sheet(ws, book) -> _Sheet:
                 "the other rows", "rows {rows} are hidden in Excel (by hand or by a filter); "
                 "their data is read like the other rows", len(hidden)).format(
                     rows=", ".join(hidden[:5]) + (", …" if len(hidden) > 5 else ""))))
+        hidden_cols = _hidden_columns(parser.column_dimensions, kept, width)
+        if hidden_cols:  # a note typed in a hidden column was printed without a word
+            sheet.issues.append(("workbook", "warning", header_row, hidden_cols[0], ngettext(
+                "column {columns} is hidden in Excel; its data is read like the other columns",
+                "columns {columns} are hidden in Excel; their data is read like the other "
+                "columns", len(hidden_cols)).format(
+                    columns=", ".join(get_column_letter(c + 1) for c in hidden_cols[:5])
+                    + (", …" if len(hidden_cols) > 5 else ""))))
         if not sheet.too_large and parser.merged_cells is not None:
             sheet.merged = sorted(str(m.ref) for m in parser.merged_cells.mergeCell
                                   if title is None or m.max_row > title[0])

@@ -225,6 +225,25 @@ def test_rows_hidden_in_excel_are_read_with_a_warning(tmp_path):
 
 
 
+def test_columns_hidden_in_excel_with_data_are_read_with_a_warning(tmp_path):
+    """A note typed in a hidden column was printed in the report without a word (hidden rows
+    and sheets were warned of). A hidden column holding nothing, or beyond the table, is no
+    finding."""
+    from openpyxl.utils import get_column_letter
+
+    def edit(book):
+        models = book["production_models"]
+        note = [c.value for c in models[1]].index("note") + 1
+        models.column_dimensions[get_column_letter(note)].hidden = True
+        models.cell(2, note).value = "ghi chú cũ đã ẩn"
+        book["training"].column_dimensions["Z"].hidden = True  # outside the table
+
+    found = _book_findings(_kt20_book(tmp_path, edit))
+    assert [f for f in found if f[1] == "workbook"] == [
+        ("warning", "workbook", BOOK, "production_models", 1, "note",
+         "column I is hidden in Excel; its data is read like the other columns")]
+
+
 @pytest.mark.parametrize(("rows", "said"), [
     ((4, 5, 6, 7, 8), "rows 4, 5, 6, 7, 8 are"),
     ((9, 4, 5, 6, 7, 8), "rows 4, 5, 6, 7, 8, … are")])

@@ -102,6 +102,48 @@ class RawTable:
                 "column": None if column is None else self.shown(column)}
 
 
+# what a copy's name adds to the original's: "funds (1).csv" (a browser's or Zalo's second
+# download), "funds - Copy.csv" / "- Sao chép" (Windows), "funds copy.csv", "Copy of funds"
+_COPY_MARK = re.compile(r"^(?:copy of |bản sao của |bản sao )?(.+?)(?:\s*\(\d+\)|\s*-\s*"
+                        r"(?:copy|sao chép|bản sao)(?:\s*\(\d+\))?|[\s_]+copy(?:\s*\d+)?)?$",
+                        re.IGNORECASE)
+
+
+def copy_of(name: str) -> str | None:
+    """The name `name` is a copy of, by the marks copies are given ("funds (1)", "Nguồn vốn
+    (2)", "funds - Copy"), or None when it bears no such mark."""
+    m = _COPY_MARK.match(nfc(name).strip())
+    if m is None or m.group(1) == nfc(name).strip():
+        return None
+    return m.group(1).strip()
+
+
+def _unread_copies(others: list[str], expected: set[str], folder: Path,
+                   root: Path | None) -> list[Finding]:
+    """Warnings for a unit folder's files that are not read though they look like its data:
+    a copy of one of its files ("funds (1).csv"), and a workbook (a filled form dropped in
+    the folder, which is read only in place of the folder)."""
+    findings = []
+    for name in others:
+        path = folder / name
+        original = copy_of(Path(name).stem)
+        if original is not None and original + Path(name).suffix in expected:
+            findings.append(Finding.warning(
+                "workbook" if path.suffix == ".xlsx" else "csv",
+                _("the file looks like a copy of {original} and is not read: only {original} "
+                  "is; if this one holds the data to report, put it in place of {original}")
+                .format(original=original + Path(name).suffix),
+                file=display_path(path, root)))
+        elif path.suffix.casefold() in (".xlsx", ".xlsm", ".xls") \
+                and not name.startswith("~$"):  # Excel's lock file of an open workbook
+            findings.append(Finding.warning(
+                "workbook", _("the workbook in the unit's folder is not read: the data is read "
+                              "from the folder's files; to use a filled form, import it (ntm "
+                              "import) or put it beside the folder in its place"),
+                file=display_path(path, root)))
+    return findings
+
+
 def _near_file(name: str, others: list[str]) -> str | None:
     """The one file of `others` that is likely `name` misnamed ("Training.csv", "header.yml",
     "households (1).csv", "funds.xlsx"), if exactly one is."""
@@ -464,6 +506,7 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
                         if p.name not in expected and not p.name.startswith("."))
     except OSError:
         others = []
+    findings += _unread_copies(others, expected, folder, root)
     header: dict = {}
     header_path = folder / HEADER_FILE
     header_shown = display_path(header_path, root)
@@ -1342,6 +1385,14 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
             ws = book[title]
             if name is None or not hasattr(ws, "_get_source"):  # not a table, or a chart
                 others.append(title)
+                original = copy_of(title)
+                if original is not None and sheet_table(original) is not None:
+                    # Excel's copy of a sheet ("Nguồn vốn (2)"), edited, read as nothing
+                    findings.append(Finding.warning(
+                        "workbook", _("the sheet looks like a copy of the sheet {original} and "
+                                      "is not read: only {original} is; if this one holds the "
+                                      "data to report, put it in place of {original}").format(
+                            original=original), file=shown, sheet=title))
                 continue
             if name in titles:
                 findings.append(Finding.warning(

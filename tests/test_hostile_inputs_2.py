@@ -401,3 +401,45 @@ def test_a_heading_behind_an_invisible_character_or_spaces_is_a_heading(tmp_path
     assert result.data.narrative["achievements"] == ["- Đạt kết quả."]
     assert result.data.narrative["propaganda"] == [
         "Thị xã tổ chức tuyên truyền được {propaganda.sessions[general]} cuộc."]
+
+
+def test_a_copy_of_a_data_file_or_a_workbook_in_the_units_folder_is_warned_of(tmp_path):
+    """A newer copy of the data beside the data ("funds (1).csv", as a browser or Zalo names a
+    second download; "training - Copy.csv"), or a filled form dropped in the unit's folder,
+    was ignored without a word, the report made from the old data. They are still not read
+    (which one holds the data is the analyst's to say), and each is named. Excel's lock file
+    and other files are no copies."""
+    root = _kt20(tmp_path)
+    folder = root / "2020" / "tx-kien-tuong"
+    (folder / "funds (1).csv").write_text("source,component,amount\n", encoding="utf-8")
+    (folder / "training - Copy.csv").write_text("x\n", encoding="utf-8")
+    (folder / "tx-kien-tuong.xlsx").write_bytes(b"PK")
+    (folder / "~$tx-kien-tuong.xlsx").write_bytes(b"")
+    (folder / "ghi chu.txt").write_text("x", encoding="utf-8")
+    shown = "data/2020/tx-kien-tuong/"
+    assert [f for f in _findings(root) if f[0] != "error"] == [
+        ("warning", "csv", shown + "funds (1).csv", None, None,
+         "the file looks like a copy of funds.csv and is not read: only funds.csv is; if "
+         "this one holds the data to report, put it in place of funds.csv"),
+        ("warning", "csv", shown + "training - Copy.csv", None, None,
+         "the file looks like a copy of training.csv and is not read: only training.csv is; "
+         "if this one holds the data to report, put it in place of training.csv"),
+        ("warning", "workbook", shown + "tx-kien-tuong.xlsx", None, None,
+         "the workbook in the unit's folder is not read: the data is read from the folder's "
+         "files; to use a filled form, import it (ntm import) or put it beside the folder in "
+         "its place")]
+
+
+def test_an_excel_copy_of_a_sheet_is_warned_of_and_not_read(tmp_path):
+    """Excel names a copied sheet "funds (2)" ("Nguồn vốn (2)" in the form): edited, it was
+    read as nothing, without a word."""
+    def edit(book):
+        copy = book.copy_worksheet(book["funds"])
+        copy.title = "funds (2)"
+        copy["C2"] = 40000
+
+    found = [f for f in _book_findings(_kt20_book(tmp_path, edit)) if f[1] == "workbook"]
+    assert found == [
+        ("warning", "workbook", BOOK, "funds (2)", None, None,
+         "the sheet looks like a copy of the sheet funds and is not read: only funds is; if "
+         "this one holds the data to report, put it in place of funds")]

@@ -127,7 +127,9 @@ def _unread_copies(others: list[str], expected: set[str], folder: Path,
     for name in others:
         path = folder / name
         original = copy_of(Path(name).stem)
-        if original is not None and original + Path(name).suffix in expected:
+        # (without the original, its "missing" error names the copy already)
+        if original is not None and original + Path(name).suffix in expected \
+                and (folder / (original + Path(name).suffix)).exists():
             findings.append(Finding.warning(
                 "workbook" if path.suffix == ".xlsx" else "csv",
                 _("the file looks like a copy of {original} and is not read: only {original} "
@@ -238,6 +240,14 @@ def _misnamed_source(year_dir: Path, slug: str) -> str:
     if found is None:
         return ""
     name = slug if (year_dir / found).is_dir() else f"{slug}.xlsx"
+    if found == name:  # there by its right name, but neither a folder nor a file
+        return "; " + _("the year's folder has {found}, but it cannot be opened: a link to "
+                        "itself or to something gone; put the data itself there").format(
+            found=found)
+    if found.casefold().endswith(".xls"):  # renaming would not convert it
+        return "; " + _("the year's folder has {found}, an Excel 97-2003 workbook: open it in "
+                        "Excel and save it as an Excel Workbook (.xlsx) named {name}").format(
+            found=found, name=name)
     return "; " + _("the year's folder has {found}: give it the name {name}").format(
         found=found, name=name)
 

@@ -545,3 +545,26 @@ def test_a_units_data_named_in_another_case_or_extension_is_named_in_the_message
     with pytest.raises(DataNotFoundError) as info:
         district_source(tmp_path, 2020, "tan-hung")
     assert str(info.value).endswith("tan-hung.xlsx")
+
+
+@pytest.mark.parametrize(("given", "advice"), [
+    ("tx-kien-tuong.xls", "the year's folder has tx-kien-tuong.xls, an Excel 97-2003 workbook: "
+     "open it in Excel and save it as an Excel Workbook (.xlsx) named tx-kien-tuong.xlsx"),
+    ("tx-kien-tuong.xlsx", "the year's folder has tx-kien-tuong.xlsx, but it cannot be opened: "
+     "a link to itself or to something gone; put the data itself there"),
+])
+def test_an_old_excel_file_or_a_broken_link_gets_advice_that_works(tmp_path, given, advice):
+    """A real .xls was told to be renamed .xlsx, which converts nothing; a link to itself,
+    there by the right name, was told to be renamed to its own name."""
+    from ntmlib.errors import DataNotFoundError
+    from ntmlib.io import district_source
+
+    year = tmp_path / "2020"
+    year.mkdir()
+    if given.endswith(".xls"):
+        (year / given).write_bytes(b"\xd0\xcf\x11\xe0")
+    else:
+        (year / given).symlink_to(year / given)
+    with pytest.raises(DataNotFoundError) as info:
+        district_source(tmp_path, 2020, "tx-kien-tuong")
+    assert str(info.value).endswith(f"tx-kien-tuong.xlsx; {advice}")

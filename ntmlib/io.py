@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import hashlib
 import io as _io
 import logging
@@ -309,7 +310,16 @@ def read_bytes(path: Path, inside: tuple[Path, ...] = (), limit: int = MAX_FILE_
             raise UnsafeFile(_("the file is a link to {target}, a place outside the data "
                                "folder, and was not read; put the file itself in the folder")
                              .format(target=target))
-    st = os.stat(path)  # FileNotFoundError for a link to nothing: the file is missing
+    try:
+        st = os.stat(path)  # FileNotFoundError for a link to nothing: the file is missing
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeFile(_("the file is a link that leads back to itself and cannot be "
+                               "read; put the file itself in the folder")) from exc
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise UnsafeFile(_("the file may not be read (permission denied); ask for the "
+                               "right to read it, or copy it into the folder again")) from exc
+        raise
     if not stat.S_ISREG(st.st_mode):
         raise UnsafeFile(_not_regular(st.st_mode))
     if st.st_size > limit:

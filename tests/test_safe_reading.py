@@ -107,6 +107,18 @@ def test_a_link_inside_the_data_folder_is_read(data_root):
     assert result.data.tables["training"]["classes"].tolist() == [8, 25, 18]
 
 
+def test_a_link_to_itself_is_a_finding_at_its_file_not_the_systems_words(data_root, english):
+    """A link that leads back to itself (training.csv -> training.csv) stopped the run with
+    the system's English "Too many levels of symbolic links"; it is now an error of its
+    file, as any file that cannot be read."""
+    (data_root / FOLDER / "training.csv").unlink()
+    (data_root / FOLDER / "training.csv").symlink_to("training.csv")
+    result = load_district(2023, "tra-cu", data_root)
+    assert [(f.rule, f.file, f.message) for f in result.errors] == [
+        ("unsafe-file", f"data/{FOLDER}/training.csv", "the file is a link that leads back to "
+         "itself and cannot be read; put the file itself in the folder")]
+
+
 def test_a_socket_or_a_folder_is_not_a_file():
     folder = Path(tempfile.mkdtemp(prefix="ntm-t-"))  # short: a socket path has 107 bytes
     try:

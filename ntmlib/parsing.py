@@ -330,6 +330,12 @@ def invisible_character(value: str) -> str | None:
         character=char_name(m.group()), position=m.start() + 1)
 
 
+def invisible_in(text: str) -> str | None:
+    """The first invisible format character of `text` (see invisible_character), or None."""
+    m = _INVISIBLE.search(text)
+    return m.group() if m else None
+
+
 def without_invisible(text: str) -> str:
     """`text` without its invisible format characters (see invisible_character)."""
     return _INVISIBLE.sub("", text)

@@ -1568,6 +1568,13 @@ def _no_figure(key: str, figures) -> str:
     mistyped or old-style key."""
     import difflib
 
+    from .parsing import char_name, invisible_in, without_invisible
+
+    hidden = invisible_in(key)
+    if hidden:  # the two keys look the same on screen: say what is between them
+        return _("{placeholder} holds the invisible character {character}: delete it "
+                 "(it usually comes with a copy and paste)").format(
+            placeholder="{" + without_invisible(key) + "}", character=char_name(hidden))
     keys = list(figures.keys()) if hasattr(figures, "keys") else list(figures)
     close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
     if close:

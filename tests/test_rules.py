@@ -259,6 +259,12 @@ def test_a_header_list_in_a_one_value_field_and_a_title_placeholder_say_why(raw,
         "title": "{yaer} is not a figure of the report; did you mean {year}?"}
     data.header.update(signer_title="CHỦ TỊCH", title="Năm {year}")
     assert validate(data).data.header["signer_name"] == "Lê Thị Lan"
+    # a key that looks right on screen names what is hidden in it, not a "did you mean" of
+    # the same look
+    data.header.update(title="Năm {ye\u200bar}")
+    assert {f.column: f.message for f in validate(data).findings} == {
+        "title": "{year} holds the invisible character U+200B (ZERO WIDTH SPACE): delete it "
+                 "(it usually comes with a copy and paste)"}
 
 
 @pytest.mark.parametrize(("table", "row", "column", "value", "message"), [

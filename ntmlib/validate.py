@@ -59,6 +59,9 @@ MAX_ONE_LINE = 300  # characters in a code, number, date or yes/no cell, or a on
 # whole programme's budget is about 2 × 10^8): larger is a typing accident, and its sums would
 # overflow the printed precision.
 LARGEST = 10**12
+# An amount in triệu đồng from one unit's own files: a province mobilises about 10^7 a year
+# for the programme, so 10^8 (100.000 tỷ đồng) is most likely an amount typed in đồng.
+IMPLAUSIBLE_MONEY = 10**8
 # The years a year column may hold: the programme's criteria date from 2009-2010, and OCOP
 # certificates from 2013 (Quảng Ninh's pilot); 1800 or 3000 is a typing accident.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -431,6 +434,11 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
                 return None
             if _check_range(col, value, where, findings):
                 return None
+            if col.unit == "triệu đồng" and abs(value) >= IMPLAUSIBLE_MONEY:
+                findings.append(Finding.warning(
+                    "range", _("{value} triệu đồng is more than a province mobilises for the "
+                               "programme in a year; check that it was not typed in đồng")
+                    .format(value=_quoted(float(value))), **where))
             if col.allowed and str(value) not in col.allowed:
                 findings.append(Finding.error(
                     "allowed", _("{value} is not one of {allowed}").format(

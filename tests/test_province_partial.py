@@ -216,8 +216,8 @@ def test_the_province_appendix_leaves_a_wards_recognition_blank_and_adds_up(tmp_
     members = next(a for a in report.appendices if a.key == "members")
     rows = {r[1]: r[2:] for r in members.frame(report.figures).astype(str).values.tolist()}
     assert rows["Phường Bến Tre"] == ["nhóm 1", "", "", "1.300,3", "0"]
-    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "1", "1.400,3", "0"]
-    assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "1", "4.305,5", "2"]
+    assert rows["Xã Ngãi Tứ"] == ["nhóm 2", "10", "x", "1.400,3", "0"]
+    assert rows["Xã Trà Ôn"] == ["nhóm 2", "7", "x", "4.305,5", "2"]
     assert rows["Tổng cộng"] == ["", "", "2", "7.006", "2"]
     assert report.figures.value("funds.total") == 7006.02  # the exact sum is recorded
     text = _text(report, 2026)

@@ -305,6 +305,24 @@ def test_a_value_out_of_range_says_why_in_words(raw, english, table, row, column
         [(f"{FOLDER}/{table}.csv", row, column, message)] if message else [])
 
 
+@pytest.mark.parametrize(("table", "column", "value", "warned"), [
+    ("funds", "amount", "33370000000", "33,370,000,000"),  # 33.370 triệu typed in đồng
+    ("production_models", "allocated", "100.000.000", "100,000,000"),
+    ("funds", "amount", "99.999.999", None),  # a large amount, but a province's kind of one
+    ("households", "households_registered", "100000000", None),  # not money
+])
+def test_an_amount_beyond_what_a_province_mobilises_is_a_warning(raw, english, table, column,
+                                                                 value, warned):
+    """An amount in triệu đồng of 10^8 or more (100.000 tỷ đồng) from a unit's own files is
+    most likely typed in đồng: it is read, and warned of at its cell."""
+    result = validate(raw, table, 2, **{column: value})
+    found = [(f.severity, f.rule, f.row, f.column, f.message) for f in result.findings
+             if f.rule == "range"]
+    assert found == ([("warning", "range", 2, column, f"{warned} triệu đồng is more than a "
+                       "province mobilises for the programme in a year; check that it was not "
+                       "typed in đồng")] if warned else [])
+
+
 def test_reconstructed_flags_in_words_and_by_column(raw):
     result = validate_cells(raw, ("funds", 2, "reconstructed", "Có"),
                             ("funds", 3, "reconstructed", "amount, source"))

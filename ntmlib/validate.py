@@ -1583,6 +1583,9 @@ def _no_figure(key: str, figures) -> str:
         return _("{placeholder} holds the invisible character {character}: delete it "
                  "(it usually comes with a copy and paste)").format(
             placeholder="{" + without_invisible(key) + "}", character=char_name(hidden))
+    if len(key) > 80:  # text pasted between braces: quoted in part, not thousands of letters
+        return _("{placeholder} is not a figure of the report").format(
+            placeholder="{" + key[:60] + "…}")
     keys = list(figures.keys()) if hasattr(figures, "keys") else list(figures)
     close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
     if close:

@@ -261,6 +261,10 @@ def test_a_header_list_in_a_one_value_field_and_a_title_placeholder_say_why(raw,
     assert validate(data).data.header["signer_name"] == "Lê Thị Lan"
     # a key that looks right on screen names what is hidden in it, not a "did you mean" of
     # the same look
+    long = "năm nay " * 12  # 96 letters between the braces
+    data.header.update(title="Năm {" + long + "}")
+    assert {f.column: f.message for f in validate(data).findings} == {
+        "title": "{" + long[:60] + "…} is not a figure of the report"}
     data.header.update(title="Năm {ye\u200bar}")
     assert {f.column: f.message for f in validate(data).findings} == {
         "title": "{year} holds the invisible character U+200B (ZERO WIDTH SPACE): delete it "

@@ -81,8 +81,9 @@ def parse_number(raw: object, *, integer: bool = False, percent: bool = False) -
     """Read a number from a cell; None for a blank cell. Raises ParseError with a clear reason."""
     if raw is None:
         return None
-    if isinstance(raw, bool):
-        raise ParseError(_("{value} is not a number").format(value=raw))
+    if isinstance(raw, bool):  # Excel's TRUE/FALSE (or yes/no in YAML), named as Excel shows it
+        raise ParseError(_("{value} is a yes/no value, not a number").format(
+            value=str(raw).upper()))
     if isinstance(raw, ExcelPercent) and percent:
         raw = round(float(raw) * 100, 9)  # 0.6578 shown as 65.78 %; no binary tail (65.78000001)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
@@ -197,6 +198,9 @@ def parse_date(raw: object) -> dt.date | None:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    if isinstance(raw, bool):
+        raise ParseError(_("{value} is a yes/no value, not a date").format(
+            value=str(raw).upper()))
     text = str(raw).strip()
     if not text:
         return None

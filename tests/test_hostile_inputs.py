@@ -331,7 +331,7 @@ def test_an_excel_true_or_false_cell_where_a_text_is_expected_is_an_error_at_its
         "the text itself"
     assert found == [
         ("error", "type", book, 6, "date",
-         "'True' is not a valid date (write dd/mm/yyyy, e.g. 02/03/2023)"),
+         "TRUE is a yes/no value, not a date"),
         ("error", "type", book, 8, "signer_name", f"FALSE {says}"),
         ("error", "type", book, 9, "cc", f"TRUE {says}"),
         ("error", "type", book, 2, "summary", f"TRUE {says}"),

@@ -114,8 +114,8 @@ def test_a_blank_number_cell_is_none(raw):
 @pytest.mark.parametrize(
     ("raw", "integer", "message"),
     [
-        (True, False, "True is not a number"),
-        (False, True, "False is not a number"),
+        (True, False, "TRUE is a yes/no value, not a number"),
+        (False, True, "FALSE is a yes/no value, not a number"),
         (2.5, True, "2.5 is not a whole number"),
         # every digit of the cell, not six of them
         (35498.25, True, "35498.25 is not a whole number"),

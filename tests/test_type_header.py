@@ -76,8 +76,9 @@ def test_a_field_written_and_left_blank_is_blank(english, ref, unit):
 
 
 @pytest.mark.parametrize("field, message", [
-    ("year", "True is not a number"), ("money_decimals", "True is not a number"),
-    ("date", "'True' is not a valid date (write dd/mm/yyyy, e.g. 02/03/2023)")])
+    ("year", "TRUE is a yes/no value, not a number"),
+    ("money_decimals", "TRUE is a yes/no value, not a number"),
+    ("date", "TRUE is a yes/no value, not a date")])
 def test_a_yes_no_where_a_number_or_a_date_is_meant_is_not_a_number_or_date(english, ref,
                                                                             unit, field,
                                                                             message):

@@ -194,7 +194,14 @@ def validate_raw(
             raise
     if previous and data_root is not None:
         prev = _load_previous(data_root, year - 1, unit, reference)
-        if prev is not None and prev.data is None:
+        if prev is not None and prev.data is None and prev.stated_year not in (None, year - 1):
+            # a copy of this year's folder put under last year's: the likeliest slip of all
+            findings.append(Finding.warning(
+                "previous-year", _("the {year} folder holds the data of {stated} (its header "
+                                   "says so), so the report makes no comparison with {year}; "
+                                   "put the {year} data there").format(
+                    year=year - 1, stated=prev.stated_year), file=prev.shown))
+        elif prev is not None and prev.data is None:
             findings.append(Finding.warning(
                 "previous-year", _("the {year} data has errors, so the report makes no "
                                    "comparison with {year}; run ntm validate --year {year} to "
@@ -271,6 +278,7 @@ def _previous_figures(data: UnitData, outputs_root: Path, findings: list[Finding
 class _Previous:
     data: UnitData | None
     shown: str
+    stated_year: int | None = None  # the year its header gives
 
 
 def _load_previous(root: Path, year: int, unit: Unit, reference: Reference) -> _Previous | None:
@@ -279,12 +287,18 @@ def _load_previous(root: Path, year: int, unit: Unit, reference: Reference) -> _
         source = unit_source(root, year, unit)
     except (DataNotFoundError, NtmError):
         return None
-    result = load_source(source, year, unit, reference, previous=False, data_root=root)
+    raw = read_dataset(source, display_root=root)  # as load_source, keeping the header
+    raw.findings += _given_twice(source, year, unit, root)
+    result = validate_raw(raw, year, unit, reference, previous=False, data_root=root)
     try:
         shown = source.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         shown = source.name
-    return _Previous(result.data, shown)
+    try:
+        stated = int(str(raw.header.get("year")).strip())
+    except ValueError:
+        stated = None
+    return _Previous(result.data, shown, stated)
 
 
 def load_unit(

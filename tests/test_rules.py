@@ -517,6 +517,23 @@ def test_last_years_data_with_errors_gives_a_warning_and_no_comparison(tmp_path)
     assert result.data.previous is None
 
 
+def test_last_years_folder_holding_this_years_data_is_said_so(tmp_path, english):
+    """Kiến Tường's 2020 folder copied under 2019 (the likeliest slip): the warning says the
+    2019 folder holds the 2020 data, not only that 2019 "has errors"."""
+    from ntmlib.dataset import load_unit
+
+    root = tmp_path / "data"
+    for year in ("2019", "2020"):
+        shutil.copytree(FIXTURES / "2020/tx-kien-tuong", root / year / "tx-kien-tuong")
+    result = load_unit(2020, "tx-kien-tuong", root)
+    assert result.ok and result.data.previous is None
+    assert [(f.rule, f.file, f.message) for f in result.warnings
+            if f.rule == "previous-year"] == [
+        ("previous-year", "2019/tx-kien-tuong", "the 2019 folder holds the data of 2020 (its "
+         "header says so), so the report makes no comparison with 2019; put the 2019 data "
+         "there")]
+
+
 def test_households_given_for_some_xa_must_be_given_for_every_xa(raw, english):
     """Kiến Tường's households table without Xã Thạnh Trị (file row 5): the town's totals
     would be sums over part of it. Without Phường 1 (row 2), nothing: a phường is outside the

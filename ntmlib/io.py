@@ -35,7 +35,15 @@ import yaml
 from .errors import DataNotFoundError
 from .findings import Finding
 from .i18n import _, count, every_language, ngettext
-from .parsing import ExcelPercent, ExcelScaled, char_name, match_key, nfc, without_invisible
+from .parsing import (
+    ExcelPercent,
+    ExcelScaled,
+    char_name,
+    excel_error,
+    match_key,
+    nfc,
+    without_invisible,
+)
 from .schema import (
     HEADER_FIELDS,
     HEADER_LIST_FIELDS,
@@ -1086,12 +1094,13 @@ def narrative_strays(text: str, shown: str) -> list[Finding]:
 
 
 def _heading_in_cell(text: str) -> str | None:
-    """The first line of a narrative cell that reads as a heading of narrative.md ('## x',
-    '# x'): a sub-heading ('### ') is a paragraph's own start and stays."""
+    """The first line of a narrative cell that is a section heading of narrative.md
+    ('## objectives'): printed as text when the workbook is read, it opens a section of its
+    own once the workbook is imported. Other lines starting with # ('#1 ưu tiên', '### 2.1.')
+    are text either way."""
     for line in text.split("\n"):
-        bare = without_invisible(line).strip()
-        if bare.startswith("#") and not bare.startswith("### "):
-            return bare
+        if _heading(line):
+            return without_invisible(line).strip()
     return None
 
 
@@ -1162,6 +1171,7 @@ class _Sheet:
     issues: list[tuple[str, str, int, int | None, str]] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     too_large: str = ""  # why the sheet is not read, when it is over a limit
+    hidden_columns: list[int] = field(default_factory=list)  # hidden in Excel, holding data
 
 
 # a comma right after a format's last digit placeholder divides the shown number by 1000
@@ -1191,6 +1201,24 @@ def _number_styles(book) -> tuple[set[int], dict[int, int]]:
         if m:
             scaled[idx] = 1000 ** len(m.group(1))
     return percents, scaled
+
+
+def _hidden_read(sheet: _Sheet, typed: list[str], table: str, shown: str, title: str
+                 ) -> list[Finding]:
+    """A warning for the columns of `table` that Excel hides and that hold data: they are read
+    and printed, though whoever checks the sheet by eye does not see them (a column the
+    table does not know is said to be ignored, and is)."""
+    read = [c for c in sheet.hidden_columns if c < len(typed) and column_for(table, typed[c])]
+    if not read:
+        return []
+    from openpyxl.utils import get_column_letter
+
+    return [Finding.warning("workbook", ngettext(
+        "column {columns} is hidden in Excel; its data is read like the other columns",
+        "columns {columns} are hidden in Excel; their data is read like the other columns",
+        len(read)).format(columns=", ".join(get_column_letter(c + 1) for c in read[:5])
+                          + (", …" if len(read) > 5 else "")),
+        file=shown, sheet=title, row=sheet.first_row - 1, column=typed[read[0]])]
 
 
 def _hidden_columns(dimensions: dict, kept: dict[int, list], width: int) -> list[int]:
@@ -1311,14 +1339,7 @@ def _read_sheet(ws, book) -> _Sheet:
                 "the other rows", "rows {rows} are hidden in Excel (by hand or by a filter); "
                 "their data is read like the other rows", len(hidden)).format(
                     rows=", ".join(hidden[:5]) + (", …" if len(hidden) > 5 else ""))))
-        hidden_cols = _hidden_columns(parser.column_dimensions, kept, width)
-        if hidden_cols:  # a note typed in a hidden column was printed without a word
-            sheet.issues.append(("workbook", "warning", header_row, hidden_cols[0], ngettext(
-                "column {columns} is hidden in Excel; its data is read like the other columns",
-                "columns {columns} are hidden in Excel; their data is read like the other "
-                "columns", len(hidden_cols)).format(
-                    columns=", ".join(get_column_letter(c + 1) for c in hidden_cols[:5])
-                    + (", …" if len(hidden_cols) > 5 else ""))))
+        sheet.hidden_columns = _hidden_columns(parser.column_dimensions, kept, width)
         if not sheet.too_large and parser.merged_cells is not None:
             sheet.merged = sorted(str(m.ref) for m in parser.merged_cells.mergeCell
                                   if title is None or m.max_row > title[0])
@@ -1489,7 +1510,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
                       "not read; write its section"), **where))
                 if not last:
                     continue
-            heading = _heading_in_cell(str(text))
+            heading = None if excel_error(text) else _heading_in_cell(str(text))
             if heading:  # printed as text, or a section of its own once imported
                 findings.append(Finding.error(
                     "narrative", _("'{line}' in this cell looks like a section heading: a "
@@ -1516,6 +1537,7 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
         typed = [nfc(str(c)).strip() if c is not None else "" for c in columns]
         names = [column_for(name, h) or h if h else "" for h in typed]
         findings += _unnamed_with_data(typed, sheet.rows, sheet.first_row, shown, title)
+        findings += _hidden_read(sheet, typed, name, shown, title)
         headings = {n: h for n, h in zip(names, typed, strict=True) if n != h}
         rows = [r[:len(names)] for r in sheet.rows]
         frame = pd.DataFrame(rows, columns=names, dtype=object) if names else pd.DataFrame()

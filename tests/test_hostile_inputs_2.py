@@ -237,11 +237,18 @@ def test_columns_hidden_in_excel_with_data_are_read_with_a_warning(tmp_path):
         models.column_dimensions[get_column_letter(note)].hidden = True
         models.cell(2, note).value = "ghi chú cũ đã ẩn"
         book["training"].column_dimensions["Z"].hidden = True  # outside the table
+        funds = book["funds"]  # a helper column the table does not know: said to be ignored
+        extra = funds.max_column + 1
+        funds.cell(1, extra).value = "Tính toán phụ"
+        funds.cell(2, extra).value = 1
+        funds.column_dimensions[get_column_letter(extra)].hidden = True
 
     found = _book_findings(_kt20_book(tmp_path, edit))
     assert [f for f in found if f[1] == "workbook"] == [
         ("warning", "workbook", BOOK, "production_models", 1, "note",
          "column I is hidden in Excel; its data is read like the other columns")]
+    assert [f[3] for f in found if f[1] == "extra-column" and "Tính toán phụ" in f[6]] == [
+        "funds"]
 
 
 @pytest.mark.parametrize(("rows", "said"), [

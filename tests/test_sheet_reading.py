@@ -596,19 +596,21 @@ def test_a_narrative_row_without_its_section_continues_the_one_above_and_says_so
 def test_a_narrative_cell_with_a_section_heading_in_it_is_an_error_at_its_cell(tmp_path):
     """A cell holding '## objectives' under its text printed the heading as text (read
     directly) or opened a section of its own (once imported to narrative.md): the two paths
-    gave two reports and neither said a word. A sub-heading ('### ') starts a paragraph as in
-    narrative.md and is no error."""
+    gave two reports and neither said a word. A sub-heading ('### '), a line that only
+    starts with # ('#1 ưu tiên') and an Excel error (said as such) are text either way."""
     path = tmp_path / "x.xlsx"
     _book({"narrative": [["section", "text"],
                          ["Kết quả đạt được", "A.\n\n## objectives\n\nMục tiêu chèn."],
                          ["Giải pháp", "### 2.1. Lãnh đạo:"],
-                         ["Giải pháp", "\u200b# Hạn chế"]]}, path)
+                         ["Giải pháp", "Mục tiêu:\n\u200b## solutions"],
+                         ["Giải pháp", "#1 ưu tiên: giao thông"],
+                         ["Giải pháp", "#REF!"]]}, path)
     raw = io.read_dataset(path)
     assert [(f.severity, f.sheet, f.row, f.column, f.message) for f in raw.findings
             if f.rule == "narrative"] == [
         ("error", "narrative", 2, "text", "'## objectives' trong ô này trông như tiêu đề mục: "
          "mục được ghi ở cột đầu tiên; hãy đưa phần nội dung bên dưới sang một dòng riêng, ghi "
          "mục của nó"),
-        ("error", "narrative", 4, "text", "'# Hạn chế' trong ô này trông như tiêu đề mục: mục "
-         "được ghi ở cột đầu tiên; hãy đưa phần nội dung bên dưới sang một dòng riêng, ghi mục "
-         "của nó")]
+        ("error", "narrative", 4, "text", "'## solutions' trong ô này trông như tiêu đề mục: "
+         "mục được ghi ở cột đầu tiên; hãy đưa phần nội dung bên dưới sang một dòng riêng, ghi "
+         "mục của nó")]

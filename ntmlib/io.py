@@ -311,6 +311,19 @@ def read_bytes(path: Path, inside: tuple[Path, ...] = (), limit: int = MAX_FILE_
     FIFO, a device or a socket is never opened (a FIFO would block, /dev/zero never ends);
     opened non-blocking and checked again, in case the file was swapped meanwhile.
     Raises FileNotFoundError when there is no file, UnsafeFile when it is refused."""
+    try:
+        return _read_regular(path, inside, limit)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeFile(_("the file is a link in a loop (it leads back to itself) and "
+                               "cannot be read; put the file itself in the folder")) from exc
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise UnsafeFile(_("the file may not be read (permission denied); ask for the "
+                               "right to read it, or copy it into the folder again")) from exc
+        raise
+
+
+def _read_regular(path: Path, inside: tuple[Path, ...], limit: int) -> bytes:
     st = os.lstat(path)
     if stat.S_ISLNK(st.st_mode):
         target = Path(os.path.realpath(path))
@@ -318,16 +331,7 @@ def read_bytes(path: Path, inside: tuple[Path, ...] = (), limit: int = MAX_FILE_
             raise UnsafeFile(_("the file is a link to {target}, a place outside the data "
                                "folder, and was not read; put the file itself in the folder")
                              .format(target=target))
-    try:
-        st = os.stat(path)  # FileNotFoundError for a link to nothing: the file is missing
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise UnsafeFile(_("the file is a link that leads back to itself and cannot be "
-                               "read; put the file itself in the folder")) from exc
-        if exc.errno in (errno.EACCES, errno.EPERM):
-            raise UnsafeFile(_("the file may not be read (permission denied); ask for the "
-                               "right to read it, or copy it into the folder again")) from exc
-        raise
+    st = os.stat(path)  # FileNotFoundError for a link to nothing: the file is missing
     if not stat.S_ISREG(st.st_mode):
         raise UnsafeFile(_not_regular(st.st_mode))
     if st.st_size > limit:
@@ -1426,14 +1430,6 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
             ws = book[title]
             if name is None or not hasattr(ws, "_get_source"):  # not a table, or a chart
                 others.append(title)
-                original = copy_of(title)
-                if original is not None and sheet_table(original) is not None:
-                    # Excel's copy of a sheet ("Nguồn vốn (2)"), edited, read as nothing
-                    findings.append(Finding.warning(
-                        "workbook", _("the sheet looks like a copy of the sheet {original} and "
-                                      "is not read: only {original} is; if this one holds the "
-                                      "data to report, put it in place of {original}").format(
-                            original=original), file=shown, sheet=title))
                 continue
             if name in titles:
                 findings.append(Finding.warning(
@@ -1458,6 +1454,15 @@ def _read_workbook(path: Path, root: Path | None) -> RawDataset:
         sheetnames = list(book.sheetnames)
     finally:
         book.close()
+    for title in others:
+        original = copy_of(title)
+        table = sheet_table(original) if original is not None else None
+        if table in titles:  # Excel's copy of a sheet ("Nguồn vốn (2)"), edited, read as nothing
+            findings.append(Finding.warning(
+                "workbook", _("the sheet looks like a copy of the sheet {original} and is not "
+                              "read: only {original} is; if this one holds the data to report, "
+                              "put it in place of {original}").format(original=titles[table]),
+                file=shown, sheet=title))
 
     for name, sheet in sheets.items():
         if sheet.too_large:

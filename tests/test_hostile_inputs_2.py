@@ -439,11 +439,13 @@ def test_a_copy_of_a_data_file_or_a_workbook_in_the_units_folder_is_warned_of(tm
 
 def test_an_excel_copy_of_a_sheet_is_warned_of_and_not_read(tmp_path):
     """Excel names a copied sheet "funds (2)" ("Nguồn vốn (2)" in the form): edited, it was
-    read as nothing, without a word."""
+    read as nothing, without a word. A sheet renamed so, with no original beside it, is no
+    copy of anything: its table is said to be missing, as before."""
     def edit(book):
         copy = book.copy_worksheet(book["funds"])
         copy.title = "funds (2)"
         copy["C2"] = 40000
+        book["inspections"].title = "inspections (2)"
 
     found = [f for f in _book_findings(_kt20_book(tmp_path, edit)) if f[1] == "workbook"]
     assert found == [

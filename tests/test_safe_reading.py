@@ -115,8 +115,31 @@ def test_a_link_to_itself_is_a_finding_at_its_file_not_the_systems_words(data_ro
     (data_root / FOLDER / "training.csv").symlink_to("training.csv")
     result = load_district(2023, "tra-cu", data_root)
     assert [(f.rule, f.file, f.message) for f in result.errors] == [
-        ("unsafe-file", f"data/{FOLDER}/training.csv", "the file is a link that leads back to "
-         "itself and cannot be read; put the file itself in the folder")]
+        ("unsafe-file", f"data/{FOLDER}/training.csv", "the file is a link in a loop (it leads "
+         "back to itself) and cannot be read; put the file itself in the folder")]
+
+
+@pytest.mark.parametrize("call", ["lstat", "open"])
+def test_a_file_that_may_not_be_read_is_a_finding_at_its_file(data_root, english, monkeypatch,
+                                                             call):
+    """A file without read permission (or a folder without search permission) stopped the
+    run with the system's "Permission denied"; the tests run as root, which may read
+    anything, so the refusal is the operating system's as it would come."""
+    import errno
+
+    target = data_root / FOLDER / "training.csv"
+    real = getattr(os, call)
+
+    def refuse(path, *args, **kwargs):
+        if Path(path) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, call, refuse)
+    result = load_district(2023, "tra-cu", data_root)
+    assert [(f.rule, f.file, f.message) for f in result.errors] == [
+        ("unsafe-file", f"data/{FOLDER}/training.csv", "the file may not be read (permission "
+         "denied); ask for the right to read it, or copy it into the folder again")]
 
 
 def test_a_socket_or_a_folder_is_not_a_file():

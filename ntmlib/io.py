@@ -111,6 +111,8 @@ class RawTable:
                 "column": None if column is None else self.shown(column)}
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
 # what a copy's name adds to the original's: "funds (1).csv" (a browser's or Zalo's second
 # download), "funds - Copy.csv" / "- Sao chép" (Windows), "funds copy.csv", "Copy of funds"
 _COPY_MARK = re.compile(r"^(?:copy of |bản sao của |bản sao )?(.+?)(?:\s*\(\d+\)|\s*-\s*"
@@ -133,25 +135,31 @@ def _unread_copies(others: list[str], expected: set[str], folder: Path,
     a copy of one of its files ("funds (1).csv"), and a workbook (a filled form dropped in
     the folder, which is read only in place of the folder)."""
     findings = []
+    by_key = {e.casefold(): e for e in expected}
+    present = {p.casefold() for p in others} | {e.casefold() for e in expected
+                                                 if (folder / e).exists()}
+    stems = {Path(e).stem.casefold() for e in expected}
     for name in others:
         path = folder / name
-        original = copy_of(Path(name).stem)
+        suffix = path.suffix.casefold()
+        original = copy_of(path.stem)
+        meant = (original or "").casefold() + suffix
         # (without the original, its "missing" error names the copy already)
-        if original is not None and original + Path(name).suffix in expected \
-                and (folder / (original + Path(name).suffix)).exists():
+        if original is not None and meant in by_key and meant in present:
             findings.append(Finding.warning(
-                "workbook" if path.suffix == ".xlsx" else "csv",
+                "workbook" if suffix in WORKBOOK_SUFFIXES else "csv",
                 _("the file looks like a copy of {original} and is not read: only {original} "
                   "is; if this one holds the data to report, put it in place of {original}")
-                .format(original=original + Path(name).suffix),
-                file=display_path(path, root)))
-        elif path.suffix.casefold() in (".xlsx", ".xlsm", ".xls") \
-                and not name.startswith("~$"):  # Excel's lock file of an open workbook
+                .format(original=by_key[meant]), file=display_path(path, root)))
+        elif suffix in WORKBOOK_SUFFIXES and not name.startswith("~$") \
+                and _stem_of(name) not in stems:  # a table saved as a workbook: "missing" says
+            # a filled form dropped in the folder (~$: Excel's lock file of an open workbook)
             findings.append(Finding.warning(
                 "workbook", _("the workbook in the unit's folder is not read: the data is read "
-                              "from the folder's files; to use a filled form, import it (ntm "
-                              "import) or put it beside the folder in its place"),
-                file=display_path(path, root)))
+                              "from the folder's files; to use a filled form, put it in the "
+                              "year's folder as {book} in place of this folder, or bring it "
+                              "in with the command ntm import").format(
+                    book=f"{folder.name}.xlsx"), file=display_path(path, root)))
     return findings
 
 
@@ -165,8 +173,13 @@ def _near_file(name: str, others: list[str]) -> str | None:
 def misnamed(name: str, others: list[str]) -> str:
     """"; the folder has Training.csv: give it the name training.csv", or ""."""
     found = _near_file(name, others)
-    return "" if found is None else "; " + _(
-        "the folder has {found}: give it the name {file}").format(found=found, file=name)
+    if found is None:
+        return ""
+    if Path(found).suffix.casefold() in WORKBOOK_SUFFIXES and Path(name).suffix == ".csv":
+        return "; " + _("the folder has {found}, a workbook: open it in Excel and save it as "
+                        "CSV UTF-8 named {file}").format(found=found, file=name)
+    return "; " + _("the folder has {found}: give it the name {file}").format(
+        found=found, file=name)
 
 
 def _missing_file(name: str, others: list[str]) -> str:
@@ -176,10 +189,8 @@ def _missing_file(name: str, others: list[str]) -> str:
 def _stem_of(file_name: str) -> str:
     """A file's name without its extension, case, copy marks (" (1)", " - Copy", "Copy of ")
     and surrounding spaces: what it was meant to be called."""
-    stem = Path(file_name).stem.casefold().strip()
-    stem = re.sub(r"^(copy of|bản sao của)\s+", "", stem)
-    stem = re.sub(r"(\s*\(\d+\)|\s*-\s*(copy|bản sao)(\s*\(\d+\))?)$", "", stem)
-    return stem.strip()
+    stem = Path(file_name).stem.strip()
+    return (copy_of(stem) or stem).casefold().strip()
 
 
 @dataclass

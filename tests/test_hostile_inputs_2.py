@@ -433,8 +433,28 @@ def test_a_copy_of_a_data_file_or_a_workbook_in_the_units_folder_is_warned_of(tm
          "if this one holds the data to report, put it in place of training.csv"),
         ("warning", "workbook", shown + "tx-kien-tuong.xlsx", None, None,
          "the workbook in the unit's folder is not read: the data is read from the folder's "
-         "files; to use a filled form, import it (ntm import) or put it beside the folder in "
-         "its place")]
+         "files; to use a filled form, put it in the year's folder as tx-kien-tuong.xlsx in "
+         "place of this folder, or bring it in with the command ntm import")]
+
+
+def test_a_table_saved_as_a_workbook_is_told_to_be_saved_as_csv_not_renamed(tmp_path):
+    """training.xlsx in place of training.csv: renaming converts nothing, so the message says
+    to save it as CSV UTF-8; it is not also called a filled form. "Funds (1).CSV" is a copy
+    of funds.csv whatever the letters' case."""
+    root = _kt20(tmp_path)
+    folder = root / "2020" / "tx-kien-tuong"
+    (folder / "training.csv").unlink()
+    (folder / "training.xlsx").write_bytes(b"PK")
+    (folder / "Funds (1).CSV").write_text("x\n", encoding="utf-8")
+    found = _findings(root)
+    shown = "data/2020/tx-kien-tuong/"
+    assert [f for f in found if f[2] != shown + "training.csv" and f[0] == "warning"] == [
+        ("warning", "csv", shown + "Funds (1).CSV", None, None,
+         "the file looks like a copy of funds.csv and is not read: only funds.csv is; if "
+         "this one holds the data to report, put it in place of funds.csv")]
+    assert [f[5] for f in found if f[2] == shown + "training.csv"] == [
+        "the table training is missing; the folder has training.xlsx, a workbook: open it in "
+        "Excel and save it as CSV UTF-8 named training.csv"]
 
 
 def test_an_excel_copy_of_a_sheet_is_warned_of_and_not_read(tmp_path):

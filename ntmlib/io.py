@@ -1211,9 +1211,10 @@ def _number_styles(book) -> tuple[set[int], dict[int, int]]:
         plain_code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code or "")
         if "%" in plain_code:
             percents.add(idx)
-        # the positive numbers' section says how the amounts are shown
+        # the positive numbers' section says how the amounts are shown; a format with
+        # conditions ([>=1000000]#,##0,,"M";...) scales by the value, not one divisor
         m = _SCALING.search(plain_code.split(";")[0])
-        if m:
+        if m and not re.search(r"\[[<>=]", code or ""):
             scaled[idx] = 1000 ** len(m.group(1))
     return percents, scaled
 
@@ -1341,7 +1342,7 @@ def _read_sheet(ws, book) -> _Sheet:
                         and not isinstance(value, bool):
                     value = ExcelPercent(value)
                 elif c.get("style_id") in scaled and isinstance(value, int | float) \
-                        and not isinstance(value, bool):
+                        and not isinstance(value, bool) and value != 0:  # 0 shows as 0
                     value = ExcelScaled(value, scaled[c["style_id"]])
                 values[col] = value
             kept[idx] = values

@@ -409,11 +409,10 @@ def _convert(col: Column, raw: object, table: RawTable, i: int, findings: list[F
     if isinstance(raw, ExcelScaled) and col.kind in ("int", "year", "float", "percent"):
         # '#,##0,,' shows amounts kept in đồng as triệu: read as held, a million times off
         findings.append(Finding.error(
-            "type", _("the cell holds {value} but Excel shows it divided by {divisor} ({shown}) "
-                      "through its number format: type the value as the column takes it and "
-                      "format the cell as a plain number").format(
-                value=_quoted(float(raw)), divisor=count(raw.divisor),
-                shown=_quoted(round(float(raw) / raw.divisor, 9))), **where))
+            "type", _("the cell holds {value}, but its number format shows it divided by "
+                      "{divisor}: type the value as the column takes it and format the cell as "
+                      "a plain number").format(
+                value=_quoted(float(raw)), divisor=count(raw.divisor)), **where))
         return None
     try:
         if col.kind in ("int", "year", "float", "percent"):

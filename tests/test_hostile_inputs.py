@@ -372,19 +372,24 @@ def test_an_amount_kept_in_dong_and_shown_in_trieu_by_its_format_is_an_error_at_
         funds["C2"].number_format = "#,##0,,"
         funds["C3"] = 2500
         funds["C3"].number_format = '#,##0" tr,"'
+        funds["C4"] = 0  # shows as 0 whatever the format
+        funds["C4"].number_format = "#,##0,,"
+        funds["C5"] = 27071  # conditions: a divisor chosen by the value, not one scale
+        funds["C5"].number_format = '[>=1000000]#,##0,,"M";[>=1000]#,##0,"K";0'
+        funds["C6"] = 400
+        funds["C6"].number_format = "[$-42A]#,##0.0_);[Red](#,##0.0)"
         models = book["production_models"]
         models["D2"] = 800500
-        models["D2"].number_format = "#,##0.0,"
+        models["D2"].number_format = "[Blue]#,##0.0,;[Red]-#,##0.0,"
 
     found = [f for f in _findings(_kt20_book(tmp_path, edit)) if f[1] == "type"]
     book = "data/2020/tx-kien-tuong.xlsx"
     assert [f[:5] for f in found] == [("error", "type", book, 2, "allocated"),
                                       ("error", "type", book, 2, "amount")]
     assert found[1][5] == (
-        "the cell holds 33,370,000,000 but Excel shows it divided by 1,000,000 (33,370) "
-        "through its number format: type the value as the column takes it and format the "
-        "cell as a plain number")
-    assert "holds 800,500 but Excel shows it divided by 1,000 (800.5)" in found[0][5]
+        "the cell holds 33,370,000,000, but its number format shows it divided by 1,000,000: "
+        "type the value as the column takes it and format the cell as a plain number")
+    assert "holds 800,500, but its number format shows it divided by 1,000:" in found[0][5]
 
 
 @pytest.mark.e2e

@@ -100,10 +100,18 @@ def load_source(
     data_root: Path | None = None, outputs_root: Path | None = None,
 ) -> LoadResult:
     """Validate the data in `source` (a folder or workbook) as `unit`'s data for `year`."""
+    return _read_and_validate(source, year, unit, reference, previous=previous,
+                              data_root=data_root, outputs_root=outputs_root)[1]
+
+
+def _read_and_validate(source: Path, year: int, unit: Unit, reference: Reference, *,
+                       previous: bool, data_root: Path | None,
+                       outputs_root: Path | None = None) -> tuple[RawDataset, LoadResult]:
+    """The data of `source` as read, and as validated (`load_source`)."""
     raw = read_dataset(source, display_root=data_root)
     raw.findings += _given_twice(source, year, unit, data_root)
-    return validate_raw(raw, year, unit, reference, previous=previous, data_root=data_root,
-                        outputs_root=outputs_root)
+    return raw, validate_raw(raw, year, unit, reference, previous=previous,
+                             data_root=data_root, outputs_root=outputs_root)
 
 
 def _given_twice(source: Path, year: int, unit: Unit, data_root: Path | None
@@ -287,9 +295,8 @@ def _load_previous(root: Path, year: int, unit: Unit, reference: Reference) -> _
         source = unit_source(root, year, unit)
     except (DataNotFoundError, NtmError):
         return None
-    raw = read_dataset(source, display_root=root)  # as load_source, keeping the header
-    raw.findings += _given_twice(source, year, unit, root)
-    result = validate_raw(raw, year, unit, reference, previous=False, data_root=root)
+    raw, result = _read_and_validate(source, year, unit, reference, previous=False,
+                                     data_root=root)
     try:
         shown = source.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

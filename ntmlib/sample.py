@@ -54,12 +54,18 @@ def _yaml_list(items: list[str]) -> str:
     return "".join(f'  - "{i}"\n' for i in items)
 
 
+def _numbered(products: list[dict]) -> list[dict]:
+    """Sample products numbered sp01, sp02 ... in their order (after some were left out)."""
+    return [{**p, "product_id": f"sp{i:02d}", "name": f"Sản phẩm mẫu {i:02d}"}
+            for i, p in enumerate(products, 1)]
+
+
 def _report_date(unit: Unit, year: int, rng: random.Random) -> dt.date:
     """Early to mid December, or in the last weeks of a unit that ends during the year (the
     districts on 30/06/2025): a report is signed while its unit exists."""
     date = dt.date(year, 12, rng.randint(5, 20))
     if unit.valid_to and date > unit.valid_to:
-        date = unit.valid_to - dt.timedelta(days=rng.randint(2, 15))
+        date = max(unit.valid_to - dt.timedelta(days=rng.randint(2, 15)), dt.date(year, 1, 1))
     return date
 
 
@@ -199,7 +205,7 @@ def generate_district(unit_code: str, year: int, out_dir: Path, reference: Refer
         products.append({"product_id": f"sp{i + 1:02d}", "name": f"Sản phẩm mẫu {i + 1:02d}",
                          "commune_code": rng.choice(codes), "stars": rng.choice([3, 3, 3, 4]),
                          "year_recognised": rng.choice([year - 2, year - 1, year, year])})
-    products = [p for p in products if p["year_recognised"] >= OCOP_FIRST_YEAR]
+    products = _numbered([p for p in products if p["year_recognised"] >= OCOP_FIRST_YEAR])
     _write_csv(base, "ocop_products", [p for p in products if p["year_recognised"] < year])
     _write_csv(folder, "ocop_products", products)
     _write_csv(base, "commune_criteria", _criteria(xa, before, ntm.set_id, numbers))
@@ -400,7 +406,7 @@ def generate_commune(unit_code: str, year: int, out_dir: Path, reference: Refere
                  "commune_code": unit.code, "stars": rng.choice([3, 3, 4]),
                  "year_recognised": rng.choice([year - 2, year - 1, year])}
                 for i in range(rng.randint(0, 3))]
-    products = [p for p in products if p["year_recognised"] >= OCOP_FIRST_YEAR]
+    products = _numbered([p for p in products if p["year_recognised"] >= OCOP_FIRST_YEAR])
     _write_csv(folder, "ocop_products", products)
     hamlets = rng.randint(4, 12)
     term = kind.hamlet_term if not rural else rng.choice(["ấp", "ấp", "khóm"])

@@ -429,7 +429,8 @@ def _ref(figures: Figures, key: str) -> Cell:
 
 def _recognised_mark(figures: Figures, key: str) -> Cell:
     """A commune's own recognition (a count of 0 or 1) as the criteria grids mark it: x or –."""
-    return Mark(bool(figures.value(key))) if key in figures else Text("")
+    value = figures.value(key) if key in figures else None
+    return Text("") if value is None else Mark(bool(value))
 
 
 def models_table(data: UnitData, figures: Figures) -> Appendix | None:

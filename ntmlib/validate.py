@@ -30,15 +30,18 @@ from .parsing import (
     ExcelPercent,
     ExcelScaled,
     ParseError,
+    char_name,
     clean_text,
     excel_error,
     hidden_character,
     invisible_character,
+    invisible_in,
     match_key,
     parse_bool,
     parse_date,
     parse_number,
     visible,
+    without_invisible,
 )
 from .reference import Unit
 from .schema import (
@@ -1575,17 +1578,15 @@ def _no_figure(key: str, figures) -> str:
     mistyped or old-style key."""
     import difflib
 
-    from .parsing import char_name, invisible_in, without_invisible
-
-    hidden = invisible_in(key)
-    if hidden:  # the two keys look the same on screen: say what is between them
-        return _("{placeholder} holds the invisible character {character}: delete it "
-                 "(it usually comes with a copy and paste)").format(
-            placeholder="{" + without_invisible(key) + "}", character=char_name(hidden))
     if len(key) > 80:  # text pasted between braces: quoted in part, not thousands of letters
         return _("{placeholder} is not a figure of the report").format(
             placeholder="{" + key[:60] + "…}")
     keys = list(figures.keys()) if hasattr(figures, "keys") else list(figures)
+    hidden = invisible_in(key)
+    if hidden and without_invisible(key) in keys:  # looks the same on screen: say what differs
+        return _("{placeholder} holds the invisible character {character}: delete it "
+                 "(it usually comes with a copy and paste)").format(
+            placeholder="{" + without_invisible(key) + "}", character=char_name(hidden))
     close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
     if close:
         return _("{placeholder} is not a figure of the report; did you mean {suggestion}?") \

@@ -174,7 +174,22 @@ def test_a_commune_of_before_july_2025_reported_on_its_own_validates(root, year)
     recognitions = (folder / "recognitions.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert [r.split(",")[2:4] for r in recognitions] == {
         2016: [], 2018: [["2016-2020", "2017"]], 2023: [["2016-2020", "2019"]]}[year]
-    # no OCOP product older than the programme (Decision 490/QĐ-TTg, 2018)
-    assert all(y >= 2018 for y in result.data["ocop_products"]["year_recognised"])
+    # no OCOP product older than the programme (Decision 490/QĐ-TTg, 2018): in 2016 none (it
+    # would date from 2014-2016), in 2018 only those of 2018, numbered from sp01
     if year == 2016:
         assert result.data["ocop_products"].empty
+
+
+def test_sample_ocop_products_are_never_older_than_the_programme(root):
+    """Huyện Cầu Kè 2018: its 4-12 sample products are drawn from 2016-2018; those before
+    2018 (Decision 490/QĐ-TTg) are left out, the rest numbered from sp01, this year's file
+    and last year's alike."""
+    ref = load_reference(root)
+    generate_district("845", 2018, root, ref, seed=7)
+    result = load_unit(2018, "cau-ke", root)
+    assert result.ok, [str(f) for f in result.errors]
+    products = result.data["ocop_products"]
+    assert not products.empty and set(products["year_recognised"]) == {2018}
+    assert list(products["product_id"]) == [f"sp{i:02d}" for i in range(1, len(products) + 1)]
+    assert (root / "2017" / "cau-ke" / "ocop_products.csv").read_text(
+        encoding="utf-8").splitlines()[1:] == []

@@ -585,7 +585,8 @@ def _write_others(nb: nbformat.NotebookNode, html: str, recorded: dict, out_dir:
         from .xlsx import appendices_xlsx
 
         book = appendices_xlsx(_outputs_with(nb, APPENDIX_MIME), recorded.get("figures"),
-                               _page_title(nb).get("metadata", {}).get("name", ""))
+                               _page_title(nb).get("metadata", {}).get("name", ""),
+                               sample=_pdf_sample(recorded.get("provenance")))
         written.append(atomic_write(out_dir / "appendices.xlsx", stable_zip(book, when)))
         lap("appendices.xlsx")
     return written

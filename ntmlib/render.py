@@ -561,6 +561,12 @@ class Renderer:
             cls = ""
         return f'<td class="{cls}">{self._cell(cell)}</td>'
 
+    def note(self, appendix: Appendix) -> Markup:
+        """The note under an appendix's table, its figures linked as in the text."""
+        note = appendix.note
+        return Markup(self._cell(note, column=False)) if isinstance(note, Rich) \
+            else escape(note)
+
     def _cell(self, cell, column: bool = True) -> str:
         if cell is None:
             return ""
@@ -608,7 +614,7 @@ class Renderer:
             "lower_first": lower_first, "upper_first": upper_first, "join": join_vi,
             "year": d.year, "period": d.period, "set": d.criteria_set,
             "prev_period": last_years_period(d) or "",
-            "appendices": self.appendices, "table": self.table, "fmt_date": fmt_date,
+            "appendices": self.appendices, "table": self.table, "note": self.note, "fmt_date": fmt_date,
             "R": self.records,
             "date_line": fmt_date_line(h.get("place") or d.reference.place_of(d.unit), h["date"])
             if h.get("date") else "",

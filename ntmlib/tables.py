@@ -85,7 +85,7 @@ class Appendix:
     headers: list[Cell]
     rows: list[list[Cell]]
     landscape: bool = False
-    note: str = ""
+    note: str | Rich = ""  # printed under the table after "Ghi chú: "
     numbered: bool = True  # a first column STT (numbered by the document, not here)
     total_rows: set[int] = field(default_factory=set)
     # rows inside the row above them (a source's components): no STT number of their own, so
@@ -113,6 +113,14 @@ class Appendix:
     def title_text(self, figures: Figures) -> str:
         return self.title.format(year=cell_text(Ref("year"), figures, column=False),
                                  next_year=cell_text(Ref("next_year"), figures, column=False))
+
+    def note_text(self, figures: Figures) -> str:
+        """The note under the table as printed ("Ghi chú: ..."), or "" without one."""
+        if not self.note:
+            return ""
+        text = self.note if isinstance(self.note, str) else cell_text(self.note, figures,
+                                                                       column=False)
+        return f"Ghi chú: {text}"
 
     def label(self, figures: Figures) -> str:
         if not self.number:
@@ -144,7 +152,7 @@ class Appendix:
                            {"text": str(numbers[i]), "value": numbers[i], "kind": "int"})
         return {"key": self.key, "label": self.label(figures),
                 "title": self.title_text(figures), "landscape": self.landscape,
-                "note": self.note, "headers": headers, "rows": rows,
+                "note": self.note_text(figures), "headers": headers, "rows": rows,
                 "totals": sorted(self.total_rows)}
 
 
@@ -492,7 +500,10 @@ def ocop_table(data: UnitData, figures: Figures) -> Appendix | None:
                      Ref(f"ocop.product_stars[{r['product_id']}]"),
                      Ref(f"ocop.product_year[{r['product_id']}]")])
     unlisted = figures.get("ocop.unlisted")
-    note = "unlisted" if unlisted is not None and unlisted.value else ""
+    note = Rich(("ngoài các sản phẩm nêu trên còn ", Ref("ocop.unlisted"), " sản phẩm đã được "
+                 "công nhận nhưng chưa có danh sách chi tiết trong dữ liệu; tổng số ",
+                 Ref("ocop.total"), " sản phẩm.")) \
+        if unlisted is not None and unlisted.value else ""
     if not rows:
         return None
     return Appendix("ocop", "SẢN PHẨM OCOP CÒN HIỆU LỰC CHỨNG NHẬN",

@@ -29,6 +29,7 @@ VI = "[$-42A]"  # the Vietnamese locale: Excel and LibreOffice show 1.018,5
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 SOURCES_SHEET = "Nguồn số liệu"
+SAMPLE_MARK = "DỮ LIỆU MẪU"
 RECONSTRUCTED_NOTE = "Giá trị tái dựng: nguồn không nêu, dựng lại cho khớp với số tổng."
 
 
@@ -76,7 +77,7 @@ def _height(texts: list[str], widths: list[float], size: int) -> float:
 
 
 def _sheet(wb: Workbook, item: dict, taken: set[str], derivations: dict[str, str],
-           sources: list[tuple]) -> None:
+           sources: list[tuple], sample: bool = False) -> None:
     ws = wb.create_sheet(_sheet_name(item["label"], taken))
     headers, rows = item["headers"], item["rows"]
     ncols = max([len(headers), *(len(r) for r in rows)], default=1)
@@ -88,9 +89,6 @@ def _sheet(wb: Workbook, item: dict, taken: set[str], derivations: dict[str, str
         ws.cell(line, 1).alignment = centre
         if ncols > 1:
             ws.merge_cells(start_row=line, start_column=1, end_row=line, end_column=ncols)
-        line += 1
-    if item.get("note"):
-        ws.cell(line, 1, item["note"]).font = Font(name=FONT, italic=True, size=11)
         line += 1
     line += 1
     head_row = line
@@ -123,6 +121,23 @@ def _sheet(wb: Workbook, item: dict, taken: set[str], derivations: dict[str, str
             widths[col - 1] = max(widths[col - 1], min(_width(cell["text"]), 45))
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    # under the table, as in the document; a merged cell does not grow with its text: the
+    # title's and the note's rows are given the height their wrapped text needs
+    below = head_row + len(rows) + 2
+    for text, font, mark in ((item.get("note"), Font(name=FONT, italic=True, size=11), False),
+                             (SAMPLE_MARK if sample else "", Font(name=FONT, bold=True, size=12,
+                                                                  color="BB0000"), True)):
+        if not text:
+            continue
+        cell = ws.cell(below, 1, text)
+        cell.font = font
+        cell.alignment = Alignment(horizontal="center" if mark else "left", vertical="top",
+                                   wrap_text=True)
+        if ncols > 1:
+            ws.merge_cells(start_row=below, start_column=1, end_row=below, end_column=ncols)
+        ws.row_dimensions[below].height = _height([text], [sum(widths)], 11)
+        below += 1
+    ws.row_dimensions[2].height = _height([item["title"]], [sum(widths)], 12)
     # wrapped rows get their height here: LibreOffice does not grow them when it opens the file
     ws.row_dimensions[head_row].height = _height(headers, widths, 11)
     for i, row in enumerate(rows):
@@ -141,19 +156,23 @@ def _sheet(wb: Workbook, item: dict, taken: set[str], derivations: dict[str, str
     ws.page_margins.left = ws.page_margins.right = 0.6
     ws.page_margins.top = ws.page_margins.bottom = 0.75
     ws.oddFooter.center.text = "&P/&N"
+    if sample:  # on every printed page, as the PDF's and the Word file's
+        ws.oddHeader.right.text = SAMPLE_MARK
+        ws.oddHeader.right.color = "BB0000"
 
 
 def appendices_xlsx(appendices: list[dict], figures: dict | None = None,
-                    title: str = "") -> bytes:
+                    title: str = "", sample: bool = False) -> bytes:
     """The workbook of the appendices (`Appendix.payload` of each), with a sheet giving every
-    number's figure key and derivation (`figures`: the recorded figures by key)."""
+    number's figure key and derivation (`figures`: the recorded figures by key); made from
+    sample data (`sample`), every sheet is marked so, on screen and on paper."""
     wb = Workbook()
     wb.remove(wb.active)
     derivations = {k: f.get("derivation", "") for k, f in (figures or {}).items()}
     taken: set[str] = set()
     sources: list[tuple] = []
     for item in appendices:
-        _sheet(wb, item, taken, derivations, sources)
+        _sheet(wb, item, taken, derivations, sources, sample)
     ws = wb.create_sheet(_sheet_name(SOURCES_SHEET, taken))
     heads = ("Phụ lục", "Ô", "Số in", "Khóa số liệu (figures.json)", "Cách tính")
     for col, text in enumerate(heads, start=1):

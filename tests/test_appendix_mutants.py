@@ -237,7 +237,9 @@ def test_ocop_same_year_by_product_and_a_reconstructed_name_left_out(tmp_path):
     _write(root, "ocop_products", pd.concat([p, pd.DataFrame([p4])]))
     report = _report(tmp_path, root)
     a = _appendix(report, "ocop")
-    assert a is not None and a.note == "unlisted"
+    assert a is not None and a.payload(report.figures)["note"] == (
+        "Ghi chú: ngoài các sản phẩm nêu trên còn 01 sản phẩm đã được công nhận nhưng chưa có "
+        "danh sách chi tiết trong dữ liệu; tổng số 03 sản phẩm.")  # the workbook's note too
     assert a.frame(report.figures).values.tolist() == [
         ["1", "Bánh tráng Túy Loan", "Cơ sở Túy Loan", "Xã Hòa Phú", "3", "2023"],
         ["2", "Mật ong rừng Hòa Ninh", "HTX Hòa Ninh", "Xã Hòa Ninh", "5", "2023"]]
@@ -316,7 +318,7 @@ def test_an_appendix_payload_gives_excel_numbers_only_for_numeric_figures():
              "reconstructed": True}
     assert a.payload(f) == {
         "key": "probe", "label": "Phụ lục", "title": "BẢNG NĂM 2031 VÀ 2032",
-        "landscape": True, "note": "ghi chú", "headers": ["STT", "Tên", "07"],
+        "landscape": True, "note": "Ghi chú: ghi chú", "headers": ["STT", "Tên", "07"],
         "rows": [
             [{"text": "1", "value": 1, "kind": "int"}, {"text": "x", "reconstructed": True},
              count],

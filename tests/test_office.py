@@ -7,6 +7,7 @@ worked out by hand from tests/fixtures/data/2024/hoa-vang."""
 from __future__ import annotations
 
 import collections
+import io
 import os
 import re
 import shutil
@@ -254,3 +255,33 @@ def test_word_numbers_the_charts_from_1_with_this_years_captions(doc):
         "Biểu đồ 3. Kết quả thực hiện các tiêu chí xã nông thôn mới theo từng xã năm 2024",
         "Biểu đồ 4. Số xã theo mức độ đạt tiêu chí nông thôn mới, năm 2023 và năm 2024",
         "Biểu đồ 5. Nguồn vốn huy động năm 2024 theo nguồn"]
+
+
+def test_xlsx_is_marked_as_sample_data_on_screen_and_on_paper(book):
+    """Hòa Vang 2024's fixture is sample data (header sample_data: yes): every page of the PDF
+    and the Word file says so, and so must each sheet, or a printed appendix looks real."""
+    for name in book.sheetnames[:-1]:
+        ws = book[name]
+        assert ws.oddHeader.right.text == "DỮ LIỆU MẪU", name
+        assert "DỮ LIỆU MẪU" in [c.value for c in ws["A"]], name
+
+
+def test_xlsx_note_goes_under_the_table_and_wrapped_titles_get_their_height():
+    """The note under an appendix's table (OCOP products not listed: a sentence with its
+    counts, not an internal code), merged across the table; the title's row is as tall as its
+    wrapped text needs, since Excel does not grow a merged row. No mark without sample data."""
+    from ntmlib.xlsx import appendices_xlsx
+
+    item = {"key": "ocop", "label": "Phụ lục 08", "landscape": False,
+            "title": "SẢN PHẨM OCOP CÒN HIỆU LỰC CHỨNG NHẬN " * 3,
+            "note": "Ghi chú: ngoài các sản phẩm nêu trên còn 15 sản phẩm; tổng số 30 sản phẩm.",
+            "headers": ["STT", "Sản phẩm", "Hạng sao"], "totals": [],
+            "rows": [[{"text": "1", "value": 1, "kind": "int"}, {"text": "Mắm"},
+                      {"text": "3", "value": 3, "kind": "int"}]]}
+    ws = load_workbook(io.BytesIO(appendices_xlsx([item])))["Phụ lục 08"]
+    assert [ws.cell(r, 1).value for r in range(1, 7)] == [
+        "Phụ lục 08", item["title"], None, "STT", 1, None]
+    assert ws["A7"].value == item["note"] and "A7:C7" in {str(m) for m in ws.merged_cells}
+    assert ws.row_dimensions[2].height > 30  # two lines or more, not Excel's 15
+    assert ws.oddHeader.right.text in (None, "")
+    assert "DỮ LIỆU MẪU" not in [c.value for c in ws["A"]]

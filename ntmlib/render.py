@@ -614,7 +614,8 @@ class Renderer:
             "lower_first": lower_first, "upper_first": upper_first, "join": join_vi,
             "year": d.year, "period": d.period, "set": d.criteria_set,
             "prev_period": last_years_period(d) or "",
-            "appendices": self.appendices, "table": self.table, "note": self.note, "fmt_date": fmt_date,
+            "appendices": self.appendices, "table": self.table, "note": self.note,
+            "fmt_date": fmt_date,
             "R": self.records,
             "date_line": fmt_date_line(h.get("place") or d.reference.place_of(d.unit), h["date"])
             if h.get("date") else "",

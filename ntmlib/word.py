@@ -25,6 +25,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from lxml import html as lxml_html
 
 FONT = "Times New Roman"
+LANGUAGE = "vi-VN"
 BODY_PT = 13
 SAMPLE_MARK = "DỮ LIỆU MẪU"
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -70,6 +71,11 @@ class Builder:
         fmt.space_after = Pt(6)
         fmt.space_before = Pt(0)
         fmt.line_spacing = 1.15
+        # Vietnamese text: the template's default language (English) would have Word check
+        # the spelling of every word as English
+        for lang in self.doc.styles.element.iter(qn("w:lang")):
+            lang.set(qn("w:val"), LANGUAGE)
+            lang.set(qn("w:eastAsia"), LANGUAGE)
 
     @staticmethod
     def _margins(section, landscape: bool) -> None:
@@ -428,6 +434,18 @@ class Builder:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+# the elements the schema (ECMA-376) puts after w:pBdr in a paragraph's properties and after
+# w:tblBorders in a table's
+_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+               "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+               "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+               "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+               "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+               "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_TBLBORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                     "w:tblDescription", "w:tblPrChange")
+
+
 def _bottom_border(p) -> None:
     """A thin rule under a paragraph (the decree's short lines under issuer and summary)."""
     border = OxmlElement("w:pBdr")
@@ -435,7 +453,9 @@ def _bottom_border(p) -> None:
     for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(k), v)
     border.append(bottom)
-    p._p.get_or_add_pPr().append(border)
+    # in the place the schema gives it among the paragraph's properties (Word repairs a file
+    # whose elements are out of order)
+    p._p.get_or_add_pPr().insert_element_before(border, *_AFTER_PBDR)
 
 
 def column_widths(columns: list[list[str]], total: int) -> list[int]:
@@ -456,11 +476,7 @@ def column_widths(columns: list[list[str]], total: int) -> list[int]:
 
 def _widths(table, *widths) -> None:
     """Fixed column widths: Word and LibreOffice read the grid, the cells and the layout."""
-    table.autofit = False
-    tblPr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblPr.append(layout)
+    table.autofit = False  # python-docx writes <w:tblLayout w:type="fixed"/> in its place
     for col, width in zip(table.columns, widths, strict=True):
         col.width = width
         for cell in col.cells:
@@ -475,7 +491,7 @@ def _no_borders(table) -> None:
         b = OxmlElement(f"w:{side}")
         b.set(qn("w:val"), "nil")
         borders.append(b)
-    pr.append(borders)
+    pr.insert_element_before(borders, *_AFTER_TBLBORDERS)
 
 
 def _repeat_header(row) -> None:

@@ -285,3 +285,39 @@ def test_xlsx_note_goes_under_the_table_and_wrapped_titles_get_their_height():
     assert ws.row_dimensions[2].height > 30  # two lines or more, not Excel's 15
     assert ws.oddHeader.right.text in (None, "")
     assert "DỮ LIỆU MẪU" not in [c.value for c in ws["A"]]
+
+
+# ECMA-376's order of a table's and a paragraph's properties (the ones a report can hold):
+# Word calls a file whose elements are out of order or doubled "unreadable content"
+TBL_PR = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+          "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+          "tblLayout", "tblCellMar", "tblLook")
+P_PR = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+        "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku",
+        "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
+        "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+        "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+        "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+
+
+def test_docx_properties_are_in_the_schemas_order_and_the_language_is_vietnamese(out):
+    """Each table's and paragraph's properties once each, in the schema's order (a second
+    fixed layout after the style flags, borders after them, a paragraph border after its
+    alignment: Word repairs such files); the text's language vi-VN, not the template's
+    English (Word would check every word as English)."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(out / "report.docx") as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+        styles = etree.fromstring(z.read("word/styles.xml"))
+    for tag, order in (("tblPr", TBL_PR), ("pPr", P_PR)):
+        for pr in body.iter(f"{w}{tag}"):
+            names = [c.tag.replace(w, "") for c in pr]
+            known = [n for n in names if n in order]
+            assert len(known) == len(set(known)), names
+            assert known == sorted(known, key=order.index), names
+    langs = {lang.get(f"{w}val") for lang in styles.iter(f"{w}lang")}
+    assert langs == {"vi-VN"}

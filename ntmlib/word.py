@@ -112,7 +112,9 @@ class Builder:
         def emit(text: str, b: bool, i: bool) -> None:
             if not text:
                 return
-            text = re.sub(r"\s+", " ", text)
+            # HTML's white space collapses; a typed em or no-break space (the blank left for
+            # the document's number, "số   /BC-UBND") is the text's own and stays
+            text = re.sub(r"[ \t\r\n\f]+", " ", text)
             run = paragraph.add_run(text)
             # as `run.bold, run.italic = b or None, i or None` writes it (an empty rPr when
             # neither), at a third of the cost: python-docx searches the XML for each property

@@ -321,3 +321,10 @@ def test_docx_properties_are_in_the_schemas_order_and_the_language_is_vietnamese
             assert known == sorted(known, key=order.index), names
     langs = {lang.get(f"{w}val") for lang in styles.iter(f"{w}lang")}
     assert langs == {"vi-VN"}
+
+
+def test_docx_appendix_reference_keeps_the_blank_for_the_reports_number(doc):
+    """"(Kèm theo Báo cáo số      /BC-UBND ...)": the blank where the number is written by hand
+    (em spaces in the document) was collapsed to one space in Word."""
+    refs = [p.text for p in doc.paragraphs if p.text.startswith("(Kèm theo Báo cáo số")]
+    assert refs and all("số \u2003\u2003/BC-UBND" in t for t in refs), refs[:1]

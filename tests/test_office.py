@@ -328,3 +328,13 @@ def test_docx_appendix_reference_keeps_the_blank_for_the_reports_number(doc):
     (em spaces in the document) was collapsed to one space in Word."""
     refs = [p.text for p in doc.paragraphs if p.text.startswith("(Kèm theo Báo cáo số")]
     assert refs and all("số \u2003\u2003/BC-UBND" in t for t in refs), refs[:1]
+
+
+def test_docx_table_cells_are_single_spaced_without_space_after(doc):
+    """The body's 6 pt after and 1,15 lines made every appendix row tall, its text at the
+    top: table cells have a paragraph style of their own."""
+    cell = doc.tables[-1].rows[1].cells[1].paragraphs[0]
+    assert cell.style.name == "Table Text"
+    assert cell.style.paragraph_format.space_after == 0
+    assert cell.style.paragraph_format.line_spacing == 1.0
+    assert doc.styles["Normal"].paragraph_format.space_after == Pt(6)  # the body keeps its own

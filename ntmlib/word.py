@@ -183,9 +183,11 @@ class Builder:
             p.paragraph_format.first_line_indent = Cm(indent)
         if keep:
             p.paragraph_format.keep_with_next = True
-        if prefix:
+        if prefix:  # a numbering the stylesheet adds ("Biểu đồ 2. "): as its paragraph's text
             run = p.add_run(prefix)
             run.bold, run.italic = bold or None, italic or None
+            if size:
+                run.font.size = Pt(size)
         if el is not None:
             self._runs(p, el, bold, italic, size)
         elif text:

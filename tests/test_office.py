@@ -255,6 +255,9 @@ def test_word_numbers_the_charts_from_1_with_this_years_captions(doc):
         "Biểu đồ 3. Kết quả thực hiện các tiêu chí xã nông thôn mới theo từng xã năm 2024",
         "Biểu đồ 4. Số xã theo mức độ đạt tiêu chí nông thôn mới, năm 2023 và năm 2024",
         "Biểu đồ 5. Nguồn vốn huy động năm 2024 theo nguồn"]
+    # the number in the caption's size (12 pt), not the body's
+    first = next(p for p in doc.paragraphs if p.text.startswith("Biểu đồ"))
+    assert {r.font.size for r in first.runs} == {Pt(12)}
 
 
 def test_xlsx_is_marked_as_sample_data_on_screen_and_on_paper(book):

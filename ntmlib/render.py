@@ -202,6 +202,14 @@ def plain(html: str) -> str:
     return " ".join(_html.unescape(_TAG.sub("", html)).split())
 
 
+def appendix_reference(data: UnitData) -> str:
+    """The line under an appendix's title: "(Kèm theo Báo cáo số …/BC-UBND ngày … của Ủy
+    ban nhân dân huyện …)", a blank (two em spaces) where the number is written by hand."""
+    h = data.header
+    return (f"(Kèm theo Báo cáo số {h.get('doc_number') or chr(0x2003) * 2}/{h['doc_symbol']} "
+            f"ngày {fmt_date(h['date'])} của {Words(data).committee} {data.unit.short_name})")
+
+
 class Words:
     """The words a report uses for its unit, all from the reference data: 'huyện', 'Ủy ban
     nhân dân huyện', 'Huyện ủy', 'xã, thị trấn', 'ấp, khóm', 'ngân sách tỉnh' ..."""
@@ -615,6 +623,7 @@ class Renderer:
             "year": d.year, "period": d.period, "set": d.criteria_set,
             "prev_period": last_years_period(d) or "",
             "appendices": self.appendices, "table": self.table, "note": self.note,
+            "appendix_reference": appendix_reference,
             "fmt_date": fmt_date,
             "R": self.records,
             "date_line": fmt_date_line(h.get("place") or d.reference.place_of(d.unit), h["date"])

@@ -31,6 +31,7 @@ from .render import (
     SECTION_TITLES,
     Document,
     RenderedParts,
+    appendix_reference,
     render_parts,
     render_report,
 )
@@ -95,8 +96,10 @@ class Report:
     def appendix_tables(self) -> list[AppendixView]:
         """Each appendix whole, its numbers as printed (for the reviewer), with its data for
         appendices.xlsx."""
+        reference = appendix_reference(self.data)  # under each title, as in the document
         return [AppendixView(a.frame(self.figures), f"{a.label(self.figures)}. "
-                             f"{a.title_text(self.figures)}", a.payload(self.figures))
+                             f"{a.title_text(self.figures)}",
+                             {**a.payload(self.figures), "reference": reference})
                 for a in self.appendices]
 
     def document(self, parameters: dict) -> Document:

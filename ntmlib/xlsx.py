@@ -84,7 +84,11 @@ def _sheet(wb: Workbook, item: dict, taken: set[str], derivations: dict[str, str
     bold = Font(name=FONT, bold=True, size=12)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     line = 1
-    for text, font in ((item["label"], bold), (item["title"], bold)):
+    # number, title and the line naming the report they go with, as the document has them
+    for text, font in ((item["label"], bold), (item["title"], bold),
+                       (item.get("reference"), Font(name=FONT, italic=True, size=12))):
+        if not text:
+            continue
         ws.cell(line, 1, text).font = font
         ws.cell(line, 1).alignment = centre
         if ncols > 1:
@@ -138,6 +142,8 @@ def _sheet(wb: Workbook, item: dict, taken: set[str], derivations: dict[str, str
         ws.row_dimensions[below].height = _height([text], [sum(widths)], 11)
         below += 1
     ws.row_dimensions[2].height = _height([item["title"]], [sum(widths)], 12)
+    if item.get("reference"):
+        ws.row_dimensions[3].height = _height([item["reference"]], [sum(widths)], 12)
     # wrapped rows get their height here: LibreOffice does not grow them when it opens the file
     ws.row_dimensions[head_row].height = _height(headers, widths, 11)
     for i, row in enumerate(rows):

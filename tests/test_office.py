@@ -260,6 +260,14 @@ def test_word_numbers_the_charts_from_1_with_this_years_captions(doc):
     assert {r.font.size for r in first.runs} == {Pt(12)}
 
 
+def test_xlsx_names_the_report_each_appendix_goes_with(book):
+    """Under each title, as in the document: "(Kèm theo Báo cáo số …/BC-UBND ngày … của Ủy ban
+    nhân dân huyện Hòa Vang)" (the fixture's header: no number yet, dated 10/12/2024)."""
+    for name in book.sheetnames[:-1]:
+        assert book[name]["A3"].value == ("(Kèm theo Báo cáo số \u2003\u2003/BC-UBND ngày "
+                                          "10/12/2024 của Ủy ban nhân dân huyện Hòa Vang)"), name
+
+
 def test_xlsx_is_marked_as_sample_data_on_screen_and_on_paper(book):
     """Hòa Vang 2024's fixture is sample data (header sample_data: yes): every page of the PDF
     and the Word file says so, and so must each sheet, or a printed appendix looks real."""

@@ -876,9 +876,13 @@ def check_narrative(raw: RawDataset, scope: str) -> list[Finding]:
                     .format(length=count(len(p)), limit=count(MAX_TEXT)), section=section,
                     **at))
             elif stray := _stray_brace(p):
+                nested = re.search(r"\{\s*\{|\}\s*\}", p) is not None
                 findings.append(Finding.error(
-                    "placeholder", _("'{text}' has a brace without its pair, which would be "
-                                     "printed as it is; a figure is written {{key}}").format(
+                    "placeholder", (_("'{text}' has braces inside braces, which would be "
+                                      "printed as they are; a figure is written {{key}}, with "
+                                      "one brace each side") if nested else
+                                    _("'{text}' has a brace without its pair, which would be "
+                                      "printed as it is; a figure is written {{key}}")).format(
                         text=stray), section=section, **at))
     return findings
 

@@ -417,6 +417,12 @@ def test_each_narrative_finding_says_in_words_what_is_wrong_and_an_unread_narrat
         ("too-long", "a paragraph of 5,001 characters is longer than 5,000", "proposals"),
         ("placeholder", "'Còn {thiếu vốn' has a brace without its pair, which would be printed "
          "as it is; a figure is written {key}", "limitations")]
+    # a template engine's braces ({{ x }}): not "without its pair", but doubled
+    raw.narrative = {"limitations": ["Kết quả {{ 7*7 }} đạt."]}
+    assert [f.message for f in validate.check_narrative(raw, "report")
+            if f.rule == "placeholder"] == [
+        "'Kết quả {{ 7*7 }} đạt.' has braces inside braces, which would be printed as they "
+        "are; a figure is written {key}, with one brace each side"]
     # a narrative refused when it was read (its reading said why): no section is "empty"
     raw.narrative, raw.unreadable = {}, {"narrative"}
     assert validate.check_narrative(raw, "report") == []

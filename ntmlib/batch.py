@@ -18,6 +18,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -146,6 +147,45 @@ def units_with_data(year: int, data_dir: Path, level: str | None = None) -> list
     return sorted(found)
 
 
+def unmatched_entries(year: int, data_dir: Path) -> list[str]:
+    """What the year's folder holds that names no unit of that year, so that a batch reads
+    none of it (a folder "cau ke", "tieu-can (1)", "tp-tra-vinh-2023", a unit of another
+    year): one sentence each, with the unit it likely is."""
+    import unicodedata
+
+    from .io import copy_of
+
+    ref = load_reference(data_dir)
+    root = data_dir / str(year)
+    try:
+        entries = sorted(root.iterdir()) if root.is_dir() else []
+    except OSError:
+        return []
+    index = ref._year_index(year)
+    said = []
+    for p in entries:
+        if p.name.startswith((".", "~$")) or not (p.is_dir() or p.suffix.casefold() in (
+                ".xlsx", ".xlsm", ".xls")):
+            continue
+        name = p.stem if p.is_file() else p.name
+        if name in index:
+            continue
+        # what it was likely meant to be: without a copy mark or the year, in the ids' form
+        plain = (copy_of(name) or name).strip()
+        plain = unicodedata.normalize("NFD", plain.replace("đ", "d").replace("Đ", "D"))
+        plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+        plain = re.sub(r"[\s_]+", "-", plain)
+        plain = re.sub(rf"[-.]?{year}$", "", plain).strip("-")
+        if plain in index and plain != name:
+            said.append(_("{year}/{entry} names no unit of {year} and is not read: is it "
+                          "{unit} ({name})? Give it the name {unit}").format(
+                year=year, entry=p.name, unit=index[plain][0].slug, name=index[plain][0].name))
+        else:  # a unit of other years, or no unit at all: as `ntm report` would say it
+            said.append(_("{year}/{entry} is not read: {why}").format(
+                year=year, entry=p.name, why=ref.not_in_year(name, year)))
+    return said
+
+
 def districts_with_data(year: int, data_dir: Path) -> list[str]:
     """District ids that have a folder or workbook for `year`."""
     return units_with_data(year, data_dir, "district")
@@ -222,6 +262,7 @@ class BatchResult:
     manifest: Path
     index: Path
     summary_status: str = ""
+    unread: list[str] = field(default_factory=list)  # entries of the year's folder, unread
 
     @property
     def failed(self) -> list[DistrictResult]:
@@ -263,9 +304,12 @@ def run_batch(
     ref = load_reference(data_root)
     level = level or ref.report_level(year)
     selected = select_units(year, data_root, districts, province, level)
+    # folders and workbooks that name no unit: read by nothing, said rather than skipped
+    unread = unmatched_entries(year, data_root) if not districts else []
     if not selected:
         raise NtmError(_("No unit of level {level} has data for {year} in {folder}.")
-                       .format(level=_(level), year=year, folder=data_root))
+                       .format(level=_(level), year=year, folder=data_root)
+                       + "".join(f" {u}." for u in unread[:3]))
     workers = workers or config.default_workers(len(selected))
     # one batch of a year at a time: build.json and index.html describe the outputs beside
     # them, which a second batch would overwrite half-way (single reports lock their folders)
@@ -335,9 +379,10 @@ def run_batch(
         # the manifest and the index keep the units this run did not select, as the last run
         # left them: a partial batch updates its own rows
         every = merge_results(previous, results)
-        manifest = write_manifest(year, every, out_root, data_root, env_key, summary_status)
+        manifest = write_manifest(year, every, out_root, data_root, env_key, summary_status,
+                                  unread)
         index = write_index(year, every, out_root, summary_status)
-        return BatchResult(year, results, manifest, index, summary_status)
+        return BatchResult(year, results, manifest, index, summary_status, unread)
 
 
 @contextmanager
@@ -639,7 +684,7 @@ def _beside(path: Path, task: DistrictTask) -> str:
 
 
 def write_manifest(year: int, results: list[DistrictResult], out_root: Path, data_root: Path,
-                   env_key: str, summary_status: str) -> Path:
+                   env_key: str, summary_status: str, unread: list[str] | None = None) -> Path:
     from importlib.metadata import version
 
     from .export import atomic_write
@@ -655,6 +700,7 @@ def write_manifest(year: int, results: list[DistrictResult], out_root: Path, dat
         "data_dir": Path(os.path.relpath(data_root, out_root / str(year))).as_posix(),
         "input_sha256": _input_hashes(year, [r.district for r in results], data_root),
         "province_summary": summary_status,
+        "unread": unread or [],  # what the year's folder holds that names no unit
         "districts": {r.district: asdict(r) for r in results},
     }
     path = out_root / str(year) / MANIFEST

@@ -142,6 +142,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     )
     failed = not (result.ok and result.summary_status in ("", "ok"))
     if not args.quiet or failed:
+        for unread in result.unread:
+            print(_("WARNING: {message}").format(message=unread))
         print(summary_table(result.results))
         if result.summary_status:
             print(_("province report: {status}").format(status=result.summary_status))

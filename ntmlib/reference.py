@@ -409,6 +409,11 @@ class Reference:
         """A district-level unit (kept for the district commands)."""
         return self.resolve(district, year, level="district")
 
+    def not_in_year(self, ident: str, year: int, level: str | None = None) -> str:
+        """Why no unit `ident` (id or code) is found in `year`: the years it existed and what
+        followed it, or the ids it may be a slip for."""
+        return self._not_in_year(ident, year, level)
+
     def _not_in_year(self, ident: str, year: int, level: str | None) -> str:
         others = [u for u in self._unit_objects if ident in (u.code, u.slug)
                   and (level is None or u.level == level)]

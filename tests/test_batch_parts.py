@@ -1194,3 +1194,31 @@ def test_the_provinces_without_a_folder_follow_the_data_folders_reference(tmp_pa
     assert batch._without_folder(2024, ["cau-ke"], data) == ["tra-vinh-cu"]
     (data / "2024" / "tra-vinh-cu").mkdir()
     assert batch._without_folder(2024, ["cau-ke"], data) == []
+
+
+def test_folders_that_name_no_unit_are_said_with_the_unit_they_likely_are(tmp_path, english):
+    """A batch read only folders named by a unit's id or code: "cau ke", "Cầu Ngang",
+    "tieu-can (1)" or "tp-tra-vinh-2023" were skipped in silence, and the province report
+    then said the unit had no data. Each is named with the id it likely means; a unit of
+    another year with the years it existed; hidden files, Excel's lock files and other
+    files are no units' data."""
+    shutil.copytree(config.PROJECT_DIR / "data" / "reference", tmp_path / "reference")
+    year = tmp_path / "2023"
+    for name in ("tra-cu", "845", "cau ke", "Cầu Ngang", "tieu-can (1)", "tp-tra-vinh-2023",
+                 "xa-tra-cu", ".git"):
+        (year / name).mkdir(parents=True)
+    for name in ("duyen-hai.xlsx", "~$tra-cu.xlsx", "notes.txt"):
+        (year / name).write_bytes(b"")
+    said = batch.unmatched_entries(2023, tmp_path)
+    assert said[:4] == [
+        "2023/Cầu Ngang names no unit of 2023 and is not read: is it cau-ngang (Huyện Cầu "
+        "Ngang)? Give it the name cau-ngang",
+        "2023/cau ke names no unit of 2023 and is not read: is it cau-ke (Huyện Cầu Kè)? "
+        "Give it the name cau-ke",
+        "2023/tieu-can (1) names no unit of 2023 and is not read: is it tieu-can (Huyện Tiểu "
+        "Cần)? Give it the name tieu-can",
+        "2023/tp-tra-vinh-2023 names no unit of 2023 and is not read: is it tp-tra-vinh "
+        "(Thành phố Trà Vinh)? Give it the name tp-tra-vinh"]
+    assert len(said) == 5 and said[4].startswith(
+        "2023/xa-tra-cu is not read: No unit 'xa-tra-cu' existed in 2023: Xã Trà Cú (29461) "
+        "existed from 01/07/2025")

@@ -824,6 +824,8 @@ def summary_table(results: list[DistrictResult]) -> str:
     for r in results:
         detail = (_("{files} files").format(files=len(r.outputs)) if r.status == "ok"
                   else r.error)
+        if r.failed_notebook:  # where to look: the run as far as it went
+            detail += "; " + _("partial notebook: {path}").format(path=r.failed_notebook)
         lines.append(f"{r.district:<{unit_w}} {status[r.status]:<{status_w}} "
                      f"{fmt_fixed(r.seconds) + ' s':>8} {r.errors:>6} {r.warnings:>8}  "
                      f"{detail}")

@@ -571,11 +571,15 @@ def test_the_terminal_summary_has_a_line_per_unit():
         "cau-ke                 xong          61,0 s      0        2  3 tệp",
         "tra-cu                 không đổi      0,0 s      0        1  không đổi",
         "tx-duyen-hai           lỗi dữ liệu    1,5 s      3        0  3 lỗi dữ liệu",
-        "tieu-can               lỗi           20,0 s      0        0  ô 4 báo lỗi",
+        # a failed run says where its partial notebook is (beside build.json), not only the
+        # index page
+        "tieu-can               lỗi           20,0 s      0        0  ô 4 báo lỗi; sổ tính "
+        "dừng giữa chừng: tieu-can.failed.ipynb",
     ]
     r[0] = DistrictResult("xa-nga-ba-dong-nai-moi-2", "Xã Ngã Ba", "ok", 1.0, 0, 0)
     assert summary_table(r).splitlines()[2] == (  # a longer id widens its column
         "xa-nga-ba-dong-nai-moi-2 xong           1,0 s      0        0  0 tệp")
+
 
 
 def test_a_batch_result_is_ok_only_without_failed_or_invalid_units(tmp_path):

@@ -42,11 +42,19 @@ def source_text(src: dict) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def _input_href(key: str) -> str:
+    """Where an input figure is shown: its row on this page, or for a member unit's figure
+    ("cang-long:funds.total", in a province report) its row in that unit's review copy, in
+    the folder beside this report's."""
+    unit, sep, member_key = key.partition(":")
+    return f"../{unit}/review.html#fig-{member_key}" if sep else f"#fig-{key}"
+
+
 def figure_row(rec: dict) -> str:
     """One figure as a table row (rec: a figures.json record)."""
     key = rec["key"]
     sources = "<br>".join(escape(source_text(s)) for s in rec.get("sources") or [])
-    inputs = ", ".join(f'<a href="#fig-{escape(k, True)}">{escape(k)}</a>'
+    inputs = ", ".join(f'<a href="{escape(_input_href(k), True)}">{escape(k)}</a>'
                        for k in rec.get("inputs") or [])
     where = "<br>".join(x for x in (sources, inputs) if x)
     uses = "<br>".join(f"[{escape(u.get('section', ''))}] {escape(u.get('text', ''))}"

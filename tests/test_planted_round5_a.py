@@ -25,6 +25,18 @@ def test_review_row_writes_the_rows_a_figure_reads_as_runs(hv24):
     assert "2024/hoa-vang/district_criteria.csv, dòng 11–15, 17, cột achieved" in row
 
 
+def test_review_row_links_a_member_units_figure_to_that_units_review_copy():
+    """A province's sum reads its members' figures ("cang-long:funds.total"): the link went to
+    an anchor of the province's own page that does not exist; it leads to the member's
+    review copy, in the folder beside the province's. A figure of the same page stays here."""
+    from ntmlib.review import figure_row
+
+    row = figure_row({"key": "funds.total", "label": "t", "printed": "1",
+                      "inputs": ["cang-long:funds.total", "year"]})
+    assert ('<a href="../cang-long/review.html#fig-funds.total">cang-long:funds.total</a>, '
+            '<a href="#fig-year">year</a>') in row
+
+
 def test_review_row_stars_a_reconstructed_figure_read_from_one_cell(hv24):
     """A figure read straight from a cell (Hòa Vang 2024's 2 OCOP training classes,
     training.csv row 2) prints "02 *" in the review copy when that cell is reconstructed, and

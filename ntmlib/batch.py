@@ -346,36 +346,44 @@ def run_batch(
         for i, task in enumerate(tasks):
             task.keep_spare = spare and i < len(tasks) - max(1, workers)
             task.pdf_apart = spare
-        with _zygote_for(tasks, scheduler) as zygote:
-            for task in tasks:
-                task.zygote = zygote or True
-            spare = None
-            if (summary and tasks and zygote is None
-                    and _provinces(year, selected, data_root, province)):
-                # Dask: the province report, made here, has its kernel started now, beside
-                # the workers, instead of on one core after the last unit; in a thread,
-                # since it waits for its imports, which the workers need not wait for
-                from .kernels import start_spare
-                from .runner import kernel_env
+        summary_status = ""
+        try:
+            with _zygote_for(tasks, scheduler) as zygote:
+                for task in tasks:
+                    task.zygote = zygote or True
+                spare = None
+                if (summary and tasks and zygote is None
+                        and _provinces(year, selected, data_root, province)):
+                    # Dask: the province report, made here, has its kernel started now, beside
+                    # the workers, instead of on one core after the last unit; in a thread,
+                    # since it waits for its imports, which the workers need not wait for
+                    from .kernels import start_spare
+                    from .runner import kernel_env
 
-                spare = threading.Thread(target=start_spare, daemon=True,
-                                         kwargs={"env": kernel_env(data_root, out_root)})
-                spare.start()
-            # the province report runs in the last tranche's pool, whose workers have made
-            # reports already (a new process spent about 2 CPU-s on its first one)
-            with _LastPool() as last:
-                results += _run_tasks(tasks, workers, scheduler, progress, last)
-                results.sort(key=lambda r: r.district)
-                if spare is not None:
-                    spare.join()
+                    spare = threading.Thread(target=start_spare, daemon=True,
+                                             kwargs={"env": kernel_env(data_root, out_root)})
+                    spare.start()
+                # the province report runs in the last tranche's pool, whose workers have made
+                # reports already (a new process spent about 2 CPU-s on its first one)
+                with _LastPool() as last:
+                    _run_tasks(tasks, workers, scheduler, progress, last, into=results)
+                    results.sort(key=lambda r: r.district)
+                    if spare is not None:
+                        spare.join()
 
-                summary_status = ""
-                good = [r.district for r in results if r.status in ("ok", "skipped")]
-                if summary and good:
-                    args = (year, good, data_root, out_root, formats, timeout, progress,
-                            province, extra_parameters)
-                    summary_status = (_province_reports_apart(zygote, args, last.pool)
-                                      if zygote else _province_reports(*args))
+                    good = [r.district for r in results if r.status in ("ok", "skipped")]
+                    if summary and good:
+                        args = (year, good, data_root, out_root, formats, timeout, progress,
+                                province, extra_parameters)
+                        summary_status = (_province_reports_apart(zygote, args, last.pool)
+                                          if zygote else _province_reports(*args))
+        except KeyboardInterrupt:
+            # stopped by the user: the units done so far are recorded (an --only-failed run
+            # then has them), the others keep what the last run left
+            every = merge_results(previous, sorted(results, key=lambda r: r.district))
+            write_manifest(year, every, out_root, data_root, env_key, "", unread)
+            write_index(year, every, out_root, "")
+            raise
         # the manifest and the index keep the units this run did not select, as the last run
         # left them: a partial batch updates its own rows
         every = merge_results(previous, results)
@@ -418,16 +426,19 @@ def _skipped(before: dict, slug: str, unit, why: str) -> DistrictResult:
 
 
 def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
-               progress: bool, keep: _LastPool | None = None) -> list[DistrictResult]:
+               progress: bool, keep: _LastPool | None = None,
+               into: list[DistrictResult] | None = None) -> list[DistrictResult]:
     """Each task's result, from a process pool per tranche, or from Dask. With `keep`, the
-    last tranche's pool stays open until `keep` closes, as `keep.pool`."""
+    last tranche's pool stays open until `keep` closes, as `keep.pool`. Results are appended
+    to `into` (a new list by default) as the units finish, so that a run stopped half-way
+    keeps those done."""
+    results: list[DistrictResult] = [] if into is None else into
     if not tasks:
-        return []
+        return results
     bar = tqdm(total=len(tasks), desc=_("Units"), unit=_("unit"), disable=not progress)
-    results: list[DistrictResult] = []
     try:
         if scheduler:
-            results = _run_dask(tasks, scheduler, bar, workers)
+            results += _run_dask(tasks, scheduler, bar, workers)
         else:
             workers = max(1, workers)
             tranches = _tranches(tasks, workers * WORKER_TASKS)
@@ -439,13 +450,29 @@ def _run_tasks(tasks: list[DistrictTask], workers: int, scheduler: str | None,
                     if last:
                         keep.pool = pool
                     futures = {pool.submit(render_district, t): t for t in tranche}
-                    for fut in as_completed(futures):
-                        results.append(_result_of(fut, futures[fut]))
-                        bar.set_postfix_str(results[-1].district)
-                        bar.update()
+                    try:
+                        for fut in as_completed(futures):
+                            results.append(_result_of(fut, futures[fut]))
+                            bar.set_postfix_str(results[-1].district)
+                            bar.update()
+                    except KeyboardInterrupt:
+                        _stop_pool(pool)
+                        raise
     finally:
         bar.close()
     return results
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once (the user stopped the batch): its queued units are dropped and its
+    workers ended, where a shutdown would wait for them; a worker that the interrupt did not
+    reach (a signal sent to this process alone) would otherwise take the next unit, and this
+    process wait for it at exit."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        if process.is_alive():
+            process.terminate()
 
 
 class _LastPool(ExitStack):

@@ -606,15 +606,17 @@ def rerun(tmp_path, monkeypatch):
     given: list[list[DistrictTask]] = []
     pool_args: list[tuple] = []
 
-    def pool(tasks, workers, scheduler, progress, keep=None):
+    def pool(tasks, workers, scheduler, progress, keep=None, into=None):
         given.append(tasks)
         pool_args.append((workers, scheduler, progress))
         for t in tasks:  # what a good run leaves
             if t.district != "tieu-can":
                 (out / "2024" / t.district).mkdir(parents=True, exist_ok=True)
-        return [DistrictResult(t.district, t.name, "failed" if t.district == "tieu-can"
+        done = [DistrictResult(t.district, t.name, "failed" if t.district == "tieu-can"
                                else "ok", 1.0, build_key=t.build_key if t.district != "tieu-can"
                                else "", kind=t.kind) for t in tasks]
+        into.extend(done)  # as the units finish
+        return into
     monkeypatch.setattr(batch, "_run_tasks", pool)
     zygotes: list[str] = []  # the batch's zygote, stood in for: no process is started
 
@@ -635,6 +637,23 @@ def rerun(tmp_path, monkeypatch):
         return tasks, {r.district: (r.status, r.error) for r in res.results}, res
     run.data, run.out, run.pool_args, run.zygotes, run.given = data, out, pool_args, zygotes, given
     return run
+
+
+@pytest.mark.e2e
+def test_a_batch_stopped_by_the_user_records_the_units_it_finished(rerun, monkeypatch):
+    """Ctrl+C half-way through a batch wrote no build.json: the next run rendered every unit
+    again and --only-failed had nothing to go on. The units finished are recorded, then the
+    interruption goes on (the command exits as stopped)."""
+    def stopped(tasks, workers, scheduler, progress, keep=None, into=None):
+        into.append(DistrictResult(tasks[0].district, tasks[0].name, "ok", 1.0,
+                                   build_key=tasks[0].build_key))
+        raise KeyboardInterrupt
+    monkeypatch.setattr(batch, "_run_tasks", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        rerun()
+    m = json.loads((rerun.out / "2024" / "build.json").read_text(encoding="utf-8"))
+    assert {k: v["status"] for k, v in m["districts"].items()} == {"cau-ke": "ok"}
+    assert (rerun.out / "2024" / "index.html").is_file()
 
 
 @pytest.mark.e2e

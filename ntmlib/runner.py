@@ -579,10 +579,9 @@ def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, deadline
         if done is not None:
             done.append(nb)
     except PapermillExecutionError as exc:
-        first = (exc.evalue or "").strip().splitlines()
         return _("{cell} raised {error}").format(
             cell=_("cell {number}").format(number=exc.exec_count),
-            error=exc.ename + (f": {first[0]}" if first else ""))
+            error=_raised(exc.ename, exc.evalue))
     except ReportTimeout as exc:
         return STOPPED + str(exc)
     except Exception as exc:  # kernel died, timeout, missing kernel: all end this report
@@ -593,6 +592,20 @@ def _execute(notebook: Path, output: Path, parameters: dict, cwd: Path, deadline
             return STOPPED + _("the notebook's kernel died (out of memory?)")
         return f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
     return ""
+
+
+# errors ntmlib raises for the user: their message is the sentence, without the class's name
+_USER_ERRORS = {"NtmError", "UnknownDistrictError", "DataNotFoundError", "DataValidationError",
+                "ReportError"}
+
+
+def _raised(ename: str, evalue: str | None) -> str:
+    """An error a cell raised, in a line: 'ValueError: …' for a bug, the sentence alone for
+    an error meant for the user."""
+    first = (evalue or "").strip().splitlines()
+    if ename in _USER_ERRORS and first:
+        return first[0]
+    return ename + (f": {first[0]}" if first else "")
 
 
 def _cell_error(executed: Path) -> tuple[str, str]:
@@ -608,9 +621,8 @@ def _cell_error(executed: Path) -> tuple[str, str]:
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                value = (out.get("evalue") or "").strip().splitlines()
                 return (_("cell {number}").format(number=cell.get("execution_count")),
-                        f"{out.get('ename')}" + (f": {value[0]}" if value else ""))
+                        _raised(out.get("ename") or "", out.get("evalue")))
     code = [c for c in nb.cells if c.cell_type == "code"]
     for number, cell in enumerate(code, 1):  # stopped without an error: timeout, dead kernel
         if cell.metadata.get("papermill", {}).get("status") == "failed":

@@ -657,7 +657,10 @@ def number_appendices(data: UnitData, figures: Figures, items: list[Appendix],
                       scheme: str | None = None) -> list[Appendix]:
     scheme = scheme or config.APPENDIX_NUMBERING
     if scheme not in ("arabic", "roman"):
-        raise NtmError(f"Appendix numbering '{scheme}' is not arabic or roman")
+        from .i18n import _  # here: elsewhere in this module `_` is a loop variable
+
+        raise NtmError(_("Appendix numbering '{scheme}' is neither arabic nor roman").format(
+            scheme=scheme))
     given = data.tables.get("appendices")
     own: dict[str, tuple[str, int, str]] = {}
     if given is not None and not given.empty:

@@ -319,7 +319,7 @@ def test_roman_appendix_numbers_skip_a_reserved_one_and_take_its_own_title(tmp_p
     assert documents.title_text(report.figures) == "VĂN BẢN CHỈ ĐẠO NĂM 2020"
     assert report.figures["appendix.number[levels]"].derivation == (
         "thứ tự in của phụ lục (roman): IV")
-    with pytest.raises(NtmError, match="Appendix numbering 'hy lạp' is not arabic or roman"):
+    with pytest.raises(NtmError, match="Cách đánh số phụ lục 'hy lạp' không phải arabic"):
         number_appendices(result.data, report.figures, [], "hy lạp")
 
 

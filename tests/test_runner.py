@@ -1016,3 +1016,12 @@ def test_a_file_where_the_reports_folder_goes_is_kept_and_the_run_refused(tmp_pa
                               "hoặc đổi tên tệp này rồi chạy lại")
     assert _left(tmp_path) == ["tra-cu"] and final.read_text(encoding="utf-8") == "ghi chú"
     assert calls == []
+
+
+def test_an_error_meant_for_the_user_is_said_without_its_class_name():
+    """A cell that raised ntmlib's own error (a wrong parameter: appendix_numbering) said
+    'NtmError: …' in the batch's table; a bug keeps its class's name, for whoever fixes it."""
+    assert runner._raised("NtmError", "Cách đánh số phụ lục 'x' không phải arabic\nchi tiết") \
+        == "Cách đánh số phụ lục 'x' không phải arabic"
+    assert runner._raised("ValueError", "số âm") == "ValueError: số âm"
+    assert runner._raised("KeyError", "") == "KeyError"

@@ -436,8 +436,24 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a full disk, a read-only or missing folder: say which, no trace
         where = exc.filename or ""
         print("ntm: " + _("cannot read or write {path}: {error}").format(
-            path=where, error=exc.strerror or exc), file=sys.stderr)
+            path=where, error=os_error_text(exc)), file=sys.stderr)
         return EXIT_USAGE
+
+
+def os_error_text(exc: OSError) -> str:
+    """Why the system refused, in the user's words for the usual causes (the system's own
+    words, in English, otherwise)."""
+    import errno
+
+    said = {errno.EACCES: N_("permission denied"), errno.EPERM: N_("not permitted"),
+            errno.ENOSPC: N_("the disk is full"), errno.EROFS: N_("the disk is read-only"),
+            errno.EEXIST: N_("a file of that name is already there"),
+            errno.ENOTDIR: N_("a file stands where a folder is needed"),
+            errno.EISDIR: N_("a folder stands where a file is needed"),
+            errno.ENOENT: N_("no such file or folder"),
+            errno.ELOOP: N_("a link that leads back to itself"),
+            errno.ETIMEDOUT: N_("no answer in time")}.get(exc.errno or 0)
+    return _(said) if said else str(exc.strerror or exc)
 
 
 if __name__ == "__main__":

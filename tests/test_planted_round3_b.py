@@ -125,8 +125,26 @@ def test_a_file_that_cannot_be_read_or_written_exits_2_with_one_line(monkeypatch
 
     monkeypatch.setattr(ntmlib.dataset, "load_unit", refused)
     assert main(["validate", "--year", "2023", "--unit", "tra-cu"]) == 2
-    assert capsys.readouterr().err == (
-        "ntm: không đọc hoặc ghi được /srv/ntm/data/2023/tra-cu: Permission denied\n")
+    assert capsys.readouterr().err == (  # the cause in the user's words, not the system's
+        "ntm: không đọc hoặc ghi được /srv/ntm/data/2023/tra-cu: không có quyền truy cập\n")
+
+
+@pytest.mark.parametrize(("error", "said"), [
+    (FileExistsError(17, "File exists", "/o/2023"), "đã có một tệp trùng tên ở đó"),
+    (OSError(28, "No space left on device", "/o/2023"), "ổ đĩa đã đầy"),
+    (OSError(30, "Read-only file system", "/o/2023"), "ổ đĩa chỉ cho đọc"),
+    (OSError(5, "Input/output error", "/o/2023"), "Input/output error"),  # rare: as it comes
+])
+def test_the_systems_refusals_are_said_in_the_users_words(monkeypatch, capsys, error, said):
+    import ntmlib.dataset
+    from ntmlib.cli import main
+
+    def refused(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(ntmlib.dataset, "load_unit", refused)
+    assert main(["validate", "--year", "2023", "--unit", "tra-cu"]) == 2
+    assert capsys.readouterr().err == f"ntm: không đọc hoặc ghi được /o/2023: {said}\n"
 
 
 # -- regroup: a title held by only some of the old xã ----------------------------------------

@@ -377,6 +377,9 @@ def run_batch(
                                 province, extra_parameters)
                         summary_status = (_province_reports_apart(zygote, args, last.pool)
                                           if zygote else _province_reports(*args))
+                    elif summary and _provinces(year, selected, data_root, province):
+                        # said, rather than the province left off the index in silence
+                        summary_status = _("not made: no unit of this run succeeded")
         except KeyboardInterrupt:
             # stopped by the user: the units done so far are recorded (an --only-failed run
             # then has them), the others keep what the last run left

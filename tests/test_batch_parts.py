@@ -810,6 +810,13 @@ def test_the_province_report_follows_the_units_that_are_good(rerun, monkeypatch)
                     summary=False, force=True)
     assert len(spare) == 1 and len(asked) == 3
     assert rerun.pool_args[-1][2] is False
+    # no unit of the run good (tieu-can fails in the stand-in pool): the province is not made
+    # again, and the index says so rather than leaving it off in silence
+    res = batch.run_batch(2024, data_dir=rerun.data, out_dir=rerun.out, progress=False,
+                          districts=["tieu-can"], force=True)
+    assert len(asked) == 3
+    assert res.summary_status == "chưa lập: không đơn vị nào của lần chạy này thành công"
+    assert "Báo cáo cấp tỉnh: lỗi: chưa lập" in res.index.read_text(encoding="utf-8")
 
 
 def test_a_batch_takes_its_folders_from_the_environment(rerun, monkeypatch):

@@ -345,6 +345,8 @@ class Figures:
         if len(values) > MAX_TERMS:
             derivation += f" + … ({len(values)} số hạng)"
         derivation = f"{derivation} = {num(total)}" if values else "không có số hạng nào = 0"
+        if len(parts) == 1 and len(values) == 1:  # "27.071 = 27.071" said nothing: name it
+            derivation = f"bằng {parts[0]}: {num(total)}"
         # a sum of one term is that term, printed as it is (a source given as one typed line)
         places = figs[0].places if len(figs) == 1 and figs[0].value is not None else \
             self._money_places(kind, total, False)

@@ -434,6 +434,16 @@ def test_the_share_of_a_sources_total_line_names_the_source_alone(hv24):
     assert f["funds.share[province][total]"].label == "Ngân sách thành phố: tỷ lệ trong tổng"
 
 
+def test_a_source_of_one_line_names_the_line_it_is_not_an_empty_sum(hv24):
+    """Hòa Vang 2024's "Ngân sách thành phố" is one line of funds.csv (row 4, 800): its
+    derivation said "800 = 800"; it names the figure it equals, which names the row."""
+    f = hv24.figures
+    assert f["funds.source[province]"].derivation == (
+        "bằng funds.amount[province][total]: 800")
+    assert f["funds.source[province]"].inputs == ["funds.amount[province][total]"]
+    assert f["funds.source[central]"].derivation == "1.000 + 250,5 = 1.250,5"
+
+
 def test_a_sets_size_comes_from_the_reference_criteria_and_says_so(hv24):
     """Hòa Vang 2024: the 2021-2025 commune set (318/QĐ-TTg, 19 criteria in
     data/reference/criteria.csv), a whole number read from the reference table's rows."""

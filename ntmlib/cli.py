@@ -311,7 +311,7 @@ def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(_("{value} is not a whole number of seconds")
+        raise argparse.ArgumentTypeError(_("{value} is not a whole number")
                                          .format(value=text)) from None
     if value <= 0:
         raise argparse.ArgumentTypeError(_("{value} must be more than 0").format(value=text))

@@ -50,6 +50,10 @@ def test_usage_errors_exit_2_in_vietnamese(capsys, monkeypatch):
         main(["report", "--year", "2023", "--unit", "tra-cu", "--timeout", "0"])
     assert stop.value.code == 2
     assert "0 phải lớn hơn 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # a count of workers, not of seconds
+        main(["batch", "--year", "2023", "--workers", "abc"])
+    assert stop.value.code == 2
+    assert "abc không phải là số nguyên" in capsys.readouterr().err
 
 
 @pytest.mark.e2e

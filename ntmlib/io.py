@@ -560,8 +560,13 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
             unreadable.add("header")
         header = parsed or {}
     elif "header" not in unreadable:
-        findings.append(Finding.error("missing-table", _missing_file(HEADER_FILE, others),
-                                      file=header_shown))
+        empty = not others and not any((folder / e).exists() for e in expected)
+        findings.append(Finding.error(
+            "missing-table", _("the unit's folder is empty: put its data there, from the "
+                               "Excel form (ntm template, then ntm import) or from last "
+                               "year's (ntm new-year)") if empty
+            else _missing_file(HEADER_FILE, others),
+            file=display_path(folder, root) if empty else header_shown))
         unreadable.add("header")  # its fields are not each "required" as well
     narrative: dict[str, list[str]] = {}
     narrative_rows: dict[str, list[int]] = {}

@@ -128,3 +128,21 @@ def test_a_folder_gone_before_it_is_read_is_read_as_empty(english, tmp_path):
     raw = _read_folder(tmp_path / "gone", tmp_path)
     assert (raw.tables, raw.other_files, raw.files) == ({}, [], {})
     assert [f.rule for f in raw.findings] == ["missing-table"]
+
+
+def test_an_empty_units_folder_says_so_and_how_to_fill_it(tmp_path, english):
+    """An empty folder was "the file header.yaml is missing", and once that was added, 33
+    errors more: one finding at the folder says it is empty and where its data comes from."""
+    from ntmlib.io import read_dataset
+
+    folder = tmp_path / "2023" / "tra-cu"
+    folder.mkdir(parents=True)
+    raw = read_dataset(folder, display_root=tmp_path)
+    assert [f.file.endswith("/2023/tra-cu") for f in raw.findings] == [True]  # the folder
+    assert [(f.severity, f.rule, f.message) for f in raw.findings] == [
+        ("error", "missing-table", "the unit's folder is empty: put its data "
+         "there, from the Excel form (ntm template, then ntm import) or from last year's (ntm "
+         "new-year)")]
+    (folder / "notes.txt").write_text("x", encoding="utf-8")  # not empty: the file is missing
+    assert [f.message for f in read_dataset(folder, display_root=tmp_path).findings] == [
+        "the file header.yaml is missing"]

@@ -390,7 +390,9 @@ def test_invalid_data_is_reported_without_running_the_notebook(tmp_path, monkeyp
     assert (out.status, out.year, out.district, out.out_dir, out.outputs, out.error) == (
         "invalid", 2024, "tra-cu", None, [], "")
     assert [str(f) for f in out.findings] == [
-        "LỖI: tệp data/2024/tra-cu/header.yaml: thiếu tệp header.yaml"]
+        "LỖI: tệp data/2024/tra-cu: thư mục của đơn vị đang trống: hãy đưa số liệu vào, từ "
+        "biểu mẫu Excel (ntm template, rồi ntm import) hoặc từ số liệu năm trước (ntm "
+        "new-year)"]
     assert list(out.stages) == ["validate"] and 0 < out.stages["validate"] <= out.seconds < 30
     assert out.summary().splitlines()[-1] == (
         "tra-cu 2024: chưa lập: dữ liệu có 1 lỗi; sửa rồi chạy lại.")

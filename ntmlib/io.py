@@ -129,17 +129,16 @@ def copy_of(name: str) -> str | None:
     return m.group(1).strip()
 
 
-def _unread_copies(others: list[str], expected: set[str], folder: Path,
+def _unread_copies(names: set[str], expected: set[str], folder: Path,
                    root: Path | None) -> list[Finding]:
-    """Warnings for a unit folder's files that are not read though they look like its data:
-    a copy of one of its files ("funds (1).csv"), and a workbook (a filled form dropped in
-    the folder, which is read only in place of the folder)."""
+    """Warnings for the files of a unit folder (its entries `names`) that are not read though
+    they look like its data: a copy of one of its files ("funds (1).csv"), and a workbook (a
+    filled form dropped in the folder, which is read only in place of the folder)."""
     findings = []
     by_key = {e.casefold(): e for e in expected}
-    present = {p.casefold() for p in others} | {e.casefold() for e in expected
-                                                 if (folder / e).exists()}
+    present = {n.casefold() for n in names}  # the folder's entries
     stems = {Path(e).stem.casefold() for e in expected}
-    for name in others:
+    for name in sorted(names - expected):
         path = folder / name
         suffix = path.suffix.casefold()
         original = copy_of(path.stem)
@@ -545,11 +544,11 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
 
     expected = {HEADER_FILE, NARRATIVE_FILE, *(t.filename for t in TABLES)}
     try:
-        others = sorted(p.name for p in folder.iterdir()
-                        if p.name not in expected and not p.name.startswith("."))
+        names = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
     except OSError:
-        others = []
-    findings += _unread_copies(others, expected, folder, root)
+        names = set()
+    others = sorted(names - expected)
+    findings += _unread_copies(names, expected, folder, root)
     header: dict = {}
     header_path = folder / HEADER_FILE
     header_shown = display_path(header_path, root)
@@ -560,7 +559,7 @@ def _read_folder(folder: Path, root: Path | None) -> RawDataset:
             unreadable.add("header")
         header = parsed or {}
     elif "header" not in unreadable:
-        empty = not others and not any((folder / e).exists() for e in expected)
+        empty = not names
         findings.append(Finding.error(
             "missing-table", _("the unit's folder is empty: put its data there, from the "
                                "Excel form (ntm template, then ntm import) or from last "

@@ -202,12 +202,13 @@ def plain(html: str) -> str:
     return " ".join(_html.unescape(_TAG.sub("", html)).split())
 
 
-def appendix_reference(data: UnitData) -> str:
+def appendix_reference(data: UnitData, words: Words | None = None) -> str:
     """The line under an appendix's title: "(Kèm theo Báo cáo số …/BC-UBND ngày … của Ủy
     ban nhân dân huyện …)", a blank (two em spaces) where the number is written by hand."""
     h = data.header
+    committee = (words or Words(data)).committee
     return (f"(Kèm theo Báo cáo số {h.get('doc_number') or chr(0x2003) * 2}/{h['doc_symbol']} "
-            f"ngày {fmt_date(h['date'])} của {Words(data).committee} {data.unit.short_name})")
+            f"ngày {fmt_date(h['date'])} của {committee} {data.unit.short_name})")
 
 
 class Words:
@@ -569,6 +570,11 @@ class Renderer:
             cls = ""
         return f'<td class="{cls}">{self._cell(cell)}</td>'
 
+    @cached_property
+    def appendix_line(self) -> str:
+        """The line under every appendix's title (`appendix_reference`), made once."""
+        return appendix_reference(self.data, self.words)
+
     def note(self, appendix: Appendix) -> Markup:
         """The note under an appendix's table, its figures linked as in the text."""
         note = appendix.note
@@ -623,7 +629,7 @@ class Renderer:
             "year": d.year, "period": d.period, "set": d.criteria_set,
             "prev_period": last_years_period(d) or "",
             "appendices": self.appendices, "table": self.table, "note": self.note,
-            "appendix_reference": appendix_reference,
+            "appendix_line": self.appendix_line,
             "fmt_date": fmt_date,
             "R": self.records,
             "date_line": fmt_date_line(h.get("place") or d.reference.place_of(d.unit), h["date"])

@@ -153,7 +153,7 @@ def unmatched_entries(year: int, data_dir: Path) -> list[str]:
     year): one sentence each, with the unit it likely is."""
     import unicodedata
 
-    from .io import copy_of
+    from .io import WORKBOOK_SUFFIXES, copy_of
 
     ref = load_reference(data_dir)
     root = data_dir / str(year)
@@ -161,14 +161,13 @@ def unmatched_entries(year: int, data_dir: Path) -> list[str]:
         entries = sorted(root.iterdir()) if root.is_dir() else []
     except OSError:
         return []
-    index = ref._year_index(year)
     said = []
     for p in entries:
-        if p.name.startswith((".", "~$")) or not (p.is_dir() or p.suffix.casefold() in (
-                ".xlsx", ".xlsm", ".xls")):
+        if p.name.startswith((".", "~$")) or not (p.is_dir() or p.suffix.casefold() in
+                                                    WORKBOOK_SUFFIXES):
             continue
         name = p.stem if p.is_file() else p.name
-        if name in index:
+        if ref.units_named(name, year):
             continue
         # what it was likely meant to be: without a copy mark or the year, in the ids' form
         plain = (copy_of(name) or name).strip()
@@ -176,10 +175,11 @@ def unmatched_entries(year: int, data_dir: Path) -> list[str]:
         plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
         plain = re.sub(r"[\s_]+", "-", plain)
         plain = re.sub(rf"[-.]?{year}$", "", plain).strip("-")
-        if plain in index and plain != name:
+        meant = ref.units_named(plain, year) if plain != name else []
+        if meant:
             said.append(_("{year}/{entry} names no unit of {year} and is not read: is it "
                           "{unit} ({name})? Give it the name {unit}").format(
-                year=year, entry=p.name, unit=index[plain][0].slug, name=index[plain][0].name))
+                year=year, entry=p.name, unit=meant[0].slug, name=meant[0].name))
         else:  # a unit of other years, or no unit at all: as `ntm report` would say it
             said.append(_("{year}/{entry} is not read: {why}").format(
                 year=year, entry=p.name, why=ref.not_in_year(name, year)))
@@ -346,6 +346,13 @@ def run_batch(
         for i, task in enumerate(tasks):
             task.keep_spare = spare and i < len(tasks) - max(1, workers)
             task.pdf_apart = spare
+        def record(status: str) -> tuple[Path, Path]:
+            # the manifest and the index keep the units this run did not select, as the last
+            # run left them: a partial batch updates its own rows
+            every = merge_results(previous, sorted(results, key=lambda r: r.district))
+            return (write_manifest(year, every, out_root, data_root, env_key, status, unread),
+                    write_index(year, every, out_root, status))
+
         summary_status = ""
         try:
             with _zygote_for(tasks, scheduler) as zygote:
@@ -383,16 +390,9 @@ def run_batch(
         except KeyboardInterrupt:
             # stopped by the user: the units done so far are recorded (an --only-failed run
             # then has them), the others keep what the last run left
-            every = merge_results(previous, sorted(results, key=lambda r: r.district))
-            write_manifest(year, every, out_root, data_root, env_key, "", unread)
-            write_index(year, every, out_root, "")
+            record("")
             raise
-        # the manifest and the index keep the units this run did not select, as the last run
-        # left them: a partial batch updates its own rows
-        every = merge_results(previous, results)
-        manifest = write_manifest(year, every, out_root, data_root, env_key, summary_status,
-                                  unread)
-        index = write_index(year, every, out_root, summary_status)
+        manifest, index = record(summary_status)
         return BatchResult(year, results, manifest, index, summary_status, unread)
 
 

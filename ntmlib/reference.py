@@ -409,6 +409,11 @@ class Reference:
         """A district-level unit (kept for the district commands)."""
         return self.resolve(district, year, level="district")
 
+    def units_named(self, ident: str, year: int) -> list[Unit]:
+        """The units of `year` whose id or official code is `ident` (none, one, or the units
+        of a reused code)."""
+        return list(self._year_index(year).get(ident, []))
+
     def not_in_year(self, ident: str, year: int, level: str | None = None) -> str:
         """Why no unit `ident` (id or code) is found in `year`: the years it existed and what
         followed it, or the ids it may be a slip for."""
